@@ -1,0 +1,47 @@
+# The few commands people run. README.md: `make demo` and `make test` on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := requirements.lock
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lint install install-dev clean lock docs
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade "pip>=24"
+
+# Core install (what `vawg demo` needs), pinned by the lock file.
+$(VENV)/.core: $(BIN)/python pyproject.toml $(LOCK)
+	$(PIP) install -c $(LOCK) -e .
+	touch $@
+
+# Test tools on top of the core.
+$(VENV)/.dev: $(VENV)/.core
+	$(PIP) install -c $(LOCK) -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.core
+install-dev: $(VENV)/.dev
+
+demo: $(VENV)/.core
+	$(BIN)/vawg demo --out demo-output
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/mypy
+
+test: $(VENV)/.dev lint
+	$(BIN)/python -m pytest -q -m "not slow"
+
+docs: $(VENV)/.core
+	$(BIN)/python scripts/build_contract_docs.py
+
+# Refresh the lock file from a venv holding every extra (run by maintainers, not users).
+lock:
+	$(PIP) install -e ".[dev,web,browser,scripts]"
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > $(LOCK)
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

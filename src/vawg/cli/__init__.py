@@ -1,0 +1,40 @@
+"""The ``vawg`` command line: thin commands that parse, call the library and print.
+
+Each command module registers itself on :data:`vawg.cli._app.app`; :func:`main` turns any
+:class:`~vawg.errors.VawgError` into one clear line on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from rich.console import Console
+
+from vawg.cli._app import app
+from vawg.errors import VawgError
+
+__all__ = ["app", "main"]
+
+# Command modules, in the order their commands appear in `vawg --help`.
+COMMAND_MODULES = (
+    "vawg.cli.ingest",
+    "vawg.cli.demo",
+)
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module)
+
+
+def main() -> None:
+    """Entry point of the ``vawg`` console script."""
+    try:
+        app(standalone_mode=False)
+    except VawgError as error:
+        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        Console(stderr=True).print(
+            "[yellow]interrupted: nothing was changed by the unfinished step[/]"
+        )
+        sys.exit(130)

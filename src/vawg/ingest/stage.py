@@ -1,0 +1,150 @@
+"""Stage one input file: read it as text, check every row, split clean rows from quarantine.
+
+Staging happens in temporary tables of the caller's DuckDB connection; :mod:`vawg.store` then
+moves the clean rows into the database inside its transaction. Checks that need the database
+(a key already loaded from another file, an involvement pointing at an unknown crime) read the
+database's tables of the same name, as they stand inside that transaction.
+
+Line numbers: the header is line 1 and each record one line (a quoted value spanning lines shifts
+later numbers). Rows DuckDB's CSV reader cannot split into the header's columns are quarantined
+with the physical line it reports. For Parquet, "line" is the 1-based row number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+
+import duckdb
+
+from vawg.ingest.checks import checked_select, sql_literal
+from vawg.ingest.files import InputFile
+from vawg.schema import Table
+
+__all__ = ["StagedFile", "stage"]
+
+_names = count()
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A checked file: temporary tables of clean rows and of quarantine records, and counts."""
+
+    file: InputFile
+    clean: str  # temp table: the table's columns + _line
+    quarantine: str  # temp table: line, column, value, reason
+    read: int
+    loaded: int
+    quarantined: int
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, file: InputFile, raw: str, rejects: str) -> None:
+    """Create ``raw`` (every header as VARCHAR + ``_line``) and ``rejects`` (unsplittable lines)."""
+    path = sql_literal(str(file.path))
+    if file.format == "parquet":
+        cols = ", ".join(f"CAST({_ident(h)} AS VARCHAR) AS {_ident(h)}" for h in file.headers)
+        con.execute(
+            f"CREATE TEMP TABLE {raw} AS SELECT CAST(file_row_number + 1 AS BIGINT) AS _line, "
+            f"{cols} FROM read_parquet({path}, file_row_number = true)"
+        )
+        con.execute(
+            f"CREATE TEMP TABLE {rejects} (line BIGINT, column_name VARCHAR, "
+            "csv_line VARCHAR, error_message VARCHAR)"
+        )
+        return
+    columns = "{" + ", ".join(f"{sql_literal(h)}: 'VARCHAR'" for h in file.headers) + "}"
+    errors, scans = f"{raw}_errors", f"{raw}_scans"
+    con.execute(
+        f"CREATE TEMP TABLE {raw}_ordered AS SELECT row_number() OVER () AS _ord, * "
+        f"FROM read_csv({path}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+        f"escape = '\"', columns = {columns}, store_rejects = true, rejects_table = '{errors}', "
+        f"rejects_scan = '{scans}', strict_mode = true, encoding = 'utf-8')"
+    )
+    con.execute(
+        f"CREATE TEMP TABLE {rejects} AS SELECT CAST(line AS BIGINT) AS line, column_name, "
+        f"csv_line, error_message FROM {errors} ORDER BY line"
+    )
+    # A good row's line: its ordinal + 1 (header) + the rejected lines before it. Reject i
+    # (1-based, by line) has line - 1 - i good rows before it.
+    con.execute(
+        f"CREATE TEMP TABLE {raw} AS "
+        f"WITH r AS (SELECT line - 1 - row_number() OVER (ORDER BY line) AS goods_before, "
+        f"row_number() OVER (ORDER BY line) AS rank FROM {rejects}) "
+        f"SELECT CAST(o._ord + 1 + coalesce(r.rank, 0) AS BIGINT) AS _line, o.* EXCLUDE (_ord) "
+        f"FROM {raw}_ordered o ASOF LEFT JOIN r ON o._ord > r.goods_before"
+    )
+    con.execute(f"DROP TABLE {raw}_ordered")
+    con.execute(f"DROP TABLE IF EXISTS {errors}")
+    con.execute(f"DROP TABLE IF EXISTS {scans}")
+
+
+def _flag_duplicates(con: duckdb.DuckDBPyConnection, table: Table, checked: str, name: str) -> None:
+    key = table.key
+    if key is None:
+        return
+    k = _ident(key.name)
+    con.execute(
+        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key.name)}, "
+        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key.name}: first at line ' || d.first}}) "
+        f"FROM (SELECT _line, {k}, min(_line) OVER (PARTITION BY {k}) AS first FROM {checked} "
+        f"WHERE len(_errors) = 0 AND {k} IS NOT NULL) d "
+        f"WHERE {checked}._line = d._line AND d._line > d.first"
+    )
+    con.execute(
+        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key.name)}, "
+        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key.name}: already loaded from ' || d._file}}) "
+        f"FROM (SELECT {k}, any_value(_file) AS _file FROM main.{_ident(table.name)} "
+        f"WHERE _file <> {sql_literal(name)} GROUP BY {k}) d "
+        f"WHERE {checked}.{k} = d.{k} AND len({checked}._errors) = 0"
+    )
+
+
+def _flag_orphans(con: duckdb.DuckDBPyConnection, table: Table, checked: str) -> None:
+    for ref in table.references:
+        c, target = _ident(ref.column), _ident(ref.target)
+        con.execute(
+            f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(ref.column)}, "
+            f"'value': CAST({c} AS VARCHAR), 'reason': "
+            f"{sql_literal(f'{ref.column} not found in {ref.table}')}}}) "
+            f"WHERE {c} IS NOT NULL AND {c} NOT IN (SELECT {target} FROM main.{_ident(ref.table)} "
+            f"WHERE {target} IS NOT NULL)"
+        )
+
+
+def stage(con: duckdb.DuckDBPyConnection, file: InputFile) -> StagedFile:
+    """Read and check ``file``; return its staged clean rows and quarantine records."""
+    n = next(_names)
+    raw, rejects = f"_raw_{n}", f"_rejects_{n}"
+    checked, clean, quarantine = f"_checked_{n}", f"_clean_{n}", f"_quarantine_{n}"
+    _read_raw(con, file, raw, rejects)
+    con.execute(f"CREATE TEMP TABLE {checked} AS {checked_select(file.table, file.headers, raw)}")
+    con.execute(f"DROP TABLE {raw}")
+    _flag_duplicates(con, file.table, checked, file.name)
+    _flag_orphans(con, file.table, checked)
+    columns = ", ".join(_ident(c.name) for c in file.table.columns)
+    con.execute(
+        f"CREATE TEMP TABLE {clean} AS SELECT {columns}, _line FROM {checked} "
+        f"WHERE len(_errors) = 0 ORDER BY _line"
+    )
+    con.execute(
+        f"CREATE TEMP TABLE {quarantine} AS "
+        f"SELECT _line AS line, e.column AS column_name, e.value AS value, e.reason AS reason "
+        f"FROM (SELECT _line, unnest(_errors) AS e FROM {checked} WHERE len(_errors) > 0) "
+        f"UNION ALL SELECT line, coalesce(column_name, '(row)'), left(csv_line, 200), "
+        f"error_message FROM {rejects} "
+        f"ORDER BY line, column_name"
+    )
+    counts = con.execute(
+        f"SELECT count(*) FILTER (WHERE len(_errors) = 0), count(*) FILTER (WHERE len(_errors) > 0) "
+        f"FROM {checked}"
+    ).fetchone()
+    rejected = con.execute(f"SELECT count(DISTINCT line) FROM {rejects}").fetchone()
+    assert counts is not None and rejected is not None
+    con.execute(f"DROP TABLE {checked}")
+    con.execute(f"DROP TABLE {rejects}")
+    loaded, bad = int(counts[0]), int(counts[1]) + int(rejected[0])
+    return StagedFile(file, clean, quarantine, loaded + bad, loaded, bad)

@@ -1,0 +1,66 @@
+"""The analysis query layer: ibis expressions over the store, DuckDB by default, Spark at scale.
+
+Analyses never write SQL strings against the database directly: they build ibis expressions on
+the tables :func:`connect` exposes, so the same function runs on the embedded DuckDB file or, for
+a national-scale extract, on an existing Spark cluster (``pip install 'vawg-insight[spark]'``
+and pass a SparkSession's tables to :func:`tables_from`). :func:`crimes_per_month` sets the
+pattern.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
+
+from vawg.errors import InputError
+from vawg.schema import TABLES
+
+__all__ = ["Tables", "connect", "crimes_per_month", "tables_from"]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The store's tables as ibis expressions, on whichever backend holds them."""
+
+    backend: BaseBackend
+    crimes: ir.Table
+    people: ir.Table
+    involvements: ir.Table
+    areas: ir.Table
+    weather: ir.Table
+    cjs_events: ir.Table
+    public_survey: ir.Table
+    victim_survey: ir.Table
+    police_street: ir.Table
+    police_outcomes: ir.Table
+
+
+def tables_from(backend: BaseBackend) -> Tables:
+    """The store's tables on ``backend`` (DuckDB, or PySpark with the same table names)."""
+    found = set(backend.list_tables())
+    missing = [name for name in TABLES if name not in found]
+    if missing:
+        raise InputError(
+            f"the database has no {', '.join(missing)} table; load data with `vawg ingest` first"
+        )
+    return Tables(backend, **{name: backend.table(name) for name in TABLES})
+
+
+def connect(db: Path) -> Tables:
+    """Open the DuckDB store read-only for analysis."""
+    if not db.exists():
+        raise InputError(
+            f"{db}: no database here; load data first with `vawg ingest PATH --db {db}`"
+        )
+    return tables_from(ibis.duckdb.connect(str(db), read_only=True))
+
+
+def crimes_per_month(tables: Tables) -> ir.Table:
+    """Crimes recorded per calendar month (the example every analysis query follows)."""
+    crimes = tables.crimes
+    month = crimes.recorded_date.truncate("M").name("month")
+    return crimes.group_by(month).aggregate(crimes=crimes.count()).order_by("month")

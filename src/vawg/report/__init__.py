@@ -1,0 +1,1 @@
+"""Result → HTML, JSON, CSV and maps. No statistics are computed here."""

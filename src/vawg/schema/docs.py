@@ -1,0 +1,99 @@
+"""Render the data contract as Markdown (``docs/data-contract.md`` is this, regenerated).
+
+A test compares the committed file with this rendering, so the documentation cannot drift from
+the rules the loader applies. Regenerate with ``python scripts/build_contract_docs.py``.
+"""
+
+from __future__ import annotations
+
+from vawg.schema.contract import TABLES
+from vawg.schema.types import Column, ColumnType, Table
+
+__all__ = ["column_rule", "contract_markdown"]
+
+_TYPE_TEXT = {
+    ColumnType.TEXT: "text",
+    ColumnType.DATE: "date `YYYY-MM-DD`",
+    ColumnType.DATETIME: "datetime `YYYY-MM-DD HH:MM`",
+    ColumnType.MONTH: "month `YYYY-MM`",
+    ColumnType.INTEGER: "integer",
+    ColumnType.NUMBER: "number",
+    ColumnType.FLAG: "`Y`/`N`",
+    ColumnType.ENUM: "enum",
+}
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value != int(value) else f"{int(value):,}".replace(",", "")
+
+
+def column_rule(column: Column) -> str:
+    """The rules of one column in words, as the documentation states them."""
+    parts = ["required" if column.required else "optional"]
+    if column.unique:
+        parts.append("unique")
+    if column.values:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in column.values))
+    if column.minimum is not None and column.maximum is not None:
+        parts.append(f"between {_number(column.minimum)} and {_number(column.maximum)}")
+    elif column.minimum is not None:
+        parts.append(f"at least {_number(column.minimum)}")
+    elif column.maximum is not None:
+        parts.append(f"at most {_number(column.maximum)}")
+    if column.pattern_doc:
+        parts.append(column.pattern_doc)
+    if column.not_future:
+        parts.append("not in the future")
+    if column.earliest:
+        parts.append(f"not before {column.earliest}")
+    return "; ".join(parts)
+
+
+def _table_markdown(table: Table) -> list[str]:
+    lines = [f"## {table.title}", "", table.doc, ""]
+    lines.append(
+        f"Recognised from file names: {', '.join(f'`{p}.csv`' for p in table.file_patterns)} "
+        f"(or `.parquet`); stored as table `{table.name}`."
+    )
+    lines += ["", "| column | type | rule | meaning |", "|---|---|---|---|"]
+    for column in table.columns:
+        name = f"`{column.name}`"
+        if column.source:
+            name += f" (header `{column.source}`)"
+        lines.append(
+            f"| {name} | {_TYPE_TEXT[column.type]} | {column_rule(column)} | {column.doc} |"
+        )
+    if table.rules or table.references:
+        lines += [
+            "",
+            "Row rules (a row that breaks one is quarantined, naming the first column):",
+            "",
+        ]
+        lines += [f"- {rule.reason}." for rule in table.rules]
+        lines += [
+            f"- `{ref.column}` must exist in `{ref.table}.{ref.target}` (loaded before or in the same run)."
+            for ref in table.references
+        ]
+    lines.append("")
+    return lines
+
+
+def contract_markdown() -> str:
+    """The whole data contract as a Markdown document."""
+    lines = [
+        "# Data contract: what vawg-insight reads",
+        "",
+        "<!-- Generated from src/vawg/schema/contract.py by `python -m vawg.schema.docs`; do not edit. -->",
+        "",
+        "Each input is a CSV file (UTF-8, header row, comma-separated) or a Parquet file with the same",
+        "columns. Column names are exact. Unknown extra columns are kept in the file but ignored.",
+        "Optional columns may be left out of a file; required columns may not (the file is refused,",
+        "naming the column). A value that breaks a rule never stops a load and is never dropped",
+        "silently: its row goes to quarantine with the file, line, column, value and reason, and every",
+        "load reports `read = loaded + quarantined`. A row that repeats a unique key keeps the first",
+        "row and quarantines the later ones. Empty text counts as missing.",
+        "",
+    ]
+    for table in TABLES.values():
+        lines += _table_markdown(table)
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+"""The VAWG scope as a configurable rule set, reporting how many crimes each rule excluded.
+
+Default (the data contract's): crimes recorded in the period (inclusive) with at least one
+female victim and at least one male suspect or offender aged 18 or over on ``committed_from``,
+and either the domestic abuse flag or a VAWG offence group. A person with no date of birth is
+never counted as 18+. Rules apply in order; each crime is charged to the first rule it fails.
+Every part is a setting (:class:`vawg.config.Settings`). The expressions are ibis, so the scope
+runs on DuckDB or Spark alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import polars as pl
+
+from vawg.config import Settings
+from vawg.errors import ScopeError
+from vawg.query import Tables
+
+__all__ = ["Scope", "age_on", "default_period", "financial_year", "vawg_scope"]
+
+
+def age_on(date_of_birth: ir.DateValue, when: ir.DateValue) -> ir.IntegerValue:
+    """Age in completed years on ``when`` (a birthday not yet reached that year does not count)."""
+    before_birthday = (when.month() * 100 + when.day()) < (
+        date_of_birth.month() * 100 + date_of_birth.day()
+    )
+    return when.year() - date_of_birth.year() - before_birthday.cast("int64")
+
+
+def financial_year(when: ir.DateValue) -> ir.StringValue:
+    """The April-March financial year of a date, as ``2017/18``."""
+    start = when.year() - (when.month() < 4).cast("int64")
+    end = (start + 1) % 100
+    return start.cast("string") + "/" + end.cast("string").lpad(2, "0")
+
+
+def default_period(tables: Tables, settings: Settings) -> tuple[date, date]:
+    """The period from the settings, or the last complete financial years in the data."""
+    if settings.period_start and settings.period_end:
+        return settings.period_start, settings.period_end
+    latest = tables.crimes.recorded_date.max().to_pyarrow().as_py()
+    if latest is None:
+        raise ScopeError("no crimes are loaded; load a force extract with `vawg ingest` first")
+    # The last financial year that ends on or before the latest recorded date.
+    end_year = latest.year if latest >= date(latest.year, 3, 31) else latest.year - 1
+    end = settings.period_end or date(end_year, 3, 31)
+    start = settings.period_start or date(end.year - settings.period_years, 4, 1)
+    if start > end:
+        raise ScopeError(
+            f"the period {start} to {end} is empty; set period_start before period_end"
+        )
+    return start, end
+
+
+@dataclass(frozen=True)
+class Scope:
+    """In-scope crimes and the people in them, with what each rule excluded.
+
+    ``crimes``: in-scope crimes (every crime column). ``offenders``: one row per in-scope crime
+    and perpetrator who meets the rule (``crime_ref, person_id, age``). ``victims``: one row per
+    in-scope crime and victim of the scope's sex (``crime_ref, person_id, relationship, age``;
+    age null when no date of birth). ``exclusions``: rule, crimes excluded, crimes remaining.
+    """
+
+    period: tuple[date, date]
+    crimes: ir.Table
+    offenders: ir.Table
+    victims: ir.Table
+    exclusions: pl.DataFrame
+    settings: Settings
+
+
+def vawg_scope(tables: Tables, settings: Settings) -> Scope:
+    """Apply the scope rules in ``settings`` to the loaded force extract."""
+    start, end = default_period(tables, settings)
+    crimes, people, involvements = tables.crimes, tables.people, tables.involvements
+    involved = involvements.join(people, "person_id").join(
+        crimes.select("crime_ref", "committed_from"), "crime_ref"
+    )
+    age = age_on(involved.date_of_birth, involved.committed_from.date())
+    involved = involved.mutate(age=age)
+    perpetrators = involved.filter(
+        involved.role.isin(list(settings.offender_roles)), involved.sex == settings.offender_sex
+    )
+    adult = perpetrators.filter(perpetrators.age >= settings.offender_min_age)
+    victims = involved.filter(involved.role == "victim", involved.sex == settings.victim_sex)
+
+    in_period = crimes.filter(crimes.recorded_date.between(start, end))
+    has_victim = in_period.semi_join(victims, "crime_ref")
+    has_perpetrator = has_victim.semi_join(perpetrators, "crime_ref")
+    has_adult = has_perpetrator.semi_join(adult, "crime_ref")
+    vawg = has_adult.offence_group.isin(list(settings.vawg_offence_groups))
+    if settings.include_domestic_abuse:
+        vawg = vawg | has_adult.domestic_abuse
+    in_scope = has_adult.filter(vawg)
+    no_age = has_perpetrator.anti_join(adult, "crime_ref").semi_join(
+        perpetrators.filter(perpetrators.date_of_birth.isnull()), "crime_ref"
+    )
+
+    counts = ibis.memtable({"x": [0]}).select(
+        all=crimes.count().as_scalar(),
+        in_period=in_period.count().as_scalar(),
+        has_victim=has_victim.count().as_scalar(),
+        has_perpetrator=has_perpetrator.count().as_scalar(),
+        has_adult=has_adult.count().as_scalar(),
+        in_scope=in_scope.count().as_scalar(),
+        no_age=no_age.count().as_scalar(),
+    )
+    n = tables.backend.to_pyarrow(counts).to_pylist()[0]
+    groups = "domestic abuse flag or " if settings.include_domestic_abuse else ""
+    rules = [
+        ("recorded_outside_period", f"recorded outside {start} to {end}", n["all"], n["in_period"]),
+        (
+            "no_victim_of_scope_sex",
+            f"no victim of sex {settings.victim_sex}",
+            n["in_period"],
+            n["has_victim"],
+        ),
+        (
+            "no_perpetrator_of_scope_sex",
+            f"no {' or '.join(settings.offender_roles)} of sex {settings.offender_sex}",
+            n["has_victim"],
+            n["has_perpetrator"],
+        ),
+        (
+            "perpetrator_under_age_or_no_date_of_birth",
+            f"no such perpetrator aged {settings.offender_min_age}+ "
+            f"({n['no_age']:,} of these had one with no date of birth)",
+            n["has_perpetrator"],
+            n["has_adult"],
+        ),
+        (
+            "not_vawg_offence",
+            f"neither {groups}a VAWG offence group",
+            n["has_adult"],
+            n["in_scope"],
+        ),
+    ]
+    exclusions = pl.DataFrame(
+        {
+            "rule": [r[0] for r in rules],
+            "description": [r[1] for r in rules],
+            "crimes_excluded": [int(r[2] - r[3]) for r in rules],
+            "crimes_remaining": [int(r[3]) for r in rules],
+        }
+    )
+    scope_refs = in_scope.select("crime_ref")
+    offenders = adult.semi_join(scope_refs, "crime_ref").select("crime_ref", "person_id", "age")
+    scope_victims = victims.semi_join(scope_refs, "crime_ref").select(
+        "crime_ref", "person_id", "relationship", "age"
+    )
+    return Scope((start, end), in_scope, offenders.distinct(), scope_victims, exclusions, settings)
