@@ -17,6 +17,7 @@ from itertools import count
 
 import duckdb
 
+from vawg.errors import InputError
 from vawg.ingest.checks import checked_select, sql_literal
 from vawg.ingest.files import InputFile
 from vawg.schema import Table
@@ -42,38 +43,62 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _first_line(error: duckdb.Error) -> str:
+    return str(error).strip().splitlines()[0]
+
+
 def _read_raw(con: duckdb.DuckDBPyConnection, file: InputFile, raw: str, rejects: str) -> None:
     """Create ``raw`` (every header as VARCHAR + ``_line``) and ``rejects`` (unsplittable lines)."""
     path = sql_literal(str(file.path))
     if file.format == "parquet":
         cols = ", ".join(f"CAST({_ident(h)} AS VARCHAR) AS {_ident(h)}" for h in file.headers)
+        try:
+            con.execute(
+                f"CREATE TEMP TABLE {raw} AS SELECT CAST(file_row_number + 1 AS BIGINT) AS _line, "
+                f"{cols} FROM read_parquet({path}, file_row_number = true)"
+            )
+        except duckdb.Error as error:
+            raise InputError(
+                f"{file.path}: not a readable Parquet file ({_first_line(error)}); re-export it, "
+                "or save it as CSV"
+            ) from None
         con.execute(
-            f"CREATE TEMP TABLE {raw} AS SELECT CAST(file_row_number + 1 AS BIGINT) AS _line, "
-            f"{cols} FROM read_parquet({path}, file_row_number = true)"
-        )
-        con.execute(
-            f"CREATE TEMP TABLE {rejects} (line BIGINT, column_name VARCHAR, "
-            "csv_line VARCHAR, error_message VARCHAR)"
+            f"CREATE TEMP TABLE {rejects} (line BIGINT, csv_line VARCHAR, error_message VARCHAR)"
         )
         return
     columns = "{" + ", ".join(f"{sql_literal(h)}: 'VARCHAR'" for h in file.headers) + "}"
     errors, scans = f"{raw}_errors", f"{raw}_scans"
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE {raw}_ordered AS SELECT row_number() OVER () AS _ord, * "
+            f"FROM read_csv({path}, header = true, auto_detect = false, delim = ',', "
+            f"quote = '\"', escape = '\"', columns = {columns}, store_rejects = true, "
+            f"rejects_table = '{errors}', rejects_scan = '{scans}', strict_mode = true, "
+            f"encoding = 'utf-8')"
+        )
+    except duckdb.Error as error:
+        # Strict CSV reading stops (it does not reject a line) at a carriage return inside an
+        # unquoted value and at mixed line endings: refuse the file in one line, not a traceback.
+        raise InputError(
+            f"{file.path}: cannot be split into CSV rows ({_first_line(error)}); a line break "
+            "inside an unquoted value or mixed line endings (\\r\\n and \\n) are the usual "
+            "causes: re-save it as CSV (UTF-8) with values that hold line breaks in quotes"
+        ) from None
+    # DuckDB can report one error per missing column of the same line: keep one per line.
     con.execute(
-        f"CREATE TEMP TABLE {raw}_ordered AS SELECT row_number() OVER () AS _ord, * "
-        f"FROM read_csv({path}, header = true, auto_detect = false, delim = ',', quote = '\"', "
-        f"escape = '\"', columns = {columns}, store_rejects = true, rejects_table = '{errors}', "
-        f"rejects_scan = '{scans}', strict_mode = true, encoding = 'utf-8')"
-    )
-    con.execute(
-        f"CREATE TEMP TABLE {rejects} AS SELECT CAST(line AS BIGINT) AS line, column_name, "
-        f"csv_line, error_message FROM {errors} ORDER BY line"
+        f"CREATE TEMP TABLE {rejects} AS SELECT CAST(line AS BIGINT) AS line, "
+        f"arg_min(csv_line, coalesce(column_idx, 0)) AS csv_line, "
+        f"arg_min(error_message, coalesce(column_idx, 0)) AS error_message "
+        f"FROM {errors} GROUP BY line ORDER BY line"
     )
     # A good row's line: its ordinal + 1 (header) + the rejected lines before it. Reject i
-    # (1-based, by line) has line - 1 - i good rows before it.
+    # (1-based, by line) has line - 1 - i good rows before it; consecutive rejects share that
+    # count, so each count keeps its last (highest) i.
     con.execute(
         f"CREATE TEMP TABLE {raw} AS "
-        f"WITH r AS (SELECT line - 1 - row_number() OVER (ORDER BY line) AS goods_before, "
-        f"row_number() OVER (ORDER BY line) AS rank FROM {rejects}) "
+        f"WITH r AS (SELECT goods_before, max(rank) AS rank FROM (SELECT line - 1 - "
+        f"row_number() OVER (ORDER BY line) AS goods_before, row_number() OVER (ORDER BY line) "
+        f"AS rank FROM {rejects}) GROUP BY goods_before) "
         f"SELECT CAST(o._ord + 1 + coalesce(r.rank, 0) AS BIGINT) AS _line, o.* EXCLUDE (_ord) "
         f"FROM {raw}_ordered o ASOF LEFT JOIN r ON o._ord > r.goods_before"
     )
@@ -112,6 +137,7 @@ def _flag_orphans(con: duckdb.DuckDBPyConnection, table: Table, checked: str) ->
             f"{sql_literal(f'{ref.column} not found in {ref.table}')}}}) "
             f"WHERE {c} IS NOT NULL AND {c} NOT IN (SELECT {target} FROM main.{_ident(ref.table)} "
             f"WHERE {target} IS NOT NULL)"
+            + (f" AND EXISTS (SELECT 1 FROM main.{_ident(ref.table)})" if ref.when_loaded else "")
         )
 
 
@@ -134,7 +160,7 @@ def stage(con: duckdb.DuckDBPyConnection, file: InputFile) -> StagedFile:
         f"CREATE TEMP TABLE {quarantine} AS "
         f"SELECT _line AS line, e.column AS column_name, e.value AS value, e.reason AS reason "
         f"FROM (SELECT _line, unnest(_errors) AS e FROM {checked} WHERE len(_errors) > 0) "
-        f"UNION ALL SELECT line, coalesce(column_name, '(row)'), left(csv_line, 200), "
+        f"UNION ALL SELECT line, '(row)', left(csv_line, 200), "
         f"error_message FROM {rejects} "
         f"ORDER BY line, column_name"
     )

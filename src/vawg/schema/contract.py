@@ -407,6 +407,7 @@ PUBLIC_SURVEY = Table(
             "reported is only asked of those who experienced harassment or crime",
         ),
     ),
+    references=(Reference("district", "areas", "district", when_loaded=True),),
 )
 
 VICTIM_SURVEY = Table(
@@ -431,6 +432,7 @@ VICTIM_SURVEY = Table(
             )
         ),
     ),
+    references=(Reference("district", "areas", "district", when_loaded=True),),
 )
 
 TABLES: dict[str, Table] = {

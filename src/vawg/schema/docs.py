@@ -71,7 +71,9 @@ def _table_markdown(table: Table) -> list[str]:
         ]
         lines += [f"- {rule.reason}." for rule in table.rules]
         lines += [
-            f"- `{ref.column}` must exist in `{ref.table}.{ref.target}` (loaded before or in the same run)."
+            f"- `{ref.column}` must exist in `{ref.table}.{ref.target}` (loaded before or in the same run)"
+            + (f", checked once `{ref.table}` is loaded" if ref.when_loaded else "")
+            + "."
             for ref in table.references
         ]
     lines.append("")

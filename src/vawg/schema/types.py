@@ -70,11 +70,16 @@ class RowRule:
 
 @dataclass(frozen=True)
 class Reference:
-    """A value that must exist in another table (e.g. an involvement's ``crime_ref``)."""
+    """A value that must exist in another table (e.g. an involvement's ``crime_ref``).
+
+    With ``when_loaded`` the rule applies only once the other table has rows (a survey's
+    district is checked against the area reference when one is loaded).
+    """
 
     column: str
     table: str
     target: str
+    when_loaded: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,166 @@
+"""``vawg survey``: the public safety survey and the victims' satisfaction survey."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vawg.cli._app import app
+from vawg.cli.common import ConfigOption, DbOption, SetOption, console, settings_from
+from vawg.cli.demo import STEPS
+from vawg.config import Settings
+from vawg.query import connect
+from vawg.report.survey import survey_csv_rows, survey_html, survey_json, survey_view
+from vawg.safe_csv import write_csv
+from vawg.store import DEFAULT_DB
+from vawg.survey import SurveyResult, survey_analysis
+from vawg.survey.inputs import read_margins, read_theme_dictionary
+
+__all__ = ["run_survey", "survey"]
+
+
+class Format(StrEnum):
+    """Output formats of ``vawg survey``."""
+
+    html = "html"
+    json = "json"
+
+
+def _analyse(db: Path, settings: Settings, margins: Path | None, rake: bool | None) -> SurveyResult:
+    themes = (
+        read_theme_dictionary(Path(settings.survey_theme_dictionary))
+        if settings.survey_theme_dictionary
+        else None
+    )
+    return survey_analysis(
+        connect(db),
+        settings,
+        margins=read_margins(margins) if margins else None,
+        rake=rake,
+        themes=themes,
+    )
+
+
+def _write(
+    result: SurveyResult,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    public: bool,
+    formats: tuple[str, ...],
+) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = "survey-public" if public else "survey"
+    threshold = settings.disclosure_threshold
+    written = []
+    if "html" in formats:
+        path = out_dir / f"{stem}.html"
+        path.write_text(survey_html(result, public=public, threshold=threshold), encoding="utf-8")
+        written.append(path)
+    if "json" in formats:
+        path = out_dir / f"{stem}.json"
+        data = survey_json(result, public=public, threshold=threshold)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        written.append(path)
+    if "csv" in formats:
+        path = out_dir / f"{stem}.csv"
+        header, rows = survey_csv_rows(survey_view(result, public=public, threshold=threshold))
+        write_csv(path, header, rows)
+        written.append(path)
+    return written
+
+
+def run_survey(
+    db: Path,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    public: bool,
+    margins: Path | None = None,
+    rake: bool | None = None,
+    formats: tuple[str, ...] = ("html", "json", "csv"),
+) -> list[Path]:
+    """Analyse both surveys in ``db`` and write the report files into ``out_dir``."""
+    result = _analyse(db, settings, margins, rake)
+    return _write(result, out_dir, settings, public=public, formats=formats)
+
+
+def _demo_step(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
+    result = _analyse(db, settings, None, None)
+    return [
+        *_write(result, out_dir, settings, public=False, formats=("html", "json", "csv")),
+        *_write(result, out_dir, settings, public=True, formats=("html", "json")),
+    ]
+
+
+STEPS.append(("public and victims' surveys", _demo_step))
+
+
+@app.command()
+def survey(
+    db: DbOption = DEFAULT_DB,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.html,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="Disclosure-controlled output: no quotes, small counts suppressed."
+        ),
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path(
+        "."
+    ),
+    margins: Annotated[
+        Path | None,
+        typer.Option(
+            "--margins",
+            help="CSV of variable,level,population to rake to (default: shipped Kent margins).",
+        ),
+    ] = None,
+    rake: Annotated[
+        bool | None,
+        typer.Option(
+            "--rake/--no-rake",
+            help="Rake even when a weight column is supplied (or never rake).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Weighted public safety survey estimates and victims' satisfaction, beside recorded crime.
+
+    Rakes the public survey to Kent's population by district, sex and age band
+    (unless it has a weight column); estimates feeling unsafe at night and by day,
+    harassment and non-reporting with confidence intervals; groups the reasons for
+    not reporting into themes; links victims' satisfaction to crime outcomes.
+
+    Example: vawg survey --db vawg.duckdb --format html --public --out reports
+    """
+    settings = settings_from(config, set_)
+    with console.status("analysing the surveys"):
+        result = _analyse(db, settings, margins, rake)
+        paths = _write(result, out, settings, public=public, formats=(format.value,))
+    if result.public:
+        o = result.public.overall
+        for name, label in (
+            ("unsafe_night_share", "unsafe at night"),
+            ("unsafe_day_share", "unsafe by day"),
+            ("not_reported_share", "did not report"),
+        ):
+            e = o[name]
+            if e.estimate is not None and e.ci_low is not None and e.ci_high is not None:
+                console.print(
+                    f"  {label:<16} {100 * e.estimate:5.1f}%  "
+                    f"(95% CI {100 * e.ci_low:.1f}-{100 * e.ci_high:.1f}, n={e.n:,})"
+                )
+        console.print(
+            f"  weights: {result.weight_source}; design effect {result.design_effect:.2f}"
+        )
+    for note in result.notes:
+        console.print(f"  [yellow]note[/] {note}")
+    for path in paths:
+        console.print(f"[green]wrote[/] {path}")

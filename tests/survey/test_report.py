@@ -1,0 +1,182 @@
+"""`vawg survey`: the HTML and JSON reports, public disclosure control, the CLI and the demo."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vawg.cli._app import app
+from vawg.cli.demo import STEPS
+from vawg.cli.survey import run_survey
+from vawg.config import Settings
+from vawg.query import connect
+from vawg.report.survey import survey_json
+from vawg.store import load_paths
+from vawg.survey import survey_analysis
+
+from .conftest import DATA, Force
+
+ESTIMATE_KEYS = {"estimate", "ci_low", "ci_high", "n", "n_effective"}
+IDS = re.compile(r"\b(R\d{5}|VS\d{6}|R\d\d)\b")
+
+
+@pytest.fixture(scope="module")
+def reports(force: Force, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("survey-reports")
+    run_survey(force.db, out, Settings(), public=False)
+    run_survey(force.db, out, Settings(), public=True, formats=("html", "json"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("survey-tiny") / "vawg.duckdb"
+    load_paths([DATA / "raking" / "public_survey.csv", DATA / "raking" / "areas.csv"], db)
+    return db
+
+
+class _Resources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value and not value.startswith("#"):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def _external_resources(page: str) -> list[str]:
+    """Every src/href the page would fetch (script bodies are not parsed as tags)."""
+    parser = _Resources()
+    parser.feed(page)
+    return parser.found
+
+
+def test_json_has_the_issue_keys(reports: Path) -> None:
+    data = json.loads((reports / "survey.json").read_text())
+    for key in ("unsafe_night_share", "unsafe_day_share", "not_reported_share"):
+        assert set(data[key]) >= ESTIMATE_KEYS, key
+        assert 0 <= data[key]["ci_low"] <= data[key]["estimate"] <= data[key]["ci_high"] <= 1
+    sat = data["victim_satisfaction"]
+    for item in (
+        "ease_of_contact",
+        "actions_taken",
+        "kept_informed",
+        "treatment",
+        "whole_experience",
+    ):
+        assert set(sat[item]) >= ESTIMATE_KEYS, item
+    assert {
+        "weighting",
+        "reasons_not_reported",
+        "crime_and_survey",
+        "by_group",
+        "quarantine",
+        "params",
+    } <= set(data)
+    assert data["classification"] == "restricted"
+    assert data["reasons_not_reported"]["examples"]
+
+
+def test_html_is_self_contained_and_summary_first(reports: Path) -> None:
+    page = (reports / "survey.html").read_text()
+    assert _external_resources(page) == []
+    sections = re.findall(r'<section id="([^"]+)"', page)
+    assert sections[0] == "summary" and sections[-1] == "methods--definitions-and-assumptions"
+    assert 'class="kpi"' in page and "OFFICIAL-SENSITIVE" in page
+    assert "Example reasons" in page  # quotes, restricted only
+
+
+def test_public_output_has_no_quotes_and_no_identifiers(force: Force, reports: Path) -> None:
+    page = (reports / "survey-public.html").read_text()
+    data = (reports / "survey-public.json").read_text()
+    themes = force.result().themes
+    assert themes is not None
+    for quote in themes.examples["quote"].to_list():
+        assert json.dumps(quote) not in data
+    assert "Example reasons" not in page and '"examples"' not in data
+    assert not IDS.search(data)
+    assert "PUBLIC" in page and "suppressed" in page
+
+
+def test_public_counts_are_suppressed(tiny_db: Path) -> None:
+    result = survey_analysis(connect(tiny_db), Settings(), rake=False)
+    restricted = survey_json(result, public=False, threshold=5)
+    public = survey_json(result, public=True, threshold=5)
+
+    # 10 respondents; women: n = 5, 3 of them unsafe at night -> 3 is under 5: suppressed.
+    def women(data: dict) -> dict:
+        return next(
+            r
+            for r in data["by_group"]
+            if r["indicator"] == "unsafe_night_share"
+            and r["dimension"] == "sex"
+            and r["level"] == "F"
+        )
+
+    assert women(restricted)["estimate"] == pytest.approx(3 / 5)
+    assert women(public)["estimate"] is None and women(public)["count"] is None
+    assert women(public)["suppressed"]
+    # Men: n = 5, 2 unsafe -> suppressed too; the all-Kent row (n 10, count 5) is shown.
+    assert public["unsafe_night_share"]["estimate"] == pytest.approx(0.5)
+    themes = {t["theme"]: t["respondents"] for t in public["reasons_not_reported"]["themes"]}
+    assert all(v is None or v == 0 or v >= 5 for v in themes.values())
+    assert "Counts from 1 to 4" in public["disclosure"]
+
+
+def test_cli_writes_the_chosen_format(tiny_db: Path, tmp_path: Path) -> None:
+    import vawg.cli.survey  # noqa: F401  (registers the command)
+
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        [
+            "survey",
+            "--db",
+            str(tiny_db),
+            "--format",
+            "json",
+            "--public",
+            "--out",
+            str(tmp_path),
+            "--no-rake",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "survey-public.json").read_text())
+    assert data["classification"] == "public"
+    assert data["weighting"]["source"].startswith("none")
+    assert "unsafe at night" in result.output
+
+
+def test_cli_rakes_to_user_margins(tiny_db: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        [
+            "survey",
+            "--db",
+            str(tiny_db),
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path),
+            "--margins",
+            str(DATA / "raking" / "margins.csv"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "survey.json").read_text())
+    # Hand-worked raking (tests/data/survey/README.md): unsafe at night 71/120.
+    assert data["unsafe_night_share"]["estimate"] == pytest.approx(71 / 120, abs=1e-5)
+    assert data["weighting"]["design_effect"] == pytest.approx(29 / 24, abs=1e-4)
+
+
+def test_survey_is_a_demo_step() -> None:
+    assert any("survey" in title for title, _ in STEPS)
