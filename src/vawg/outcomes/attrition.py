@@ -1,0 +1,128 @@
+"""Attrition: how many crimes recorded in each financial half-year reach each stage.
+
+Stages, each a subset of the one before: recorded → outcome assigned (closed) → closed with a
+suspect identified (an outcome type whose definition names a suspect:
+:data:`~vawg.outcomes.framework.NAMED_SUSPECT_TYPES`; 14 and 18 do not, 19 and 20 cannot be
+told and are not counted) → charged/summonsed (type 1) → and, when ``cjs_events`` is loaded,
+first hearing → verdict → convicted (a verdict whose result is ``guilty``, ``guilty_plea`` or
+``convicted``). Outcomes are as they stood on the extract's ``as_of`` date, so recent halves
+have had less time to progress: the table says how long each has had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import ibis.expr.types as ir
+import polars as pl
+
+from vawg.outcomes.framework import NAMED_SUSPECT_TYPES
+from vawg.outcomes.halves import Half, half_label
+from vawg.outcomes.proportions import wilson
+from vawg.results import Params, ResultMixin
+
+__all__ = [
+    "CONVICTED_RESULTS",
+    "STAGES",
+    "AttritionResult",
+    "attrition",
+    "attrition_counts",
+    "cjs_present",
+]
+
+STAGES: dict[str, str] = {
+    "recorded": "Recorded",
+    "closed": "Outcome assigned",
+    "suspect_identified": "Closed with a suspect identified",
+    "charged": "Charged/summonsed",
+    "first_hearing": "First hearing",
+    "verdict": "Verdict",
+    "convicted": "Convicted",
+}
+CJS_STAGES = ("first_hearing", "verdict", "convicted")
+CONVICTED_RESULTS = ("guilty", "guilty_plea", "convicted")
+
+
+def attrition_counts(
+    cases: ir.Table, cjs_events: ir.Table | None, halves: Sequence[Half]
+) -> pl.DataFrame:
+    """Tidy ``half, stage, count`` for crimes recorded in ``halves`` (one query)."""
+    frame = cases.mutate(half=half_label(cases.recorded_date))
+    frame = frame.filter(frame.half.isin([h.label for h in halves]))
+    if cjs_events is not None:
+        ev = cjs_events
+        result = ev.result.lower()
+        flags = ev.group_by("crime_ref").aggregate(
+            first_hearing=(ev.stage == "first_hearing").any(),
+            verdict=(ev.stage == "verdict").any(),
+            convicted=((ev.stage == "verdict") & result.isin(list(CONVICTED_RESULTS))).any(),
+        )
+        frame = frame.left_join(flags, "crime_ref").drop("crime_ref_right")
+    code = frame.outcome_code
+    measures = {
+        "recorded": frame.count(),
+        "closed": code.notnull().sum(),
+        "suspect_identified": code.isin(list(NAMED_SUSPECT_TYPES)).sum(),
+        "charged": (code == 1).sum(),
+    }
+    if cjs_events is not None:
+        for stage in CJS_STAGES:
+            measures[stage] = frame[stage].fill_null(False).cast("int64").sum()
+    wide = frame.group_by("half").aggregate(**measures).to_polars()
+    present = wide["half"].to_list()
+    missing = [h.label for h in halves if h.label not in present]
+    if missing:
+        zeros = pl.DataFrame({"half": missing}).with_columns(
+            [pl.lit(0, pl.Int64).alias(m) for m in measures]
+        )
+        wide = pl.concat([wide.cast({m: pl.Int64 for m in measures}), zeros])
+    long = wide.unpivot(index="half", variable_name="stage", value_name="count")
+    order = {s: i for i, s in enumerate(STAGES)}
+    return (
+        long.with_columns(pl.col("count").cast(pl.Int64), _o=pl.col("stage").replace_strict(order))
+        .sort("half", "_o")
+        .drop("_o")
+    )
+
+
+@dataclass(frozen=True)
+class AttritionResult(ResultMixin):
+    """``table``: ``half, stage, count, share_of_recorded, ci_low, ci_high, days_followed``."""
+
+    params: Params
+    table: pl.DataFrame
+
+
+def attrition(counts: pl.DataFrame, as_of: date, *, level: float = 0.95) -> AttritionResult:
+    """Shares of recorded reaching each stage, with Wilson intervals (null where a count is)."""
+    recorded = counts.filter(pl.col("stage") == "recorded").select("half", recorded="count")
+    table = counts.join(recorded, on="half", how="left")
+    shares = [
+        wilson(k, n, level=level) if k is not None and n not in (None, 0) else None
+        for k, n in zip(table["count"].to_list(), table["recorded"].to_list(), strict=True)
+    ]
+    follow = [(as_of - _parse(h).end).days for h in table["half"].to_list()]
+    table = table.with_columns(
+        share_of_recorded=pl.Series([s.estimate if s else None for s in shares], dtype=pl.Float64),
+        ci_low=pl.Series([s.ci_low if s else None for s in shares], dtype=pl.Float64),
+        ci_high=pl.Series([s.ci_high if s else None for s in shares], dtype=pl.Float64),
+        days_followed=pl.Series(follow, dtype=pl.Int64),
+    ).drop("recorded")
+    return AttritionResult(
+        Params(
+            method="Attrition of crimes recorded in each financial half-year",
+            citation=("Stages as in the Home Office outcomes framework; Wilson (1927) intervals"),
+        ),
+        table,
+    )
+
+
+def _parse(label: str) -> Half:
+    return Half(int(label[:4]), int(label[-1]))
+
+
+def cjs_present(cjs_events: ir.Table) -> bool:
+    """Whether any criminal justice events are loaded."""
+    return int(cjs_events.count().execute()) > 0

@@ -1,0 +1,289 @@
+"""Disclosure control for outcome results: every count through :func:`vawg.disclosure.suppress`,
+then every rate, share, median and comparison rebuilt from the suppressed counts, so nothing is
+published that was computed from a hidden count.
+
+Which totals are published decides the secondary suppression (``margins``): outcome groups sum
+to the crimes in a cell, and cells of a breakdown sum to the scope's total for that half.
+Kaplan–Meier curves are published only at fixed days (not at every event time), and only for
+cohorts whose size is published.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date
+
+import polars as pl
+
+from vawg.disclosure import SUPPRESSED_FLAG, suppress
+from vawg.outcomes.agencies import AgencyResult, agency_rates
+from vawg.outcomes.attrition import AttritionResult, attrition
+from vawg.outcomes.audit import AuditResult, comparable_rates, headline
+from vawg.outcomes.halves import Half
+from vawg.outcomes.police_uk import PoliceUkOutcomes, with_shares
+from vawg.outcomes.rates import denominators, rates_from_counts
+from vawg.outcomes.satisfaction import satisfaction_rates
+from vawg.outcomes.survival import SurvivalResult
+
+__all__ = [
+    "PUBLIC_CURVE_DAYS",
+    "disclose_audit",
+    "public_agencies",
+    "public_attrition",
+    "public_counts",
+    "public_exclusions",
+    "public_police_uk",
+    "public_satisfaction",
+    "public_survival",
+    "suppress_by",
+    "visible_changes",
+]
+
+PUBLIC_CURVE_DAYS = (7, 14, 30, 60, 90, 120, 180, 270, 365, 540, 730)
+
+
+def suppress_by(
+    frame: pl.DataFrame,
+    count: str,
+    by: Sequence[str],
+    *,
+    threshold: int,
+    margins: Sequence[Sequence[str]],
+    dependents: Sequence[str] = (),
+) -> pl.DataFrame:
+    """:func:`~vawg.disclosure.suppress` on each block of rows sharing ``by`` (every margin
+    includes ``by``, so no published total crosses blocks and the result is the same as one
+    call over the whole frame, only much faster); row order is kept."""
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(False).alias(SUPPRESSED_FLAG))
+    indexed = frame.with_row_index("_row")
+    parts = [
+        suppress(part, count, threshold=threshold, margins=margins, dependents=dependents)
+        for _key, part in indexed.group_by(list(by), maintain_order=True)
+    ]
+    return pl.concat(parts).sort("_row").drop("_row")
+
+
+def public_counts(counts: pl.DataFrame, threshold: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Suppressed outcome counts and denominators, and the rates rebuilt from them."""
+    block = ["base", "half", "dimension"]
+    totals = suppress_by(
+        denominators(counts), "denominator", block, threshold=threshold, margins=[()]
+    )
+    cells = suppress_by(counts, "count", block, threshold=threshold, margins=[["value"], ["group"]])
+    keys = ["base", "half", "dimension", "value"]
+    hidden_rows = (
+        totals.filter(pl.col(SUPPRESSED_FLAG)).select(keys).with_columns(_hide=pl.lit(True))
+    )
+    cells = (
+        cells.join(hidden_rows, on=keys, how="left")
+        .with_columns(
+            count=pl.when(pl.col("_hide")).then(None).otherwise(pl.col("count")),
+            suppressed=pl.col(SUPPRESSED_FLAG) | pl.col("_hide").fill_null(False),
+        )
+        .drop("_hide")
+    )
+    rates = rates_from_counts(cells.drop(SUPPRESSED_FLAG), totals.drop(SUPPRESSED_FLAG))
+    return cells, rates
+
+
+def public_survival(survival: SurvivalResult, threshold: int) -> SurvivalResult:
+    """Cohort sizes and outcome/open counts suppressed; medians and curves hidden with them."""
+    table = survival.table
+    sized = suppress_by(table, "n", ["half", "dimension"], threshold=threshold, margins=[()])
+    long = table.unpivot(
+        index=["half", "dimension", "value"],
+        on=["outcomes", "open"],
+        variable_name="kind",
+        value_name="count",
+    )
+    long = suppress_by(
+        long, "count", ["half", "dimension"], threshold=threshold, margins=[["value"], ["kind"]]
+    )
+    wide = long.pivot(on="kind", index=["half", "dimension", "value"], values="count")
+    out = sized.drop("outcomes", "open").join(wide, on=["half", "dimension", "value"], how="left")
+    hidden = pl.col(SUPPRESSED_FLAG)
+    out = out.with_columns(
+        [
+            pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("outcomes", "open", "median_days", "ci_low", "ci_high")
+        ]
+    ).select(table.columns)
+    shown = out.filter(pl.col("n").is_not_null()).select("half", "dimension", "value")
+    curves = _thin(survival.curves, threshold).join(
+        shown, on=["half", "dimension", "value"], how="semi"
+    )
+    return dataclasses.replace(survival, table=out, curves=curves)
+
+
+def _thin(curves: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """The step function read at :data:`PUBLIC_CURVE_DAYS` (last event time on or before, never
+    past the last event), each point shown only if its at-risk and cumulative outcome counts
+    pass the disclosure rule."""
+    keys = [c for c in ("half", "dimension", "value") if c in curves.columns]
+    grid = pl.DataFrame({"at_day": list(PUBLIC_CURVE_DAYS)}, schema={"at_day": pl.Int64})
+    last = curves.group_by(keys).agg(last_day=pl.col("days").max())
+    pairs = curves.join(grid, how="cross").filter(pl.col("days") <= pl.col("at_day"))
+    pairs = pairs.join(last, on=keys).filter(pl.col("at_day") <= pl.col("last_day"))
+    points = (
+        pairs.sort("days")
+        .group_by([*keys, "at_day"])
+        .agg(pl.all().last())
+        .drop("days", "last_day")
+        .rename({"at_day": "days"})
+    )
+    dependents = ["share_with_outcome", "ci_low", "ci_high"]
+    points = suppress(points, "at_risk", threshold=threshold, margins=[], dependents=dependents)
+    points = points.drop(SUPPRESSED_FLAG)
+    points = suppress(
+        points,
+        "outcomes_so_far",
+        threshold=threshold,
+        margins=[],
+        dependents=[*dependents, "at_risk"],
+    ).drop(SUPPRESSED_FLAG)
+    return points.drop_nulls("share_with_outcome").sort(*keys, "days").select(curves.columns)
+
+
+def public_attrition(result: AttritionResult, threshold: int, as_of: date) -> AttritionResult:
+    """Stage counts suppressed (each on its own: stages are nested, not parts of a total)."""
+    counts = suppress(
+        result.table.select("half", "stage", "count"), "count", threshold=threshold, margins=[]
+    )
+    rebuilt = attrition(counts.drop(SUPPRESSED_FLAG), as_of)
+    return dataclasses.replace(result, table=rebuilt.table)
+
+
+def public_agencies(result: AgencyResult, halves: list[Half], threshold: int) -> AgencyResult:
+    """Event counts suppressed under their stage totals; rates and medians rebuilt or hidden."""
+    counts = suppress_by(
+        result.counts, "count", ["half", "stage"], threshold=threshold, margins=[()]
+    )
+    counts = counts.drop(SUPPRESSED_FLAG)
+    timely = suppress(
+        result.timeliness,
+        "n",
+        threshold=threshold,
+        margins=[],
+        dependents=["median_days", "ci_low", "ci_high"],
+    ).drop(SUPPRESSED_FLAG)
+    return dataclasses.replace(
+        result, table=agency_rates(counts, halves), counts=counts, timeliness=timely
+    )
+
+
+def public_satisfaction(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Answered / satisfied / not satisfied suppressed (groups under each item's total)."""
+    base = table.select("half", "item", "group", "answered", "satisfied").with_columns(
+        not_satisfied=pl.col("answered") - pl.col("satisfied")
+    )
+    long = base.unpivot(
+        index=["half", "item", "group"],
+        on=["satisfied", "not_satisfied"],
+        variable_name="kind",
+        value_name="count",
+    )
+    parts = []
+    for is_all in (True, False):
+        part = long.filter((pl.col("group") == "all") == is_all)
+        margins = [["group"]] + ([] if is_all else [["kind"]])
+        parts.append(
+            suppress_by(part, "count", ["half", "item"], threshold=threshold, margins=margins)
+        )
+    long = pl.concat(parts)
+    wide = long.pivot(on="kind", index=["half", "item", "group"], values="count")
+    out = (
+        wide.with_columns(
+            answered=pl.when(pl.col("satisfied").is_null() | pl.col("not_satisfied").is_null())
+            .then(None)
+            .otherwise(pl.col("satisfied") + pl.col("not_satisfied"))
+        )
+        .select("half", "item", "group", "answered", "satisfied")
+        .sort("half", "item", "group")
+    )
+    return satisfaction_rates(out)
+
+
+def public_police_uk(result: PoliceUkOutcomes, threshold: int) -> PoliceUkOutcomes:
+    """Category and group counts suppressed under the published total; shares rebuilt."""
+    total = int(result.table["count"].sum())
+    shown_total = None if 0 < total < threshold else total
+
+    def redo(frame: pl.DataFrame) -> pl.DataFrame:
+        cut = suppress(frame.drop("share", "ci_low", "ci_high"), "count", threshold=threshold)
+        cut = cut.drop(SUPPRESSED_FLAG)
+        return with_shares(cut, total=shown_total)
+
+    return dataclasses.replace(result, table=redo(result.table), groups=redo(result.groups))
+
+
+def public_exclusions(exclusions: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """The scope rules' excluded and remaining counts, suppressed one by one."""
+    out = suppress(exclusions, "crimes_excluded", threshold=threshold, margins=[])
+    out = out.drop(SUPPRESSED_FLAG)
+    return suppress(out, "crimes_remaining", threshold=threshold, margins=[]).drop(SUPPRESSED_FLAG)
+
+
+def visible_changes(
+    changes: pl.DataFrame, rates: pl.DataFrame, survival: SurvivalResult, extra: list[pl.DataFrame]
+) -> pl.DataFrame:
+    """Only the comparisons whose both sides are still published after suppression."""
+    keys = ["base", "dimension", "value", "measure"]
+    shown = [rates.filter(pl.col("estimate").is_not_null()).select(*keys, "half")]
+    km = survival.table.filter(pl.col("n").is_not_null())
+    shown.append(
+        km.select(
+            base=pl.lit("recorded"),
+            dimension="dimension",
+            value="value",
+            measure=pl.lit("median_days_to_outcome"),
+            half="half",
+        )
+    )
+    shown += [e.filter(pl.col("estimate").is_not_null()).select(*keys, "half") for e in extra]
+    visible = pl.concat(shown).unique()
+    out = changes.join(visible.rename({"half": "from_half"}), on=[*keys, "from_half"], how="semi")
+    return out.join(visible.rename({"half": "to_half"}), on=[*keys, "to_half"], how="semi")
+
+
+def public_coverage(coverage: dict[str, int], threshold: int) -> dict[str, int | None]:
+    """The survey coverage counts, each suppressed on its own."""
+    if not coverage:
+        return {}
+    frame = pl.DataFrame({"key": list(coverage), "count": list(coverage.values())})
+    cut = suppress(frame, "count", threshold=threshold, margins=[])
+    return dict(zip(cut["key"].to_list(), cut["count"].to_list(), strict=True))
+
+
+def disclose_audit(result: AuditResult, threshold: int) -> AuditResult:
+    """The audit as it may be published: every count suppressed, everything derived rebuilt."""
+    if result.public:
+        return result
+    cells, rates = public_counts(result.counts, threshold)
+    survival = public_survival(result.survival, threshold)
+    halves = sorted(result.roles.values())
+    agencies = public_agencies(result.agencies, halves, threshold) if result.agencies else None
+    satisfaction = (
+        public_satisfaction(result.satisfaction, threshold)
+        if result.satisfaction is not None
+        else None
+    )
+    changes = visible_changes(
+        result.changes, rates, survival, comparable_rates(agencies, satisfaction)
+    )
+    return dataclasses.replace(
+        result,
+        table=headline(rates, survival, result.roles),
+        counts=cells,
+        rates=rates,
+        changes=changes,
+        survival=survival,
+        attrition=public_attrition(result.attrition, threshold, result.as_of),
+        agencies=agencies,
+        satisfaction=satisfaction,
+        survey_coverage=public_coverage(result.survey_coverage, threshold),  # type: ignore[arg-type]
+        exclusions=public_exclusions(result.exclusions, threshold),
+        public=True,
+        threshold=threshold,
+    )

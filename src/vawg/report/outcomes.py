@@ -1,0 +1,387 @@
+"""The outcomes report: :class:`~vawg.outcomes.summary.OutcomeSummary` → HTML, JSON and CSV.
+
+Every financial half-year of the period on both Home Office count bases, time to outcome,
+attrition, the outcome framework with what is verified, and the police.uk outcome categories
+when police.uk files are loaded. Nothing here computes a statistic.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.disclosure import RULE_TEXT
+from vawg.outcomes.audit import MEASURE_LABELS
+from vawg.outcomes.framework import HEADLINE_GROUPS, SOURCE, framework_table, police_uk_table
+from vawg.outcomes.rates import BASES
+from vawg.outcomes.summary import OutcomeSummary
+from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
+from vawg.report.page import Classification, Section, figure_html, render_page, table_html
+from vawg.results import to_jsonable
+
+__all__ = ["outcomes_csv_rows", "outcomes_html", "outcomes_json"]
+
+_MEASURES = ("charge_rate", "victim_not_supporting_rate", "open_share")
+_BASE_COLOURS = {"recorded": "#5b2a86", "assigned": "#c2410c"}
+
+
+def _all(result: OutcomeSummary) -> pl.DataFrame:
+    return result.table.filter(pl.col("dimension") == "all")
+
+
+def _row(frame: pl.DataFrame, **match: str) -> dict[str, Any] | None:
+    for key, value in match.items():
+        frame = frame.filter(pl.col(key) == value)
+    return frame.row(0, named=True) if frame.height else None
+
+
+def _kpi(value: str, label: str, ci: str) -> str:
+    return (
+        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
+        f'<div class="l">{html.escape(label)}</div><div class="ci">{html.escape(ci)}</div></div>'
+    )
+
+
+def _trend(result: OutcomeSummary, measure: str) -> str:
+    fig = go.Figure()
+    rates = _all(result).filter(pl.col("measure") == measure)
+    for base in ("recorded", "assigned"):
+        part = rates.filter(pl.col("base") == base).sort("half")
+        if not part.height:
+            continue
+        est = [None if v is None else 100 * v for v in part["estimate"].to_list()]
+        high = [
+            None if v is None or e is None else 100 * v - e
+            for v, e in zip(part["ci_high"].to_list(), est, strict=True)
+        ]
+        low = [
+            None if v is None or e is None else e - 100 * v
+            for v, e in zip(part["ci_low"].to_list(), est, strict=True)
+        ]
+        fig.add_scatter(
+            x=part["half"].to_list(),
+            y=est,
+            mode="lines+markers",
+            name=BASES[base],
+            line={"color": _BASE_COLOURS[base]},
+            error_y={"type": "data", "symmetric": False, "array": high, "arrayminus": low},
+        )
+    fig.update_layout(
+        title=MEASURE_LABELS[measure] + " by financial half-year (95% CI)",
+        yaxis={"title": "%", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return figure_html(fig, height=340)
+
+
+def _summary(result: OutcomeSummary) -> Section:
+    latest = result.halves[-1].label if result.halves else ""
+    rates = _all(result)
+    kpis = []
+    for base, measure in (
+        ("assigned", "charge_rate"),
+        ("assigned", "victim_not_supporting_rate"),
+        ("recorded", "charge_rate"),
+        ("recorded", "open_share"),
+    ):
+        r = _row(rates, base=base, measure=measure, half=latest)
+        kpis.append(
+            _kpi(
+                fmt_value(measure, r["estimate"] if r else None),
+                f"{MEASURE_LABELS[measure]} ({'outcomes assigned' if base == 'assigned' else 'crimes recorded'} in {latest})",
+                fmt_ci(measure, r["ci_low"], r["ci_high"]) if r else "",
+            )
+        )
+    body = (
+        STYLE
+        + f'<div class="kpis">{"".join(kpis)}</div>'
+        + _trend(result, "charge_rate")
+        + _trend(result, "victim_not_supporting_rate")
+        + "<p class='note'>Crimes recorded: outcomes as they stood on "
+        f"{result.as_of:%d %B %Y}, so recent halves have had less time to close and look more "
+        "open (use <code>vawg audit</code> for like-with-like comparisons). Outcomes assigned: "
+        "everything closed in the half, whenever recorded.</p>"
+    )
+    return Section("Summary", body)
+
+
+def _rates_table(result: OutcomeSummary) -> Section:
+    rates = (
+        _all(result)
+        .with_columns(
+            measure=pl.col("measure").replace_strict(MEASURE_LABELS),
+            base=pl.col("base").replace_strict(
+                {"recorded": "crimes recorded", "assigned": "outcomes assigned"}
+            ),
+            rate=pl.struct("estimate").map_elements(
+                lambda s: fmt_value("r", s["estimate"]), return_dtype=pl.String
+            ),
+            ci=pl.struct("ci_low", "ci_high").map_elements(
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                return_dtype=pl.String,
+            ),
+        )
+        .select("half", "base", "measure", "numerator", "denominator", "rate", "ci")
+        .sort("base", "measure", "half")
+    )
+    mix = result.counts.filter((pl.col("base") == "recorded") & (pl.col("dimension") == "all"))
+    fig = go.Figure()
+    halves = [h.label for h in result.halves]
+    for group, label in HEADLINE_GROUPS.items():
+        shares = []
+        for h in halves:
+            part = mix.filter(pl.col("half") == h)
+            total = part["count"].sum() if part["count"].null_count() == 0 else None
+            v = part.filter(pl.col("group") == group)["count"]
+            shares.append(None if not v.len() or v[0] is None or not total else 100 * v[0] / total)
+        fig.add_bar(x=halves, y=shares, name=label, marker_color=GROUP_COLOURS[group])
+    fig.update_layout(
+        barmode="stack",
+        title="Outcome of crimes recorded in each half (as at the data date)",
+        yaxis={"title": "% of crimes recorded", "range": [0, 100]},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    offence = (
+        result.table.filter(
+            (pl.col("dimension") == "offence_group")
+            & (pl.col("base") == "assigned")
+            & (pl.col("measure") == "charge_rate")
+            & (pl.col("half") == (halves[-1] if halves else ""))
+        )
+        .with_columns(
+            value=pl.col("value").map_elements(pretty, return_dtype=pl.String),
+            rate=pl.struct("estimate").map_elements(
+                lambda s: fmt_value("r", s["estimate"]), return_dtype=pl.String
+            ),
+            ci=pl.struct("ci_low", "ci_high").map_elements(
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                return_dtype=pl.String,
+            ),
+        )
+        .select("value", "numerator", "denominator", "rate", "ci")
+    )
+    return Section(
+        "Outcome rates by half-year",
+        figure_html(fig, height=380)
+        + table_html(
+            rates, caption="Rates for all in scope, both count bases (95% Wilson CI)", max_rows=500
+        ),
+        subsections=(
+            Section(
+                f"Charge rate by offence group, outcomes assigned in {halves[-1] if halves else ''}",
+                table_html(offence, labels={"value": "offence group"}),
+            ),
+        ),
+    )
+
+
+def _survival(result: OutcomeSummary) -> Section:
+    table = result.survival.table.with_columns(
+        value=pl.col("value").map_elements(pretty, return_dtype=pl.String),
+        median=pl.struct("median_days").map_elements(
+            lambda s: fmt_value("median", s["median_days"]), return_dtype=pl.String
+        ),
+        ci=pl.struct("ci_low", "ci_high").map_elements(
+            lambda s: fmt_ci("median", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+            return_dtype=pl.String,
+        ),
+    ).select("half", "dimension", "value", "n", "outcomes", "open", "median", "ci")
+    overall = result.survival.table.filter(pl.col("dimension") == "all").sort("half")
+    fig = go.Figure()
+    med = overall["median_days"].to_list()
+    fig.add_scatter(
+        x=overall["half"].to_list(),
+        y=med,
+        mode="markers+lines",
+        line={"color": "#5b2a86"},
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [
+                None if h is None or m is None or h == float("inf") else h - m
+                for h, m in zip(overall["ci_high"].to_list(), med, strict=True)
+            ],
+            "arrayminus": [
+                None if lo is None or m is None else m - lo
+                for lo, m in zip(overall["ci_low"].to_list(), med, strict=True)
+            ],
+        },
+        name="median days",
+    )
+    fig.update_layout(
+        title="Median days from recording to outcome (Kaplan–Meier, 95% CI)",
+        yaxis={"title": "days", "rangemode": "tozero"},
+    )
+    return Section(
+        "Time to outcome",
+        figure_html(fig, height=320)
+        + table_html(
+            table,
+            caption="Kaplan–Meier medians, open cases censored at the data date",
+            max_rows=500,
+        ),
+    )
+
+
+def _attrition(result: OutcomeSummary) -> Section:
+    table = result.attrition.table.with_columns(
+        stage=pl.col("stage").map_elements(lambda v: pretty(v, "stage"), return_dtype=pl.String),
+        share=pl.struct("share_of_recorded").map_elements(
+            lambda s: fmt_value("r", s["share_of_recorded"]), return_dtype=pl.String
+        ),
+    )
+    wide = table.pivot(on="stage", index=["half", "days_followed"], values="share").sort("half")
+    counts = table.pivot(on="stage", index="half", values="count").sort("half")
+    return Section(
+        "Attrition",
+        table_html(wide, caption="Share of crimes recorded reaching each stage")
+        + table_html(counts, caption="Crimes recorded reaching each stage"),
+    )
+
+
+def _police_uk(result: OutcomeSummary) -> Section | None:
+    police = result.police_uk
+    if police is None:
+        return None
+
+    def show(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(
+            share=pl.struct("share").map_elements(
+                lambda s: fmt_value("r", s["share"]), return_dtype=pl.String
+            ),
+            ci=pl.struct("ci_low", "ci_high").map_elements(
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                return_dtype=pl.String,
+            ),
+        ).drop("ci_low", "ci_high")
+
+    months = f"{police.months[0]} to {police.months[1]}" if police.months else "no months"
+    body = (
+        f"<p>police.uk street-level data, crime type “{html.escape(police.crime_type)}”, {months}. "
+        "The “Last outcome category” is a snapshot that can change and is not quality-assured; "
+        "its mapping to outcome groups is unverified and <b>coarse</b> where one category spans "
+        "several groups (e.g. “Unable to prosecute suspect” cannot say whether the victim "
+        "supported action). This category covers all violence and sexual offences, not VAWG.</p>"
+    )
+    return Section(
+        "police.uk open data",
+        body
+        + table_html(show(police.groups), caption="By nearest outcome group")
+        + table_html(show(police.table), caption="By published category"),
+    )
+
+
+def _methods(result: OutcomeSummary) -> Section:
+    parts = [
+        "<h3>Methods</h3><ul><li>Rates with Wilson score intervals (Wilson 1927).</li>"
+        "<li>Time to outcome: Kaplan–Meier with open cases censored; medians with Brookmeyer–"
+        "Crowley (1982) log-log intervals.</li><li>Crimes recorded base: denominator every "
+        "crime recorded in the half, open ones included as open; outcomes assigned base: every "
+        "outcome dated in the half.</li></ul>",
+        "<h3>Outcome framework</h3><p class='note'>"
+        + html.escape(SOURCE)
+        + "</p>"
+        + table_html(framework_table()),
+        "<h3>police.uk category mapping (unverified)</h3>" + table_html(police_uk_table()),
+        "<h3>Scope exclusions</h3>" + table_html(result.exclusions),
+    ]
+    if result.public:
+        parts.insert(
+            0,
+            "<div class='callout'><b>Disclosure control.</b> "
+            + html.escape(RULE_TEXT.format(limit=(result.threshold or 5) - 1))
+            + "</div>",
+        )
+    return Section("Methods, definitions and assumptions", "".join(parts))
+
+
+def outcomes_html(result: OutcomeSummary) -> str:
+    """The self-contained outcomes report."""
+    sections = [_summary(result), _rates_table(result), _survival(result), _attrition(result)]
+    police = _police_uk(result)
+    if police is not None:
+        sections.append(police)
+    sections.append(_methods(result))
+    first, last = (result.halves[0], result.halves[-1]) if result.halves else (None, None)
+    span = f"{first.label} to {last.label}" if first and last else "no complete half-years"
+    return render_page(
+        "Criminal justice outcomes",
+        sections,
+        classification=Classification.public(result.threshold or 5)
+        if result.public
+        else Classification(
+            "OFFICIAL-SENSITIVE",
+            "Aggregate figures; small counts not suppressed. Not for publication.",
+        ),
+        subtitle=f"Violence against women and girls scope · {span} · data to {result.as_of:%d %B %Y}",
+    )
+
+
+def outcomes_json(result: OutcomeSummary) -> str:
+    """The same figures as JSON: ``by_half[half][base][measure] = {estimate, ci_low, ci_high}``."""
+    by_half: dict[str, Any] = {}
+    rates = _all(result)
+    for half in result.halves:
+        entry: dict[str, Any] = {}
+        for base in ("recorded", "assigned"):
+            part = rates.filter((pl.col("half") == half.label) & (pl.col("base") == base))
+            figures: dict[str, Any] = {}
+            for r in part.iter_rows(named=True):
+                figures["n"] = r["denominator"]
+                figures[r["measure"]] = {
+                    k: to_jsonable(r[k]) for k in ("estimate", "ci_low", "ci_high")
+                }
+            entry[base] = figures
+        km = _row(result.survival.table, half=half.label, dimension="all")
+        entry["median_days_to_outcome"] = None
+        if km:
+            entry["median_days_to_outcome"] = {
+                "estimate": to_jsonable(km["median_days"]),
+                "ci_low": to_jsonable(km["ci_low"]),
+                "ci_high": to_jsonable(km["ci_high"]),
+            }
+        by_half[half.label] = entry
+    police = result.police_uk
+    doc = {
+        "as_of": result.as_of.isoformat(),
+        "public": result.public,
+        "disclosure_threshold": result.threshold,
+        "halves": [h.label for h in result.halves],
+        "by_half": by_half,
+        "rates": to_jsonable(result.table),
+        "outcome_counts": to_jsonable(result.counts),
+        "time_to_outcome": to_jsonable(result.survival.table),
+        "attrition": to_jsonable(result.attrition.table),
+        "police_uk": None
+        if police is None
+        else {
+            "crime_type": police.crime_type,
+            "months": police.months,
+            "categories": to_jsonable(police.table),
+            "groups": to_jsonable(police.groups),
+        },
+        "scope_exclusions": to_jsonable(result.exclusions),
+        "params": to_jsonable(result.params),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def outcomes_csv_rows(result: OutcomeSummary) -> tuple[list[str], list[list[Any]]]:
+    """Every rate (both bases, every group, every half) as one tidy CSV."""
+    header = [
+        "base",
+        "half",
+        "dimension",
+        "value",
+        "measure",
+        "numerator",
+        "denominator",
+        "estimate",
+        "ci_low",
+        "ci_high",
+    ]
+    return header, [list(r) for r in result.table.select(header).iter_rows()]

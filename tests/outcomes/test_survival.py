@@ -1,0 +1,95 @@
+"""Kaplan–Meier from counts against a hand calculation and statsmodels' ``SurvfuncRight``;
+the log-rank test against ``survdiff``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from vawg.outcomes.survival import kaplan_meier, log_rank, time_to_outcome
+
+# The 2021H2 cohort of tests/data/outcomes/known_answers (see its README): days, outcome?
+HAND_DAYS = [30, 90, 20, 30, 62, 30, 171, 149, 121, 30]
+HAND_EVENT = [True, True, True, True, True, True, False, True, False, True]
+
+
+def _counts(days: list[int], event: list[bool]) -> pl.DataFrame:
+    frame = pl.DataFrame({"days": days, "event": event})
+    return frame.group_by("days", "event").len(name="n").sort("days")
+
+
+def test_kaplan_meier_by_hand() -> None:
+    counts = _counts(HAND_DAYS, HAND_EVENT)
+    km = kaplan_meier(counts["days"].to_list(), counts["event"].to_list(), counts["n"].to_list())
+    assert km.days.tolist() == [20, 30, 62, 90, 149]
+    assert km.survival.tolist() == pytest.approx([0.9, 0.5, 0.4, 0.3, 0.15])
+    assert km.at_risk.tolist() == [10, 9, 5, 4, 2]
+    # S is exactly 0.5 from day 30; the median is the first day it is below 0.5.
+    assert km.median().estimate == 62
+
+
+def _random_cohort(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    days = np.floor(rng.lognormal(np.log(40), 1.0, n)).astype(int)
+    follow = rng.integers(5, 400, n)
+    event = days <= follow
+    return np.where(event, days, follow), event
+
+
+@pytest.mark.parametrize(("seed", "n"), [(0, 25), (1, 60), (2, 300), (3, 1500)])
+def test_median_and_interval_equal_statsmodels(seed: int, n: int) -> None:
+    time, event = _random_cohort(seed, n)
+    reference = SurvfuncRight(time, event.astype(int))
+    counts = _counts(time.tolist(), event.tolist())
+    km = kaplan_meier(counts["days"].to_list(), counts["event"].to_list(), counts["n"].to_list())
+    assert km.survival == pytest.approx(reference.surv_prob)
+    assert km.se == pytest.approx(reference.surv_prob_se, nan_ok=True)
+    median = km.median()
+    expected = reference.quantile(0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels takes log(0) at S = 0
+        low, high = reference.quantile_ci(0.5, alpha=0.05, method="cloglog")
+    assert median.estimate == expected or (math.isnan(median.estimate) and math.isnan(expected))
+    assert median.ci_low == low or (math.isnan(median.ci_low) and math.isnan(low))
+    assert median.ci_high == high or (math.isnan(median.ci_high) and math.isnan(high))
+
+
+def test_hand_cohort_median_interval_equals_statsmodels() -> None:
+    reference = SurvfuncRight(np.array(HAND_DAYS), np.array(HAND_EVENT, dtype=int))
+    counts = _counts(HAND_DAYS, HAND_EVENT)
+    km = kaplan_meier(counts["days"].to_list(), counts["event"].to_list(), counts["n"].to_list())
+    assert km.median().estimate == reference.quantile(0.5) == 62
+    assert (km.median().ci_low, km.median().ci_high) == reference.quantile_ci(0.5)
+
+
+@pytest.mark.parametrize("seed", [0, 5, 9])
+def test_log_rank_equals_statsmodels_survdiff(seed: int) -> None:
+    t1, e1 = _random_cohort(seed, 200)
+    t2, e2 = _random_cohort(seed + 100, 150)
+    t2 = (t2 * 1.3).astype(int)
+    _chi2, reference = survdiff(
+        np.concatenate([t1, t2]),
+        np.concatenate([e1, e2]).astype(int),
+        np.array([0] * t1.size + [1] * t2.size),
+    )
+    p, excess = log_rank(_counts(t1.tolist(), e1.tolist()), _counts(t2.tolist(), e2.tolist()))
+    assert p == pytest.approx(reference, rel=1e-8)
+    assert excess > 0  # the first group (shorter times) had more outcomes than expected
+
+
+def test_results_do_not_depend_on_row_order() -> None:
+    time, event = _random_cohort(4, 200)
+    counts = _counts(time.tolist(), event.tolist()).with_columns(half=pl.lit("2021H2"))
+    a = time_to_outcome(counts)
+    b = time_to_outcome(counts.sample(fraction=1.0, shuffle=True, seed=1))
+    assert a.table.equals(b.table)
+    assert a.curves.equals(b.curves)
+
+
+def test_a_cohort_where_fewer_than_half_close_has_no_median() -> None:
+    counts = pl.DataFrame({"days": [10, 50], "event": [True, False], "n": [3, 7]})
+    km = kaplan_meier(counts["days"].to_list(), counts["event"].to_list(), counts["n"].to_list())
+    assert math.isnan(km.median().estimate)

@@ -1,0 +1,221 @@
+"""On generated data: realised outcome shares equal the generator's own count (truth.json), the
+planted outcome mix and time-to-outcome distribution are recovered within their intervals, and
+null data (no planted differences) gives an audit with nothing improved or worse."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from scipy import stats
+
+from vawg.config import Settings
+from vawg.outcomes.audit import AuditResult, half_year_audit
+from vawg.outcomes.cases import outcome_cases
+from vawg.outcomes.halves import Half, halves_between
+from vawg.outcomes.public import disclose_audit
+from vawg.outcomes.rates import outcome_counts, rates_from_counts
+from vawg.outcomes.summary import outcome_summary
+from vawg.outcomes.survival import durations, time_to_outcome
+from vawg.query import connect
+from vawg.store import load_paths
+
+from .conftest import Synthetic
+
+EARLY = [Half(2017, 1), Half(2017, 2), Half(2018, 1), Half(2018, 2)]
+DA_VIOLENCE = ("violence_with_injury", "violence_without_injury")
+
+
+@pytest.fixture(scope="module")
+def audit(synthetic: Synthetic) -> AuditResult:
+    return half_year_audit(synthetic.tables, Settings(), "2021H2")
+
+
+def test_realised_shares_equal_the_generators_count(synthetic: Synthetic) -> None:
+    """truth.json counts outcomes of in-scope crimes recorded in the period, as at the extract
+    date, with its own scope code; ours must agree to its 6-decimal rounding."""
+    truth = synthetic.truth["headline"]
+    cases = outcome_cases(synthetic.tables, Settings())
+    halves = halves_between(date(2017, 4, 1), date(2022, 3, 31))
+    counts = outcome_counts(cases.table, halves, base="recorded", as_of=cases.as_of, dimensions=())
+    total = counts.group_by("group").agg(pl.col("count").sum())
+    by_group = dict(total.iter_rows())
+    n = sum(by_group.values())
+    assert n == truth["crimes_in_scope"]
+    shares = truth["outcome_shares"]
+    assert by_group["charged"] / n == pytest.approx(shares["1"], abs=1e-6)
+    assert by_group["victim_does_not_support"] / n == pytest.approx(
+        shares["14"] + shares["16"], abs=2e-6
+    )
+    assert by_group["open"] / n == pytest.approx(shares["under_investigation"], abs=1e-6)
+
+
+def _early_da_violence(synthetic: Synthetic) -> Any:
+    cases = outcome_cases(synthetic.tables, Settings())
+    t = cases.table
+    subset = t.filter(t.domestic_abuse == "Y", t.offence_group.isin(list(DA_VIOLENCE)))
+    return subset, cases.as_of
+
+
+def test_planted_outcome_mix_recovered_within_its_interval(synthetic: Synthetic) -> None:
+    """Domestic-abuse violence recorded in 2017-18 has had 4+ years to close; its charge and
+    victim-does-not-support rates must cover the planted mix for that profile."""
+    mix = synthetic.truth["planted"]["outcomes"]["mix_by_profile"]["da_violence"]
+    subset, as_of = _early_da_violence(synthetic)
+    counts = outcome_counts(subset, EARLY, base="recorded", as_of=as_of, dimensions=())
+    pooled = (
+        counts.group_by("base", "group")
+        .agg(pl.col("count").sum())
+        .with_columns(half=pl.lit("2017-18"), dimension=pl.lit("all"), value=pl.lit("all"))
+    )
+    rates = rates_from_counts(pooled.select(counts.columns))
+    got = {r["measure"]: r for r in rates.iter_rows(named=True)}
+    assert got["charge_rate"]["denominator"] > 1000
+    assert got["charge_rate"]["ci_low"] <= mix["1"] <= got["charge_rate"]["ci_high"]
+    planted_vns = mix["14"] + mix["16"]
+    vns = got["victim_not_supporting_rate"]
+    assert vns["ci_low"] <= planted_vns <= vns["ci_high"]
+    assert got["open_share"]["estimate"] < 0.01
+
+
+def _planted_median(truth: dict[str, Any], profile: str) -> int:
+    """KM median of floor(T) for the planted lognormal mixture: the first whole day d at which
+    P(floor T <= d) = F(d + 1) exceeds one half."""
+    planted = truth["planted"]["outcomes"]
+    mix = planted["mix_by_profile"][profile]
+    base = planted["median_days_base_by_outcome"]
+    other = planted["median_days_other_outcomes"]
+    mult = planted["median_multiplier_by_profile"][profile]
+    sigma = planted["lognormal_sigma"]
+
+    def cdf(t: float) -> float:
+        return sum(
+            w * stats.norm.cdf((math.log(t) - math.log(base.get(c, other) * mult)) / sigma)
+            for c, w in mix.items()
+        )
+
+    return next(d for d in range(1, 5000) if cdf(d + 1) > 0.5)
+
+
+def test_planted_time_to_outcome_recovered_within_the_median_interval(synthetic: Synthetic) -> None:
+    subset, as_of = _early_da_violence(synthetic)
+    counts = durations(subset, EARLY, as_of=as_of).with_columns(half=pl.lit("2017-18"))
+    counts = counts.group_by("half", "days", "event").agg(pl.col("n").sum())
+    median = time_to_outcome(counts).table.row(0, named=True)
+    expected = _planted_median(synthetic.truth, "da_violence")
+    assert median["ci_low"] <= expected <= median["ci_high"]
+    assert median["ci_high"] - median["ci_low"] < 15
+
+
+def test_audit_figures_and_json(audit: AuditResult) -> None:
+    doc = json.loads(json.dumps(audit.to_dict()))
+    current = doc["headline"]["current"]
+    for key in (
+        "charge_rate",
+        "victim_not_supporting_rate",
+        "open_share",
+        "median_days_to_outcome",
+    ):
+        value = current[key]
+        assert value["ci_low"] <= value["estimate"] <= value["ci_high"]
+    assert audit.follow_up_days == (date(2022, 9, 30) - date(2022, 3, 31)).days
+    assert audit.agencies is not None and audit.satisfaction is not None
+    # One Benjamini–Hochberg family over every comparison.
+    assert (
+        audit.changes["q_value"].drop_nulls().len() == audit.changes["p_value"].drop_nulls().len()
+    )
+
+
+def test_null_data_gives_nothing_improved_or_worse(synthetic_null: Synthetic) -> None:
+    result = half_year_audit(synthetic_null.tables, Settings(), "2021H2")
+    assert result.changes.height > 100
+    assert set(result.changes["verdict"]) == {"no clear change"}
+
+
+def _counts_in(doc: Any, out: list[int]) -> None:
+    """Every integer under a count-like key anywhere in the JSON."""
+    names = (
+        "count",
+        "numerator",
+        "denominator",
+        "n",
+        "outcomes",
+        "open",
+        "answered",
+        "satisfied",
+        "at_risk",
+        "outcomes_so_far",
+        "crimes_excluded",
+        "crimes_remaining",
+        "recorded",
+    )
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            if key in names and isinstance(value, int) and not isinstance(value, bool):
+                out.append(value)
+            else:
+                _counts_in(value, out)
+    elif isinstance(doc, list):
+        for item in doc:
+            _counts_in(item, out)
+
+
+def test_public_audit_has_no_small_counts_and_no_identifiers(audit: AuditResult) -> None:
+    public = disclose_audit(audit, 5)
+    text = json.dumps(public.to_dict())
+    counts: list[int] = []
+    _counts_in(json.loads(text), counts)
+    assert counts and all(c == 0 or c >= 5 for c in counts)
+    assert "KT1" not in text  # the generator's crime references
+    # Rates built on suppressed counts are hidden.
+    hidden = public.rates.filter(pl.col("numerator").is_null() | pl.col("denominator").is_null())
+    assert hidden.height > 0 and hidden["estimate"].null_count() == hidden.height
+    # Comparisons survive only where both sides are published.
+    assert 0 < public.changes.height < audit.changes.height
+
+
+def test_outcome_summary_covers_every_half(synthetic: Synthetic) -> None:
+    summary = outcome_summary(synthetic.tables, Settings())
+    assert [h.label for h in summary.halves] == [
+        h.label for h in halves_between(date(2017, 4, 1), date(2022, 3, 31))
+    ]
+    assert summary.police_uk is None
+    charge = summary.table.filter(
+        (pl.col("dimension") == "all") & (pl.col("measure") == "charge_rate")
+    )
+    assert charge.height == 2 * 10
+
+
+def test_a_planted_improvement_is_found(synthetic: Synthetic, tmp_path: Path) -> None:
+    """Turn every second victim-withdrawal (16) of crimes recorded in 2021H2 into a charge: the
+    audit must call the charge rate and the victim-does-not-support rate improved against both
+    comparison halves, and call neither worse."""
+    source = synthetic.db.parent / "data"
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in source.glob("*.csv"):
+        if path.name != "crimes.csv":
+            shutil.copy(path, folder / path.name)
+    crimes = pl.read_csv(source / "crimes.csv", infer_schema=False)
+    in_half = pl.col("recorded_date").is_between(pl.lit("2021-10-01"), pl.lit("2022-03-31"))
+    chosen = in_half & (pl.col("outcome_code") == "16")
+    flip = chosen & (chosen.cast(pl.Int64).cum_sum() % 2 == 0)
+    crimes = crimes.with_columns(
+        outcome_code=pl.when(flip).then(pl.lit("1")).otherwise(pl.col("outcome_code"))
+    )
+    crimes.write_csv(folder / "crimes.csv", null_value="")
+    db = tmp_path / "planted.duckdb"
+    load_paths([folder], db)
+    result = half_year_audit(connect(db), Settings(), "2021H2")
+    head = result.changes.filter((pl.col("dimension") == "all") & (pl.col("base") == "recorded"))
+    verdicts = {(r["measure"], r["comparison"]): r["verdict"] for r in head.iter_rows(named=True)}
+    for comparison in ("previous", "year_earlier"):
+        assert verdicts[("charge_rate", comparison)] == "improved"
+        assert verdicts[("victim_not_supporting_rate", comparison)] == "improved"
+    assert "worse" not in {verdicts[("charge_rate", c)] for c in ("previous", "year_earlier")}
