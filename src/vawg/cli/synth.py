@@ -1,0 +1,143 @@
+"""``vawg synth``: write a synthetic Kent force extract whose truth is known."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vawg.cli._app import app
+from vawg.cli.common import console
+from vawg.errors import InputError
+from vawg.synth import SynthResult, generate
+
+__all__ = ["synth"]
+
+_SHOW_PROGRESS_AFTER = 1.0  # seconds
+
+
+def _parse_date(option: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"{option} {value!r} is not a date; give it as YYYY-MM-DD, e.g. {option} 2017-04-01"
+        ) from None
+
+
+def _check(scale: float, start: date, end: date) -> None:
+    if not scale > 0:
+        raise InputError(
+            f"--scale {scale}: must be greater than 0 (1.0 = Kent-sized); e.g. --scale 0.2"
+        )
+    if start > end:
+        raise InputError(
+            f"--from {start.isoformat()} is after --to {end.isoformat()}; give a start on or "
+            "before the end, e.g. --from 2017-04-01 --to 2022-03-31"
+        )
+
+
+class _LateProgress:
+    """A Rich progress bar that only appears once generation has taken over a second."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("generating", total=1.0)
+        self.shown = False
+
+    def __call__(self, step: str, done: float) -> None:
+        if not self.shown and time.perf_counter() - self.started > _SHOW_PROGRESS_AFTER:
+            self.progress.start()
+            self.shown = True
+        self.progress.update(self.task, completed=done, description=f"generating: {step}")
+
+    def close(self) -> None:
+        if self.shown:
+            self.progress.stop()
+
+
+def _summary(result: SynthResult, seconds: float) -> None:
+    files = Table(title=f"Written to {result.out_dir}")
+    files.add_column("file")
+    files.add_column("rows", justify="right")
+    for name, path in result.files.items():
+        rows = result.row_counts.get(name)
+        files.add_row(path.name, f"{rows:,}" if rows is not None else "")
+    console.print(files)
+    h = result.truth["headline"]
+    planted = result.truth["planted"]
+    ratio = h["home_crimes"] / h["public_crimes"] if h["public_crimes"] else float("nan")
+    truth = Table(title="Headline truth (default VAWG scope)", show_header=False)
+    truth.add_column("what")
+    truth.add_column("value", justify="right")
+    for label, value in (
+        ("crimes in scope", f"{h['crimes_in_scope']:,}"),
+        ("distinct male offenders 18+", f"{h['distinct_offenders']:,}"),
+        ("distinct female victims", f"{h['distinct_victims']:,}"),
+        ("home : public", f"{ratio:.2f} : 1"),
+        ("harm share of the top 10% of offenders", f"{h['harm_share_top_10pct']:.1%}"),
+        ("planted RR per degree C of tmax", f"{planted['daily']['tmax_per_degree']:g}"),
+        (
+            "planted birthday RR (offender / victim)",
+            f"{planted['birthday']['offender_birthday']:g} / "
+            f"{planted['birthday']['victim_birthday']:g}",
+        ),
+    ):
+        truth.add_row(label, value)
+    console.print(truth)
+    console.print(
+        f"[green]done[/] in {seconds:.1f} s; every planted parameter is in "
+        f"{result.files['truth']} (synthetic data: not real Kent figures)."
+    )
+
+
+@app.command("synth")
+def synth(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write the files into.", show_default=False)
+    ],
+    scale: Annotated[
+        float, typer.Option(help="Size: multiplies people and crimes (1.0 = Kent-sized).")
+    ] = 1.0,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 0,
+    from_: Annotated[
+        str, typer.Option("--from", help="First recorded date of the period (YYYY-MM-DD).")
+    ] = "2017-04-01",
+    to: Annotated[
+        str, typer.Option("--to", help="Last recorded date of the period (YYYY-MM-DD).")
+    ] = "2022-03-31",
+    null: Annotated[
+        bool, typer.Option("--null", help="Plant no effects (every rate ratio 1), same volumes.")
+    ] = False,
+) -> None:
+    """Write a synthetic Kent force extract whose truth is known.
+
+    Writes crimes, people, involvements, CJS events, areas, weather and both surveys in the
+    data-contract format, plus truth.json (every planted effect and the true headline values)
+    and a README. Nothing in it is real; it imitates Kent so analyses can be checked.
+
+    Example: vawg synth --out synthetic --scale 0.2 --seed 1
+    """
+    start, end = _parse_date("--from", from_), _parse_date("--to", to)
+    _check(scale, start, end)
+    began = time.perf_counter()
+    bar = _LateProgress()
+    try:
+        result = generate(
+            out, scale=scale, seed=seed, start=start, end=end, null=null, progress=bar
+        )
+    finally:
+        bar.close()
+    _summary(result, time.perf_counter() - began)
