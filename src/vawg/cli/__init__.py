@@ -19,7 +19,13 @@ __all__ = ["app", "main"]
 # Command modules, in the order their commands appear in `vawg --help`.
 COMMAND_MODULES = (
     "vawg.cli.ingest",
+    "vawg.cli.synth",
     "vawg.cli.demo",
+    "vawg.cli.profile",
+    "vawg.cli.drivers",
+    "vawg.cli.web",
+    "vawg.cli.survey",
+    "vawg.cli.audit",
 )
 
 for _module in COMMAND_MODULES:
