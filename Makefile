@@ -16,9 +16,11 @@ $(VENV)/.core: $(BIN)/python pyproject.toml $(LOCK)
 	$(PIP) install -c $(LOCK) -e .
 	touch $@
 
-# Test tools on top of the core.
+# Test tools on top of the core: the dashboard, browser tests (Debian's Chromium) and Spark.
 $(VENV)/.dev: $(VENV)/.core
-	$(PIP) install -c $(LOCK) -e ".[dev]"
+	$(PIP) install -c $(LOCK) -e ".[dev,web,browser,spark]"
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
 	touch $@
 
 install: $(VENV)/.core

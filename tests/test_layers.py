@@ -27,6 +27,7 @@ LAYERS = {
     "query": 4,
     "results": 5,
     "scope": 5,
+    "scale": 5,
     "disclosure": 5,
     "profile": 6,
     "spatial": 6,

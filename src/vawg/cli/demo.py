@@ -62,7 +62,10 @@ def demo(
     settings = Settings()
     written: list[tuple[str, Path]] = []
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
         transient=True,
     ) as progress:
         for title, step in STEPS:
@@ -77,6 +80,9 @@ def demo(
     for title, path in written:
         table.add_row(title, str(path))
     console.print(table)
+    from vawg.cli.web import dashboard_hint  # the web commands register on the demo's STEPS
+
+    console.print(Panel.fit(dashboard_hint(db), title="the analyst dashboard", border_style="blue"))
     console.print(
         Panel.fit(
             f"Done in {time.perf_counter() - started:.0f} s. Open the HTML reports in a browser; "

@@ -1,0 +1,102 @@
+"""Pieces every page of the open site is made of: the page, charts with their CSV, headline figures."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.report.page import Section, figure_html
+
+__all__ = ["PALETTE", "SitePage", "chart", "count_text", "group_label", "kpis_html", "nullable"]
+
+PALETTE = ["#5b2a86", "#d1495b", "#2e86ab", "#edae49", "#66a182", "#8d6a9f", "#00798c"]
+
+_GROUP_LABELS = {
+    "violence_with_injury": "Violence with injury",
+    "violence_without_injury": "Violence without injury",
+    "stalking": "Stalking",
+    "harassment": "Harassment",
+    "coercive_control": "Coercive control",
+    "rape": "Rape",
+    "other_sexual": "Other sexual offences",
+    "drink_spiking": "Drink spiking",
+    "other": "Other (domestic abuse)",
+}
+
+
+def group_label(code: str | None) -> str:
+    """A readable offence group name."""
+    return "Unknown" if code is None else _GROUP_LABELS.get(code, code.replace("_", " "))
+
+
+@dataclass
+class SitePage:
+    """One page of the site while it is built: its sections and the CSVs behind its charts."""
+
+    slug: str
+    title: str
+    subtitle: str
+    sections: list[Section] = field(default_factory=list)
+    csvs: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def add_csv(self, name: str, frame: pl.DataFrame) -> str:
+        """Register ``frame`` as ``data/<name>.csv`` and return a download link to it."""
+        self.csvs[name] = frame
+        return (
+            f'<p class="note"><a href="data/{html.escape(name)}.csv" download>'
+            f"Download the data behind this chart (CSV)</a></p>"
+        )
+
+
+def _styled(fig: go.Figure, measure: str, *, legend: bool = True) -> go.Figure:
+    for index, trace in enumerate(fig.data):
+        trace.update(meta={"measure": measure})
+        colour = PALETTE[index % len(PALETTE)]
+        if trace.type == "bar":
+            trace.update(marker_color=colour)
+        elif trace.type == "scatter":
+            trace.update(line_color=colour, marker_color=colour)
+    fig.update_layout(
+        colorway=PALETTE,
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+    )
+    return fig
+
+
+def chart(
+    page: SitePage,
+    name: str,
+    figure: go.Figure,
+    frame: pl.DataFrame,
+    *,
+    measure: str = "count",
+    legend: bool = True,
+    height: int = 380,
+) -> str:
+    """A chart with its CSV link; ``measure`` declares what the trace values are."""
+    body = figure_html(_styled(figure, measure, legend=legend), height=height)
+    return body + page.add_csv(name, frame)
+
+
+def kpis_html(items: Sequence[tuple[str, str]]) -> str:
+    """Headline figures as (value already formatted, label)."""
+    cells = "".join(
+        f'<div class="kpi"><div class="v">{html.escape(v)}</div>'
+        f'<div class="l">{html.escape(label)}</div></div>'
+        for v, label in items
+    )
+    return f'<div class="kpis">{cells}</div>'
+
+
+def count_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def nullable(values: Iterable[Any]) -> list[Any]:
+    return [None if v is None else v for v in values]

@@ -1,0 +1,133 @@
+"""Outcomes and audit: charge rates and open cases by financial half-year, time to outcome, attrition."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from vawg.web import data
+from vawg.web.charts import PALETTE, show_chart, show_table, styled
+from vawg.web.context import PageContext
+from vawg.web.pages.common import disclosure_note
+
+__all__ = ["render"]
+
+_MEASURES = {
+    "charge_rate": "Charged or summonsed",
+    "victim_not_supporting_rate": "Victim does not support action",
+    "open_share": "Still open",
+}
+
+
+def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
+    fig = go.Figure()
+    for index, (measure, name) in enumerate(_MEASURES.items()):
+        part = rates.filter(pl.col("measure") == measure).sort("half")
+        if not part.height:
+            continue
+        fig.add_scatter(
+            x=part["half"].to_list(),
+            y=part["estimate"].to_list(),
+            name=name,
+            mode="lines+markers",
+            line_color=PALETTE[index],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (part["ci_high"] - part["estimate"]).to_list(),
+                "arrayminus": (part["estimate"] - part["ci_low"]).to_list(),
+                "thickness": 1,
+            },
+        )
+    fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title="financial half-year")
+    return fig
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the outcomes page."""
+    st.title("Outcomes and audit")
+    st.caption(ctx.filters.describe())
+    result = data.outcomes_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
+    disclosure_note(ctx)
+    st.caption(
+        f"Outcomes as the data stand on {result.as_of:%d %B %Y}; recent halves have had less "
+        "time to reach an outcome (use `vawg audit` for like-with-like comparisons)."
+    )
+    overall = result.table.filter(pl.col("dimension") == "all")
+    base = (
+        st.segmented_control(
+            "Count base",
+            ["recorded", "assigned"],
+            default="recorded",
+            key="outcome_base",
+            format_func=lambda b: {
+                "recorded": "Crimes recorded in the half",
+                "assigned": "Outcomes assigned in the half",
+            }[b],
+        )
+        or "recorded"
+    )
+    rates = overall.filter(pl.col("base") == base)
+    show_chart(
+        styled(_rate_figure(rates, "Outcome rates by financial half-year (95% CI)"), height=400),
+        rates,
+        f"outcome rates {base}",
+    )
+    left, right = st.columns(2, gap="large")
+    with left:
+        survival = result.survival.table.filter(pl.col("dimension") == "all").sort("half")
+        fig = go.Figure(
+            go.Scatter(
+                x=survival["half"].to_list(),
+                y=survival["median_days"].to_list(),
+                mode="lines+markers",
+                line_color=PALETTE[2],
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (survival["ci_high"] - survival["median_days"]).to_list(),
+                    "arrayminus": (survival["median_days"] - survival["ci_low"]).to_list(),
+                },
+            )
+        )
+        fig.update_layout(title="Median days to an outcome (Kaplan–Meier)", yaxis_title="days")
+        show_chart(styled(fig, legend=False), survival, "time to outcome")
+    with right:
+        attrition = result.attrition.table
+        last = attrition["half"].max() if attrition.height else None
+        part = attrition.filter(pl.col("half") == last)
+        fig = go.Figure(
+            go.Funnel(y=part["stage"].to_list(), x=part["count"].to_list(), marker_color=PALETTE[0])
+        )
+        fig.update_layout(title=f"Attrition, crimes recorded in {last}")
+        show_chart(styled(fig, legend=False), attrition, "attrition")
+    dimension = st.selectbox(
+        "Break down by",
+        ["district", "offence_group", "domestic_abuse", "relationship"],
+        key="outcome_dim",
+    )
+    by = result.table.filter(
+        (pl.col("dimension") == dimension)
+        & (pl.col("base") == base)
+        & (pl.col("measure") == "charge_rate")
+    )
+    halves = sorted(by["half"].unique().to_list())
+    latest = by.filter(pl.col("half").is_in(halves[-2:]))
+    fig = go.Figure()
+    for index, half in enumerate(halves[-2:]):
+        part = latest.filter(pl.col("half") == half)
+        fig.add_bar(
+            x=part["value"].to_list(),
+            y=part["estimate"].to_list(),
+            name=half,
+            marker_color=PALETTE[index],
+        )
+    fig.update_layout(
+        title=f"Charge rate by {dimension.replace('_', ' ')}, last two halves",
+        barmode="group",
+        yaxis_tickformat=".0%",
+    )
+    show_chart(styled(fig), by, f"charge rate by {dimension}")
+    with st.expander("Every figure in the table"):
+        show_table(result.table, "outcomes all figures")

@@ -1,0 +1,82 @@
+"""Place and hot spots: G* hot spots of LSOAs on an offline map, and concentration by year."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from vawg.report.maps import hotspot_map_figure
+from vawg.web import data
+from vawg.web.charts import show_chart, show_table, styled
+from vawg.web.context import PageContext
+from vawg.web.pages.common import disclosure_note
+
+__all__ = ["render"]
+
+_PLACES = {"All places": "", "Public places": "public_", "Homes": "home_"}
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the place page."""
+    st.title("Place and hot spots")
+    st.caption(ctx.filters.describe())
+    view = data.hotspots(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
+    disclosure_note(ctx)
+    place = st.segmented_control("Crimes at", list(_PLACES), default="All places", key="place_kind")
+    prefix = _PLACES[place or "All places"]
+    table = view.table
+    if ctx.filters.districts:
+        table = table.filter(pl.col("district").is_in(list(ctx.filters.districts)))
+    fig = hotspot_map_figure(table, prefix=prefix, title=f"Getis-Ord G* hot spots: {place}")
+    fig.update_layout(height=640)
+    columns = [
+        c
+        for c in (
+            "lsoa_code",
+            "district",
+            "easting",
+            "northing",
+            prefix + "crimes",
+            prefix + "gi_z",
+            prefix + "q_value",
+            prefix + "hotspot_class",
+        )
+        if c in table.columns
+    ]
+    show_chart(
+        styled(fig, height=640),
+        table.select(columns),
+        f"hotspots {place}",
+        caption=f"Each dot an LSOA (population-weighted centroid, British National Grid); {view.weights}.",
+    )
+    for note in view.notes:
+        st.caption(note)
+    left, right = st.columns(2, gap="large")
+    with left:
+        conc = view.concentration_by_year
+        shown = conc.rename({"top_share": "observed", "chance_share": "expected by chance"})
+        fig = px.bar(
+            shown.to_pandas(), x="year", y=["observed", "expected by chance"], barmode="group"
+        )
+        fig.update_layout(
+            title="Share of crime in the top 5% of LSOAs",
+            yaxis_tickformat=".0%",
+            legend_title=None,
+            xaxis_title=None,
+        )
+        show_chart(styled(fig), conc, "concentration by year")
+    with right:
+        klass = prefix + "hotspot_class"
+        counts = table.group_by(klass).len("lsoas").sort(klass)
+        fig = px.bar(counts.to_pandas(), x=klass, y="lsoas")
+        fig.update_layout(title="LSOAs by class", xaxis_title=None)
+        show_chart(styled(fig, legend=False), counts, "lsoas by hotspot class")
+    if "pattern" in table.columns:
+        with st.expander("Persistent and emerging hot spots"):
+            show_table(
+                table.filter(pl.col("pattern").is_not_null()).select(
+                    "lsoa_code", "district", "years_hot", "pattern"
+                ),
+                "hotspot patterns",
+            )

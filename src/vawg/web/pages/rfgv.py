@@ -1,0 +1,28 @@
+"""The restricted RFGV list: perpetrators ranked by recency, frequency, gravity and victims."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vawg.web import data
+from vawg.web.charts import show_table
+from vawg.web.context import PageContext
+
+__all__ = ["render"]
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the RFGV list (analysts only: the data function refuses anyone else)."""
+    data.require_analyst(ctx.role)
+    st.title("Perpetrator list (RFGV)")
+    st.warning(
+        "OFFICIAL-SENSITIVE: person-level. For tasking by authorised analysts only; do not "
+        "forward, print or publish.",
+        icon=":material/lock:",
+    )
+    table, method = data.rfgv_list(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.role)
+    st.caption(ctx.filters.describe())
+    top = st.slider(
+        "Show the top", 10, max(10, min(500, table.height)), min(50, max(10, table.height)), step=10
+    )
+    show_table(table.head(top), "rfgv list", caption=method, height=min(36 * top + 40, 720))

@@ -1,0 +1,118 @@
+"""Surveys: the PCC's public safety survey and the victims' satisfaction survey."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from vawg.web import data
+from vawg.web.charts import PALETTE, show_chart, show_table, styled
+from vawg.web.context import PageContext
+from vawg.web.pages.common import disclosure_note
+
+__all__ = ["render"]
+
+_INDICATORS = {
+    "unsafe_night_share": "Feel unsafe in town at night",
+    "harassment_share": "Experienced harassment",
+    "not_reported_share": "Did not report it",
+}
+
+
+def _bars(frame: pl.DataFrame, x: str, title: str, colour: str) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=frame[x].to_list(),
+            y=frame["estimate"].to_list(),
+            marker_color=colour,
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (frame["ci_high"] - frame["estimate"]).to_list(),
+                "arrayminus": (frame["estimate"] - frame["ci_low"]).to_list(),
+            },
+        )
+    )
+    fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title=None)
+    return fig
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the surveys page."""
+    st.title("Surveys")
+    st.caption("County-wide surveys: the period and crime filters do not apply to them.")
+    source, deff, notes, view = data.survey_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.public)
+    disclosure_note(ctx)
+    est = view.estimates
+    overall = est.filter(pl.col("dimension") == "all", pl.col("indicator").is_in(list(_INDICATORS)))
+    overall = overall.with_columns(pl.col("indicator").replace_strict(_INDICATORS).alias("label"))
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(
+            styled(
+                _bars(overall, "label", "Public survey: headline shares (95% CI)", PALETTE[0]),
+                legend=False,
+            ),
+            overall.drop("label"),
+            "public survey headline",
+            caption=f"Weights: {source}; design effect {deff:.2f}.",
+        )
+    with right:
+        indicator = st.selectbox(
+            "Indicator",
+            list(_INDICATORS),
+            format_func=_INDICATORS.__getitem__,
+            key="survey_indicator",
+        )
+        dimension = st.selectbox("By", ["district", "age_band", "sex"], key="survey_dimension")
+        part = est.filter(pl.col("indicator") == indicator, pl.col("dimension") == dimension).sort(
+            "level"
+        )
+        show_chart(
+            styled(
+                _bars(
+                    part,
+                    "level",
+                    f"{_INDICATORS[indicator]} by {dimension.replace('_', ' ')}",
+                    PALETTE[2],
+                ),
+                legend=False,
+            ),
+            part,
+            f"survey {indicator} by {dimension}",
+        )
+    if view.themes is not None and view.themes.height:
+        themes = view.themes.sort("weighted_share", descending=True, nulls_last=True)
+        fig = go.Figure(
+            go.Bar(
+                y=themes["theme"].to_list(),
+                x=themes["weighted_share"].to_list(),
+                orientation="h",
+                marker_color=PALETTE[1],
+            )
+        )
+        fig.update_layout(
+            title="Why harassment was not reported (share of reasons given)", xaxis_tickformat=".0%"
+        )
+        fig.update_yaxes(autorange="reversed")
+        show_chart(
+            styled(fig, height=400, legend=False), themes.drop("keywords"), "reasons not reported"
+        )
+    if view.satisfaction is not None and view.satisfaction.height:
+        sat = view.satisfaction.filter(pl.col("dimension") == "all").with_columns(
+            pl.col("item").str.replace_all("_", " ").str.to_titlecase()
+        )
+        show_chart(
+            styled(
+                _bars(sat, "item", "Victims' satisfaction: share satisfied (95% CI)", PALETTE[4]),
+                legend=False,
+            ),
+            sat,
+            "victim satisfaction",
+        )
+    if view.side is not None and view.side.height:
+        with st.expander("Recorded crime beside the survey, by district"):
+            show_table(view.side, "survey side by side")
+    for note in notes:
+        st.caption(note)

@@ -1,0 +1,142 @@
+"""The open site: built, scanned file by file, and opened from disk in a real browser."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from tests.web.conftest import ARTIFACTS, WebData, non_white_share
+
+from vawg.errors import InputError
+from vawg.report.site import scan_site
+
+THRESHOLD = 5
+
+
+def _identifiers(web_data: WebData) -> set[str]:
+    crimes = pl.read_csv(web_data.folder / "crimes.csv", columns=["crime_ref"])
+    people = pl.read_csv(web_data.folder / "people.csv", columns=["person_id"])
+    return {*crimes["crime_ref"].cast(pl.String), *people["person_id"].cast(pl.String)}
+
+
+def test_the_site_has_every_section_and_passes_the_scan(site: Path, web_data: WebData) -> None:
+    pages = sorted(p.name for p in site.glob("*.html"))
+    assert pages == ["index.html", "outcomes.html", "profile.html", "surveys.html"]
+    assert (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    csvs = sorted(p.name for p in (site / "data").glob("*.csv"))
+    assert "crimes-per-month.csv" in csvs and "outcome-rates-by-half-year.csv" in csvs
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "cdn" not in text.lower() and "https://" not in text.split("<footer>")[0].lower()
+        assert "PUBLIC" in text
+    assert scan_site(site, threshold=THRESHOLD, identifiers=_identifiers(web_data)) == []
+
+
+def test_small_counts_in_the_data_were_suppressed_not_dropped(
+    site: Path, web_data: WebData
+) -> None:
+    # The synthetic force has offence groups with few crimes in some places; the site shows
+    # their cells as empty rather than as the small number.
+    places = pl.read_csv(site / "data" / "crimes-at-home-or-in-public.csv")
+    assert places["crimes"].null_count() > 0
+    shown = places["crimes"].drop_nulls()
+    assert ((shown == 0) | (shown >= THRESHOLD)).all()
+
+
+def _copy(site: Path, tmp_path: Path) -> Path:
+    """A copy of the site's pages and data (not the 4.8 MB chart library: scanned once below)."""
+    target = tmp_path / "copy"
+    shutil.copytree(site, target, ignore=shutil.ignore_patterns("assets"))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("relative", "text", "expected"),
+    [
+        ("data/leak.csv", "district,crimes\nAshford,3\n", "count 3"),
+        ("data/rates.csv", "district,per_1000\nAshford,3\n", None),  # a rate, not a count
+        ("data/zero.csv", "district,crimes\nAshford,0\nDover,\n", None),  # zero and suppressed
+        ("data/person.csv", "crime_ref,district\nX,Y\n", "identifier column name"),
+        ("notes.txt", "see KT10000042 for details", "reference-like token"),
+        ("data/dob.csv", "district,note\nAshford,1983-04-15\n", "date of birth"),
+        (
+            "page.html",
+            '<table><thead><tr><th>crimes</th></tr></thead><tbody><tr><td class="num">2</td></tr></tbody></table>',
+            "table column",
+        ),
+        ("page.html", '<div class="kpi"><div class="v">4</div></div>', "headline figure"),
+        ("page.html", "<p>In Dover, 3 victims were ...</p>", "count in"),
+        (
+            "page.html",
+            '<script>Plotly.newPlot("x", [{"type": "bar", "x": ["a", "b"], "y": [10, 2]}], {}, {})</script>',
+            "trace 0 (undeclared), y",
+        ),
+        (
+            "page.html",
+            '<script>Plotly.newPlot("x", [{"type": "bar", "y": {"dtype": "i1", "bdata": "CgI="}, '
+            '"meta": {"measure": "count"}}], {}, {})</script>',
+            "count 2",
+        ),
+        (
+            "page.html",
+            '<script>Plotly.newPlot("x", [{"type": "bar", "y": [0.5, 2.0], '
+            '"meta": {"measure": "share"}}], {}, {})</script>',
+            None,
+        ),
+    ],
+)
+def test_the_scanner_finds_each_kind_of_leak(
+    site: Path, tmp_path: Path, relative: str, text: str, expected: str | None
+) -> None:
+    copy = _copy(site, tmp_path)
+    (copy / relative).write_text(text, encoding="utf-8")
+    findings = scan_site(copy, threshold=THRESHOLD)
+    if expected is None:
+        assert findings == []
+    else:
+        assert findings, f"nothing found in {relative}"
+        assert any(expected in str(f) for f in findings), findings
+        assert all(f.path == relative for f in findings), findings
+
+
+def test_a_known_identifier_is_found_even_without_a_pattern(site: Path, tmp_path: Path) -> None:
+    copy = _copy(site, tmp_path)
+    (copy / "data" / "x.csv").write_text("district,note\nDover,abc-7781\n", encoding="utf-8")
+    assert scan_site(copy, threshold=THRESHOLD) == []
+    findings = scan_site(copy, threshold=THRESHOLD, identifiers={"abc-7781"})
+    assert [f.what for f in findings] == ["identifier 'abc-7781'"]
+
+
+def test_a_changed_chart_library_is_scanned_as_data(site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    asset = copy / "assets" / "plotly.min.js"
+    asset.write_text(asset.read_text(encoding="utf-8") + "\n// 1975-02-03\n", encoding="utf-8")
+    assert any("date of birth" in str(f) for f in scan_site(copy, threshold=THRESHOLD))
+
+
+def test_scanning_a_missing_site_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="vawg publish"):
+        scan_site(tmp_path / "nothing", threshold=THRESHOLD)
+
+
+@pytest.mark.browser
+def test_the_site_opened_from_disk_renders_its_charts(site: Path, page: Any) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for html in ("index", "profile", "outcomes", "surveys"):
+        page.goto((site / f"{html}.html").as_uri())
+        charts = page.locator(".js-plotly-plot")
+        charts.first.locator(".main-svg").first.wait_for(timeout=15_000)
+        assert charts.count() >= 2, html
+        for index in range(charts.count()):
+            share = non_white_share(charts.nth(index).screenshot())
+            assert share > 0.03, f"{html}: chart {index} looks blank ({share:.1%})"
+        page.screenshot(path=str(ARTIFACTS / f"site-{html}.png"), full_page=True)
+        # The navigation links between the pages work from disk.
+        assert page.locator(".sitenav a").count() == 4
+    assert requests and all(url.startswith("file://") for url in requests), requests
