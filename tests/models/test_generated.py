@@ -1,0 +1,162 @@
+"""Planted effects of the synthetic force are recovered; with no effects planted, none is found.
+
+The truth is the generator's truth.json (vawg.synth), written from the parameters it planted:
+per place class (home, public) for the area effects, the pseudo-true values a combined model
+converges to for all places, the rate ratio per degree of the synthetic daily maximum, and the
+birthday rate ratios. One seed here; benchmarks/coverage.py runs many seeds and reports how
+often the 95% intervals cover the truth.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.models.conftest import Force
+from typer.testing import CliRunner
+
+from vawg.cli import app
+from vawg.models.drivers import EFFECT_KEYS
+from vawg.report.drivers import drivers_json
+from vawg.report.hotspots import hotspots_json
+
+AREA = ("imd_decile_step", "pubs", "town_centre")
+
+
+@pytest.mark.parametrize("place", ["home", "public"])
+def test_planted_area_rate_ratios_lie_in_their_intervals(planted: Force, place: str) -> None:
+    fit = planted.drivers.area.fits[place]  # type: ignore[union-attr]
+    truth = planted.truth["planted"]["area"][place]
+    for key in AREA:
+        assert fit.rate_ratios[key].contains(truth[key]), (
+            place,
+            key,
+            fit.rate_ratios[key],
+            truth[key],
+        )
+
+
+def test_combined_area_model_covers_the_pseudo_true_values(planted: Force) -> None:
+    truth = planted.truth["planted"]["area"]["combined_pseudo_true"]
+    for key in AREA:
+        assert planted.drivers.effects[key].contains(truth[key]), key
+
+
+def test_temperature_and_birthdays_lie_in_their_intervals(planted: Force) -> None:
+    d = planted.drivers
+    assert d.daily is not None and d.daily.temperature == "tmax_c"
+    assert d.effects["tmax_per_degree"].contains(
+        planted.truth["planted"]["daily"]["tmax_per_degree"]
+    )
+    birthday = planted.truth["planted"]["birthday"]
+    for key in (
+        "offender_birthday",
+        "victim_birthday",
+        "offender_birthday_window",
+        "victim_birthday_window",
+    ):
+        assert d.birthday.effects[key].contains(birthday[key]), key  # type: ignore[union-attr]
+
+
+def test_no_feed_anomaly_in_a_clean_synthetic_feed(planted: Force, null: Force) -> None:
+    assert planted.drivers.anomalies.flagged == ()
+    assert null.drivers.anomalies.flagged == ()
+
+
+def test_null_force_shows_no_significant_effect(null: Force) -> None:
+    # Six headline tests: none significant at a family-wise 5% (Bonferroni, 0.05 / 6).
+    for key in EFFECT_KEYS:
+        p = null.drivers.effects[key].p_value
+        assert p is not None and p > 0.05 / len(EFFECT_KEYS), (key, null.drivers.effects[key])
+
+
+def test_null_force_has_no_hot_spots(null: Force) -> None:
+    for place, result in null.hotspots.by_place.items():
+        assert result.hot_spots == 0 and result.cold_spots == 0, place
+
+
+def test_planted_town_centres_make_public_places_concentrated(planted: Force, null: Force) -> None:
+    public = planted.hotspots.concentration["public"]
+    assert public.top_share > public.chance_high
+    flat = null.hotspots.concentration["public"]
+    assert flat.chance_low <= flat.top_share <= flat.chance_high
+
+
+def test_json_has_the_stable_keys(planted: Force) -> None:
+    data = drivers_json(planted.drivers)
+    assert set(data["effects"]) == set(EFFECT_KEYS)
+    for effect in data["effects"].values():
+        assert set(effect) == {"estimate", "ci_low", "ci_high", "p_value"}
+    spots = hotspots_json(planted.hotspots)
+    assert isinstance(spots["hotspots"], list)
+    for row in spots["lsoas"][:5]:
+        assert {"lsoa_code", "gi_z", "p_sim", "q_value"} <= set(row)
+    json.dumps(data), json.dumps(spots)
+
+
+def test_public_json_suppresses_small_counts(planted: Force) -> None:
+    data = hotspots_json(planted.hotspots, public=True, threshold=5)
+    crimes = [r["crimes"] for r in data["lsoas"]]
+    assert all(c is None or c == 0 or c >= 5 for c in crimes)
+    assert any(c is None for c in crimes)
+    assert all("p_sim" not in r for r in data["lsoas"])
+    age = drivers_json(planted.drivers, public=True, threshold=5)["age_profile"]["table"]
+    assert all(r["people"] is None or r["people"] == 0 or r["people"] >= 5 for r in age)
+
+
+def test_cli_writes_reports(planted: Force, tmp_path: pytest.TempPathFactory) -> None:
+    runner = CliRunner()
+    out = str(tmp_path)
+    result = runner.invoke(
+        app,
+        [
+            "drivers",
+            "--db",
+            str(planted.db),
+            "--format",
+            "json",
+            "--out",
+            out,
+            "--exclude-anomalies",
+            "--from",
+            "2018-04-01",
+            "--to",
+            "2021-03-31",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "drivers.json").read_text())  # type: ignore[operator]
+    assert data["period"] == ["2018-04-01", "2021-03-31"]
+    result = runner.invoke(
+        app,
+        [
+            "hotspots",
+            "--db",
+            str(planted.db),
+            "--format",
+            "html",
+            "--out",
+            out,
+            "--set",
+            "hotspot_permutations=199",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "hotspots.html").read_text()  # type: ignore[operator]
+    assert _external_resources(page) == []
+    assert "G* hot and cold spots" in page
+
+
+def _external_resources(page: str) -> list[str]:
+    """src/href attributes of script, link and img tags (script bodies are not parsed)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "link", "img", "iframe"):
+                found.extend(v or "" for k, v in attrs if k in ("src", "href"))
+
+    Parser().feed(page)
+    return found
