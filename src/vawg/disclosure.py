@@ -6,16 +6,24 @@ and so is everything computed from it (rates, shares, intervals). Zeros are show
 cell reveals nothing about a person. Secondary suppression then makes sure no suppressed cell can
 be recovered by subtraction: for every published total (a ``margin``), a group of cells under
 it never has exactly one suppressed cell; where it would, the smallest other cell in the group
-is suppressed too, repeating until no group has a lone suppressed cell. This is the standard
-cell-suppression approach of the ONS and the Home Office's small-number guidance; see
+is suppressed too, repeating until no group has a lone suppressed cell. A lone cell is not the
+only way in: several groups together can pin a cell down (a closed block of suppressed cells
+joined to the rest by one cell; suppressed zeros under a total of zero), so a final check
+solves the published relations (exactly, and by linear programming with counts >= 0 for the
+disclosive cells) and, while any suppressed cell can still be worked out, suppresses one more
+cell next to it. This is
+the standard cell-suppression approach of the ONS and the Home Office's small-number guidance; see
 Office for National Statistics, *Statistical Disclosure Control* (GSS guidance, 2021).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
+from scipy.optimize import linprog
 
 from vawg.errors import InputError
 
@@ -41,12 +49,19 @@ def suppress(
     threshold: int,
     margins: Sequence[Sequence[str]] = ((),),
     dependents: Sequence[str] = (),
+    totals: Sequence[str | None] = (),
 ) -> pl.DataFrame:
     """``frame`` with disclosive counts (and their ``dependents``) set to null.
 
     ``margins`` lists the groupings whose totals are published: ``[["district"], ["year"]]`` for a
     district × year table with row and column totals; ``[()]`` (the default) for a list with a
     grand total; ``[]`` when no total is published. Adds a boolean ``suppressed`` column.
+
+    ``totals`` (optional, one entry per margin) names a boolean column for that margin when its
+    totals are carried as cells of ``frame`` (so a small total is suppressed like any other
+    count): true on the row holding its group's total, false on the parts, null on rows that
+    take no part in that margin. ``None`` or no entry = that margin's totals are published
+    outside the frame and every row is a part.
     """
     if threshold < 1:
         raise InputError(f"disclosure threshold {threshold} must be at least 1")
@@ -54,28 +69,16 @@ def suppress(
         raise InputError(f"suppress: no column {count!r}; columns are {', '.join(frame.columns)}")
     values = frame[count].cast(pl.Int64).to_list()
     hidden = [is_disclosive(v, threshold) for v in values]
-    groups: list[list[list[int]]] = []
-    for margin in margins:
-        keys = frame.select(margin).rows() if margin else [()] * frame.height
-        index: dict[tuple[object, ...], list[int]] = {}
-        for i, key in enumerate(keys):
-            index.setdefault(tuple(key), []).append(i)
-        groups.append(list(index.values()))
-    changed = True
-    while changed:
-        changed = False
-        for grouping in groups:
-            for members in grouping:
-                lone = [i for i in members if hidden[i]]
-                if len(lone) != 1:
-                    continue
-                others = [i for i in members if not hidden[i] and values[i] is not None]
-                if not others:
-                    continue
-                # Prefer a non-zero cell: suppressing a zero hides nothing an attacker cares about.
-                pick = min(others, key=lambda i: (values[i] == 0, values[i]))
-                hidden[pick] = True
-                changed = True
+    primary = list(hidden)
+    relations = _relations(frame, margins, totals)
+    stuck: set[int] = set()  # given away by the published totals alone: nothing can help
+    while True:
+        _lone_cells(relations, hidden, values)
+        exposed = [i for i in _exposed(relations, hidden, values, primary) if i not in stuck]
+        if not exposed:
+            break
+        if not _cover(exposed[0], relations, hidden, values, primary):
+            stuck.add(exposed[0])
     mask = pl.Series(SUPPRESSED_FLAG, hidden, dtype=pl.Boolean)
     out = frame.with_columns(mask)
     for column in (count, *dependents):
@@ -83,3 +86,184 @@ def suppress(
             pl.when(pl.col(SUPPRESSED_FLAG)).then(None).otherwise(pl.col(column)).alias(column)
         )
     return out
+
+
+# The final check solves each linked group of suppressed cells; its cost grows with the
+# group's size, so very large groups (thousands of suppressed cells sharing margins, where so
+# many unknowns leave an attacker little to solve) are left to the lone-cell rule, and the
+# linear-programming bound is only run on groups small enough for it.
+_SOLVE_LIMIT = 1500
+_BOUND_LIMIT = 120
+
+Relation = tuple[list[int], int | None]
+"""Rows of one published total: the parts, and the row holding the total (None = published
+outside the frame)."""
+
+
+def _relations(
+    frame: pl.DataFrame, margins: Sequence[Sequence[str]], totals: Sequence[str | None]
+) -> list[Relation]:
+    relations: list[Relation] = []
+    for m, margin in enumerate(margins):
+        flag = totals[m] if m < len(totals) else None
+        marks = frame[flag].to_list() if flag else [False] * frame.height
+        keys = frame.select(margin).rows() if margin else [()] * frame.height
+        index: dict[tuple[object, ...], list[int]] = {}
+        for i, key in enumerate(keys):
+            if marks[i] is not None:
+                index.setdefault(tuple(key), []).append(i)
+        for members in index.values():
+            total = next((i for i in members if marks[i]), None)
+            relations.append((members, total))
+    return relations
+
+
+def _lone_cells(relations: list[Relation], hidden: list[bool], values: list[int | None]) -> None:
+    """Suppress a second cell in every group with exactly one suppressed cell, until none is left."""
+    changed = True
+    while changed:
+        changed = False
+        for members, _ in relations:
+            lone = [i for i in members if hidden[i]]
+            if len(lone) != 1:
+                continue
+            others = [i for i in members if not hidden[i] and values[i] is not None]
+            if not others:
+                continue
+            # Prefer a non-zero cell: suppressing a zero hides nothing an attacker cares about.
+            pick = min(others, key=lambda i: (values[i] == 0, values[i]))
+            hidden[pick] = True
+            changed = True
+
+
+def _components(relations: list[Relation], unknown: set[int]) -> list[tuple[list[int], list[int]]]:
+    """Groups of unknown cells linked through shared relations, each with its relations."""
+    parent = {cell: cell for cell in unknown}
+
+    def root(cell: int) -> int:
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    touching = []
+    for r, (members, _) in enumerate(relations):
+        inside = [i for i in members if i in unknown]
+        if inside:
+            touching.append(r)
+            for other in inside[1:]:
+                parent[root(other)] = root(inside[0])
+    cells: dict[int, list[int]] = {}
+    for cell in unknown:
+        cells.setdefault(root(cell), []).append(cell)
+    rels: dict[int, list[int]] = {}
+    for r in touching:
+        first = next(i for i in relations[r][0] if i in unknown)
+        rels.setdefault(root(first), []).append(r)
+    return [(sorted(cells[key]), rels.get(key, [])) for key in cells]
+
+
+def _pinned(j: int, a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether unknown ``j`` has one whole number in its range under ``A x = b``, ``x >= 0``."""
+    unit = np.zeros(a.shape[1])
+    unit[j] = 1.0
+    low = linprog(unit, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+    high = linprog(-unit, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+    if low.status != 0 or high.status != 0:  # unbounded above (or no solver answer): not pinned
+        return False
+    return math.floor(-high.fun + 1e-7) <= math.ceil(low.fun - 1e-7)
+
+
+def _exposed(
+    relations: list[Relation],
+    hidden: list[bool],
+    values: list[int | None],
+    primary: list[bool],
+    only: int | None = None,
+) -> list[int]:
+    """Suppressed cells an attacker can work out from the published cells and totals.
+
+    Each group gives one linear relation: its parts sum to its total (a cell of the frame, or
+    published outside it). With the published values moved to the right-hand side, a suppressed
+    cell is determined exactly when its unit vector lies in the row space of the relations over
+    the unknown cells (suppressed cells, and cells with no value). A disclosive (primary) cell
+    is also exposed when linear programming under the relations and ``x >= 0`` leaves a single
+    whole number for it (e.g. a suppressed zero under a total of zero pins its neighbours). Cells
+    linked by no relation are solved apart; ``only``: check that one cell.
+    """
+    unknown = {i for i, h in enumerate(hidden) if h or values[i] is None}
+    out = []
+    for cells, rels in _components(relations, unknown):
+        if only is not None and only not in cells:
+            continue
+        wanted = [c for c in cells if hidden[c] and (only is None or c == only)]
+        if not wanted or not rels:
+            continue
+        if len(rels) == 1:  # one relation: only a lone unknown in it can be worked out
+            if len(cells) == 1:
+                out += wanted
+            continue
+        if len(cells) > _SOLVE_LIMIT:
+            continue
+        column = {cell: j for j, cell in enumerate(cells)}
+        a = np.zeros((len(rels), len(cells)))
+        for row, r in enumerate(rels):
+            members, total = relations[r]
+            for i in members:
+                if i in column:
+                    a[row, column[i]] = -1.0 if i == total else 1.0
+        b = a @ np.asarray([values[c] or 0 for c in cells], dtype=float)
+        _, sv, vt = np.linalg.svd(a, full_matrices=False)
+        rank = int((sv > 1e-9 * max(sv[0], 1.0)).sum())
+        leverage = (vt[:rank] ** 2).sum(axis=0)
+        for cell in wanted:
+            j = column[cell]
+            bounded = primary[cell] and len(cells) <= _BOUND_LIMIT
+            if leverage[j] > 1 - 1e-9 or (bounded and _pinned(j, a, b)):
+                out.append(cell)
+    return out
+
+
+def _cover(
+    cell: int,
+    relations: list[Relation],
+    hidden: list[bool],
+    values: list[int | None],
+    primary: list[bool],
+) -> bool:
+    """Suppress more cells near ``cell`` so that it can no longer be worked out.
+
+    Looks first at the cells sharing a total with it, then at every cell sharing a total with
+    its linked suppressed cells; returns False (changing nothing) when suppressing all of them
+    would still leave it exposed.
+    """
+    unknown = {i for i, h in enumerate(hidden) if h or values[i] is None}
+    linked = next((c for c, _ in _components(relations, unknown) if cell in c), [cell])
+    for reach in ({cell}, set(linked)):
+        near = sorted(
+            {
+                i
+                for members, _ in relations
+                if reach.intersection(members)
+                for i in members
+                if not hidden[i] and values[i] is not None
+            },
+            key=lambda i: (values[i] == 0, values[i], i),
+        )
+        if not near:
+            continue
+        for i in near:
+            hidden[i] = True
+        freed = not _exposed(relations, hidden, values, primary, only=cell)
+        for i in near:
+            hidden[i] = False
+        if not freed:
+            continue
+        for candidate in near:
+            hidden[candidate] = True
+            if not _exposed(relations, hidden, values, primary, only=cell):
+                return True
+            hidden[candidate] = False
+        hidden[near[0]] = True  # no single cell frees it; take the smallest and look again
+        return True
+    return False

@@ -73,6 +73,8 @@ class Scope:
     victims: ir.Table
     exclusions: pl.DataFrame
     settings: Settings
+    no_date_of_birth_crimes: int = 0
+    """Of the crimes excluded for want of an adult perpetrator, those with one who had no DOB."""
 
 
 def vawg_scope(tables: Tables, settings: Settings) -> Scope:
@@ -154,4 +156,12 @@ def vawg_scope(tables: Tables, settings: Settings) -> Scope:
     scope_victims = victims.semi_join(scope_refs, "crime_ref").select(
         "crime_ref", "person_id", "relationship", "age"
     )
-    return Scope((start, end), in_scope, offenders.distinct(), scope_victims, exclusions, settings)
+    return Scope(
+        (start, end),
+        in_scope,
+        offenders.distinct(),
+        scope_victims,
+        exclusions,
+        settings,
+        no_date_of_birth_crimes=int(n["no_age"]),
+    )

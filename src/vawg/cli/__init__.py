@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "vawg.cli.web",
     "vawg.cli.survey",
     "vawg.cli.audit",
+    "vawg.cli.scale",
 )
 
 for _module in COMMAND_MODULES:

@@ -207,7 +207,15 @@ def committed_scope(
             f"crimes to have been recorded (90% are recorded within {lag} days)."
         )
     return (
-        Scope((start, end), crimes, wide.offenders, wide.victims, base.exclusions, settings),
+        Scope(
+            (start, end),
+            crimes,
+            wide.offenders,
+            wide.victims,
+            base.exclusions,
+            settings,
+            no_date_of_birth_crimes=base.no_date_of_birth_crimes,
+        ),
         (
             start,
             last,

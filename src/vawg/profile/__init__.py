@@ -1,0 +1,22 @@
+"""The VAWG perpetrator problem profile: volume, place, people, harm, RFGV and timing.
+
+``profile(tables, settings)`` returns one frozen :class:`ProfileResult` (restricted: it holds
+the person-level RFGV list); ``disclose(result, threshold)`` makes the public version;
+``open_data_profile(tables)`` profiles police.uk street-level files when no force extract is
+loaded (``disclose_open_data`` for its public version).
+"""
+
+from vawg.profile.harm import load_harm_weights
+from vawg.profile.opendata import OpenDataResult, open_data_profile
+from vawg.profile.profile import ProfileResult, profile
+from vawg.profile.public import disclose, disclose_open_data
+
+__all__ = [
+    "OpenDataResult",
+    "ProfileResult",
+    "disclose",
+    "disclose_open_data",
+    "load_harm_weights",
+    "open_data_profile",
+    "profile",
+]

@@ -1,0 +1,135 @@
+"""``vawg profile`` end to end, and open-data mode on the real police.uk Kent files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vawg.cli import app
+from vawg.config import Settings
+from vawg.profile.opendata import open_data_profile
+from vawg.profile.public import disclose_open_data
+from vawg.report.profile import open_data_dict, open_data_html
+
+from .conftest import Loaded
+
+runner = CliRunner()
+
+
+def test_cli_writes_every_format(hand: Loaded, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = runner.invoke(
+        app,
+        [
+            "profile",
+            "--db",
+            str(hand.db),
+            "--from",
+            "2020-04-01",
+            "--to",
+            "2022-03-31",
+            "--out",
+            str(out),
+            "--set",
+            "profile_bootstrap_replicates=199",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "profile-restricted-rfgv.csv",
+        "profile-restricted.csv",
+        "profile-restricted.html",
+        "profile-restricted.json",
+    ]
+    data = json.loads((out / "profile-restricted.json").read_text(encoding="utf-8"))
+    assert data["crimes_in_scope"] == 30  # same period as the hand-built test: same answer
+    html = (out / "profile-restricted.html").read_text(encoding="utf-8")
+    # Self-contained: plotly.js is inlined; outside the scripts nothing is fetched.
+    markup = re.sub(r"<script>.*?</script>", "", html, flags=re.S)
+    assert "plotly" in html and "<script src=" not in html
+    assert 'src="http' not in markup and 'href="http' not in markup
+
+
+def test_cli_public_single_file(hand: Loaded, tmp_path: Path) -> None:
+    path = tmp_path / "open.json"
+    result = runner.invoke(
+        app,
+        [
+            "profile",
+            "--db",
+            str(hand.db),
+            "--set",
+            "period_years=2",
+            "--format",
+            "json",
+            "--out",
+            str(path),
+            "--public",
+            "--set",
+            "profile_bootstrap_replicates=199",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["params"]["public"] is True
+    assert data["rfgv"]["priority_perpetrators"] is None
+
+
+def test_cli_rejects_half_a_period(hand: Loaded) -> None:
+    result = runner.invoke(app, ["profile", "--db", str(hand.db), "--from", "2020-04-01"])
+    assert result.exit_code != 0
+    assert "give both --from and --to" in str(result.exception)
+
+
+def test_open_data_mode_on_the_kent_files(kent_street: Loaded) -> None:
+    # PROVENANCE.md of the four files: 59,444 rows, 22,353 "Violence and sexual offences";
+    # December 2018 is the known low month (2,484 VSO against 5,037-7,699 in the others).
+    r = open_data_profile(kent_street.tables)
+    assert r.rows == 59_444
+    assert r.vso_crimes == 22_353
+    vso = [row["vso"] for row in r.by_month.iter_rows(named=True)]
+    assert vso == [7_699, 5_037, 2_484, 7_133]
+    assert r.by_month["low_month"].to_list() == [False, False, True, False]
+    assert sum(r.by_district["vso"]) == 22_353
+    assert r.lsoa_concentration["vso_share"].is_sorted()
+    assert len(r.not_possible) >= 6
+    data = open_data_dict(r)
+    assert data["crimes_in_scope"] is None and data["params"]["mode"] == "open_data"
+    assert data["violence_and_sexual_offences"] == 22_353
+    html = open_data_html(r)
+    assert "Not possible from police.uk data" in html
+
+
+def test_open_data_public_version(kent_street: Loaded) -> None:
+    r = disclose_open_data(open_data_profile(kent_street.tables), 5)
+    assert r.public
+    for frame, column in (
+        (r.by_lsoa, "vso"),
+        (r.outcomes, "vso"),
+        (r.by_district, "vso"),
+        (r.location_kinds, "vso"),
+        (r.by_crime_type, "crimes"),
+    ):
+        assert not any(v is not None and 0 < v < 5 for v in frame[column]), column
+
+
+def test_cli_open_data_when_no_extract_is_loaded(kent_street: Loaded, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["profile", "--db", str(kent_street.db), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "profile-open-data-analyst.html").exists()
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_run_profile_for_the_demo(hand: Loaded, tmp_path: Path, public: bool) -> None:
+    from vawg.cli.profile import run_profile
+
+    written = run_profile(
+        hand.db, tmp_path, Settings(period_years=2, profile_bootstrap_replicates=199), public=public
+    )
+    assert all(p.exists() for p in written)
+    assert any(p.suffix == ".html" for p in written)
