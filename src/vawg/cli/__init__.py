@@ -10,6 +10,7 @@ import importlib
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from vawg.cli._app import app
 from vawg.errors import VawgError
@@ -38,7 +39,9 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except VawgError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(
+            f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:
         Console(stderr=True).print(

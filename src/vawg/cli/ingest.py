@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from vawg.cli._app import app
@@ -43,9 +44,9 @@ def _show(result: LoadResult) -> None:
     console.print(table)
     for f in result.files:
         for note in f.notes:
-            console.print(f"  [yellow]note[/] {Path(f.file).name}: {note}")
+            console.print(f"  [yellow]note[/] {escape(Path(f.file).name)}: {escape(note)}")
     for skipped in result.skipped:
-        console.print(f"  [dim]skipped {skipped} (not a known input file)[/]")
+        console.print(f"  [dim]skipped {escape(skipped)} (not a known input file)[/]")
 
 
 def ingest_and_report(paths: list[Path], db: Path, kind: str | None = None) -> LoadResult:

@@ -48,7 +48,12 @@ def _typed(column: Column, v: str) -> str:
         case ColumnType.MONTH:
             return f"CAST(try_strptime({v} || '-01', '%Y-%m-%d') AS DATE)"
         case ColumnType.INTEGER:
-            return f"TRY_CAST({v} AS BIGINT)"
+            # TRY_CAST alone rounds '1.5' to 2 and reads '0x10' as 16: only digits, with an
+            # optional zero fraction ('3.0', as tools that store whole numbers as floats write).
+            return (
+                f"CASE WHEN regexp_full_match({v}, '[+-]?[0-9]+(\\.0*)?') "
+                f"THEN TRY_CAST({v} AS BIGINT) END"
+            )
         case ColumnType.NUMBER:
             return f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN TRY_CAST({v} AS DOUBLE) END"
         case ColumnType.FLAG:
@@ -82,19 +87,21 @@ def _error(column: str, value_sql: str, reason_sql: str) -> str:
     )
 
 
-def _column_errors(column: Column) -> list[str]:
+def _column_errors(column: Column) -> list[tuple[str, str]]:
+    """``(condition, error)`` pairs: the error record is due when the condition is true."""
     v = _ident("v_" + column.name)
     t = _ident("t_" + column.name)
     err = []
     if column.type is not ColumnType.TEXT:
         err.append(
-            f"CASE WHEN {v} IS NOT NULL AND {t} IS NULL THEN "
-            f"{_error(column.name, v, sql_literal(_parse_reason(column)))} END"
+            (
+                f"{v} IS NOT NULL AND {t} IS NULL",
+                _error(column.name, v, sql_literal(_parse_reason(column))),
+            )
         )
     if column.required:
         err.append(
-            f"CASE WHEN {v} IS NULL THEN "
-            f"{_error(column.name, 'NULL', sql_literal('required value missing'))} END"
+            (f"{v} IS NULL", _error(column.name, "NULL", sql_literal("required value missing")))
         )
     bounds: list[tuple[str, str]] = []
     if column.minimum is not None:
@@ -110,10 +117,7 @@ def _column_errors(column: Column) -> list[str]:
         bounds.append((f"{t} > current_date", "in the future"))
     if column.earliest:
         bounds.append((f"{t} < DATE {sql_literal(column.earliest)}", f"before {column.earliest}"))
-    err += [
-        f"CASE WHEN {cond} THEN {_error(column.name, v, sql_literal(reason))} END"
-        for cond, reason in bounds
-    ]
+    err += [(cond, _error(column.name, v, sql_literal(reason))) for cond, reason in bounds]
     return err
 
 
@@ -132,7 +136,7 @@ def checked_select(table: Table, headers: tuple[str, ...], source: str) -> str:
     typed = [
         f"{_typed(c, _ident('v_' + c.name))} AS {_ident('t_' + c.name)}" for c in table.columns
     ]
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     for column in table.columns:
         errors += _column_errors(column)
     placeholders = {c.name: _ident("t_" + c.name) for c in table.columns}
@@ -144,17 +148,22 @@ def checked_select(table: Table, headers: tuple[str, ...], source: str) -> str:
         )
         first = by_name[rule.columns[0]]
         errors.append(
-            f"CASE WHEN {parsed} AND coalesce(({rule.violated.format(**placeholders)}), FALSE) "
-            f"THEN {_error(first.name, _ident('v_' + first.name), sql_literal(rule.reason))} END"
+            (
+                f"{parsed} AND coalesce(({rule.violated.format(**placeholders)}), FALSE)",
+                _error(first.name, _ident("v_" + first.name), sql_literal(rule.reason)),
+            )
         )
     outputs = [
         f"CAST({_ident('t_' + c.name)} AS {DUCKDB_TYPES[c.type]}) AS {_ident(c.name)}"
         for c in table.columns
     ]
-    error_list = "[" + ", ".join(errors) + "]" if errors else "[]"
+    # The conditions are cheap; the list of error records is built only for rows breaking one.
+    error_list = "[" + ", ".join(f"CASE WHEN {c} THEN {e} END" for c, e in errors) + "]"
+    broken = " OR ".join(f"coalesce(({c}), FALSE)" for c, _ in errors) or "FALSE"
     return (
         f"WITH v AS (SELECT _line, {', '.join(trimmed)} FROM {source}), "
         f"t AS (SELECT *, {', '.join(typed)} FROM v) "
         f"SELECT _line, {', '.join(outputs)}, "
-        f"list_filter({error_list}, e -> e IS NOT NULL) AS _errors FROM t"
+        f"CASE WHEN {broken} THEN list_filter({error_list}, e -> e IS NOT NULL) ELSE [] END "
+        f"AS _errors FROM t"
     )

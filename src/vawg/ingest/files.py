@@ -8,6 +8,7 @@ problem and the fix, before anything is loaded.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import fnmatch
 import hashlib
@@ -55,11 +56,32 @@ def recognise(path: Path) -> Table | None:
     return None
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, *, text: bool) -> str:
+    """The file's SHA-256; with ``text``, also refuse it unless every byte is UTF-8 text."""
     digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+            if text:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as error:
+                    line = lines + block.count(b"\n", 0, max(error.start, 0))
+                    raise InputError(
+                        f"{path}: line {line} is not UTF-8 text; export the file as CSV "
+                        "(UTF-8, comma-separated) and load it again"
+                    ) from None
+                lines += block.count(b"\n")
+    if text:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path}: the file ends inside a character, so it is not UTF-8 text; export it "
+                "as CSV (UTF-8, comma-separated) and load it again"
+            ) from None
     return digest.hexdigest()
 
 
@@ -73,6 +95,11 @@ def _csv_headers(path: Path) -> tuple[str, ...]:
         ) from None
     if not first:
         raise ContractError(f"{path}: the file is empty; a CSV needs a header row and data rows")
+    if any("\x00" in h for h in first):
+        raise InputError(
+            f"{path}: the header holds NUL bytes, so this is a binary file, not CSV text; "
+            "export the table as CSV (UTF-8)"
+        )
     return tuple(h.strip() for h in first)
 
 
@@ -111,7 +138,7 @@ def _open(path: Path, kind: str | None) -> InputFile:
             f"{path}: required column {', '.join(missing)} is absent from the header; "
             f"add it (see docs/data-contract.md, table {target.name})"
         )
-    return InputFile(path.resolve(), target, fmt, headers, _sha256(path))
+    return InputFile(path.resolve(), target, fmt, headers, _sha256(path, text=fmt == "csv"))
 
 
 def discover(paths: list[Path], kind: str | None = None) -> tuple[list[InputFile], list[Path]]:

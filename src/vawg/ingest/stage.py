@@ -32,7 +32,7 @@ class StagedFile:
     """A checked file: temporary tables of clean rows and of quarantine records, and counts."""
 
     file: InputFile
-    clean: str  # temp table: the table's columns + _line
+    clean: str  # temp table: the table's columns + _line (+ an empty _errors)
     quarantine: str  # temp table: line, column, value, reason
     read: int
     loaded: int
@@ -54,8 +54,9 @@ def _read_raw(con: duckdb.DuckDBPyConnection, file: InputFile, raw: str, rejects
         cols = ", ".join(f"CAST({_ident(h)} AS VARCHAR) AS {_ident(h)}" for h in file.headers)
         try:
             con.execute(
-                f"CREATE TEMP TABLE {raw} AS SELECT CAST(file_row_number + 1 AS BIGINT) AS _line, "
-                f"{cols} FROM read_parquet({path}, file_row_number = true)"
+                f"CREATE TEMP TABLE {raw}_ordered AS SELECT "
+                f"CAST(file_row_number + 1 AS BIGINT) AS _line, {cols} "
+                f"FROM read_parquet({path}, file_row_number = true)"
             )
         except duckdb.Error as error:
             raise InputError(
@@ -65,6 +66,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, file: InputFile, raw: str, rejects
         con.execute(
             f"CREATE TEMP TABLE {rejects} (line BIGINT, csv_line VARCHAR, error_message VARCHAR)"
         )
+        con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {raw}_ordered")
         return
     columns = "{" + ", ".join(f"{sql_literal(h)}: 'VARCHAR'" for h in file.headers) + "}"
     errors, scans = f"{raw}_errors", f"{raw}_scans"
@@ -93,16 +95,31 @@ def _read_raw(con: duckdb.DuckDBPyConnection, file: InputFile, raw: str, rejects
     )
     # A good row's line: its ordinal + 1 (header) + the rejected lines before it. Reject i
     # (1-based, by line) has line - 1 - i good rows before it; consecutive rejects share that
-    # count, so each count keeps its last (highest) i.
-    con.execute(
-        f"CREATE TEMP TABLE {raw} AS "
-        f"WITH r AS (SELECT goods_before, max(rank) AS rank FROM (SELECT line - 1 - "
-        f"row_number() OVER (ORDER BY line) AS goods_before, row_number() OVER (ORDER BY line) "
-        f"AS rank FROM {rejects}) GROUP BY goods_before) "
-        f"SELECT CAST(o._ord + 1 + coalesce(r.rank, 0) AS BIGINT) AS _line, o.* EXCLUDE (_ord) "
-        f"FROM {raw}_ordered o ASOF LEFT JOIN r ON o._ord > r.goods_before"
-    )
-    con.execute(f"DROP TABLE {raw}_ordered")
+    # count, so each count keeps its last (highest) i. With no rejects, the line is ordinal + 1.
+    row = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()
+    if row is None or row[0] == 0:
+        con.execute(
+            f"CREATE TEMP VIEW {raw} AS SELECT CAST(_ord + 1 AS BIGINT) AS _line, "
+            f"* EXCLUDE (_ord) FROM {raw}_ordered"
+        )
+    else:
+        # The good row just after a run of rejects is the one with ordinal goods_before + 1;
+        # a running maximum carries its count to the rows that follow. (An ASOF join said the
+        # same, but on tables made in the open transaction DuckDB planned it to take a minute
+        # for 2M rows and 2k rejects.) Only ordinals are joined; the text joins back on them.
+        con.execute(
+            f"CREATE TEMP TABLE {raw}_lines AS "
+            f"WITH r AS (SELECT goods_before, max(rank) AS rank FROM (SELECT line - 1 - "
+            f"row_number() OVER (ORDER BY line) AS goods_before, row_number() OVER (ORDER BY "
+            f"line) AS rank FROM {rejects}) GROUP BY goods_before) "
+            f"SELECT o._ord, CAST(o._ord + 1 + coalesce(max(r.rank) OVER (ORDER BY o._ord "
+            f"ROWS UNBOUNDED PRECEDING), 0) AS BIGINT) AS _line "
+            f"FROM (SELECT _ord FROM {raw}_ordered) o LEFT JOIN r ON o._ord = r.goods_before + 1"
+        )
+        con.execute(
+            f"CREATE TEMP VIEW {raw} AS SELECT l._line, o.* EXCLUDE (_ord) "
+            f"FROM {raw}_ordered o JOIN {raw}_lines l USING (_ord)"
+        )
     con.execute(f"DROP TABLE IF EXISTS {errors}")
     con.execute(f"DROP TABLE IF EXISTS {scans}")
 
@@ -112,16 +129,37 @@ def _flag_duplicates(con: duckdb.DuckDBPyConnection, table: Table, checked: str,
     if key is None:
         return
     k = _ident(key.name)
+    # Each UPDATE joins the whole file: run it only when a cheap count says it can find rows.
+    within = con.execute(
+        f"SELECT count({k}) > count(DISTINCT {k}) FROM {checked} WHERE len(_errors) = 0"
+    ).fetchone()
+    other = con.execute(
+        f"SELECT EXISTS (SELECT 1 FROM main.{_ident(table.name)} WHERE _file <> {sql_literal(name)})"
+    ).fetchone()
+    if within is not None and within[0]:
+        _flag_repeats(con, key.name, checked)
+    if other is not None and other[0]:
+        _flag_loaded(con, table, key.name, checked, name)
+
+
+def _flag_repeats(con: duckdb.DuckDBPyConnection, key: str, checked: str) -> None:
+    k = _ident(key)
     con.execute(
-        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key.name)}, "
-        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key.name}: first at line ' || d.first}}) "
+        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key)}, "
+        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key}: first at line ' || d.first}}) "
         f"FROM (SELECT _line, {k}, min(_line) OVER (PARTITION BY {k}) AS first FROM {checked} "
         f"WHERE len(_errors) = 0 AND {k} IS NOT NULL) d "
         f"WHERE {checked}._line = d._line AND d._line > d.first"
     )
+
+
+def _flag_loaded(
+    con: duckdb.DuckDBPyConnection, table: Table, key: str, checked: str, name: str
+) -> None:
+    k = _ident(key)
     con.execute(
-        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key.name)}, "
-        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key.name}: already loaded from ' || d._file}}) "
+        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key)}, "
+        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key}: already loaded from ' || d._file}}) "
         f"FROM (SELECT {k}, any_value(_file) AS _file FROM main.{_ident(table.name)} "
         f"WHERE _file <> {sql_literal(name)} GROUP BY {k}) d "
         f"WHERE {checked}.{k} = d.{k} AND len({checked}._errors) = 0"
@@ -145,17 +183,14 @@ def stage(con: duckdb.DuckDBPyConnection, file: InputFile) -> StagedFile:
     """Read and check ``file``; return its staged clean rows and quarantine records."""
     n = next(_names)
     raw, rejects = f"_raw_{n}", f"_rejects_{n}"
-    checked, clean, quarantine = f"_checked_{n}", f"_clean_{n}", f"_quarantine_{n}"
+    checked, quarantine = f"_checked_{n}", f"_quarantine_{n}"
     _read_raw(con, file, raw, rejects)
     con.execute(f"CREATE TEMP TABLE {checked} AS {checked_select(file.table, file.headers, raw)}")
-    con.execute(f"DROP TABLE {raw}")
+    con.execute(f"DROP VIEW {raw}")
+    con.execute(f"DROP TABLE IF EXISTS {raw}_lines")
+    con.execute(f"DROP TABLE {raw}_ordered")
     _flag_duplicates(con, file.table, checked, file.name)
     _flag_orphans(con, file.table, checked)
-    columns = ", ".join(_ident(c.name) for c in file.table.columns)
-    con.execute(
-        f"CREATE TEMP TABLE {clean} AS SELECT {columns}, _line FROM {checked} "
-        f"WHERE len(_errors) = 0 ORDER BY _line"
-    )
     con.execute(
         f"CREATE TEMP TABLE {quarantine} AS "
         f"SELECT _line AS line, e.column AS column_name, e.value AS value, e.reason AS reason "
@@ -170,7 +205,9 @@ def stage(con: duckdb.DuckDBPyConnection, file: InputFile) -> StagedFile:
     ).fetchone()
     rejected = con.execute(f"SELECT count(DISTINCT line) FROM {rejects}").fetchone()
     assert counts is not None and rejected is not None
-    con.execute(f"DROP TABLE {checked}")
+    # The checked table becomes the clean one (no copy): drop its quarantined rows.
+    if counts[1]:
+        con.execute(f"DELETE FROM {checked} WHERE len(_errors) > 0")
     con.execute(f"DROP TABLE {rejects}")
     loaded, bad = int(counts[0]), int(counts[1]) + int(rejected[0])
-    return StagedFile(file, clean, quarantine, loaded + bad, loaded, bad)
+    return StagedFile(file, checked, quarantine, loaded + bad, loaded, bad)

@@ -1,0 +1,437 @@
+"""Benchmark: loading a large crimes extract, against a plain pandas baseline.
+
+Generates a valid crimes.csv (and the same rows as Parquet, every column a string) with numpy
+and polars in a temporary folder, then measures, each in a fresh child process so that peak
+memory is its own:
+
+- ``vawg csv``: :func:`vawg.store.load_paths` on the CSV (hash + UTF-8 check, read, type and
+  check every value and rule, duplicate keys, write to a new DuckDB file);
+- ``vawg parquet``: the same on the Parquet file;
+- ``pandas``: a plain pandas script that reads the same CSV and applies the same validations
+  (required values, types, enums, patterns, ranges, the cross-column rules, duplicate keys) and
+  builds the clean frame and the quarantine records, but writes no database.
+
+Prints time, rows/s, peak resident memory (``ru_maxrss`` of the child) and the speed ratio to
+pandas, the CPU seconds of every thread (a fairer comparison on a busy machine, where
+DuckDB's threads compete for cores and pandas' single thread barely notices), then where the
+time of a CSV load goes (``--profile``: file hash, each step of :func:`vawg.ingest.stage`, the
+insert). ``--broken 0.01`` breaks 1% of the rows in known ways, so both sides have quarantine
+work and their counts can be compared. Targets: >= 500k rows/s from CSV and >= 5x pandas.
+
+    python benchmarks/ingest.py --rows 1000000 [--broken 0.01] [--profile] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+GROUPS = [
+    "violence_with_injury",
+    "violence_without_injury",
+    "stalking",
+    "harassment",
+    "coercive_control",
+    "rape",
+    "other_sexual",
+    "drink_spiking",
+    "other",
+]
+PLACES = [
+    "dwelling",
+    "street",
+    "licensed_premises",
+    "transport",
+    "open_space",
+    "commercial",
+    "education",
+    "other",
+    "unknown",
+]
+CODES = ["8N", "105A", "008/01", "19C", "3", "8L", "9"]
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def generate(rows: int, seed: int = 0) -> pl.DataFrame:
+    """``rows`` valid crimes, every column a string (null = an empty field), as the contract reads."""
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2017-04-01")
+    recorded = start + rng.integers(0, 5 * 365, rows).astype("timedelta64[D]")
+    committed = (
+        recorded.astype("datetime64[m]")
+        - rng.integers(0, 30 * 1440, rows).astype("timedelta64[m]")
+        + np.timedelta64(1440, "m")  # up to the day after recording is allowed
+    )
+    committed = np.minimum(committed, recorded.astype("datetime64[m]") + np.timedelta64(2879, "m"))
+    until = committed + rng.integers(0, 600, rows).astype("timedelta64[m]")
+    has_until = rng.random(rows) < 0.5
+    place = rng.random(rows)  # < 0.5 LSOA only, < 0.8 both, else coordinates only
+    has_outcome = rng.random(rows) < 0.6
+    outcome_date = recorded + rng.integers(0, 400, rows).astype("timedelta64[D]")
+    frame = pl.DataFrame(
+        {
+            "crime_ref": pl.int_range(0, rows, eager=True).cast(pl.String).str.zfill(8),
+            "recorded_date": pl.Series(recorded).dt.strftime("%Y-%m-%d"),
+            "committed_from": pl.Series(committed.astype("datetime64[ms]")).dt.strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "committed_to": pl.Series(until.astype("datetime64[ms]")).dt.strftime("%Y-%m-%d %H:%M"),
+            "offence_code": pl.Series(rng.choice(CODES, rows)),
+            "offence_group": pl.Series(rng.choice(GROUPS, rows)),
+            "domestic_abuse": pl.Series(rng.choice(["Y", "N"], rows, p=[0.35, 0.65])),
+            "location_type": pl.Series(rng.choice(PLACES, rows)),
+            "lsoa_code": pl.Series(rng.integers(0, 1_000_000, rows)).cast(pl.String).str.zfill(6),
+            "easting": pl.Series(rng.integers(500_000, 650_000, rows)).cast(pl.String),
+            "northing": pl.Series(rng.integers(100_000, 200_000, rows)).cast(pl.String),
+            "outcome_code": pl.Series(rng.integers(1, 23, rows)).cast(pl.String),
+            "outcome_date": pl.Series(outcome_date).dt.strftime("%Y-%m-%d"),
+        }
+    )
+    empty = pl.lit(None, dtype=pl.String)  # written as an empty field
+
+    def keep(mask: np.ndarray, column: str, value: pl.Expr | None = None) -> pl.Expr:
+        then = pl.col(column) if value is None else value
+        return pl.when(pl.Series(mask)).then(then).otherwise(empty).alias(column)
+
+    return frame.with_columns(
+        ("C" + pl.col("crime_ref")).alias("crime_ref"),
+        keep(has_until, "committed_to"),
+        keep(place < 0.8, "lsoa_code", "E01" + pl.col("lsoa_code")),
+        keep(place >= 0.5, "easting"),
+        keep(place >= 0.5, "northing"),
+        keep(has_outcome, "outcome_code"),
+        keep(has_outcome, "outcome_date"),
+    )
+
+
+def corrupt(frame: pl.DataFrame, share: float, seed: int = 1) -> tuple[pl.DataFrame, int]:
+    """Break ``share`` of the rows, one known way each; return the frame and rows broken.
+
+    A third get an impossible date, a third an unknown offence group, a third repeat the
+    previous row's crime_ref (so the earlier row is kept and this one quarantined).
+    """
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(np.arange(1, frame.height), int(share * frame.height), replace=False)
+    kind = np.full(frame.height, -1)
+    kind[rows] = rng.integers(0, 3, rows.size)
+    previous = frame["crime_ref"].shift(1)
+    frame = frame.with_columns(
+        pl.when(pl.Series(kind == 0))
+        .then(pl.lit("2020-02-30"))
+        .otherwise(pl.col("recorded_date"))
+        .alias("recorded_date"),
+        pl.when(pl.Series(kind == 1))
+        .then(pl.lit("robbery"))
+        .otherwise(pl.col("offence_group"))
+        .alias("offence_group"),
+        pl.when(pl.Series(kind == 2))
+        .then(previous)
+        .otherwise(pl.col("crime_ref"))
+        .alias("crime_ref"),
+    )
+    # A repeat is no duplicate when the row before was broken too: if it was quarantined, only
+    # clean rows count; if it took its own predecessor's ref, the repeated ref is now unique.
+    harmless = int(np.sum((kind[1:] == 2) & (kind[:-1] >= 0)))
+    return frame, int(rows.size) - harmless
+
+
+# --- the pandas baseline ----------------------------------------------------------------------
+
+
+def pandas_load(path: Path) -> tuple[int, int, int]:
+    """Read ``path`` with pandas and apply the contract's checks; (read, loaded, quarantined)."""
+    import pandas as pd
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # Trimmed text, empty = missing. (Not .replace("", None): with a scalar, pandas pads.)
+    v = {c: (t := raw[c].str.strip()).where(t != "") for c in raw.columns}
+    n = len(raw)
+    line = pd.Series(np.arange(2, n + 2), index=raw.index)
+    problems: list[pd.DataFrame] = []
+
+    def flag(mask: pd.Series, column: str, value: pd.Series | None, reason: str) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            shown = value[mask] if value is not None else None
+            problems.append(
+                pd.DataFrame(
+                    {"line": line[mask], "column": column, "value": shown, "reason": reason}
+                )
+            )
+
+    def parse(column: str, fmts: tuple[str, ...]) -> pd.Series:
+        out = pd.to_datetime(v[column], format=fmts[0], errors="coerce")
+        for fmt in fmts[1:]:
+            out = out.fillna(pd.to_datetime(v[column], format=fmt, errors="coerce"))
+        flag(v[column].notna() & out.isna(), column, v[column], "not a date")
+        return out
+
+    def matches(column: str, pattern: str) -> pd.Series:
+        # False for a missing value whatever the string dtype returns for it.
+        return v[column].notna() & v[column].str.fullmatch(pattern).fillna(False).astype(bool)
+
+    def integer(column: str, low: float, high: float) -> pd.Series:
+        whole = matches(column, r"[+-]?[0-9]+(\.0*)?")
+        out = pd.to_numeric(v[column].where(whole), errors="coerce")
+        flag(v[column].notna() & out.isna(), column, v[column], "not a whole number")
+        flag(out < low, column, v[column], "below the minimum")
+        flag(out > high, column, v[column], "above the maximum")
+        return out
+
+    for column in ("crime_ref", "recorded_date", "committed_from", "offence_group"):
+        flag(v[column].isna(), column, None, "required value missing")
+    for column in ("domestic_abuse", "location_type"):
+        flag(v[column].isna(), column, None, "required value missing")
+    recorded = parse("recorded_date", ("%Y-%m-%d",))
+    committed = parse("committed_from", ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"))
+    until = parse("committed_to", ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"))
+    outcome_date = parse("outcome_date", ("%Y-%m-%d",))
+    code_ok = matches("offence_code", r"[0-9]{1,3}[A-Z]?(/[0-9]{2})?")
+    flag(v["offence_code"].notna() & ~code_ok, "offence_code", v["offence_code"], "not a code")
+    for column, allowed in (("offence_group", GROUPS), ("location_type", PLACES)):
+        flag(v[column].notna() & ~v[column].isin(allowed), column, v[column], "not one of")
+    da = v["domestic_abuse"]
+    flag(da.notna() & ~da.isin(["Y", "N"]), "domestic_abuse", da, "not Y or N")
+    lsoa_ok = matches("lsoa_code", r"E01\d{6}")
+    flag(v["lsoa_code"].notna() & ~lsoa_ok, "lsoa_code", v["lsoa_code"], "not in the form")
+    easting = integer("easting", 0, 700_000)
+    northing = integer("northing", 0, 1_300_000)
+    outcome = integer("outcome_code", 1, 22)
+    # Row rules (skipped where a value failed to parse, as the loader does).
+    flag(committed.dt.normalize() > recorded + pd.Timedelta(days=1), "committed_from", None, "r1")
+    flag(until < committed, "committed_to", None, "r2")
+    no_grid = easting.isna() | northing.isna()
+    flag(v["lsoa_code"].isna() & no_grid, "lsoa_code", None, "r3")
+    flag(easting.isna() != northing.isna(), "easting", None, "r4")
+    flag(outcome.notna() & outcome_date.isna(), "outcome_date", None, "r5")
+    flag(outcome_date < recorded, "outcome_date", None, "r6")
+    flag(outcome.isna() & outcome_date.notna(), "outcome_code", None, "r7")
+    # Duplicate keys among otherwise clean rows: the first is kept.
+    bad_lines = pd.concat(problems)["line"].unique() if problems else np.array([], dtype=int)
+    clean = ~line.isin(bad_lines)
+    dup = v["crime_ref"].where(clean).duplicated(keep="first") & clean & v["crime_ref"].notna()
+    flag(dup, "crime_ref", v["crime_ref"], "duplicate crime_ref")
+    quarantine = pd.concat(problems) if problems else pd.DataFrame()
+    bad = quarantine["line"].nunique() if len(quarantine) else 0
+    loaded = pd.DataFrame(
+        {
+            "crime_ref": v["crime_ref"],
+            "recorded_date": recorded.dt.date,
+            "committed_from": committed,
+            "committed_to": until,
+            "offence_code": v["offence_code"],
+            "offence_group": v["offence_group"],
+            "domestic_abuse": da == "Y",
+            "location_type": v["location_type"],
+            "lsoa_code": v["lsoa_code"],
+            "easting": easting.astype("Int64"),
+            "northing": northing.astype("Int64"),
+            "outcome_code": outcome.astype("Int64"),
+            "outcome_date": outcome_date.dt.date,
+        }
+    )[~line.isin(quarantine["line"] if len(quarantine) else [])]
+    return n, len(loaded), int(bad)
+
+
+# --- one measurement per child process ---------------------------------------------------------
+
+
+def _peak_mb() -> float:
+    # Linux reports ru_maxrss in KiB (macOS in bytes).
+    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024**2
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, every thread (DuckDB's included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(task: str, path: Path, profile: bool) -> None:
+    from vawg.store import load_paths
+
+    steps: dict[str, float] = {}
+    if profile:
+        _instrument(steps)
+    before = _peak_mb()
+    cpu = _cpu()
+    started = time.perf_counter()
+    if task == "pandas":
+        read, loaded, quarantined = pandas_load(path)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            [load] = load_paths([path], Path(folder) / "bench.duckdb").files
+            read, loaded, quarantined = load.read, load.loaded, load.quarantined
+    seconds = time.perf_counter() - started
+    result = {
+        "cpu": _cpu() - cpu,
+        "task": task,
+        "seconds": seconds,
+        "read": read,
+        "loaded": loaded,
+        "quarantined": quarantined,
+        "peak_mb": _peak_mb(),
+        "start_mb": before,
+        "steps": steps,
+    }
+    print(json.dumps(result))
+
+
+def _instrument(steps: dict[str, float]) -> None:
+    """Time the file hash, each step of stage() and the insert, by wrapping the functions."""
+    # (vawg.ingest re-exports the function stage(), so fetch the modules by name.)
+    files = importlib.import_module("vawg.ingest.files")
+    stage = importlib.import_module("vawg.ingest.stage")
+    store = importlib.import_module("vawg.store")
+
+    def timed(module: object, name: str, label: str) -> None:
+        real = getattr(module, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                steps[label] = steps.get(label, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, wrapper)
+
+    timed(files, "_sha256", "hash + UTF-8 check")
+    timed(stage, "_read_raw", "stage: read CSV, line numbers")
+    timed(stage, "_flag_duplicates", "stage: duplicate keys")
+    timed(stage, "_flag_orphans", "stage: references")
+    timed(store, "stage", "stage (all)")
+    timed(store, "file_notes", "notes")
+    timed(store, "_load_one", "load one file (all)")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measurement, as the child process reported it."""
+
+    task: str
+    seconds: float
+    cpu: float
+    read: int
+    loaded: int
+    quarantined: int
+    peak_mb: float
+    start_mb: float
+    steps: dict[str, float]
+
+    @property
+    def rate(self) -> float:
+        return self.read / self.seconds
+
+
+def _measure(task: str, path: Path, profile: bool) -> Run:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", task, "--path", str(path)]
+        + (["--profile"] if profile else []),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{task} failed:\n{done.stderr}")
+    return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows to generate")
+    parser.add_argument("--profile", action="store_true", help="time each step of a CSV load")
+    parser.add_argument(
+        "--broken", type=float, default=0.0, help="share of rows to break (e.g. 0.01)"
+    )
+    parser.add_argument("--keep", type=Path, help="write the data here and keep it")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.path, args.profile)
+        return
+    if args.write:
+        frame = generate(args.rows)
+        expected = 0
+        if args.broken:
+            frame, expected = corrupt(frame, args.broken)
+        frame.write_csv(args.write / "crimes.csv")
+        frame.write_parquet(args.write / "crimes.parquet")
+        print(expected)
+        return
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        # Generated in a child too: a child inherits its parent's peak memory (ru_maxrss
+        # survives fork and exec), so the parent must never hold the data.
+        started = time.perf_counter()
+        command = [sys.executable, __file__, "--write", str(folder), "--rows", str(args.rows)]
+        done = subprocess.run(
+            [*command, "--broken", str(args.broken)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        expected = int(done.stdout.strip().splitlines()[-1])
+        csv_path, parquet_path = folder / "crimes.csv", folder / "crimes.parquet"
+        size = csv_path.stat().st_size / 1024**2
+        print(
+            f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s: "
+            f"crimes.csv {size:,.0f} MB, crimes.parquet "
+            f"{parquet_path.stat().st_size / 1024**2:,.0f} MB"
+            + (f"; {expected:,} rows broken on purpose" if args.broken else "")
+        )
+        results = [
+            _measure("csv", csv_path, False),
+            _measure("parquet", parquet_path, False),
+            _measure("pandas", csv_path, False),
+        ]
+        profiled = _measure("csv", csv_path, True) if args.profile else None
+
+    pandas = results[-1]
+    print()
+    print(
+        f"{'':10} {'seconds':>8} {'rows/s':>10} {'CPU s':>6} {'peak MB':>8} {'(start)':>8} "
+        f"{'vs pandas':>9}  read/loaded/quarantined"
+    )
+    names = {"csv": "vawg csv", "parquet": "vawg pq", "pandas": "pandas"}
+    for r in results:
+        print(
+            f"{names[r.task]:10} {r.seconds:8.2f} {r.rate:10,.0f} {r.cpu:6.1f} {r.peak_mb:8,.0f} "
+            f"{r.start_mb:8,.0f} {pandas.seconds / r.seconds:8.1f}x  "
+            f"{r.read:,}/{r.loaded:,}/{r.quarantined:,}"
+        )
+    csv_run = results[0]
+    ratio = pandas.seconds / csv_run.seconds
+    print()
+    print(
+        f"targets: >= 500,000 rows/s from CSV: {'met' if csv_run.rate >= 500_000 else 'MISSED'} "
+        f"({csv_run.rate:,.0f}); >= 5x pandas: {'met' if ratio >= 5 else 'MISSED'} ({ratio:.1f}x)"
+    )
+    print("(peak MB: the child process's peak resident memory; start: before the load began)")
+    if profiled is not None:
+        print()
+        print(f"where a CSV load's {profiled.seconds:.2f} s go (nested steps overlap):")
+        for step, seconds in profiled.steps.items():
+            print(f"  {step:32} {seconds:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

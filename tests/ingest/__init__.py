@@ -1,0 +1,1 @@
+"""Tests of vawg.ingest and vawg.store (GitHub issue 2)."""
