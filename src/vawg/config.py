@@ -8,6 +8,7 @@ ones. There is no global mutable state: every analysis takes the ``Settings`` it
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -104,45 +105,55 @@ class Settings:
     rfgv_recency_days: tuple[float, ...] = _setting(
         (28, 91, 182, 273),
         "RFGV recency band edges, days from last crime to period end (within 1st edge = 5).",
-        lambda v: None
-        if len(v) == 4
-        and all(str(x).replace(".", "", 1).isdigit() for x in v)
-        and all(float(a) < float(b) for a, b in zip(v, v[1:], strict=False))
-        else "must be 4 increasing numbers, e.g. 28,91,182,273",
+        lambda v: (
+            None
+            if len(v) == 4
+            and all(str(x).replace(".", "", 1).isdigit() for x in v)
+            and all(float(a) < float(b) for a, b in itertools.pairwise(v))
+            else "must be 4 increasing numbers, e.g. 28,91,182,273"
+        ),
     )
     rfgv_frequency_crimes: tuple[float, ...] = _setting(
         (2, 3, 4, 6),
         "RFGV frequency band edges, crimes in the window (below 1st edge = 1, from 4th = 5).",
-        lambda v: None
-        if len(v) == 4
-        and all(str(x).replace(".", "", 1).isdigit() for x in v)
-        and all(float(a) < float(b) for a, b in zip(v, v[1:], strict=False))
-        else "must be 4 increasing numbers, e.g. 2,3,4,6",
+        lambda v: (
+            None
+            if len(v) == 4
+            and all(str(x).replace(".", "", 1).isdigit() for x in v)
+            and all(float(a) < float(b) for a, b in itertools.pairwise(v))
+            else "must be 4 increasing numbers, e.g. 2,3,4,6"
+        ),
     )
     rfgv_gravity_days: tuple[float, ...] = _setting(
         (10, 90, 180, 1000),
         "RFGV gravity band edges, harm days in the window (below 1st edge = 1, from 4th = 5).",
-        lambda v: None
-        if len(v) == 4
-        and all(str(x).replace(".", "", 1).isdigit() for x in v)
-        and all(float(a) < float(b) for a, b in zip(v, v[1:], strict=False))
-        else "must be 4 increasing numbers, e.g. 10,90,180,1000",
+        lambda v: (
+            None
+            if len(v) == 4
+            and all(str(x).replace(".", "", 1).isdigit() for x in v)
+            and all(float(a) < float(b) for a, b in itertools.pairwise(v))
+            else "must be 4 increasing numbers, e.g. 10,90,180,1000"
+        ),
     )
     rfgv_victims: tuple[float, ...] = _setting(
         (2, 3, 4, 5),
         "RFGV victims band edges, distinct victims in the window (1 victim = 1, from 4th = 5).",
-        lambda v: None
-        if len(v) == 4
-        and all(str(x).replace(".", "", 1).isdigit() for x in v)
-        and all(float(a) < float(b) for a, b in zip(v, v[1:], strict=False))
-        else "must be 4 increasing numbers, e.g. 2,3,4,5",
+        lambda v: (
+            None
+            if len(v) == 4
+            and all(str(x).replace(".", "", 1).isdigit() for x in v)
+            and all(float(a) < float(b) for a, b in itertools.pairwise(v))
+            else "must be 4 increasing numbers, e.g. 2,3,4,5"
+        ),
     )
     rfgv_weights: tuple[float, ...] = _setting(
         (1.0, 1.0, 1.0, 1.0),
         "RFGV weights of the recency, frequency, gravity and victims scores (in that order).",
-        lambda v: None
-        if len(v) == 4 and all(str(x).replace(".", "", 1).isdigit() for x in v)
-        else "must be 4 numbers of 0 or more, e.g. 1,1,2,1",
+        lambda v: (
+            None
+            if len(v) == 4 and all(str(x).replace(".", "", 1).isdigit() for x in v)
+            else "must be 4 numbers of 0 or more, e.g. 1,1,2,1"
+        ),
     )
     rfgv_top_n: int = _setting(
         100, "RFGV: perpetrators listed in the analyst (restricted) output.", _positive
@@ -150,23 +161,28 @@ class Settings:
 
     # Surveys (vawg survey).
     survey_unsafe_max: int = _setting(
-        2, "Public survey: a feeling-safe score (1-5) up to this counts as unsafe.",
+        2,
+        "Public survey: a feeling-safe score (1-5) up to this counts as unsafe.",
         lambda v: None if 1 <= v <= 4 else "must be 1-4 on the 1-5 scale",
     )
     survey_satisfied_min: int = _setting(
-        5, "Victim survey: a score (1-7) from this up counts as satisfied.",
+        5,
+        "Victim survey: a score (1-7) from this up counts as satisfied.",
         lambda v: None if 2 <= v <= 7 else "must be 2-7 on the 1-7 scale",
     )
     survey_min_effective_base: int = _setting(
-        30, "Survey estimates on fewer effective respondents than this are flagged small base.",
+        30,
+        "Survey estimates on fewer effective respondents than this are flagged small base.",
         _positive,
     )
     survey_ci_method: str = _setting(
-        "logit", "Survey share intervals: logit (linearised, on the logit scale) or wald.",
+        "logit",
+        "Survey share intervals: logit (linearised, on the logit scale) or wald.",
         lambda v: None if v in ("logit", "wald") else "must be logit or wald",
     )
     survey_trim_ratio: float = _setting(
-        5.0, "Raking: cap weights at this multiple of the median weight (0 = no trimming).",
+        5.0,
+        "Raking: cap weights at this multiple of the median weight (0 = no trimming).",
         lambda v: None if v == 0 or v > 1 else "must be 0 (no trimming) or greater than 1",
     )
     survey_rake_tolerance: float = _setting(
@@ -179,37 +195,43 @@ class Settings:
         "", "CSV of theme,keyword for the reasons for not reporting; empty = shipped default."
     )
     survey_satisfaction_model: str = _setting(
-        "logistic", "Model of whole-experience satisfaction: logistic (satisfied) or ordinal.",
+        "logistic",
+        "Model of whole-experience satisfaction: logistic (satisfied) or ordinal.",
         lambda v: None if v in ("logistic", "ordinal") else "must be logistic or ordinal",
     )
 
     # Drivers and hot spots (vawg drivers, vawg hotspots).
     hotspot_permutations: int = _setting(
-        9999, "Hot spots: conditional permutations for the G* pseudo p-values.",
+        9999,
+        "Hot spots: conditional permutations for the G* pseudo p-values.",
         lambda v: None if v >= 99 else "must be 99 or more (999 recommended)",
     )
     hotspot_k: int = _setting(
         6, "Hot spots and Moran's I: nearest neighbours per LSOA (centroid weights).", _positive
     )
     hotspot_fdr: float = _setting(
-        0.05, "Hot spots: false discovery rate (Benjamini-Hochberg) for a significant LSOA.",
+        0.05,
+        "Hot spots: false discovery rate (Benjamini-Hochberg) for a significant LSOA.",
         lambda v: None if 0 < v < 1 else "must be between 0 and 1, e.g. 0.05",
     )
     anomaly_z: float = _setting(
         3.0, "Feed check: |z| above which a month's count is flagged as anomalous.", _positive
     )
     anomaly_cv: float = _setting(
-        0.08, "Feed check: normal month-to-month variation (CV) when under 12 months are loaded.",
+        0.08,
+        "Feed check: normal month-to-month variation (CV) when under 12 months are loaded.",
         _positive,
     )
     birthday_window: int = _setting(
-        1, "Birthday model: days either side of the birthday counted as its window.",
+        1,
+        "Birthday model: days either side of the birthday counted as its window.",
         lambda v: None if 1 <= v <= 30 else "must be 1 to 30",
     )
 
     # Outcomes and the half-year audit (vawg audit, vawg outcomes).
     audit_fdr: float = _setting(
-        0.05, "Audit: false discovery rate (Benjamini-Hochberg) for calling a change improved/worse.",
+        0.05,
+        "Audit: false discovery rate (Benjamini-Hochberg) for calling a change improved/worse.",
         lambda v: None if 0 < v < 1 else "must be between 0 and 1, e.g. 0.05",
     )
 

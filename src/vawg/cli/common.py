@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from vawg.config import Settings, load_settings
+from vawg.safe_csv import write_csv
 from vawg.store import DEFAULT_DB
 
-__all__ = ["ConfigOption", "DbOption", "SetOption", "console", "settings_from"]
+__all__ = [
+    "ConfigOption",
+    "DbOption",
+    "SetOption",
+    "console",
+    "settings_from",
+    "write_outputs",
+]
 
 console = Console()
 
@@ -33,3 +43,33 @@ DEFAULT_DB_PATH = DEFAULT_DB
 def settings_from(config: Path | None, overrides: list[str] | None) -> Settings:
     """Settings from the defaults, the TOML file and the --set pairs."""
     return load_settings(config, overrides or [])
+
+
+def write_outputs(
+    out_dir: Path,
+    stem: str,
+    formats: tuple[str, ...],
+    *,
+    html: Callable[[], str],
+    json_data: Callable[[], Any],
+    csv_rows: Callable[[], tuple[Sequence[str], Sequence[Sequence[Any]]]],
+) -> list[Path]:
+    """Write ``stem``.html/.json/.csv into ``out_dir`` for each of ``formats``; return the paths.
+
+    Each output is built only if its format is asked for; JSON is indented UTF-8.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "html" in formats:
+        path = out_dir / f"{stem}.html"
+        path.write_text(html(), encoding="utf-8")
+        written.append(path)
+    if "json" in formats:
+        path = out_dir / f"{stem}.json"
+        path.write_text(json.dumps(json_data(), indent=2, ensure_ascii=False), encoding="utf-8")
+        written.append(path)
+    if "csv" in formats:
+        path = out_dir / f"{stem}.csv"
+        write_csv(path, *csv_rows())
+        written.append(path)
+    return written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +11,14 @@ import typer
 from rich.table import Table
 
 from vawg.cli._app import app
-from vawg.cli.common import ConfigOption, DbOption, SetOption, console, settings_from
+from vawg.cli.common import (
+    ConfigOption,
+    DbOption,
+    SetOption,
+    console,
+    settings_from,
+    write_outputs,
+)
 from vawg.cli.demo import STEPS
 from vawg.config import Settings
 from vawg.errors import InputError
@@ -21,7 +27,6 @@ from vawg.query import connect
 from vawg.report.drivers import LABELS, drivers_csv_rows, drivers_html, drivers_json
 from vawg.report.hotspots import hotspots_csv_rows, hotspots_html, hotspots_json
 from vawg.report.maps import hotspot_map_png, lsoa_polygons
-from vawg.safe_csv import write_csv
 from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
 from vawg.store import DEFAULT_DB
 
@@ -81,24 +86,16 @@ def _write_drivers(
     public: bool,
     formats: tuple[str, ...],
 ) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = "drivers-public" if public else "drivers"
     threshold = settings.disclosure_threshold
-    written = []
-    if "html" in formats:
-        path = out_dir / f"{stem}.html"
-        path.write_text(drivers_html(result, public=public, threshold=threshold), encoding="utf-8")
-        written.append(path)
-    if "json" in formats:
-        path = out_dir / f"{stem}.json"
-        data = drivers_json(result, public=public, threshold=threshold)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-        written.append(path)
-    if "csv" in formats:
-        path = out_dir / f"{stem}.csv"
-        write_csv(path, *drivers_csv_rows(result))
-        written.append(path)
-    return written
+    return write_outputs(
+        out_dir,
+        stem,
+        formats,
+        html=lambda: drivers_html(result, public=public, threshold=threshold),
+        json_data=lambda: drivers_json(result, public=public, threshold=threshold),
+        csv_rows=lambda: drivers_csv_rows(result),
+    )
 
 
 def run_drivers(
@@ -124,23 +121,16 @@ def _write_hotspots(
     formats: tuple[str, ...],
     strict_png: bool = False,
 ) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = "hotspots-public" if public else "hotspots"
     threshold = settings.disclosure_threshold
-    written = []
-    if "html" in formats:
-        path = out_dir / f"{stem}.html"
-        path.write_text(hotspots_html(result, public=public, threshold=threshold), encoding="utf-8")
-        written.append(path)
-    if "json" in formats:
-        path = out_dir / f"{stem}.json"
-        data = hotspots_json(result, public=public, threshold=threshold)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-        written.append(path)
-    if "csv" in formats:
-        path = out_dir / f"{stem}.csv"
-        write_csv(path, *hotspots_csv_rows(result, public=public, threshold=threshold))
-        written.append(path)
+    written = write_outputs(
+        out_dir,
+        stem,
+        formats,
+        html=lambda: hotspots_html(result, public=public, threshold=threshold),
+        json_data=lambda: hotspots_json(result, public=public, threshold=threshold),
+        csv_rows=lambda: hotspots_csv_rows(result, public=public, threshold=threshold),
+    )
     if "png" in formats:
         polygons = lsoa_polygons(Path(result.geojson)) if result.geojson else None
         for place, prefix in (("all", ""), ("public", "public_")):

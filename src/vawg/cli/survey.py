@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,12 +9,18 @@ from typing import Annotated
 import typer
 
 from vawg.cli._app import app
-from vawg.cli.common import ConfigOption, DbOption, SetOption, console, settings_from
+from vawg.cli.common import (
+    ConfigOption,
+    DbOption,
+    SetOption,
+    console,
+    settings_from,
+    write_outputs,
+)
 from vawg.cli.demo import STEPS
 from vawg.config import Settings
 from vawg.query import connect
 from vawg.report.survey import survey_csv_rows, survey_html, survey_json, survey_view
-from vawg.safe_csv import write_csv
 from vawg.store import DEFAULT_DB
 from vawg.survey import SurveyResult, survey_analysis
 from vawg.survey.inputs import read_margins, read_theme_dictionary
@@ -53,25 +58,16 @@ def _write(
     public: bool,
     formats: tuple[str, ...],
 ) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = "survey-public" if public else "survey"
     threshold = settings.disclosure_threshold
-    written = []
-    if "html" in formats:
-        path = out_dir / f"{stem}.html"
-        path.write_text(survey_html(result, public=public, threshold=threshold), encoding="utf-8")
-        written.append(path)
-    if "json" in formats:
-        path = out_dir / f"{stem}.json"
-        data = survey_json(result, public=public, threshold=threshold)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-        written.append(path)
-    if "csv" in formats:
-        path = out_dir / f"{stem}.csv"
-        header, rows = survey_csv_rows(survey_view(result, public=public, threshold=threshold))
-        write_csv(path, header, rows)
-        written.append(path)
-    return written
+    return write_outputs(
+        out_dir,
+        stem,
+        formats,
+        html=lambda: survey_html(result, public=public, threshold=threshold),
+        json_data=lambda: survey_json(result, public=public, threshold=threshold),
+        csv_rows=lambda: survey_csv_rows(survey_view(result, public=public, threshold=threshold)),
+    )
 
 
 def run_survey(

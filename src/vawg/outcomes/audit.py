@@ -31,7 +31,13 @@ from vawg.outcomes.attrition import AttritionResult, attrition, attrition_counts
 from vawg.outcomes.cases import DIMENSIONS, outcome_cases
 from vawg.outcomes.halves import Half, halves_between, parse_half
 from vawg.outcomes.proportions import CITATIONS, benjamini_hochberg
-from vawg.outcomes.rates import BETTER_WHEN, changes, outcome_counts, rates_from_counts
+from vawg.outcomes.rates import (
+    BETTER_WHEN,
+    CHANGE_SCHEMA,
+    changes,
+    outcome_counts,
+    rates_from_counts,
+)
 from vawg.outcomes.satisfaction import ITEMS, satisfaction_counts, satisfaction_rates
 from vawg.outcomes.survival import CITATION as KM_CITATION
 from vawg.outcomes.survival import SurvivalResult, log_rank, survival_by_dimension
@@ -234,27 +240,7 @@ def _minus(a: float | None, b: float | None) -> float | None:
     return float(a) - float(b)
 
 
-_CHANGE_SCHEMA = {
-    "base": pl.String,
-    "dimension": pl.String,
-    "value": pl.String,
-    "measure": pl.String,
-    "comparison": pl.String,
-    "from_half": pl.String,
-    "to_half": pl.String,
-    "from_estimate": pl.Float64,
-    "from_ci_low": pl.Float64,
-    "from_ci_high": pl.Float64,
-    "to_estimate": pl.Float64,
-    "to_ci_low": pl.Float64,
-    "to_ci_high": pl.Float64,
-    "difference": pl.Float64,
-    "ci_low": pl.Float64,
-    "ci_high": pl.Float64,
-    "p_value": pl.Float64,
-    "test": pl.String,
-    "sign": pl.Int64,
-}
+_CHANGE_SCHEMA = {**CHANGE_SCHEMA, "sign": pl.Int64}
 
 
 def judge(all_changes: pl.DataFrame, fdr: float) -> pl.DataFrame:

@@ -33,6 +33,7 @@ from vawg.outcomes.proportions import difference, wilson
 __all__ = [
     "BASES",
     "BETTER_WHEN",
+    "CHANGE_SCHEMA",
     "MEASURES",
     "changes",
     "denominators",
@@ -180,6 +181,29 @@ def rates_from_counts(
     ).select(*keys, "measure", "numerator", "denominator", "estimate", "ci_low", "ci_high")
 
 
+# Columns of the frame :func:`changes` returns (the audit adds a ``sign`` column).
+CHANGE_SCHEMA = {
+    "base": pl.String,
+    "dimension": pl.String,
+    "value": pl.String,
+    "measure": pl.String,
+    "comparison": pl.String,
+    "from_half": pl.String,
+    "to_half": pl.String,
+    "from_estimate": pl.Float64,
+    "from_ci_low": pl.Float64,
+    "from_ci_high": pl.Float64,
+    "to_estimate": pl.Float64,
+    "to_ci_low": pl.Float64,
+    "to_ci_high": pl.Float64,
+    "difference": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "p_value": pl.Float64,
+    "test": pl.String,
+}
+
+
 def changes(
     rates: pl.DataFrame, current: str, comparators: dict[str, str], *, level: float = 0.95
 ) -> pl.DataFrame:
@@ -224,24 +248,4 @@ def changes(
                     "test": diff.test,
                 }
             )
-    schema = {
-        "base": pl.String,
-        "dimension": pl.String,
-        "value": pl.String,
-        "measure": pl.String,
-        "comparison": pl.String,
-        "from_half": pl.String,
-        "to_half": pl.String,
-        "from_estimate": pl.Float64,
-        "from_ci_low": pl.Float64,
-        "from_ci_high": pl.Float64,
-        "to_estimate": pl.Float64,
-        "to_ci_low": pl.Float64,
-        "to_ci_high": pl.Float64,
-        "difference": pl.Float64,
-        "ci_low": pl.Float64,
-        "ci_high": pl.Float64,
-        "p_value": pl.Float64,
-        "test": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=CHANGE_SCHEMA)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from vawg.schema import LOCATION_TYPES, OFFENCE_GROUPS
 from vawg.synth.calendar import DailyIntensity, days_from_optime
 from vawg.synth.people import (
     FAMILY,
@@ -43,17 +44,8 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-GROUPS = (
-    "violence_with_injury",
-    "violence_without_injury",
-    "stalking",
-    "harassment",
-    "coercive_control",
-    "rape",
-    "other_sexual",
-    "drink_spiking",
-    "other",
-)
+# Offence groups and location types are the data contract's (indices below follow their order).
+GROUPS = OFFENCE_GROUPS
 VWI, VWOI, STALKING, HARASSMENT, COERCIVE, RAPE, OTHER_SEXUAL, DRINK, OTHER = range(9)
 
 # Recorded relationship of the victim to the suspect, per crime.
@@ -80,17 +72,6 @@ _PLACE_MIX: dict[str, tuple[float, float, float]] = {
 }
 HOME, PUBLIC = 0, 1
 
-LOCATION_TYPES = (
-    "dwelling",
-    "street",
-    "licensed_premises",
-    "transport",
-    "open_space",
-    "commercial",
-    "education",
-    "other",
-    "unknown",
-)
 # P(public location type) over LOCATION_TYPES[1:8].
 _PUBLIC_TYPE_MIX: dict[str, tuple[float, ...]] = {
     "domestic": (0.60, 0.06, 0.05, 0.10, 0.12, 0.01, 0.06),

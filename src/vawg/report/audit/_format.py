@@ -1,0 +1,204 @@
+"""Shared pieces of the audit report: group and role colours, the page style, labels,
+value, interval and change formatting, verdict badges, key-figure tiles and finding bullets.
+Renders no section itself; :mod:`vawg.report.outcomes` uses some of it too.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import polars as pl
+
+from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
+from vawg.outcomes.cases import DIMENSIONS
+
+GROUP_COLOURS = {
+    "charged": "#1b7f4b",
+    "out_of_court": "#7fbf7b",
+    "victim_does_not_support": "#c2410c",
+    "evidential_difficulties_victim_supports": "#f0a35e",
+    "prevented_or_not_in_public_interest": "#8e7cc3",
+    "no_suspect_identified": "#6b7280",
+    "other": "#b8bec9",
+    "open": "#2b6cb0",
+}
+
+
+ROLE_TITLES = {
+    "current": "This half",
+    "previous": "Previous half",
+    "year_earlier": "A year earlier",
+}
+
+
+ROLE_COLOURS = {"year_earlier": "#b8bec9", "previous": "#8e7cc3", "current": "#5b2a86"}
+
+
+STYLE = """<style>
+.verdict-improved{color:#17663a;font-weight:600}.verdict-worse{color:#b42318;font-weight:600}
+.verdict-none{color:#6b7280}.chips{display:flex;gap:14px;flex-wrap:wrap;margin:10px 0}
+.chip{flex:1 1 420px;border-radius:8px;padding:10px 16px}
+.chip.good{background:#ecf8f0;border-left:5px solid #17663a}
+.chip.bad{background:#fdf0ef;border-left:5px solid #b42318}
+.chip h3{margin:2px 0 6px;font-size:16px}.chip ul{margin:0;padding-left:18px}
+.chip li{margin:3px 0}.kpi .vs{font-size:12.5px;margin-top:4px}
+table.audit td{vertical-align:top}table.audit .note{font-size:11.5px;white-space:nowrap}details summary{cursor:pointer;color:#5b2a86}
+</style>"""
+
+
+# ----------------------------------------------------------------------------- formatting
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_value(measure: str, value: Any) -> str:
+    """A measure's value for people: a percentage, or days."""
+    if _missing(value):
+        return "–"
+    if measure.startswith("median"):
+        return "not reached" if math.isinf(value) else f"{value:,.0f} days"
+    return f"{100 * value:.1f}%"
+
+
+def fmt_ci(measure: str, low: Any, high: Any) -> str:
+    """``95% CI a–b`` in the measure's units."""
+    if _missing(low) and _missing(high):
+        return ""
+    days = measure.startswith("median")
+
+    def one(v: Any) -> str:
+        if _missing(v):
+            return "?"
+        if days:
+            return "not reached" if math.isinf(v) else f"{v:,.0f}"
+        return f"{100 * v:.1f}"
+
+    unit = " days" if days else "%"
+    if days and not _missing(high) and math.isinf(high):
+        return f"95% CI {one(low)} days – not reached"
+    return f"95% CI {one(low)}–{one(high)}{unit}"
+
+
+def _change(row: dict[str, Any]) -> str:
+    d = row["difference"]
+    if _missing(d):
+        return "–"
+    if row["measure"].startswith("median"):
+        return f"{d:+,.0f} days"
+    text = f"{100 * d:+.1f} pts"
+    if not _missing(row["ci_low"]):
+        text += f" ({100 * row['ci_low']:+.1f} to {100 * row['ci_high']:+.1f})"
+    return text
+
+
+SHORT_GROUPS = {
+    "charged": "Charged/summonsed",
+    "out_of_court": "Out-of-court disposal",
+    "victim_does_not_support": "Victim does not support (14, 16)",
+    "evidential_difficulties_victim_supports": "Evidential difficulties, victim supports (15)",
+    "prevented_or_not_in_public_interest": "Prevented / not in public interest",
+    "no_suspect_identified": "No suspect identified (18)",
+    "other": "Other outcome",
+    "open": "Open (no outcome yet)",
+}
+
+
+STAGE_LABELS = {
+    "recorded": "Recorded",
+    "closed": "Outcome assigned",
+    "suspect_identified": "Suspect identified",
+    "charged": "Charged",
+    "first_hearing": "First hearing",
+    "verdict": "Verdict",
+    "convicted": "Convicted",
+}
+
+
+def pretty(value: str, dimension: str = "") -> str:
+    """A code as words: ``violence_with_injury`` → ``Violence with injury``; outcome groups
+    (``dimension`` ``group``/``outcome_group``) by their short labels."""
+    special = {"Y": "Domestic abuse", "N": "Not domestic abuse", "all": "All in scope"}
+    if value in special:
+        return special[value]
+    if dimension in ("group", "outcome_group") and value in SHORT_GROUPS:
+        return SHORT_GROUPS[value]
+    if dimension == "stage" and value in STAGE_LABELS:
+        return STAGE_LABELS[value]
+    return value.replace("_", " ").capitalize() if value.islower() else value
+
+
+def _verdict_html(verdict: str | None, *, compact: bool = False) -> str:
+    if verdict == "improved":
+        return '<span class="verdict-improved">▲ improved</span>'
+    if verdict == "worse":
+        return '<span class="verdict-worse">▼ worse</span>'
+    if compact:
+        return '<span class="verdict-none" title="no clear change">≈</span>'
+    return '<span class="verdict-none">no clear change</span>'
+
+
+def _kpi(result: AuditResult, measure: str) -> str:
+    head = result.table
+    now = head.filter((pl.col("role") == "current") & (pl.col("measure") == measure))
+    row = now.row(0, named=True) if now.height else None
+    value = fmt_value(measure, row["estimate"] if row else None)
+    ci = fmt_ci(measure, row["ci_low"], row["ci_high"]) if row else ""
+    lines = []
+    for role in ("previous", "year_earlier"):
+        then = head.filter((pl.col("role") == role) & (pl.col("measure") == measure))
+        past = fmt_value(measure, then.row(0, named=True)["estimate"]) if then.height else "–"
+        change = result.changes.filter(
+            (pl.col("base") == "recorded")
+            & (pl.col("dimension") == "all")
+            & (pl.col("measure") == measure)
+            & (pl.col("comparison") == role)
+        )
+        verdict = change.row(0, named=True)["verdict"] if change.height else None
+        lines.append(
+            f"{'vs previous' if role == 'previous' else 'vs year earlier'} {past}: "
+            f"{_verdict_html(verdict)}"
+        )
+    return (
+        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
+        f'<div class="l">{html.escape(MEASURE_LABELS[measure])}</div>'
+        f'<div class="ci">{html.escape(ci)}</div>'
+        + "".join(f'<div class="vs">{line}</div>' for line in lines)
+        + "</div>"
+    )
+
+
+_BASE_WORDS = {
+    "recorded": "crimes recorded",
+    "assigned": "outcomes assigned",
+    "cjs": "CPS and court events",
+    "victim_survey": "victim survey",
+}
+
+
+def _q(q: float) -> str:
+    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
+
+
+def _bullet(rows: list[dict[str, Any]]) -> str:
+    """One finding: a measure for one group, with each comparison that was clear."""
+    first = rows[0]
+    m, dimension = first["measure"], first["dimension"]
+    if dimension == "all":
+        where = "all in scope"
+    else:
+        label = DIMENSIONS.get(dimension, pretty(dimension)).lower()
+        where = f"{label}: {pretty(first['value'], dimension)}"
+    parts = []
+    for row in sorted(rows, key=lambda r: r["comparison"] != "previous"):
+        than = "the previous half" if row["comparison"] == "previous" else "a year earlier"
+        parts.append(
+            f"from {fmt_value(m, row['from_estimate'])} {than} "
+            f"({html.escape(_change(row))}, {_q(row['q_value'])})"
+        )
+    return (
+        f"<li><b>{html.escape(MEASURE_LABELS.get(m, pretty(m)))}</b> — {html.escape(where)} "
+        f"<span class='note'>({html.escape(_BASE_WORDS.get(first['base'], first['base']))})</span>: "
+        f"<b>{fmt_value(m, first['to_estimate'])}</b> now, " + "; ".join(parts) + "</li>"
+    )

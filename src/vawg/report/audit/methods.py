@@ -1,0 +1,59 @@
+"""The audit report's closing section: methods, definitions and assumptions."""
+
+from __future__ import annotations
+
+import html
+
+from vawg.disclosure import RULE_TEXT
+from vawg.outcomes.audit import AuditResult
+from vawg.outcomes.framework import SOURCE, framework_table
+from vawg.report.page import Section, table_html
+
+
+def _methods(result: AuditResult) -> Section:
+    framework = framework_table().select(
+        "code", "name", "bulletin_group", "headline_group", "name_status", "group_status"
+    )
+    parts = [
+        "<h3>Count bases</h3><ul>"
+        f"<li><b>Crimes recorded</b>: crimes recorded in the half and the outcome each had reached "
+        f"{result.follow_up_days} days after the half ended (for {result.half.label} that is the "
+        f"data date, {result.as_of:%d %B %Y}; the comparison halves are read the same number of days "
+        "after their own end). Open cases stay in the denominator as open.</li>"
+        "<li><b>Outcomes assigned</b>: outcomes dated in the half, whenever the crime was recorded; "
+        "all closed, so no open share.</li></ul>",
+        "<h3>Statistics</h3><ul>"
+        "<li>Rates: Wilson score intervals (Wilson 1927; Brown, Cai &amp; DasGupta 2001).</li>"
+        "<li>Changes in rates: Newcombe's hybrid score interval for the difference (Newcombe 1998, "
+        "method 10); two-sided pooled two-proportion z-test, Fisher's exact test when an expected "
+        "count is below 5.</li>"
+        "<li>Time to outcome: Kaplan–Meier (1958) with open cases censored at the data date and "
+        "Greenwood's variance; median = first day the share still open falls below one half (SAS / "
+        "statsmodels convention); its 95% CI by Brookmeyer &amp; Crowley (1982) on the log-log scale "
+        "(Klein &amp; Moeschberger 2003 §4.5); curves compared with the log-rank test (Mantel 1966).</li>"
+        "<li>Agency medians: distribution-free interval from binomial order statistics (Conover 1999).</li>"
+        f"<li>Many comparisons: Benjamini &amp; Hochberg (1995) false discovery rate of "
+        f"{100 * result.fdr:.0f}% across every comparison in the audit (q-values shown).</li></ul>",
+        "<h3>Definitions and assumptions</h3><ul>"
+        "<li>Scope: the VAWG scope settings (female victim, male suspect or offender aged 18+, "
+        "domestic abuse flag or a VAWG offence group), applied to every crime recorded up to the "
+        "data date.</li>"
+        "<li>District from the crime's LSOA; relationship is the closest recorded relationship "
+        "of any victim (partner, ex-partner, family, acquaintance, stranger, unknown).</li>"
+        "<li>Suspect identified (attrition): outcome types whose definition names a suspect; 14 and "
+        "18 do not; 19 and 20 cannot be told and are not counted.</li>"
+        "<li>Victims' satisfaction: answers 5–7 on the 1–7 scale, counted by survey date, linked to "
+        "in-scope crimes by crime reference; unweighted.</li>"
+        "<li>Outcome dates before the recorded date are quarantined at load and not counted.</li></ul>",
+        "<h3>Outcome framework</h3><p class='note'>" + html.escape(SOURCE) + ". Names and group "
+        "memberships marked unverified must be checked against the Home Office technical annex.</p>"
+        + table_html(framework),
+        "<h3>Scope exclusions</h3>" + table_html(result.exclusions),
+    ]
+    if result.public:
+        parts.insert(
+            0,
+            f"<div class='callout'><b>Disclosure control.</b> "
+            f"{html.escape(RULE_TEXT.format(limit=(result.threshold or 5) - 1))}</div>",
+        )
+    return Section("Methods, definitions and assumptions", "".join(parts), anchor="methods")

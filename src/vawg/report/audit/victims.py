@@ -1,0 +1,85 @@
+"""The audit report's victims' voice section: satisfaction with the service."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.outcomes.audit import AuditResult
+from vawg.outcomes.satisfaction import ITEMS, SATISFIED_FROM
+from vawg.report.audit._format import GROUP_COLOURS, fmt_ci, fmt_value, pretty
+from vawg.report.page import Section, figure_html, table_html
+
+
+def _victims(result: AuditResult) -> Section:
+    if result.satisfaction is None:
+        return Section(
+            "The victim's voice",
+            (
+                '<p class="warning">No victim survey is loaded. Load <code>victim_survey.csv</code> '
+                "to show victims' satisfaction beside the outcomes.</p>"
+            ),
+        )
+    sat = result.satisfaction
+    whole = sat.filter(
+        (pl.col("item") == "whole_experience")
+        & (pl.col("half") == result.half.label)
+        & (pl.col("group") != "all")
+    )
+    fig = go.Figure()
+    whole = whole.filter(pl.col("estimate").is_not_null()).sort("estimate")
+    if whole.height:
+        est = [100 * v for v in whole["estimate"].to_list()]
+        fig.add_bar(
+            y=[
+                f"{pretty(g, 'group')} (n={'–' if n is None else n})"
+                for g, n in zip(whole["group"].to_list(), whole["answered"].to_list(), strict=True)
+            ],
+            x=est,
+            orientation="h",
+            marker_color=[GROUP_COLOURS.get(g, "#5b2a86") for g in whole["group"].to_list()],
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [
+                    100 * h - e for h, e in zip(whole["ci_high"].to_list(), est, strict=True)
+                ],
+                "arrayminus": [
+                    e - 100 * lo for lo, e in zip(whole["ci_low"].to_list(), est, strict=True)
+                ],
+            },
+            hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
+        )
+    fig.update_layout(
+        xaxis={"title": "% satisfied with the whole experience", "range": [0, 100]},
+        title=f"Victims satisfied, by police outcome ({result.half.label})",
+        showlegend=False,
+    )
+    items = (
+        sat.filter(pl.col("group") == "all")
+        .with_columns(
+            item=pl.col("item").replace_strict(ITEMS),
+            satisfied_pct=pl.struct("estimate").map_elements(
+                lambda s: fmt_value("r", s["estimate"]), return_dtype=pl.String
+            ),
+            ci=pl.struct("ci_low", "ci_high").map_elements(
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                return_dtype=pl.String,
+            ),
+        )
+        .select("item", "half", "answered", "satisfied", "satisfied_pct", "ci")
+        .sort("item", "half")
+    )
+    cov = result.survey_coverage
+    note = (
+        f"<p class='note'>{cov.get('linked_to_in_scope_crime', '–')} of {cov.get('responses', '–')} "
+        f"responses link to an in-scope crime; {cov.get('no_crime_link', '–')} have no crime "
+        f"reference and {cov.get('no_date', '–')} no survey date, so cannot be placed. Satisfied = "
+        f"{SATISFIED_FROM}–7 on the 1–7 scale; unweighted.</p>"
+    )
+    return Section(
+        "The victim's voice",
+        figure_html(fig, height=320)
+        + table_html(items, caption="Satisfied share by question and half (95% Wilson CI)")
+        + note,
+    )

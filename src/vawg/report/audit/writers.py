@@ -1,0 +1,75 @@
+"""Assembles the audit report: the HTML page from its sections, the JSON document and the
+CSV rows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vawg.outcomes.audit import AuditResult
+from vawg.report.audit.agencies import _agencies
+from vawg.report.audit.attrition import _all_changes, _attrition
+from vawg.report.audit.methods import _methods
+from vawg.report.audit.police import _police
+from vawg.report.audit.summary import _summary
+from vawg.report.audit.survival import _survival
+from vawg.report.audit.victims import _victims
+from vawg.report.page import Classification, render_page
+
+
+# ----------------------------------------------------------------------------- outputs
+def audit_html(result: AuditResult) -> str:
+    """The self-contained HTML audit."""
+    classification = (
+        Classification.public(result.threshold or 5)
+        if result.public
+        else Classification(
+            "OFFICIAL-SENSITIVE",
+            "Aggregate figures; small counts not suppressed. Not for publication.",
+        )
+    )
+    sections = [
+        _summary(result),
+        _police(result),
+        _survival(result),
+        _agencies(result),
+        _victims(result),
+        _attrition(result),
+        _all_changes(result),
+        _methods(result),
+    ]
+    return render_page(
+        f"Criminal justice outcomes audit: {result.half.title}",
+        sections,
+        classification=classification,
+        subtitle=(
+            f"{result.half.label} against {result.previous.label} (previous half) and "
+            f"{result.year_earlier.label} (a year earlier) · violence against women and girls "
+            f"scope · data to {result.as_of:%d %B %Y}"
+        ),
+    )
+
+
+def audit_json(result: AuditResult) -> str:
+    """The same figures as JSON with stable keys (see ``AuditResult.to_dict``)."""
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def audit_csv_rows(result: AuditResult) -> tuple[list[str], list[list[Any]]]:
+    """Every rate (both bases, every group) with its change verdicts, as one tidy CSV."""
+    rates = result.rates
+    header = [
+        "base",
+        "half",
+        "dimension",
+        "value",
+        "measure",
+        "numerator",
+        "denominator",
+        "estimate",
+        "ci_low",
+        "ci_high",
+    ]
+    rows = [list(r) for r in rates.select(header).iter_rows()]
+    return header, rows

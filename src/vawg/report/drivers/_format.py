@@ -1,0 +1,94 @@
+"""Shared pieces of the drivers report: effect labels, rate-ratio, interval and change
+formatting, key-figure tiles and the forest plot. Renders no section itself.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import plotly.graph_objects as go
+
+from vawg.results import Estimate
+
+_ACCENT, _SECOND, _GREY, _RED = "#5b2a86", "#d08a1e", "#9aa1ad", "#b3261e"
+
+
+LABELS = {
+    "imd_decile_step": "Deprivation: each IMD decile less deprived",
+    "pubs": "Pubs: each extra pub or bar",
+    "town_centre": "Town-centre LSOA",
+    "tmax_per_degree": "Temperature: each 1 °C warmer",
+    "offender_birthday": "Offender's birthday",
+    "victim_birthday": "Victim's birthday",
+}
+
+
+def _rr(e: Estimate | dict[str, Any] | None) -> str:
+    if e is None:
+        return "–"
+    d = e.to_dict() if isinstance(e, Estimate) else e
+    if d.get("estimate") is None:
+        return "–"
+    return f"{d['estimate']:.3f}"
+
+
+def _ci(e: Estimate) -> str:
+    if not math.isfinite(e.ci_low):
+        return "not estimated"
+    p = e.p_value
+    ptxt = (
+        ""
+        if p is None or not math.isfinite(p)
+        else (", p < 0.001" if p < 0.001 else f", p = {p:.3f}")
+    )
+    return f"95% CI {e.ci_low:.3f} to {e.ci_high:.3f}{ptxt}"
+
+
+def _kpi(value: str, label: str, ci: str) -> str:
+    return (
+        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
+        f'<div class="l">{html.escape(label)}</div><div class="ci">{html.escape(ci)}</div></div>'
+    )
+
+
+def _change(e: Estimate) -> str:
+    if not math.isfinite(e.estimate):
+        return "could not be estimated"
+    pct = (e.estimate - 1) * 100
+    word = "more" if pct >= 0 else "fewer"
+    sure = (
+        "the interval excludes no effect"
+        if e.ci_low > 1 or e.ci_high < 1
+        else "the interval includes no effect"
+    )
+    return f"{abs(pct):.1f}% {word} crimes ({sure})"
+
+
+def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
+    fig = go.Figure()
+    groups = sorted({g for g, _, _ in rows}, key=[g for g, _, _ in rows].index)
+    colours = dict(zip(groups, (_ACCENT, _SECOND, _GREY, "#2a7f62", "#3366aa"), strict=False))
+    for group in groups:
+        part = [(label, e) for g, label, e in rows if g == group and math.isfinite(e.estimate)]
+        fig.add_trace(
+            go.Scatter(
+                x=[e.estimate for _, e in part],
+                y=[label for label, _ in part],
+                mode="markers",
+                name=group,
+                marker={"size": 10, "color": colours[group]},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [e.ci_high - e.estimate for _, e in part],
+                    "arrayminus": [e.estimate - e.ci_low for _, e in part],
+                },
+            )
+        )
+    fig.add_vline(x=1, line_dash="dash", line_color=_GREY)
+    fig.update_xaxes(type="log", title="rate ratio (log scale), 95% CI")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(title=title, legend={"orientation": "h", "y": -0.25})
+    return fig

@@ -1,0 +1,107 @@
+"""The drivers report's temperature section: the daily count model."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from vawg.models.drivers import DriversResult
+from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
+from vawg.report.page import figure_html, table_html
+
+
+def _daily(result: DriversResult) -> str:
+    daily = result.daily
+    if daily is None:
+        return "<p>The daily model could not be fitted (see the summary).</p>"
+    variable = "daily maximum" if daily.temperature == "tmax_c" else "daily mean"
+    body = (
+        f"<p>Crimes committed on each of {daily.days:,} days ({daily.first_day} to "
+        f"{daily.last_day}) against the {variable} temperature ({html.escape(result.weather_source)}), "
+        "with day of week, month, bank holidays, lockdowns and trend controlled.</p>"
+    )
+    fig = make_subplots(
+        rows=1, cols=max(1, len(daily.curves)), subplot_titles=list(daily.curves), shared_yaxes=True
+    )
+    for i, (name, curve) in enumerate(daily.curves.items(), start=1):
+        t = curve.table
+        fig.add_trace(
+            go.Scatter(
+                x=t["temperature"].to_list() + t["temperature"].to_list()[::-1],
+                y=t["ci_high"].to_list() + t["ci_low"].to_list()[::-1],
+                fill="toself",
+                fillcolor="rgba(91,42,134,0.15)",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=i,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=t["temperature"].to_list(),
+                y=t["rate_ratio"].to_list(),
+                mode="lines",
+                line={"color": _ACCENT, "width": 3},
+                name=f"{name} (spline)",
+                showlegend=False,
+            ),
+            row=1,
+            col=i,
+        )
+        fit = daily.fits[name]
+        slope = fit.rate_ratios["temp"].estimate
+        grid = t["temperature"].to_list()
+        fig.add_trace(
+            go.Scatter(
+                x=grid,
+                y=[slope ** (x - curve.reference) for x in grid],
+                mode="lines",
+                line={"color": _SECOND, "dash": "dash"},
+                name="linear fit",
+                showlegend=i == 1,
+            ),
+            row=1,
+            col=i,
+        )
+        fig.update_xaxes(title_text=f"{variable} temperature (°C)", row=1, col=i)
+    fig.add_hline(y=1, line_dash="dot", line_color=_GREY)
+    fig.update_yaxes(title_text="rate ratio vs median-temperature day", row=1, col=1)
+    fig.update_layout(
+        title="Fitted temperature curves (natural spline, 95% band) and the linear fit"
+    )
+    body += figure_html(fig, height=400)
+    tests = "; ".join(f"{k}: p = {c.lr_p_value:.3f}" for k, c in daily.curves.items())
+    body += (
+        f'<p class="note">Is the curve different from a straight line on the log scale? '
+        f"Likelihood-ratio test of the spline against the linear model: {html.escape(tests)}.</p>"
+    )
+    per_degree = daily.table.select(
+        "series",
+        "crimes",
+        "days",
+        *(((pl.col(c) - 1) * 100).alias(c) for c in ("rate_ratio", "ci_low", "ci_high")),
+        "p_value",
+        "alpha",
+        "dispersion_scale",
+        ((pl.col("poisson_rate_ratio") - 1) * 100).alias("poisson"),
+    )
+    body += table_html(
+        per_degree,
+        caption="Change in crimes per 1 °C warmer, % (rate ratio − 1), by place and offence group",
+        labels={
+            "rate_ratio": "% per °C (NB2)",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
+            "alpha": "NB alpha",
+            "dispersion_scale": "Pearson dispersion",
+            "poisson": "% per °C (Poisson)",
+        },
+    )
+    for note in daily.notes:
+        body += f'<p class="note">{html.escape(note)}</p>'
+    return body

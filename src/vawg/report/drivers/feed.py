@@ -1,0 +1,68 @@
+"""The drivers report's feed-check section."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.disclosure import suppress
+from vawg.models.drivers import DriversResult
+from vawg.report.drivers._format import _RED
+from vawg.report.page import figure_html, table_html
+
+
+def _feed(result: DriversResult, public: bool, threshold: int) -> str:
+    table = result.anomalies.table
+    if public:
+        table = suppress(
+            table, "count", threshold=threshold, margins=[], dependents=["expected", "ratio", "z"]
+        ).drop("suppressed")
+    fig = go.Figure()
+    for name, part in table.group_by("series", maintain_order=True):
+        series = str(name[0])
+        fig.add_trace(
+            go.Scatter(
+                x=part["month"].to_list(),
+                y=part["count"].to_list(),
+                mode="lines+markers",
+                name=series,
+            )
+        )
+        flagged = part.filter(pl.col("flagged"))
+        if flagged.height:
+            fig.add_trace(
+                go.Scatter(
+                    x=flagged["month"].to_list(),
+                    y=flagged["count"].to_list(),
+                    mode="markers",
+                    marker={"color": _RED, "size": 14, "symbol": "x"},
+                    name=f"flagged ({series})",
+                )
+            )
+    fig.update_layout(
+        title="Crimes per month and the months the feed check flagged", yaxis_title="crimes"
+    )
+    flagged = table.filter(pl.col("flagged"))
+    body = (
+        "<p>Before any model uses the data, each monthly series is checked for months far "
+        "outside what the other months predict (a records-system change, a failed or doubled "
+        "extract). "
+        + (
+            f"{flagged.height} series-months were flagged."
+            if flagged.height
+            else "No month was flagged."
+        )
+        + "</p>"
+        + figure_html(fig, height=360)
+    )
+    if flagged.height:
+        body += table_html(
+            flagged.select("series", "month", "count", "expected", "ratio", "z", "direction"),
+            caption="Flagged months (expected = leave-one-out median of the neighbouring months)",
+        )
+    cv = ", ".join(f"{k}: {v:.3f}" for k, v in result.anomalies.cv.items() if math.isfinite(v))
+    body += f'<p class="note">Normal month-to-month variation (CV) used: {html.escape(cv)}.</p>'
+    return body

@@ -1,0 +1,40 @@
+"""The drivers report's methods section."""
+
+from __future__ import annotations
+
+import html
+
+from vawg.disclosure import RULE_TEXT
+from vawg.models.anomaly import ANOMALY_CITATION
+from vawg.models.area import MORAN_CITATION
+from vawg.models.birthday import BIRTHDAY_CITATION
+from vawg.models.daily import DAILY_CITATION
+from vawg.models.drivers import DriversResult
+from vawg.models.glm import NB_CITATION
+
+
+def _methods(result: DriversResult, public: bool, threshold: int) -> str:
+    start, end = result.params.period or (None, None)
+    items = [
+        f"<b>Scope and period.</b> In-scope VAWG crimes (the configured scope) recorded from {start} to {end}. "
+        "The daily and birthday models count crimes by the date they were committed, for every "
+        "crime of the scope whenever it was recorded.",
+        f"<b>Area model.</b> Negative binomial (NB2) GLM, log link, offset log(population): "
+        f"{html.escape(NB_CITATION)} Residual spatial autocorrelation: {html.escape(MORAN_CITATION)}",
+        f"<b>Daily model.</b> NB2 GLM of daily counts on temperature, day of week, month, England & "
+        "Wales bank holidays, England's national lockdowns and a linear trend; natural cubic "
+        f"spline (4 df) for the shape. {html.escape(DAILY_CITATION)}",
+        "<b>Birthday model.</b> Self-controlled conditional Poisson (case-crossover family): each "
+        "person's crimes on their birthday and the window either side against their own other "
+        "days, weighted by the calendar's expected volume; robust standard errors by person. "
+        + html.escape(BIRTHDAY_CITATION),
+        f"<b>Feed anomaly check.</b> Sequential leave-one-out median test on log monthly counts. {html.escape(ANOMALY_CITATION)}",
+        "<b>Assumptions.</b> Population is the LSOA's all-age resident population (mid-2015); "
+        "male age-band populations are assumed (female × a fixed ratio); recorded crime "
+        "measures what is reported and recorded, so every effect is an effect on recorded VAWG.",
+    ]
+    if public:
+        items.append(
+            "<b>Disclosure control.</b> " + html.escape(RULE_TEXT.format(limit=threshold - 1))
+        )
+    return "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"

@@ -1,0 +1,137 @@
+"""Shared pieces of the profile report: colours, offence-group labels, number and interval
+formatting, key-figure tiles and small HTML helpers. Renders no section itself.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.report.page import figure_html as _page_figure
+from vawg.results import Estimate
+
+ACCENT, HOME_C, PUBLIC_C, UNKNOWN_C, GREY = "#5b2a86", "#5b2a86", "#e07b39", "#b8bec9", "#9aa1ad"
+
+
+LABELS = {
+    "violence_with_injury": "Violence with injury",
+    "violence_without_injury": "Violence without injury",
+    "stalking": "Stalking",
+    "harassment": "Harassment",
+    "coercive_control": "Coercive control",
+    "rape": "Rape",
+    "other_sexual": "Other sexual offences",
+    "drink_spiking": "Drink spiking",
+    "other": "Other (domestic abuse flagged)",
+}
+
+
+# ------------------------------------------------------------------------------------------
+# Formatting
+# ------------------------------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def _n(value: int | float | None) -> str:
+    return "–" if _missing(value) else f"{int(value):,}"  # type: ignore[arg-type]
+
+
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "–" if _missing(value) else f"{100 * value:.{digits}f}%"  # type: ignore[operator]
+
+
+def _x(value: float | None, digits: int = 2) -> str:
+    return "–" if _missing(value) else f"{value:.{digits}f}"
+
+
+def _ci(e: Estimate, fmt: Any = _x) -> str:
+    if _missing(e.ci_low) or _missing(e.ci_high):
+        return ""
+    return f"95% CI {fmt(e.ci_low)} to {fmt(e.ci_high)}"
+
+
+def figure_html(fig: go.Figure, *, height: int = 380) -> str:
+    """A chart with its tool bar down the right-hand side (clear of the title)."""
+    fig.update_layout(modebar={"orientation": "v"}, title={"font": {"size": 15}})
+    return _page_figure(fig, height=height)
+
+
+def _finite_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Infinite ratios and limits (no public crimes) shown as empty cells."""
+    floats = [c for c, t in frame.schema.items() if t in (pl.Float64, pl.Float32)]
+    return frame.with_columns(
+        pl.when(pl.col(c).is_finite()).then(pl.col(c)).otherwise(None).alias(c) for c in floats
+    )
+
+
+def _kpi(value: str, label: str, ci: str = "") -> str:
+    ci_html = f'<div class="ci">{html.escape(ci)}</div>' if ci else ""
+    return (
+        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
+        f'<div class="l">{html.escape(label)}</div>{ci_html}</div>'
+    )
+
+
+def _label(frame: pl.DataFrame, column: str = "offence_group") -> pl.DataFrame:
+    return frame.with_columns(pl.col(column).replace(LABELS))
+
+
+def _ul(items: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text)
+
+
+def paragraphs_html(*texts: str) -> str:
+    """Paragraphs of plain text."""
+    return "".join(f"<p>{_esc(t)}</p>" for t in texts)
+
+
+def _forest(frame: pl.DataFrame, title: str) -> str:
+    rows = frame.filter(
+        pl.col("ratio").is_not_null()
+        & pl.col("ratio").is_finite()
+        & pl.col("ci_high").is_finite()
+        & (pl.col("ci_low") > 0)
+    )
+    if rows.is_empty():
+        return ""
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["ratio"].to_list(),
+            y=rows["group"].to_list(),
+            mode="markers",
+            marker={"color": ACCENT, "size": 9},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (rows["ci_high"] - rows["ratio"]).to_list(),
+                "arrayminus": (rows["ratio"] - rows["ci_low"]).to_list(),
+                "color": GREY,
+            },
+        )
+    )
+    fig.add_vline(x=1, line_dash="dot", line_color=GREY)
+    fig.update_layout(
+        title=title,
+        xaxis_type="log",
+        xaxis_title="home crimes per public crime",
+        yaxis={"autorange": "reversed"},
+    )
+    return figure_html(fig, height=max(260, 30 * rows.height + 90))
+
+
+def _bar(frame: pl.DataFrame, x: str, y: str, title: str, colour: str = ACCENT) -> go.Figure:
+    fig = go.Figure(go.Bar(x=frame[x].to_list(), y=frame[y].to_list(), marker_color=colour))
+    fig.update_layout(title=title, yaxis_title=y)
+    return fig

@@ -1,0 +1,139 @@
+"""The profile report's closing sections: the scope rules applied and the methods used."""
+
+from __future__ import annotations
+
+import json
+
+from vawg.disclosure import RULE_TEXT
+from vawg.profile.profile import ProfileResult
+from vawg.report.page import Section, table_html
+from vawg.report.profile._format import LABELS, _esc, _n, _ul, paragraphs_html
+from vawg.report.profile.summary import _threshold
+from vawg.results import to_jsonable
+
+
+def _scope(r: ProfileResult) -> Section:
+    ex = r.exclusions
+    labels = {"crimes_excluded": "crimes excluded", "crimes_remaining": "crimes remaining"}
+    s = r.params.settings
+    rules = [
+        f"Recorded between {r.period[0]:%d %B %Y} and {r.period[1]:%d %B %Y} inclusive "
+        "(recorded_date; default the last five complete financial years in the data).",
+        f"At least one victim of sex {s.get('victim_sex')}.",
+        f"At least one {' or '.join(s.get('offender_roles', ()))} of sex "
+        f"{s.get('offender_sex')} aged {s.get('offender_min_age')}+ on committed_from; a person "
+        "with no date of birth is not counted as an adult.",
+        "Flagged domestic abuse, or in a VAWG offence group ("
+        + ", ".join(LABELS.get(g, g) for g in s.get("vawg_offence_groups", ()))
+        + ").",
+    ]
+    no_dob = (
+        f" Of the crimes excluded by the age rule, {_n(r.no_date_of_birth_crimes)} had such a "
+        "perpetrator with no date of birth."
+        if r.no_date_of_birth_crimes is not None
+        else ""
+    )
+    body = (
+        _ul(_esc(x) for x in rules)
+        + paragraphs_html(
+            "Rules apply in order; each crime is charged to the first rule it fails." + no_dob
+        )
+        + table_html(ex, caption="Crimes excluded by each rule", labels=labels)
+    )
+    return Section("Scope", body, anchor="scope")
+
+
+def _methods(r: ProfileResult) -> Section:
+    h = r.harm
+    rf = r.rfgv
+    settings = r.params.settings
+    assumed = h.assumed_weights.select(
+        "key_type", "key", "label", "weight_days", "status", "source"
+    )
+    definitions = [
+        "<b>In scope</b>: see Scope. Perpetrators are the male suspects or offenders aged 18+ "
+        "in in-scope crimes; victims are the female victims (any age) in in-scope crimes. "
+        "Counts of people are of distinct pseudonymised person ids.",
+        "<b>Home</b> = location type <i>dwelling</i>. <b>Public</b> = every other known location "
+        "type (street, licensed premises, transport, open space, commercial, education, other). "
+        "<b>Unknown</b> location is counted apart and left out of the ratio.",
+        f"<b>Repeat</b> victim or perpetrator: linked to {settings.get('repeat_min_crimes', 2)} "
+        "or more in-scope crimes recorded in the period. Shares are of distinct people. Age is "
+        "age at the person's first in-scope crime in the period.",
+        "<b>District</b>: from the crime's LSOA via " + _esc(r.district_source) + "; "
+        "<b>rates</b> use ONS mid-2019 female population (all ages) per district.",
+        "<b>Harm</b>: each crime weighted in days of custody, Cambridge Crime Harm Index style "
+        "(the sentencing-guideline starting point for a first offender; Sherman, Neyroud & "
+        "Neyroud 2016): the weight of its Home Office offence code where listed, else of its "
+        f"offence group ({_n(h.crimes_weighted_by_code)} crimes by code, "
+        f"{_n(h.crimes_weighted_by_group)} by group). A perpetrator's harm is the sum over his "
+        "in-scope crimes (a crime with two perpetrators counts in full for each). Weights file: "
+        f"<code>{_esc(h.weights_source)}</code>.",
+        "<b>Harm concentration</b>: share of all perpetrator harm caused by the most harmful "
+        "1/5/10/20% of perpetrators, read off the Lorenz curve (straight between people, so a "
+        "fraction of a person counts pro rata); Gini = 1 - 2 x area under the curve. 95% "
+        f"intervals: percentile bootstrap over perpetrators ({settings.get('profile_bootstrap_replicates')} "
+        f"replicates, seed {settings.get('seed')}; Efron & Tibshirani 1993).",
+        "<b>Home/public ratio</b>: home crimes per public crime. The two counts are treated as "
+        "independent Poisson counts; given their total, the home count is binomial, so the exact "
+        "Clopper-Pearson interval for the home share maps to an exact conditional interval for "
+        "the ratio (Ederer & Mantel 1974; Clopper & Pearson 1934); the p-value is the exact "
+        "binomial test of a ratio of 1.",
+        "<b>Shares</b> (repeats): exact binomial (Clopper-Pearson) intervals. <b>Rates</b>: exact "
+        "Poisson (Garwood 1936) intervals.",
+        "<b>Trend</b>: negative binomial (NB2) regression of monthly counts on time (years) with "
+        "log(days in month) as offset; the Poisson model is used when the NB2 dispersion is not "
+        "significantly above zero (likelihood-ratio test); reported as a rate ratio per year "
+        "with a Wald 95% interval (Cameron & Trivedi 2013).",
+        "<b>RFGV</b>: recency, frequency, gravity (harm) and victims scored 1-5 over the last "
+        f"{settings.get('rfgv_window_days')} days of the period with the bands and weights "
+        "shown in that section; ties broken by harm, recency, crimes, then id. In the spirit of "
+        "the MATAC approach (Davies & Biddle 2018), but a matrix of our own, stated in full.",
+        "<b>Timing</b>: committed_from (the earliest time the crime may have happened).",
+    ]
+    if r.public:
+        definitions.append(
+            "<b>Disclosure control</b>: "
+            + _esc(RULE_TEXT.format(limit=_threshold(r) - 1))
+            + " Counts that add up to a shown total are suppressed together, so a hidden count "
+            "cannot be worked out from another table; harm concentration is shown only for "
+            "groups of at least the threshold of perpetrators. No person-level data."
+        )
+    citations = [
+        "Cameron, A. C. & Trivedi, P. K. (2013) Regression Analysis of Count Data, 2nd ed. CUP.",
+        "Clopper, C. J. & Pearson, E. S. (1934) The use of confidence or fiducial limits "
+        "illustrated in the case of the binomial. Biometrika 26(4), 404-413.",
+        "Davies, P. A. & Biddle, P. (2018) Implementing a perpetrator-focused partnership "
+        "approach to tackling domestic abuse. Criminology & Criminal Justice 18(4), 468-487.",
+        "Ederer, F. & Mantel, N. (1974) Confidence limits on the ratio of two Poisson "
+        "variables. American Journal of Epidemiology 100(3), 165-167.",
+        "Efron, B. & Tibshirani, R. J. (1993) An Introduction to the Bootstrap. Chapman & Hall.",
+        "Garwood, F. (1936) Fiducial limits for the Poisson distribution. Biometrika 28, 437-442.",
+        "Lorenz, M. O. (1905) Methods of measuring the concentration of wealth. JASA 9, 209-219.",
+        "Sherman, L., Neyroud, P. W. & Neyroud, E. (2016) The Cambridge Crime Harm Index. "
+        "Policing 10(3), 171-183, doi:10.1093/police/paw003.",
+        "Office for National Statistics (2021) Statistical Disclosure Control, GSS guidance.",
+    ]
+    body = (
+        "<h3>Definitions and methods</h3>"
+        + _ul(definitions)
+        + "<h3>Harm weights that are assumptions or unverified</h3>"
+        + '<div class="warning">These weights were not checked against the Cambridge Crime Harm '
+        "Index spreadsheet or a sentencing guideline. They shape the harm figures and the RFGV "
+        "gravity score; replace them with the official table (<code>--harm-weights FILE</code>, "
+        "same columns) before relying on harm results.</div>"
+        + table_html(
+            assumed,
+            caption=f"{assumed.height} weights applied to in-scope crimes that are not verified",
+        )
+        + table_html(
+            h.weights.select([c for c in h.weights.columns if c != "source"]),
+            caption="The full harm weight table used",
+        )
+        + "<h3>RFGV settings</h3>"
+        + table_html(rf.bands, caption="Bands and weights")
+        + "<h3>References</h3>"
+        + _ul(_esc(c) for c in citations)
+        + paragraphs_html("Settings used: " + json.dumps(to_jsonable(settings), sort_keys=True))
+    )
+    return Section("Methods and definitions", body, anchor="methods")

@@ -1,0 +1,260 @@
+"""The open-data release of the profile: :class:`OpenDataResult` → data dictionary, HTML
+page and the files written by :func:`write_open_data`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.disclosure import RULE_TEXT
+from vawg.profile.opendata import OpenDataResult
+from vawg.report.page import Classification, Section, render_page, table_html
+from vawg.report.profile._format import (
+    ACCENT,
+    GREY,
+    PUBLIC_C,
+    _esc,
+    _kpi,
+    _n,
+    _pct,
+    _ul,
+    figure_html,
+    paragraphs_html,
+)
+from vawg.results import to_jsonable
+from vawg.safe_csv import write_csv
+
+# ------------------------------------------------------------------------------------------
+# Open-data mode (police.uk street-level files)
+# ------------------------------------------------------------------------------------------
+
+
+def open_data_dict(result: OpenDataResult) -> dict[str, Any]:
+    """The open-data JSON: the profile's headline keys (null where police.uk cannot say), then
+    what it can say."""
+    first, last = result.months or (None, None)
+    unavailable = {
+        key: None
+        for key in (
+            "crimes_in_scope",
+            "distinct_offenders",
+            "distinct_victims",
+            "home_crimes",
+            "public_crimes",
+            "unknown_location_crimes",
+            "repeat_victims",
+            "repeat_offenders",
+            "repeat_victim_share",
+            "repeat_offender_share",
+            "harm_share_top_10pct",
+        )
+    }
+    return {
+        "params": {**to_jsonable(result.params), "mode": "open_data", "public": result.public},
+        **unavailable,
+        "home_public_ratio": None,
+        "by_offence_group": None,
+        "by_financial_year": None,
+        "excluded_by_rule": None,
+        "not_possible": list(result.not_possible),
+        "months": {"first": to_jsonable(first), "last": to_jsonable(last)},
+        "rows": result.rows,
+        "violence_and_sexual_offences": result.vso_crimes,
+        "no_location": result.no_location,
+        "outside_area": result.outside_area,
+        "by_month": to_jsonable(result.by_month),
+        "by_crime_type": to_jsonable(result.by_crime_type),
+        "by_district": to_jsonable(result.by_district),
+        "by_lsoa_top": to_jsonable(result.by_lsoa),
+        "lsoa_concentration": to_jsonable(result.lsoa_concentration),
+        "outcomes": to_jsonable(result.outcomes),
+        "location_kinds": to_jsonable(result.location_kinds),
+    }
+
+
+def open_data_html(result: OpenDataResult, threshold: int = 5) -> str:
+    """The open-data profile as one self-contained page."""
+    first, last = result.months or (None, None)
+    span = f"{first:%B %Y} to {last:%B %Y}" if first and last else "no months loaded"
+    months = result.by_month
+    fig = go.Figure()
+    fig.add_bar(
+        x=months["month"].to_list(),
+        y=months["vso"].to_list(),
+        name="violence and sexual offences",
+        marker_color=ACCENT,
+    )
+    fig.add_scatter(
+        x=months["month"].to_list(),
+        y=months["all_crimes"].to_list(),
+        name="all crimes (excl. ASB)",
+        mode="lines+markers",
+        line={"color": GREY},
+    )
+    fig.update_layout(
+        title="Recorded crimes by month (police.uk)", legend={"orientation": "h", "y": -0.2}
+    )
+    fig.update_xaxes(dtick="M1", tickformat="%b %Y")
+    low = months.filter(pl.col("low_month"))["month"].to_list()
+    district = result.by_district.filter(pl.col("vso_per_1000_female_per_year").is_not_null())
+    district = district.sort("vso_per_1000_female_per_year")
+    rates = go.Figure(
+        go.Bar(
+            y=district["district"].to_list(),
+            x=district["vso_per_1000_female_per_year"].to_list(),
+            orientation="h",
+            marker_color=ACCENT,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (district["ci_high"] - district["vso_per_1000_female_per_year"]).to_list(),
+                "arrayminus": (
+                    district["vso_per_1000_female_per_year"] - district["ci_low"]
+                ).to_list(),
+                "color": GREY,
+            },
+        )
+    )
+    rates.update_layout(title="VSO per 1,000 female residents per year (context only; 95% CI)")
+    conc = result.lsoa_concentration
+    outcomes = result.outcomes.head(12).sort("vso", nulls_last=False)
+    out_fig = go.Figure(
+        go.Bar(
+            y=outcomes["last_outcome_category"].to_list(),
+            x=outcomes["vso"].to_list(),
+            orientation="h",
+            marker_color=PUBLIC_C,
+        )
+    )
+    out_fig.update_layout(title="Last outcome category (snapshot)")
+    kinds = result.location_kinds.filter(
+        ~pl.col("kind").is_in(["a street or other named place", "no location"])
+    ).sort("vso", nulls_last=False)
+    kind_fig = go.Figure(
+        go.Bar(
+            y=kinds["kind"].to_list(),
+            x=kinds["vso"].to_list(),
+            orientation="h",
+            marker_color="#2a9d8f",
+        )
+    )
+    kind_fig.update_layout(title="Snap points that name a kind of place")
+    top10 = conc.filter(pl.col("top_pct") == 10)
+    share10 = top10["vso_share"][0] if top10.height else None
+    summary = (
+        '<div class="kpis">'
+        + _kpi(_n(result.vso_crimes), f"violence and sexual offences, {span}")
+        + _kpi(_pct(share10), "of them in the 10% of LSOAs with most")
+        + _kpi(_n(result.rows), "police.uk rows read")
+        + "</div>"
+        + '<div class="warning"><b>Open-data mode.</b> No force extract is loaded, so this is '
+        "not a VAWG perpetrator profile: police.uk's broad 'Violence and sexual offences' "
+        "category includes violence against men and by women, and the data has no people. "
+        "What cannot be said from these files is listed below.</div>"
+        + '<div class="callout"><b>Not possible from police.uk data</b>'
+        + _ul(_esc(x) for x in result.not_possible)
+        + "</div>"
+    )
+    detail = (
+        figure_html(fig, height=340)
+        + (
+            paragraphs_html(
+                "Months far below the rest (VSO under 60% of the median month: "
+                + ", ".join(f"{m:%B %Y}" for m in low)
+                + ") are probably a recording or publication artefact (Kent moved records systems "
+                "around then), not a real fall."
+            )
+            if low
+            else ""
+        )
+        + figure_html(rates, height=max(280, 26 * district.height + 80))
+        + table_html(result.by_district, caption="By district")
+    )
+    place = (
+        table_html(conc, caption="Concentration: share of VSO in the LSOAs with most")
+        + table_html(result.by_lsoa, caption=f"The {result.by_lsoa.height} LSOAs with most VSO")
+        + '<div style="display:grid;grid-template-columns:1fr 1fr;gap:12px">'
+        + figure_html(kind_fig, height=420)
+        + figure_html(out_fig, height=420)
+        + "</div>"
+        + table_html(result.outcomes, caption="Last outcome category of VSO crimes")
+        + table_html(
+            result.by_crime_type, caption="All crime types (anti-social behaviour excluded)"
+        )
+    )
+    methods = paragraphs_html(
+        result.params.method + ".",
+        "Snap points: police.uk moves each crime to the nearest of a set of anonymised points "
+        "(a street, or a kind of place such as 'Nightclub'); counts by kind of place are a "
+        "rough signal of the night-time economy, not where crimes happened.",
+        "Rates use the ONS mid-2019 female population of each district and the number of "
+        "months loaded; victims' sex is unknown, so they are context, not VAWG rates. Exact "
+        "Poisson (Garwood 1936) intervals.",
+        "Source: " + result.params.citation + ".",
+    )
+    if result.public:
+        methods += paragraphs_html("Disclosure control: " + RULE_TEXT.format(limit=threshold - 1))
+    classification = (
+        Classification.public(threshold)
+        if result.public
+        else Classification("OFFICIAL", "Open data from police.uk; no person-level data.")
+    )
+    return render_page(
+        "VAWG profile: open-data mode",
+        [
+            Section("Summary", summary, anchor="summary"),
+            Section("Volume", detail, anchor="volume"),
+            Section("Place and outcomes", place, anchor="place"),
+            Section("Methods", methods, anchor="methods"),
+        ],
+        classification=classification,
+        subtitle=f"police.uk street-level crime, {span}",
+    )
+
+
+def write_open_data(
+    result: OpenDataResult,
+    out: Path,
+    formats: Sequence[str] = ("html", "json", "csv"),
+    threshold: int = 5,
+) -> list[Path]:
+    """Write the open-data report files into ``out`` (a folder, or a file for one format)."""
+    suffix = "public" if result.public else "analyst"
+    single = len(formats) == 1 and out.suffix.lower() in (".html", ".json", ".csv")
+    folder = out.parent if single else out
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = out if single else folder / f"profile-open-data-{suffix}.{fmt}"
+        if fmt == "html":
+            path.write_text(open_data_html(result, threshold), encoding="utf-8")
+        elif fmt == "json":
+            path.write_text(
+                json.dumps(open_data_dict(result), indent=2, allow_nan=False), encoding="utf-8"
+            )
+        else:
+            rows = []
+            for name, frame in (
+                ("by_month", result.by_month),
+                ("by_district", result.by_district),
+                ("by_lsoa_top", result.by_lsoa),
+                ("lsoa_concentration", result.lsoa_concentration),
+                ("outcomes", result.outcomes),
+                ("location_kinds", result.location_kinds),
+                ("by_crime_type", result.by_crime_type),
+            ):
+                keys = [c for c in frame.columns if frame[c].dtype in (pl.String, pl.Date)]
+                for row in frame.iter_rows(named=True):
+                    key = " | ".join(str(row[k]) for k in keys)
+                    rows += [
+                        (name, key, c, to_jsonable(row[c])) for c in frame.columns if c not in keys
+                    ]
+            write_csv(path, ("table", "row", "column", "value"), rows)
+        written.append(path)
+    return written

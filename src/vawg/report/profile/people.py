@@ -1,0 +1,177 @@
+"""The profile report's people and harm sections: perpetrators, victims, repeats and
+relationships, and the harm their offending causes.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from vawg.profile.profile import ProfileResult
+from vawg.report.page import Section, table_html
+from vawg.report.profile._format import (
+    ACCENT,
+    GREY,
+    PUBLIC_C,
+    _bar,
+    _ci,
+    _label,
+    _missing,
+    _n,
+    _pct,
+    _x,
+    figure_html,
+    paragraphs_html,
+)
+
+
+def _people(r: ProfileResult) -> Section:
+    pe = r.people
+    ages = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("Perpetrators' age at first crime", "Victims' age at first crime"),
+    )
+    ages.add_bar(
+        x=pe.offender_age["age_band"].to_list(),
+        y=pe.offender_age["offenders"].to_list(),
+        marker_color=ACCENT,
+        name="perpetrators",
+        row=1,
+        col=1,
+    )
+    ages.add_bar(
+        x=pe.victim_age["age_band"].to_list(),
+        y=pe.victim_age["victims"].to_list(),
+        marker_color="#2a9d8f",
+        name="victims",
+        row=1,
+        col=2,
+    )
+    ages.update_layout(showlegend=False)
+    rel = _bar(pe.relationship, "relationship", "victims", "Relationship to the perpetrator")
+    rep = make_subplots(
+        rows=1, cols=2, subplot_titles=("Crimes per victim", "Crimes per perpetrator")
+    )
+    rep.add_bar(
+        x=pe.victim_crimes["band"].to_list(),
+        y=pe.victim_crimes["victims"].to_list(),
+        marker_color="#2a9d8f",
+        row=1,
+        col=1,
+    )
+    rep.add_bar(
+        x=pe.offender_crimes["band"].to_list(),
+        y=pe.offender_crimes["offenders"].to_list(),
+        marker_color=ACCENT,
+        row=1,
+        col=2,
+    )
+    rep.update_layout(showlegend=False)
+    links = (
+        pe.offender_victims.rename({"offenders": "perpetrators"})
+        .join(
+            pe.victim_offenders.rename({"victims": "victims with this many perpetrators"}),
+            on="band",
+            how="full",
+            coalesce=True,
+        )
+        .rename({"perpetrators": "perpetrators with this many victims", "band": "number"})
+    )
+    body = (
+        table_html(
+            pe.table, caption="Repeats and multiple links (share of distinct people, exact 95% CI)"
+        )
+        + figure_html(ages, height=360)
+        + '<div style="display:grid;grid-template-columns:1fr 1fr;gap:12px">'
+        + figure_html(rel, height=340)
+        + figure_html(rep, height=340)
+        + "</div>"
+        + table_html(
+            links,
+            caption="Perpetrators by number of victims, and victims by number of perpetrators",
+        )
+    )
+    return Section("People", body, anchor="people")
+
+
+def _harm(r: ProfileResult) -> Section:
+    h = r.harm
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[0, 1], y=[0, 1], mode="lines", name="equal harm", line={"dash": "dot", "color": GREY}
+    )
+    if h.lorenz.height:
+        fig.add_scatter(
+            x=h.lorenz["population_share"].to_list(),
+            y=h.lorenz["harm_share"].to_list(),
+            mode="lines",
+            name="Lorenz curve",
+            line={"color": ACCENT, "width": 3},
+            fill="tonexty",
+            fillcolor="rgba(91,42,134,0.08)",
+        )
+    top = h.harm_share_top_10pct
+    if not _missing(top.estimate):
+        fig.add_scatter(
+            x=[0.9],
+            y=[1 - top.estimate],
+            mode="markers+text",
+            marker={"color": PUBLIC_C, "size": 10},
+            text=[f"top 10% cause {_pct(top.estimate)}"],
+            textposition="top left",
+            name="top 10%",
+        )
+    fig.update_layout(
+        title="Lorenz curve of harm",
+        xaxis_title="share of perpetrators (least to most harmful)",
+        yaxis_title="share of harm",
+        xaxis_tickformat=".0%",
+        yaxis_tickformat=".0%",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    conc = h.concentration.with_columns(pl.col("top_pct").cast(pl.String) + "%").rename(
+        {"top_pct": "most harmful", "perpetrators": "perpetrators (n x share)"}
+    )
+    bars = go.Figure(
+        go.Bar(
+            x=[f"top {p}%" for p in h.concentration["top_pct"]],
+            y=h.concentration["harm_share"].to_list(),
+            marker_color=ACCENT,
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (h.concentration["ci_high"] - h.concentration["harm_share"]).to_list(),
+                "arrayminus": (h.concentration["harm_share"] - h.concentration["ci_low"]).to_list(),
+                "color": GREY,
+            },
+        )
+    )
+    bars.update_layout(title="Harm share of the most harmful (95% CI)", yaxis_tickformat=".0%")
+    by_group = _label(h.by_offence_group).sort("harm_days", nulls_last=True)
+    hg = go.Figure(
+        go.Bar(
+            y=by_group["offence_group"].to_list(),
+            x=by_group["harm_days"].to_list(),
+            orientation="h",
+            marker_color=ACCENT,
+        )
+    )
+    hg.update_layout(title="Harm (days of custody) by offence group", xaxis_title="harm days")
+    gini = h.gini
+    body = (
+        '<div style="display:grid;grid-template-columns:1.2fr 1fr;gap:12px">'
+        + figure_html(fig, height=420)
+        + figure_html(bars, height=420)
+        + "</div>"
+        + paragraphs_html(
+            f"Gini coefficient of harm across {_n(h.perpetrators)} perpetrators: "
+            f"{_x(gini.estimate, 3)} ({_ci(gini, lambda x: f'{x:.3f}')}). For comparison, the "
+            "Kent profile of 2017-2022 reported that 10% of perpetrators caused 63% of harm."
+        )
+        + table_html(conc, caption="Harm concentration (percentile bootstrap 95% CI)")
+        + figure_html(hg, height=340)
+        + table_html(_label(h.by_offence_group), caption="Harm by offence group")
+    )
+    return Section("Harm", body, anchor="harm")

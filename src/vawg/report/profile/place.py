@@ -1,0 +1,104 @@
+"""The profile report's place section: offences at home and in public."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.profile.profile import ProfileResult
+from vawg.report.page import Section, table_html
+from vawg.report.profile._format import (
+    HOME_C,
+    PUBLIC_C,
+    UNKNOWN_C,
+    _ci,
+    _finite_table,
+    _forest,
+    _kpi,
+    _label,
+    _missing,
+    _n,
+    figure_html,
+)
+
+
+def _place(r: ProfileResult) -> Section:
+    p = r.place
+    by_district = p.by_district.sort("crimes", descending=True, nulls_last=True)
+    stacked = go.Figure()
+    for column, colour, name in (
+        ("home", HOME_C, "home (dwelling)"),
+        ("public", PUBLIC_C, "public"),
+        ("unknown", UNKNOWN_C, "location unknown"),
+    ):
+        stacked.add_bar(
+            x=by_district["district"].to_list(),
+            y=by_district[column].to_list(),
+            name=name,
+            marker_color=colour,
+        )
+    stacked.update_layout(
+        title="Home and public crimes by district",
+        barmode="stack",
+        legend={"orientation": "h", "y": -0.25},
+    )
+    forest = _forest(
+        pl.concat(
+            [
+                pl.DataFrame(
+                    {
+                        "group": ["All"],
+                        "ratio": [p.home_public_ratio.estimate],
+                        "ci_low": [p.home_public_ratio.ci_low],
+                        "ci_high": [p.home_public_ratio.ci_high],
+                    }
+                ),
+                _label(p.by_offence_group).select(
+                    pl.col("offence_group").alias("group"), "ratio", "ci_low", "ci_high"
+                ),
+            ],
+            how="vertical_relaxed",
+        ),
+        "Home / public ratio by offence group (95% CI, log scale)",
+    )
+    ratio = p.home_public_ratio
+    body = (
+        '<div class="kpis">'
+        + _kpi(_n(p.home_crimes), "crimes at home (dwelling)")
+        + _kpi(_n(p.public_crimes), "crimes in public places")
+        + _kpi(_n(p.unknown_location_crimes), "location not recorded (left out of the ratio)")
+        + _kpi(
+            "–" if _missing(ratio.estimate) else f"{ratio.estimate:.2f}",
+            "home / public ratio",
+            _ci(ratio),
+        )
+        + "</div>"
+        + figure_html(stacked, height=400)
+        + forest
+        + table_html(
+            _finite_table(
+                by_district.select(
+                    "district", "home", "public", "unknown", "crimes", "ratio", "ci_low", "ci_high"
+                )
+            ),
+            caption="Home and public by district, with the home/public ratio (95% CI)",
+        )
+        + table_html(
+            _finite_table(
+                _label(p.by_offence_group).select(
+                    "offence_group",
+                    "home",
+                    "public",
+                    "unknown",
+                    "crimes",
+                    "ratio",
+                    "ci_low",
+                    "ci_high",
+                )
+            ),
+            caption="Home and public by offence group (empty ratio: no public crimes, or "
+            "suppressed)",
+        )
+        + table_html(p.by_location_type, caption="Every recorded location type")
+    )
+    return Section("Place: home and public", body, anchor="place")

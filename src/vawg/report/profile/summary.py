@@ -1,0 +1,116 @@
+"""The profile report's summary section: key figures with their intervals and the
+plain-English findings a PCC can read in two minutes.
+"""
+
+from __future__ import annotations
+
+from vawg.disclosure import RULE_TEXT
+from vawg.profile.profile import ProfileResult
+from vawg.report.page import Section
+from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ul
+
+# ------------------------------------------------------------------------------------------
+# Summary
+# ------------------------------------------------------------------------------------------
+
+
+def _findings(r: ProfileResult) -> list[str]:
+    p, pe, h, v = r.place, r.people, r.harm, r.volume
+    out = []
+    start, end = r.period
+    if r.crimes_in_scope is not None:
+        out.append(
+            f"<b>{_n(r.crimes_in_scope)}</b> VAWG crimes were recorded between "
+            f"{start:%d %B %Y} and {end:%d %B %Y}, involving <b>{_n(r.distinct_offenders)}</b> "
+            f"male perpetrators aged 18+ and <b>{_n(r.distinct_victims)}</b> women and girls."
+        )
+    ratio = p.home_public_ratio
+    if not _missing(ratio.estimate):
+        out.append(
+            f"For every crime in a public place there were <b>{ratio.estimate:.1f}</b> at home "
+            f"({_ci(ratio, lambda x: f'{x:.1f}')}); {_n(p.unknown_location_crimes)} crimes with "
+            "no recorded location are left out of this comparison."
+        )
+    top = h.harm_share_top_10pct
+    if not _missing(top.estimate):
+        out.append(
+            f"Harm is concentrated: the most harmful 10% of perpetrators account for "
+            f"<b>{_pct(top.estimate)}</b> of all recorded harm ({_ci(top, _pct)}), weighting "
+            "each crime by a Cambridge Crime Harm Index-style score (several weights are "
+            "assumptions: see Methods)."
+        )
+    if not _missing(pe.repeat_victim_share.estimate):
+        out.append(
+            f"<b>{_pct(pe.repeat_victim_share.estimate)}</b> of victims "
+            f"({_n(pe.repeat_victims)}) and <b>{_pct(pe.repeat_offender_share.estimate)}</b> "
+            f"of perpetrators ({_n(pe.repeat_offenders)}) appear in two or more crimes in the "
+            "period."
+        )
+    trend = v.trend.rate_ratio_per_year
+    if not _missing(trend.estimate):
+        change = (trend.estimate - 1) * 100
+        direction = "rose" if change > 0 else "fell"
+        sig = (
+            "a change unlikely to be chance"
+            if trend.p_value is not None and trend.p_value < 0.05
+            else "not clearly different from no change"
+        )
+        out.append(
+            f"Recorded crimes {direction} by about <b>{abs(change):.1f}% a year</b> "
+            f"({_ci(trend, lambda x: f'{(x - 1) * 100:+.1f}%')}; {sig}). Recorded crime "
+            "reflects reporting and recording as well as offending."
+        )
+    return out
+
+
+def _summary(r: ProfileResult) -> Section:
+    p, pe, h, v = r.place, r.people, r.harm, r.volume
+    ratio, top, trend = p.home_public_ratio, h.harm_share_top_10pct, v.trend.rate_ratio_per_year
+    kpis = "".join(
+        [
+            _kpi(_n(r.crimes_in_scope), "VAWG crimes in scope"),
+            _kpi(_n(r.distinct_offenders), "male perpetrators aged 18+"),
+            _kpi(_n(r.distinct_victims), "women and girls harmed"),
+            _kpi(
+                "–" if _missing(ratio.estimate) else f"{ratio.estimate:.1f} : 1",
+                "crimes at home for each in public",
+                _ci(ratio, lambda x: f"{x:.1f}"),
+            ),
+            _kpi(_pct(top.estimate), "of harm caused by the most harmful 10%", _ci(top, _pct)),
+            _kpi(
+                _pct(pe.repeat_victim_share.estimate),
+                "of victims harmed more than once",
+                _ci(pe.repeat_victim_share, _pct),
+            ),
+            _kpi(
+                _pct(pe.repeat_offender_share.estimate),
+                "of perpetrators with 2+ crimes",
+                _ci(pe.repeat_offender_share, _pct),
+            ),
+            _kpi(
+                "–" if _missing(trend.estimate) else f"{(trend.estimate - 1) * 100:+.1f}%",
+                "change in recorded crimes per year",
+                _ci(trend, lambda x: f"{(x - 1) * 100:+.1f}%"),
+            ),
+        ]
+    )
+    start, end = r.period
+    findings = _findings(r)
+    body = (
+        f'<div class="kpis">{kpis}</div>'
+        f'<div class="callout"><b>Key findings</b>{_ul(findings)}</div>'
+        '<p class="note">These are crimes reported to and recorded by the police from '
+        f"{start:%d %b %Y} to {end:%d %b %Y} (by recorded date). Most violence against women "
+        "and girls is never reported, so the true numbers are higher. Intervals are 95% "
+        "confidence intervals; methods and definitions are at the end of this report.</p>"
+    )
+    if r.public:
+        body += (
+            f'<p class="note">Public version: {_esc(RULE_TEXT.format(limit=_threshold(r) - 1))}'
+            " Suppressed figures are shown as –.</p>"
+        )
+    return Section("Summary", body, anchor="summary")
+
+
+def _threshold(r: ProfileResult) -> int:
+    return int(r.params.settings.get("disclosure_threshold", 5))

@@ -1,0 +1,149 @@
+"""The profile report's volume section: how many crimes, by offence group and over time."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.profile.profile import ProfileResult
+from vawg.report.page import Section, table_html
+from vawg.report.profile._format import (
+    ACCENT,
+    GREY,
+    PUBLIC_C,
+    _ci,
+    _esc,
+    _label,
+    _n,
+    _x,
+    figure_html,
+    paragraphs_html,
+)
+
+# ------------------------------------------------------------------------------------------
+# Detail sections
+# ------------------------------------------------------------------------------------------
+
+
+def _volume(r: ProfileResult) -> Section:
+    v = r.volume
+    months = v.by_month
+    fig = go.Figure()
+    fig.add_bar(
+        x=months["month"].to_list(),
+        y=months["crimes"].to_list(),
+        name="crimes recorded",
+        marker_color="#c7b6dc",
+    )
+    if v.trend.fitted:
+        fig.add_scatter(
+            x=months["month"].to_list(),
+            y=v.trend.fitted,
+            name=f"trend ({v.trend.model})",
+            mode="lines",
+            line={"color": ACCENT, "width": 3},
+        )
+    fig.update_layout(
+        title="In-scope crimes by month recorded",
+        yaxis_title="crimes",
+        legend={"orientation": "h", "y": -0.15},
+    )
+    years = v.by_financial_year
+    fy = go.Figure()
+    for column, colour in (("crimes", ACCENT), ("offenders", PUBLIC_C), ("victims", "#2a9d8f")):
+        fy.add_bar(
+            x=years["financial_year"].to_list(),
+            y=years[column].to_list(),
+            name={"offenders": "perpetrators"}.get(column, column),
+            marker_color=colour,
+        )
+    fy.update_layout(
+        title="By financial year", barmode="group", legend={"orientation": "h", "y": -0.15}
+    )
+    groups = _label(v.by_offence_group).sort("crimes", nulls_last=True)
+    og = go.Figure(
+        go.Bar(
+            y=groups["offence_group"].to_list(),
+            x=groups["crimes"].to_list(),
+            orientation="h",
+            marker_color=ACCENT,
+        )
+    )
+    og.update_layout(title="By offence group", xaxis_title="crimes")
+    district = v.by_district.filter(pl.col("rate_per_1000_per_year").is_not_null()).sort(
+        "rate_per_1000_per_year"
+    )
+    rates = go.Figure(
+        go.Bar(
+            y=district["district"].to_list(),
+            x=district["rate_per_1000_per_year"].to_list(),
+            orientation="h",
+            marker_color=ACCENT,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (district["ci_high"] - district["rate_per_1000_per_year"]).to_list(),
+                "arrayminus": (district["rate_per_1000_per_year"] - district["ci_low"]).to_list(),
+                "color": GREY,
+            },
+        )
+    )
+    rates.update_layout(
+        title="Crimes per 1,000 female residents per year (95% CI)", xaxis_title="rate"
+    )
+    trend = v.trend
+    t = trend.rate_ratio_per_year
+    trend_text = (
+        f"Trend: rate ratio per year {_x(t.estimate, 3)} ({_ci(t, lambda x: f'{x:.3f}')}; "
+        f"p = {_x(t.p_value, 3)}), {trend.model} regression of {trend.months} monthly counts "
+        f"on time with log(days) offset"
+        + (f"; NB2 dispersion alpha = {trend.alpha:.3g}" if trend.alpha is not None else "")
+        + (f"; AIC Poisson {trend.aic_poisson:.1f}" if trend.aic_poisson is not None else "")
+        + (
+            f", NB2 {trend.aic_negative_binomial:.1f}"
+            if trend.aic_negative_binomial is not None
+            else ""
+        )
+        + ". "
+        + trend.note
+    )
+    rate = v.rate_per_1000_per_year
+    body = (
+        figure_html(fig, height=360)
+        + f'<p class="note">{_esc(trend_text)}</p>'
+        + '<div style="display:grid;grid-template-columns:1fr 1fr;gap:12px">'
+        + figure_html(fy, height=340)
+        + figure_html(og, height=340)
+        + "</div>"
+        + (
+            figure_html(rates, height=max(260, 26 * district.height + 80))
+            if district.height
+            else ""
+        )
+        + paragraphs_html(
+            f"Across the force area: {_x(rate.estimate, 2)} in-scope crimes per 1,000 female "
+            f"residents per year ({_ci(rate)}), using ONS mid-2019 female population "
+            f"({_n(v.female_population)}) of the districts in {r.district_source}."
+        )
+        + table_html(
+            v.by_district.select(
+                "district",
+                "crimes",
+                "female_population",
+                "rate_per_1000_per_year",
+                "ci_low",
+                "ci_high",
+            ),
+            caption="By district (Unknown = no LSOA, or an LSOA outside the area reference)",
+            labels={"rate_per_1000_per_year": "per 1,000 female residents per year"},
+        )
+        + table_html(
+            v.by_domestic_abuse.with_columns(
+                pl.col("domestic_abuse").replace_strict(
+                    {True: "flagged", False: "not flagged"}, return_dtype=pl.String
+                )
+            ),
+            caption="Domestic abuse flag",
+        )
+    )
+    return Section("Volume and trend", body, anchor="volume")

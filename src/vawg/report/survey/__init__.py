@@ -1,0 +1,33 @@
+"""The survey report: :class:`~vawg.survey.SurveyResult` → HTML, JSON and CSV.
+
+Public output (``public=True``) passes every count through :func:`vawg.disclosure.suppress`
+(bases, numerators and their complements, theme counts, crime counts, quarantine counts, model
+group sizes), hides what is computed from a suppressed count, and shows no free-text quotes and
+no respondent identifiers. Nothing here computes a statistic.
+
+Modules:
+
+  ``view``: SurveyView: the (optionally suppressed) tables every output renders
+  ``writers``: the JSON document and CSV rows
+  ``_format``: percent, interval and label formatting, tables and dot plots shared by the sections
+  ``summary``: the summary section
+  ``safety``: feeling safe, harassment and reporting, and reasons for not reporting
+  ``satisfaction``: the victims' satisfaction section
+  ``side_by_side``: recorded crime and the survey, side by side
+  ``methods``: the weighting and methods sections
+  ``document``: survey_html: the HTML page assembled from the sections
+"""
+
+from __future__ import annotations
+
+from vawg.report.survey.document import survey_html
+from vawg.report.survey.view import SurveyView, survey_view
+from vawg.report.survey.writers import survey_csv_rows, survey_json
+
+__all__ = [
+    "SurveyView",
+    "survey_csv_rows",
+    "survey_html",
+    "survey_json",
+    "survey_view",
+]

@@ -1,0 +1,94 @@
+"""The survey report's summary section: the headline indicators and what stands out."""
+
+from __future__ import annotations
+
+import html
+
+import polars as pl
+
+from vawg.report.page import Section
+from vawg.report.survey._format import _ci, _kpi, _pct, _significant, _value
+from vawg.report.survey.view import SurveyView, _scalar
+from vawg.report.survey.writers import _all_row
+from vawg.survey import SurveyResult
+
+
+def _summary(result: SurveyResult, view: SurveyView) -> Section:
+    est = view.estimates
+    night = _all_row(est, "indicator", "unsafe_night_share")
+    day = _all_row(est, "indicator", "unsafe_day_share")
+    diff = _all_row(est, "indicator", "unsafe_night_minus_day")
+    harass = _all_row(est, "indicator", "harassment_share")
+    notrep = _all_row(est, "indicator", "not_reported_share")
+    whole = _all_row(view.satisfaction, "item", "whole_experience")
+    kpis = [
+        _kpi(_pct(_value(night)), "feel unsafe in town centres at night", _ci(night)),
+        _kpi(_pct(_value(day)), "feel unsafe in town centres by day", _ci(day)),
+        _kpi(
+            f"{100 * diff['estimate']:+.0f} pts" if diff and diff["estimate"] is not None else "–",
+            "night minus day (same people)",
+            _ci(diff, points=True),
+        ),
+        _kpi(_pct(_value(harass)), "experienced harassment or crime", _ci(harass)),
+        _kpi(_pct(_value(notrep)), "of those did not report it", _ci(notrep)),
+        _kpi(_pct(_value(whole)), "victims satisfied with the whole experience", _ci(whole)),
+    ]
+    points: list[str] = []
+    if night and day and night["estimate"] is not None and day["estimate"] is not None:
+        points.append(
+            f"{_pct(night['estimate'])} of people feel unsafe in their town centre at night, "
+            f"against {_pct(day['estimate'])} by day."
+        )
+    more, fewer = (_significant(view, "unsafe_night_share", s) for s in (1, -1))
+    if more or fewer:
+        points.append(
+            "Feeling unsafe at night is clearly higher than in the rest of Kent in "
+            f"{', '.join(more) or 'no district'}, and lower in {', '.join(fewer) or 'no district'} "
+            "(differences that survive a Holm correction for 13 comparisons)."
+        )
+    if notrep and notrep["estimate"] is not None:
+        top = (
+            view.themes.filter(pl.col("respondents").is_not_null()).head(2).to_dicts()
+            if not view.themes.is_empty()
+            else []
+        )
+        reasons = " and ".join(f"“{t['theme']}” ({_pct(t['share'])} of reasons)" for t in top)
+        points.append(
+            f"{_pct(notrep['estimate'])} of those who experienced harassment or crime did not "
+            f"report it{'; the most common reasons: ' + reasons if reasons else ''}."
+        )
+    model = result.satisfaction.model if result.satisfaction else None
+    if whole and whole["estimate"] is not None:
+        text = f"{_pct(whole['estimate'])} of victims surveyed were satisfied with the whole experience"
+        if model is not None:
+            years = view.effects.filter(pl.col("term") == "years_to_outcome").to_dicts()
+            if years and years[0]["estimate"] is not None and model.kind == "logistic":
+                text += (
+                    f"; each extra year to an outcome multiplies the odds of being satisfied "
+                    f"by {years[0]['estimate']:.2f} (95% CI {years[0]['ci_low']:.2f}–"
+                    f"{years[0]['ci_high']:.2f})"
+                )
+        points.append(text + ".")
+    if result.side_by_side and not view.side.is_empty():
+        rates = view.side.filter(pl.col("rate_per_1000").is_not_null()).sort("rate_per_1000")
+        if rates.height >= 2:
+            lo, hi = rates.row(0, named=True), rates.row(-1, named=True)
+            points.append(
+                f"Recorded VAWG crime runs from {lo['rate_per_1000']:.1f} per 1,000 women and girls "
+                f"a year ({lo['district']}) to {hi['rate_per_1000']:.1f} ({hi['district']}); "
+                "recorded crime is only what is reported, and most of it is not (see below)."
+            )
+    if result.weighting or result.weight_source:
+        points.append(
+            f"Weights: {result.weight_source}. Design effect {result.design_effect:.2f}: the "
+            f"{_scalar(result.public.n, view) if result.public else 0:,} answers carry the "
+            f"precision of about {result.n_effective:,.0f} from a random sample."
+        )
+    body = (
+        f'<div class="kpis">{"".join(kpis)}</div>'
+        f'<div class="callout"><ul>{"".join(f"<li>{html.escape(p)}</li>" for p in points)}'
+        "</ul></div>"
+    )
+    if result.weighting and not result.weighting.converged:
+        body += '<p class="warning">Raking did not converge: weights meet the margins only approximately.</p>'
+    return Section("Summary", body)
