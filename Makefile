@@ -42,7 +42,7 @@ docs: $(VENV)/.core
 
 # Refresh the lock file from a venv holding every extra (run by maintainers, not users).
 lock:
-	$(PIP) install -e ".[dev,web,browser,scripts]"
+	$(PIP) install -e ".[dev,web,browser,spark,scripts]"
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > $(LOCK)
 
 clean:

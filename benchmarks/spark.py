@@ -1,0 +1,267 @@
+"""Time and memory of the VAWG scope and crimes per month: DuckDB, Spark local[N], plain pandas.
+
+The workload, the same ibis code on both engines: :func:`vawg.scope.vawg_scope` (its exclusion
+counts), in-scope crimes with distinct perpetrators and victims, and
+:func:`vawg.query.crimes_per_month`, all pulled to Python. ``duckdb``: on the loaded store.
+``spark``: on ``local[N]`` over the Parquet that ``vawg export`` writes, opened with
+:func:`vawg.scale.spark_tables`; session start and opening the tables are timed apart. Both run
+the workload twice (cold, then warm). ``pandas``: the same figures written plainly in pandas
+from the same Parquet. Every engine runs in a fresh child process so its peak resident memory
+is its own; for Spark the JVM's peak (VmHWM) is added to Python's. Figures are checked against
+each other and against the generator's ``truth.json``.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/spark.py                 # scale 1 (~180k crimes)
+    PYTHONPATH=src .venv/bin/python benchmarks/spark.py --scale 0.2 --cores 2 --keep /tmp/b
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# Run as a script, this folder comes first on sys.path, and its profile.py would shadow the
+# standard library's profile module, which pyspark imports (through cProfile).
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
+HERE = Path(__file__).resolve()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process: steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _period(truth: dict[str, Any]) -> tuple[date, date]:
+    return date.fromisoformat(truth["period"]["start"]), date.fromisoformat(truth["period"]["end"])
+
+
+def _workload(tables: Any, period: tuple[date, date]) -> dict[str, Any]:
+    """The measured work (ibis, any backend): scope, headline counts, crimes per month."""
+    from vawg.config import Settings
+    from vawg.query import crimes_per_month
+    from vawg.scope import vawg_scope
+
+    scope = vawg_scope(tables, Settings(period_start=period[0], period_end=period[1]))
+    crimes, offenders, victims = scope.crimes, scope.offenders, scope.victims
+    counts = (
+        crimes.aggregate(crimes_in_scope=crimes.count())
+        .cross_join(offenders.aggregate(distinct_offenders=offenders.person_id.nunique()))
+        .cross_join(victims.aggregate(distinct_victims=victims.person_id.nunique()))
+        .to_polars()
+        .row(0, named=True)
+    )
+    per_month = crimes_per_month(tables).to_polars()
+    return {
+        **{k: int(v) for k, v in counts.items()},
+        "excluded": [int(n) for n in scope.exclusions["crimes_excluded"]],
+        "months": per_month.height,
+        "crimes_recorded": int(per_month["crimes"].sum()),
+    }
+
+
+def _timed(tables: Any, period: tuple[date, date]) -> tuple[dict[str, Any], float, float]:
+    started = time.perf_counter()
+    cold = _workload(tables, period)
+    cold_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    warm = _workload(tables, period)
+    assert warm == cold, (warm, cold)
+    return cold, cold_seconds, time.perf_counter() - started
+
+
+def _child_duckdb(db: Path, parquet: Path, period: tuple[date, date], cores: int) -> dict[str, Any]:
+    from vawg.query import connect
+
+    cpu = _cpu()
+    figures, cold, warm = _timed(connect(db), period)
+    return {
+        "cold_seconds": cold,
+        "warm_seconds": warm,
+        "cpu_seconds": _cpu() - cpu,
+        "peak_mb": _peak_mb(),
+        "figures": figures,
+    }
+
+
+def _jvm_status(session: Any) -> tuple[float, float]:
+    """The driver JVM's peak resident memory (MB) and CPU seconds, from /proc."""
+    pid = int(session.sparkContext._jvm.java.lang.ProcessHandle.current().pid())
+    status = Path(f"/proc/{pid}/status").read_text()
+    hwm = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(hwm.split()[1]) / 1024, (int(fields[11]) + int(fields[12])) / ticks
+
+
+def _child_spark(db: Path, parquet: Path, period: tuple[date, date], cores: int) -> dict[str, Any]:
+    from vawg.scale import local_spark, spark_tables
+
+    started = time.perf_counter()
+    session = local_spark(f"local[{cores}]", driver_memory="2g")
+    start_seconds = time.perf_counter() - started
+    opened = time.perf_counter()
+    tables = spark_tables(session, parquet)
+    open_seconds = time.perf_counter() - opened
+    cpu = _cpu()
+    figures, cold, warm = _timed(tables, period)
+    jvm_mb, jvm_cpu = _jvm_status(session)
+    session.stop()
+    return {
+        "start_seconds": start_seconds,
+        "open_seconds": open_seconds,
+        "cold_seconds": cold,
+        "warm_seconds": warm,
+        "cpu_seconds_python": _cpu() - cpu,
+        "cpu_seconds_jvm_whole_run": jvm_cpu,
+        "peak_mb": _peak_mb() + jvm_mb,
+        "peak_mb_jvm": jvm_mb,
+        "figures": figures,
+    }
+
+
+def _child_pandas(db: Path, parquet: Path, period: tuple[date, date], cores: int) -> dict[str, Any]:
+    import pandas as pd
+
+    started, cpu = time.perf_counter(), _cpu()
+    crimes = pd.read_parquet(
+        parquet / "crimes",
+        columns=["crime_ref", "recorded_date", "committed_from", "offence_group", "domestic_abuse"],
+    )
+    people = pd.read_parquet(parquet / "people", columns=["person_id", "sex", "date_of_birth"])
+    inv = pd.read_parquet(parquet / "involvements", columns=["crime_ref", "person_id", "role"])
+    read = time.perf_counter() - started
+    recorded = pd.to_datetime(crimes.recorded_date)
+    start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    period_crimes = crimes[(recorded >= start) & (recorded <= end)]
+    inv = inv.merge(people, on="person_id").merge(
+        crimes[["crime_ref", "committed_from"]], on="crime_ref"
+    )
+    when = pd.to_datetime(inv.committed_from)
+    dob = pd.to_datetime(inv.date_of_birth)
+    before = (when.dt.month * 100 + when.dt.day) < (dob.dt.month * 100 + dob.dt.day)
+    inv["age"] = when.dt.year - dob.dt.year - before.astype(int)
+    victims = inv[(inv.role == "victim") & (inv.sex == "F")]
+    perps = inv[inv.role.isin(["suspect", "offender"]) & (inv.sex == "M")]
+    adults = perps[perps.age >= 18]
+    has_victim = period_crimes[period_crimes.crime_ref.isin(victims.crime_ref)]
+    has_perp = has_victim[has_victim.crime_ref.isin(perps.crime_ref)]
+    has_adult = has_perp[has_perp.crime_ref.isin(adults.crime_ref)]
+    scope = has_adult[has_adult.domestic_abuse | (has_adult.offence_group != "other")]
+    refs = scope.crime_ref
+    months = recorded.dt.to_period("M").value_counts()
+    figures = {
+        "crimes_in_scope": len(scope),
+        "distinct_offenders": int(adults[adults.crime_ref.isin(refs)].person_id.nunique()),
+        "distinct_victims": int(victims[victims.crime_ref.isin(refs)].person_id.nunique()),
+        "excluded": [
+            len(crimes) - len(period_crimes),
+            len(period_crimes) - len(has_victim),
+            len(has_victim) - len(has_perp),
+            len(has_perp) - len(has_adult),
+            len(has_adult) - len(scope),
+        ],
+        "months": len(months),
+        "crimes_recorded": int(months.sum()),
+    }
+    return {
+        "seconds": time.perf_counter() - started,
+        "read_seconds": read,
+        "cpu_seconds": _cpu() - cpu,
+        "peak_mb": _peak_mb(),
+        "figures": figures,
+    }
+
+
+def _run(
+    kind: str, db: Path, parquet: Path, period: tuple[date, date], cores: int
+) -> dict[str, Any]:
+    code = (
+        "import json, importlib.util, sys; from pathlib import Path; from datetime import date; "
+        f"spec = importlib.util.spec_from_file_location('bench_spark', {str(HERE)!r}); "
+        "bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench); "
+        f"r = bench._child_{kind}(Path({str(db)!r}), Path({str(parquet)!r}), "
+        f"(date.fromisoformat({period[0].isoformat()!r}), "
+        f"date.fromisoformat({period[1].isoformat()!r})), {cores}); "
+        "print(json.dumps(r))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _setup(root: Path, scale: float) -> tuple[Path, Path, dict[str, Any], dict[str, float]]:
+    """Generate, load and export (in a child: a parent's peak RSS carries over into forks)."""
+    data, db, parquet = root / f"scale{scale:g}", root / f"scale{scale:g}.duckdb", root / "pq"
+    times: dict[str, float] = {}
+    if not db.exists():
+        code = (
+            "import json, time; from pathlib import Path; from vawg.synth import generate; "
+            "from vawg.store import load_paths; from vawg.scale import export_parquet; "
+            "t0 = time.perf_counter(); "
+            f"generate(Path({str(data)!r}), scale={scale}, seed=0); t1 = time.perf_counter(); "
+            f"load_paths([Path({str(data)!r})], Path({str(db)!r})); t2 = time.perf_counter(); "
+            f"export_parquet(Path({str(db)!r}), Path({str(parquet)!r}), overwrite=True); "
+            "print(json.dumps({'generate_seconds': t1 - t0, 'load_seconds': t2 - t1, "
+            "'export_seconds': time.perf_counter() - t2}))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        )
+        times = json.loads(out.stdout.strip().splitlines()[-1])
+    truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
+    return db, parquet, truth, times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="Synthetic Kent scale.")
+    parser.add_argument("--cores", type=int, default=2, help="N in Spark's local[N].")
+    parser.add_argument("--keep", type=Path, help="Folder to keep (and reuse) generated data in.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        db, parquet, truth, setup = _setup(root, args.scale)
+        period = _period(truth)
+        runs = {kind: _run(kind, db, parquet, period, args.cores) for kind in ENGINES}
+    expected = {k: truth["headline"][k] for k in ("crimes_in_scope", "distinct_offenders")}
+    for kind, run in runs.items():
+        assert run["figures"] == runs["duckdb"]["figures"], (kind, run, runs["duckdb"])
+        got = {k: run["figures"][k] for k in expected}
+        assert got == expected, (kind, got, expected)
+    duck, spark, base = runs["duckdb"], runs["spark"], runs["pandas"]
+    report = {
+        "scale": args.scale,
+        "crimes": truth["headline"]["crimes_in_extract"],
+        "setup": setup,
+        **runs,
+        "spark_over_duckdb_warm": spark["warm_seconds"] / duck["warm_seconds"],
+        "spark_over_duckdb_cold_with_start": (
+            spark["start_seconds"] + spark["open_seconds"] + spark["cold_seconds"]
+        )
+        / duck["cold_seconds"],
+        "pandas_over_duckdb_warm": base["seconds"] / duck["warm_seconds"],
+        "all_engines_agree_with_truth_json": True,
+        "load_average": list(os.getloadavg()),
+    }
+    print(json.dumps(report, indent=2), flush=True)
+
+
+ENGINES = ("duckdb", "spark", "pandas")
+
+if __name__ == "__main__":
+    main()
