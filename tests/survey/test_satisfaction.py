@@ -183,3 +183,17 @@ def test_small_groups_are_combined_not_hidden() -> None:
     assert model is not None
     assert "small groups combined" in model.table["level"].to_list()
     assert any("out_of_court" in note for note in model.notes)
+
+
+def test_separation_gives_no_model_and_says_why() -> None:
+    # Every victim whose crime was charged (outcome 1) is made completely satisfied (7) and every
+    # other victim scores 1: the charged group separates the outcome perfectly, so the logistic
+    # odds ratio is infinite in truth and no model is reported.
+    responses, crimes, _ = _planted(400, seed=14)
+    charged = crimes.filter(pl.col("outcome_code") == 1)["crime_ref"]
+    responses = responses.with_columns(
+        whole_experience=pl.when(pl.col("crime_ref").is_in(charged.implode())).then(7).otherwise(1)
+    )
+    result = victim_satisfaction(responses, crimes, model="logistic")
+    assert result.model is None
+    assert "separation" in result.model_note

@@ -290,6 +290,14 @@ def _fit(frame: pl.DataFrame, kind: str, satisfied_min: int, min_level_n: int) -
             "the model's standard errors are not finite (separation or a level "
             "with no variation); merge small groups or use fewer predictors"
         )
+    if np.any(np.abs(coef) > 15) or np.any(se > 50):
+        # A coefficient this large (an odds ratio beyond e^15) or this uncertain means
+        # (quasi-)complete separation: some group is all satisfied or all not. Its estimate is
+        # not finite in truth, so no effect is reported rather than a meaningless number.
+        raise ModelError(
+            "the model shows (quasi-)complete separation: a group's responses are all on one "
+            "side of 'satisfied'; merge small groups or use the ordered model"
+        )
     lr = 2 * (llf - llnull)
     return SatisfactionModel(
         kind=kind,
