@@ -86,7 +86,7 @@ def test_counts_and_notes_match_a_direct_count(name: str, loaded: tuple[LoadResu
     # The data has both quirks in every month (PROVENANCE.md): the notes are not empty.
     assert counts["no_location"] > 0 and counts["outside"] > 0
 
-    file = str(RAW / name)
+    file = str((RAW / name).resolve())  # the store keys files by their resolved path
     [[(rows, vso, anti_social, anti_social_type, months)]] = queries(
         db,
         "SELECT count(*), count(*) FILTER (WHERE crime_type = 'Violence and sexual offences'), "
