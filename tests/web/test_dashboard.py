@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import polars as pl
 import pytest
-from playwright.sync_api import Page, WebSocket
+from playwright.sync_api import Page, WebSocket, expect
 from tests.web.conftest import ANALYST, ARTIFACTS, IDLE, VIEWER, WebData, snapshot
 
 pytestmark = pytest.mark.browser
@@ -160,9 +160,9 @@ def test_analyst_sees_every_page_with_its_charts(
 
 def test_downloads_and_a_filter_that_changes_the_figures(dashboard: str, page: Page) -> None:
     sign_in(page, dashboard, ANALYST)
-    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
+    # Streamlit streams a page's elements in: wait for all five headline figures.
+    expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(5, timeout=60_000)
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert len(values) == 5
     crimes = int(values[0].replace(",", ""))
     assert crimes > 1000
     # CSV: the table behind the monthly chart adds up to the headline count.
