@@ -77,8 +77,12 @@ def demo(
     table.add_column("file")
     table.add_row("synthetic data and the planted truth", str(data / "truth.json"))
     table.add_row("database", str(db))
-    for title, path in written:
-        table.add_row(title, str(path))
+    for title in dict.fromkeys(title for title, _ in written):
+        files = [path for name, path in written if name == title]
+        pages = [path for path in files if path.suffix == ".html"] or files
+        others = len(files) - len(pages)
+        more = f" (+{others} JSON/CSV/PNG beside)" if others else ""
+        table.add_row(title, "\n".join(str(path) for path in pages) + more)
     console.print(table)
     from vawg.cli.web import dashboard_hint  # the web commands register on the demo's STEPS
 
