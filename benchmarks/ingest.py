@@ -37,28 +37,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-GROUPS = [
-    "violence_with_injury",
-    "violence_without_injury",
-    "stalking",
-    "harassment",
-    "coercive_control",
-    "rape",
-    "other_sexual",
-    "drink_spiking",
-    "other",
-]
-PLACES = [
-    "dwelling",
-    "street",
-    "licensed_premises",
-    "transport",
-    "open_space",
-    "commercial",
-    "education",
-    "other",
-    "unknown",
-]
+from vawg.schema import LOCATION_TYPES, OFFENCE_GROUPS
+
+GROUPS = list(OFFENCE_GROUPS)
+PLACES = list(LOCATION_TYPES)
 CODES = ["8N", "105A", "008/01", "19C", "3", "8L", "9"]
 
 
