@@ -65,6 +65,13 @@ class AnomalyResult(ResultMixin):
     z_threshold: float
     window: int
 
+    def flagged_in(self, series_prefix: str) -> tuple[date, ...]:
+        """Months flagged in the series whose name starts with ``series_prefix``, in order."""
+        rows = self.table.filter(
+            pl.col("flagged") & pl.col("series").str.starts_with(series_prefix)
+        )
+        return tuple(sorted(set(rows["month"].to_list())))
+
 
 def _expected(rate: np.ndarray, active: np.ndarray, window: int) -> np.ndarray:
     """Leave-one-out median of the active neighbours' daily rates within ``window`` months."""

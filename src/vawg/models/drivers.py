@@ -74,15 +74,7 @@ def drivers(
         z_threshold=settings.anomaly_z,
         default_cv=settings.anomaly_cv,
     )
-    force_flags = tuple(
-        sorted(
-            set(
-                anomalies.table.filter(
-                    pl.col("flagged") & pl.col("series").str.starts_with("force extract")
-                )["month"].to_list()
-            )
-        )
-    )
+    force_flags = anomalies.flagged_in("force extract")
     excluded = force_flags if exclude_anomalies else ()
     notes: list[str] = []
     errors: dict[str, str] = {}

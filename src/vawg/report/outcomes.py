@@ -20,6 +20,7 @@ from vawg.outcomes.framework import HEADLINE_GROUPS, SOURCE, framework_table, po
 from vawg.outcomes.rates import BASES
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
+from vawg.report.audit.writers import rates_csv_rows
 from vawg.report.page import Classification, Section, figure_html, render_page, table_html
 from vawg.results import to_jsonable
 
@@ -372,16 +373,4 @@ def outcomes_json(result: OutcomeSummary) -> str:
 
 def outcomes_csv_rows(result: OutcomeSummary) -> tuple[list[str], list[list[Any]]]:
     """Every rate (both bases, every group, every half) as one tidy CSV."""
-    header = [
-        "base",
-        "half",
-        "dimension",
-        "value",
-        "measure",
-        "numerator",
-        "denominator",
-        "estimate",
-        "ci_low",
-        "ci_high",
-    ]
-    return header, [list(r) for r in result.table.select(header).iter_rows()]
+    return rates_csv_rows(result.table)

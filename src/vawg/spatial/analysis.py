@@ -94,15 +94,7 @@ def hotspot_analysis(
         z_threshold=settings.anomaly_z,
         default_cv=settings.anomaly_cv,
     )
-    flagged = tuple(
-        sorted(
-            set(
-                anomalies.table.filter(
-                    pl.col("flagged") & pl.col("series").str.starts_with("force extract")
-                )["month"].to_list()
-            )
-        )
-    )
+    flagged = anomalies.flagged_in("force extract")
     excluded = flagged if exclude_anomalies else ()
     areas, source = frames.area_table(tables)
     areas = areas.sort("lsoa_code")

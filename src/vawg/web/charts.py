@@ -79,6 +79,11 @@ def show_chart(
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],
         },
     )
+    _caption_and_download(data, slug, caption, key)
+
+
+def _caption_and_download(data: pl.DataFrame, slug: str, caption: str, key: str) -> None:
+    """The caption under a chart or table, with its CSV download (formula-injection safe)."""
     left, right = st.columns([5, 2], vertical_alignment="center")
     if caption:
         left.caption(caption)
@@ -101,19 +106,7 @@ def show_table(
     slug = _slug(name)
     shown = data.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
     st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", height=height or "auto")
-    left, right = st.columns([5, 2], vertical_alignment="center")
-    if caption:
-        left.caption(caption)
-    right.download_button(
-        "CSV",
-        csv_bytes(data, footer=caption),
-        file_name=f"{slug}.csv",
-        mime="text/csv",
-        key=f"csv-{key or slug}",
-        icon=":material/download:",
-        on_click="ignore",
-        width="stretch",
-    )
+    _caption_and_download(data, slug, caption, key)
 
 
 def _fmt(value: Any, kind: str) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import polars as pl
+
 from vawg.outcomes.audit import AuditResult
 from vawg.report.audit.agencies import _agencies
 from vawg.report.audit.attrition import _all_changes, _attrition
@@ -56,20 +58,26 @@ def audit_json(result: AuditResult) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+RATE_CSV_COLUMNS = [
+    "base",
+    "half",
+    "dimension",
+    "value",
+    "measure",
+    "numerator",
+    "denominator",
+    "estimate",
+    "ci_low",
+    "ci_high",
+]
+"""The columns of every tidy CSV of outcome rates (the audit's and the outcomes report's)."""
+
+
+def rates_csv_rows(rates: pl.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """A frame of outcome rates as CSV header and rows, in the shared column order."""
+    return RATE_CSV_COLUMNS, [list(r) for r in rates.select(RATE_CSV_COLUMNS).iter_rows()]
+
+
 def audit_csv_rows(result: AuditResult) -> tuple[list[str], list[list[Any]]]:
-    """Every rate (both bases, every group) with its change verdicts, as one tidy CSV."""
-    rates = result.rates
-    header = [
-        "base",
-        "half",
-        "dimension",
-        "value",
-        "measure",
-        "numerator",
-        "denominator",
-        "estimate",
-        "ci_low",
-        "ci_high",
-    ]
-    rows = [list(r) for r in rates.select(header).iter_rows()]
-    return header, rows
+    """Every rate (both bases, every group) as one tidy CSV."""
+    return rates_csv_rows(result.rates)
