@@ -16,9 +16,9 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import ModelError
-from vawg.models import frames
+from vawg.inputs import frames
+from vawg.inputs.anomaly import AnomalyResult, feed_anomalies
 from vawg.models.age import AgeProfileResult, age_profile
-from vawg.models.anomaly import AnomalyResult, feed_anomalies
 from vawg.models.area import AreaModelResult, fit_area_model
 from vawg.models.birthday import BirthdayResult, birthday_effect, calendar_intensity
 from vawg.models.daily import DailyModelResult, fit_daily_model

@@ -17,8 +17,8 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import InputError
-from vawg.models import frames
-from vawg.models.anomaly import feed_anomalies
+from vawg.inputs import frames
+from vawg.inputs.anomaly import feed_anomalies
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
 from vawg.scope import vawg_scope

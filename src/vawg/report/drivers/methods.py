@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from vawg.disclosure import RULE_TEXT
-from vawg.models.anomaly import ANOMALY_CITATION
+from vawg.inputs.anomaly import ANOMALY_CITATION
 from vawg.models.area import MORAN_CITATION
 from vawg.models.birthday import BIRTHDAY_CITATION
 from vawg.models.daily import DAILY_CITATION

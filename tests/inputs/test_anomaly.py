@@ -14,8 +14,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from vawg.models.anomaly import feed_anomalies
-from vawg.models.frames import police_monthly_series
+from vawg.inputs.anomaly import feed_anomalies
+from vawg.inputs.frames import police_monthly_series
 from vawg.query import connect
 from vawg.store import load_paths
 
