@@ -39,6 +39,7 @@ test: $(VENV)/.dev lint
 
 docs: $(VENV)/.core
 	$(BIN)/python scripts/build_contract_docs.py
+	$(BIN)/python scripts/build_cli_docs.py
 
 # Refresh the lock file from a venv holding every extra (run by maintainers, not users).
 lock:

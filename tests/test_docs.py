@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+import typer
 import typer.main
 
 from vawg.cli import app
@@ -14,9 +18,38 @@ from vawg.schema import contract_markdown
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CLI_DOCS = _script("build_cli_docs")
+
+
 def _commands() -> dict[str, Any]:
+    """Every command and subcommand by the words after ``vawg`` (``users add``), and groups."""
     group: Any = typer.main.get_command(app)
-    return dict(group.commands)
+    found = {}
+    for words in CLI_DOCS.command_paths():
+        command = group
+        for word in words:
+            command = command.get_command(typer.Context(command), word)
+        found[" ".join(words)] = command
+    return found
+
+
+def test_cli_reference_is_generated_from_the_help() -> None:
+    committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert committed == CLI_DOCS.cli_markdown(), "run: python scripts/build_cli_docs.py"
+
+
+def test_cli_reference_has_every_command_and_subcommand() -> None:
+    committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in _commands():
+        assert f"## vawg {name}\n" in committed
 
 
 def test_data_contract_document_is_generated_from_the_code() -> None:
@@ -45,3 +78,30 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert commands == ["make demo", "make test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def _readme_rows() -> list[tuple[str, list[str]]]:
+    """(command words, options named) of each row of the README's commands table."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = []
+    for line in readme.splitlines():
+        if line.startswith("| `vawg "):
+            usage = line.split("`")[1].removeprefix("vawg ")
+            words = []
+            for word in usage.split():
+                if not re.fullmatch(r"[a-z][a-z-]*", word):
+                    break
+                words.append(word)
+            options = re.findall(r"(--[a-z][a-z-]*)", usage)
+            rows.append((" ".join(words), options))
+    return rows
+
+
+def test_readme_commands_table_matches_the_cli() -> None:
+    rows = _readme_rows()
+    leaves = [name for name, c in _commands().items() if not hasattr(c, "commands")]
+    assert [name for name, _ in rows] == leaves, "README table: every command, in help order"
+    for name, options in rows:
+        declared = {opt for p in _commands()[name].params for opt in (*p.opts, *p.secondary_opts)}
+        unknown = [o for o in options if o not in declared]
+        assert not unknown, f"README names {unknown} for vawg {name}, which has no such option"

@@ -172,13 +172,17 @@ def load_paths(
     *,
     kind: str | None = None,
     on_file: Callable[[InputFile], None] | None = None,
+    on_files: Callable[[list[InputFile]], None] | None = None,
 ) -> LoadResult:
     """Load every input file under ``paths`` into ``db`` in one transaction.
 
     Every file is checked for usability first, so an unusable file stops the run before
-    anything is written. ``on_file`` is called as each file starts (for progress display).
+    anything is written. For progress display, ``on_files`` is called once with every file to
+    load (in load order) and ``on_file`` as each file starts.
     """
     files, skipped = discover(paths, kind)
+    if on_files is not None:
+        on_files(files)
     con = connect(db)
     loads: list[FileLoad] = []
     now = datetime.now().replace(microsecond=0)

@@ -133,16 +133,15 @@ def test_cli_writes_reports(planted: Force, tmp_path: pytest.TempPathFactory) ->
             "hotspots",
             "--db",
             str(planted.db),
-            "--format",
-            "html",
             "--out",
-            out,
+            f"{out}/h.html",  # a name with a suffix is the file itself, in that format
             "--set",
             "hotspot_permutations=199",
         ],
     )
     assert result.exit_code == 0, result.output
-    page = (tmp_path / "hotspots.html").read_text()  # type: ignore[operator]
+    assert (tmp_path / "h.html").is_file()  # type: ignore[operator]
+    page = (tmp_path / "h.html").read_text()  # type: ignore[operator]
     assert _external_resources(page) == []
     assert "G* hot and cold spots" in page
 

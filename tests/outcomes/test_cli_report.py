@@ -134,7 +134,8 @@ def test_outcomes_command(known: Loaded, tmp_path: Path) -> None:
 
 def test_errors_are_vawg_errors(known: Loaded, tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", "--half", "H2-2021", "--db", str(known.db)])
-    assert isinstance(result.exception, InputError)
+    assert result.exit_code == 2  # a usage error, in words with an example
+    assert "not a financial half-year" in result.output and "e.g. 2021H2" in result.output
     result = runner.invoke(
         app, ["audit", "--half", "2021H2", "--db", str(tmp_path / "none.duckdb")]
     )

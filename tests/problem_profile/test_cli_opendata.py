@@ -80,10 +80,16 @@ def test_cli_public_single_file(hand: Loaded, tmp_path: Path) -> None:
     assert data["rfgv"]["priority_perpetrators"] is None
 
 
-def test_cli_rejects_half_a_period(hand: Loaded) -> None:
-    result = runner.invoke(app, ["profile", "--db", str(hand.db), "--from", "2020-04-01"])
-    assert result.exit_code != 0
-    assert "give both --from and --to" in str(result.exception)
+def test_cli_completes_half_a_period_and_says_so(hand: Loaded, tmp_path: Path) -> None:
+    # The rule every command shares (cli/common.py): --from alone runs to the end of the last
+    # complete financial year in the data, as drivers and hotspots do.
+    out = tmp_path / "p.json"
+    args = ["profile", "--db", str(hand.db), "--from", "2020-04-01", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "only one end given" in result.output
+    period = json.loads(out.read_text(encoding="utf-8"))["period"]
+    assert period["start"] == "2020-04-01"
 
 
 def test_open_data_mode_on_the_kent_files(kent_street: Loaded) -> None:

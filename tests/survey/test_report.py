@@ -179,4 +179,4 @@ def test_cli_rakes_to_user_margins(tiny_db: Path, tmp_path: Path) -> None:
 
 
 def test_survey_is_a_demo_step() -> None:
-    assert any("survey" in title for title, _ in STEPS)
+    assert any("survey" in step.title for step in STEPS)

@@ -1,12 +1,12 @@
 """The ``vawg`` command line: thin commands that parse, call the library and print.
 
-Each command module registers itself on :data:`vawg.cli._app.app`; :func:`main` turns any
+Each command module below defines its commands on :data:`vawg.cli._app.app`, which lists them
+in :data:`vawg.cli._app.COMMAND_PANELS` order in ``vawg --help``; :func:`main` turns any
 :class:`~vawg.errors.VawgError` into one clear line on stderr and exit code 1.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -14,26 +14,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vawg.cli import audit, demo, drivers, ingest, profile, scale, survey, synth, web
 from vawg.cli._app import app
 from vawg.errors import VawgError
 
 __all__ = ["app", "main"]
 
-# Command modules, in the order their commands appear in `vawg --help`.
-COMMAND_MODULES = (
-    "vawg.cli.ingest",
-    "vawg.cli.synth",
-    "vawg.cli.demo",
-    "vawg.cli.profile",
-    "vawg.cli.drivers",
-    "vawg.cli.web",
-    "vawg.cli.survey",
-    "vawg.cli.audit",
-    "vawg.cli.scale",
-)
-
-for _module in COMMAND_MODULES:
-    importlib.import_module(_module)
+COMMAND_MODULES = (audit, demo, drivers, ingest, profile, scale, survey, synth, web)
+"""The modules whose commands make up ``vawg``."""
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,48 +10,37 @@ import typer
 from rich.table import Table
 
 from vawg.cli._app import app
-from vawg.cli.common import ConfigOption, DbOption, SetOption, console, settings_from
-from vawg.cli.demo import STEPS
+from vawg.cli.common import (
+    FORMATS,
+    AsOfOption,
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    FromOption,
+    HalfOption,
+    OutOption,
+    SetOption,
+    ToOption,
+    console,
+    period_settings,
+    report_formats,
+    settings_from,
+    write_outputs,
+)
 from vawg.config import Settings
-from vawg.errors import InputError
 from vawg.outcomes.audit import HEADLINE_MEASURES, MEASURE_LABELS, AuditResult, half_year_audit
 from vawg.outcomes.cases import as_of_date
-from vawg.outcomes.halves import Half, parse_half
+from vawg.outcomes.halves import Half
 from vawg.outcomes.public import disclose_audit
-from vawg.outcomes.summary import disclose_summary, outcome_summary
+from vawg.outcomes.summary import OutcomeSummary, disclose_summary, outcome_summary
 from vawg.query import connect
 from vawg.report.audit import audit_csv_rows, audit_html, audit_json, fmt_ci, fmt_value
 from vawg.report.outcomes import outcomes_csv_rows, outcomes_html, outcomes_json
-from vawg.safe_csv import write_csv
 from vawg.store import DEFAULT_DB
 
 __all__ = ["audit", "outcomes", "run_audit", "run_outcomes"]
 
 
-class Format(StrEnum):
-    """Output format."""
-
-    html = "html"
-    json = "json"
-
-
-HalfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--half",
-        help="Financial half-year to audit: YYYYH1 = April-September, YYYYH2 = October-March "
-        "(default: the latest complete half in the data).",
-        show_default=False,
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help="Treat the extract as taken on this date, YYYY-MM-DD (default: its latest date).",
-        show_default=False,
-    ),
-]
 PublicOption = Annotated[
     bool, typer.Option("--public", help="Apply the disclosure rule to every count.")
 ]
@@ -67,17 +55,6 @@ FdrOption = Annotated[
 ]
 
 
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. 2022-03-31"
-        ) from None
-
-
 def latest_complete_half(db: Path, as_of: date | None = None) -> Half:
     """The last financial half-year that ends on or before the extract's date."""
     day = as_of or as_of_date(connect(db))
@@ -88,37 +65,49 @@ def latest_complete_half(db: Path, as_of: date | None = None) -> Half:
 def _audit(
     db: Path,
     settings: Settings,
-    half: str | None,
+    half: Half | None,
     as_of: date | None,
     fdr: float | None,
     public: bool,
 ) -> AuditResult:
-    chosen = parse_half(half) if half else latest_complete_half(db, as_of)
+    chosen = half or latest_complete_half(db, as_of)
     rate = settings.audit_fdr if fdr is None else fdr
     result = half_year_audit(connect(db), settings, chosen, as_of=as_of, fdr=rate)
     return disclose_audit(result, settings.disclosure_threshold) if public else result
 
 
-def _write_audit(result: AuditResult, out_dir: Path, stem: str) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path, json_path, csv_path = (
-        out_dir / f"{stem}{ext}" for ext in (".html", ".json", ".csv")
+def _write_audit(result: AuditResult, out: Path, stem: str, formats: tuple[str, ...]) -> list[Path]:
+    return write_outputs(
+        out,
+        stem,
+        formats,
+        html=lambda: audit_html(result),
+        json_data=lambda: audit_json(result),
+        csv_rows=lambda: audit_csv_rows(result),
     )
-    html_path.write_text(audit_html(result), encoding="utf-8")
-    json_path.write_text(audit_json(result), encoding="utf-8")
-    header, rows = audit_csv_rows(result)
-    write_csv(csv_path, header, rows)
-    return [html_path, json_path, csv_path]
+
+
+def _write_outcomes(
+    summary: OutcomeSummary, out: Path, stem: str, formats: tuple[str, ...]
+) -> list[Path]:
+    return write_outputs(
+        out,
+        stem,
+        formats,
+        html=lambda: outcomes_html(summary),
+        json_data=lambda: outcomes_json(summary),
+        csv_rows=lambda: outcomes_csv_rows(summary),
+    )
 
 
 def run_audit(
-    db: Path, out_dir: Path, settings: Settings, *, public: bool, half: str | None = None
+    db: Path, out_dir: Path, settings: Settings, *, public: bool, half: Half | None = None
 ) -> list[Path]:
     """For ``vawg demo``: the audit of ``half`` (default the latest complete half) as HTML, JSON
     and CSV in ``out_dir``; returns the paths written."""
     result = _audit(db, settings, half, None, None, public)
     stem = f"audit-{result.half.label}" + ("-public" if public else "")
-    return _write_audit(result, out_dir, stem)
+    return _write_audit(result, out_dir, stem, FORMATS)
 
 
 def run_outcomes(db: Path, out_dir: Path, settings: Settings, *, public: bool) -> list[Path]:
@@ -126,13 +115,7 @@ def run_outcomes(db: Path, out_dir: Path, settings: Settings, *, public: bool) -
     summary = outcome_summary(connect(db), settings)
     if public:
         summary = disclose_summary(summary, settings.disclosure_threshold)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = "outcomes" + ("-public" if public else "")
-    paths = [out_dir / f"{stem}{ext}" for ext in (".html", ".json", ".csv")]
-    paths[0].write_text(outcomes_html(summary), encoding="utf-8")
-    paths[1].write_text(outcomes_json(summary), encoding="utf-8")
-    write_csv(paths[2], *outcomes_csv_rows(summary))
-    return paths
+    return _write_outcomes(summary, out_dir, "outcomes" + ("-public" if public else ""), FORMATS)
 
 
 def _show(result: AuditResult) -> None:
@@ -166,36 +149,15 @@ def _show(result: AuditResult) -> None:
     )
 
 
-def _demo_audit(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
-    return [
-        *run_audit(db, out_dir, settings, public=False),
-        *run_audit(db, out_dir, settings, public=True),
-    ]
-
-
-def _demo_outcomes(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
-    return [
-        *run_outcomes(db, out_dir, settings, public=False),
-        *run_outcomes(db, out_dir, settings, public=True),
-    ]
-
-
-STEPS.append(("criminal justice outcomes", _demo_outcomes))
-STEPS.append(("half-year audit", _demo_audit))
-
-
 @app.command()
 def audit(
     half: HalfOption = None,
     db: DbOption = DEFAULT_DB,
     config: ConfigOption = None,
     set_: SetOption = None,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.html,
+    format: FormatOption = None,
     public: PublicOption = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Output file (default ./audit-<half>[-public].<format>)."),
-    ] = None,
+    out: OutOption = Path("."),
     as_of: AsOfOption = None,
     fdr: FdrOption = None,
 ) -> None:
@@ -209,14 +171,14 @@ def audit(
     Example: vawg audit --half 2021H2 --db vawg.duckdb --format html --out audit.html
     """
     settings = settings_from(config, set_)
+    formats = report_formats(out, format)
     with console.status("auditing"):
-        result = _audit(db, settings, half, _date(as_of), fdr, public)
-    path = out or Path(f"audit-{result.half.label}{'-public' if public else ''}.{format.value}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = audit_html(result) if format is Format.html else audit_json(result)
-    path.write_text(text, encoding="utf-8")
+        result = _audit(db, settings, half, as_of, fdr, public)
+    stem = f"audit-{result.half.label}{'-public' if public else ''}"
+    paths = _write_audit(result, out, stem, formats)
     _show(result)
-    console.print(f"[green]wrote[/] {path}")
+    for path in paths:
+        console.print(f"[green]wrote[/] {path}")
 
 
 @app.command()
@@ -224,12 +186,11 @@ def outcomes(
     db: DbOption = DEFAULT_DB,
     config: ConfigOption = None,
     set_: SetOption = None,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.html,
+    format: FormatOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     public: PublicOption = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Output file (default ./outcomes[-public].<format>)."),
-    ] = None,
+    out: OutOption = Path("."),
     as_of: AsOfOption = None,
 ) -> None:
     """Criminal justice outcomes for every financial half-year of the period.
@@ -240,15 +201,13 @@ def outcomes(
 
     Example: vawg outcomes --db vawg.duckdb --public --out outcomes.html
     """
-    settings = settings_from(config, set_)
+    settings = period_settings(settings_from(config, set_), start, end)
+    formats = report_formats(out, format)
     with console.status("counting outcomes"):
-        summary = outcome_summary(connect(db), settings, as_of=_date(as_of))
+        summary = outcome_summary(connect(db), settings, as_of=as_of)
         if public:
             summary = disclose_summary(summary, settings.disclosure_threshold)
-    path = out or Path(f"outcomes{'-public' if public else ''}.{format.value}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = outcomes_html(summary) if format is Format.html else outcomes_json(summary)
-    path.write_text(text, encoding="utf-8")
-    console.print(
-        f"[green]wrote[/] {path} ({len(summary.halves)} half-years, data to {summary.as_of})"
-    )
+    paths = _write_outcomes(summary, out, f"outcomes{'-public' if public else ''}", formats)
+    console.print(f"{len(summary.halves)} half-years, data to {summary.as_of}")
+    for path in paths:
+        console.print(f"[green]wrote[/] {path}")

@@ -1,42 +1,140 @@
 """``vawg demo``: generate a synthetic Kent, load it, run every analysis, write the reports.
 
 The demo needs nothing of the user's: the synthetic force is built from the shipped Kent and
-Medway reference. Each analysis adds itself to :data:`STEPS`.
+Medway reference. What it runs is :data:`STEPS`, one ordered list in this module: each step
+calls the same functions as its command and writes the analyst and the public versions.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.panel import Panel
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from vawg.cli._app import app
+from vawg.cli.audit import run_audit, run_outcomes
 from vawg.cli.common import console
+from vawg.cli.drivers import write_drivers, write_hotspots
 from vawg.cli.ingest import ingest_and_report
+from vawg.cli.profile import run_profile
+from vawg.cli.survey import analyse_surveys, write_survey
+from vawg.cli.web import dashboard_hint, run_publish
 from vawg.config import Settings
 from vawg.errors import InputError
+from vawg.models.drivers import drivers
+from vawg.query import connect
+from vawg.spatial.analysis import hotspot_analysis
 from vawg.synth import generate
 
-__all__ = ["STEPS", "demo"]
+__all__ = ["STEPS", "DemoStep", "demo"]
 
-Step = Callable[[Path, Path, Settings], list[Path]]
-"""A demo step: (database, output folder, settings) → the files it wrote."""
+ALL = ("html", "json", "csv")
+PUBLIC = ("html", "json")
 
-STEPS: list[tuple[str, Step]] = []
-"""Analyses the demo runs, in order, as (what it is, how to run it)."""
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One analysis of the demo: what it is, and how to run it on (database, reports folder,
+    settings), returning the files it wrote."""
+
+    title: str
+    run: Callable[[Path, Path, Settings], list[Path]]
+
+
+def _profile(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    return [
+        *run_profile(db, reports, settings, public=False),
+        *run_profile(db, reports, settings, public=True, formats=PUBLIC),
+    ]
+
+
+def _drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    result = drivers(connect(db), settings)
+    return [
+        *write_drivers(result, reports, settings, public=False, formats=ALL),
+        *write_drivers(result, reports, settings, public=True, formats=PUBLIC),
+    ]
+
+
+def _hotspots(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    result = hotspot_analysis(connect(db), settings)
+    return [
+        *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png")),
+        *write_hotspots(result, reports, settings, public=True, formats=PUBLIC),
+    ]
+
+
+def _surveys(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    result = analyse_surveys(db, settings)
+    return [
+        *write_survey(result, reports, settings, public=False, formats=ALL),
+        *write_survey(result, reports, settings, public=True, formats=PUBLIC),
+    ]
+
+
+def _outcomes(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    return [
+        *run_outcomes(db, reports, settings, public=False),
+        *run_outcomes(db, reports, settings, public=True),
+    ]
+
+
+def _audit(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    return [
+        *run_audit(db, reports, settings, public=False),
+        *run_audit(db, reports, settings, public=True),
+    ]
+
+
+def _open_site(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    pages = run_publish(db, reports / "site", settings)
+    return [p for p in pages if p.name == "index.html"]
+
+
+STEPS: tuple[DemoStep, ...] = (
+    DemoStep("perpetrator problem profile (vawg profile)", _profile),
+    DemoStep("drivers: deprivation, pubs, town centres, temperature, birthdays", _drivers),
+    DemoStep("hot spots, Getis-Ord G* (vawg hotspots)", _hotspots),
+    DemoStep("public and victims' surveys (vawg survey)", _surveys),
+    DemoStep("criminal justice outcomes (vawg outcomes)", _outcomes),
+    DemoStep("half-year audit (vawg audit)", _audit),
+    DemoStep("open transparency site (vawg publish)", _open_site),
+)
+"""What the demo runs, in order."""
+
+
+def _where_to_look(
+    data: Path, db: Path, written: list[tuple[str, Path]], reports: Path
+) -> list[str]:
+    """Lines naming every place to look, each path whole (never shortened to fit a column)."""
+    lines = [
+        "[b]Where to look[/]",
+        "  synthetic data and the planted truth",
+        f"    {data.resolve()}",
+    ]
+    lines += ["  database", f"    {db.resolve()}"]
+    for title in dict.fromkeys(title for title, _ in written):
+        files = [path for name, path in written if name == title]
+        pages = [path for path in files if path.suffix == ".html"] or files
+        others = len(files) - len(pages)
+        more = f" [dim](+{others} JSON/CSV/PNG beside them)[/]" if others else ""
+        lines.append(f"  {title}{more}")
+        lines += [f"    {path.resolve()}" for path in pages]
+    lines += ["  every report file", f"    {reports.resolve()}"]
+    return lines
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the data, database and reports.")] = Path(
-        "demo-output"
-    ),
+    out: Annotated[
+        Path, typer.Option(help="Folder for the data, database and reports.", metavar="FOLDER")
+    ] = Path("demo-output"),
     scale: Annotated[float, typer.Option(help="Size of the synthetic force (1.0 = Kent).")] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic force.")] = 0,
 ) -> None:
@@ -62,30 +160,20 @@ def demo(
     settings = Settings()
     written: list[tuple[str, Path]] = []
     with Progress(
-        SpinnerColumn(),
         TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     ) as progress:
-        for title, step in STEPS:
-            task = progress.add_task(title, total=None)
-            written += [(title, path) for path in step(db, reports, settings)]
-            progress.remove_task(task)
-    table = Table(title="Where to look", show_header=True)
-    table.add_column("what")
-    table.add_column("file")
-    table.add_row("synthetic data and the planted truth", str(data / "truth.json"))
-    table.add_row("database", str(db))
-    for title in dict.fromkeys(title for title, _ in written):
-        files = [path for name, path in written if name == title]
-        pages = [path for path in files if path.suffix == ".html"] or files
-        others = len(files) - len(pages)
-        more = f" (+{others} JSON/CSV/PNG beside)" if others else ""
-        table.add_row(title, "\n".join(str(path) for path in pages) + more)
-    console.print(table)
-    from vawg.cli.web import dashboard_hint  # the web commands register on the demo's STEPS
-
+        task = progress.add_task("analyses", total=len(STEPS))
+        for step in STEPS:
+            progress.update(task, description=step.title)
+            written += [(step.title, path) for path in step.run(db, reports, settings)]
+            progress.advance(task)
+    for line in _where_to_look(data / "truth.json", db, written, reports):
+        console.print(line, soft_wrap=True, highlight=False)
     console.print(Panel.fit(dashboard_hint(db), title="the analyst dashboard", border_style="blue"))
     console.print(
         Panel.fit(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,12 +13,18 @@ from vawg.cli._app import app
 from vawg.cli.common import (
     ConfigOption,
     DbOption,
+    FormatOption,
+    FromOption,
+    OutOption,
     SetOption,
+    ToOption,
     console,
+    out_is_file,
+    period_settings,
+    report_formats,
     settings_from,
     write_outputs,
 )
-from vawg.cli.demo import STEPS
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.models.drivers import EFFECT_KEYS, DriversResult, drivers
@@ -30,14 +35,12 @@ from vawg.report.maps import hotspot_map_png, lsoa_polygons
 from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
 from vawg.store import DEFAULT_DB
 
-__all__ = ["drivers_command", "hotspots_command", "run_drivers", "run_hotspots"]
-
-
-class Format(StrEnum):
-    """Output formats."""
-
-    html = "html"
-    json = "json"
+__all__ = [
+    "drivers_command",
+    "hotspots_command",
+    "write_drivers",
+    "write_hotspots",
+]
 
 
 class WeightsKind(StrEnum):
@@ -48,14 +51,6 @@ class WeightsKind(StrEnum):
     distance = "distance"
 
 
-FromOption = Annotated[
-    datetime | None,
-    typer.Option("--from", formats=["%Y-%m-%d"], help="First recorded date of the period."),
-]
-ToOption = Annotated[
-    datetime | None,
-    typer.Option("--to", formats=["%Y-%m-%d"], help="Last recorded date of the period."),
-]
 ExcludeOption = Annotated[
     bool,
     typer.Option(
@@ -66,21 +61,11 @@ ExcludeOption = Annotated[
 PublicOption = Annotated[
     bool, typer.Option("--public", help="Disclosure-controlled output: small counts suppressed.")
 ]
-OutOption = Annotated[Path, typer.Option("--out", help="Folder to write the report into.")]
 
 
-def _period(settings: Settings, start: datetime | None, end: datetime | None) -> Settings:
-    changes = {}
-    if start is not None:
-        changes["period_start"] = start.date()
-    if end is not None:
-        changes["period_end"] = end.date()
-    return settings.replace(**changes) if changes else settings
-
-
-def _write_drivers(
+def write_drivers(
     result: DriversResult,
-    out_dir: Path,
+    out: Path,
     settings: Settings,
     *,
     public: bool,
@@ -88,8 +73,9 @@ def _write_drivers(
 ) -> list[Path]:
     stem = "drivers-public" if public else "drivers"
     threshold = settings.disclosure_threshold
+    """Write the drivers report in ``formats`` to ``out`` (a file or a folder, see --out)."""
     return write_outputs(
-        out_dir,
+        out,
         stem,
         formats,
         html=lambda: drivers_html(result, public=public, threshold=threshold),
@@ -98,23 +84,9 @@ def _write_drivers(
     )
 
 
-def run_drivers(
-    db: Path,
-    out_dir: Path,
-    settings: Settings,
-    *,
-    public: bool = False,
-    exclude_anomalies: bool = False,
-    formats: tuple[str, ...] = ("html", "json", "csv"),
-) -> list[Path]:
-    """Fit every driver model on ``db`` and write the report files into ``out_dir``."""
-    result = drivers(connect(db), settings, exclude_anomalies=exclude_anomalies)
-    return _write_drivers(result, out_dir, settings, public=public, formats=formats)
-
-
-def _write_hotspots(
+def write_hotspots(
     result: HotspotAnalysis,
-    out_dir: Path,
+    out: Path,
     settings: Settings,
     *,
     public: bool,
@@ -123,8 +95,10 @@ def _write_hotspots(
 ) -> list[Path]:
     stem = "hotspots-public" if public else "hotspots"
     threshold = settings.disclosure_threshold
+    """Write the hot-spot report in ``formats`` to ``out`` (a file or a folder, see --out); a
+    ``png`` format adds maps beside it."""
     written = write_outputs(
-        out_dir,
+        out,
         stem,
         formats,
         html=lambda: hotspots_html(result, public=public, threshold=threshold),
@@ -136,7 +110,8 @@ def _write_hotspots(
         for place, prefix in (("all", ""), ("public", "public_")):
             if place not in result.by_place:
                 continue
-            path = out_dir / f"{stem}-map-{place}.png"
+            folder, name = (out.parent, out.stem) if out_is_file(out) else (out, stem)
+            path = folder / f"{name}-map-{place}.png"
             try:
                 hotspot_map_png(
                     result.table,
@@ -153,57 +128,12 @@ def _write_hotspots(
     return written
 
 
-def run_hotspots(
-    db: Path,
-    out_dir: Path,
-    settings: Settings,
-    *,
-    public: bool = False,
-    exclude_anomalies: bool = False,
-    weights: str = "knn",
-    geojson: Path | None = None,
-    formats: tuple[str, ...] = ("html", "json", "csv", "png"),
-) -> list[Path]:
-    """Run the hot-spot analysis on ``db`` and write the report files (PNG maps when
-    vl-convert-python is installed) into ``out_dir``."""
-    result = hotspot_analysis(
-        connect(db),
-        settings,
-        exclude_anomalies=exclude_anomalies,
-        weights_kind=weights,
-        geojson=geojson,
-    )
-    return _write_hotspots(result, out_dir, settings, public=public, formats=formats)
-
-
-def _demo_drivers(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
-    result = drivers(connect(db), settings)
-    return [
-        *_write_drivers(result, out_dir, settings, public=False, formats=("html", "json", "csv")),
-        *_write_drivers(result, out_dir, settings, public=True, formats=("html", "json")),
-    ]
-
-
-def _demo_hotspots(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
-    result = hotspot_analysis(connect(db), settings)
-    return [
-        *_write_hotspots(
-            result, out_dir, settings, public=False, formats=("html", "json", "csv", "png")
-        ),
-        *_write_hotspots(result, out_dir, settings, public=True, formats=("html", "json")),
-    ]
-
-
-STEPS.append(("drivers: deprivation, pubs, town centres, temperature, birthdays", _demo_drivers))
-STEPS.append(("hot spots (Getis-Ord G*)", _demo_hotspots))
-
-
 @app.command("drivers")
 def drivers_command(
     db: DbOption = DEFAULT_DB,
     config: ConfigOption = None,
     set_: SetOption = None,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.html,
+    format: FormatOption = None,
     start: FromOption = None,
     end: ToOption = None,
     exclude_anomalies: ExcludeOption = False,
@@ -219,10 +149,11 @@ def drivers_command(
 
     Example: vawg drivers --db vawg.duckdb --format html --out reports
     """
-    settings = _period(settings_from(config, set_), start, end)
+    settings = period_settings(settings_from(config, set_), start, end)
+    formats = report_formats(out, format)
     with console.status("fitting the driver models"):
         result = drivers(connect(db), settings, exclude_anomalies=exclude_anomalies)
-        paths = _write_drivers(result, out, settings, public=public, formats=(format.value,))
+        paths = write_drivers(result, out, settings, public=public, formats=formats)
     table = Table(title="Drivers of VAWG (rate ratios, 95% CI)")
     for name in ("effect", "rate ratio", "95% CI", "p"):
         table.add_column(name, justify="left" if name == "effect" else "right")
@@ -247,7 +178,7 @@ def hotspots_command(
     db: DbOption = DEFAULT_DB,
     config: ConfigOption = None,
     set_: SetOption = None,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.html,
+    format: FormatOption = None,
     start: FromOption = None,
     end: ToOption = None,
     exclude_anomalies: ExcludeOption = False,
@@ -261,7 +192,10 @@ def hotspots_command(
         typer.Option("--geojson", help="LSOA polygons (areas.geojson) for a choropleth map."),
     ] = None,
     png: Annotated[
-        bool, typer.Option("--png", help="Also write PNG maps (needs vl-convert-python).")
+        bool,
+        typer.Option(
+            "--png", help="Also write PNG maps beside the report (needs vl-convert-python)."
+        ),
     ] = False,
 ) -> None:
     """Hot spots: Getis-Ord G* over LSOAs with permutation inference and FDR control.
@@ -272,8 +206,9 @@ def hotspots_command(
 
     Example: vawg hotspots --db vawg.duckdb --format html --out reports
     """
-    settings = _period(settings_from(config, set_), start, end)
-    formats = (format.value, "png") if png else (format.value,)
+    settings = period_settings(settings_from(config, set_), start, end)
+    formats = report_formats(out, format)
+    formats = (*formats, "png") if png else formats
     with console.status("finding hot spots"):
         result = hotspot_analysis(
             connect(db),
@@ -282,7 +217,7 @@ def hotspots_command(
             weights_kind=weights.value,
             geojson=geojson,
         )
-        paths = _write_hotspots(
+        paths = write_hotspots(
             result, out, settings, public=public, formats=formats, strict_png=png
         )
     table = Table(title="Hot spots (G*, FDR-controlled)")

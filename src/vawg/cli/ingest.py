@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from vawg.cli._app import app
@@ -54,17 +54,20 @@ def ingest_and_report(paths: list[Path], db: Path, kind: str | None = None) -> L
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     ) as progress:
         task = progress.add_task("loading", total=None)
 
+        def on_files(files: list[InputFile]) -> None:
+            progress.update(task, total=len(files))
+
         def on_file(file: InputFile) -> None:
             progress.update(task, description=f"loading {file.path.name}", advance=1)
 
-        result = load_paths(paths, db, kind=kind, on_file=on_file)
+        result = load_paths(paths, db, kind=kind, on_file=on_file, on_files=on_files)
     _show(result)
     if result.quarantine:
         target = db.resolve().parent / "quarantine.csv"

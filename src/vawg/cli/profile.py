@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,8 +10,18 @@ import typer
 from rich.table import Table
 
 from vawg.cli._app import app
-from vawg.cli.common import ConfigOption, DbOption, SetOption, console, settings_from
-from vawg.cli.demo import STEPS
+from vawg.cli.common import (
+    ConfigOption,
+    DbOption,
+    FromOption,
+    OutOption,
+    SetOption,
+    ToOption,
+    console,
+    output_formats,
+    period_settings,
+    settings_from,
+)
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.profile import profile as build_profile
@@ -71,40 +80,18 @@ def run_profile(
     return write_profile(result, out_dir, formats)
 
 
-def _demo_step(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
-    return [
-        *run_profile(db, out_dir, settings, public=False),
-        *run_profile(db, out_dir, settings, public=True, formats=("html", "json")),
-    ]
-
-
-STEPS.append(("perpetrator problem profile", _demo_step))
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
-
-
 @app.command()
 def profile(
     db: DbOption = DEFAULT_DB,
     config: ConfigOption = None,
     set_: SetOption = None,
-    from_: Annotated[
-        datetime | None,
-        typer.Option("--from", formats=["%Y-%m-%d"], help="First recorded date (inclusive)."),
-    ] = None,
-    to: Annotated[
-        datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], help="Last recorded date (inclusive)."),
-    ] = None,
+    from_: FromOption = None,
+    to: ToOption = None,
     format: Annotated[
         list[Format] | None,
         typer.Option("--format", help="html, json or csv (repeatable; default all three)."),
     ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", help="Folder for the files, or a file for one --format.")
-    ] = Path("profile"),
+    out: OutOption = Path("profile"),
     public: Annotated[
         bool,
         typer.Option("--public", help="Open version: small counts suppressed, no people listed."),
@@ -122,21 +109,13 @@ def profile(
 ) -> None:
     """The VAWG perpetrator problem profile: volume, place, people, harm, RFGV and timing.
 
-    Without --from/--to the period is the last five complete financial years in the data. The
-    analyst version lists priority perpetrators; --public writes the disclosure-controlled one.
+    The analyst version lists priority perpetrators; --public writes the disclosure-controlled one.
     With no force extract loaded, police.uk street files are profiled in open-data mode.
 
     Example: vawg profile --db vawg.duckdb --out reports --public
     """
-    overrides = list(set_ or [])
-    if from_ is not None:
-        overrides.append(f"period_start={_day(from_)}")
-    if to is not None:
-        overrides.append(f"period_end={_day(to)}")
-    settings = settings_from(config, overrides)
-    if (settings.period_start is None) != (settings.period_end is None):
-        raise InputError("give both --from and --to (or neither, for the default period)")
-    formats = tuple(f.value for f in format) if format else FORMATS
+    settings = period_settings(settings_from(config, set_), from_, to)
+    formats = output_formats(out, [f.value for f in format or ()], FORMATS, FORMATS)
     with console.status("building the profile"):
         written = run_profile(
             db,

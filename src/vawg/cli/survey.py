@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +11,17 @@ from vawg.cli._app import app
 from vawg.cli.common import (
     ConfigOption,
     DbOption,
+    FormatOption,
+    FromOption,
+    OutOption,
     SetOption,
+    ToOption,
     console,
+    period_settings,
+    report_formats,
     settings_from,
     write_outputs,
 )
-from vawg.cli.demo import STEPS
 from vawg.config import Settings
 from vawg.query import connect
 from vawg.report.survey import survey_csv_rows, survey_html, survey_json, survey_view
@@ -25,17 +29,13 @@ from vawg.store import DEFAULT_DB
 from vawg.survey import SurveyResult, survey_analysis
 from vawg.survey.inputs import read_margins, read_theme_dictionary
 
-__all__ = ["run_survey", "survey"]
+__all__ = ["analyse_surveys", "run_survey", "survey", "write_survey"]
 
 
-class Format(StrEnum):
-    """Output formats of ``vawg survey``."""
-
-    html = "html"
-    json = "json"
-
-
-def _analyse(db: Path, settings: Settings, margins: Path | None, rake: bool | None) -> SurveyResult:
+def analyse_surveys(
+    db: Path, settings: Settings, margins: Path | None = None, rake: bool | None = None
+) -> SurveyResult:
+    """Both surveys in ``db``, raked to ``margins`` (default the shipped Kent margins)."""
     themes = (
         read_theme_dictionary(Path(settings.survey_theme_dictionary))
         if settings.survey_theme_dictionary
@@ -50,18 +50,19 @@ def _analyse(db: Path, settings: Settings, margins: Path | None, rake: bool | No
     )
 
 
-def _write(
+def write_survey(
     result: SurveyResult,
-    out_dir: Path,
+    out: Path,
     settings: Settings,
     *,
     public: bool,
     formats: tuple[str, ...],
 ) -> list[Path]:
+    """Write the survey report in ``formats`` to ``out`` (a file or a folder, see --out)."""
     stem = "survey-public" if public else "survey"
     threshold = settings.disclosure_threshold
     return write_outputs(
-        out_dir,
+        out,
         stem,
         formats,
         html=lambda: survey_html(result, public=public, threshold=threshold),
@@ -81,19 +82,8 @@ def run_survey(
     formats: tuple[str, ...] = ("html", "json", "csv"),
 ) -> list[Path]:
     """Analyse both surveys in ``db`` and write the report files into ``out_dir``."""
-    result = _analyse(db, settings, margins, rake)
-    return _write(result, out_dir, settings, public=public, formats=formats)
-
-
-def _demo_step(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
-    result = _analyse(db, settings, None, None)
-    return [
-        *_write(result, out_dir, settings, public=False, formats=("html", "json", "csv")),
-        *_write(result, out_dir, settings, public=True, formats=("html", "json")),
-    ]
-
-
-STEPS.append(("public and victims' surveys", _demo_step))
+    result = analyse_surveys(db, settings, margins, rake)
+    return write_survey(result, out_dir, settings, public=public, formats=formats)
 
 
 @app.command()
@@ -101,16 +91,16 @@ def survey(
     db: DbOption = DEFAULT_DB,
     config: ConfigOption = None,
     set_: SetOption = None,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.html,
+    format: FormatOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     public: Annotated[
         bool,
         typer.Option(
             "--public", help="Disclosure-controlled output: no quotes, small counts suppressed."
         ),
     ] = False,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path(
-        "."
-    ),
+    out: OutOption = Path("."),
     margins: Annotated[
         Path | None,
         typer.Option(
@@ -136,10 +126,11 @@ def survey(
 
     Example: vawg survey --db vawg.duckdb --format html --public --out reports
     """
-    settings = settings_from(config, set_)
+    settings = period_settings(settings_from(config, set_), start, end)
+    formats = report_formats(out, format)
     with console.status("analysing the surveys"):
-        result = _analyse(db, settings, margins, rake)
-        paths = _write(result, out, settings, public=public, formats=(format.value,))
+        result = analyse_surveys(db, settings, margins, rake)
+        paths = write_survey(result, out, settings, public=public, formats=formats)
     if result.public:
         o = result.public.overall
         for name, label in (

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from vawg.cli._app import app
-from vawg.cli.common import console
+from vawg.cli.common import check_period, console, parse_day
 from vawg.errors import InputError
 from vawg.synth import SynthResult, generate
 
@@ -21,25 +21,12 @@ __all__ = ["synth"]
 _SHOW_PROGRESS_AFTER = 1.0  # seconds
 
 
-def _parse_date(option: str, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            f"{option} {value!r} is not a date; give it as YYYY-MM-DD, e.g. {option} 2017-04-01"
-        ) from None
-
-
 def _check(scale: float, start: date, end: date) -> None:
     if not scale > 0:
         raise InputError(
             f"--scale {scale}: must be greater than 0 (1.0 = Kent-sized); e.g. --scale 0.2"
         )
-    if start > end:
-        raise InputError(
-            f"--from {start.isoformat()} is after --to {end.isoformat()}; give a start on or "
-            "before the end, e.g. --from 2017-04-01 --to 2022-03-31"
-        )
+    check_period(start, end)
 
 
 class _LateProgress:
@@ -106,18 +93,27 @@ def _summary(result: SynthResult, seconds: float) -> None:
 @app.command("synth")
 def synth(
     out: Annotated[
-        Path, typer.Option("--out", help="Folder to write the files into.", show_default=False)
+        Path,
+        typer.Option(
+            "--out", help="Folder to write the files into.", show_default=False, metavar="FOLDER"
+        ),
     ],
     scale: Annotated[
         float, typer.Option(help="Size: multiplies people and crimes (1.0 = Kent-sized).")
     ] = 1.0,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 0,
     from_: Annotated[
-        str, typer.Option("--from", help="First recorded date of the period (YYYY-MM-DD).")
-    ] = "2017-04-01",
+        date,
+        typer.Option(
+            "--from", parser=parse_day, metavar="DATE", help="First recorded date to generate."
+        ),
+    ] = date(2017, 4, 1),
     to: Annotated[
-        str, typer.Option("--to", help="Last recorded date of the period (YYYY-MM-DD).")
-    ] = "2022-03-31",
+        date,
+        typer.Option(
+            "--to", parser=parse_day, metavar="DATE", help="Last recorded date to generate."
+        ),
+    ] = date(2022, 3, 31),
     null: Annotated[
         bool, typer.Option("--null", help="Plant no effects (every rate ratio 1), same volumes.")
     ] = False,
@@ -130,7 +126,7 @@ def synth(
 
     Example: vawg synth --out synthetic --scale 0.2 --seed 1
     """
-    start, end = _parse_date("--from", from_), _parse_date("--to", to)
+    start, end = from_, to
     _check(scale, start, end)
     began = time.perf_counter()
     bar = _LateProgress()

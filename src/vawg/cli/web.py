@@ -12,7 +12,6 @@ import typer
 
 from vawg.cli._app import app
 from vawg.cli.common import ConfigOption, DbOption, SetOption, console, settings_from
-from vawg.cli.demo import STEPS
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.store import DEFAULT_DB
@@ -139,14 +138,6 @@ def run_publish(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
 
     written = build_site(db, out_dir, settings, extra_pages=SECTION_BUILDERS)
     return [p for p in written if p.suffix == ".html"]
-
-
-def _demo_step(db: Path, reports: Path, settings: Settings) -> list[Path]:
-    pages = run_publish(db, reports / "site", settings)
-    return [p for p in pages if p.name == "index.html"]
-
-
-STEPS.append(("open transparency site (vawg publish)", _demo_step))
 
 
 @app.command()
