@@ -185,6 +185,6 @@ def test_the_demo_is_one_ordered_list_of_steps() -> None:
     assert isinstance(STEPS, tuple) and all(isinstance(s, DemoStep) for s in STEPS)
     titles = [s.title for s in STEPS]
     assert len(set(titles)) == len(titles)
-    for command in ("profile", "hotspots", "survey", "outcomes", "audit", "publish"):
+    for command in ("profile", "drivers", "hotspots", "survey", "outcomes", "audit", "publish"):
         assert sum(f"(vawg {command})" in t for t in titles) == 1, command
     assert titles[-1].endswith("(vawg publish)")  # the open site comes after the analyses

@@ -99,7 +99,7 @@ def _open_site(db: Path, reports: Path, settings: Settings) -> list[Path]:
 
 STEPS: tuple[DemoStep, ...] = (
     DemoStep("perpetrator problem profile (vawg profile)", _profile),
-    DemoStep("drivers: deprivation, pubs, town centres, temperature, birthdays", _drivers),
+    DemoStep("drivers: deprivation, pubs, town centres, weather (vawg drivers)", _drivers),
     DemoStep("hot spots, Getis-Ord G* (vawg hotspots)", _hotspots),
     DemoStep("public and victims' surveys (vawg survey)", _surveys),
     DemoStep("criminal justice outcomes (vawg outcomes)", _outcomes),
