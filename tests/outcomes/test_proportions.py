@@ -1,5 +1,5 @@
-"""Wilson, Newcombe, the two-proportion test and Benjamini–Hochberg against reference libraries
-(statsmodels, scipy) and one hand calculation."""
+"""Wilson, Newcombe and the two-proportion test as Estimates, against reference libraries
+(statsmodels, scipy) and one hand calculation; the audit's Benjamini–Hochberg list."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from statsmodels.stats.proportion import (
 )
 
 from vawg.outcomes.proportions import (
-    benjamini_hochberg,
     difference,
     newcombe_difference,
     two_proportion_test,
     wilson,
 )
+from vawg.stats import adjusted_list
 
 
 def test_wilson_by_hand() -> None:
@@ -92,6 +92,6 @@ def test_benjamini_hochberg_matches_statsmodels_and_skips_missing() -> None:
     p = [0.001, 0.04, None, 0.03, 0.2, float("nan"), 0.0005, 0.9]
     given_ = [v for v in p if v is not None and not math.isnan(v)]
     _reject, reference, _s, _b = multipletests(given_, method="fdr_bh")
-    q = benjamini_hochberg(p)
+    q = adjusted_list(p, "fdr_bh")
     assert q[2] is None and q[5] is None
     assert [v for v in q if v is not None] == pytest.approx(list(reference))

@@ -30,7 +30,7 @@ from vawg.outcomes.agencies import AgencyResult, agency_counts, agency_rates, ag
 from vawg.outcomes.attrition import AttritionResult, attrition, attrition_counts, cjs_present
 from vawg.outcomes.cases import DIMENSIONS, outcome_cases
 from vawg.outcomes.halves import Half, halves_between, parse_half
-from vawg.outcomes.proportions import CITATIONS, benjamini_hochberg
+from vawg.outcomes.proportions import CITATIONS
 from vawg.outcomes.rates import (
     BETTER_WHEN,
     CHANGE_SCHEMA,
@@ -43,6 +43,7 @@ from vawg.outcomes.survival import CITATION as KM_CITATION
 from vawg.outcomes.survival import SurvivalResult, log_rank, survival_by_dimension
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin, to_jsonable
+from vawg.stats import adjusted_list
 
 __all__ = [
     "HEADLINE_MEASURES",
@@ -249,7 +250,7 @@ def judge(all_changes: pl.DataFrame, fdr: float) -> pl.DataFrame:
     frame = all_changes.with_columns(
         pl.col("p_value").fill_nan(None),
     )
-    q = benjamini_hochberg(frame["p_value"].to_list())
+    q = adjusted_list(frame["p_value"].to_list(), "fdr_bh")
     frame = frame.with_columns(q_value=pl.Series(q, dtype=pl.Float64))
     better = pl.col("measure").replace_strict(_BETTER, default="higher")
     sign = pl.coalesce(pl.col("sign"), pl.col("difference").sign().cast(pl.Int64))
