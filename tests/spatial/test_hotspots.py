@@ -18,11 +18,11 @@ from vawg.spatial.concentration import concentration, top_share
 from vawg.spatial.hotspots import (
     HOT,
     _pattern,
-    benjamini_hochberg,
     hotspot_trends,
     hotspots,
 )
 from vawg.spatial.weights import knn_weights, queen_weights
+from vawg.stats import benjamini_hochberg
 
 GRID = Path(__file__).resolve().parents[1] / "data" / "models" / "grid_3x3.geojson"
 

@@ -41,7 +41,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 from scipy import stats
 
@@ -49,6 +48,7 @@ from vawg.errors import InputError
 from vawg.results import Params, ResultMixin
 from vawg.spatial.gistar import gi_star
 from vawg.spatial.weights import SpatialWeights
+from vawg.stats import benjamini_hochberg
 
 __all__ = [
     "CLASSES",
@@ -56,7 +56,6 @@ __all__ = [
     "PATTERNS",
     "HotspotResult",
     "HotspotTrendResult",
-    "benjamini_hochberg",
     "hotspot_trends",
     "hotspots",
 ]
@@ -75,21 +74,6 @@ HOT, COLD, NOT_SIGNIFICANT = "hot spot", "cold spot", "not significant"
 HOT_UNADJUSTED, COLD_UNADJUSTED = "hot, not after FDR", "cold, not after FDR"
 CLASSES = (HOT, HOT_UNADJUSTED, NOT_SIGNIFICANT, COLD_UNADJUSTED, COLD)
 UNADJUSTED_LEVEL = 0.05
-
-
-def benjamini_hochberg(p_values: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN and is not counted."""
-    p = np.asarray(p_values, dtype=np.float64)
-    q = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(np.isfinite(p))
-    m = ok.size
-    if m == 0:
-        return q
-    order = ok[np.argsort(p[ok], kind="stable")]
-    ranked = p[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    q[order] = np.minimum(ranked, 1.0)
-    return q
 
 
 @dataclass(frozen=True)
