@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
@@ -21,7 +20,7 @@ from vawg.survey.estimates import (
     weighted_mean,
     weighted_share,
 )
-from vawg.survey.public import holm, indicator_values, public_survey_estimates
+from vawg.survey.public import indicator_values, public_survey_estimates
 
 from .conftest import DATA, read_public
 from .test_margins_raking import HAND_WEIGHTS
@@ -176,11 +175,6 @@ def test_homogeneity_test_by_hand() -> None:
     z = (a.estimate - b.estimate) / math.hypot(a.se, b.se)
     assert stat == pytest.approx(z**2) and df == 1
     assert p == pytest.approx(stats.chi2.sf(z**2, 1))
-
-
-def test_holm_matches_statsmodels() -> None:
-    p = [0.01, 0.04, 0.03, 0.5, 0.001]
-    assert holm(p) == pytest.approx(list(multipletests(p, method="holm")[1]))
 
 
 def test_public_estimates_by_group_and_small_base_flags() -> None:

@@ -18,6 +18,7 @@ import polars as pl
 
 from vawg.errors import InputError
 from vawg.results import Params, to_jsonable
+from vawg.stats import adjusted_list
 from vawg.survey.estimates import (
     SurveyEstimate,
     domain_contrast,
@@ -30,7 +31,6 @@ __all__ = [
     "DIMENSIONS",
     "INDICATORS",
     "PublicSurveyEstimates",
-    "holm",
     "indicator_values",
     "public_survey_estimates",
 ]
@@ -164,22 +164,10 @@ _SCHEMA = {
 
 def _holm(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add Holm-adjusted p-values of the vs-rest differences within one indicator x dimension."""
-    tested = [i for i, r in enumerate(rows) if r["vs_rest_p_value"] is not None]
-    for i, p in zip(tested, holm([rows[i]["vs_rest_p_value"] for i in tested]), strict=True):
-        rows[i]["vs_rest_p_holm"] = p
+    adjusted = adjusted_list([r["vs_rest_p_value"] for r in rows], "holm")
+    for row, p in zip(rows, adjusted, strict=True):
+        row["vs_rest_p_holm"] = p
     return rows
-
-
-def holm(p_values: list[float]) -> list[float]:
-    """Holm's step-down adjusted p-values, in the order given (Holm 1979)."""
-    m = len(p_values)
-    order = sorted(range(m), key=lambda i: p_values[i])
-    adjusted = [0.0] * m
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p_values[i]))
-        adjusted[i] = running
-    return adjusted
 
 
 def public_survey_estimates(
