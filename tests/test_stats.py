@@ -20,6 +20,7 @@ from vawg.stats import (
     holm,
     newcombe_interval,
     poisson_interval,
+    poisson_rate_interval,
     two_proportion_z_test,
     wilson_interval,
 )
@@ -57,6 +58,13 @@ def test_garwood_by_hand() -> None:
     assert high == pytest.approx(8.767273, abs=1e-6)
     # No events: lower 0, upper chi2(0.975; 2) / 2 = -ln(0.025).
     assert poisson_interval(0) == (0.0, pytest.approx(-math.log(0.025), abs=1e-9))
+
+
+def test_a_rate_interval_is_the_count_interval_over_the_exposure() -> None:
+    # 3 crimes over 2 (thousand person-years): the count limits above, halved.
+    assert poisson_rate_interval(3, 2.0) == pytest.approx((0.309336, 4.383637), abs=1e-6)
+    with pytest.raises(ValueError, match="exposure=0"):
+        poisson_rate_interval(3, 0)
 
 
 @pytest.mark.parametrize("count", [0, 1, 2, 5, 17, 250, 10_000])

@@ -44,6 +44,7 @@ __all__ = [
     "holm",
     "newcombe_interval",
     "poisson_interval",
+    "poisson_rate_interval",
     "two_proportion_z_test",
     "wilson_interval",
 ]
@@ -79,6 +80,16 @@ def poisson_interval(count: int, *, level: float = 0.95) -> tuple[float, float]:
         raise ValueError(f"poisson_interval: count={count} must be 0 or more")
     low, high = confint_poisson(count, 1.0, method="exact-c", alpha=_alpha(level))
     return (0.0 if count == 0 else float(low)), float(high)
+
+
+def poisson_rate_interval(
+    count: int, exposure: float, *, level: float = 0.95
+) -> tuple[float, float]:
+    """Exact (Garwood) interval for the rate ``count / exposure`` (exposure > 0)."""
+    if not exposure > 0:
+        raise ValueError(f"poisson_rate_interval: exposure={exposure} must be greater than 0")
+    low, high = poisson_interval(count, level=level)
+    return low / exposure, high / exposure
 
 
 def newcombe_interval(

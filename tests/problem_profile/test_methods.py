@@ -16,7 +16,8 @@ from statsmodels.stats.rates import test_poisson_2indep as exact_test
 from vawg.errors import InputError
 from vawg.profile.harm import gini, load_harm_weights, lorenz_curve, top_share
 from vawg.profile.place import home_public_ratio
-from vawg.profile.volume import monthly_trend, poisson_rate_ci
+from vawg.profile.volume import monthly_trend
+from vawg.stats import poisson_rate_interval
 
 # ---------------------------------------------------------------------------- home/public ratio
 
@@ -75,7 +76,7 @@ def test_ratio_of_nothing_is_undefined() -> None:
 
 def test_poisson_rate_interval_hand_case() -> None:
     # 0 events: lower limit 0, upper -ln(0.025) = 3.689 (the classic "rule of 3.7").
-    low, high = poisson_rate_ci(0, 1.0)
+    low, high = poisson_rate_interval(0, 1.0)
     assert low == 0 and high == pytest.approx(-math.log(0.025))
 
 

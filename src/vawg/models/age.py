@@ -15,10 +15,10 @@ import math
 from dataclasses import dataclass
 
 import polars as pl
-from scipy import stats
 
 from vawg.errors import InputError
 from vawg.results import Params, ResultMixin
+from vawg.stats import poisson_interval
 
 __all__ = ["AGE_BANDS", "AgeProfileResult", "age_profile"]
 
@@ -86,8 +86,7 @@ def age_profile(
             p = lookup.get((sex, pop_band), 0.0) * share
             if p <= 0:
                 continue
-            low = stats.chi2.ppf(0.025, 2 * n) / 2 if n > 0 else 0.0
-            high = stats.chi2.ppf(0.975, 2 * (n + 1)) / 2
+            low, high = poisson_interval(n)
             if n > 0 and reference > 0 and ref_pop > 0:
                 rr = (n / p) / (reference / ref_pop)
                 se = math.sqrt(1 / n + 1 / reference) if label != reference_band else 0.0

@@ -21,9 +21,9 @@ import polars as pl
 
 from vawg.datasets import district_population
 from vawg.profile.data import district_lookup, to_polars
-from vawg.profile.volume import poisson_rate_ci
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
+from vawg.stats import poisson_rate_interval
 
 __all__ = ["NOT_POSSIBLE", "VSO", "OpenDataResult", "open_data_profile"]
 
@@ -140,7 +140,7 @@ def open_data_profile(tables: Tables, *, top_lsoas: int = 25) -> OpenDataResult:
     by_district = district_counts.join(female, on="district", how="left").sort("district")
     years = n_months / 12.0
     rates = [
-        (c / (p * years / 1000.0), *poisson_rate_ci(int(c), p * years / 1000.0))
+        (c / (p * years / 1000.0), *poisson_rate_interval(int(c), p * years / 1000.0))
         if p and years
         else (None, None, None)
         for c, p in zip(by_district["vso"], by_district["female_population"], strict=True)

@@ -24,21 +24,14 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from vawg.profile.data import ProfileData, to_polars
 from vawg.results import Estimate, Params, ResultMixin
+from vawg.stats import poisson_rate_interval
 
-__all__ = ["TrendResult", "VolumeResult", "monthly_trend", "poisson_rate_ci", "volume"]
+__all__ = ["TrendResult", "VolumeResult", "monthly_trend", "volume"]
 
 CITATION = (
     "Garwood, F. (1936) Fiducial limits for the Poisson distribution. Biometrika 28, 437-442. "
     "Cameron, A. C. & Trivedi, P. K. (2013) Regression Analysis of Count Data, 2nd ed. CUP."
 )
-
-
-def poisson_rate_ci(count: int, exposure: float, level: float = 0.95) -> tuple[float, float]:
-    """Exact (Garwood) interval for count / exposure."""
-    alpha = 1.0 - level
-    low = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
-    return float(low) / exposure, float(high) / exposure
 
 
 @dataclass(frozen=True)
@@ -187,7 +180,7 @@ def volume(data: ProfileData) -> VolumeResult:
         "district"
     )
     rates = [
-        poisson_rate_ci(int(c), p * years / 1000.0) if p else (None, None)
+        poisson_rate_interval(int(c), p * years / 1000.0) if p else (None, None)
         for c, p in zip(by_district["crimes"], by_district["female_population"], strict=True)
     ]
     by_district = by_district.with_columns(
@@ -206,7 +199,7 @@ def volume(data: ProfileData) -> VolumeResult:
     population = int(data.female_population["female_population"].sum())
     nan = float("nan")
     if population:
-        low, high = poisson_rate_ci(n_crimes, population * years / 1000.0)
+        low, high = poisson_rate_interval(n_crimes, population * years / 1000.0)
         rate = Estimate(n_crimes / (population * years / 1000.0), low, high)
     else:
         rate = Estimate(nan, nan, nan)

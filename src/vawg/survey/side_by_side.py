@@ -20,6 +20,7 @@ from scipy import stats
 
 from vawg.errors import InputError
 from vawg.results import Params, to_jsonable
+from vawg.stats import poisson_rate_interval
 
 __all__ = ["SURVEY_COLUMNS", "SideBySideResult", "side_by_side"]
 
@@ -53,12 +54,6 @@ class SideBySideResult:
         }
 
 
-def _garwood(count: int, exposure: float) -> tuple[float, float]:
-    low = 0.0 if count == 0 else stats.chi2.ppf(0.025, 2 * count) / 2
-    high = stats.chi2.ppf(0.975, 2 * count + 2) / 2
-    return float(low / exposure), float(high / exposure)
-
-
 def side_by_side(
     crimes: pl.DataFrame,
     female_population: pl.DataFrame,
@@ -81,7 +76,10 @@ def side_by_side(
     )
     exposure = table["female_population"].to_numpy() * years / 1000.0
     counts = table["vawg_crimes"].to_numpy()
-    intervals = [_garwood(int(c), float(e)) for c, e in zip(counts, exposure, strict=True)]
+    intervals = [
+        poisson_rate_interval(int(c), float(e)) if e > 0 else (float("nan"), float("nan"))
+        for c, e in zip(counts, exposure, strict=True)
+    ]
     table = table.with_columns(
         rate_per_1000=pl.Series(counts / exposure),
         rate_ci_low=pl.Series([i[0] for i in intervals]),
