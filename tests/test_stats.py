@@ -16,6 +16,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 from vawg.stats import (
     adjusted_list,
     benjamini_hochberg,
+    clopper_pearson_interval,
     fisher_exact_test,
     holm,
     newcombe_interval,
@@ -130,3 +131,14 @@ def test_corrections_skip_missing_values_and_match_statsmodels() -> None:
     assert benjamini_hochberg(np.array([])).shape == (0,)
     with pytest.raises(ValueError, match="fdr_bh"):
         adjusted_list([0.1], "bonferroni")
+
+
+def test_clopper_pearson_by_hand_and_with_effective_sizes() -> None:
+    # 0 of 10: upper limit 1 - 0.025^(1/10) = 0.308497; 10 of 10: lower 0.025^(1/10) = 0.691503.
+    assert clopper_pearson_interval(0, 10) == (0.0, pytest.approx(1 - 0.025**0.1, abs=1e-9))
+    assert clopper_pearson_interval(10, 10) == (pytest.approx(0.025**0.1, abs=1e-9), 1.0)
+    # A weighted share: 2.5 of an effective 10.3, from the beta quantiles.
+    low = scipy_stats.beta.ppf(0.025, 2.5, 10.3 - 2.5 + 1)
+    high = scipy_stats.beta.ppf(0.975, 2.5 + 1, 10.3 - 2.5)
+    assert clopper_pearson_interval(2.5, 10.3) == pytest.approx((low, high), abs=1e-12)
+    assert all(math.isnan(v) for v in clopper_pearson_interval(0, 0))

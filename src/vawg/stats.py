@@ -8,6 +8,8 @@ NaN (or ``None`` in a list), never a made-up number.
 - **Wilson score interval** for a proportion: Wilson EB (1927) *JASA* 22:209-212; recommended by
   Brown, Cai & DasGupta (2001) *Statistical Science* 16:101-133.
   ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
+- **Exact (Clopper-Pearson) binomial interval**: Clopper CJ, Pearson ES (1934) *Biometrika*
+  26:404-413. ``proportion_confint(method="beta")``.
 - **Exact (Garwood) Poisson interval** for a count: Garwood F (1936) *Biometrika* 28:437-442
   (the central interval from the chi-square quantiles).
   ``statsmodels.stats.rates.confint_poisson(method="exact-c")``.
@@ -40,6 +42,7 @@ from statsmodels.stats.rates import confint_poisson
 __all__ = [
     "adjusted_list",
     "benjamini_hochberg",
+    "clopper_pearson_interval",
     "fisher_exact_test",
     "holm",
     "newcombe_interval",
@@ -71,6 +74,21 @@ def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> tupl
     low = 0.0 if successes == 0 else max(0.0, float(low))
     high = 1.0 if successes == trials else min(1.0, float(high))
     return low, high
+
+
+def clopper_pearson_interval(
+    successes: float, trials: float, *, level: float = 0.95
+) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) interval for ``successes / trials``; the counts may be effective
+    (non-whole) sizes, as for a weighted survey share. NaN, NaN when ``trials`` is 0."""
+    if trials < 0 or successes < 0 or successes > trials:
+        raise ValueError(
+            f"clopper_pearson: need 0 <= successes <= trials, got {successes} of {trials}"
+        )
+    if trials == 0:
+        return _NAN, _NAN
+    low, high = proportion_confint(successes, trials, alpha=_alpha(level), method="beta")
+    return float(low), float(high)
 
 
 def poisson_interval(count: int, *, level: float = 0.95) -> tuple[float, float]:

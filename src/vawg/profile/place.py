@@ -18,6 +18,7 @@ from scipy import stats
 
 from vawg.profile.data import HOME, PUBLIC, UNKNOWN, ProfileData
 from vawg.results import Estimate, Params, ResultMixin
+from vawg.stats import clopper_pearson_interval
 
 __all__ = ["PlaceResult", "home_public_ratio", "place"]
 
@@ -35,9 +36,7 @@ def home_public_ratio(home: int, public: int, level: float = 0.95) -> Estimate:
     if total == 0:
         nan = float("nan")
         return Estimate(nan, nan, nan, None, level)
-    alpha = 1.0 - level
-    p_low = 0.0 if home == 0 else float(stats.beta.ppf(alpha / 2, home, public + 1))
-    p_high = 1.0 if public == 0 else float(stats.beta.ppf(1 - alpha / 2, home + 1, public))
+    p_low, p_high = clopper_pearson_interval(home, total, level=level)
     estimate = home / public if public else math.inf
     low = p_low / (1.0 - p_low)
     high = p_high / (1.0 - p_high) if p_high < 1.0 else math.inf

@@ -32,6 +32,7 @@ from scipy import stats
 
 from vawg.errors import InputError
 from vawg.results import to_jsonable
+from vawg.stats import clopper_pearson_interval
 
 __all__ = [
     "CI_METHODS",
@@ -129,10 +130,7 @@ def _share_ci(p: float, se: float | None, n_eff: float, method: str) -> tuple[fl
         centre, half = math.log(p / (1 - p)), _Z * se / (p * (1 - p))
         return 1 / (1 + math.exp(-(centre - half))), 1 / (1 + math.exp(-(centre + half)))
     # p is 0 or 1 (or no spread): Clopper-Pearson on the effective sample size.
-    alpha, x = 1 - LEVEL, p * n_eff
-    low = 0.0 if x <= 0 else float(stats.beta.ppf(alpha / 2, x, n_eff - x + 1))
-    high = 1.0 if x >= n_eff else float(stats.beta.ppf(1 - alpha / 2, x + 1, n_eff - x))
-    return low, high
+    return clopper_pearson_interval(min(max(p * n_eff, 0.0), n_eff), n_eff, level=LEVEL)
 
 
 def _check_method(method: str) -> None:
