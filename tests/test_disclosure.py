@@ -1,10 +1,13 @@
 """Disclosure control: ``vawg.disclosure.suppress`` (every public count goes through it).
 
-Two promises are checked. (1) A public output never shows a count from 1 to threshold - 1.
+Three promises are checked. (1) A public output never shows a count from 1 to threshold - 1,
+and every count it shows is a multiple of the threshold (rounded from its own true value).
 (2) No suppressed cell can be recovered from the published figures: neither exactly by linear
 algebra on the row and column totals (the cell is not a combination of published relations),
 nor by the usual attack on counts, bounding the cell with linear programming under the known
-totals and non-negativity and finding a single whole number possible.
+totals and non-negativity and finding a single whole number possible. The attacker here is
+given the true (unrounded) values of every published cell: the worst case. (3) The withheld
+cells under a published total never add up to a small count.
 
 Two ways of publishing a table are checked: the documented one (cells under ``margins`` whose
 totals are published as given), and totals carried as cells of the table themselves (the way
@@ -23,7 +26,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from vawg.disclosure import SUPPRESSED_FLAG, is_disclosive, suppress
+from vawg.disclosure import SUPPRESSED_FLAG, is_disclosive, protect, round_count, suppress
 from vawg.errors import InputError
 
 THRESHOLD = 5
@@ -35,26 +38,62 @@ THRESHOLD = 5
 
 def test_primary_suppression_hides_1_to_4_and_shows_zero_and_5() -> None:
     # counts 0, 1, 4, 5, 12 with no published total: 1 and 4 are disclosive (1..4); 0 and 5+
-    # are shown. No margins, so no secondary suppression.
+    # are shown, rounded to the nearest 5 (12 -> 10). No margins, so no secondary suppression.
     frame = pl.DataFrame({"k": ["a", "b", "c", "d", "e"], "n": [0, 1, 4, 5, 12]})
     out = suppress(frame, "n", threshold=THRESHOLD, margins=[])
-    assert out["n"].to_list() == [0, None, None, 5, 12]
+    assert out["n"].to_list() == [0, None, None, 5, 10]
     assert out[SUPPRESSED_FLAG].to_list() == [False, True, True, False, False]
+    unrounded = suppress(frame, "n", threshold=THRESHOLD, margins=[], rounded=False)
+    assert unrounded["n"].to_list() == [0, None, None, 5, 12]
+
+
+def test_rounding_is_to_the_nearest_multiple_of_the_threshold_halves_up() -> None:
+    # Base 5: 5, 6, 7 -> 5; 8, 9, 10, 11, 12 -> 10; 13 -> 15 (hand-worked); None stays None.
+    shown = [round_count(v, 5) for v in (5, 6, 7, 8, 10, 12, 13, None)]
+    assert shown == [5, 5, 5, 10, 10, 10, 15, None]
+    # Base 10: 15 is halfway and goes up; a count at the threshold never rounds to 0.
+    assert [round_count(v, 10) for v in (10, 14, 15, 24)] == [10, 10, 20, 20]
+    assert round_count(7, 1) == 7
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10_000), st.integers(0, 10_000), st.integers(2, 12))
+def test_property_no_two_published_counts_differ_by_a_small_count(a: int, b: int, t: int) -> None:
+    # Any two counts, published through the rule (each on its own, as two outputs would),
+    # differ by 0 or by at least the threshold: differencing never gives 1..t-1 away.
+    shown = suppress(pl.DataFrame({"n": [a, b]}), "n", threshold=t, margins=[])["n"].to_list()
+    assume(None not in shown)
+    assert shown[0] % t == 0 and shown[1] % t == 0
+    assert not 0 < abs(shown[0] - shown[1]) < t
+    assert abs(shown[0] - a) <= t // 2 and abs(shown[1] - b) <= t // 2
 
 
 def test_a_lone_suppressed_cell_under_a_total_takes_the_smallest_other_cell() -> None:
     # a=3 (disclosive), b=9, c=7, total 19 published: 3 = 19 - 9 - 7 would give it away, so the
     # smallest other cell (c=7) is suppressed as well; 19 - 9 = 10 = a + c then hides both.
+    # The 9 left standing is rounded to 10.
     frame = pl.DataFrame({"k": ["a", "b", "c"], "n": [3, 9, 7]})
     out = suppress(frame, "n", threshold=THRESHOLD)
-    assert out["n"].to_list() == [None, 9, None]
+    assert out["n"].to_list() == [None, 10, None]
 
 
-def test_two_suppressed_cells_need_no_complement() -> None:
-    # a=2, b=1 both disclosive; the total 103 reveals only a + b = 3, not either one.
-    frame = pl.DataFrame({"k": ["a", "b", "c"], "n": [2, 1, 100]})
+def test_withheld_cells_adding_up_to_a_small_count_take_another() -> None:
+    # a=2, b=1 both disclosive; the total 103 would reveal a + b = 3 (say, two LSOAs of one
+    # district, whose total is published): a small count. The next smallest cell goes too.
+    frame = pl.DataFrame({"k": ["a", "b", "c", "d"], "n": [2, 1, 100, 40]})
     out = suppress(frame, "n", threshold=THRESHOLD)
-    assert out["n"].to_list() == [None, None, 100]
+    assert out["n"].to_list() == [None, None, 100, None]
+    # Withheld cells adding up to 5 or more need no more: 3 + 4 = 7.
+    frame = pl.DataFrame({"k": ["a", "b", "c"], "n": [3, 4, 100]})
+    assert suppress(frame, "n", threshold=THRESHOLD)["n"].to_list() == [None, None, 100]
+
+
+def test_linked_cells_protected_together() -> None:
+    # protect(): a birthday-table row (12) is the sum of two chart days (3 and 9) published
+    # elsewhere: the 3 is withheld and so the 9 goes too (or 12 - 9 would give it back).
+    cells = {"row": 12, "d-1": 3, "d+1": 9}
+    safe = protect(cells, [(["d-1", "d+1"], "row")], THRESHOLD)
+    assert safe == {"row": 10, "d-1": None, "d+1": None}
 
 
 def test_secondary_prefers_a_non_zero_cell() -> None:
@@ -192,8 +231,13 @@ def test_property_published_margins_documented_model(cells: list[list[int]]) -> 
     out = suppress(frame, "n", threshold=THRESHOLD, margins=[["r"], ["c"]])
     published = out["n"].to_list()
     assert not any(is_disclosive(v, THRESHOLD) for v in published)
+    assert all(v is None or v % THRESHOLD == 0 for v in published)
     values = frame["n"].to_list()
     hidden = [i for i, v in enumerate(published) if v is None]
+    for key in ("r", "c"):  # (3) the withheld cells of a line never add up to a small count
+        for _, group in frame.with_row_index("i").group_by(key):
+            withheld = sum(values[i] for i in group["i"] if published[i] is None)
+            assert not is_disclosive(withheld, THRESHOLD), (cells, key)
     equations = []
     for key in ("r", "c"):
         for _, group in frame.with_row_index("i").group_by(key):

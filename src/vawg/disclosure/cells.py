@@ -1,25 +1,30 @@
-"""The one small-number suppression rule every public output goes through.
+"""Cell suppression and rounding: the arithmetic of the one disclosure rule.
 
-Rule (documented in every public report): a count from 1 to ``threshold - 1`` (default
-threshold 5, the ``disclosure_threshold`` setting) is suppressed — shown as empty with a flag —
-and so is everything computed from it (rates, shares, intervals). Zeros are shown: an empty
-cell reveals nothing about a person. Secondary suppression then makes sure no suppressed cell can
-be recovered by subtraction: for every published total (a ``margin``), a group of cells under
-it never has exactly one suppressed cell; where it would, the smallest other cell in the group
-is suppressed too, repeating until no group has a lone suppressed cell. A lone cell is not the
-only way in: several groups together can pin a cell down (a closed block of suppressed cells
-joined to the rest by one cell; suppressed zeros under a total of zero), so a final check
-solves the published relations (exactly, and by linear programming with counts >= 0 for the
-disclosive cells) and, while any suppressed cell can still be worked out, suppresses one more
-cell next to it. This is
-the standard cell-suppression approach of the ONS and the Home Office's small-number guidance; see
+A count from 1 to ``threshold - 1`` is withheld (primary suppression) together with its
+``dependents`` (rates, shares, intervals computed from it). Zeros are shown: an empty cell
+reveals nothing about a person. Secondary suppression then makes sure no withheld cell can be
+recovered from a published total (a ``margin``): a group of cells under a total never has
+exactly one withheld cell, nor withheld cells whose sum is itself a small count (the sum is
+what the total gives away); where it would, the smallest other cell in the group is withheld
+too, repeating until no group is left open. A lone cell is not the only way in: several
+groups together can pin a cell down (a closed block of withheld cells joined to the rest by one
+cell; withheld zeros under a total of zero), so a final check solves the published relations
+(exactly, and by linear programming with counts >= 0 for the disclosive cells) and, while any
+withheld cell can still be worked out, withholds one more cell next to it. This is the
+standard cell-suppression approach of the ONS and the Home Office's small-number guidance; see
 Office for National Statistics, *Statistical Disclosure Control* (GSS guidance, 2021).
+
+Every count left standing is then rounded to the nearest multiple of ``threshold`` (halves up;
+:func:`round_count`), each from its own true value, totals included. Two rounded counts differ
+by a multiple of the threshold, so no pair of published counts - from one output or from two
+outputs of different periods or filters - differs by 1 to ``threshold - 1``: differencing can
+no longer give a small count away (see ``docs/disclosure.md``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 import polars as pl
@@ -27,19 +32,32 @@ from scipy.optimize import linprog
 
 from vawg.errors import InputError
 
-__all__ = ["RULE_TEXT", "SUPPRESSED_FLAG", "is_disclosive", "suppress"]
+__all__ = [
+    "SUPPRESSED_FLAG",
+    "Relation",
+    "is_disclosive",
+    "protect",
+    "round_count",
+    "suppress",
+]
 
 SUPPRESSED_FLAG = "suppressed"
-RULE_TEXT = (
-    "Counts from 1 to {limit} are suppressed (shown empty) together with any figure computed "
-    "from them; where a suppressed count could be worked out from a published total, the next "
-    "smallest count under that total is suppressed as well."
-)
 
 
 def is_disclosive(count: int | None, threshold: int) -> bool:
     """Whether a single count must not be published."""
     return count is not None and 0 < count < threshold
+
+
+def round_count(count: int | None, base: int) -> int | None:
+    """``count`` rounded to the nearest multiple of ``base`` (halves up); None stays None.
+
+    A count of at least ``base`` never rounds to 0, so a shown count is never confused with
+    an empty cell; ``base`` 1 leaves every count as it is.
+    """
+    if count is None or base <= 1:
+        return count
+    return (int(count) + base // 2) // base * base
 
 
 def suppress(
@@ -50,8 +68,11 @@ def suppress(
     margins: Sequence[Sequence[str]] = ((),),
     dependents: Sequence[str] = (),
     totals: Sequence[str | None] = (),
+    rounded: bool = True,
 ) -> pl.DataFrame:
-    """``frame`` with disclosive counts (and their ``dependents``) set to null.
+    """``frame`` with disclosive counts (and their ``dependents``) set to null, and every count
+    left standing rounded to a multiple of ``threshold`` (``rounded=False``: not rounded, for a
+    caller that rounds later or publishes no count).
 
     ``margins`` lists the groupings whose totals are published: ``[["district"], ["year"]]`` for a
     district × year table with row and column totals; ``[()]`` (the default) for a list with a
@@ -73,7 +94,7 @@ def suppress(
     relations = _relations(frame, margins, totals)
     stuck: set[int] = set()  # given away by the published totals alone: nothing can help
     while True:
-        _lone_cells(relations, hidden, values)
+        _lone_cells(relations, hidden, values, threshold)
         exposed = [i for i in _exposed(relations, hidden, values, primary) if i not in stuck]
         if not exposed:
             break
@@ -81,11 +102,51 @@ def suppress(
             stuck.add(exposed[0])
     mask = pl.Series(SUPPRESSED_FLAG, hidden, dtype=pl.Boolean)
     out = frame.with_columns(mask)
+    if rounded:
+        shown = [
+            None if h else round_count(v, threshold) for v, h in zip(values, hidden, strict=True)
+        ]
+        out = out.with_columns(pl.Series(count, shown, dtype=frame[count].dtype))
     for column in (count, *dependents):
         out = out.with_columns(
             pl.when(pl.col(SUPPRESSED_FLAG)).then(None).otherwise(pl.col(column)).alias(column)
         )
     return out
+
+
+Relation = tuple[Sequence[Hashable], Hashable | None]
+"""Cells published with a total: the parts, and the total's cell (None = published elsewhere)."""
+
+
+def protect(
+    cells: Mapping[Hashable, int | None],
+    relations: Sequence[Relation],
+    threshold: int,
+    *,
+    rounded: bool = True,
+) -> dict[Hashable, int | None]:
+    """Suppress (and round) ``cells`` (name → count) published with ``relations``, as one
+    system: the way to protect linked tables together (a count withheld in one table cannot
+    be worked out from a total in another)."""
+    keys = list(cells)
+    position = {key: i for i, key in enumerate(keys)}
+    data: dict[str, list[object]] = {"n": [cells[k] for k in keys]}
+    margins: list[list[str]] = []
+    totals: list[str | None] = []
+    for r, (parts, total) in enumerate(relations):
+        members = {position[p] for p in parts}
+        flags: list[bool | None] = [None] * len(keys)
+        for i in members:
+            flags[i] = False
+        if total is not None:
+            flags[position[total]] = True
+        data[f"g{r}"] = ["in"] * len(keys)
+        data[f"t{r}"] = list(flags)
+        margins.append([f"g{r}"])
+        totals.append(f"t{r}")
+    frame = pl.DataFrame(data, schema_overrides={"n": pl.Int64})
+    out = suppress(frame, "n", threshold=threshold, margins=margins, totals=totals, rounded=rounded)
+    return dict(zip(keys, out["n"].to_list(), strict=True))
 
 
 # The final check solves each linked group of suppressed cells; its cost grows with the
@@ -95,15 +156,15 @@ def suppress(
 _SOLVE_LIMIT = 1500
 _BOUND_LIMIT = 120
 
-Relation = tuple[list[int], int | None]
+_Rows = tuple[list[int], int | None]
 """Rows of one published total: the parts, and the row holding the total (None = published
 outside the frame)."""
 
 
 def _relations(
     frame: pl.DataFrame, margins: Sequence[Sequence[str]], totals: Sequence[str | None]
-) -> list[Relation]:
-    relations: list[Relation] = []
+) -> list[_Rows]:
+    relations: list[_Rows] = []
     for m, margin in enumerate(margins):
         flag = totals[m] if m < len(totals) else None
         marks = frame[flag].to_list() if flag else [False] * frame.height
@@ -118,14 +179,22 @@ def _relations(
     return relations
 
 
-def _lone_cells(relations: list[Relation], hidden: list[bool], values: list[int | None]) -> None:
-    """Suppress a second cell in every group with exactly one suppressed cell, until none is left."""
+def _lone_cells(
+    relations: list[_Rows], hidden: list[bool], values: list[int | None], threshold: int
+) -> None:
+    """Suppress one more cell in every group with exactly one suppressed cell, or whose
+    suppressed parts add up to a small count its published total gives away, until none is
+    left."""
     changed = True
     while changed:
         changed = False
-        for members, _ in relations:
+        for members, total in relations:
             lone = [i for i in members if hidden[i]]
-            if len(lone) != 1:
+            if not lone:
+                continue
+            open_sum = total is None or not hidden[total]
+            hidden_sum = sum(values[i] or 0 for i in lone if i != total)
+            if len(lone) != 1 and not (open_sum and 0 < hidden_sum < threshold):
                 continue
             others = [i for i in members if not hidden[i] and values[i] is not None]
             if not others:
@@ -136,7 +205,7 @@ def _lone_cells(relations: list[Relation], hidden: list[bool], values: list[int 
             changed = True
 
 
-def _components(relations: list[Relation], unknown: set[int]) -> list[tuple[list[int], list[int]]]:
+def _components(relations: list[_Rows], unknown: set[int]) -> list[tuple[list[int], list[int]]]:
     """Groups of unknown cells linked through shared relations, each with its relations."""
     parent = {cell: cell for cell in unknown}
 
@@ -175,7 +244,7 @@ def _pinned(j: int, a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _exposed(
-    relations: list[Relation],
+    relations: list[_Rows],
     hidden: list[bool],
     values: list[int | None],
     primary: list[bool],
@@ -226,7 +295,7 @@ def _exposed(
 
 def _cover(
     cell: int,
-    relations: list[Relation],
+    relations: list[_Rows],
     hidden: list[bool],
     values: list[int | None],
     primary: list[bool],
