@@ -1,10 +1,39 @@
-"""The scanner: every file of a site checked for small counts and person identifiers."""
+"""The leak walker: every public output file checked for what must never be published.
+
+One walker for every public output (the reports' JSON, CSV and HTML, the open site) and the
+tests. It reads files, so it sits apart from the analyses; it knows nothing of how a figure was
+made, only what a published file may hold. It fails on:
+
+* a **person identifier**: an identifier column or key name (``crime_ref``, ``person_id``,
+  ``date_of_birth``, ...), a reference-like token (``KT10000001``), or any of the exact
+  identifiers the caller knows (the synthetic force's crime and person references);
+* a **date of birth**: a full date before 2005 (no published figure needs one), or any of the
+  exact dates of birth the caller knows;
+* a **local file path** (``/home/...``, ``/tmp/...``, ``C:\\...``, ``file://``): a published file
+  must not say where the data sat;
+* a **count that breaks the rule**: a count from 1 to ``threshold - 1``, or a count that is not a
+  multiple of the rounding base (the threshold), in a CSV count column, a JSON value under a
+  count key (every key, at any depth: the all-keys walker), an HTML table cell, headline figure,
+  chart trace or sentence ("3 crimes");
+* a **withheld cell that can be solved from a published total**: in any table (a CSV, a JSON
+  list of records, an HTML table), a group of rows sharing a key (a district, say) with exactly
+  one withheld count while that group's total is published in a table keyed by that column
+  alone, in any file of the same output (the district totals that gave away the sum of the
+  withheld LSOAs in a district).
+
+Conventions the walker relies on (the reports keep them): a column or key is a count unless its
+name says it is not (:data:`NON_COUNT`); a chart trace declares ``meta.measure`` (``count``,
+``share``, ``rate``, ...) and a trace not declared a non-count is checked as counts; in HTML
+tables and headline figures a whole number is a count (shares and rates carry a decimal point
+or a % sign).
+"""
 
 from __future__ import annotations
 
 import base64
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 import re
@@ -16,12 +45,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import plotly.offline
 
-from vawg.disclosure import is_disclosive
 from vawg.errors import InputError
 
-__all__ = ["NON_COUNT", "Finding", "scan_site"]
+__all__ = ["NON_COUNT", "Finding", "is_count", "is_count_name", "scan_files", "scan_folder"]
 
 NON_COUNT = (
     "share",
@@ -34,6 +61,7 @@ NON_COUNT = (
     "ci_high",
     "mean",
     "estimate",
+    "expected",
     "p_value",
     "q_value",
     "ratio",
@@ -42,16 +70,91 @@ NON_COUNT = (
     "score",
     "weight",
     "days",
+    "day",
     "year",
+    "years",
     "label",
     "suppressed",
+    "population",
+    "lsoas",
+    "areas",
+    "months",
+    "month",
+    "offset",
+    "seed",
+    "permutations",
+    "replicates",
+    "threshold",
+    "rounding_base",
+    "window",
+    "df",
+    "iterations",
+    "step",
+    "clusters",
+    "n_effective",
+    "easting",
+    "northing",
+    "alpha",
+    "gi_z",
+    "z",
+    "tau",
+    "statistic",
+    "aic",
+    "bic",
+    "loglik",
+    "dispersion",
+    "dispersion_scale",
+    "hot_spots",
+    "cold_spots",
+    "hot_unadjusted",
+    "cold_unadjusted",
+    "hot_before_fdr",
+    "cold_before_fdr",
+    "years_hot",
+    "years_hot_unadjusted",
+    "persistent",
+    "emerging",
+    "diminishing",
+    "intermittent",
+    "never",
+    "top_lsoas",
+    "min_crimes",
+    "min_age",
+    "top_pct",
+    "level",
+    "fdr_level",
+    "age",
+    "band",
+    "edges",
+    "limit",
+    "days_followed",
+    "difference",
+    "sign",
+    "share_of_crimes",
+    "share_of_lsoas",
+    "share_of_recorded",
+    "part",
+    "temperature",
+    "day_index",
+    "hour",
+    "districts",
+    "p_holm",
+    "k",
+    "effect",
 )
 """Column-name endings (and trace measures) that are not counts; everything else is checked."""
+
+NON_COUNT_PATHS = (re.compile(r"(^|\.)fits\.[^.]+\.n$"),)
+"""JSON places whose number is not a count though its key is: a model fit's ``n`` is the number
+of days or areas it was fitted on (its crimes are ``events``)."""
+
+SETTINGS_KEYS = frozenset({"settings"})
+"""JSON objects holding configuration, not figures: not walked for counts."""
 
 
 @dataclass(frozen=True)
 class Finding:
-    """Something on the site that must not be published."""
+    """Something in a public output that must not be published."""
 
     path: str
     where: str
@@ -65,22 +168,96 @@ IDENTIFIER_NAMES = re.compile(
     r"crime[_ ]?ref|person[_ ]?id|date[_ ]?of[_ ]?birth|\bdob\b|respondent[_ ]?id|response[_ ]?id",
     re.IGNORECASE,
 )
-"""Names of the person-level columns: none may appear anywhere on the site."""
+"""Names of the person-level columns: no column, key or table header of a public output may
+carry one (prose may name them: "victims with no date of birth")."""
 
-REFERENCE_PATTERN = re.compile(r"\b[A-Z]{1,3}\d{6,}\b")
-"""A crime or person reference: capital letters then six or more digits (``KT10000001``)."""
+REFERENCE_PATTERN = re.compile(r"\b(?![EWSN]\d{8}\b)[A-Z]{1,3}\d{6,}\b")
+"""A crime or person reference: capital letters then six or more digits (``KT10000001``); not
+an ONS area code (E, W, S or N then eight digits: ``E01024649`` is a published LSOA)."""
 
 FULL_DATE = re.compile(
     r"\b((?:19|20)\d\d)-([01]\d)-([0-3]\d)\b|\b([0-3]\d)/([01]\d)/((?:19|20)\d\d)\b"
 )
 
+LOCAL_PATH = re.compile(
+    r"file://|(?<![\w.:/])/(?:home|tmp|work|Users|var|root|mnt|srv|opt|private|media)/[^\s\"'<>]*"
+    r"|\b[A-Za-z]:\\\\?[^\s\"'<>]+"
+)
+"""An absolute path on the machine that made the output (or a file:// address)."""
+
 OLDEST_FIGURE_DATE = date(2005, 1, 1)
 """A full date before this is taken as a date of birth: no published figure needs one."""
 
+OLDEST_BIRTH_YEAR = 1905
+"""Dates before this year are placeholders (``1900-01-01``: since the start), not births."""
 
-def _is_count_name(name: str) -> bool:
+TOTAL_LABELS = frozenset({"all", "total", "All", "Total", "ALL", "TOTAL"})
+
+_HTML_NON_COUNT_WORDS = frozenset(
+    {
+        "ci",
+        "aic",
+        "bic",
+        "rate",
+        "ratio",
+        "z",
+        "effective",
+        "points",
+        "share",
+        "estimate",
+        "p",
+        "q",
+        "tau",
+        "years",
+        "year",
+        "days",
+        "day",
+        "fdr",
+        "score",
+        "per",
+        "median",
+        "mean",
+        "expected",
+        "alpha",
+        "df",
+        "rank",
+        "decile",
+        "population",
+        "lsoas",
+        "hour",
+        "offset",
+        "temperature",
+        "weight",
+    }
+)
+"""Words that make an HTML column header (a human label) a non-count: ``95% CI low``."""
+
+_COUNT_WORDS = re.compile(
+    r"\b(crimes?|offen[cs]es?|offenders?|victims?|people|persons?|respondents?|responses?|"
+    r"perpetrators?|suspects?|count|number|records)\b",
+    re.IGNORECASE,
+)
+"""Words that make an axis title say its values are counts."""
+
+
+def is_count_name(name: str) -> bool:
+    """Whether a column or key called ``name`` holds counts (see :data:`NON_COUNT`)."""
     lowered = name.strip().lower()
-    return not any(lowered.endswith(suffix) or lowered == suffix for suffix in NON_COUNT)
+    return (
+        not any(
+            lowered == suffix or lowered.endswith("_" + suffix) or lowered.endswith(suffix)
+            for suffix in NON_COUNT
+            if len(suffix) > 1
+        )
+        and lowered not in NON_COUNT
+    )
+
+
+def is_count(path: str) -> bool:
+    """Whether the JSON value at ``path`` (``a.b[3].c``) is a count: its key says so and its
+    place is not one of :data:`NON_COUNT_PATHS`."""
+    key = re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
+    return is_count_name(key) and not any(p.search(path) for p in NON_COUNT_PATHS)
 
 
 def _as_count(text: str) -> int | None:
@@ -89,6 +266,23 @@ def _as_count(text: str) -> int | None:
         return int(cleaned)
     if re.fullmatch(r"-?\d+\.0+", cleaned):
         return int(float(cleaned))
+    return None
+
+
+def _count_problem(value: Any, threshold: int) -> str | None:
+    """What is wrong with ``value`` as a published count (None: nothing)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    if not isinstance(value, int) or value == 0:
+        return None
+    if 0 < value < threshold:
+        return f"count {value}"
+    if threshold > 1 and value % threshold:
+        return f"count {value} is not rounded to a multiple of {threshold}"
     return None
 
 
@@ -127,6 +321,7 @@ class _TableParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.cells: list[tuple[str, str, bool]] = []  # (header, text, numeric cell)
+        self.headers: list[str] = []  # every table header seen
         self.kpi_values: list[str] = []
         self.text: list[str] = []
         self._headers: list[str] = []
@@ -154,6 +349,7 @@ class _TableParser(HTMLParser):
             self._skip = max(0, self._skip - 1)
         elif tag == "th" and self._in == "th":
             self._headers.append("".join(self._buffer).strip())
+            self.headers.append(self._headers[-1])
             self._in = None
         elif tag == "td" and self._in == "td":
             header = self._headers[self._column] if self._column < len(self._headers) else ""
@@ -173,28 +369,58 @@ class _TableParser(HTMLParser):
 
 
 _COUNT_IN_TEXT = re.compile(
-    r"\b(\d[\d,]*)\s+(?:crimes?|offen[cs]es?|offenders?|victims?|people|persons?|"
+    r"(?<![\d.,])\b(\d[\d,]*)\s+(?:crimes?|offen[cs]es?|offenders?|victims?|people|persons?|"
     r"respondents?|cases?|perpetrators?|suspects?|women|girls|men)\b",
     re.IGNORECASE,
 )
 
 
-def _check_count(value: Any, threshold: int) -> bool:
-    if isinstance(value, bool) or value is None:
+def _header_is_count(header: str) -> bool:
+    """Whether an HTML table column (a human label) holds counts."""
+    words = set(re.findall(r"[a-z]+", header.lower()))
+    return "%" not in header and not words & _HTML_NON_COUNT_WORDS and is_count_name(header)
+
+
+def _axis_title(layout: Any, axis: str) -> str:
+    if not isinstance(layout, dict):
+        return ""
+    for name, value in layout.items():
+        if name.startswith(axis + "axis") and isinstance(value, dict):
+            title = value.get("title")
+            text = title.get("text") if isinstance(title, dict) else title
+            if text:
+                return str(text)
+    return ""
+
+
+def _trace_is_count(trace: dict[str, Any], key: str, layout: Any) -> bool:
+    """A trace's values are counts when it declares ``meta.measure`` a count, or, declaring
+    nothing, when the axis they are drawn on is titled with a count word ("crimes")."""
+    measure = str((trace.get("meta") or {}).get("measure", ""))
+    if measure:
+        return is_count_name(measure) and key in ("x", "y", "z", "values")
+    if key not in ("x", "y"):
         return False
-    if isinstance(value, int):
-        return is_disclosive(value, threshold)
-    if isinstance(value, float) and value.is_integer():
-        return is_disclosive(int(value), threshold)
-    return False
+    axis = key + str(trace.get(key + "axis", key))[1:]
+    title = _axis_title(layout, axis)
+    words = set(re.findall(r"[a-z]+", title.lower()))
+    plain = "%" not in title and not words & _HTML_NON_COUNT_WORDS
+    return bool(_COUNT_WORDS.search(title)) and plain
 
 
-def _scan_text(rel: str, text: str, identifiers: frozenset[str], *, dates: bool) -> list[Finding]:
+@dataclass
+class _Table:
+    """Rows of one published table, kept for the cross-file check of withheld cells."""
+
+    where: str
+    rows: list[dict[str, Any]]
+
+
+def _scan_text(
+    rel: str, text: str, identifiers: frozenset[str], births: frozenset[str], *, dates: bool
+) -> list[Finding]:
+    """Anywhere in a file: reference-like tokens, known identifiers, dates of birth, paths."""
     found: list[Finding] = []
-    for match in IDENTIFIER_NAMES.finditer(text):
-        found.append(
-            Finding(rel, f"offset {match.start()}", f"identifier column name {match.group()!r}")
-        )
     for match in REFERENCE_PATTERN.finditer(text):
         found.append(
             Finding(rel, f"offset {match.start()}", f"reference-like token {match.group()!r}")
@@ -208,97 +434,254 @@ def _scan_text(rel: str, text: str, identifiers: frozenset[str], *, dates: bool)
     if dates:
         for match in FULL_DATE.finditer(text):
             year = int(match.group(1) or match.group(6))
-            if year < OLDEST_FIGURE_DATE.year:
+            old = OLDEST_BIRTH_YEAR <= year < OLDEST_FIGURE_DATE.year
+            if old or match.group() in births:
                 found.append(
                     Finding(rel, f"offset {match.start()}", f"date of birth? {match.group()!r}")
                 )
+        for match in LOCAL_PATH.finditer(text):
+            found.append(Finding(rel, f"offset {match.start()}", f"local path {match.group()!r}"))
     return found
 
 
-def _scan_csv(rel: str, text: str, threshold: int) -> list[Finding]:
+def _names(rel: str, names: Iterable[str], where: str) -> list[Finding]:
+    """Identifier column names among the columns, keys or headers of a table."""
+    return [
+        Finding(rel, where, f"identifier column name {name!r}")
+        for name in names
+        if _identifier_name(name)
+    ]
+
+
+def _identifier_name(name: str) -> bool:
+    """A column, key or header naming an identifier: it is one, or ends with one
+    (``offender_person_id``), unlike a count about one (``no_date_of_birth_crimes``)."""
+    return any(m.end() == len(name.strip()) for m in IDENTIFIER_NAMES.finditer(name.strip()))
+
+
+def _scan_csv(rel: str, text: str, threshold: int, tables: list[_Table]) -> list[Finding]:
     found: list[Finding] = []
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         return found
     header = rows[0]
+    found += _names(rel, header, "header")
+    records: list[dict[str, Any]] = []
     for line, row in enumerate(rows[1:], start=2):
+        record: dict[str, Any] = {}
         for name, cell in zip(header, row, strict=False):
             value = _as_count(cell)
-            if value is not None and _is_count_name(name) and is_disclosive(value, threshold):
-                found.append(Finding(rel, f"line {line}, column {name}", f"count {value}"))
+            record[name] = value if value is not None else (cell if cell != "" else None)
+            problem = _count_problem(value, threshold) if is_count_name(name) else None
+            if problem:
+                found.append(Finding(rel, f"line {line}, column {name}", problem))
+        records.append(record)
+    tables.append(_Table(rel, records))
     return found
+
+
+def _walk_json(
+    rel: str, node: Any, path: str, threshold: int, tables: list[_Table]
+) -> Iterator[Finding]:
+    """Every key at every depth: a count key's number must obey the rule."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if _identifier_name(str(key)):
+                yield Finding(rel, here, f"identifier key {key!r}")
+            if key in SETTINGS_KEYS:
+                continue
+            if isinstance(value, int | float) and is_count(here):
+                problem = _count_problem(value, threshold)
+                if problem:
+                    yield Finding(rel, here, problem)
+            yield from _walk_json(rel, value, here, threshold, tables)
+    elif isinstance(node, list):
+        if node and all(isinstance(v, dict) for v in node):
+            tables.append(_Table(f"{rel}: {path}", list(node)))
+        for i, value in enumerate(node):
+            yield from _walk_json(rel, value, f"{path}[{i}]", threshold, tables)
+
+
+def _scan_json(rel: str, text: str, threshold: int, tables: list[_Table]) -> list[Finding]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        return [Finding(rel, "file", f"not valid JSON ({error.msg})")]
+    return list(_walk_json(rel, document, "", threshold, tables))
 
 
 def _scan_html(rel: str, text: str, threshold: int) -> list[Finding]:
     found: list[Finding] = []
     for number, args in enumerate(_plotly_calls(text), start=1):
         traces = args[1] if len(args) > 1 and isinstance(args[1], list) else []
+        layout = args[2] if len(args) > 2 else None
         for index, trace in enumerate(traces):
-            measure = (
-                str((trace.get("meta") or {}).get("measure", "")) if isinstance(trace, dict) else ""
-            )
-            if measure and not _is_count_name(measure):
+            if not isinstance(trace, dict):
                 continue
-            for key in ("x", "y", "z", "values", "text", "customdata"):
-                values = trace.get(key) if isinstance(trace, dict) else None
-                if values is None:
+            measure = str((trace.get("meta") or {}).get("measure", "")) or "undeclared"
+            for key in ("x", "y", "z", "values"):
+                values = trace.get(key)
+                if values is None or not _trace_is_count(trace, key, layout):
                     continue
                 for value in _decode(values):
-                    if _check_count(value, threshold):
-                        found.append(
-                            Finding(
-                                rel,
-                                f"chart {number}, trace {index} ({measure or 'undeclared'}), {key}",
-                                f"count {value}",
-                            )
-                        )
+                    problem = _count_problem(value, threshold)
+                    if problem:
+                        where = f"chart {number}, trace {index} ({measure}), {key}"
+                        found.append(Finding(rel, where, problem))
     parser = _TableParser()
     parser.feed(text)
+    found += _names(rel, parser.headers, "table header")
     for header, cell, numeric in parser.cells:
         value = _as_count(cell)
-        countable = numeric and value is not None and _is_count_name(header or "count")
-        if countable and is_disclosive(value, threshold):
-            found.append(Finding(rel, f"table column {header!r}", f"count {value}"))
+        if numeric and value is not None and _header_is_count(header or "count"):
+            problem = _count_problem(value, threshold)
+            if problem:
+                found.append(Finding(rel, f"table column {header!r}", problem))
     for cell in parser.kpi_values:
-        value = _as_count(cell)
-        if value is not None and is_disclosive(value, threshold):
-            found.append(Finding(rel, "headline figure", f"count {value}"))
-    for match in _COUNT_IN_TEXT.finditer(" ".join(parser.text)):
-        value = _as_count(match.group(1))
-        if value is not None and is_disclosive(value, threshold):
-            found.append(Finding(rel, "text", f"count in {match.group()!r}"))
+        problem = _count_problem(_as_count(cell), threshold)
+        if problem:
+            found.append(Finding(rel, "headline figure", problem))
+    for match in _COUNT_IN_TEXT.finditer("\n|\n".join(parser.text)):
+        problem = _count_problem(_as_count(match.group(1)), threshold)
+        if problem:
+            found.append(Finding(rel, "text", f"{problem} in {match.group()!r}"))
     return found
 
 
-def _shipped_plotly_digest() -> str:
-    return hashlib.sha256(plotly.offline.get_plotlyjs().encode("utf-8")).hexdigest()
+def _keys(rows: list[dict[str, Any]]) -> list[str]:
+    """The label columns of a table: those holding text in every row that has them."""
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return [
+        n
+        for n in names
+        if all(isinstance(r.get(n), str) for r in rows if r.get(n) is not None)
+        and any(r.get(n) is not None for r in rows)
+    ]
 
 
-def scan_site(root: Path, *, threshold: int, identifiers: Iterable[str] = ()) -> list[Finding]:
-    """Every disclosure problem in the site under ``root`` (empty list: safe to publish).
-
-    Checks every file: CSVs (count columns), HTML (chart data, tables, headline figures, text),
-    any other text file; for person identifiers everywhere (column names, reference-like
-    tokens, the exact ``identifiers`` given, dates of birth). The shipped plotly.js library is
-    recognised by its digest and checked for identifiers only (it contains calendar constants).
-    """
-    if not root.is_dir():
-        raise InputError(f"{root}: no site here; build one with `vawg publish --out {root}`")
-    known = frozenset(identifiers)
-    library = _shipped_plotly_digest()
+def _solvable(tables: list[_Table]) -> list[Finding]:
+    """Withheld cells that a published total (in a table keyed by one column) gives away."""
+    totals: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for table in tables:
+        keys = _keys(table.rows)
+        if len(keys) != 1:
+            continue
+        (key,) = keys
+        for row in table.rows:
+            label = row.get(key)
+            for column, value in row.items():
+                if column != key and isinstance(value, int | float) and is_count_name(column):
+                    totals.setdefault((key, column), {}).setdefault(str(label), []).append(
+                        table.where
+                    )
     found: list[Finding] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
+    for table in tables:
+        keys = _keys(table.rows)
+        counts = {
+            c
+            for row in table.rows
+            for c, v in row.items()
+            if c not in keys and is_count_name(c) and (v is None or isinstance(v, int | float))
+        }
+        for column in sorted(counts):
+            if not any(row.get(column) is None and column in row for row in table.rows):
+                continue
+            for key in keys:
+                published = totals.get((key, column), {})
+                groups: dict[str, list[dict[str, Any]]] = {}
+                for row in table.rows:
+                    if row.get(key) not in TOTAL_LABELS:
+                        groups.setdefault(str(row.get(key)), []).append(row)
+                for label, rows in groups.items():
+                    withheld = [r for r in rows if column in r and r[column] is None]
+                    where = [w for w in published.get(label, []) if w != table.where]
+                    if len(keys) > 1 and len(withheld) == 1 and where:
+                        found.append(
+                            Finding(
+                                table.where,
+                                f"{key} {label!r}, column {column}",
+                                f"the one withheld cell of the group can be solved from the "
+                                f"total published in {where[0]}",
+                            )
+                        )
+    return found
+
+
+def _shipped_plotly() -> bytes:
+    """The chart library the reports inline and the site ships (empty if plotly is absent)."""
+    spec = importlib.util.find_spec("plotly")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        library = Path(folder) / "package_data" / "plotly.min.js"
+        if library.exists():
+            return library.read_bytes()
+    return b""
+
+
+def scan_files(
+    paths: Iterable[Path],
+    *,
+    threshold: int,
+    root: Path | None = None,
+    identifiers: Iterable[str] = (),
+    dates_of_birth: Iterable[str] = (),
+) -> list[Finding]:
+    """Every disclosure problem in ``paths`` (empty list: safe to publish), the files read as
+    one output: a withheld cell in one file is checked against the totals of every other.
+
+    JSON, CSV and HTML are walked as described in the module docstring; any other text file for
+    identifiers, dates of birth and paths. The shipped plotly.js library (a file of the site, or
+    inlined in a report page) is recognised and checked for identifiers only (it contains
+    calendar constants and URLs).
+    """
+    known = frozenset(identifiers)
+    births = frozenset(dates_of_birth)
+    shipped = _shipped_plotly()
+    library = hashlib.sha256(shipped).hexdigest()
+    inlined = shipped.decode("utf-8")
+    found: list[Finding] = []
+    tables: list[_Table] = []
+    for path in sorted(paths):
+        rel = path.relative_to(root).as_posix() if root else path.name
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            found.append(Finding(rel, "file", "binary file: the site holds only text files"))
+            if path.suffix.lower() == ".png":
+                continue  # a rendered map: pixels, checked through the HTML/JSON it was drawn from
+            found.append(Finding(rel, "file", "binary file: public outputs hold only text files"))
             continue
         is_library = hashlib.sha256(raw).hexdigest() == library
-        found += _scan_text(rel, text, known, dates=not is_library)
-        if path.suffix == ".csv":
-            found += _scan_csv(rel, text, threshold)
-        elif path.suffix in (".html", ".htm") or (path.suffix == ".js" and not is_library):
+        if inlined and not is_library and inlined in text:  # a report with the library inline
+            text = text.replace(inlined, "")
+        found += _scan_text(rel, text, known, births, dates=not is_library)
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            found += _scan_csv(rel, text, threshold, tables)
+        elif suffix == ".json":
+            found += _scan_json(rel, text, threshold, tables)
+        elif suffix in (".html", ".htm") or (suffix == ".js" and not is_library):
             found += _scan_html(rel, text, threshold)
-    return found
+    return found + _solvable(tables)
+
+
+def scan_folder(
+    root: Path,
+    *,
+    threshold: int,
+    identifiers: Iterable[str] = (),
+    dates_of_birth: Iterable[str] = (),
+) -> list[Finding]:
+    """:func:`scan_files` over every file under ``root`` (an output folder or the open site)."""
+    if not root.is_dir():
+        raise InputError(f"{root}: no folder of outputs here; build one first, e.g. `vawg publish`")
+    files = [p for p in root.rglob("*") if p.is_file()]
+    return scan_files(
+        files,
+        threshold=threshold,
+        root=root,
+        identifiers=identifiers,
+        dates_of_birth=dates_of_birth,
+    )
