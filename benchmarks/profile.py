@@ -46,7 +46,7 @@ def _child_ours(db: Path) -> dict[str, float]:
     started, cpu = time.perf_counter(), _cpu()
     result = profile(tables, Settings())
     profile_seconds = time.perf_counter() - started
-    public = disclose(result, 5)
+    public = disclose(result, Settings())
     seconds = time.perf_counter() - started
     cpu_seconds = _cpu() - cpu
     rendered = time.perf_counter()

@@ -16,9 +16,12 @@ from tests.models.conftest import Force
 from typer.testing import CliRunner
 
 from vawg.cli import app
+from vawg.config import Settings
 from vawg.models.drivers import EFFECT_KEYS
+from vawg.models.public import disclose_drivers
 from vawg.report.drivers import drivers_json
 from vawg.report.hotspots import hotspots_json
+from vawg.spatial.public import disclose_hotspots
 
 AREA = ("imd_decile_step", "pubs", "town_centre")
 
@@ -95,13 +98,20 @@ def test_json_has_the_stable_keys(planted: Force) -> None:
 
 
 def test_public_json_suppresses_small_counts(planted: Force) -> None:
-    data = hotspots_json(planted.hotspots, public=True, threshold=5)
+    data = hotspots_json(disclose_hotspots(planted.hotspots, Settings()))
     crimes = [r["crimes"] for r in data["lsoas"]]
-    assert all(c is None or c == 0 or c >= 5 for c in crimes)
+    assert all(c is None or c % 5 == 0 for c in crimes)  # withheld, 0, or rounded to 5s
     assert any(c is None for c in crimes)
     assert all("p_sim" not in r for r in data["lsoas"])
-    age = drivers_json(planted.drivers, public=True, threshold=5)["age_profile"]["table"]
-    assert all(r["people"] is None or r["people"] == 0 or r["people"] >= 5 for r in age)
+    # No statistic of a withheld LSOA: its z-score, q-value and class go with its count.
+    withheld = [r for r in data["lsoas"] if r["crimes"] is None]
+    assert all(r["gi_z"] is None and r["hotspot_class"] is None for r in withheld)
+    drivers = drivers_json(disclose_drivers(planted.drivers, Settings()))
+    age = drivers["age_profile"]["table"]
+    assert all(r["people"] is None or r["people"] % 5 == 0 for r in age)
+    # The daily model's crimes per series were printed as they were; now rounded.
+    series = drivers["daily_model"]["series"]
+    assert series and all(s["crimes"] % 5 == 0 for s in series.values())
 
 
 def test_cli_writes_reports(planted: Force, tmp_path: pytest.TempPathFactory) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from vawg.cli import app
 from vawg.config import Settings
 from vawg.profile.opendata import open_data_profile
 from vawg.profile.public import disclose_open_data
+from vawg.releases import release_log
 from vawg.report.profile import open_data_dict, open_data_html
 
 from .conftest import Loaded
@@ -56,13 +58,17 @@ def test_cli_writes_every_format(hand: Loaded, tmp_path: Path) -> None:
 
 
 def test_cli_public_single_file(hand: Loaded, tmp_path: Path) -> None:
+    # A copy of the database: the public release is recorded in it (and the session's own
+    # read-only connection to the original would stop that).
+    db = tmp_path / "hand.duckdb"
+    shutil.copy(hand.db, db)
     path = tmp_path / "open.json"
     result = runner.invoke(
         app,
         [
             "profile",
             "--db",
-            str(hand.db),
+            str(db),
             "--set",
             "period_years=2",
             "--format",
@@ -78,6 +84,8 @@ def test_cli_public_single_file(hand: Loaded, tmp_path: Path) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["params"]["public"] is True
     assert data["rfgv"]["priority_perpetrators"] is None
+    log = release_log(db)
+    assert log["output"].to_list() == ["profile"] and log["figures"][0] > 0
 
 
 def test_cli_completes_half_a_period_and_says_so(hand: Loaded, tmp_path: Path) -> None:
@@ -112,7 +120,7 @@ def test_open_data_mode_on_the_kent_files(kent_street: Loaded) -> None:
 
 
 def test_open_data_public_version(kent_street: Loaded) -> None:
-    r = disclose_open_data(open_data_profile(kent_street.tables), 5)
+    r = disclose_open_data(open_data_profile(kent_street.tables), Settings())
     assert r.public
     for frame, column in (
         (r.by_lsoa, "vso"),
@@ -134,8 +142,10 @@ def test_cli_open_data_when_no_extract_is_loaded(kent_street: Loaded, tmp_path: 
 def test_run_profile_for_the_demo(hand: Loaded, tmp_path: Path, public: bool) -> None:
     from vawg.cli.profile import run_profile
 
+    db = tmp_path / "hand.duckdb"  # a copy: a public run records its release in the database
+    shutil.copy(hand.db, db)
     written = run_profile(
-        hand.db, tmp_path, Settings(period_years=2, profile_bootstrap_replicates=199), public=public
+        db, tmp_path, Settings(period_years=2, profile_bootstrap_replicates=199), public=public
     )
     assert all(p.exists() for p in written)
     assert any(p.suffix == ".html" for p in written)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from vawg.config import Settings
 from vawg.profile import ProfileResult
 from vawg.profile.public import disclose
 from vawg.report.profile import profile_csv_rows, profile_html, profile_json, write_profile
@@ -64,7 +65,7 @@ def _counts(node: Any, path: str = "") -> list[tuple[str, float]]:
 
 @pytest.fixture(scope="module")
 def public(hand_result: ProfileResult) -> ProfileResult:
-    return disclose(hand_result, THRESHOLD)
+    return disclose(hand_result, Settings(disclosure_threshold=THRESHOLD))
 
 
 def test_no_count_below_the_threshold_in_the_json(public: ProfileResult) -> None:

@@ -17,7 +17,7 @@ from vawg.config import Settings
 from vawg.query import connect
 from vawg.report.survey import survey_json
 from vawg.store import load_paths
-from vawg.survey import survey_analysis
+from vawg.survey import disclose_survey, survey_analysis
 
 from .conftest import DATA, Force
 
@@ -102,13 +102,13 @@ def test_public_output_has_no_quotes_and_no_identifiers(force: Force, reports: P
         assert json.dumps(quote) not in data
     assert "Example reasons" not in page and '"examples"' not in data
     assert not IDS.search(data)
-    assert "PUBLIC" in page and "suppressed" in page
+    assert "PUBLIC" in page and "not shown" in page
 
 
 def test_public_counts_are_suppressed(tiny_db: Path) -> None:
     result = survey_analysis(connect(tiny_db), Settings(), rake=False)
-    restricted = survey_json(result, public=False, threshold=5)
-    public = survey_json(result, public=True, threshold=5)
+    restricted = survey_json(result)
+    public = survey_json(disclose_survey(result, Settings()))
 
     # 10 respondents; women: n = 5, 3 of them unsafe at night -> 3 is under 5: suppressed.
     def women(data: dict) -> dict:
@@ -122,12 +122,12 @@ def test_public_counts_are_suppressed(tiny_db: Path) -> None:
 
     assert women(restricted)["estimate"] == pytest.approx(3 / 5)
     assert women(public)["estimate"] is None and women(public)["count"] is None
-    assert women(public)["suppressed"]
+    assert women(public)["n"] is None
     # Men: n = 5, 2 unsafe -> suppressed too; the all-Kent row (n 10, count 5) is shown.
     assert public["unsafe_night_share"]["estimate"] == pytest.approx(0.5)
     themes = {t["theme"]: t["respondents"] for t in public["reasons_not_reported"]["themes"]}
     assert all(v is None or v == 0 or v >= 5 for v in themes.values())
-    assert "Counts from 1 to 4" in public["disclosure"]
+    assert "counts of 1 to 4 are not shown" in public["disclosure"]
 
 
 def test_cli_writes_the_chosen_format(tiny_db: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -191,5 +192,7 @@ def site(web_data: WebData, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from vawg.config import load_settings
 
     out = tmp_path_factory.mktemp("site")
-    run_publish(web_data.db, out, load_settings(None, FAST))
+    db = out.parent / f"{out.name}-vawg.duckdb"  # a copy: publishing records the release in it
+    shutil.copy(web_data.db, db)
+    run_publish(db, out, load_settings(None, FAST))
     return out

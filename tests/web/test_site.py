@@ -11,7 +11,7 @@ import pytest
 from tests.web.conftest import ARTIFACTS, WebData, non_white_share
 
 from vawg.errors import InputError
-from vawg.report.site import scan_site
+from vawg.leaks import scan_folder
 
 THRESHOLD = 5
 
@@ -32,7 +32,7 @@ def test_the_site_has_every_section_and_passes_the_scan(site: Path, web_data: We
         text = page.read_text(encoding="utf-8")
         assert "cdn" not in text.lower() and "https://" not in text.split("<footer>")[0].lower()
         assert "PUBLIC" in text
-    assert scan_site(site, threshold=THRESHOLD, identifiers=_identifiers(web_data)) == []
+    assert scan_folder(site, threshold=THRESHOLD, identifiers=_identifiers(web_data)) == []
 
 
 def test_small_counts_in_the_data_were_suppressed_not_dropped(
@@ -57,6 +57,10 @@ def _copy(site: Path, tmp_path: Path) -> Path:
     ("relative", "text", "expected"),
     [
         ("data/leak.csv", "district,crimes\nAshford,3\n", "count 3"),
+        ("data/raw.csv", "district,crimes\nAshford,12\n", "not rounded to a multiple of 5"),
+        ("data/path.csv", "district,source\nAshford,/home/ann/extract.csv\n", "local path"),
+        ("data.json", '{"by_district": [{"district": "Dover", "crimes": 7}]}', "count 7"),
+        ("data.json", '{"a": {"person_id": "x"}}', "identifier key"),
         ("data/rates.csv", "district,per_1000\nAshford,3\n", None),  # a rate, not a count
         ("data/zero.csv", "district,crimes\nAshford,0\nDover,\n", None),  # zero and suppressed
         ("data/person.csv", "crime_ref,district\nX,Y\n", "identifier column name"),
@@ -68,11 +72,18 @@ def _copy(site: Path, tmp_path: Path) -> Path:
             "table column",
         ),
         ("page.html", '<div class="kpi"><div class="v">4</div></div>', "headline figure"),
-        ("page.html", "<p>In Dover, 3 victims were ...</p>", "count in"),
+        ("page.html", "<p>In Dover, 3 victims were ...</p>", "in '3 victims'"),
         (
             "page.html",
-            '<script>Plotly.newPlot("x", [{"type": "bar", "x": ["a", "b"], "y": [10, 2]}], {}, {})</script>',
+            '<script>Plotly.newPlot("x", [{"type": "bar", "x": ["a", "b"], "y": [10, 2]}], '
+            '{"yaxis": {"title": {"text": "crimes"}}}, {})</script>',
             "trace 0 (undeclared), y",
+        ),
+        (  # undeclared, on an axis that is not counts (coordinates, a rate): not checked
+            "page.html",
+            '<script>Plotly.newPlot("x", [{"type": "scatter", "x": [612345, 2], "y": [2, 3]}], '
+            '{"yaxis": {"title": {"text": "per 1,000"}}}, {})</script>',
+            None,
         ),
         (
             "page.html",
@@ -93,7 +104,7 @@ def test_the_scanner_finds_each_kind_of_leak(
 ) -> None:
     copy = _copy(site, tmp_path)
     (copy / relative).write_text(text, encoding="utf-8")
-    findings = scan_site(copy, threshold=THRESHOLD)
+    findings = scan_folder(copy, threshold=THRESHOLD)
     if expected is None:
         assert findings == []
     else:
@@ -105,8 +116,8 @@ def test_the_scanner_finds_each_kind_of_leak(
 def test_a_known_identifier_is_found_even_without_a_pattern(site: Path, tmp_path: Path) -> None:
     copy = _copy(site, tmp_path)
     (copy / "data" / "x.csv").write_text("district,note\nDover,abc-7781\n", encoding="utf-8")
-    assert scan_site(copy, threshold=THRESHOLD) == []
-    findings = scan_site(copy, threshold=THRESHOLD, identifiers={"abc-7781"})
+    assert scan_folder(copy, threshold=THRESHOLD) == []
+    findings = scan_folder(copy, threshold=THRESHOLD, identifiers={"abc-7781"})
     assert [f.what for f in findings] == ["identifier 'abc-7781'"]
 
 
@@ -115,12 +126,12 @@ def test_a_changed_chart_library_is_scanned_as_data(site: Path, tmp_path: Path) 
     shutil.copytree(site, copy)
     asset = copy / "assets" / "plotly.min.js"
     asset.write_text(asset.read_text(encoding="utf-8") + "\n// 1975-02-03\n", encoding="utf-8")
-    assert any("date of birth" in str(f) for f in scan_site(copy, threshold=THRESHOLD))
+    assert any("date of birth" in str(f) for f in scan_folder(copy, threshold=THRESHOLD))
 
 
 def test_scanning_a_missing_site_says_how_to_build_one(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="vawg publish"):
-        scan_site(tmp_path / "nothing", threshold=THRESHOLD)
+        scan_folder(tmp_path / "nothing", threshold=THRESHOLD)
 
 
 @pytest.mark.browser

@@ -31,9 +31,10 @@ from vawg.config import Settings
 from vawg.outcomes.audit import HEADLINE_MEASURES, MEASURE_LABELS, AuditResult, half_year_audit
 from vawg.outcomes.cases import as_of_date
 from vawg.outcomes.halves import Half
-from vawg.outcomes.public import disclose_audit
-from vawg.outcomes.summary import OutcomeSummary, disclose_summary, outcome_summary
+from vawg.outcomes.public import disclose_audit, disclose_summary
+from vawg.outcomes.summary import OutcomeSummary, outcome_summary
 from vawg.query import connect
+from vawg.releases import record_result
 from vawg.report.audit import audit_csv_rows, audit_html, audit_json, fmt_ci, fmt_value
 from vawg.report.outcomes import outcomes_csv_rows, outcomes_html, outcomes_json
 from vawg.store import DEFAULT_DB
@@ -73,7 +74,11 @@ def _audit(
     chosen = half or latest_complete_half(db, as_of)
     rate = settings.audit_fdr if fdr is None else fdr
     result = half_year_audit(connect(db), settings, chosen, as_of=as_of, fdr=rate)
-    return disclose_audit(result, settings.disclosure_threshold) if public else result
+    if not public:
+        return result
+    result = disclose_audit(result, settings)
+    record_result(db, f"audit {result.half.label}", result, settings)
+    return result
 
 
 def _write_audit(result: AuditResult, out: Path, stem: str, formats: tuple[str, ...]) -> list[Path]:
@@ -114,7 +119,8 @@ def run_outcomes(db: Path, out_dir: Path, settings: Settings, *, public: bool) -
     """For ``vawg demo``: the outcomes report over the settings' period (HTML, JSON, CSV)."""
     summary = outcome_summary(connect(db), settings)
     if public:
-        summary = disclose_summary(summary, settings.disclosure_threshold)
+        summary = disclose_summary(summary, settings)
+        record_result(db, "outcomes", summary, settings)
     return _write_outcomes(summary, out_dir, "outcomes" + ("-public" if public else ""), FORMATS)
 
 
@@ -206,7 +212,8 @@ def outcomes(
     with console.status("counting outcomes"):
         summary = outcome_summary(connect(db), settings, as_of=as_of)
         if public:
-            summary = disclose_summary(summary, settings.disclosure_threshold)
+            summary = disclose_summary(summary, settings)
+            record_result(db, "outcomes", summary, settings)
     paths = _write_outcomes(summary, out, f"outcomes{'-public' if public else ''}", formats)
     console.print(f"{len(summary.halves)} half-years, data to {summary.as_of}")
     for path in paths:

@@ -57,24 +57,24 @@ def _profile(db: Path, reports: Path, settings: Settings) -> list[Path]:
 def _drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
     result = drivers(connect(db), settings)
     return [
-        *write_drivers(result, reports, settings, public=False, formats=ALL),
-        *write_drivers(result, reports, settings, public=True, formats=PUBLIC),
+        *write_drivers(result, reports, settings, public=False, formats=ALL, db=db),
+        *write_drivers(result, reports, settings, public=True, formats=PUBLIC, db=db),
     ]
 
 
 def _hotspots(db: Path, reports: Path, settings: Settings) -> list[Path]:
     result = hotspot_analysis(connect(db), settings)
     return [
-        *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png")),
-        *write_hotspots(result, reports, settings, public=True, formats=PUBLIC),
+        *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png"), db=db),
+        *write_hotspots(result, reports, settings, public=True, formats=PUBLIC, db=db),
     ]
 
 
 def _surveys(db: Path, reports: Path, settings: Settings) -> list[Path]:
     result = analyse_surveys(db, settings)
     return [
-        *write_survey(result, reports, settings, public=False, formats=ALL),
-        *write_survey(result, reports, settings, public=True, formats=PUBLIC),
+        *write_survey(result, reports, settings, public=False, formats=ALL, db=db),
+        *write_survey(result, reports, settings, public=True, formats=PUBLIC, db=db),
     ]
 
 

@@ -28,11 +28,14 @@ from vawg.cli.common import (
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.models.drivers import EFFECT_KEYS, DriversResult, drivers
+from vawg.models.public import disclose_drivers
 from vawg.query import connect
+from vawg.releases import record_result
 from vawg.report.drivers import LABELS, drivers_csv_rows, drivers_html, drivers_json
 from vawg.report.hotspots import hotspots_csv_rows, hotspots_html, hotspots_json
 from vawg.report.maps import hotspot_map_png, lsoa_polygons
 from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
+from vawg.spatial.public import disclose_hotspots
 from vawg.store import DEFAULT_DB
 
 __all__ = [
@@ -59,7 +62,8 @@ ExcludeOption = Annotated[
     ),
 ]
 PublicOption = Annotated[
-    bool, typer.Option("--public", help="Disclosure-controlled output: small counts suppressed.")
+    bool,
+    typer.Option("--public", help="Public output: small counts withheld, the rest rounded."),
 ]
 
 
@@ -70,17 +74,22 @@ def write_drivers(
     *,
     public: bool,
     formats: tuple[str, ...],
+    db: Path,
 ) -> list[Path]:
+    """Write the drivers report in ``formats`` to ``out`` (a file or a folder, see --out); a
+    public report is made from the public Result, recorded first in ``db``'s release log."""
     stem = "drivers-public" if public else "drivers"
-    threshold = settings.disclosure_threshold
-    """Write the drivers report in ``formats`` to ``out`` (a file or a folder, see --out)."""
+    if public:
+        result = disclose_drivers(result, settings)
+        record_result(db, "drivers", result, settings)
+    shown = result
     return write_outputs(
         out,
         stem,
         formats,
-        html=lambda: drivers_html(result, public=public, threshold=threshold),
-        json_data=lambda: drivers_json(result, public=public, threshold=threshold),
-        csv_rows=lambda: drivers_csv_rows(result),
+        html=lambda: drivers_html(shown),
+        json_data=lambda: drivers_json(shown),
+        csv_rows=lambda: drivers_csv_rows(shown),
     )
 
 
@@ -91,19 +100,24 @@ def write_hotspots(
     *,
     public: bool,
     formats: tuple[str, ...],
+    db: Path,
     strict_png: bool = False,
 ) -> list[Path]:
-    stem = "hotspots-public" if public else "hotspots"
-    threshold = settings.disclosure_threshold
     """Write the hot-spot report in ``formats`` to ``out`` (a file or a folder, see --out); a
-    ``png`` format adds maps beside it."""
+    ``png`` format adds maps beside it. A public report is made from the public Result,
+    recorded first in ``db``'s release log."""
+    stem = "hotspots-public" if public else "hotspots"
+    if public:
+        result = disclose_hotspots(result, settings)
+        record_result(db, "hotspots", result, settings)
+    shown = result
     written = write_outputs(
         out,
         stem,
         formats,
-        html=lambda: hotspots_html(result, public=public, threshold=threshold),
-        json_data=lambda: hotspots_json(result, public=public, threshold=threshold),
-        csv_rows=lambda: hotspots_csv_rows(result, public=public, threshold=threshold),
+        html=lambda: hotspots_html(shown),
+        json_data=lambda: hotspots_json(shown),
+        csv_rows=lambda: hotspots_csv_rows(shown),
     )
     if "png" in formats:
         polygons = lsoa_polygons(Path(result.geojson)) if result.geojson else None
@@ -153,7 +167,7 @@ def drivers_command(
     formats = report_formats(out, format)
     with console.status("fitting the driver models"):
         result = drivers(connect(db), settings, exclude_anomalies=exclude_anomalies)
-        paths = write_drivers(result, out, settings, public=public, formats=formats)
+        paths = write_drivers(result, out, settings, public=public, formats=formats, db=db)
     table = Table(title="Drivers of VAWG (rate ratios, 95% CI)")
     for name in ("effect", "rate ratio", "95% CI", "p"):
         table.add_column(name, justify="left" if name == "effect" else "right")
@@ -218,7 +232,7 @@ def hotspots_command(
             geojson=geojson,
         )
         paths = write_hotspots(
-            result, out, settings, public=public, formats=formats, strict_png=png
+            result, out, settings, public=public, formats=formats, db=db, strict_png=png
         )
     table = Table(title="Hot spots (G*, FDR-controlled)")
     for name in ("place", "hot spots", "before FDR", "cold spots"):

@@ -28,6 +28,7 @@ from vawg.profile import profile as build_profile
 from vawg.profile.opendata import open_data_profile
 from vawg.profile.public import disclose, disclose_open_data
 from vawg.query import Tables, connect
+from vawg.releases import record_result
 from vawg.report.profile import write_open_data, write_profile
 from vawg.store import DEFAULT_DB
 
@@ -71,12 +72,16 @@ def run_profile(
                 "crimes.csv, people.csv and involvements.csv (or *-street.csv) with `vawg ingest`"
             )
         opened = open_data_profile(tables)
+        tables.backend.disconnect()
         if public:
-            opened = disclose_open_data(opened, settings.disclosure_threshold)
-        return write_open_data(opened, out_dir, formats, settings.disclosure_threshold)
+            opened = disclose_open_data(opened, settings)
+            record_result(db, "profile (open data)", opened, settings)
+        return write_open_data(opened, out_dir, formats)
     result = build_profile(tables, settings, harm_weights=harm_weights)
+    tables.backend.disconnect()
     if public:
-        result = disclose(result, settings.disclosure_threshold)
+        result = disclose(result, settings)
+        record_result(db, "profile", result, settings)
     return write_profile(result, out_dir, formats)
 
 

@@ -24,9 +24,10 @@ from vawg.cli.common import (
 )
 from vawg.config import Settings
 from vawg.query import connect
+from vawg.releases import record_result
 from vawg.report.survey import survey_csv_rows, survey_html, survey_json, survey_view
 from vawg.store import DEFAULT_DB
-from vawg.survey import SurveyResult, survey_analysis
+from vawg.survey import SurveyResult, disclose_survey, survey_analysis
 from vawg.survey.inputs import read_margins, read_theme_dictionary
 
 __all__ = ["analyse_surveys", "run_survey", "survey", "write_survey"]
@@ -57,17 +58,22 @@ def write_survey(
     *,
     public: bool,
     formats: tuple[str, ...],
+    db: Path,
 ) -> list[Path]:
-    """Write the survey report in ``formats`` to ``out`` (a file or a folder, see --out)."""
+    """Write the survey report in ``formats`` to ``out`` (a file or a folder, see --out); a
+    public report is made from the public Result, recorded first in ``db``'s release log."""
     stem = "survey-public" if public else "survey"
-    threshold = settings.disclosure_threshold
+    if public:
+        result = disclose_survey(result, settings)
+        record_result(db, "survey", result, settings)
+    shown = result
     return write_outputs(
         out,
         stem,
         formats,
-        html=lambda: survey_html(result, public=public, threshold=threshold),
-        json_data=lambda: survey_json(result, public=public, threshold=threshold),
-        csv_rows=lambda: survey_csv_rows(survey_view(result, public=public, threshold=threshold)),
+        html=lambda: survey_html(shown),
+        json_data=lambda: survey_json(shown),
+        csv_rows=lambda: survey_csv_rows(survey_view(shown)),
     )
 
 
@@ -83,7 +89,7 @@ def run_survey(
 ) -> list[Path]:
     """Analyse both surveys in ``db`` and write the report files into ``out_dir``."""
     result = analyse_surveys(db, settings, margins, rake)
-    return write_survey(result, out_dir, settings, public=public, formats=formats)
+    return write_survey(result, out_dir, settings, public=public, formats=formats, db=db)
 
 
 @app.command()
@@ -97,7 +103,7 @@ def survey(
     public: Annotated[
         bool,
         typer.Option(
-            "--public", help="Disclosure-controlled output: no quotes, small counts suppressed."
+            "--public", help="Public output: no quotes, small counts withheld, the rest rounded."
         ),
     ] = False,
     out: OutOption = Path("."),
@@ -130,7 +136,7 @@ def survey(
     formats = report_formats(out, format)
     with console.status("analysing the surveys"):
         result = analyse_surveys(db, settings, margins, rake)
-        paths = write_survey(result, out, settings, public=public, formats=formats)
+        paths = write_survey(result, out, settings, public=public, formats=formats, db=db)
     if result.public:
         o = result.public.overall
         for name, label in (

@@ -133,10 +133,24 @@ def serve(
 
 def run_publish(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
     """Build the open site into ``out_dir`` (checked by the scanner); return its pages."""
+    from vawg.opensite import open_site_results
+    from vawg.query import connect
+    from vawg.releases import filters_of, record_release
     from vawg.report.site import build_site
-    from vawg.report.site.sections import SECTION_BUILDERS
+    from vawg.results import to_jsonable
 
-    written = build_site(db, out_dir, settings, extra_pages=SECTION_BUILDERS)
+    tables = connect(db)
+    results = open_site_results(tables, settings)
+    tables.backend.disconnect()
+    record_release(
+        db,
+        "open site",
+        to_jsonable(results),
+        period=results.period,
+        filters=filters_of(settings),
+        threshold=settings.disclosure_threshold,
+    )
+    written = build_site(results, out_dir, settings)
     return [p for p in written if p.suffix == ".html"]
 
 

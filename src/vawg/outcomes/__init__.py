@@ -11,7 +11,7 @@ outcome, attrition, agency stages, victims' satisfaction and the twice-yearly au
     agencies     CPS and court stages from cjs_events
     satisfaction victims' satisfaction beside the outcomes
     audit        the half-year audit (one Benjamini-Hochberg family of comparisons)
-    public       disclosure control of every count, derived figures rebuilt
+    public       disclose_audit, disclose_summary: every count protected, figures rebuilt
     summary      every half of the period (``vawg outcomes``)
     police_uk    police.uk "Last outcome category" breakdowns
 """
@@ -20,8 +20,8 @@ from vawg.outcomes.audit import AuditResult, half_year_audit
 from vawg.outcomes.framework import HEADLINE_GROUPS, OUTCOME_TYPES, headline_group
 from vawg.outcomes.halves import Half, parse_half
 from vawg.outcomes.police_uk import PoliceUkOutcomes, police_uk_outcomes
-from vawg.outcomes.public import disclose_audit
-from vawg.outcomes.summary import OutcomeSummary, disclose_summary, outcome_summary
+from vawg.outcomes.public import disclose_audit, disclose_summary
+from vawg.outcomes.summary import OutcomeSummary, outcome_summary
 
 __all__ = [
     "HEADLINE_GROUPS",

@@ -1,6 +1,10 @@
-"""Disclosure control for outcome results: every count through :func:`vawg.disclosure.suppress`,
-then every rate, share, median and comparison rebuilt from the suppressed counts, so nothing is
-published that was computed from a hidden count.
+"""Disclosure control for outcome results (:func:`disclose_audit`, :func:`disclose_summary`):
+every count through the one rule of :mod:`vawg.disclosure` (withheld when small, rounded
+otherwise), then every rate, share, median and comparison rebuilt from the published counts, so
+nothing is published that was computed from a hidden or unrounded count.
+
+Outcomes are published by financial half-year: every half an output reports is a period on the
+grid (:mod:`vawg.disclosure.grid`), whatever the span of halves it covers.
 
 Which totals are published decides the secondary suppression (``margins``): outcome groups sum
 to the crimes in a cell, and cells of a breakdown sum to the scope's total for that half.
@@ -16,7 +20,8 @@ from datetime import date
 
 import polars as pl
 
-from vawg.disclosure import SUPPRESSED_FLAG, suppress
+from vawg.config import Settings
+from vawg.disclosure import SUPPRESSED_FLAG, grid_period, public_params, round_count, suppress
 from vawg.outcomes.agencies import AgencyResult, agency_rates
 from vawg.outcomes.attrition import AttritionResult, attrition
 from vawg.outcomes.audit import AuditResult, comparable_rates, headline
@@ -24,11 +29,14 @@ from vawg.outcomes.halves import Half
 from vawg.outcomes.police_uk import PoliceUkOutcomes, with_shares
 from vawg.outcomes.rates import denominators, rates_from_counts
 from vawg.outcomes.satisfaction import satisfaction_rates
+from vawg.outcomes.summary import OutcomeSummary
 from vawg.outcomes.survival import SurvivalResult
+from vawg.results import Params
 
 __all__ = [
     "PUBLIC_CURVE_DAYS",
     "disclose_audit",
+    "disclose_summary",
     "public_agencies",
     "public_attrition",
     "public_counts",
@@ -208,7 +216,7 @@ def public_satisfaction(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
 def public_police_uk(result: PoliceUkOutcomes, threshold: int) -> PoliceUkOutcomes:
     """Category and group counts suppressed under the published total; shares rebuilt."""
     total = int(result.table["count"].sum())
-    shown_total = None if 0 < total < threshold else total
+    shown_total = None if 0 < total < threshold else round_count(total, threshold)
 
     def redo(frame: pl.DataFrame) -> pl.DataFrame:
         cut = suppress(frame.drop("share", "ci_low", "ci_high"), "count", threshold=threshold)
@@ -256,10 +264,41 @@ def public_coverage(coverage: dict[str, int], threshold: int) -> dict[str, int |
     return dict(zip(cut["key"].to_list(), cut["count"].to_list(), strict=True))
 
 
-def disclose_audit(result: AuditResult, threshold: int) -> AuditResult:
-    """The audit as it may be published: every count suppressed, everything derived rebuilt."""
+def _public_params(params: Params, halves: Sequence[Half], settings: Settings) -> Params:
+    """``params`` of a public outcome Result: each half on the grid, the rule recorded."""
+    for half in halves:
+        grid_period(half.start, half.end)
+    return public_params(params, settings, grid=False)
+
+
+def disclose_summary(result: OutcomeSummary, settings: Settings) -> OutcomeSummary:
+    """The summary as it may be published (same type): every count protected, rates rebuilt."""
     if result.public:
         return result
+    params = _public_params(result.params, result.halves, settings)
+    threshold = settings.disclosure_threshold
+    cells, rates = public_counts(result.counts, threshold)
+    return dataclasses.replace(
+        result,
+        params=params,
+        table=rates,
+        counts=cells,
+        survival=public_survival(result.survival, threshold),
+        attrition=public_attrition(result.attrition, threshold, result.as_of),
+        police_uk=public_police_uk(result.police_uk, threshold) if result.police_uk else None,
+        exclusions=public_exclusions(result.exclusions, threshold),
+        public=True,
+        threshold=threshold,
+    )
+
+
+def disclose_audit(result: AuditResult, settings: Settings) -> AuditResult:
+    """The audit as it may be published (same type): every count protected, everything derived
+    rebuilt."""
+    if result.public:
+        return result
+    params = _public_params(result.params, sorted(result.roles.values()), settings)
+    threshold = settings.disclosure_threshold
     cells, rates = public_counts(result.counts, threshold)
     survival = public_survival(result.survival, threshold)
     halves = sorted(result.roles.values())
@@ -274,6 +313,7 @@ def disclose_audit(result: AuditResult, threshold: int) -> AuditResult:
     )
     return dataclasses.replace(
         result,
+        params=params,
         table=headline(rates, survival, result.roles),
         counts=cells,
         rates=rates,

@@ -8,7 +8,6 @@ the report says so. Use ``vawg audit`` for like-with-like comparisons between ha
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,20 +19,13 @@ from vawg.outcomes.cases import outcome_cases
 from vawg.outcomes.halves import Half, halves_between
 from vawg.outcomes.police_uk import PoliceUkOutcomes, police_uk_outcomes
 from vawg.outcomes.proportions import CITATIONS
-from vawg.outcomes.public import (
-    public_attrition,
-    public_counts,
-    public_exclusions,
-    public_police_uk,
-    public_survival,
-)
 from vawg.outcomes.rates import outcome_counts, rates_from_counts
 from vawg.outcomes.survival import CITATION as KM_CITATION
 from vawg.outcomes.survival import SurvivalResult, survival_by_dimension
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin, to_jsonable
 
-__all__ = ["OutcomeSummary", "disclose_summary", "outcome_summary"]
+__all__ = ["OutcomeSummary", "outcome_summary"]
 
 
 @dataclass(frozen=True)
@@ -99,22 +91,4 @@ def outcome_summary(
         attr,
         police,
         cases.exclusions,
-    )
-
-
-def disclose_summary(result: OutcomeSummary, threshold: int) -> OutcomeSummary:
-    """The summary as it may be published (every count suppressed, rates rebuilt)."""
-    if result.public:
-        return result
-    cells, rates = public_counts(result.counts, threshold)
-    return dataclasses.replace(
-        result,
-        table=rates,
-        counts=cells,
-        survival=public_survival(result.survival, threshold),
-        attrition=public_attrition(result.attrition, threshold, result.as_of),
-        police_uk=public_police_uk(result.police_uk, threshold) if result.police_uk else None,
-        exclusions=public_exclusions(result.exclusions, threshold),
-        public=True,
-        threshold=threshold,
     )

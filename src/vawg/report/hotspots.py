@@ -1,9 +1,9 @@
 """The hot-spot report: :class:`~vawg.spatial.analysis.HotspotAnalysis` → HTML, JSON and CSV.
 
-JSON lists the hot spots as LSOA codes with ``gi_z``, ``p_sim`` and ``q_value``. Public output
-passes every LSOA count through :func:`vawg.disclosure.suppress`, rounds G* z-scores to one
-decimal (so the counts cannot be solved back from the exact statistics of every LSOA) and drops
-the unrounded statistics. Nothing here computes a statistic.
+JSON lists the hot spots as LSOA codes with ``gi_z``, ``p_sim`` and ``q_value``. A public
+report is the rendering of the public Result (:func:`vawg.spatial.public.disclose_hotspots`:
+small LSOA counts and every statistic of their LSOAs withheld, G* z-scores to one decimal, no
+permutation p-values). Nothing here changes a number or computes a statistic.
 """
 
 from __future__ import annotations
@@ -15,9 +15,16 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.disclosure import RULE_TEXT, suppress
 from vawg.report.maps import CLASS_COLOURS, hotspot_map_figure, lsoa_polygons
-from vawg.report.page import Classification, Section, figure_html, render_page, table_html
+from vawg.report.page import (
+    Classification,
+    Section,
+    disclosure_rule,
+    figure_html,
+    is_public,
+    render_page,
+    table_html,
+)
 from vawg.results import to_jsonable
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.concentration import CONCENTRATION_CITATION
@@ -29,19 +36,9 @@ _PLACES = {"all": "all places", "public": "public places", "home": "homes"}
 _PREFIX = {"all": "", "public": "public_", "home": "home_"}
 
 
-def hotspot_view(result: HotspotAnalysis, *, public: bool, threshold: int) -> pl.DataFrame:
-    """The per-LSOA table as shown: disclosure-controlled when ``public``."""
-    table = result.table
-    if not public:
-        return table
-    for place in result.by_place:
-        prefix = _PREFIX[place]
-        table = suppress(table, prefix + "crimes", threshold=threshold, margins=[]).drop(
-            "suppressed"
-        )
-        table = table.with_columns(pl.col(prefix + "gi_z").round(1))
-        table = table.drop([c for c in (prefix + "p_sim",) if c in table.columns])
-    return table.drop([c for c in ("trend_tau",) if c in table.columns])
+def hotspot_view(result: HotspotAnalysis) -> pl.DataFrame:
+    """The per-LSOA table as shown (the public Result's own when ``result`` is public)."""
+    return result.table
 
 
 def _kpi(value: str, label: str, note: str) -> str:
@@ -134,7 +131,7 @@ def _map_section(result: HotspotAnalysis, table: pl.DataFrame, place: str) -> st
 def _hot_table(table: pl.DataFrame, place: str, public: bool) -> str:
     prefix = _PREFIX[place]
     cols = ["lsoa_code", "district", prefix + "crimes", prefix + "gi_z"]
-    if not public:
+    if prefix + "p_sim" in table.columns:
         cols.append(prefix + "p_sim")
     cols += [prefix + "q_value", prefix + "hotspot_class"]
     shown = table.filter(pl.col(prefix + "hotspot_class").is_in([CLASSES[0], CLASSES[1]])).sort(
@@ -196,13 +193,17 @@ def _trends(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         body += figure_html(fig, height=max(320, 22 * top.height + 120))
         body += table_html(
             top.join(table.select("lsoa_code", "district"), on="lsoa_code", how="left").select(
-                "lsoa_code",
-                "district",
-                "years_hot",
-                "pattern",
-                "years_hot_unadjusted",
-                "pattern_unadjusted",
-                "trend_tau",
+                c
+                for c in (
+                    "lsoa_code",
+                    "district",
+                    "years_hot",
+                    "pattern",
+                    "years_hot_unadjusted",
+                    "pattern_unadjusted",
+                    "trend_tau",
+                )
+                if c in top.columns or c == "district"
             ),
             caption="LSOAs hot in at least one year (trend tau: Kendall's tau of the yearly z-scores)",
         )
@@ -263,7 +264,7 @@ def _concentration(result: HotspotAnalysis) -> str:
     return body
 
 
-def _methods(result: HotspotAnalysis, public: bool, threshold: int) -> str:
+def _methods(result: HotspotAnalysis) -> str:
     start, end = result.params.period or (None, None)
     items = [
         f"<b>Data.</b> In-scope VAWG crimes recorded from {start} to {end}, by the LSOA of the "
@@ -285,18 +286,22 @@ def _methods(result: HotspotAnalysis, public: bool, threshold: int) -> str:
         "same number of crimes would give if spread at random in proportion to population. "
         + html.escape(CONCENTRATION_CITATION),
     ]
-    if public:
+    if is_public(result.params.settings):
         items.append(
             "<b>Disclosure control.</b> "
-            + html.escape(RULE_TEXT.format(limit=threshold - 1))
-            + " G* z-scores are rounded to one decimal and permutation p-values are not shown."
+            + html.escape(" ".join(disclosure_rule(result.params.settings)["method"]))
+            + " An LSOA whose count is not shown has no z-score, q-value or class either; the "
+            "LSOAs of a district are protected together (district totals are published). G* "
+            "z-scores are rounded to one decimal, permutation p-values are not shown, and the "
+            "concentration curve is shown at every 5% of LSOAs."
         )
     return "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"
 
 
-def hotspots_html(result: HotspotAnalysis, *, public: bool = False, threshold: int = 5) -> str:
+def hotspots_html(result: HotspotAnalysis) -> str:
     """The hot-spot report as one self-contained HTML page."""
-    table = hotspot_view(result, public=public, threshold=threshold)
+    public = is_public(result.params.settings)
+    table = hotspot_view(result)
     start, end = result.params.period or (None, None)
     maps = []
     for place in ("all", "public", "home"):
@@ -315,19 +320,23 @@ def hotspots_html(result: HotspotAnalysis, *, public: bool = False, threshold: i
         Section("Concentration", _concentration(result), anchor="concentration"),
         Section(
             "Methods, definitions and assumptions",
-            _methods(result, public, threshold),
+            _methods(result),
             anchor="methods",
         ),
     ]
     return render_page(
         "Where: hot spots of violence against women and girls",
         sections,
-        classification=Classification.public(threshold) if public else Classification.restricted(),
+        classification=(
+            Classification.public(disclosure_rule(result.params.settings))
+            if public
+            else Classification.restricted()
+        ),
         subtitle=f"Getis-Ord G* over LSOAs · {start} to {end}",
     )
 
 
-def _listing(table: pl.DataFrame, place: str, klass: str, public: bool) -> list[dict[str, Any]]:
+def _listing(table: pl.DataFrame, place: str, klass: str) -> list[dict[str, Any]]:
     prefix = _PREFIX[place]
     part = table.filter(pl.col(prefix + "hotspot_class") == klass).sort(
         prefix + "gi_z", descending=klass == HOT
@@ -339,28 +348,27 @@ def _listing(table: pl.DataFrame, place: str, klass: str, public: bool) -> list[
         "gi_z": pl.col(prefix + "gi_z"),
         "q_value": pl.col(prefix + "q_value"),
     }
-    if not public:
+    if prefix + "p_sim" in table.columns:
         cols["p_sim"] = pl.col(prefix + "p_sim")
     return list(to_jsonable(part.select(**cols)))
 
 
-def hotspots_json(
-    result: HotspotAnalysis, *, public: bool = False, threshold: int = 5
-) -> dict[str, Any]:
+def hotspots_json(result: HotspotAnalysis) -> dict[str, Any]:
     """JSON-safe dict: ``hotspots`` (all places) as LSOA codes with gi_z, p_sim, q_value."""
-    table = hotspot_view(result, public=public, threshold=threshold)
+    public = is_public(result.params.settings)
+    table = hotspot_view(result)
     out: dict[str, Any] = {
         "period": to_jsonable(result.params.period),
         "classification": "PUBLIC" if public else "OFFICIAL-SENSITIVE",
         "weights": {"kind": result.weights_kind, "description": result.weights},
         "settings": to_jsonable(result.params.settings),
         "seed": result.params.seed,
-        "hotspots": _listing(table, "all", CLASSES[0], public) if "all" in result.by_place else [],
-        "coldspots": _listing(table, "all", CLASSES[4], public) if "all" in result.by_place else [],
+        "hotspots": _listing(table, "all", CLASSES[0]) if "all" in result.by_place else [],
+        "coldspots": _listing(table, "all", CLASSES[4]) if "all" in result.by_place else [],
         "by_place": {
             place: {
-                "hotspots": _listing(table, place, CLASSES[0], public),
-                "coldspots": _listing(table, place, CLASSES[4], public),
+                "hotspots": _listing(table, place, CLASSES[0]),
+                "coldspots": _listing(table, place, CLASSES[4]),
                 "hot_before_fdr": r.hot_unadjusted,
                 "cold_before_fdr": r.cold_unadjusted,
                 "permutations": r.permutations,
@@ -399,9 +407,7 @@ def hotspots_json(
     return out
 
 
-def hotspots_csv_rows(
-    result: HotspotAnalysis, *, public: bool = False, threshold: int = 5
-) -> tuple[list[str], list[list[Any]]]:
-    """One row per LSOA, every column of the (disclosure-controlled when public) table."""
-    table = hotspot_view(result, public=public, threshold=threshold)
+def hotspots_csv_rows(result: HotspotAnalysis) -> tuple[list[str], list[list[Any]]]:
+    """One row per LSOA, every column of the table (the public Result's when public)."""
+    table = hotspot_view(result)
     return list(table.columns), [list(r) for r in table.iter_rows()]

@@ -72,7 +72,7 @@ def _hover(row: dict[str, Any], prefix: str) -> str:
     z = row.get(prefix + "gi_z")
     q = row.get(prefix + "q_value")
     parts = [f"<b>{row['lsoa_code']}</b> ({row.get('district', '')})"]
-    parts.append(f"crimes: {'suppressed' if crimes is None else f'{crimes:,.0f}'}")
+    parts.append(f"crimes: {'not shown' if crimes is None else f'{crimes:,.0f}'}")
     if z is not None:
         parts.append(f"G* z: {z:.2f}")
     if q is not None:

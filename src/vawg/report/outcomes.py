@@ -14,14 +14,20 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.disclosure import RULE_TEXT
 from vawg.outcomes.audit import MEASURE_LABELS
 from vawg.outcomes.framework import HEADLINE_GROUPS, SOURCE, framework_table, police_uk_table
 from vawg.outcomes.rates import BASES
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
 from vawg.report.audit.writers import rates_csv_rows
-from vawg.report.page import Classification, Section, figure_html, render_page, table_html
+from vawg.report.page import (
+    Classification,
+    Section,
+    disclosure_rule,
+    figure_html,
+    render_page,
+    table_html,
+)
 from vawg.results import to_jsonable
 
 __all__ = ["outcomes_csv_rows", "outcomes_html", "outcomes_json"]
@@ -294,7 +300,7 @@ def _methods(result: OutcomeSummary) -> Section:
         parts.insert(
             0,
             "<div class='callout'><b>Disclosure control.</b> "
-            + html.escape(RULE_TEXT.format(limit=(result.threshold or 5) - 1))
+            + html.escape(" ".join(disclosure_rule(result.params.settings)["method"]))
             + "</div>",
         )
     return Section("Methods, definitions and assumptions", "".join(parts))
@@ -312,11 +318,11 @@ def outcomes_html(result: OutcomeSummary) -> str:
     return render_page(
         "Criminal justice outcomes",
         sections,
-        classification=Classification.public(result.threshold or 5)
+        classification=Classification.public(disclosure_rule(result.params.settings))
         if result.public
         else Classification(
             "OFFICIAL-SENSITIVE",
-            "Aggregate figures; small counts not suppressed. Not for publication.",
+            "Aggregate figures; every count exact, small ones included. Not for publication.",
         ),
         subtitle=f"Violence against women and girls scope · {span} · data to {result.as_of:%d %B %Y}",
     )

@@ -8,7 +8,7 @@ computes a statistic: sections are built from Results by the report modules.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -22,7 +22,9 @@ import polars as pl
 __all__ = [
     "Classification",
     "Section",
+    "disclosure_rule",
     "figure_html",
+    "is_public",
     "paragraphs",
     "render_page",
     "table_html",
@@ -44,12 +46,27 @@ class Classification:
         )
 
     @classmethod
-    def public(cls, threshold: int) -> Classification:
-        """Disclosure-controlled open output."""
-        return cls(
-            "PUBLIC",
-            f"Disclosure-controlled: counts from 1 to {threshold - 1} are suppressed.",
+    def public(cls, rule: Mapping[str, Any]) -> Classification:
+        """Disclosure-controlled open output; ``rule`` is the one its Result records
+        (:func:`disclosure_rule`)."""
+        return cls("PUBLIC", f"Disclosure-controlled. {rule['summary']}")
+
+
+def is_public(settings: Mapping[str, Any]) -> bool:
+    """Whether a Result's ``params.settings`` say it is a public (disclosure-controlled) one."""
+    return "disclosure" in settings
+
+
+def disclosure_rule(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The disclosure rule a public Result records in ``params.settings`` (``summary``: one
+    line; ``method``: paragraphs for the methods section). Reports print it as given."""
+    rule = settings.get("disclosure")
+    if not isinstance(rule, Mapping) or "summary" not in rule:
+        raise ValueError(
+            "this Result records no disclosure rule: make its public version with the "
+            "analysis's disclose function before rendering it as public"
         )
+    return dict(rule)
 
 
 @dataclass(frozen=True)

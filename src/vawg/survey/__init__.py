@@ -5,10 +5,12 @@ proportional fitting with trimming, Kish design effect; ``estimates``: weighted 
 and differences with linearisation CIs; ``public``: the public survey's indicators by group;
 ``themes``: reasons for not reporting by keyword dictionary; ``satisfaction``: the five items,
 linked to crimes and modelled; ``side_by_side``: recorded crime beside the survey per district;
-``analysis``: all of it from the loaded tables.
+``analysis``: all of it from the loaded tables; ``disclose``: ``disclose_survey(result,
+settings)``, the public version (every count through the one disclosure rule).
 """
 
 from vawg.survey.analysis import SurveyResult, survey_analysis
+from vawg.survey.disclose import disclose_survey
 from vawg.survey.estimates import SurveyEstimate, weighted_mean, weighted_share
 from vawg.survey.margins import Margins, kent_margins, margins_from_frame
 from vawg.survey.raking import RakingResult, kish, rake
@@ -18,6 +20,7 @@ __all__ = [
     "RakingResult",
     "SurveyEstimate",
     "SurveyResult",
+    "disclose_survey",
     "kent_margins",
     "kish",
     "margins_from_frame",

@@ -150,6 +150,7 @@ def _context(config: AppConfig, name: str, role: str) -> PageContext:
         default_end=opts.default_end,
         districts=opts.districts,
         offence_groups=groups,
+        grid=opts.grid if role != "analyst" else None,
     )
     return PageContext(config.db, stamp, config.settings, name, role, filters)
 

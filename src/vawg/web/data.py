@@ -2,9 +2,10 @@
 
 Results are cached with :func:`streamlit.cache_data`, keyed on the database path and its
 modification time (re-loading the database refreshes the cache), the settings, the filters and
-whether the caller is ``public`` (a viewer). A ``public`` result has been through
-:func:`vawg.disclosure.suppress` *before* it leaves this module, so a viewer's page never holds
-an unsuppressed count. Person-level results (the RFGV list) are only returned to an analyst:
+whether the caller is ``public`` (a viewer). A ``public`` result is the analysis's own public
+Result (the family's ``disclose`` function: the same one the public reports and the open site
+use) *before* it leaves this module, so a viewer's page never holds a count that has not been
+through the disclosure rule. Person-level results (the RFGV list) are only returned to an analyst:
 :func:`require_analyst` is checked inside the function that builds them, not only on the page.
 
 Queries share one read-only DuckDB connection per database file; DuckDB connections are not
@@ -14,7 +15,6 @@ lock (the cache makes that cheap).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -32,11 +32,13 @@ import polars as pl
 import streamlit as st
 
 from vawg.config import Settings
-from vawg.disclosure import suppress
+from vawg.disclosure import describe
+from vawg.disclosure.grid import grid_periods
 from vawg.errors import InputError
-from vawg.profile import ProfileResult
+from vawg.profile import ProfileResult, disclose, disclose_overview
+from vawg.profile.overview import Overview
+from vawg.profile.overview import overview as overview_result
 from vawg.query import Tables, connect
-from vawg.report.site import Overview, overview_tables
 from vawg.report.site.sections import profile_tables
 from vawg.scope import Scope, default_period, vawg_scope
 from vawg.web.filters import Filters, apply_filters, narrow
@@ -49,6 +51,7 @@ __all__ = [
     "options",
     "overview",
     "require_analyst",
+    "rule_summary",
     "run_query",
     "scope_for",
     "tables",
@@ -88,6 +91,11 @@ def run_query(expr: ir.Table) -> pl.DataFrame:
         return expr.to_polars()
 
 
+def rule_summary(settings: Settings) -> str:
+    """The disclosure rule in one line, as every public Result records it."""
+    return str(describe(settings.disclosure_threshold)["summary"])
+
+
 def require_analyst(role: str) -> None:
     """Refuse person-level data to anyone but an analyst."""
     if role != "analyst":
@@ -121,8 +129,10 @@ def _base_scope(t: Tables, db: str, stamp: float, settings: Settings) -> Scope:
     while len(_MATERIALIZED) > _KEEP:
         old, _ = _MATERIALIZED.popitem(last=False)
         for part in ("crimes", "offenders", "victims"):
-            with contextlib.suppress(Exception):
+            try:
                 t.backend.raw_sql(f'DROP TABLE IF EXISTS "_vawg_web_{old}_{part}"')
+            except Exception:  # a temporary table already gone is not an error
+                log.debug("could not drop an old temporary table", exc_info=True)
     return materialized
 
 
@@ -135,13 +145,15 @@ def scope_for(db: str, stamp: float, settings: Settings, filters: Filters) -> Sc
 
 @dataclass(frozen=True)
 class DataOptions:
-    """What the filter widgets offer: months with data, the default period, districts."""
+    """What the filter widgets offer: months with data, the default period, districts, and the
+    periods a viewer may choose (the public grid: label, first day, last day)."""
 
     first_month: date
     last_month: date
     default_start: date
     default_end: date
     districts: tuple[str, ...]
+    grid: tuple[tuple[str, date, date], ...] = ()
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
@@ -156,12 +168,14 @@ def options(db: str, stamp: float, settings: Settings) -> DataOptions:
         start, end = default_period(t, settings)
         districts = t.areas.select("district").distinct().order_by("district").to_polars()
         first, last = span["first"][0], span["last"][0]
+        grid = tuple((p.label, p.start, p.end) for p in grid_periods(first, last))
         return DataOptions(
             first.replace(day=1),
             last.replace(day=1),
             start,
             end,
             tuple(str(d) for d in districts["district"].drop_nulls()),
+            grid,
         )
 
     return locked(work)
@@ -169,16 +183,14 @@ def options(db: str, stamp: float, settings: Settings) -> DataOptions:
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=64)
 def overview(db: str, stamp: float, settings: Settings, filters: Filters, public: bool) -> Overview:
-    """Volumes for the overview page, disclosure-controlled when ``public``."""
+    """Volumes for the overview page (the public overview for a viewer)."""
     t = tables(db, stamp)
-    return locked(
-        lambda: overview_tables(
-            t,
-            scope_for(db, stamp, settings, filters),
-            threshold=settings.disclosure_threshold,
-            public=public,
+    result = locked(
+        lambda: overview_result(
+            t, scope_for(db, stamp, settings, filters), threshold=settings.disclosure_threshold
         )
     )
+    return disclose_overview(result, settings) if public else result
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,7 +251,9 @@ def profile_view(
     """The profile's aggregates for the page (the profile's own disclosure for a viewer; never
     the RFGV list)."""
     result = _profile(db, stamp, settings, filters)
-    f = profile_tables(result, public=public, threshold=settings.disclosure_threshold)
+    if public:
+        result = disclose(result, filters.settings(settings))
+    f = profile_tables(result)
     return ProfileView(
         public,
         f["shares"],
@@ -268,7 +282,7 @@ def rfgv_list(
 
 @dataclass(frozen=True)
 class HotspotView:
-    """The map's table (suppressed for a viewer) and the concentration figures."""
+    """The map's table (the public one for a viewer) and the concentration figures."""
 
     table: pl.DataFrame
     concentration_by_year: pl.DataFrame
@@ -294,17 +308,15 @@ def hotspots(
 ) -> HotspotView:
     """G* hot spots over every LSOA (the district filter zooms the map, it does not cut it)."""
     from vawg.report.hotspots import hotspot_view
+    from vawg.spatial.public import disclose_hotspots
 
     unfiltered = dataclasses.replace(filters, districts=())
     result = _hotspots(db, stamp, settings, unfiltered)
-    threshold = settings.disclosure_threshold
-    table = hotspot_view(result, public=public, threshold=threshold)
-    by_year = result.concentration_by_year
     if public:
-        by_year = suppress(
-            by_year, "crimes", threshold=threshold, dependents=["top_share", "gini"]
-        ).drop("suppressed")
-    return HotspotView(table, by_year, result.notes, result.weights)
+        result = disclose_hotspots(result, filters.settings(settings))
+    return HotspotView(
+        hotspot_view(result), result.concentration_by_year, result.notes, result.weights
+    )
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
@@ -315,10 +327,17 @@ def _drivers(db: str, stamp: float, settings: Settings) -> Any:
     return locked(lambda: drivers(t, settings))
 
 
-def drivers_result(db: str, stamp: float, settings: Settings, filters: Filters) -> Any:
+def drivers_result(
+    db: str, stamp: float, settings: Settings, filters: Filters, public: bool = False
+) -> Any:
     """The drivers models for the filter's period over the whole force (models need every area
-    and every day; only the period filter applies, so only it is in the cache key)."""
-    return _drivers(db, stamp, filters.settings(settings))
+    and every day; only the period filter applies, so only it is in the cache key); the public
+    Result for a viewer."""
+    from vawg.models.public import disclose_drivers
+
+    chosen = filters.settings(settings)
+    result = _drivers(db, stamp, chosen)
+    return disclose_drivers(result, chosen) if public else result
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
@@ -334,10 +353,10 @@ def outcomes_result(
     db: str, stamp: float, settings: Settings, filters: Filters, public: bool
 ) -> Any:
     """Outcomes by financial half-year on both count bases (disclosed for a viewer)."""
-    from vawg.outcomes.summary import disclose_summary
+    from vawg.outcomes.public import disclose_summary
 
     result = _outcomes(db, stamp, settings, filters)
-    return disclose_summary(result, settings.disclosure_threshold) if public else result
+    return disclose_summary(result, settings) if public else result
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=4)
@@ -352,9 +371,12 @@ def _survey(db: str, stamp: float, settings: Settings) -> Any:
 def survey_result(db: str, stamp: float, settings: Settings, public: bool) -> Any:
     """The surveys (county-wide; not filtered), as the survey report shows them."""
     from vawg.report.survey import survey_view
+    from vawg.survey import disclose_survey
 
     result = _survey(db, stamp, settings)
-    view = survey_view(result, public=public, threshold=settings.disclosure_threshold)
+    if public:
+        result = disclose_survey(result, settings)
+    view = survey_view(result)
     return result.weight_source, result.design_effect, result.notes, view
 
 
@@ -375,7 +397,7 @@ def warm_all(db: str, stamp: float, settings: Settings, filters: Filters) -> Non
             lambda: outcomes_result(db, stamp, settings, filters, True),
             lambda: survey_result(db, stamp, settings, True),
             lambda: hotspots(db, stamp, settings, filters, True),
-            lambda: drivers_result(db, stamp, settings, filters),
+            lambda: drivers_result(db, stamp, settings, filters, True),
         ]
         for step in steps:
             try:

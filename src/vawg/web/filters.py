@@ -161,14 +161,18 @@ def sidebar_filters(
     default_end: date,
     districts: tuple[str, ...],
     offence_groups: tuple[str, ...],
+    grid: tuple[tuple[str, date, date], ...] | None = None,
 ) -> Filters:
     """Draw the filter widgets in the sidebar and return the selection.
 
     The widgets keep their values in the session state under ``filter_*`` keys, and are drawn
-    on every page, so a selection made on one page holds on the next.
+    on every page, so a selection made on one page holds on the next. ``grid`` (a viewer's):
+    the period is one of these public periods (label, first day, last day), not any months.
     """
     import streamlit as st
 
+    if grid:
+        return _grid_filters(grid, default_start, default_end, districts, offence_groups)
     months = _months(first_month, last_month)
     default = default_period_months(first_month, last_month, default_start, default_end)
     stored = st.session_state.get("filter_period")
@@ -212,6 +216,60 @@ def sidebar_filters(
     return Filters(
         start=start,
         end=month_end(end),
+        districts=tuple(chosen_districts),
+        offence_groups=tuple(chosen_groups),
+        domestic_abuse=str(flag),
+    )
+
+
+def _grid_filters(
+    grid: tuple[tuple[str, date, date], ...],
+    default_start: date,
+    default_end: date,
+    districts: tuple[str, ...],
+    offence_groups: tuple[str, ...],
+) -> Filters:
+    """A viewer's filters: the period is a financial quarter, half-year or run of years."""
+    import streamlit as st
+
+    labels = [label for label, _, _ in grid]
+    spans = {label: (start, end) for label, start, end in grid}
+    default = next(
+        (label for label, start, end in grid if (start, end) == (default_start, default_end)),
+        labels[-1],
+    )
+    if st.session_state.get("filter_grid_period") not in spans:
+        st.session_state.pop("filter_grid_period", None)
+    with st.sidebar:
+        st.markdown("### Filters")
+        chosen = st.selectbox(
+            "Period (financial quarter, half-year or years)",
+            labels,
+            index=labels.index(default),
+            key="filter_grid_period",
+            help="Public figures are made only for whole financial quarters, half-years and years.",
+        )
+        start, end = spans[str(chosen)]
+        chosen_districts = st.multiselect(
+            "District", districts, key="filter_districts", placeholder="All districts"
+        )
+        chosen_groups = st.multiselect(
+            "Offence group",
+            offence_groups,
+            format_func=label,
+            key="filter_groups",
+            placeholder="All offence groups",
+        )
+        flag = st.radio(
+            "Domestic abuse flag",
+            list(DOMESTIC_ABUSE_CHOICES),
+            format_func=DOMESTIC_ABUSE_CHOICES.__getitem__,
+            key="filter_domestic_abuse",
+            horizontal=False,
+        )
+    return Filters(
+        start=start,
+        end=end,
         districts=tuple(chosen_districts),
         offence_groups=tuple(chosen_groups),
         domestic_abuse=str(flag),

@@ -1,6 +1,6 @@
-"""Suppression as systems of linked cells: :func:`protect` suppresses a set of counts with
-the sums that link them; the crimes and people systems gather every published count that
-shares a total; and the helpers that suppress a listed count or fill a table from a system.
+"""The profile's linked systems of cells, protected together by
+:func:`vawg.disclosure.protect`: the crimes and people systems gather every published count
+that shares a total; and the helpers that protect a listed count or fill a table from a system.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Hashable, Mapping, Sequence
 
 import polars as pl
 
-from vawg.disclosure import suppress
+from vawg.disclosure import Relation, protect, suppress
 from vawg.profile.data import HOME, PUBLIC, UNKNOWN
 from vawg.profile.people import CRIME_BANDS, LINK_BANDS
 from vawg.profile.place import home_public_ratio
@@ -20,35 +20,6 @@ PLACES = (HOME, PUBLIC, UNKNOWN)
 
 
 NAN = float("nan")
-
-
-Relation = tuple[Sequence[Hashable], Hashable | None]
-
-
-def protect(
-    cells: Mapping[Hashable, int | None], relations: Sequence[Relation], threshold: int
-) -> dict[Hashable, int | None]:
-    """Suppress ``cells`` (name → count) published with ``relations`` (parts, total cell or
-    None when the total is published elsewhere), through :func:`vawg.disclosure.suppress`."""
-    keys = list(cells)
-    position = {key: i for i, key in enumerate(keys)}
-    data: dict[str, list[object]] = {"n": [cells[k] for k in keys]}
-    margins: list[list[str]] = []
-    totals: list[str | None] = []
-    for r, (parts, total) in enumerate(relations):
-        members = {position[p] for p in parts}
-        flags: list[bool | None] = [None] * len(keys)
-        for i in members:
-            flags[i] = False
-        if total is not None:
-            flags[position[total]] = True
-        data[f"g{r}"] = ["in"] * len(keys)
-        data[f"t{r}"] = list(flags)
-        margins.append([f"g{r}"])
-        totals.append(f"t{r}")
-    frame = pl.DataFrame(data, schema_overrides={"n": pl.Int64})
-    out = suppress(frame, "n", threshold=threshold, margins=margins, totals=totals)
-    return dict(zip(keys, out["n"].to_list(), strict=True))
 
 
 def _crimes_system(result: ProfileResult, threshold: int) -> dict[Hashable, int | None]:

@@ -1,6 +1,7 @@
 """The public version of each part of the profile (volume, place, people, harm, RFGV,
-timing, exclusions): suppressed counts from the systems, and every figure computed from a
-suppressed count blanked with it.
+timing, exclusions): withheld and rounded counts from the systems, every figure computed from a
+withheld count blanked with it, and every rate, share and ratio recomputed from the rounded
+counts (a figure computed from the true count would give the true count back).
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from collections.abc import Hashable, Mapping
 import numpy as np
 import polars as pl
 
+from vawg.disclosure import Relation, protect, public_source, round_count
 from vawg.profile.data import HOME, PUBLIC, UNKNOWN
 from vawg.profile.harm import HarmResult
 from vawg.profile.people import PeopleResult, proportion
 from vawg.profile.place import PlaceResult, home_public_ratio
 from vawg.profile.profile import ProfileResult
-from vawg.profile.public.systems import NAN, PLACES, Relation, _fill, _list, _ratio_columns, protect
+from vawg.profile.public.systems import NAN, PLACES, _fill, _list, _ratio_columns
 from vawg.profile.rfgv import RfgvResult
 from vawg.profile.timing import TimingResult
 from vawg.profile.volume import VolumeResult
 from vawg.results import Estimate
+from vawg.stats import poisson_rate_interval
 
 
 def _public_place(place: PlaceResult, crimes: Mapping[Hashable, int | None]) -> PlaceResult:
@@ -73,12 +76,17 @@ def _public_volume(
         },
         ["district"],
         ("district",),
-    ).with_columns(
-        *(
-            pl.when(pl.col("crimes").is_null()).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("rate_per_1000_per_year", "ci_low", "ci_high")
-        )
     )
+    years = _years(volume)
+    rates = [
+        _rate(c, p, years)
+        for c, p in zip(by_district["crimes"], by_district["female_population"], strict=True)
+    ]
+    by_district = by_district.with_columns(
+        pl.Series("rate_per_1000_per_year", [r.estimate for r in rates], dtype=pl.Float64),
+        pl.Series("ci_low", [r.ci_low for r in rates], dtype=pl.Float64),
+        pl.Series("ci_high", [r.ci_high for r in rates], dtype=pl.Float64),
+    ).with_columns(pl.col("rate_per_1000_per_year", "ci_low", "ci_high").fill_nan(None))
     group_totals: dict[Hashable, int | None] = {
         ("offence_group", k[1]): v
         for k, v in crimes.items()
@@ -86,13 +94,13 @@ def _public_volume(
     }
     by_group = _fill(
         volume.by_offence_group, "crimes", group_totals, ["offence_group"], ("offence_group",)
-    ).with_columns(share=pl.when(pl.col("crimes").is_null()).then(None).otherwise(pl.col("share")))
+    ).with_columns(share=pl.col("crimes") / crimes.get("G") if crimes.get("G") else None)
     by_year = _fill(volume.by_financial_year, "crimes", crimes, ["financial_year"], ("fy",))
     # People per year do not add up to the distinct totals (people recur across years): no total.
     by_year = _list(by_year, "offenders", threshold, total_published=False)
     by_year = _list(by_year, "victims", threshold, total_published=False)
     total = crimes.get("G")
-    rate = volume.rate_per_1000_per_year if total is not None else Estimate(NAN, NAN, NAN)
+    rate = _rate(total, volume.female_population, years)
     return dataclasses.replace(
         volume,
         crimes_in_scope=total,
@@ -108,6 +116,23 @@ def _public_volume(
             volume.by_domestic_abuse, "crimes", crimes, ["domestic_abuse"], ("domestic_abuse",)
         ),
     )
+
+
+def _years(volume: VolumeResult) -> float:
+    """The period's length in years of 365.25 days (as the volume's rates use)."""
+    if volume.params.period is None:
+        return 1.0
+    start, end = volume.params.period
+    return ((end - start).days + 1) / 365.25
+
+
+def _rate(count: int | None, population: int | None, years: float) -> Estimate:
+    """Crimes per 1,000 female residents per year, from a published (rounded) count."""
+    if count is None or not population:
+        return Estimate(NAN, NAN, NAN)
+    exposure = population * years / 1000.0
+    low, high = poisson_rate_interval(count, exposure)
+    return Estimate(count / exposure, low, high)
 
 
 def _share(count: int | None, total: int | None) -> Estimate:
@@ -159,6 +184,10 @@ def _public_people(
     )
 
 
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
 def _coarse_lorenz(lorenz: pl.DataFrame, n: int, threshold: int) -> pl.DataFrame:
     """The Lorenz curve only at steps holding at least ``threshold`` perpetrators."""
     steps = min(100, n // threshold) if n else 0
@@ -187,22 +216,38 @@ def _public_harm(
             pl.lit(None, dtype=pl.Float64).alias(c)
             for c in ("perpetrators", "harm_share", "ci_low", "ci_high")
         )
-    by_group = harm.by_offence_group.with_columns(
+    conc = conc.with_columns(
         pl.Series(
-            "crimes",
-            [
-                crimes.get(("offence_group", g, "all"))
-                for g in harm.by_offence_group["offence_group"]
-            ],
-            dtype=pl.Int64,
-        )
-    ).with_columns(
-        *(
-            pl.when(pl.col("crimes").is_null()).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("harm_days", "harm_share")
+            "perpetrators",
+            [round_count(_whole(v), threshold) for v in conc["perpetrators"]],
+            dtype=conc["perpetrators"].dtype,
         )
     )
+    # Harm days of a group are its crimes times their mean weight: shown for the rounded count
+    # (the weights are published, so harm days of the true count would give the count back).
+    shown = [
+        crimes.get(("offence_group", g, "all")) for g in harm.by_offence_group["offence_group"]
+    ]
+    true = harm.by_offence_group["crimes"].to_list()
+    days = harm.by_offence_group["harm_days"].to_list()
+    scaled = [
+        None if s is None or d is None else (d * s / t if t else 0.0)
+        for s, t, d in zip(shown, true, days, strict=True)
+    ]
     total = crimes.get("G")
+    crime_days = sum(x for x in scaled if x is not None) if total is not None else NAN
+    by_group = harm.by_offence_group.with_columns(
+        pl.Series("crimes", shown, dtype=pl.Int64),
+        pl.Series("harm_days", scaled, dtype=pl.Float64),
+        pl.Series(
+            "harm_share",
+            [None if x is None or not crime_days else x / crime_days for x in scaled],
+            dtype=pl.Float64,
+        ),
+    )
+    people_scale = (
+        (offenders_total / harm.perpetrators) if offenders_total and harm.perpetrators else 0.0
+    )
     gini = harm.gini if n >= threshold else Estimate(NAN, NAN, NAN)
     return dataclasses.replace(
         harm,
@@ -214,10 +259,13 @@ def _public_harm(
         weights=harm.weights.drop("crimes"),
         assumed_weights=harm.assumed_weights.drop("crimes"),
         perpetrators=offenders_total if offenders_total is not None else 0,
-        crime_harm_days=harm.crime_harm_days if total is not None else NAN,
-        perpetrator_harm_days=harm.perpetrator_harm_days if offenders_total is not None else NAN,
+        crime_harm_days=crime_days,
+        perpetrator_harm_days=(
+            harm.perpetrator_harm_days * people_scale if offenders_total is not None else NAN
+        ),
         crimes_weighted_by_code=0,
         crimes_weighted_by_group=0,
+        weights_source=public_source(harm.weights_source),
     )
 
 

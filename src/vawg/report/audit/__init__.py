@@ -3,7 +3,7 @@
 Built for a Police and Crime Commissioner with two minutes: the four headline figures and what
 improved or got worse (only statistically meaningful changes) come first; the detail by agency,
 time to outcome, victims' voice and attrition next; methods, definitions and assumptions last.
-A public result (``disclose_audit``) is rendered with its suppressed cells shown as dashes.
+A public result (``disclose_audit``) is rendered with its withheld cells shown as dashes.
 Nothing here computes a statistic.
 
 Modules:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 
-from vawg.disclosure import RULE_TEXT
 from vawg.outcomes.audit import AuditResult
 from vawg.outcomes.framework import SOURCE, framework_table
-from vawg.report.page import Section, table_html
+from vawg.report.page import Section, disclosure_rule, table_html
 
 
 def _methods(result: AuditResult) -> Section:
@@ -54,6 +53,6 @@ def _methods(result: AuditResult) -> Section:
         parts.insert(
             0,
             f"<div class='callout'><b>Disclosure control.</b> "
-            f"{html.escape(RULE_TEXT.format(limit=(result.threshold or 5) - 1))}</div>",
+            f"{html.escape(' '.join(disclosure_rule(result.params.settings)['method']))}</div>",
         )
     return Section("Methods, definitions and assumptions", "".join(parts), anchor="methods")

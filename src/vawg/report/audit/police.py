@@ -161,7 +161,7 @@ def _breakdown_table(result: AuditResult) -> str:
         + "".join(body)
         + "</tbody></table></div><p class='note'>▲ improved, ▼ worse (statistically clear after "
         "the Benjamini–Hochberg adjustment); ≈ no clear change; – no comparison possible (no "
-        "crimes in that group in the comparison half, or a suppressed count).</p>"
+        "crimes in that group in the comparison half, or a count not shown).</p>"
     )
 
 

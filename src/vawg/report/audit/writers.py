@@ -17,18 +17,18 @@ from vawg.report.audit.police import _police
 from vawg.report.audit.summary import _summary
 from vawg.report.audit.survival import _survival
 from vawg.report.audit.victims import _victims
-from vawg.report.page import Classification, render_page
+from vawg.report.page import Classification, disclosure_rule, render_page
 
 
 # ----------------------------------------------------------------------------- outputs
 def audit_html(result: AuditResult) -> str:
     """The self-contained HTML audit."""
     classification = (
-        Classification.public(result.threshold or 5)
+        Classification.public(disclosure_rule(result.params.settings))
         if result.public
         else Classification(
             "OFFICIAL-SENSITIVE",
-            "Aggregate figures; small counts not suppressed. Not for publication.",
+            "Aggregate figures; every count exact, small ones included. Not for publication.",
         )
     )
     sections = [

@@ -1,10 +1,9 @@
 """The drivers report: :class:`~vawg.models.drivers.DriversResult` → HTML, JSON and CSV.
 
 JSON carries every headline effect as ``{estimate, ci_low, ci_high, p_value}`` under the
-stable keys of :data:`vawg.models.drivers.EFFECT_KEYS`. Public output passes every count
-(birthday crimes, people by age band, monthly counts) through
-:func:`vawg.disclosure.suppress` and hides what is computed from a suppressed count; model
-estimates are aggregates and are shown. Nothing here computes a statistic.
+stable keys of :data:`vawg.models.drivers.EFFECT_KEYS`. A public report is the rendering of the
+public Result (:func:`vawg.models.public.disclose_drivers`); nothing here changes a number or
+computes a statistic.
 
 Modules:
 

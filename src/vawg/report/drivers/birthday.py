@@ -7,25 +7,16 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.disclosure import suppress
 from vawg.models.drivers import DriversResult
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
 from vawg.report.page import figure_html, table_html
 
 
-def _birthday(result: DriversResult, public: bool, threshold: int) -> str:
+def _birthday(result: DriversResult) -> str:
     b = result.birthday
     if b is None:
         return "<p>The birthday model could not be fitted (see the summary).</p>"
     table, profile = b.table, b.profile
-    if public:
-        deps = ["expected", "rate_ratio", "ci_low", "ci_high", "p_value"]
-        table = suppress(table, "crimes", threshold=threshold, margins=[], dependents=deps).drop(
-            "suppressed"
-        )
-        profile = suppress(
-            profile, "crimes", threshold=threshold, margins=[], dependents=["ratio"]
-        ).drop("suppressed")
     fig = go.Figure()
     for role, colour in (("offender", _ACCENT), ("victim", _SECOND)):
         part = profile.filter(pl.col("role") == role)
@@ -58,16 +49,11 @@ def _birthday(result: DriversResult, public: bool, threshold: int) -> str:
     return body
 
 
-def _age(result: DriversResult, public: bool, threshold: int) -> str:
+def _age(result: DriversResult) -> str:
     age = result.age
     if age is None:
         return "<p>The age profile could not be computed.</p>"
     table = age.table
-    if public:
-        deps = ["rate_per_1000", "ci_low", "ci_high", "rate_ratio", "rr_ci_low", "rr_ci_high"]
-        table = suppress(
-            table, "people", threshold=threshold, margins=[["role"]], dependents=deps
-        ).drop("suppressed")
     fig = go.Figure()
     for role, colour in (("offender", _ACCENT), ("victim", _SECOND)):
         part = table.filter(pl.col("role") == role)

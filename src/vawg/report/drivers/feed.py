@@ -8,18 +8,13 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.disclosure import suppress
 from vawg.models.drivers import DriversResult
 from vawg.report.drivers._format import _RED
 from vawg.report.page import figure_html, table_html
 
 
-def _feed(result: DriversResult, public: bool, threshold: int) -> str:
+def _feed(result: DriversResult) -> str:
     table = result.anomalies.table
-    if public:
-        table = suppress(
-            table, "count", threshold=threshold, margins=[], dependents=["expected", "ratio", "z"]
-        ).drop("suppressed")
     fig = go.Figure()
     for name, part in table.group_by("series", maintain_order=True):
         series = str(name[0])
@@ -31,7 +26,7 @@ def _feed(result: DriversResult, public: bool, threshold: int) -> str:
                 name=series,
             )
         )
-        flagged = part.filter(pl.col("flagged"))
+        flagged = part.filter(pl.col("flagged").fill_null(False))
         if flagged.height:
             fig.add_trace(
                 go.Scatter(
@@ -45,7 +40,7 @@ def _feed(result: DriversResult, public: bool, threshold: int) -> str:
     fig.update_layout(
         title="Crimes per month and the months the feed check flagged", yaxis_title="crimes"
     )
-    flagged = table.filter(pl.col("flagged"))
+    flagged = table.filter(pl.col("flagged").fill_null(False))
     body = (
         "<p>Before any model uses the data, each monthly series is checked for months far "
         "outside what the other months predict (a records-system change, a failed or doubled "

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import html
 
-from vawg.disclosure import RULE_TEXT
 from vawg.inputs.anomaly import ANOMALY_CITATION
 from vawg.models.area import MORAN_CITATION
 from vawg.models.birthday import BIRTHDAY_CITATION
 from vawg.models.daily import DAILY_CITATION
 from vawg.models.drivers import DriversResult
 from vawg.models.glm import NB_CITATION
+from vawg.report.page import disclosure_rule, is_public
 
 
-def _methods(result: DriversResult, public: bool, threshold: int) -> str:
+def _methods(result: DriversResult) -> str:
     start, end = result.params.period or (None, None)
     items = [
         f"<b>Scope and period.</b> In-scope VAWG crimes (the configured scope) recorded from {start} to {end}. "
@@ -33,8 +33,13 @@ def _methods(result: DriversResult, public: bool, threshold: int) -> str:
         "male age-band populations are assumed (female × a fixed ratio); recorded crime "
         "measures what is reported and recorded, so every effect is an effect on recorded VAWG.",
     ]
-    if public:
+    if is_public(result.params.settings):
+        rule = disclosure_rule(result.params.settings)
         items.append(
-            "<b>Disclosure control.</b> " + html.escape(RULE_TEXT.format(limit=threshold - 1))
+            "<b>Disclosure control.</b> "
+            + html.escape(" ".join(rule["method"]))
+            + " The birthday rate ratios of this public version are the rounded count over the "
+            "expected count, with exact Poisson intervals (Garwood 1936); the model's own "
+            "estimates are in the restricted report."
         )
     return "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from vawg.disclosure import suppress
 from vawg.models.drivers import EFFECT_KEYS, DriversResult
 from vawg.report.drivers._format import LABELS
 from vawg.report.drivers.area import _area
@@ -16,38 +15,39 @@ from vawg.report.drivers.daily import _daily
 from vawg.report.drivers.feed import _feed
 from vawg.report.drivers.methods import _methods
 from vawg.report.drivers.summary import _summary
-from vawg.report.page import Classification, Section, render_page
+from vawg.report.page import Classification, Section, disclosure_rule, is_public, render_page
 from vawg.results import to_jsonable
 
 
-def drivers_html(result: DriversResult, *, public: bool = False, threshold: int = 5) -> str:
-    """The drivers report as one self-contained HTML page."""
+def drivers_html(result: DriversResult) -> str:
+    """The drivers report as one self-contained HTML page (public when ``result`` is the
+    public one, :func:`vawg.models.public.disclose_drivers`)."""
     start, end = result.params.period or (None, None)
+    public = is_public(result.params.settings)
     sections = [
         Section("Summary", _summary(result), anchor="summary"),
-        Section("Feed check", _feed(result, public, threshold), anchor="feed"),
+        Section("Feed check", _feed(result), anchor="feed"),
         Section("Deprivation, pubs and town centres", _area(result), anchor="area"),
         Section("Temperature", _daily(result), anchor="temperature"),
-        Section("Birthdays", _birthday(result, public, threshold), anchor="birthdays"),
-        Section("Age", _age(result, public, threshold), anchor="age"),
-        Section(
-            "Methods, definitions and assumptions",
-            _methods(result, public, threshold),
-            anchor="methods",
-        ),
+        Section("Birthdays", _birthday(result), anchor="birthdays"),
+        Section("Age", _age(result), anchor="age"),
+        Section("Methods, definitions and assumptions", _methods(result), anchor="methods"),
     ]
     return render_page(
         "Drivers of violence against women and girls",
         sections,
-        classification=Classification.public(threshold) if public else Classification.restricted(),
+        classification=(
+            Classification.public(disclosure_rule(result.params.settings))
+            if public
+            else Classification.restricted()
+        ),
         subtitle=f"Deprivation, pubs, town centres, temperature, birthdays and age · {start} to {end}",
     )
 
 
-def drivers_json(
-    result: DriversResult, *, public: bool = False, threshold: int = 5
-) -> dict[str, Any]:
+def drivers_json(result: DriversResult) -> dict[str, Any]:
     """JSON-safe dict: headline ``effects`` under stable keys, then each model in detail."""
+    public = is_public(result.params.settings)
     area = result.area
     daily = result.daily
     birthday = result.birthday
@@ -69,17 +69,7 @@ def drivers_json(
         "feed_check": {
             "flagged_months": to_jsonable(list(result.anomalies.flagged)),
             "excluded_months": to_jsonable(list(result.excluded_months)),
-            "table": to_jsonable(
-                suppress(
-                    result.anomalies.table,
-                    "count",
-                    threshold=threshold,
-                    margins=[],
-                    dependents=["expected", "ratio", "z"],
-                ).drop("suppressed")
-                if public
-                else result.anomalies.table
-            ),
+            "table": to_jsonable(result.anomalies.table),
         },
         "sources": {"areas": result.area_source, "weather": result.weather_source},
         "errors": result.errors,
@@ -119,33 +109,17 @@ def drivers_json(
             },
         }
     if birthday is not None:
-        table = birthday.table
-        profile = birthday.profile
-        if public:
-            deps = ["expected", "rate_ratio", "ci_low", "ci_high", "p_value"]
-            table = suppress(
-                table, "crimes", threshold=threshold, margins=[], dependents=deps
-            ).drop("suppressed")
-            profile = suppress(
-                profile, "crimes", threshold=threshold, margins=[], dependents=["ratio"]
-            ).drop("suppressed")
         out["birthday_model"] = {
             "window_days": birthday.window,
             "effects": {k: v.to_dict() for k, v in birthday.effects.items()},
             "people": birthday.people,
-            "table": to_jsonable(table),
-            "profile": to_jsonable(profile),
+            "table": to_jsonable(birthday.table),
+            "profile": to_jsonable(birthday.profile),
         }
     if result.age is not None:
-        table = result.age.table
-        if public:
-            deps = ["rate_per_1000", "ci_low", "ci_high", "rate_ratio", "rr_ci_low", "rr_ci_high"]
-            table = suppress(
-                table, "people", threshold=threshold, margins=[["role"]], dependents=deps
-            ).drop("suppressed")
         out["age_profile"] = {
             "reference_band": result.age.reference_band,
-            "table": to_jsonable(table),
+            "table": to_jsonable(result.age.table),
         }
     return out
 

@@ -2,7 +2,7 @@
 
 The HTML opens with a summary a PCC can read in two minutes (key figures with their intervals
 and plain-English findings), then the detail with charts and tables, then scope and methods.
-A public result (:func:`vawg.profile.public.disclose`) renders the same page with suppressed
+A public result (:func:`vawg.profile.public.disclose`) renders the same page with withheld
 cells shown as "–" and no person-level list. Nothing here computes a statistic.
 
 Modules:

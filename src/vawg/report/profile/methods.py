@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 
-from vawg.disclosure import RULE_TEXT
 from vawg.profile.profile import ProfileResult
-from vawg.report.page import Section, table_html
+from vawg.report.page import Section, disclosure_rule, table_html
 from vawg.report.profile._format import LABELS, _esc, _n, _ul, paragraphs_html
-from vawg.report.profile.summary import _threshold
 from vawg.results import to_jsonable
 
 
@@ -94,10 +92,11 @@ def _methods(r: ProfileResult) -> Section:
     if r.public:
         definitions.append(
             "<b>Disclosure control</b>: "
-            + _esc(RULE_TEXT.format(limit=_threshold(r) - 1))
-            + " Counts that add up to a shown total are suppressed together, so a hidden count "
+            + _esc(" ".join(disclosure_rule(r.params.settings)["method"]))
+            + " Counts that add up to a shown total are protected together, so a hidden count "
             "cannot be worked out from another table; harm concentration is shown only for "
-            "groups of at least the threshold of perpetrators. No person-level data."
+            "groups of at least the threshold of perpetrators, and harm days for the rounded "
+            "counts. No person-level data."
         )
     citations = [
         "Cameron, A. C. & Trivedi, P. K. (2013) Regression Analysis of Count Data, 2nd ed. CUP.",

@@ -12,9 +12,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.disclosure import RULE_TEXT
 from vawg.profile.opendata import OpenDataResult
-from vawg.report.page import Classification, Section, render_page, table_html
+from vawg.report.page import Classification, Section, disclosure_rule, render_page, table_html
 from vawg.report.profile._format import (
     ACCENT,
     GREY,
@@ -78,7 +77,7 @@ def open_data_dict(result: OpenDataResult) -> dict[str, Any]:
     }
 
 
-def open_data_html(result: OpenDataResult, threshold: int = 5) -> str:
+def open_data_html(result: OpenDataResult) -> str:
     """The open-data profile as one self-contained page."""
     first, last = result.months or (None, None)
     span = f"{first:%B %Y} to {last:%B %Y}" if first and last else "no months loaded"
@@ -199,9 +198,11 @@ def open_data_html(result: OpenDataResult, threshold: int = 5) -> str:
         "Source: " + result.params.citation + ".",
     )
     if result.public:
-        methods += paragraphs_html("Disclosure control: " + RULE_TEXT.format(limit=threshold - 1))
+        methods += paragraphs_html(
+            "Disclosure control: " + " ".join(disclosure_rule(result.params.settings)["method"])
+        )
     classification = (
-        Classification.public(threshold)
+        Classification.public(disclosure_rule(result.params.settings))
         if result.public
         else Classification("OFFICIAL", "Open data from police.uk; no person-level data.")
     )
@@ -222,7 +223,6 @@ def write_open_data(
     result: OpenDataResult,
     out: Path,
     formats: Sequence[str] = ("html", "json", "csv"),
-    threshold: int = 5,
 ) -> list[Path]:
     """Write the open-data report files into ``out`` (a folder, or a file for one format)."""
     suffix = "public" if result.public else "analyst"
@@ -233,7 +233,7 @@ def write_open_data(
     for fmt in formats:
         path = out if single else folder / f"profile-open-data-{suffix}.{fmt}"
         if fmt == "html":
-            path.write_text(open_data_html(result, threshold), encoding="utf-8")
+            path.write_text(open_data_html(result), encoding="utf-8")
         elif fmt == "json":
             path.write_text(
                 json.dumps(open_data_dict(result), indent=2, allow_nan=False), encoding="utf-8"

@@ -97,7 +97,7 @@ def _place(r: ProfileResult) -> Section:
                 )
             ),
             caption="Home and public by offence group (empty ratio: no public crimes, or "
-            "suppressed)",
+            "a count not shown)",
         )
         + table_html(p.by_location_type, caption="Every recorded location type")
     )

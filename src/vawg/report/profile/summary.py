@@ -4,9 +4,8 @@ plain-English findings a PCC can read in two minutes.
 
 from __future__ import annotations
 
-from vawg.disclosure import RULE_TEXT
 from vawg.profile.profile import ProfileResult
-from vawg.report.page import Section
+from vawg.report.page import Section, disclosure_rule
 from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ul
 
 # ------------------------------------------------------------------------------------------
@@ -106,11 +105,7 @@ def _summary(r: ProfileResult) -> Section:
     )
     if r.public:
         body += (
-            f'<p class="note">Public version: {_esc(RULE_TEXT.format(limit=_threshold(r) - 1))}'
-            " Suppressed figures are shown as –.</p>"
+            f'<p class="note">Public version: {_esc(disclosure_rule(r.params.settings)["summary"])}'
+            " A dash (–) is a figure not shown.</p>"
         )
     return Section("Summary", body, anchor="summary")
-
-
-def _threshold(r: ProfileResult) -> int:
-    return int(r.params.settings.get("disclosure_threshold", 5))

@@ -12,12 +12,12 @@ from typing import Any
 import polars as pl
 
 from vawg.profile.profile import ProfileResult
-from vawg.report.page import Classification, render_page
+from vawg.report.page import Classification, disclosure_rule, render_page
 from vawg.report.profile.methods import _methods, _scope
 from vawg.report.profile.people import _harm, _people
 from vawg.report.profile.place import _place
 from vawg.report.profile.rfgv import _rfgv, _timing
-from vawg.report.profile.summary import _summary, _threshold
+from vawg.report.profile.summary import _summary
 from vawg.report.profile.volume import _volume
 from vawg.results import to_jsonable
 from vawg.safe_csv import write_csv
@@ -27,7 +27,9 @@ def profile_html(result: ProfileResult) -> str:
     """The whole profile as one self-contained HTML page."""
     start, end = result.period
     classification = (
-        Classification.public(_threshold(result)) if result.public else Classification.restricted()
+        Classification.public(disclosure_rule(result.params.settings))
+        if result.public
+        else Classification.restricted()
     )
     sections = [
         _summary(result),

@@ -1,42 +1,59 @@
-"""Build the open site: pages, their CSVs, the shared chart library; then scan it."""
+"""Build the open site from its public Results: pages, their CSVs, the shared chart library;
+then walk every file with the leak walker."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import plotly.offline
 
 from vawg.config import Settings
-from vawg.disclosure import RULE_TEXT
 from vawg.errors import InputError
-from vawg.query import Tables, connect
-from vawg.report.page import Classification, Section, paragraphs, render_page
-from vawg.report.site.overview import overview_page, overview_tables
+from vawg.leaks import scan_folder
+from vawg.opensite import OpenSiteResults
+from vawg.report.page import Classification, Section, disclosure_rule, paragraphs, render_page
+from vawg.report.site.overview import overview_page
 from vawg.report.site.parts import SitePage, group_label
-from vawg.report.site.scan import scan_site
+from vawg.report.site.sections import outcomes_page, profile_page, surveys_page
 from vawg.safe_csv import write_csv
-from vawg.scope import vawg_scope
 
-__all__ = ["SectionBuilder", "build_site", "methods_section"]
+__all__ = ["build_site", "methods_section", "site_pages"]
 
 
-def methods_section(settings: Settings, period: tuple[date, date]) -> Section:
-    """How the figures were made and what the disclosure rule is."""
-    threshold = settings.disclosure_threshold
+def methods_section(results: OpenSiteResults, settings: Settings) -> Section:
+    """How the figures were made and what the disclosure rule is (as the Results record it)."""
+    period = results.period
+    rule = disclosure_rule(results.overview.params.settings)
     groups = ", ".join(group_label(g).lower() for g in settings.vawg_offence_groups)
     text = paragraphs(
         f"Scope: crimes recorded from {period[0]:%d %B %Y} to {period[1]:%d %B %Y} with at least "
         f"one female victim and at least one male suspect or offender aged "
         f"{settings.offender_min_age} or over, that are flagged domestic abuse or fall in one of "
         f"these offence groups: {groups}.",
-        "Disclosure control: " + RULE_TEXT.format(limit=threshold - 1),
+        "Disclosure control. " + rule["method"][0],
+        *rule["method"][1:],
         "Every chart links to the table it was drawn from. Empty cells in a table and gaps in a "
-        "chart are suppressed counts, not zeros.",
+        "chart are counts that are not shown, not zeros.",
+        *(f"Not on this site: {page} ({why})." for page, why in results.skipped.items()),
     )
     return Section("Methods and definitions", text, anchor="methods")
+
+
+def site_pages(results: OpenSiteResults) -> list[SitePage]:
+    """The site's pages, in the order of its navigation, from the public Results."""
+    pages = [overview_page(results.overview)]
+    if results.profile is not None:
+        pages.append(profile_page(results.profile))
+    if results.outcomes is not None:
+        pages.append(outcomes_page(results.outcomes))
+    if results.survey is not None:
+        surveys = surveys_page(results.survey)
+        if surveys is not None:
+            pages.append(surveys)
+    return pages
 
 
 _NAV_STYLE = (
@@ -47,11 +64,11 @@ _NAV_STYLE = (
 )
 
 
-def _write_page(page: SitePage, nav: Sequence[tuple[str, str]], threshold: int) -> str:
+def _write_page(page: SitePage, nav: Sequence[tuple[str, str]], rule: dict[str, Any]) -> str:
     document = render_page(
         page.title,
         page.sections,
-        classification=Classification.public(threshold),
+        classification=Classification.public(rule),
         subtitle=page.subtitle,
     )
     inline = f"<script>{plotly.offline.get_plotlyjs()}</script>"
@@ -66,35 +83,18 @@ def _write_page(page: SitePage, nav: Sequence[tuple[str, str]], threshold: int) 
     return document
 
 
-SectionBuilder = Callable[[Tables, Settings, tuple[date, date]], SitePage | None]
-"""A further page of the site (profile, outcomes, surveys): None when its analysis is absent."""
-
-
 def build_site(
-    db: Path,
-    out: Path,
-    settings: Settings,
-    *,
-    extra_pages: Sequence[SectionBuilder] = (),
-    check: bool = True,
+    results: OpenSiteResults, out: Path, settings: Settings, *, check: bool = True
 ) -> list[Path]:
-    """Write the open site for ``db`` into ``out``; return every file written.
+    """Write the open site for the public ``results`` into ``out``; return every file written.
 
-    With ``check`` (the default) the finished site is scanned by :func:`scan_site` and an
-    :class:`~vawg.errors.InputError` is raised, naming the first findings, if anything failed.
+    With ``check`` (the default) the finished site is walked by
+    :func:`vawg.leaks.scan_folder` and an :class:`~vawg.errors.InputError` is raised, naming
+    the first findings, if anything failed.
     """
-    tables = connect(db)
-    scope = vawg_scope(tables, settings)
     threshold = settings.disclosure_threshold
-    pages = [
-        overview_page(
-            overview_tables(tables, scope, threshold=threshold, public=True), scope.period
-        )
-    ]
-    for builder in extra_pages:
-        built = builder(tables, settings, scope.period)
-        if built is not None:
-            pages.append(built)
+    rule = disclosure_rule(results.overview.params.settings)
+    pages = site_pages(results)
     out.mkdir(parents=True, exist_ok=True)
     (out / "assets").mkdir(exist_ok=True)
     (out / "data").mkdir(exist_ok=True)
@@ -103,19 +103,18 @@ def build_site(
     asset.write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
     written.append(asset)
     nav = [(p.slug, "Overview" if p.slug == "index" else p.title) for p in pages]
-    methods = methods_section(settings, scope.period)
+    methods = methods_section(results, settings)
     for page in pages:
         page.sections.append(methods)
         for name, frame in page.csvs.items():
             path = out / "data" / f"{name}.csv"
-            rows = frame.drop("suppressed", strict=False)
-            write_csv(path, rows.columns, rows.iter_rows())
+            write_csv(path, frame.columns, frame.iter_rows())
             written.append(path)
         path = out / f"{page.slug}.html"
-        path.write_text(_write_page(page, nav, threshold), encoding="utf-8")
+        path.write_text(_write_page(page, nav, rule), encoding="utf-8")
         written.append(path)
     if check:
-        findings = scan_site(out, threshold=threshold)
+        findings = scan_folder(out, threshold=threshold)
         if findings:
             listed = "; ".join(str(f) for f in findings[:3])
             raise InputError(

@@ -1,37 +1,26 @@
-"""The site's further pages (profile, outcomes by half-year, surveys), from the analyses' Results.
+"""The site's further pages (profile, outcomes by half-year, surveys), from public Results.
 
-Each builder takes the tables, settings and period and returns a :class:`SitePage` whose every
-count went through :func:`vawg.disclosure.suppress` (through the analysis's own ``disclose``
-function where it has one); a builder returns None when its analysis is not installed.
-:func:`profile_tables` is shared with the dashboard's profile page.
+Each builder takes a public Result (made by :func:`vawg.opensite.open_site_results` through
+the family's ``disclose`` function) and returns a :class:`SitePage`; nothing here changes a
+number. :func:`profile_tables` is shared with the dashboard's profile page.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Callable
-from datetime import date
-from typing import Any
-
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.config import Settings
 from vawg.errors import InputError
-from vawg.query import Tables
+from vawg.outcomes.summary import OutcomeSummary
+from vawg.profile import ProfileResult
 from vawg.report.page import Section, paragraphs
 from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
+from vawg.report.survey import survey_view
+from vawg.survey import SurveyResult
 
-__all__ = ["SECTION_BUILDERS", "profile_tables"]
+__all__ = ["outcomes_page", "profile_page", "profile_tables", "surveys_page"]
 
 AGE_ORDER = ("under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
-
-
-def _installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _long(frame: pl.DataFrame, who: str) -> pl.DataFrame:
@@ -41,19 +30,11 @@ def _long(frame: pl.DataFrame, who: str) -> pl.DataFrame:
     )
 
 
-def profile_tables(result: Any, *, public: bool, threshold: int) -> dict[str, pl.DataFrame]:
-    """The profile's aggregate tables (never the RFGV list).
-
-    With ``public``, the tables come from :func:`vawg.profile.public.disclose`, which suppresses
-    the profile's counts jointly (a count hidden in one table cannot be worked out from
-    another) and removes every person.
-    """
-    if public:
-        from vawg.profile.public import disclose
-
-        result = disclose(result, threshold)
-        if result.rfgv.table.height:
-            raise InputError("profile: the public profile still holds the RFGV list; not shown")
+def profile_tables(result: ProfileResult) -> dict[str, pl.DataFrame]:
+    """The profile's aggregate tables (never the RFGV list), as ``result`` holds them: a
+    viewer's come from the public profile (:func:`vawg.profile.public.disclose`)."""
+    if result.public and result.rfgv.table.height:
+        raise InputError("profile: the public profile still holds the RFGV list; not shown")
     people, harm, volume = result.people, result.harm, result.volume
     repeats = pl.concat(
         [
@@ -104,15 +85,17 @@ def _share_bars(
     return chart(page, name, fig, frame, measure="share", legend=False)
 
 
-def profile_page(tables: Tables, settings: Settings, period: tuple[date, date]) -> SitePage | None:
-    """Who: repeats, harm concentration, relationships and ages (disclosure-controlled)."""
-    if not _installed("vawg.profile"):
-        return None
-    from vawg.profile import profile
+def _require_public(public: bool, what: str) -> None:
+    if not public:
+        raise InputError(
+            f"site: the {what} Result is not the public one; nothing restricted is drawn"
+        )
 
-    result = profile(tables, settings)
-    t = settings.disclosure_threshold
-    frames = profile_tables(result, public=True, threshold=t)
+
+def profile_page(result: ProfileResult) -> SitePage:
+    """Who: repeats, harm concentration, relationships and ages (from the public profile)."""
+    _require_public(result.public, "profile")
+    frames = profile_tables(result)
     page = SitePage(
         "profile",
         "Perpetrators and victims",
@@ -188,13 +171,9 @@ def profile_page(tables: Tables, settings: Settings, period: tuple[date, date]) 
     return page
 
 
-def outcomes_page(tables: Tables, settings: Settings, period: tuple[date, date]) -> SitePage | None:
-    """What happened next: outcome rates by financial half-year (disclosure-controlled)."""
-    if not _installed("vawg.outcomes.summary"):
-        return None
-    from vawg.outcomes.summary import disclose_summary, outcome_summary
-
-    result = disclose_summary(outcome_summary(tables, settings), settings.disclosure_threshold)
+def outcomes_page(result: OutcomeSummary) -> SitePage:
+    """What happened next: outcome rates by financial half-year (from the public summary)."""
+    _require_public(result.public, "outcomes")
     page = SitePage(
         "outcomes",
         "Outcomes by half-year",
@@ -257,15 +236,11 @@ def outcomes_page(tables: Tables, settings: Settings, period: tuple[date, date])
     return page
 
 
-def surveys_page(tables: Tables, settings: Settings, period: tuple[date, date]) -> SitePage | None:
-    """What people told the PCC: the public survey and victims' satisfaction."""
-    if not _installed("vawg.survey") or not _installed("vawg.report.survey"):
-        return None
-    from vawg.report.survey import survey_view
-    from vawg.survey import survey_analysis
-
-    result = survey_analysis(tables, settings)
-    view = survey_view(result, public=True, threshold=settings.disclosure_threshold)
+def surveys_page(result: SurveyResult) -> SitePage | None:
+    """What people told the PCC: the public survey and victims' satisfaction (None when
+    neither survey is loaded)."""
+    view = survey_view(result)
+    _require_public(view.public, "survey")
     page = SitePage(
         "surveys",
         "Survey results",
@@ -319,11 +294,3 @@ def surveys_page(tables: Tables, settings: Settings, period: tuple[date, date]) 
     )
     page.sections.append(Section("About the surveys", about))
     return page
-
-
-SECTION_BUILDERS: list[Callable[[Tables, Settings, tuple[date, date]], SitePage | None]] = [
-    profile_page,
-    outcomes_page,
-    surveys_page,
-]
-"""Page builders, in the order of the site's navigation."""

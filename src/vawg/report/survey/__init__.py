@@ -1,13 +1,13 @@
 """The survey report: :class:`~vawg.survey.SurveyResult` → HTML, JSON and CSV.
 
-Public output (``public=True``) passes every count through :func:`vawg.disclosure.suppress`
-(bases, numerators and their complements, theme counts, crime counts, quarantine counts, model
-group sizes), hides what is computed from a suppressed count, and shows no free-text quotes and
-no respondent identifiers. Nothing here computes a statistic.
+A public report is the rendering of the public Result (:func:`vawg.survey.disclose_survey`:
+bases, numerators and their complements, theme counts, crime counts, quarantine counts and model
+group sizes through the one disclosure rule, no free-text quotes, no respondent identifiers).
+Nothing here changes a number or computes a statistic.
 
 Modules:
 
-  ``view``: SurveyView: the (optionally suppressed) tables every output renders
+  ``view``: SurveyView: the tables every output renders, as the Result gives them
   ``writers``: the JSON document and CSV rows
   ``_format``: percent, interval and label formatting, tables and dot plots shared by the sections
   ``summary``: the summary section

@@ -12,9 +12,10 @@ from vawg.report.survey.view import survey_view
 from vawg.survey import SurveyResult
 
 
-def survey_html(result: SurveyResult, *, public: bool, threshold: int) -> str:
-    """The report as one self-contained HTML page."""
-    view = survey_view(result, public=public, threshold=threshold)
+def survey_html(result: SurveyResult) -> str:
+    """The report as one self-contained HTML page (public when ``result`` is the public one,
+    :func:`vawg.survey.disclose_survey`)."""
+    view = survey_view(result)
     sections = [_summary(result, view)]
     if result.public is not None:
         sections += [_safety(view), _harassment(view), _reasons(result, view)]
@@ -27,7 +28,9 @@ def survey_html(result: SurveyResult, *, public: bool, threshold: int) -> str:
     return render_page(
         "Public safety and victims' satisfaction surveys",
         sections,
-        classification=Classification.public(threshold) if public else Classification.restricted(),
+        classification=(
+            Classification.public(view.rule) if view.rule else Classification.restricted()
+        ),
         subtitle="How safe people feel, what they experience and report, and how victims rate "
         "the service — weighted to the Kent population, with 95% confidence intervals.",
     )

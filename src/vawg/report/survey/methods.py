@@ -6,9 +6,8 @@ import html
 
 import polars as pl
 
-from vawg.disclosure import RULE_TEXT
 from vawg.report.page import Section, table_html
-from vawg.report.survey.view import SurveyView, _scalar
+from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
 
 
@@ -22,7 +21,7 @@ def _weighting(result: SurveyResult, view: SurveyView) -> Section:
         parts.append(
             f"<p>Raking {'converged' if r.converged else 'did NOT converge'} after {r.iterations} "
             f"iterations (largest margin error {r.max_margin_error:.1e}); weights capped at "
-            f"{r.trim_ratio:g} x the median ({_scalar(r.trimmed, view)} trimmed); largest weight "
+            f"{r.trim_ratio:g} x the median ({count_text(r.trimmed)} trimmed); largest weight "
             f"{r.max_weight_ratio:.1f} x the median. Margins: {html.escape(r.params.settings['margins'])}.</p>"
         )
         parts += [f'<p class="note">{html.escape(n)}</p>' for n in r.notes]
@@ -135,6 +134,7 @@ def _methods(result: SurveyResult, view: SurveyView) -> Section:
         + "".join(f"<li>{html.escape(a)}</li>" for a in assumptions)
         + "</ul>"
     )
-    if view.public:
-        body += f'<p class="note">Disclosure control: {html.escape(RULE_TEXT.format(limit=view.threshold - 1))}</p>'
+    if view.rule is not None:
+        rule = " ".join(view.rule["method"])
+        body += f'<p class="note">Disclosure control: {html.escape(rule)}</p>'
     return Section("Methods, definitions and assumptions", body)

@@ -8,7 +8,7 @@ import polars as pl
 
 from vawg.report.page import Section, figure_html, table_html
 from vawg.report.survey._format import _ACCENT, _GREY, _dot_plot, _part, _shares_table
-from vawg.report.survey.view import SurveyView, _scalar
+from vawg.report.survey.view import SurveyView
 from vawg.survey import SurveyResult
 
 
@@ -96,8 +96,8 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
         )
     )
     fig.update_layout(title="Share of reasons mentioning each theme", xaxis_title="%")
-    reasons = _scalar(result.themes.reasons, view)
-    unclassified = _scalar(result.themes.unclassified, view)
+    reasons: int | None = result.themes.reasons
+    unclassified: int | None = result.themes.unclassified
     body = (
         f"<p>{reasons if reasons is not None else 'Few'} people gave a reason for not "
         f"reporting; {unclassified if unclassified is not None else 'few'} matched no theme. "

@@ -16,7 +16,7 @@ from vawg.report.survey._format import (
     _part,
     _shares_table,
 )
-from vawg.report.survey.view import SurveyView, _scalar
+from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
 from vawg.survey.satisfaction import ITEMS
 
@@ -30,8 +30,8 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
         level=pl.col("item").replace(ITEMS)
     )
     body = (
-        f"<p>{_scalar(s.responses, view)} responses; {_scalar(s.linked, view)} linked to a "
-        f"recorded crime, {_scalar(s.with_outcome, view)} of them with an outcome. "
+        f"<p>{count_text(s.responses)} responses; {count_text(s.linked)} linked to a "
+        f"recorded crime, {count_text(s.with_outcome)} of them with an outcome. "
         f"Satisfied = score {s.params.settings['satisfied_min']}-7 on the 1-7 scale.</p>"
     )
     body += _dot_plot([("% satisfied", items, _ACCENT)], "Victims satisfied, by item (95% CI)")
@@ -76,7 +76,7 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
         refs = view.effects.filter(pl.col("reference"))
         text = (
             f"<p>{'Logistic regression of satisfied (yes/no)' if model.kind == 'logistic' else 'Ordered probit of the 1-7 score'} "
-            f"on outcome group, offence group and years to outcome; n = {_scalar(model.n, view)}. "
+            f"on outcome group, offence group and years to outcome; n = {count_text(model.n)}. "
             f"Compared with: {', '.join(_labels(refs))}. "
             f"Likelihood-ratio test against no predictors: chi-square {model.lr_statistic:.1f} on "
             f"{model.lr_df} df, p {_p(model.lr_p_value)}; McFadden pseudo-R² {model.pseudo_r2:.3f}; "

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from vawg.report.page import Section, figure_html, table_html
 from vawg.report.survey._format import _ACCENT, _p_text
-from vawg.report.survey.view import SurveyView, _scalar
+from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
 from vawg.survey.public import INDICATORS
 from vawg.survey.side_by_side import SURVEY_COLUMNS
@@ -79,7 +79,7 @@ def _side(result: SurveyResult, view: SurveyView) -> Section:
     )
     if sbs.unplaced:
         body += (
-            f'<p class="note">{_scalar(sbs.unplaced, view)} in-scope crimes have no district '
+            f'<p class="note">{count_text(sbs.unplaced)} in-scope crimes have no district '
             "(no LSOA in the area reference) and are not in the rates.</p>"
         )
     body += (

@@ -8,7 +8,7 @@ import polars as pl
 
 from vawg.report.page import Section
 from vawg.report.survey._format import _ci, _kpi, _pct, _significant, _value
-from vawg.report.survey.view import SurveyView, _scalar
+from vawg.report.survey.view import SurveyView, count_text
 from vawg.report.survey.writers import _all_row
 from vawg.survey import SurveyResult
 
@@ -81,7 +81,7 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
     if result.weighting or result.weight_source:
         points.append(
             f"Weights: {result.weight_source}. Design effect {result.design_effect:.2f}: the "
-            f"{_scalar(result.public.n, view) if result.public else 0:,} answers carry the "
+            f"{count_text(result.public.n) if result.public else 0} answers carry the "
             f"precision of about {result.n_effective:,.0f} from a random sample."
         )
     body = (

@@ -6,7 +6,6 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from vawg.disclosure import suppress
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
@@ -52,7 +51,7 @@ def render(ctx: PageContext) -> None:
         f"{ctx.filters.start:%d %b %Y} to {ctx.filters.end:%d %b %Y}, whole force area: the "
         "models need every area and every day, so only the period filter applies here."
     )
-    result = data.drivers_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters)
+    result = data.drivers_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
     disclosure_note(ctx)
     effects = result.table.with_columns(
         pl.col("key").replace_strict(_LABELS, default=pl.col("key")).alias("effect")
@@ -80,21 +79,9 @@ def render(ctx: PageContext) -> None:
             daily = result.daily.table.with_columns(pl.col("rate_ratio").alias("estimate"))
             fig = _forest(daily, "series", "Per 1 °C warmer day, by series")
             shown = daily.drop("estimate")
-            if ctx.public:
-                shown = suppress(
-                    shown, "crimes", threshold=ctx.settings.disclosure_threshold, margins=[]
-                ).drop("suppressed")
             show_chart(styled(fig, height=460, legend=False), shown, "temperature model")
     if result.birthday is not None:
         profile = result.birthday.profile
-        if ctx.public:
-            profile = suppress(
-                profile,
-                "crimes",
-                threshold=ctx.settings.disclosure_threshold,
-                margins=[("role",)],
-                dependents=["ratio"],
-            ).drop("suppressed")
         fig = go.Figure()
         for index, role in enumerate(("offender", "victim")):
             part = profile.filter(pl.col("role") == role)

@@ -1,0 +1,64 @@
+"""The open site's figures: every public Result the transparency site is drawn from.
+
+:func:`open_site_results` runs the analyses the site shows (the overview, the profile, outcomes
+by half-year and the surveys) and passes each through its family's ``disclose`` function, so
+``vawg.report.site`` only renders Results that are public already. An analysis that is absent or
+cannot run on the data leaves its page out (with the reason in ``skipped``), never the site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from vawg.config import Settings
+from vawg.errors import VawgError
+from vawg.outcomes.public import disclose_summary
+from vawg.outcomes.summary import OutcomeSummary, outcome_summary
+from vawg.profile import ProfileResult, disclose, disclose_overview, overview, profile
+from vawg.profile.overview import Overview
+from vawg.query import Tables
+from vawg.scope import vawg_scope
+from vawg.survey import SurveyResult, disclose_survey, survey_analysis
+
+__all__ = ["OpenSiteResults", "open_site_results"]
+
+
+@dataclass(frozen=True)
+class OpenSiteResults:
+    """The public Results of the open site. A page whose Result is None is left out;
+    ``skipped`` says why (page name → reason)."""
+
+    period: tuple[date, date]
+    overview: Overview
+    profile: ProfileResult | None
+    outcomes: OutcomeSummary | None
+    survey: SurveyResult | None
+    skipped: dict[str, str]
+
+
+def open_site_results(tables: Tables, settings: Settings) -> OpenSiteResults:
+    """Every figure of the open site, each made public by its family's ``disclose``.
+
+    Raises :class:`~vawg.errors.InputError` when the period is not on the public grid.
+    """
+    scope = vawg_scope(tables, settings)
+    front = disclose_overview(
+        overview(tables, scope, threshold=settings.disclosure_threshold), settings
+    )
+    skipped: dict[str, str] = {}
+    try:
+        who: ProfileResult | None = disclose(profile(tables, settings), settings)
+    except VawgError as error:
+        who, skipped["profile"] = None, str(error)
+    try:
+        outcomes: OutcomeSummary | None = disclose_summary(
+            outcome_summary(tables, settings), settings
+        )
+    except VawgError as error:
+        outcomes, skipped["outcomes"] = None, str(error)
+    try:
+        survey: SurveyResult | None = disclose_survey(survey_analysis(tables, settings), settings)
+    except VawgError as error:
+        survey, skipped["surveys"] = None, str(error)
+    return OpenSiteResults(scope.period, front, who, outcomes, survey, skipped)
