@@ -228,6 +228,9 @@ _HTML_NON_COUNT_WORDS = frozenset(
         "offset",
         "temperature",
         "weight",
+        "code",
+        "band",
+        "row",
     }
 )
 """Words that make an HTML column header (a human label) a non-count: ``95% CI low``."""
@@ -435,7 +438,10 @@ def _scan_text(
         for match in FULL_DATE.finditer(text):
             year = int(match.group(1) or match.group(6))
             old = OLDEST_BIRTH_YEAR <= year < OLDEST_FIGURE_DATE.year
-            if old or match.group() in births:
+            # A known birth date on the 1st of a month is indistinguishable from a published
+            # month (2017-09-01): only the other known dates are looked for.
+            first = (match.group(3) or match.group(4)) == "01"
+            if old or (match.group() in births and not first):
                 found.append(
                     Finding(rel, f"offset {match.start()}", f"date of birth? {match.group()!r}")
                 )
@@ -466,6 +472,8 @@ def _scan_csv(rel: str, text: str, threshold: int, tables: list[_Table]) -> list
         return found
     header = rows[0]
     found += _names(rel, header, "header")
+    if {"column", "value"} <= set(header):  # long format: table, row, column, value
+        return found + _scan_long_csv(rel, header, rows[1:], threshold)
     records: list[dict[str, Any]] = []
     for line, row in enumerate(rows[1:], start=2):
         record: dict[str, Any] = {}
@@ -478,6 +486,28 @@ def _scan_csv(rel: str, text: str, threshold: int, tables: list[_Table]) -> list
         records.append(record)
     tables.append(_Table(rel, records))
     return found
+
+
+def _scan_long_csv(
+    rel: str, header: list[str], rows: list[list[str]], threshold: int
+) -> list[Finding]:
+    """A long CSV (one figure a line): the ``column`` cell names the figure (or, when it is
+    just ``value``, the ``row`` label does: "crimes in scope")."""
+    found: list[Finding] = []
+    at = {name: i for i, name in enumerate(header)}
+    for line, row in enumerate(rows, start=2):
+        cells = dict(zip(header, row, strict=False))
+        name = cells.get("column", "")
+        if name in ("value", "") and "row" in at:
+            name = cells.get("row", "")
+        problem = _count_problem(_as_count(cells.get("value", "")), threshold)
+        if problem and is_count_name(name) and not _HTML_NON_COUNT_WORDS & _words(name):
+            found.append(Finding(rel, f"line {line}, {name}", problem))
+    return found
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
 
 
 def _walk_json(
@@ -570,6 +600,9 @@ def _solvable(tables: list[_Table]) -> list[Finding]:
         if len(keys) != 1:
             continue
         (key,) = keys
+        labels = [row.get(key) for row in table.rows]
+        if len(set(labels)) != len(labels):  # one row per label, or they are not totals
+            continue
         for row in table.rows:
             label = row.get(key)
             for column, value in row.items():

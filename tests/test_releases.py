@@ -1,0 +1,96 @@
+"""The release log: every public release recorded in the database and checked against the ones
+before it. The documents here are hand-made public outputs (JSON), so each expected refusal is
+worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from vawg.config import Settings
+from vawg.errors import InputError
+from vawg.releases import filters_of, record_release, release_log, released_figures
+from vawg.store import connect
+
+PERIOD = (date(2021, 4, 1), date(2022, 3, 31))
+FILTERS = filters_of(Settings())
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "vawg.duckdb"
+    connect(path).close()  # an empty store
+    return path
+
+
+def _document(crimes: int, dover: int, **extra: object) -> dict[str, object]:
+    return {
+        "crimes_in_scope": crimes,
+        "by_district": [
+            {"district": "Dover", "crimes": dover, "rate_per_1000": 1.2345},
+            {"district": "Thanet", "crimes": None},
+        ],
+        "params": {"seed": 7, "settings": {"repeat_min_crimes": 2}},
+        **extra,
+    }
+
+
+def test_the_figures_of_a_release_are_its_counts() -> None:
+    figures = released_figures(_document(120, 45, window_days=3))
+    # Counts only: no rates, no withheld (null) cells, nothing under settings, no day counts.
+    assert figures == {"crimes_in_scope": 120, "by_district[0].crimes": 45}
+
+
+def test_a_release_is_recorded_with_its_period_filters_and_hash(db: Path) -> None:
+    first = record_release(
+        db,
+        "profile",
+        _document(120, 45),
+        period=PERIOD,
+        filters=FILTERS,
+        threshold=5,
+        now=datetime(2022, 5, 1, 9, 0),
+    )
+    assert (first.release_id, first.figures, first.repeat) == (1, 2, False)
+    log = release_log(db)
+    row = log.row(0, named=True)
+    assert (row["output"], row["period_start"], row["period_end"]) == ("profile", *PERIOD)
+    assert row["figures_sha256"] == first.figures_sha256 and len(first.figures_sha256) == 64
+    assert (
+        row["released_at"] == datetime(2022, 5, 1, 9, 0) and '"victim_sex": "F"' in row["filters"]
+    )
+    # The same output again: recorded, marked as a repeat of release 1.
+    again = record_release(
+        db, "profile", _document(120, 45), period=PERIOD, filters=FILTERS, threshold=5
+    )
+    assert (again.release_id, again.repeat, again.first) == (2, True, 1)
+
+
+def test_a_release_whose_counts_differ_from_earlier_ones_by_a_small_number_is_refused(
+    db: Path,
+) -> None:
+    record_release(db, "profile", _document(120, 45), period=PERIOD, filters=FILTERS, threshold=5)
+    # 47 is not a multiple of 5 (it breaks the rule itself) and 47 - 45 = 2 gives two crimes
+    # away by subtraction from the first release: refused, and nothing is recorded.
+    with pytest.raises(InputError, match="refused by the release log") as caught:
+        record_release(
+            db, "hotspots", _document(125, 47), period=PERIOD, filters=FILTERS, threshold=5
+        )
+    assert "differ by 2" in str(caught.value) and "nothing was published" in str(caught.value)
+    assert release_log(db).height == 1
+    # Rounded counts always differ by multiples of 5: accepted.
+    later = record_release(
+        db, "hotspots", _document(125, 50), period=PERIOD, filters=FILTERS, threshold=5
+    )
+    assert later.release_id == 2 and not later.repeat
+
+
+def test_small_counts_within_one_release_are_refused(db: Path) -> None:
+    with pytest.raises(InputError, match="crimes_in_scope = 3 breaks the rule"):
+        record_release(db, "x", _document(3, 0), period=None, filters=FILTERS, threshold=5)
+
+
+def test_an_empty_log_reads_as_no_releases(db: Path) -> None:
+    assert release_log(db).height == 0
