@@ -155,7 +155,7 @@ def test_analyst_sees_every_page_with_its_charts(
     assert page.locator('[data-testid="stDataFrame"]').count() == 1
     assert leaked(frames, identifiers(web_data), page, dashboard)
     go(page, "overview")
-    assert page.get_by_text("Analyst view: counts are not suppressed").is_visible()
+    assert page.get_by_text("Analyst view: every count is exact").is_visible()
 
 
 def test_downloads_and_a_filter_that_changes_the_figures(dashboard: str, page: Page) -> None:

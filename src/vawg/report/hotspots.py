@@ -123,6 +123,9 @@ def _map_section(result: HotspotAnalysis, table: pl.DataFrame, place: str) -> st
         f'<span style="color:{CLASS_COLOURS[c]}">●</span> {html.escape(c)}: {lookup.get(c, 0)}'
         for c in CLASSES
     )
+    if lookup.get(None):  # a public result: LSOAs whose count (and so class) is not shown
+        limit = int(disclosure_rule(result.params.settings)["threshold"]) - 1
+        legend += f" · not shown (a count of 1 to {limit}, or hidden with one): {lookup[None]}"
     body = figure_html(fig, height=640)
     body += f'<p class="note">{html.escape(kind)}. {legend}. {r.permutations:,} permutations, seed {r.params.seed}.</p>'
     return body

@@ -170,7 +170,10 @@ def disclose_survey(result: SurveyResult, settings: Settings) -> SurveyResult:
     """The public version of ``result`` (same type): see the module docstring."""
     if "disclosure" in result.params.settings:
         return result
-    params = public_params(result.params, settings)
+    side = result.side_by_side
+    # The crimes beside the survey are counted over a period: it must be on the grid.
+    period = side.params.period if side is not None else None
+    params = public_params(result.params, settings, period=period)
     t = settings.disclosure_threshold
     public = result.public
     estimates = pl.DataFrame()
@@ -230,7 +233,6 @@ def disclose_survey(result: SurveyResult, settings: Settings) -> SurveyResult:
             trimmed=_scalar(weighting.trimmed, t),
             notes=public_notes(weighting.notes, t),
         )
-    side = result.side_by_side
     if side is not None:
         side = _side(side, estimates, t)
     return dataclasses.replace(
