@@ -3,7 +3,7 @@ scales: nothing it must not hold, every release logged, and the walker does find
 restricted outputs hold (so the first test can fail).
 
 Every command is run through the function the CLI and ``vawg demo`` call (``run_profile``,
-``run_drivers``, ``run_hotspots``, ``run_audit``, ``run_outcomes``, ``run_survey``,
+``write_drivers``, ``write_hotspots``, ``run_audit``, ``run_outcomes``, ``run_survey``,
 ``run_publish``). The identifiers the walker looks for are the synthetic force's own crime and
 person references and dates of birth, read from the generated files.
 """
@@ -49,7 +49,7 @@ class Force:
 @pytest.fixture(scope="module", params=[0.02, 0.05], ids=["scale-0.02", "scale-0.05"])
 def force(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Force:
     from vawg.cli.audit import run_audit, run_outcomes
-    from vawg.cli.drivers import run_drivers, run_hotspots
+    from vawg.cli.drivers import write_drivers, write_hotspots
     from vawg.cli.profile import run_profile
     from vawg.cli.survey import run_survey
     from vawg.cli.web import run_publish
@@ -61,8 +61,11 @@ def force(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     load_paths([data], db)
     public, restricted = root / "public", root / "restricted"
     run_profile(db, public, FAST, public=True)
-    run_drivers(db, public, FAST, public=True)
-    run_hotspots(db, public, FAST, public=True, formats=("html", "json", "csv"))
+    tables = connect(db)
+    fitted, spots = drivers(tables, FAST), hotspot_analysis(tables, FAST)
+    tables.backend.disconnect()
+    write_drivers(fitted, public, FAST, public=True, formats=("html", "json", "csv"), db=db)
+    write_hotspots(spots, public, FAST, public=True, formats=("html", "json", "csv"), db=db)
     run_audit(db, public, FAST, public=True)
     run_outcomes(db, public, FAST, public=True)
     run_survey(db, public, FAST, public=True)
