@@ -17,6 +17,14 @@ which. Month dummies take out the seasonal cycle, so the temperature effect is i
 days that were warmer or colder than usual for their month (and from year-to-year differences
 in the same month), which is what separates weather from season.
 
+Each series goes down the count models' fallback ladder (:mod:`vawg.models.glm`): NB2, else
+the Poisson with quasi-likelihood standard errors when the dispersion vanishes (usual for daily
+counts once the calendar is controlled), else the Poisson with sandwich standard errors; the
+table's ``method_used`` names the rung. Series are fitted independently: a series that cannot be
+modelled at all is listed in ``errors`` and noted, and never blanks another series or the
+headline, which always comes from series ``all`` when it has enough crimes. The ``trend`` control
+is reported too (``effects['trend_per_year']``, rate ratio per year from the first day).
+
 The shape is allowed to be non-linear with a natural cubic regression spline of temperature
 (patsy ``cr``, 4 df, centred) in the same model; the curve is shown as the rate ratio against
 the median temperature with pointwise 95% intervals, and a likelihood-ratio test (alpha fixed
@@ -25,6 +33,7 @@ at the linear model's estimate) says whether it departs from a straight line on 
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +54,7 @@ from vawg.results import Estimate, Params, ResultMixin
 __all__ = ["DailyModelResult", "SplineCurve", "daily_design", "fit_daily_model"]
 
 CONTROLS = "C(dow) + C(month) + bank_holiday + lockdown + trend"
+REPORTED = ("temp", "trend")
 DAILY_CITATION = (
     NB_CITATION + " Bhaskaran K, Gasparrini A, Hajat S, Smeeth L, Armstrong B (2013) Time series "
     "regression studies in environmental epidemiology. Int J Epidemiol 42:1187-1195 "
@@ -70,7 +80,9 @@ class SplineCurve:
 @dataclass(frozen=True)
 class DailyModelResult(ResultMixin):
     """Rate ratio per °C for each series. ``table``: series, crimes, days, rate_ratio, ci_low,
-    ci_high, p_value, alpha. ``effects['tmax_per_degree']`` is the headline (series ``all``)."""
+    ci_high, p_value, method_used, alpha, dispersion_scale, poisson_rate_ratio.
+    ``effects['tmax_per_degree']`` is the headline (series ``all``), ``effects['trend_per_year']``
+    the calendar trend of the same series. ``errors``: series that could not be modelled, why."""
 
     params: Params
     table: pl.DataFrame
@@ -82,6 +94,7 @@ class DailyModelResult(ResultMixin):
     first_day: date
     last_day: date
     excluded_days: int
+    errors: dict[str, str]
     notes: tuple[str, ...]
 
 
@@ -149,14 +162,15 @@ def _spline(
     design = design_info.rename(columns={"Intercept": "const"})
     keep = [c for c in design.columns if c == "const" or design[c].nunique() > 1]
     design = design[keep]
+    family = (
+        sm.families.NegativeBinomial(alpha=alpha)
+        if math.isfinite(alpha) and alpha > 0
+        else sm.families.Poisson()
+    )
     with warnings.catch_warnings(), single_threaded():
         warnings.simplefilter("ignore")
-        fit = sm.GLM(y, design, family=sm.families.NegativeBinomial(alpha=alpha)).fit()
-        linear = sm.GLM(
-            y,
-            _matrix(f"temp + {CONTROLS}", data),
-            family=sm.families.NegativeBinomial(alpha=alpha),
-        ).fit()
+        fit = sm.GLM(y, design, family=family).fit()
+        linear = sm.GLM(y, _matrix(f"temp + {CONTROLS}", data), family=family).fit()
     spline_cols = [c for c in design.columns if c.startswith("cr(")]
     reference = float(np.median(data["temp"]))
     grid = np.linspace(float(data["temp"].quantile(0.01)), float(data["temp"].quantile(0.99)), 60)
@@ -226,16 +240,25 @@ def fit_daily_model(
     design = _matrix(f"temp + {CONTROLS}", data)
     fits: dict[str, CountFit] = {}
     curves: dict[str, SplineCurve] = {}
+    errors: dict[str, str] = {}
     rows = []
     for name in series:
         y = usable[name].cast(pl.Float64).to_numpy()
         if y.sum() < min_crimes:
             notes.append(f"{name}: {int(y.sum())} crimes, too few to model (< {min_crimes}).")
             continue
-        fit = fit_count_model(
-            y, design, np.zeros(y.size), outcome=name, terms=("temp",), pearson_scale=True
-        )
+        try:
+            fit = fit_count_model(
+                y, design, np.zeros(y.size), outcome=name, terms=REPORTED, pearson_scale=True
+            )
+        except ModelError as error:
+            # One series failing never blanks another, nor the headline (series "all").
+            errors[name] = str(error)
+            notes.append(f"{name}: not modelled ({error}).")
+            continue
         fits[name] = fit
+        if fit.is_fallback:
+            notes.append(f"{name}: {fit.method_used}. {fit.method_note}")
         e = fit.rate_ratios["temp"]
         rows.append(
             {
@@ -246,16 +269,29 @@ def fit_daily_model(
                 "ci_low": e.ci_low,
                 "ci_high": e.ci_high,
                 "p_value": e.p_value,
+                "method_used": fit.method_used,
                 "alpha": fit.alpha.estimate,
                 "dispersion_scale": fit.dispersion_scale,
                 "poisson_rate_ratio": fit.poisson_rate_ratios["temp"].estimate,
             }
         )
         if name in curves_for:
-            curves[name] = _spline(name, y, data, fit.alpha.estimate, spline_df)
-    if "all" not in fits and not fits:
-        raise ModelError("daily model: no series had enough crimes to model")
-    headline = fits.get("all") or next(iter(fits.values()))
+            try:
+                curves[name] = _spline(name, y, data, fit.alpha.estimate, spline_df)
+            except (ModelError, np.linalg.LinAlgError, ValueError) as error:
+                notes.append(f"{name}: the temperature curve could not be drawn ({error}).")
+    if not fits:
+        raise ModelError(
+            "daily model: no series could be modelled"
+            + (f" ({'; '.join(errors.values())})" if errors else "")
+        )
+    if "all" in fits:
+        headline = fits["all"]
+    else:
+        headline = next(iter(fits.values()))
+        notes.append(
+            f"The headline comes from series {headline.outcome!r}: series 'all' was not modelled."
+        )
     dates = usable["date"].to_list()
     return DailyModelResult(
         params=params
@@ -267,7 +303,13 @@ def fit_daily_model(
         table=pl.DataFrame(rows),
         fits=fits,
         curves=curves,
-        effects={"tmax_per_degree": headline.rate_ratios["temp"]},
+        effects={
+            "tmax_per_degree": headline.rate_ratios["temp"],
+            "trend_per_year": headline.rate_ratios.get(
+                "trend", Estimate(math.nan, math.nan, math.nan, math.nan)
+            ),
+        },
+        errors=errors,
         temperature=temp_col,
         days=usable.height,
         first_day=min(dates),

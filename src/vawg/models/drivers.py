@@ -126,6 +126,7 @@ def drivers(
     try:
         groups = [g for g in OFFENCE_GROUPS if g in daily_frame.columns]
         daily = fit_daily_model(daily_frame, weather, series=["all", "home", "public", *groups])
+        errors.update({f"daily.{name}": message for name, message in daily.errors.items()})
     except ModelError as error:
         errors["daily"] = str(error)
     birthday: BirthdayResult | None = None
