@@ -16,6 +16,7 @@ import pytest
 import statsmodels.api as sm
 
 from vawg.models.birthday import (
+    METHOD_STANDARDISED,
     birthday_effect,
     calendar_intensity,
     conditional_poisson,
@@ -130,3 +131,27 @@ def test_no_birthday_effect_is_not_significant() -> None:
     result = birthday_effect(who, events, calendar_intensity(daily))
     assert result.effects["offender_birthday"].p_value > 0.05 / 2
     assert result.effects["offender_birthday_window"].p_value > 0.05 / 2
+
+
+def test_no_crime_on_a_birthday_falls_back_to_observed_over_expected() -> None:
+    # Few people, and every crime moved off the birthday and its window: the conditional
+    # likelihood has no finite maximum, so the fallback (observed / expected) is used and named.
+    who, events, daily = _simulate(3, rr_day=1.0, rr_window=1.0, people=60)
+    dob = dict(zip(who["person_id"].to_list(), who["date_of_birth"].to_list(), strict=True))
+    keep = []
+    for pid, day in events.select("person_id", "day").iter_rows():
+        off = offsets_from_birthday(
+            np.array([int(np.datetime64(day, "D").astype(np.int64))]),
+            np.array([dob[pid].month]),
+            np.array([min(dob[pid].day, 28) if dob[pid].month == 2 else dob[pid].day]),
+        )[0]
+        keep.append(abs(int(off)) > 1)
+    events = events.filter(pl.Series(keep))
+    result = birthday_effect(who, events, calendar_intensity(daily))
+    assert result.methods["offender"].startswith(METHOD_STANDARDISED)
+    row = result.table.filter(pl.col("exposure") == "birthday").row(0, named=True)
+    assert row["crimes"] == 0 and row["method_used"] == METHOD_STANDARDISED
+    est = result.effects["offender_birthday"]
+    # exact Poisson upper limit for 0 events is -log(0.025) = 3.689 expected events
+    assert est.estimate == 0.0 and est.ci_low == 0.0
+    assert est.ci_high == pytest.approx(3.6888794541139363 / row["expected"], rel=1e-9)

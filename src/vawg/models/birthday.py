@@ -22,6 +22,13 @@ person (checked in the tests). Standard errors are robust (sandwich, clustered b
 because one incident can produce several crime records on the same day. A 29 February birthday
 is taken as 28 February in other years.
 
+Fallback (no model drops a headline): when the conditional Poisson cannot be fitted (no crime
+falls on a birthday or in its window, so the likelihood has no finite maximum, or Newton's
+method does not converge), each rate ratio is the standardised ratio of observed to expected
+crimes on those days (expected under no effect, from the same lambda(d) and each person's
+total), with an exact Poisson interval for the observed count (Breslow & Day 1987, ch. 2;
+``statsmodels.stats.rates.confint_poisson``, method ``exact-c``). ``method_used`` names which.
+
 ``age_profile`` adds age as a driver: people involved per 1,000 residents of the same sex and
 age band over the period, with rate ratios against a reference band.
 """
@@ -56,10 +63,13 @@ BIRTHDAY_CITATION = (
     "risk of acute events. Am J Epidemiol 133(2):144-153; Armstrong BG, Gasparrini A, Tobias A "
     "(2014) Conditional Poisson models: a flexible alternative to conditional logistic case "
     "cross-over analysis. BMC Med Res Methodol 14:122; Whitaker HJ et al. (2006) Tutorial in "
-    "biostatistics: the self-controlled case series method. Stat Med 25:1768-1797."
+    "biostatistics: the self-controlled case series method. Stat Med 25:1768-1797; Breslow NE, "
+    "Day NE (1987) Statistical Methods in Cancer Research II. IARC (standardised ratios)."
 )
 
 ROLES = ("offender", "victim")
+METHOD_CONDITIONAL = "conditional Poisson (robust SEs by person)"
+METHOD_STANDARDISED = "observed / expected with an exact Poisson interval (fallback)"
 _DAY = np.timedelta64(1, "D")
 
 
@@ -187,7 +197,8 @@ def conditional_poisson(
 @dataclass(frozen=True)
 class BirthdayResult(ResultMixin):
     """Birthday rate ratios by role. ``table``: role, exposure, crimes, expected, rate_ratio,
-    ci_low, ci_high, p_value. ``profile``: role, offset (days from the birthday), crimes,
+    ci_low, ci_high, p_value, method_used. ``methods``: role → method used (with the reason
+    when it is the fallback). ``profile``: role, offset (days from the birthday), crimes,
     expected (under no effect), ratio. ``effects``: ``offender_birthday``, ``victim_birthday``,
     ``offender_birthday_window``, ``victim_birthday_window``."""
 
@@ -197,6 +208,7 @@ class BirthdayResult(ResultMixin):
     effects: dict[str, Estimate]
     people: dict[str, int]
     window: int
+    methods: dict[str, str]
 
 
 def _estimate(beta: float, se: float) -> Estimate:
@@ -209,6 +221,21 @@ def _estimate(beta: float, se: float) -> Estimate:
         math.exp(beta + z * se),
         float(2 * stats.norm.sf(abs(beta / se))),
     )
+
+
+def _standardised(observed: int, expected: float) -> Estimate:
+    """observed / expected with the exact (Garwood) Poisson interval and the exact test of 1."""
+    from statsmodels.stats.rates import confint_poisson
+
+    if not expected > 0:
+        return Estimate(math.nan, math.nan, math.nan, math.nan)
+    low, high = confint_poisson(observed, expected, method="exact-c")
+    tail = (
+        stats.poisson.sf(observed - 1, expected)
+        if observed >= expected
+        else stats.poisson.cdf(observed, expected)
+    )
+    return Estimate(observed / expected, float(low), float(high), float(min(1.0, 2 * tail)))
 
 
 def birthday_effect(
@@ -250,6 +277,7 @@ def birthday_effect(
     profile_rows: list[dict[str, object]] = []
     effects: dict[str, Estimate] = {}
     counted: dict[str, int] = {}
+    methods: dict[str, str] = {}
     for role in ROLES:
         who = people.filter((pl.col("role") == role) & pl.col("date_of_birth").is_not_null())
         who = who.unique("person_id", keep="first").sort("person_id")
@@ -278,15 +306,25 @@ def birthday_effect(
         np.add.at(counts, (person, category), 1.0)
         sums = exposure_sums(month, mday, lam, first_day, [0, *window_offsets])
         exposure = np.column_stack([total - sums.sum(axis=1), sums[:, 0], sums[:, 1:].sum(axis=1)])
-        fit = conditional_poisson(counts, exposure)
         n_i = counts.sum(axis=1)
         expected_null = (n_i[:, None] * exposure / total).sum(axis=0)
         counted[role] = int((n_i > 0).sum())
+        fit: ConditionalPoissonFit | None
+        try:
+            fit = conditional_poisson(counts, exposure)
+            methods[role] = METHOD_CONDITIONAL
+        except ModelError as error:
+            fit = None
+            methods[role] = f"{METHOD_STANDARDISED}: {error}"
         for c, label, key in (
             (1, "birthday", f"{role}_birthday"),
             (2, f"within {window} day(s) either side", f"{role}_birthday_window"),
         ):
-            est = _estimate(float(fit.coefficients[c - 1]), float(fit.robust_se[c - 1]))
+            est = (
+                _estimate(float(fit.coefficients[c - 1]), float(fit.robust_se[c - 1]))
+                if fit is not None
+                else _standardised(int(counts[:, c].sum()), float(expected_null[c]))
+            )
             effects[key] = est
             table_rows.append(
                 {
@@ -298,6 +336,7 @@ def birthday_effect(
                     "ci_low": est.ci_low,
                     "ci_high": est.ci_high,
                     "p_value": est.p_value,
+                    "method_used": METHOD_CONDITIONAL if fit is not None else METHOD_STANDARDISED,
                 }
             )
         prof = exposure_sums(month, mday, lam, first_day, profile_offsets)
@@ -333,6 +372,7 @@ def birthday_effect(
                 "ci_low": pl.Float64,
                 "ci_high": pl.Float64,
                 "p_value": pl.Float64,
+                "method_used": pl.String,
             },
         ),
         profile=pl.DataFrame(
@@ -348,6 +388,7 @@ def birthday_effect(
         effects=effects,
         people=counted,
         window=window,
+        methods=methods,
     )
 
 

@@ -17,7 +17,8 @@ alpha = 0 (on the boundary, so half the chi-square tail) and the Pearson chi-squ
    profile likelihood of log(alpha) is maximised directly (bounded Brent search, the GLM's
    IRLS inside: the approach of ``MASS::glm.nb``), which always ends.
 2. ``Poisson, quasi-likelihood``: when the dispersion vanishes (alpha's estimate is at the
-   boundary, below ``1e-6``, so the NB2 *is* the Poisson; daily counts of crime often are),
+   boundary, below ``1e-6``, or not distinguishable from zero by the likelihood-ratio test at
+   5%, so the NB2 adds nothing to the Poisson; daily counts of crime often are),
    the Poisson GLM with standard errors multiplied by sqrt(max(1, Pearson chi-square / df))
    (McCullagh & Nelder 1989, section 4.5), or cluster-robust when clusters are given.
 3. ``Poisson, robust (sandwich) SEs``: when the NB2 fit fails outright (no finite likelihood
@@ -59,6 +60,7 @@ __all__ = [
     "METHOD_POISSON_QUASI",
     "METHOD_POISSON_ROBUST",
     "NB_CITATION",
+    "VANISH_P",
     "CountFit",
     "DispersionTest",
     "fit_count_model",
@@ -70,6 +72,7 @@ METHOD_NB2 = "negative binomial (NB2)"
 METHOD_POISSON_QUASI = "Poisson, quasi-likelihood (Pearson-scaled) SEs"
 METHOD_POISSON_ROBUST = "Poisson, robust (sandwich) SEs"
 ALPHA_VANISHES = 1e-6
+VANISH_P = 0.05
 
 
 def single_threaded() -> contextlib.AbstractContextManager[object]:
@@ -304,8 +307,13 @@ def _fit_count_model(
     )
     poisson_scale = math.sqrt(max(1.0, pearson_chi2_df)) if pearson_scale else 1.0
     poisson_rr = _estimates(poisson.params, poisson.bse * poisson_scale, report, df)
+    # The dispersion vanishes when alpha is on the boundary or not distinguishable from zero
+    # (likelihood-ratio test of alpha = 0, half chi-square tail, at 5%).
+    vanished = alpha_fit is not None and (
+        alpha_fit.alpha <= ALPHA_VANISHES or dispersion.lr_p_value >= VANISH_P
+    )
     nb = None
-    if alpha_fit is not None and alpha_fit.alpha > ALPHA_VANISHES:
+    if alpha_fit is not None and not vanished:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -362,7 +370,6 @@ def _fit_count_model(
             fitted=nb_mu,
         )
     # Fallback rungs: the Poisson coefficients with honest standard errors.
-    vanished = alpha_fit is not None and alpha_fit.alpha <= ALPHA_VANISHES
     if groups is not None:
         # Cluster-robust standard errors hold whatever the variance within districts.
         method, scale, cov, bse = METHOD_POISSON_ROBUST, 1.0, "cluster", poisson.bse
@@ -380,9 +387,9 @@ def _fit_count_model(
     if vanished:
         note = (
             "The counts vary no more than a Poisson allows (the negative binomial's dispersion "
-            f"alpha is estimated at {alpha_fit.alpha if alpha_fit else 0:.1e}, i.e. zero), so the "
-            "negative binomial is the Poisson: the Poisson fit is reported, with standard errors "
-            "widened by the Pearson dispersion where it exceeds 1."
+            f"alpha is estimated at {alpha_fit.alpha if alpha_fit else 0:.2g}, not distinguishable "
+            f"from zero: likelihood-ratio p = {dispersion.lr_p_value:.2g}), so the Poisson fit is "
+            "reported, with standard errors widened by the Pearson dispersion where it exceeds 1."
         )
     else:
         note = (
