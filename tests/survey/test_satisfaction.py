@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from vawg.errors import InputError
 from vawg.survey.satisfaction import NOT_LINKED, victim_satisfaction
+from vawg.survey.satisfaction_model import METHOD_FIRTH
 
 from .conftest import DATA
 
@@ -105,6 +107,8 @@ def _planted(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, f
     days = rng.integers(5, 900, size=n)
     latent = 4.3 + np.array([effect[g] for g in groups]) - 0.6 * days / 365.25 + rng.normal(0, 1, n)
     score = np.clip(np.round(latent), 1, 7).astype(int)
+    # Being kept informed is a predictor in the model: drawn on its own, with no planted effect.
+    kept = np.clip(np.round(4.0 + rng.normal(0, 1.5, n)), 1, 7).astype(int)
     start = date(2020, 1, 1)
     crimes = pl.DataFrame(
         {
@@ -124,14 +128,9 @@ def _planted(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, f
             "survey_date": [date(2023, 1, 1)] * n,
             **{
                 item: score
-                for item in (
-                    "ease_of_contact",
-                    "actions_taken",
-                    "kept_informed",
-                    "treatment",
-                    "whole_experience",
-                )
+                for item in ("ease_of_contact", "actions_taken", "treatment", "whole_experience")
             },
+            "kept_informed": kept,
         },
         schema=ITEM_SCHEMA,
     )
@@ -154,6 +153,7 @@ def test_ordered_probit_recovers_the_planted_latent_effects() -> None:
     for group in ("charged", "victim_does_not_support", "no_suspect_identified"):
         assert _within(table[("outcome_group", group)], effect[group]), group
     assert _within(table[("years_to_outcome", "per year")], effect["per_year"])
+    assert _within(table[("kept_informed", "satisfied")], 0.0)
     for level in ("rape", "stalking"):  # no offence effect planted
         key = ("offence_group", level)
         if key in table and not table[key]["reference"]:
@@ -185,15 +185,19 @@ def test_small_groups_are_combined_not_hidden() -> None:
     assert any("out_of_court" in note for note in model.notes)
 
 
-def test_separation_gives_no_model_and_says_why() -> None:
+def test_complete_separation_gives_a_firth_model_and_says_why() -> None:
     # Every victim whose crime was charged (outcome 1) is made completely satisfied (7) and every
-    # other victim scores 1: the charged group separates the outcome perfectly, so the logistic
-    # odds ratio is infinite in truth and no model is reported.
+    # other victim scores 1: the charged group separates the outcome perfectly, so the ordinary
+    # odds ratio is infinite; Firth's penalised model gives a finite, large one and says so.
     responses, crimes, _ = _planted(400, seed=14)
     charged = crimes.filter(pl.col("outcome_code") == 1)["crime_ref"]
     responses = responses.with_columns(
         whole_experience=pl.when(pl.col("crime_ref").is_in(charged.implode())).then(7).otherwise(1)
     )
     result = victim_satisfaction(responses, crimes, model="logistic")
-    assert result.model is None
-    assert "separation" in result.model_note
+    model = result.model
+    assert model is not None and model.method_used == METHOD_FIRTH and model.converged
+    assert "separation" in model.method_note
+    assert "outcome_group: charged" in model.separated
+    row = model.table.filter(pl.col("level") == "charged").row(0, named=True)
+    assert row["ci_low"] > 10 and math.isfinite(row["ci_high"])

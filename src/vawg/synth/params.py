@@ -77,9 +77,12 @@ class VictimSurveyEffects:
     """Planted linear model for the victim survey's latent ``whole_experience`` (1–7 scale).
 
     latent = intercept + outcome-group coefficient + per_year_to_outcome * years from recorded
-    date to outcome date + N(0, noise_sd); the item is the latent rounded and clipped to 1–7.
-    The reference outcome group is ``other`` (coefficient 0). The other four items share the
-    latent with their own offsets and noise (see ``surveys.py``).
+    date to outcome date + kept_informed * [satisfied with being kept informed] + N(0, noise_sd);
+    the item is the latent rounded and clipped to 1–7. The reference outcome group is ``other``
+    (coefficient 0). The ``kept_informed`` item is drawn first, from the same mean without the
+    kept-informed term and with its own offset, trend and independent noise (see ``surveys.py``),
+    so its effect on the whole experience is identified; the other three items share the
+    whole-experience latent with their own offsets and noise.
     """
 
     intercept: float = 4.3
@@ -89,6 +92,7 @@ class VictimSurveyEffects:
     victim_does_not_support: float = -0.8
     no_suspect_identified: float = -0.5
     per_year_to_outcome: float = -0.6
+    kept_informed: float = 0.9
     noise_sd: float = 1.0
 
 
@@ -179,6 +183,7 @@ class PlantedEffects:
                 victim_does_not_support=0.0,
                 no_suspect_identified=0.0,
                 per_year_to_outcome=0.0,
+                kept_informed=0.0,
             ),
         )
 

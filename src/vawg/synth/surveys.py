@@ -12,7 +12,9 @@ text from six themes in varied wording. No ``weight`` column: weighting is the a
 Victim survey: about 1,500 x scale victims (at least 200), mostly linked to recorded crimes
 with a female victim, a male suspect and an outcome; ``whole_experience`` follows the planted
 linear model in ``VictimSurveyEffects`` (charged higher, victim-does-not-support lower, longer
-time to outcome lower), the other four items share its latent score.
+time to outcome lower, higher when the victim was satisfied with being kept informed); the
+``kept_informed`` item is drawn first with independent noise, the other three items share the
+whole experience's latent score.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ _NONRESPONSE = 0.03
 _ITEM_OFFSETS = {"ease_of_contact": (0.4, 0.8), "actions_taken": (-0.1, 0.7),
                  "kept_informed": (-0.3, 0.8), "treatment": (0.6, 0.7)}  # fmt: skip
 _KEPT_INFORMED_PER_YEAR = -0.3
+_SATISFIED_FROM = 5  # "satisfied": a score of 5, 6 or 7 (Home Office convention)
 
 _REASONS: dict[str, tuple[str, ...]] = {
     "police_would_not_act": (
@@ -306,13 +309,26 @@ def victim_survey(
         [getattr(eff, g, 0.0) if g != "other" else 0.0 for g in groups], dtype=np.float64
     )
     years = (chosen["outcome_date"] - chosen["recorded_date"]).dt.total_days().to_numpy() / 365.25
-    latent = eff.intercept + coef + eff.per_year_to_outcome * years + rng.normal(0, eff.noise_sd, n)
+    base = eff.intercept + coef + eff.per_year_to_outcome * years
+    # Kept informed first: the same mean with its own offset and trend, and noise independent
+    # of the whole experience's (its sd matches the shared-latent draw it replaced).
+    ki_offset, ki_sd = _ITEM_OFFSETS["kept_informed"]
+    kept = _scores(
+        base
+        + ki_offset
+        + _KEPT_INFORMED_PER_YEAR * years
+        + rng.normal(0, math.hypot(eff.noise_sd, ki_sd), n),
+        7,
+    )
+    latent = base + eff.kept_informed * (kept >= _SATISFIED_FROM) + rng.normal(0, eff.noise_sd, n)
     lag = rng.integers(14, 91, n)
     survey_date = chosen["outcome_date"].to_numpy().astype("datetime64[D]") + lag
     items: dict[str, Any] = {}
     for name, (offset, sd) in _ITEM_OFFSETS.items():
-        extra = _KEPT_INFORMED_PER_YEAR * years if name == "kept_informed" else 0.0
-        items[name] = _scores(latent + offset + extra + rng.normal(0, sd, n), 7)
+        if name == "kept_informed":
+            items[name] = kept
+            continue
+        items[name] = _scores(latent + offset + rng.normal(0, sd, n), 7)
     table = pl.DataFrame(
         {
             "response_id": [f"VS{i:06d}" for i in range(1, n + 1)],
@@ -338,6 +354,12 @@ def victim_survey(
             "no_suspect_identified": eff.no_suspect_identified,
             "other (reference)": 0.0,
             "per_year_to_outcome": eff.per_year_to_outcome,
+            "kept_informed": eff.kept_informed,
+            "kept_informed_definition": (
+                "shift of the latent whole experience when the kept_informed item is "
+                f"{_SATISFIED_FROM}-7 (satisfied); the item is drawn before, with noise "
+                "independent of the whole experience's"
+            ),
             "noise_sd": eff.noise_sd,
             "outcome_groups": {
                 "charged": [1],
@@ -350,6 +372,7 @@ def victim_survey(
             "scale": "latent rounded and clipped to 1-7",
         },
         "other_items": {k: {"offset": o, "noise_sd": s} for k, (o, s) in _ITEM_OFFSETS.items()}
+        | {"kept_informed_noise_sd": math.hypot(eff.noise_sd, _ITEM_OFFSETS["kept_informed"][1])}
         | {"kept_informed_extra_per_year": _KEPT_INFORMED_PER_YEAR},
         "survey_date": "outcome_date + 14..90 days",
     }

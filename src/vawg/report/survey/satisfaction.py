@@ -71,18 +71,21 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
             [(model.measure, eff, _ACCENT)],
             f"Whole-experience satisfaction: {model.measure} (95% CI)",
             percent=False,
-            log_x=model.kind == "logistic",
+            log_x=model.measure == "odds ratio",
         )
         refs = view.effects.filter(pl.col("reference"))
         text = (
-            f"<p>{'Logistic regression of satisfied (yes/no)' if model.kind == 'logistic' else 'Ordered probit of the 1-7 score'} "
-            f"on outcome group, offence group and years to outcome; n = {count_text(model.n)}. "
+            f"<p>Method used: {html.escape(model.method_used)}, "
+            f"on outcome group, offence group, years to outcome and being kept informed; "
+            f"n = {count_text(model.n)}. "
             f"Compared with: {', '.join(_labels(refs))}. "
             f"Likelihood-ratio test against no predictors: chi-square {model.lr_statistic:.1f} on "
             f"{model.lr_df} df, p {_p(model.lr_p_value)}; McFadden pseudo-R² {model.pseudo_r2:.3f}; "
             f"AIC {model.aic:.1f}.</p>"
         )
-        notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in model.notes)
+        notes = "".join(
+            f'<p class="note">{html.escape(n)}</p>' for n in (model.method_note, *model.notes) if n
+        )
         table = table_html(
             view.effects.with_columns(
                 pl.Series("group", _labels(view.effects), dtype=pl.String)
