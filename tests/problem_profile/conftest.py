@@ -42,6 +42,9 @@ class Synthetic:
     result: ProfileResult
 
 
+HAND_WEIGHTS = Path(__file__).resolve().parents[1] / "data" / "profile" / "hand_harm_weights.csv"
+
+
 @pytest.fixture(scope="session")
 def hand(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     db = tmp_path_factory.mktemp("profile-hand") / "hand.duckdb"
@@ -52,7 +55,12 @@ def hand(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
 
 @pytest.fixture(scope="session")
 def hand_settings() -> Settings:
-    return Settings(period_years=2, profile_bootstrap_replicates=499)
+    # The hand numbers were worked with this fixed weight table (see tests/data/profile/README.md).
+    return Settings(
+        period_years=2,
+        profile_bootstrap_replicates=499,
+        harm_weights_file=str(HAND_WEIGHTS),
+    )
 
 
 @pytest.fixture(scope="session")

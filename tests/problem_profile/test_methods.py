@@ -130,14 +130,6 @@ def test_top_share_and_lorenz_hand_case() -> None:
     assert gini(values) == pytest.approx(0.5)
 
 
-def test_default_harm_table_is_complete_and_marked() -> None:
-    weights = load_harm_weights()
-    assert set(weights["key_type"]) == {"offence_code", "offence_group"}
-    assert weights.filter(pl.col("key") == "19C")["weight_days"][0] == 1825
-    # Nothing in the shipped table is verified against the CCHI: every row says so.
-    assert set(weights["status"]) <= {"unverified", "assumption"}
-
-
 def _write(path: Path, rows: list[str]) -> Path:
     path.write_text(
         "key_type,key,label,weight_days,status,source\n" + "\n".join(rows) + "\n", encoding="utf-8"

@@ -1,9 +1,9 @@
 """Planted truth: the profile of a synthetic force matches its truth.json.
 
-``truth.json`` is computed by the generator from the written files alone (its own code, not
-ours). Counts must match exactly; the harm concentration (the generator takes the top
-ceil(p x n) offenders, we read the Lorenz curve pro rata) and the home/public ratio must lie
-within our 95% intervals.
+``truth.json`` is computed by the generator from the written files alone (its own code and its
+own planted harm per offence group, not ours). Counts must match exactly; so must the harm
+concentration under the shipped weights (the same CCHI 2026 medians, both read pro rata off the
+Lorenz curve), which must also lie within our 95% intervals, as must the home/public ratio.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def test_harm_concentration_within_intervals(synthetic: Synthetic) -> None:
     h = synthetic.truth["headline"]
     for row in synthetic.result.harm.concentration.iter_rows(named=True):
         planted = h[f"harm_share_top_{row['top_pct']}pct"]
+        assert row["harm_share"] == pytest.approx(planted, abs=1e-6), row
         assert row["ci_low"] <= planted <= row["ci_high"], row
     # Heavy-tailed careers are planted: the top 10% cause far more than 10% of harm.
     assert synthetic.result.harm.harm_share_top_10pct.ci_low > 0.3

@@ -22,9 +22,6 @@ import pytest
 from vawg.synth import SynthResult, generate
 
 START, END = date(2017, 4, 1), date(2022, 3, 31)
-HARM_WEIGHTS = (
-    Path(__file__).resolve().parents[2] / "src" / "vawg" / "datasets" / "harm_weights.csv"
-)
 
 
 @pytest.fixture(scope="session")
@@ -51,10 +48,6 @@ def open_scoped(folder: Path, start: date = START, end: date = END) -> duckdb.Du
             f"CREATE TABLE {name} AS SELECT * FROM read_csv('{folder / (name + '.csv')}', "
             "header = true, all_varchar = true)"
         )
-    con.execute(
-        f"CREATE TABLE harm_weights AS SELECT * FROM read_csv('{HARM_WEIGHTS}', header = true, "
-        "all_varchar = true)"
-    )
     con.execute(
         """
         CREATE TABLE flagged AS

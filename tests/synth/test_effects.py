@@ -199,13 +199,14 @@ def test_victim_survey_effects(medium: SynthResult, con_medium: duckdb.DuckDBPyC
                     ELSE 'other' END AS grp,
                date_diff('day', CAST(c.recorded_date AS DATE), CAST(c.outcome_date AS DATE))
                    / 365.25 AS years,
-               CAST(v.survey_date AS DATE) > CAST(c.outcome_date AS DATE) AS after_outcome
+               CAST(v.survey_date AS DATE) > CAST(c.outcome_date AS DATE) AS after_outcome,
+               CAST(CAST(v.kept_informed AS INTEGER) >= 5 AS INTEGER) AS kept
         FROM victim_survey v JOIN crimes c USING (crime_ref)
         """
     ).df()
     assert data["after_outcome"].all()
     fit = smf.ols(
-        "y ~ C(grp, Treatment(reference='victim_does_not_support')) + years", data=data
+        "y ~ C(grp, Treatment(reference='victim_does_not_support')) + years + kept", data=data
     ).fit()
     planted = medium.truth["surveys"]["victim_survey"]["whole_experience_model"]
     ci = fit.conf_int(alpha=0.01)
@@ -214,6 +215,8 @@ def test_victim_survey_effects(medium: SynthResult, con_medium: duckdb.DuckDBPyC
     assert ci.loc[charged, 0] <= gap <= ci.loc[charged, 1], fit.params[charged]
     assert ci.loc[charged, 0] > 0
     assert ci.loc["years", 0] <= planted["per_year_to_outcome"] <= ci.loc["years", 1]
+    # Being kept informed (drawn first, independent noise) raises the whole experience.
+    assert planted["kept_informed"] == 0.9 and ci.loc["kept", 0] > 0.5
 
 
 # --- null ------------------------------------------------------------------------------------

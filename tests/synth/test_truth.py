@@ -86,19 +86,31 @@ def test_exclusions_match_truth(small: SynthResult, con_small: duckdb.DuckDBPyCo
     assert in_scope == small.truth["headline"]["crimes_in_scope"]
 
 
+# The planted harm per crime (CCHI 2026 subgroup medians), typed from harm-and-outcomes.md 1a.
+PLANTED_HARM = {
+    "rape": 2555.0,
+    "other_sexual": 182.25,
+    "violence_with_injury": 365.0,
+    "violence_without_injury": 10.0,
+    "stalking": 10.0,
+    "harassment": 10.0,
+    "coercive_control": 10.0,
+    "drink_spiking": 365.0,
+    "other": 2.0,
+}
+
+
 def test_harm_shares_match_truth(small: SynthResult, con_small: duckdb.DuckDBPyConnection) -> None:
     h = small.truth["headline"]
+    assert small.truth["planted"]["harm"]["days_by_offence_group"] == PLANTED_HARM
+    values = ", ".join(f"('{g}', {w})" for g, w in PLANTED_HARM.items())
     harms = [
         float(r[0])
         for r in con_small.execute(
-            """
-            WITH w AS (
-                SELECT s.crime_ref, coalesce(
-                    (SELECT CAST(weight_days AS DOUBLE) FROM harm_weights
-                     WHERE key_type = 'offence_code' AND key = s.offence_code),
-                    (SELECT CAST(weight_days AS DOUBLE) FROM harm_weights
-                     WHERE key_type = 'offence_group' AND key = s.offence_group)) AS harm
-                FROM in_scope s)
+            f"""
+            WITH planted(offence_group, days) AS (VALUES {values}),
+            w AS (SELECT s.crime_ref, p.days AS harm FROM in_scope s JOIN planted p USING
+                  (offence_group))
             SELECT sum(w.harm) AS harm
             FROM (SELECT DISTINCT crime_ref, person_id FROM flagged WHERE m_adult) f
             JOIN w USING (crime_ref)
@@ -110,8 +122,10 @@ def test_harm_shares_match_truth(small: SynthResult, con_small: duckdb.DuckDBPyC
     total = sum(harms)
     assert math.isclose(total, h["harm_total_days"], rel_tol=1e-12)
     for p in (1, 5, 10, 20):
-        k = math.ceil(p / 100 * len(harms))
-        assert round(sum(harms[:k]) / total, 6) == h[f"harm_share_top_{p}pct"], p
+        k = p / 100 * len(harms)  # pro rata: 10% of 19 people = the top 1.9
+        whole = math.floor(k)
+        head = sum(harms[:whole]) + (k - whole) * harms[whole]
+        assert round(head / total, 6) == h[f"harm_share_top_{p}pct"], p
     assert h["harm_share_top_1pct"] < h["harm_share_top_5pct"] < h["harm_share_top_10pct"]
 
 

@@ -12,30 +12,31 @@ fraction of a person counts pro rata (10% of 19 perpetrators = the top 1.9 of th
 coefficient is one minus twice the area under that curve. Intervals: percentile bootstrap
 (Efron & Tibshirani 1993) resampling perpetrators with replacement, seeded.
 
-The default weights ship in ``vawg/datasets/harm_weights.csv``; most are assumptions or from
-memory and are marked so (``status``). ``--harm-weights FILE`` (setting ``harm_weights_file``)
-loads another table in the same columns, e.g. one built from the official CCHI spreadsheet.
+The default weights are the Cambridge Crime Harm Index 2026 medians of the Home Office offence
+subgroup each offence group belongs to (:mod:`vawg.profile.harm_weights`); ``--harm-weights FILE``
+loads another table or the official CCHI per-code sheet. Medians hide a wide range within a
+subgroup (stalking and harassment: 2 to 252 days), so the concentration headline is shown with a
+**sensitivity line**: the same top shares (with their bootstrap intervals) when every crime
+takes its subgroup's mean score, and when every crime counts equally (weight 1, i.e. the
+concentration of crimes among perpetrators).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from vawg.datasets import dataset_path
-from vawg.errors import InputError
 from vawg.profile.data import ProfileData
+from vawg.profile.harm_weights import HARM_WEIGHT_COLUMNS, describe, load_harm_weights
 from vawg.results import Estimate, Params, ResultMixin
-from vawg.schema import OFFENCE_GROUPS
 
 __all__ = [
     "HARM_WEIGHT_COLUMNS",
+    "SENSITIVITY",
     "TOP_SHARES",
     "HarmResult",
     "gini",
@@ -45,9 +46,9 @@ __all__ = [
     "top_share",
 ]
 
-HARM_WEIGHT_COLUMNS = ("key_type", "key", "label", "weight_days", "status", "source")
+SENSITIVITY = ("as weighted", "CCHI 2026 subgroup means", "equal weights (every crime 1)")
 TOP_SHARES = (0.01, 0.05, 0.10, 0.20)
-VERIFIED_STATUSES = ("verified", "official")
+VERIFIED_STATUSES = ("verified", "official", "official (cchi sheet)")
 CITATION = (
     "Sherman, L., Neyroud, P. W. & Neyroud, E. (2016) The Cambridge Crime Harm Index: measuring "
     "total harm from crime based on sentencing guidelines. Policing 10(3), 171-183, "
@@ -56,69 +57,6 @@ CITATION = (
     "Bootstrap. Chapman & Hall."
 )
 FloatArray = npt.NDArray[np.float64]
-
-
-def load_harm_weights(path: Path | str | None = None) -> pl.DataFrame:
-    """The harm weight table: the shipped default, or ``path`` in the same six columns.
-
-    Checks every row: ``key_type`` is ``offence_code`` or ``offence_group``, ``weight_days`` is a
-    number of 0 or more, no key appears twice, and every offence group has a weight (the
-    fallback for crimes whose code is not listed).
-    """
-    source = Path(path) if path else dataset_path("harm_weights.csv")
-    if not source.is_file():
-        raise InputError(
-            f"--harm-weights {source}: no such file; give a CSV with columns "
-            f"{','.join(HARM_WEIGHT_COLUMNS)}"
-        )
-    try:
-        frame = pl.read_csv(io.BytesIO(source.read_bytes()), infer_schema=False)
-    except (pl.exceptions.PolarsError, UnicodeDecodeError) as error:
-        raise InputError(
-            f"--harm-weights {source}: not a readable CSV ({error}); fix the file"
-        ) from None
-    missing = [c for c in HARM_WEIGHT_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"--harm-weights {source}: missing column(s) {', '.join(missing)}; the columns are "
-            f"{','.join(HARM_WEIGHT_COLUMNS)}"
-        )
-    frame = frame.select(HARM_WEIGHT_COLUMNS).with_columns(
-        pl.col("key_type", "key", "status").str.strip_chars(),
-        weight_days=pl.col("weight_days").str.strip_chars().cast(pl.Float64, strict=False),
-    )
-    bad_type = frame.filter(~pl.col("key_type").is_in(["offence_code", "offence_group"]))
-    if bad_type.height:
-        raise InputError(
-            f"--harm-weights {source}: key_type {bad_type['key_type'][0]!r} on key "
-            f"{bad_type['key'][0]!r}; use offence_code or offence_group"
-        )
-    bad_weight = frame.filter(pl.col("weight_days").is_null() | (pl.col("weight_days") < 0))
-    if bad_weight.height:
-        raise InputError(
-            f"--harm-weights {source}: key {bad_weight['key'][0]!r} has no usable weight_days; "
-            "give a number of days of 0 or more"
-        )
-    dupes = frame.filter(pl.struct("key_type", "key").is_duplicated())
-    if dupes.height:
-        raise InputError(
-            f"--harm-weights {source}: {dupes['key_type'][0]} {dupes['key'][0]!r} is listed more "
-            "than once; keep one row per key"
-        )
-    groups = set(frame.filter(pl.col("key_type") == "offence_group")["key"].to_list())
-    absent = [g for g in OFFENCE_GROUPS if g not in groups]
-    if absent:
-        raise InputError(
-            f"--harm-weights {source}: no weight for offence group(s) {', '.join(absent)}; add an "
-            "offence_group row for each (it is the fallback for codes not listed)"
-        )
-    unknown = sorted(groups - set(OFFENCE_GROUPS))
-    if unknown:
-        raise InputError(
-            f"--harm-weights {source}: unknown offence group(s) {', '.join(unknown)}; use "
-            f"{', '.join(OFFENCE_GROUPS)}"
-        )
-    return frame.with_columns(source_file=pl.lit(str(source)))
 
 
 def top_share(sorted_desc: FloatArray, p: float) -> float:
@@ -213,6 +151,9 @@ class HarmResult(ResultMixin):
     """Harm by offence group, harm concentration among perpetrators, the weights used.
 
     ``table``/``concentration``: top_pct, perpetrators (p x n), harm_share, ci_low, ci_high.
+    ``sensitivity``: weighting (``SENSITIVITY``), top_pct, harm_share, ci_low, ci_high, gini:
+    the same shares under the subgroup means and under equal weights. ``weights_table``: which
+    weight table was used, in words.
     ``lorenz``: population_share, harm_share (101 points). ``weights``: every weight in the
     table with the crimes it was applied to. ``assumed_weights``: the applied weights whose
     status is not verified (listed in the report's methods).
@@ -232,6 +173,8 @@ class HarmResult(ResultMixin):
     crimes_weighted_by_code: int
     crimes_weighted_by_group: int
     weights_source: str
+    weights_table: str
+    sensitivity: pl.DataFrame
 
     @property
     def harm_share_top_10pct(self) -> Estimate:
@@ -249,6 +192,72 @@ def _applied_weights(data: ProfileData, weights: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.col("crimes").fill_null(0).cast(pl.Int64))
         .drop("source_file")
     )
+
+
+def _shares(
+    values: FloatArray, replicates: int, seed: int
+) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+    """Top shares, their bootstrap limits and the Gini of per-person values."""
+    desc = np.sort(values)[::-1]
+    point = np.array([top_share(desc, p) for p in TOP_SHARES])
+    if values.size >= 2 and float(values.sum()) > 0:
+        boot, _ = _bootstrap(values, replicates, seed)
+        return (
+            point,
+            np.quantile(boot, 0.025, axis=0),
+            np.quantile(boot, 0.975, axis=0),
+            gini(values),
+        )
+    nan = np.full(len(TOP_SHARES), np.nan)
+    return point, nan, nan, gini(values)
+
+
+def _sensitivity(data: ProfileData, values: FloatArray, replicates: int, seed: int) -> pl.DataFrame:
+    """The top shares as weighted, under the subgroup means, and under equal weights."""
+    offenders, crimes = data.offenders, data.crimes
+    pairs = offenders.select("crime_ref", "person_id").join(
+        crimes.select("crime_ref", "offence_group"), "crime_ref"
+    )
+    per = pairs.group_by("person_id", "offence_group").aggregate(crimes=pairs.count())
+    mix = pl.from_arrow(per.to_pyarrow())
+    assert isinstance(mix, pl.DataFrame)
+    shipped = load_harm_weights()
+    means = dict(
+        shipped.filter(pl.col("key_type") == "offence_group")
+        .select("key", pl.col("mean_days").fill_null(pl.col("weight_days")))
+        .iter_rows()
+    )
+    rows: list[dict[str, Any]] = []
+    for label, by_group in (
+        (SENSITIVITY[0], None),
+        (SENSITIVITY[1], means),
+        (SENSITIVITY[2], {g: 1.0 for g in means}),
+    ):
+        if by_group is None:
+            person = values
+        else:
+            person = (
+                mix.with_columns(
+                    h=pl.col("crimes").cast(pl.Float64)
+                    * pl.col("offence_group").replace_strict(by_group, return_dtype=pl.Float64)
+                )
+                .group_by("person_id")
+                .agg(pl.col("h").sum())["h"]
+                .to_numpy()
+            )
+        point, low, high, g = _shares(np.asarray(person, dtype=np.float64), replicates, seed)
+        for j, p in enumerate(TOP_SHARES):
+            rows.append(
+                {
+                    "weighting": label,
+                    "top_pct": round(p * 100),
+                    "harm_share": float(point[j]),
+                    "ci_low": float(low[j]),
+                    "ci_high": float(high[j]),
+                    "gini": g,
+                }
+            )
+    return pl.DataFrame(rows)
 
 
 def harm(data: ProfileData, weights: pl.DataFrame, *, replicates: int, seed: int) -> HarmResult:
@@ -297,7 +306,7 @@ def harm(data: ProfileData, weights: pl.DataFrame, *, replicates: int, seed: int
     return HarmResult(
         params=Params(
             method=(
-                "CCHI-style harm weights (days of custody); harm per perpetrator summed over his "
+                f"harm weights: {describe(weights)} (days of custody); harm per perpetrator summed over his "
                 "in-scope crimes; top shares from the interpolated Lorenz curve; percentile "
                 f"bootstrap intervals ({replicates} replicates over perpetrators)"
             ),
@@ -319,4 +328,6 @@ def harm(data: ProfileData, weights: pl.DataFrame, *, replicates: int, seed: int
         crimes_weighted_by_code=int(by_basis.get("offence_code", 0)),
         crimes_weighted_by_group=int(by_basis.get("offence_group", 0)),
         weights_source=str(weights["source_file"][0]) if weights.height else "",
+        weights_table=describe(weights),
+        sensitivity=_sensitivity(data, values, replicates, seed),
     )

@@ -2,8 +2,11 @@
 
 A person's age is his or her age at the first in-scope crime of the period (on
 ``committed_from``); victims with no date of birth are counted as "unknown". Relationship is
-counted per victim per crime as recorded on the victim's involvement ("not recorded" when
-empty). A repeat victim (perpetrator) is one linked to ``repeat_min_crimes`` (default 2) or
+as recorded on the victim's involvement in each crime ("not recorded" when empty) and is counted
+two ways, each labelled: ``victims``, the distinct victims with at least one in-scope crime
+recorded under that relationship (a victim recorded as partner in one crime and ex-partner in
+another counts under both, so the column can sum to more than the distinct victims), and
+``victim_crimes``, the victim-crime pairs (a victim of five partner crimes counts five times). A repeat victim (perpetrator) is one linked to ``repeat_min_crimes`` (default 2) or
 more in-scope crimes in the period; shares are of distinct victims (perpetrators), with exact
 binomial (Clopper-Pearson) intervals.
 """
@@ -117,7 +120,7 @@ class PeopleResult(ResultMixin):
     """Ages, relationships and repeats of the people in the in-scope crimes.
 
     ``offender_age`` / ``victim_age``: age_band, offenders / victims. ``relationship``:
-    relationship, victims (victim-crime pairs). ``victim_crimes`` / ``offender_crimes``: band
+    relationship, victims (distinct victims), victim_crimes (victim-crime pairs). ``victim_crimes`` / ``offender_crimes``: band
     (crimes per person), victims / offenders. ``offender_victims``: band (distinct victims per
     perpetrator), offenders. ``victim_offenders``: band (distinct perpetrators per victim),
     victims. ``table``: the headline counts as measure, count, denominator, share, ci_low,
@@ -159,7 +162,8 @@ def people(
     several_v, several_o = total(off, "several"), total(vic, "several")
     relationship = to_polars(
         victims.group_by(relationship=victims.relationship.fill_null("not recorded")).aggregate(
-            victims=victims.count()
+            victims=victims.person_id.nunique(),
+            victim_crimes=victims.count(),
         )
     ).sort(["victims", "relationship"], descending=[True, False])
     shares = [

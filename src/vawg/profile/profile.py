@@ -93,6 +93,7 @@ class ProfileResult(ResultMixin):
                 "public": self.public,
                 "district_source": self.district_source,
                 "harm_weights_source": h.weights_source,
+                "harm_weights_table": h.weights_table,
             },
             "crimes_in_scope": self.crimes_in_scope,
             "distinct_offenders": self.distinct_offenders,
@@ -143,7 +144,9 @@ class ProfileResult(ResultMixin):
             },
             "harm": {
                 "perpetrators": h.perpetrators,
+                "weights_table": h.weights_table,
                 "concentration": to_jsonable(h.concentration),
+                "sensitivity": to_jsonable(h.sensitivity),
                 "gini": h.gini.to_dict(),
                 "lorenz": to_jsonable(h.lorenz),
                 "by_offence_group": to_jsonable(h.by_offence_group),

@@ -27,6 +27,7 @@ from vawg.synth.areas import AreaModel, build_area_model, pseudo_true_combined
 from vawg.synth.birthdays import move_probabilities, move_to_birthdays
 from vawg.synth.calendar import BANK_HOLIDAYS, LOCKDOWNS, daily_intensity
 from vawg.synth.crimes import PH_FAMILY, crime_parameters, lay_out_crimes
+from vawg.synth.harm import harm_parameters
 from vawg.synth.outcomes import assign_outcomes, outcome_parameters
 from vawg.synth.params import PlantedEffects, check_effects
 from vawg.synth.people import (
@@ -328,4 +329,5 @@ def _planted(eff: PlantedEffects, areas: AreaModel, headline: Mapping[str, Any])
             "crimes": crime_parameters(),
         },
         "outcomes": outcome_parameters(eff.outcome_differences),
+        "harm": harm_parameters(),
     }

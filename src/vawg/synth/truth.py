@@ -12,10 +12,12 @@ and the data contract:
 * ``domestic_abuse = Y`` or ``offence_group`` other than ``other``.
 
 Distinct offenders are the distinct male 18+ suspects/offenders of in-scope crimes; distinct
-victims the distinct female victims. Harm per offender is the sum of the weights of his
-in-scope crimes (``offence_code`` weight when listed in ``harm_weights.csv``, else the
-``offence_group`` weight); a crime with two such suspects counts fully for each. The top p%
-are the ceil(p/100 x n) offenders with the most harm; shares are of the total over offenders.
+victims the distinct female victims. Harm per offender is the sum of the planted harm of his
+in-scope crimes (the generator's own harm per offence group, :mod:`vawg.synth.harm`, not the
+product's weight table); a crime with two such suspects counts fully for each. The share of the
+top p% is read off the Lorenz curve through (i/n, cumulative share of the i least harmful), so a
+fraction of a person counts pro rata (10% of 19 offenders = the top 1.9); shares are of the total
+over offenders.
 """
 
 from __future__ import annotations
@@ -27,26 +29,12 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["FINANCIAL_YEAR", "compute_truth", "harm_weight_table"]
+from vawg.synth.harm import HARM_DAYS
+
+__all__ = ["FINANCIAL_YEAR", "compute_truth"]
 
 FINANCIAL_YEAR = "April to March, labelled by its first year, e.g. 2017/18"
 _TOP_SHARES = (1, 5, 10, 20)
-
-
-def harm_weight_table() -> tuple[dict[str, float], dict[str, float]]:
-    """(offence_code -> weight, offence_group -> weight) from the shipped harm_weights.csv."""
-    from vawg.datasets import dataset_path
-
-    w = pl.read_csv(dataset_path("harm_weights.csv"), infer_schema=False)
-    by_code = {
-        r["key"]: float(r["weight_days"])
-        for r in w.filter(pl.col("key_type") == "offence_code").to_dicts()
-    }
-    by_group = {
-        r["key"]: float(r["weight_days"])
-        for r in w.filter(pl.col("key_type") == "offence_group").to_dicts()
-    }
-    return by_code, by_group
 
 
 def _scan(path: Path) -> pl.LazyFrame:
@@ -136,12 +124,8 @@ def compute_truth(out_dir: Path, start: date, end: date) -> dict[str, Any]:
     off_counts = offenders.group_by("person_id").len()
     vic_counts = victims.group_by("person_id").len()
 
-    by_code, by_group = harm_weight_table()
     harm = sc.with_columns(
-        pl.col("offence_code")
-        .replace_strict(by_code, default=None, return_dtype=pl.Float64)
-        .fill_null(pl.col("offence_group").replace_strict(by_group, return_dtype=pl.Float64))
-        .alias("harm")
+        pl.col("offence_group").replace_strict(HARM_DAYS, return_dtype=pl.Float64).alias("harm")
     ).select("crime_ref", "harm")
     per_off = (
         offenders.join(harm, on="crime_ref")
@@ -152,9 +136,12 @@ def compute_truth(out_dir: Path, start: date, end: date) -> dict[str, Any]:
     total_harm = float(per_off["harm"].sum())
     n_off = per_off.height
     harm_shares = {}
+    desc = per_off["harm"].to_list()
     for p in _TOP_SHARES:
-        k = max(1, math.ceil(p / 100 * n_off)) if n_off else 0
-        share = float(per_off["harm"].head(k).sum()) / total_harm if total_harm else 0.0
+        k = p / 100 * n_off
+        whole = math.floor(k)
+        head = sum(desc[:whole]) + ((k - whole) * desc[whole] if whole < n_off else 0.0)
+        share = head / total_harm if total_harm else 0.0
         harm_shares[f"harm_share_top_{p}pct"] = round(share, 6)
 
     loc = sc["location_type"]
