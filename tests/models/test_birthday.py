@@ -114,7 +114,7 @@ def _simulate(
 
 
 def test_recovers_planted_birthday_effect_with_calendar_controls() -> None:
-    # One seed; the coverage of the intervals over many seeds is in benchmarks/coverage.py.
+    # One seed; the coverage of the intervals over many seeds is in benchmarks/calibration.py.
     who, events, daily = _simulate(10, rr_day=2.0, rr_window=1.3)
     lam = calendar_intensity(daily)
     result = birthday_effect(who, events, lam)

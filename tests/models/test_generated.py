@@ -3,7 +3,7 @@
 The truth is the generator's truth.json (vawg.synth), written from the parameters it planted:
 per place class (home, public) for the area effects, the pseudo-true values a combined model
 converges to for all places, the rate ratio per degree of the synthetic daily maximum, and the
-birthday rate ratios. One seed here; benchmarks/coverage.py runs many seeds and reports how
+birthday rate ratios. One seed here; benchmarks/calibration.py runs many seeds and reports how
 often the 95% intervals cover the truth.
 """
 

@@ -24,6 +24,14 @@ def _methods(result: DriversResult) -> str:
         f"<b>Daily model.</b> NB2 GLM of daily counts on temperature, day of week, month, England & "
         "Wales bank holidays, England's national lockdowns and a linear trend; natural cubic "
         f"spline (4 df) for the shape. {html.escape(DAILY_CITATION)}",
+        "<b>When a model cannot be fitted as planned.</b> Every count model steps down a fixed "
+        "ladder and names the step it used: the negative binomial; else, when the counts vary no "
+        "more than a Poisson allows (the dispersion is not distinguishable from zero, common for "
+        "daily counts), the Poisson with quasi-likelihood standard errors (widened by the "
+        "Pearson dispersion); else, when the negative binomial cannot be fitted, the Poisson with "
+        "robust (sandwich) standard errors. Each daily series is fitted on its own, so one "
+        "failing series never removes another or the headline (all in-scope crimes). The "
+        "birthday model falls back to observed/expected with an exact Poisson interval.",
         "<b>Birthday model.</b> Self-controlled conditional Poisson (case-crossover family): each "
         "person's crimes on their birthday and the window either side against their own other "
         "days, weighted by the calendar's expected volume; robust standard errors by person. "

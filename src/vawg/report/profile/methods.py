@@ -60,9 +60,14 @@ def _methods(r: ProfileResult) -> Section:
         "age at the person's first in-scope crime in the period.",
         "<b>District</b>: from the crime's LSOA via " + _esc(r.district_source) + "; "
         "<b>rates</b> use ONS mid-2019 female population (all ages) per district.",
-        "<b>Harm</b>: each crime weighted in days of custody, Cambridge Crime Harm Index style "
+        "<b>Harm</b>: each crime weighted in days of custody by the Cambridge Crime Harm Index "
         "(the sentencing-guideline starting point for a first offender; Sherman, Neyroud & "
-        "Neyroud 2016): the weight of its Home Office offence code where listed, else of its "
+        f"Neyroud 2016). Table used: {_esc(h.weights_table)}. The shipped default gives each "
+        "offence group the CCHI 2026 median of the Home Office offence subgroup it belongs to "
+        "(e.g. rape offences 2,555 days, violence with injury 365, stalking and harassment 10); "
+        "medians hide wide ranges within a subgroup, so the headline is repeated with the "
+        "subgroup means and with equal weights (sensitivity). A crime takes the weight of its "
+        "Home Office offence code where the table lists one, else of its "
         f"offence group ({_n(h.crimes_weighted_by_code)} crimes by code, "
         f"{_n(h.crimes_weighted_by_group)} by group). A perpetrator's harm is the sum over his "
         "in-scope crimes (a crime with two perpetrators counts in full for each). Weights file: "
@@ -116,11 +121,12 @@ def _methods(r: ProfileResult) -> Section:
     body = (
         "<h3>Definitions and methods</h3>"
         + _ul(definitions)
-        + "<h3>Harm weights that are assumptions or unverified</h3>"
-        + '<div class="warning">These weights were not checked against the Cambridge Crime Harm '
-        "Index spreadsheet or a sentencing guideline. They shape the harm figures and the RFGV "
-        "gravity score; replace them with the official table (<code>--harm-weights FILE</code>, "
-        "same columns) before relying on harm results.</div>"
+        + "<h3>Harm weights and how sure they are</h3>"
+        + '<div class="warning">The default weights are CCHI 2026 subgroup medians from a '
+        "third-party derivation of the official spreadsheet (see the status and source of each); "
+        "three offence groups are mapped to a subgroup by assumption. A force can load the "
+        "official per-code sheet (<code>--harm-weights FILE</code>, the values sheet saved as "
+        "CSV) so each crime takes its own code's score.</div>"
         + table_html(
             assumed,
             caption=f"{assumed.height} weights applied to in-scope crimes that are not verified",

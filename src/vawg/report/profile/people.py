@@ -50,7 +50,13 @@ def _people(r: ProfileResult) -> Section:
         col=2,
     )
     ages.update_layout(showlegend=False)
-    rel = _bar(pe.relationship, "relationship", "victims", "Relationship to the perpetrator")
+    rel = _bar(
+        pe.relationship,
+        "relationship",
+        "victims",
+        "Distinct victims by relationship to the perpetrator (a victim recorded under two "
+        "relationships counts under each; victim-crime pairs in the CSV)",
+    )
     rep = make_subplots(
         rows=1, cols=2, subplot_titles=("Crimes per victim", "Crimes per perpetrator")
     )

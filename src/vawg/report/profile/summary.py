@@ -4,6 +4,8 @@ plain-English findings a PCC can read in two minutes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from vawg.profile.profile import ProfileResult
 from vawg.report.page import Section, disclosure_rule
 from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ul
@@ -11,6 +13,22 @@ from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ul
 # ------------------------------------------------------------------------------------------
 # Summary
 # ------------------------------------------------------------------------------------------
+
+
+def _sensitivity_line(h: Any) -> str:
+    """The same headline under the subgroup means and under equal weights."""
+    sens = h.sensitivity
+    if sens is None or not sens.height:
+        return ""
+    parts = []
+    for label, say in (
+        ("CCHI 2026 subgroup means", "with subgroup mean scores instead of medians"),
+        ("equal weights (every crime 1)", "counting every crime equally"),
+    ):
+        row = sens.filter((sens["weighting"] == label) & (sens["top_pct"] == 10))
+        if row.height and not _missing(row["harm_share"][0]):
+            parts.append(f"{_pct(row['harm_share'][0])} {say}")
+    return (" Sensitivity: " + "; ".join(parts) + ".") if parts else ""
 
 
 def _findings(r: ProfileResult) -> list[str]:
@@ -35,8 +53,8 @@ def _findings(r: ProfileResult) -> list[str]:
         out.append(
             f"Harm is concentrated: the most harmful 10% of perpetrators account for "
             f"<b>{_pct(top.estimate)}</b> of all recorded harm ({_ci(top, _pct)}), weighting "
-            "each crime by a Cambridge Crime Harm Index-style score (several weights are "
-            "assumptions: see Methods)."
+            f"each crime by its Cambridge Crime Harm Index score ({_esc(h.weights_table)})."
+            + _sensitivity_line(h)
         )
     if not _missing(pe.repeat_victim_share.estimate):
         out.append(
