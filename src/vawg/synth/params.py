@@ -79,9 +79,9 @@ class VictimSurveyEffects:
     latent = intercept + outcome-group coefficient + per_year_to_outcome * years from recorded
     date to outcome date + kept_informed * [satisfied with being kept informed] + N(0, noise_sd);
     the item is the latent rounded and clipped to 1–7. The reference outcome group is ``other``
-    (coefficient 0). The ``kept_informed`` item is drawn first, from the same mean without the
-    kept-informed term and with its own offset, trend and independent noise (see ``surveys.py``),
-    so its effect on the whole experience is identified; the other three items share the
+    (coefficient 0). The ``kept_informed`` item is drawn first, from the intercept, its own offset
+    and the time to outcome, with independent noise (see ``surveys.py``), so its effect on the
+    whole experience is identified; the other three items share the
     whole-experience latent with their own offsets and noise.
     """
 

@@ -13,8 +13,8 @@ Victim survey: about 1,500 x scale victims (at least 200), mostly linked to reco
 with a female victim, a male suspect and an outcome; ``whole_experience`` follows the planted
 linear model in ``VictimSurveyEffects`` (charged higher, victim-does-not-support lower, longer
 time to outcome lower, higher when the victim was satisfied with being kept informed); the
-``kept_informed`` item is drawn first with independent noise, the other three items share the
-whole experience's latent score.
+``kept_informed`` item is drawn first (from time to outcome only, with independent noise), the
+other three items share the whole experience's latent score.
 """
 
 from __future__ import annotations
@@ -310,11 +310,13 @@ def victim_survey(
     )
     years = (chosen["outcome_date"] - chosen["recorded_date"]).dt.total_days().to_numpy() / 365.25
     base = eff.intercept + coef + eff.per_year_to_outcome * years
-    # Kept informed first: the same mean with its own offset and trend, and noise independent
-    # of the whole experience's (its sd matches the shared-latent draw it replaced).
+    # Kept informed first: its own offset and trend, noise independent of the whole
+    # experience's, and no outcome-group term, so that merging small outcome groups in a model
+    # cannot confound its effect (it depends on the outcome only through the time taken).
     ki_offset, ki_sd = _ITEM_OFFSETS["kept_informed"]
     kept = _scores(
-        base
+        eff.intercept
+        + eff.per_year_to_outcome * years
         + ki_offset
         + _KEPT_INFORMED_PER_YEAR * years
         + rng.normal(0, math.hypot(eff.noise_sd, ki_sd), n),
@@ -357,8 +359,9 @@ def victim_survey(
             "kept_informed": eff.kept_informed,
             "kept_informed_definition": (
                 "shift of the latent whole experience when the kept_informed item is "
-                f"{_SATISFIED_FROM}-7 (satisfied); the item is drawn before, with noise "
-                "independent of the whole experience's"
+                f"{_SATISFIED_FROM}-7 (satisfied); the item is drawn before, from intercept + "
+                "offset + trend in years to outcome with noise independent of the whole "
+                "experience's (no outcome-group term)"
             ),
             "noise_sd": eff.noise_sd,
             "outcome_groups": {
