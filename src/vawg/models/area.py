@@ -70,8 +70,8 @@ class MoranCheck:
 
 @dataclass(frozen=True)
 class AreaModelResult(ResultMixin):
-    """Rate ratios per outcome. ``table``: outcome, model, term, rate_ratio, ci_low, ci_high,
-    p_value. ``effects``: the headline rate ratios (from ``headline_outcome``) by stable key."""
+    """Rate ratios per outcome. ``table``: outcome, model (the reported model's ``method_used``,
+    then the Poisson beside it), term, rate_ratio, ci_low, ci_high, p_value. ``effects``: the headline rate ratios (from ``headline_outcome``) by stable key."""
 
     params: Params
     table: pl.DataFrame
@@ -215,7 +215,9 @@ def fit_area_model(
         y = data[outcome].cast(pl.Float64).to_numpy()
         fit = fit_count_model(y, design, offset, outcome=outcome, terms=terms, groups=groups)
         fits[outcome] = fit
-        rows += _rows(outcome, "negative binomial (NB2)", fit.rate_ratios)
+        if fit.is_fallback:
+            notes = (*notes, f"{outcome}: {fit.method_used}. {fit.method_note}")
+        rows += _rows(outcome, fit.method_used, fit.rate_ratios)
         rows += _rows(outcome, "Poisson", fit.poisson_rate_ratios)
         if w is not None:
             moran[outcome] = _moran(outcome, fit.pearson_residuals, w)
@@ -227,6 +229,7 @@ def fit_area_model(
                 "outcome": outcome,
                 "lsoas": fit.n,
                 "crimes": fit.events,
+                "method_used": fit.method_used,
                 "alpha": fit.alpha.estimate,
                 "alpha_ci_low": fit.alpha.ci_low,
                 "alpha_ci_high": fit.alpha.ci_high,

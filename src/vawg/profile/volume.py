@@ -4,8 +4,10 @@ Rates are in-scope crimes per 1,000 female residents per year (ONS mid-2019 fema
 of each district, all ages; the period's length in years of 365.25 days), with exact Poisson
 intervals (Garwood 1936). The trend is a negative binomial (NB2) regression of monthly counts on
 time with log(days in the month) as offset, reported as a rate ratio per year; when the NB2
-dispersion is not significantly above zero (likelihood-ratio test, half chi-square) the Poisson
-fit is used (Cameron & Trivedi 2013).
+dispersion is not significantly above zero (likelihood-ratio test, half chi-square) or the NB2
+cannot be fitted, the Poisson fit is used with quasi-likelihood standard errors (multiplied by
+sqrt(Pearson chi-square / df) where that exceeds 1; Cameron & Trivedi 2013), and ``model`` and
+``note`` say so.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class TrendResult(ResultMixin):
     """Rate ratio per year from a count regression on monthly totals, with its fit."""
 
     rate_ratio_per_year: Estimate
-    model: str  # "negative binomial (NB2)" | "Poisson" | "not fitted"
+    model: str  # "negative binomial (NB2)" | "Poisson, quasi-likelihood ..." | "not fitted"
     months: int
     alpha: float | None = None
     aic_poisson: float | None = None
@@ -94,21 +96,33 @@ def monthly_trend(counts: pl.DataFrame, start: date, end: date) -> TrendResult:
             )
         except (np.linalg.LinAlgError, ValueError):
             nb_ok = False
-    chosen, model, alpha, aic_nb = poisson, "Poisson", None, None
+    chosen, alpha, aic_nb = poisson, None, None
+    model = "Poisson, quasi-likelihood (Pearson-scaled) SEs"
+    note = (
+        "The negative binomial could not be fitted; the Poisson trend is reported with "
+        "quasi-likelihood standard errors."
+    )
     if nb_ok:
+        note = (
+            "The monthly counts vary no more than a Poisson allows (the negative binomial's "
+            "dispersion is not significant), so the Poisson trend is reported with "
+            "quasi-likelihood standard errors."
+        )
         alpha = float(nb.params[-1])
         aic_nb = float(nb.aic)
         lr = 2.0 * (float(nb.llf) - float(poisson.llf))
         p_alpha = 0.5 * float(stats.chi2.sf(max(lr, 0.0), 1))
         if alpha > 1e-8 and p_alpha < 0.05:
-            chosen, model = nb, "negative binomial (NB2)"
+            chosen, model, note = nb, "negative binomial (NB2)", ""
     beta, se = float(chosen.params[1]), float(chosen.bse[1])
+    if chosen is poisson:
+        se *= math.sqrt(max(1.0, float(poisson.pearson_chi2 / poisson.df_resid)))
     z = float(stats.norm.ppf(0.975))
     p_value = float(2 * stats.norm.sf(abs(beta / se))) if se > 0 else nan
     rr = Estimate(math.exp(beta), math.exp(beta - z * se), math.exp(beta + z * se), p_value)
     fitted = np.exp(float(chosen.params[0]) + beta * mid + offset)
     return TrendResult(
-        rr, model, len(months), alpha, float(poisson.aic), aic_nb, fitted=fitted.tolist()
+        rr, model, len(months), alpha, float(poisson.aic), aic_nb, note=note, fitted=fitted.tolist()
     )
 
 
