@@ -23,7 +23,7 @@ interval (``covered``):
 
 With ``--null`` the forces have no effects and each row is a test: the share of seeds in which
 it is significant at 5% (its false-positive rate), and for hot spots the share of LSOAs declared.
-Every proportion has its Wilson 95% interval (statsmodels ``proportion_confint``).
+Every proportion has its Wilson 95% interval (``vawg.stats.wilson_interval``).
 
 Run (nice, in the background; the 2 cores are shared)::
 
@@ -50,12 +50,12 @@ import numpy as np
 import polars as pl
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from vawg.config import Settings
 from vawg.models.drivers import drivers
 from vawg.query import connect
 from vawg.results import Estimate
+from vawg.stats import wilson_interval
 from vawg.store import load_paths
 from vawg.synth import generate
 
@@ -344,29 +344,56 @@ def run(seeds: range, scale: float, null: bool = False, log: bool = True) -> pl.
 
 
 def wilson(k: float, n: int) -> tuple[float, float]:
-    """Wilson 95% interval of k / n (statsmodels)."""
+    """Wilson 95% interval of k / n (:func:`vawg.stats.wilson_interval`)."""
     if n == 0:
         return math.nan, math.nan
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return float(low), float(high)
+    return wilson_interval(round(k), n)
+
+
+def _counts(method: str) -> tuple[float, float]:
+    """'12 of 53' -> (12, 53): the pooled numerator and denominator of a hot-spot rate."""
+    try:
+        k, n = method.split(" of ")
+        return float(k), float(n)
+    except ValueError:
+        return math.nan, math.nan
 
 
 def summary(frame: pl.DataFrame) -> pl.DataFrame:
-    """Per effect: runs, share covered / significant / detected, its Wilson interval, and
-    the methods used (fallbacks show here)."""
+    """Per effect: runs, share covered / significant (Wilson interval over seeds) or, for hot
+    spots, the pooled share of LSOAs (Wilson interval over LSOAs), and the methods used
+    (fallbacks show here)."""
     checks = frame.filter(pl.col("kind") != "error")
+    pooled = [_counts(m) for m in checks["method"].to_list()]
+    checks = checks.with_columns(
+        pl.Series("k", [k for k, _ in pooled]), pl.Series("n", [n for _, n in pooled])
+    )
     out = checks.group_by("family", "effect", "kind", maintain_order=True).agg(
         pl.len().alias("runs"),
         pl.col("hit").cast(pl.Float64).sum().alias("hits"),
+        pl.col("k").sum().alias("k"),
+        pl.col("n").sum().alias("n"),
         pl.col("truth").mean().alias("truth"),
         pl.col("estimate").mean().alias("mean_estimate"),
         pl.col("method").unique().sort().str.join("; ").alias("methods"),
     )
-    limits = [wilson(h, n) for h, n in zip(out["hits"], out["runs"], strict=True)]
+    rates, limits = [], []
+    for r in out.iter_rows(named=True):
+        if r["kind"] == "rate":
+            k, n = round(r["k"]), round(r["n"])
+            rates.append(k / n if n else math.nan)
+            limits.append(wilson(k, n))
+        else:
+            rates.append(r["hits"] / r["runs"])
+            limits.append(wilson(r["hits"], r["runs"]))
     return out.with_columns(
-        (pl.col("hits") / pl.col("runs")).alias("rate"),
+        pl.Series("rate", rates),
         pl.Series("wilson_low", [lo for lo, _ in limits]),
         pl.Series("wilson_high", [hi for _, hi in limits]),
+        pl.when(pl.col("kind") == "rate")
+        .then(pl.format("{} of {} LSOAs", pl.col("k").round(0), pl.col("n").round(0)))
+        .otherwise(pl.col("methods"))
+        .alias("methods"),
     ).select(
         "family", "effect", "kind", "runs", "rate", "wilson_low", "wilson_high", "truth",
         "mean_estimate", "methods",
@@ -417,10 +444,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--null", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="write every run as CSV here")
     parser.add_argument("--markdown", type=Path, default=None, help="append the table here")
+    parser.add_argument(
+        "--from-csv", type=Path, default=None, help="summarise an earlier --out CSV, run nothing"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    frame = run(seeds, args.scale, args.null)
+    if args.from_csv:
+        frame = pl.read_csv(args.from_csv, infer_schema_length=None)
+    else:
+        frame = run(seeds, args.scale, args.null)
     elapsed = time.perf_counter() - start
     if args.out:
         frame.write_csv(args.out)

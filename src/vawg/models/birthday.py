@@ -27,7 +27,7 @@ falls on a birthday or in its window, so the likelihood has no finite maximum, o
 method does not converge), each rate ratio is the standardised ratio of observed to expected
 crimes on those days (expected under no effect, from the same lambda(d) and each person's
 total), with an exact Poisson interval for the observed count (Breslow & Day 1987, ch. 2;
-``statsmodels.stats.rates.confint_poisson``, method ``exact-c``). ``method_used`` names which.
+:func:`vawg.stats.poisson_rate_interval`). ``method_used`` names which.
 
 ``age_profile`` adds age as a driver: people involved per 1,000 residents of the same sex and
 age band over the period, with rate ratios against a reference band.
@@ -225,11 +225,11 @@ def _estimate(beta: float, se: float) -> Estimate:
 
 def _standardised(observed: int, expected: float) -> Estimate:
     """observed / expected with the exact (Garwood) Poisson interval and the exact test of 1."""
-    from statsmodels.stats.rates import confint_poisson
+    from vawg.stats import poisson_rate_interval
 
     if not expected > 0:
         return Estimate(math.nan, math.nan, math.nan, math.nan)
-    low, high = confint_poisson(observed, expected, method="exact-c")
+    low, high = poisson_rate_interval(observed, expected)
     tail = (
         stats.poisson.sf(observed - 1, expected)
         if observed >= expected
