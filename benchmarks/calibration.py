@@ -75,6 +75,17 @@ SURVEY = {
 }
 COVERAGE_FLOOR = 0.85
 FALSE_POSITIVE_CEILING = 0.10
+# Rows known to miss the bar, with the reason; the slow test checks they still do (strict xfail),
+# so fixing one makes it fail until it is taken off this list.
+KNOWN_SHORTFALLS = {
+    "trend_per_year (daily model)": (
+        "the daily model's standard error of its trend control ignores the long-range "
+        "dependence that offending careers (months of repeat crimes by one perpetrator) put in "
+        "daily counts: at scale 0.1 the estimates vary about twice as much as the intervals say "
+        "(coverage 0.80, 40% false positives on null data); the temperature effect, identified "
+        "within months, is much less affected"
+    ),
+}
 Row = dict[str, Any]
 
 
@@ -170,9 +181,14 @@ def _survey_rows(tables: Any, truth: dict[str, Any], null: bool) -> list[Row]:
             est = Estimate(s.estimate or math.nan, s.ci_low or math.nan, s.ci_high or math.nan)
             rows.append(_row("survey estimates", name, population[key], est, "coverage"))
     else:
+        # With no planted shift the latent means are equal, but the scores are rounded and
+        # clipped to 1-5 and the night's latent is more spread, so the observed means still
+        # differ a little: a coverage check against the generator's population values, not a
+        # test of zero.
         diff = public.overall["safety_night_minus_day"]
         est = Estimate(diff.estimate or 0.0, diff.ci_low or 0.0, diff.ci_high or 0.0, diff.p_value)
-        rows.append(_row("survey tests", "night minus day", 0.0, est, "test"))
+        truth_diff = population["mean_feel_safe_night"] - population["mean_feel_safe_day"]
+        rows.append(_row("survey estimates", "night minus day (null)", truth_diff, est, "coverage"))
         for t in public.tests.iter_rows(named=True):
             est = Estimate(math.nan, math.nan, math.nan, t["p_value"])
             rows.append(
@@ -407,11 +423,14 @@ def summary(frame: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def failures(table: pl.DataFrame, null: bool) -> list[str]:
+def failures(table: pl.DataFrame, null: bool, *, known: bool = False) -> list[str]:
     """Effects whose coverage is clearly below 85% (Wilson upper limit under it) or whose
-    false-positive rate is clearly above 10% (Wilson lower limit over it)."""
+    false-positive rate is clearly above 10% (Wilson lower limit over it). ``known``: only the
+    rows of ``KNOWN_SHORTFALLS`` (else they are left out)."""
     bad = []
     for r in table.iter_rows(named=True):
+        if (r["effect"] in KNOWN_SHORTFALLS) != known:
+            continue
         if not null and r["kind"] == "coverage" and r["wilson_high"] < COVERAGE_FLOOR:
             bad.append(f"{r['family']} {r['effect']}: coverage {r['rate']:.2f}")
         if null and r["kind"] == "test" and r["wilson_low"] > FALSE_POSITIVE_CEILING:
@@ -468,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     with pl.Config(tbl_rows=100, tbl_cols=12, tbl_width_chars=200, float_precision=3,
                    fmt_str_lengths=60):  # fmt: skip
         print(table)
-    bad = failures(table, args.null)
+    bad = failures(table, args.null) + [
+        f"{b} (known: see KNOWN_SHORTFALLS)" for b in failures(table, args.null, known=True)
+    ]
     print(f"{len(seeds)} seeds at scale {args.scale}{' (null)' if args.null else ''}: "
           f"{elapsed / 60:.1f} min")  # fmt: skip
     print("below the bar: " + ("; ".join(bad) if bad else "none"))

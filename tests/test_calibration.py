@@ -1,7 +1,8 @@
 """Slow: the calibration benchmark in small: 95% intervals cover the planted truth and tests
 keep their false-positive rate on null data.
 
-Fails when an effect's coverage is clearly below 85% (its Wilson 95% upper limit is under 0.85)
+Rows listed in ``KNOWN_SHORTFALLS`` (with the reason) are left out of the gates and checked to
+still fall short by a strict xfail, so a fix shows up. Fails when an effect's coverage is clearly below 85% (its Wilson 95% upper limit is under 0.85)
 or a test's false-positive rate clearly exceeds 10% (its Wilson lower limit is over 0.10), or
 when more than 10% of LSOAs are declared hot spots on null data. A point estimate alone would
 fail by chance: with 12 seeds and about 30 effects, some coverage falls under 85% one run in
@@ -51,3 +52,13 @@ def test_null_forces_keep_the_false_positive_rate() -> None:
     table = bench.summary(frame)
     assert bench.failures(table, null=True) == []
     assert table.filter(table["kind"] == "test").height >= 15
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the known shortfalls of benchmarks/calibration.py")
+def test_known_shortfalls_are_still_short() -> None:
+    # When this passes (strict xfail then fails), a known shortfall has been fixed: take it off
+    # KNOWN_SHORTFALLS so the main gates cover it again.
+    bench = _bench()
+    frame = bench.run(range(600, 612), 0.1, null=True, log=False)
+    assert bench.failures(bench.summary(frame), null=True, known=True) == []
