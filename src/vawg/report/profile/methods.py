@@ -55,6 +55,10 @@ def _methods(r: ProfileResult) -> Section:
         "<b>Home</b> = location type <i>dwelling</i>. <b>Public</b> = every other known location "
         "type (street, licensed premises, transport, open space, commercial, education, other). "
         "<b>Unknown</b> location is counted apart and left out of the ratio.",
+        "<b>Victims by relationship</b>: distinct victims with at least one in-scope crime "
+        "recorded under that relationship (a victim recorded as partner in one crime and "
+        "ex-partner in another counts under both); the victim-crime pairs are in the CSV "
+        "(<code>victim_crimes</code>).",
         f"<b>Repeat</b> victim or perpetrator: linked to {settings.get('repeat_min_crimes', 2)} "
         "or more in-scope crimes recorded in the period. Shares are of distinct people. Age is "
         "age at the person's first in-scope crime in the period.",

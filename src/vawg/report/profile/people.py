@@ -54,8 +54,7 @@ def _people(r: ProfileResult) -> Section:
         pe.relationship,
         "relationship",
         "victims",
-        "Distinct victims by relationship to the perpetrator (a victim recorded under two "
-        "relationships counts under each; victim-crime pairs in the CSV)",
+        "Distinct victims by relationship",
     )
     rep = make_subplots(
         rows=1, cols=2, subplot_titles=("Crimes per victim", "Crimes per perpetrator")
