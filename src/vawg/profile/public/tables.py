@@ -172,7 +172,11 @@ def _public_people(
         table=table,
         offender_age=_fill(people.offender_age, "offenders", offenders, ["age_band"], ("age",)),
         victim_age=_fill(people.victim_age, "victims", victims, ["age_band"], ("age",)),
-        relationship=_list(people.relationship, "victims", threshold),
+        relationship=_list(
+            _list(people.relationship, "victims", threshold, dependents=["victim_crimes"]),
+            "victim_crimes",
+            threshold,
+        ),
         victim_crimes=_fill(people.victim_crimes, "victims", victims, ["band"], ("crimes",)),
         offender_crimes=_fill(
             people.offender_crimes, "offenders", offenders, ["band"], ("crimes",)
