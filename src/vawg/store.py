@@ -1,10 +1,21 @@
-"""The embedded DuckDB database: create it, load files into it atomically, open it for reading.
+"""The embedded DuckDB database: open it (encrypted at rest), load deliveries atomically, report.
 
-One load run is one transaction: a crash or Ctrl-C leaves the database as it was. Loading is
-idempotent: a file already loaded with the same content (by SHA-256) changes nothing; a file
-whose content changed replaces the rows it loaded before. The ``loads`` table records, per
-file, its content hash, when it was loaded and its read/loaded/quarantined counts; the
-``quarantine`` table keeps every rejected value with its file, line, column and reason.
+**One way in.** :func:`connect` is how every command, analysis and the dashboard opens the
+database (:func:`vawg.query.connect` wraps it for ibis). It attaches the file as catalog
+``vawg``; when the file is encrypted it needs the key, which comes from the ``VAWG_DB_KEY``
+environment variable or the OS keyring (service ``vawg-insight``, user ``database``) and is
+never written to disk or to a log. A missing or wrong key is one clear error. New databases are
+encrypted whenever a key is available (see :mod:`vawg.keys` for why and how).
+
+**Deliveries.** One :func:`load_paths` run is one delivery, loaded in one transaction: a crash or
+Ctrl-C leaves the database as it was. Rows are identified by what they are (a crime by its
+``crime_ref``), so a new month's folder updates the crimes it holds and keeps the others
+(:mod:`vawg.deliveries`); ``replace=True`` says the delivery is a full extract and withdraws
+what it does not hold. A file whose content (SHA-256) was loaded before is unchanged and not
+read again, so loading is idempotent. After the files, :func:`_after_load` runs the post-load
+steps — the one place for them — and last moves any row whose reference no longer resolves to
+quarantine. The ``deliveries``, ``loads`` (one row per file of a delivery), ``quarantine`` and
+``withdrawals`` tables keep the whole history.
 """
 
 from __future__ import annotations
@@ -12,158 +23,133 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import replace as replaced
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
+from vawg.deliveries import Orphans, quarantine_orphans
 from vawg.errors import InputError
-from vawg.ingest import InputFile, discover, file_notes, stage
-from vawg.ingest.checks import DUCKDB_TYPES, sql_literal
+from vawg.ingest import InputFile, discover
+from vawg.ingest.checks import DUCKDB_TYPES, ident
+from vawg.ingest.read import FastReadFailed
+from vawg.keys import KEY_VARIABLE, KEYRING_SERVICE, KEYRING_USER, attach, database_key
+from vawg.loading import FileLoad, LoadResult, load_files, record_delivery
 from vawg.schema import TABLES
 
-__all__ = ["DEFAULT_DB", "FileLoad", "LoadResult", "connect", "load_paths", "status"]
+__all__ = [
+    "DEFAULT_DB",
+    "POST_LOAD_STEPS",
+    "Delivery",
+    "FileLoad",
+    "LoadResult",
+    "LoadedFile",
+    "Status",
+    "connect",
+    "deliveries",
+    "is_encrypted",
+    "load_paths",
+    "status",
+]
 
 DEFAULT_DB = Path("vawg.duckdb")
 
-_LOADS = (
-    "CREATE TABLE IF NOT EXISTS loads (file VARCHAR PRIMARY KEY, kind VARCHAR, format VARCHAR, "
-    "sha256 VARCHAR, loaded_at TIMESTAMP, read BIGINT, loaded BIGINT, quarantined BIGINT)"
+_BOOKKEEPING = (
+    "CREATE TABLE IF NOT EXISTS deliveries (delivery INTEGER, label VARCHAR, loaded_at TIMESTAMP, "
+    "replace BOOLEAN, period_from DATE, period_to DATE, files INTEGER, read BIGINT, "
+    "loaded BIGINT, quarantined BIGINT, added BIGINT, updated BIGINT, unchanged BIGINT, "
+    "withdrawn BIGINT, orphaned BIGINT)",
+    "CREATE TABLE IF NOT EXISTS loads (delivery INTEGER, file VARCHAR, name VARCHAR, "
+    "kind VARCHAR, format VARCHAR, encoding VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMP, "
+    "read BIGINT, loaded BIGINT, quarantined BIGINT, added BIGINT, updated BIGINT, "
+    "unchanged BIGINT, withdrawn BIGINT, period_from DATE, period_to DATE, reader VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS quarantine (delivery INTEGER, file VARCHAR, kind VARCHAR, "
+    "line BIGINT, last_line BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS withdrawals (delivery INTEGER, kind VARCHAR, identity VARCHAR, "
+    "rows BIGINT)",
 )
-_QUARANTINE = (
-    "CREATE TABLE IF NOT EXISTS quarantine (file VARCHAR, kind VARCHAR, line BIGINT, "
-    "column_name VARCHAR, value VARCHAR, reason VARCHAR)"
-)
+
+PostLoadStep = Callable[[duckdb.DuckDBPyConnection, int], tuple[str, ...]]
+"""A step run after every load, inside its transaction: (connection, delivery) → notes."""
+
+POST_LOAD_STEPS: tuple[tuple[str, PostLoadStep], ...] = ()
+"""Steps run after the files of every delivery, in this order, before the reference check.
+
+Each gets the open connection (tables unqualified, inside the load's transaction) and the
+delivery's number, and returns notes for the load report. A step that raises rolls back the
+whole load.
+"""
 
 
-@dataclass(frozen=True)
-class FileLoad:
-    """What happened to one file: ``read == loaded + quarantined`` always holds."""
+def connect(
+    db: Path = DEFAULT_DB, *, read_only: bool = False, key: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating its tables when writable); a clear error if it cannot.
 
-    file: str
-    kind: str
-    status: str  # loaded | replaced | unchanged
-    read: int
-    loaded: int
-    quarantined: int
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """A whole load run: one :class:`FileLoad` per file, files skipped in folders, quarantine."""
-
-    files: tuple[FileLoad, ...]
-    skipped: tuple[str, ...]
-    quarantine: tuple[
-        tuple[str, int, str, str | None, str], ...
-    ]  # file, line, column, value, reason
-
-    @property
-    def read(self) -> int:
-        """Rows read across every file."""
-        return sum(f.read for f in self.files)
-
-    @property
-    def loaded(self) -> int:
-        """Rows loaded across every file."""
-        return sum(f.loaded for f in self.files)
-
-    @property
-    def quarantined(self) -> int:
-        """Rows quarantined across every file."""
-        return sum(f.quarantined for f in self.files)
-
-
-def connect(db: Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating its tables when writable); a clear error if it cannot."""
+    ``key``: the encryption key; by default ``VAWG_DB_KEY`` or the OS keyring. A new database
+    is encrypted when there is a key.
+    """
     if read_only and not db.exists():
         raise InputError(
             f"{db}: no database here; load data first with `vawg ingest PATH --db {db}`"
         )
-    try:
-        con = duckdb.connect(str(db), read_only=read_only)
-    except duckdb.IOException as error:
-        raise InputError(
-            f"{db}: cannot open the database ({str(error).splitlines()[0]}); "
-            "close other programs using it, or pass another --db"
-        ) from None
-    except duckdb.Error:
-        raise InputError(f"{db}: not a vawg database; pass another --db") from None
+    con = attach(db, read_only=read_only, key=key if key is not None else database_key())
     if not read_only:
-        _create(con)
+        try:
+            _create(con, db)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 
-def _create(con: duckdb.DuckDBPyConnection) -> None:
-    for table in TABLES.values():
-        columns = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in table.columns)
-        con.execute(
-            f'CREATE TABLE IF NOT EXISTS "{table.name}" ({columns}, _file VARCHAR, _line BIGINT)'
-        )
-    con.execute(_LOADS)
-    con.execute(_QUARANTINE)
-
-
-def _previous(con: duckdb.DuckDBPyConnection, file: InputFile) -> tuple[str | None, str | None]:
-    """The hash this path was loaded with, and another path already loaded with this content."""
-    same_path = con.execute("SELECT sha256 FROM loads WHERE file = ?", [file.name]).fetchone()
-    same_content = con.execute(
-        "SELECT file FROM loads WHERE sha256 = ? AND kind = ? AND file <> ?",
-        [file.sha256, file.table.name, file.name],
+def is_encrypted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database ``con`` has open is encrypted."""
+    row = con.execute(
+        "SELECT encrypted FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchone()
-    return (same_path[0] if same_path else None, same_content[0] if same_content else None)
+    return bool(row and row[0])
 
 
-def _forget(con: duckdb.DuckDBPyConnection, file: InputFile) -> None:
-    con.execute(f'DELETE FROM "{file.table.name}" WHERE _file = ?', [file.name])
-    con.execute("DELETE FROM quarantine WHERE file = ?", [file.name])
-    con.execute("DELETE FROM loads WHERE file = ?", [file.name])
+def _create(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    old = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND table_name = 'loads' AND column_name = 'delivery'"
+    ).fetchone()
+    tables = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND table_name = 'loads'"
+    ).fetchone()
+    if tables and tables[0] and old is not None and not old[0]:
+        con.close()
+        raise InputError(
+            f"{db}: made by an earlier vawg without deliveries; load the data again into a new "
+            "database (--db another.duckdb)"
+        )
+    for table in TABLES.values():
+        columns = ", ".join(f"{ident(c.name)} {DUCKDB_TYPES[c.type]}" for c in table.columns)
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS {ident(table.name)} ({columns}, _file VARCHAR, "
+            "_line BIGINT, _delivery INTEGER)"
+        )
+    for statement in _BOOKKEEPING:
+        con.execute(statement)
 
 
-def _load_one(con: duckdb.DuckDBPyConnection, file: InputFile, now: datetime) -> FileLoad:
-    before, twin = _previous(con, file)
-    if before == file.sha256 or (before is None and twin is not None):
-        row = con.execute(
-            "SELECT read, loaded, quarantined FROM loads WHERE file = ?", [twin or file.name]
-        ).fetchone()
-        assert row is not None
-        notes: tuple[str, ...] = (f"same content as {twin}",) if twin and before is None else ()
-        read, loaded, quarantined = (int(x) for x in row)
-        return FileLoad(file.name, file.table.name, "unchanged", read, loaded, quarantined, notes)
-    if before is not None:
-        _forget(con, file)
-    staged = stage(con, file)
-    name = sql_literal(file.name)
-    columns = ", ".join(f'"{c.name}"' for c in file.table.columns)
-    con.execute(
-        f'INSERT INTO "{file.table.name}" ({columns}, _file, _line) '
-        f"SELECT {columns}, {name}, _line FROM {staged.clean}"
-    )
-    con.execute(
-        f"INSERT INTO quarantine SELECT {name}, {sql_literal(file.table.name)}, line, column_name, "
-        f"value, reason FROM {staged.quarantine}"
-    )
-    con.execute(
-        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            file.name,
-            file.table.name,
-            file.format,
-            file.sha256,
-            now,
-            staged.read,
-            staged.loaded,
-            staged.quarantined,
-        ],
-    )
-    found = file_notes(con, staged)
-    con.execute(f"DROP TABLE {staged.clean}")
-    con.execute(f"DROP TABLE {staged.quarantine}")
-    status = "replaced" if before is not None else "loaded"
-    return FileLoad(
-        file.name, file.table.name, status, staged.read, staged.loaded, staged.quarantined, found
-    )
+def _after_load(
+    con: duckdb.DuckDBPyConnection, delivery: int, changed: set[str]
+) -> tuple[tuple[Orphans, ...], tuple[str, ...]]:
+    """The one place where work runs after a delivery's files, inside its transaction.
+
+    First :data:`POST_LOAD_STEPS` in order, then the reference check, always last: a row whose
+    reference no longer resolves is moved to quarantine, so the database has no orphans.
+    ``changed``: the tables whose stored rows the delivery updated or withdrew.
+    """
+    notes: list[str] = []
+    for _, step in POST_LOAD_STEPS:
+        notes += step(con, delivery)
+    return quarantine_orphans(con, delivery, changed), tuple(notes)
 
 
 def load_paths(
@@ -171,55 +157,203 @@ def load_paths(
     db: Path = DEFAULT_DB,
     *,
     kind: str | None = None,
+    encoding: str = "utf-8",
+    replace: bool = False,
+    label: str | None = None,
+    max_quarantined: float = 1.0,
+    require_encryption: bool = False,
+    key: str | None = None,
     on_file: Callable[[InputFile], None] | None = None,
     on_files: Callable[[list[InputFile]], None] | None = None,
 ) -> LoadResult:
-    """Load every input file under ``paths`` into ``db`` in one transaction.
+    """Load every input file under ``paths`` into ``db`` as one delivery, in one transaction.
 
     Every file is checked for usability first, so an unusable file stops the run before
-    anything is written. For progress display, ``on_files`` is called once with every file to
-    load (in load order) and ``on_file`` as each file starts.
+    anything is written; finding no file to load is an error too. ``replace``: the delivery
+    is a full extract of the tables it holds (rows it does not hold are withdrawn).
+    ``label`` names the delivery (default: the names of ``paths``). A file with more than
+    ``max_quarantined`` of its records quarantined is flagged. ``require_encryption`` refuses
+    to put person-level tables into a database that is not encrypted. For progress display,
+    ``on_files`` is called once with every file to load (in load order) and ``on_file`` as
+    each file starts.
     """
-    files, skipped = discover(paths, kind)
+    if not 0 <= max_quarantined <= 1:
+        raise InputError(f"max_quarantined {max_quarantined}: give a share between 0 and 1")
+    files, skipped = discover(paths, kind, encoding)
+    if not files:
+        names = ", ".join(f"{p}.csv" for t in TABLES.values() for p in t.file_patterns)
+        where = ", ".join(str(p) for p in paths) or "(no path given)"
+        raise InputError(
+            f"{where}: nothing to load; no file here is named as an input ({names}, or "
+            ".parquet); name the files so, or pass the file with --kind"
+        )
     if on_files is not None:
         on_files(files)
-    con = connect(db)
-    loads: list[FileLoad] = []
+    key = key if key is not None else database_key()
+    personal = sorted({f.table.name for f in files if f.table.confidential})
+    if require_encryption and personal and not _will_be_encrypted(db, key):
+        raise InputError(
+            f"{db}: not encrypted, and {', '.join(personal)} hold person-level data; set "
+            f"{KEY_VARIABLE} (or store a key in the OS keyring: keyring set {KEYRING_SERVICE} "
+            f"{KEYRING_USER}) for a new database, or pass --unencrypted (e.g. for synthetic data)"
+        )
+    con = connect(db, key=key)
+    try:
+        encrypted = is_encrypted(con)
+        recover: set[str] = set()
+        while True:
+            try:
+                result = _load(
+                    con, files, replace, max_quarantined, on_file, recover, label or _label(paths)
+                )
+                break
+            except FastReadFailed as failed:
+                # DuckDB stopped on a damaged file and aborted the transaction (rolled back):
+                # load the delivery again, reading that file by the recovery path.
+                recover.add(failed.file.name)
+    finally:
+        con.close()
+    return replaced(result, skipped=tuple(str(p) for p in skipped), encrypted=encrypted)
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    files: list[InputFile],
+    replace: bool,
+    max_quarantined: float,
+    on_file: Callable[[InputFile], None] | None,
+    recover: set[str],
+    label: str,
+) -> LoadResult:
+    """One attempt at the delivery, in one transaction: files, post-load steps, commit."""
     now = datetime.now().replace(microsecond=0)
     try:
         con.begin()
-        for file in files:
-            if on_file is not None:
-                on_file(file)
-            loads.append(_load_one(con, file, now))
-        fresh = [f.file for f in loads if f.status != "unchanged"]
+        run = load_files(
+            con,
+            files,
+            replace=replace,
+            max_quarantined=max_quarantined,
+            on_file=on_file,
+            recover=recover,
+            now=now,
+        )
+        orphans, steps = _after_load(con, run.delivery, run.changed)
+        changed = any(f.added or f.updated or f.withdrawn for f in run.loads)
+        if run.seen_before and not (changed or run.withdrawn or orphans):
+            con.rollback()  # nothing new: record nothing, so loading twice changes nothing
+            unchanged = tuple(replaced(f, status="unchanged") for f in run.loads)
+            return LoadResult(unchanged, (), (), None, replace)
+        record_delivery(con, run, label=label, now=now, replace=replace)
         quarantine = con.execute(
-            "SELECT file, line, column_name, value, reason FROM quarantine "
-            "WHERE list_contains(?, file) ORDER BY file, line, column_name",
-            [fresh],
+            "SELECT file, line, last_line, column_name, value, reason FROM quarantine "
+            "WHERE delivery = ? ORDER BY file, line, column_name",
+            [run.delivery],
         ).fetchall()
         con.commit()
     except BaseException:
         with suppress(duckdb.Error):
             con.rollback()
         raise
+    return LoadResult(
+        tuple(run.loads),
+        (),
+        tuple(quarantine),
+        run.delivery,
+        replace,
+        run.withdrawn,
+        orphans,
+        (*run.notes, *steps),
+    )
+
+
+def _will_be_encrypted(db: Path, key: str | None) -> bool:
+    """Whether ``db`` is (or, being new, will be) encrypted."""
+    if not db.exists():
+        return key is not None
+    con = connect(db, read_only=True, key=key)
+    try:
+        return is_encrypted(con)
     finally:
         con.close()
-    return LoadResult(tuple(loads), tuple(str(p) for p in skipped), tuple(quarantine))
 
 
-def status(db: Path = DEFAULT_DB) -> list[tuple[str, str, str, int, int, int, str]]:
-    """One row per loaded file: file, kind, loaded_at, read, loaded, quarantined, sha256 prefix."""
+def _label(paths: list[Path]) -> str:
+    return " + ".join(p.name or str(p) for p in paths)
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One file of a delivery, as the ``loads`` table records it."""
+
+    file: str
+    name: str
+    kind: str
+    sha256: str
+    read: int
+    loaded: int
+    quarantined: int
+    added: int
+    updated: int
+    unchanged: int
+    withdrawn: int
+    period_from: date | None
+    period_to: date | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One delivery, as the ``deliveries`` table records it, with its files."""
+
+    delivery: int
+    label: str
+    loaded_at: datetime
+    replace: bool
+    period_from: date | None
+    period_to: date | None
+    read: int
+    loaded: int
+    quarantined: int
+    added: int
+    updated: int
+    unchanged: int
+    withdrawn: int
+    orphaned: int
+    files: tuple[LoadedFile, ...]
+
+
+def deliveries(con: duckdb.DuckDBPyConnection) -> tuple[Delivery, ...]:
+    """Every delivery the open database holds, oldest first, with its files."""
+    files: dict[int, list[LoadedFile]] = {}
+    for number, *row in con.execute(
+        "SELECT delivery, file, name, kind, sha256, read, loaded, quarantined, added, updated, "
+        "unchanged, withdrawn, period_from, period_to FROM loads ORDER BY delivery, kind, file"
+    ).fetchall():
+        files.setdefault(int(number), []).append(LoadedFile(*row))
+    return tuple(
+        Delivery(*row[:14], files=tuple(files.get(int(row[0]), ())))  # type: ignore[misc]
+        for row in con.execute(
+            "SELECT delivery, label, loaded_at, replace, period_from, period_to, read, loaded, "
+            "quarantined, added, updated, unchanged, withdrawn, orphaned FROM deliveries "
+            "ORDER BY delivery"
+        ).fetchall()
+    )
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a database holds: its deliveries (oldest first) and whether it is encrypted."""
+
+    deliveries: tuple[Delivery, ...]
+    encrypted: bool
+
+
+def status(db: Path = DEFAULT_DB) -> Status:
+    """The deliveries loaded into ``db`` and their files."""
     con = connect(db, read_only=True)
     try:
-        rows = con.execute(
-            "SELECT file, kind, strftime(loaded_at, '%Y-%m-%d %H:%M'), read, loaded, quarantined, "
-            "left(sha256, 12) FROM loads ORDER BY kind, file"
-        ).fetchall()
+        return Status(deliveries(con), is_encrypted(con))
     except duckdb.CatalogException:
         raise InputError(f"{db}: not a vawg database; pass another --db") from None
     finally:
         con.close()
-    return [
-        (str(a), str(b), str(c), int(d), int(e), int(f), str(g)) for a, b, c, d, e, f, g in rows
-    ]

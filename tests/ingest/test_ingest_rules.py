@@ -26,9 +26,14 @@ LOCATION_TYPES = (
     "not one of: dwelling, street, licensed_premises, transport, open_space, commercial, "
     "education, other, unknown"
 )
-LSOA_FORM = "not in the form `E01` + 6 digits (2011 or 2021 LSOA)"
+LSOA_FORM = "not in the form `E01` (England) or `W01` (Wales) + 6 digits (2011 or 2021 LSOA)"
 NOT_DATE = "not a date (YYYY-MM-DD)"
 NOT_DATETIME = "not a date and time (YYYY-MM-DD HH:MM)"
+# A near miss (right word, wrong case or spaces; a date not written in full) says what it
+# should have been: the contract reads values exactly as written.
+EXACT = "; did you mean {}? (values are read exactly as written)"
+ROLES = "not one of: victim, suspect, offender"
+NO_AREA = "give the area: lsoa_codes, or all three of easting, northing and radius_m"
 
 # valid/people.csv and valid/crimes.csv: 3 rows each, all clean. Involvement cases load them
 # in the same run so that crime_ref / person_id references can be checked.
@@ -72,7 +77,13 @@ CASES: dict[str, Case] = {
         {"unknown_offence_group/crimes.csv": (3, 1, 2)},
         (
             ("unknown_offence_group/crimes.csv", 3, "offence_group", "robbery", OFFENCE_GROUPS),
-            ("unknown_offence_group/crimes.csv", 4, "offence_group", "Stalking", OFFENCE_GROUPS),
+            (
+                "unknown_offence_group/crimes.csv",
+                4,
+                "offence_group",
+                "Stalking",
+                OFFENCE_GROUPS + EXACT.format("stalking"),
+            ),
         ),
     ),
     # `home` is what people say; the contract says `dwelling`. Line 2 uses `unknown` (valid).
@@ -100,7 +111,7 @@ CASES: dict[str, Case] = {
         {"unknown_sex/people.csv": (3, 1, 2)},
         (
             ("unknown_sex/people.csv", 3, "sex", "X", "not one of: M, F, U"),
-            ("unknown_sex/people.csv", 4, "sex", "f", "not one of: M, F, U"),
+            ("unknown_sex/people.csv", 4, "sex", "f", "not one of: M, F, U" + EXACT.format("F")),
         ),
     ),
     # `Yes`, empty (the flag is required) and lower-case `y`.
@@ -110,7 +121,7 @@ CASES: dict[str, Case] = {
         (
             ("bad_flag/crimes.csv", 3, "domestic_abuse", "Yes", "not Y or N"),
             ("bad_flag/crimes.csv", 4, "domestic_abuse", None, "required value missing"),
-            ("bad_flag/crimes.csv", 5, "domestic_abuse", "y", "not Y or N"),
+            ("bad_flag/crimes.csv", 5, "domestic_abuse", "y", "not Y or N" + EXACT.format("Y")),
         ),
     ),
     # C99 is not among valid/crimes.csv's C1..C3.
@@ -218,13 +229,13 @@ CASES: dict[str, Case] = {
             ),
         ),
     ),
-    # Five digits; a Welsh code (crimes take English LSOAs); lower case.
+    # Five digits; a Scottish data zone (not an LSOA: England and Wales only); lower case.
     "lsoa_form": Case(
         ("lsoa_form/crimes.csv",),
         {"lsoa_form/crimes.csv": (4, 1, 3)},
         (
             ("lsoa_form/crimes.csv", 3, "lsoa_code", "E0102400", LSOA_FORM),
-            ("lsoa_form/crimes.csv", 4, "lsoa_code", "W01000001", LSOA_FORM),
+            ("lsoa_form/crimes.csv", 4, "lsoa_code", "S01000001", LSOA_FORM),
             ("lsoa_form/crimes.csv", 5, "lsoa_code", "e01024001", LSOA_FORM),
         ),
     ),
@@ -328,14 +339,14 @@ CASES: dict[str, Case] = {
                 3,
                 "(row)",
                 "M2,2020-01-05,2020-01-04 22:00",
-                "Expected Number of Columns: 13 Found: 3",
+                "3 values where the header has 13 columns",
             ),
             (
                 "malformed_line/crimes.csv",
                 4,
                 "(row)",
                 "M3,2020-01-05,2020-01-04 22:00,,,stalking,Y,dwelling,E01024001,,,,,extra",
-                "Expected Number of Columns: 13 Found: 14",
+                "14 values where the header has 13 columns",
             ),
         ),
     ),
@@ -452,6 +463,63 @@ CASES: dict[str, Case] = {
             ),
         ),
     ),
+    # The contract read exactly as written (issue: `2020-1-5` passed as a date, " victim" as
+    # victim). Line 2 loads; line 6's reference " X5 " is text, trimmed, and loads as X5.
+    "not_exact": Case(
+        ("not_exact/crimes.csv",),
+        {"not_exact/crimes.csv": (7, 2, 5)},
+        (
+            (
+                "not_exact/crimes.csv",
+                3,
+                "recorded_date",
+                "2020-1-5",
+                NOT_DATE + EXACT.format("2020-01-05"),
+            ),
+            (
+                "not_exact/crimes.csv",
+                4,
+                "recorded_date",
+                " 2020-01-05",
+                NOT_DATE + EXACT.format("2020-01-05"),
+            ),
+            ("not_exact/crimes.csv", 5, "domestic_abuse", " Y", "not Y or N" + EXACT.format("Y")),
+            (
+                "not_exact/crimes.csv",
+                7,
+                "committed_from",
+                "2020-1-4 22:00",
+                NOT_DATETIME + EXACT.format("2020-01-04 22:00"),
+            ),
+            (
+                "not_exact/crimes.csv",
+                8,
+                "outcome_code",
+                " 3",
+                "not a whole number" + EXACT.format("3"),
+            ),
+        ),
+    ),
+    "not_exact_role": Case(
+        (*BASE, "not_exact_role/involvements.csv"),
+        {"not_exact_role/involvements.csv": (3, 1, 2)},
+        (
+            (
+                "not_exact_role/involvements.csv",
+                3,
+                "role",
+                " victim",
+                ROLES + EXACT.format("victim"),
+            ),
+            (
+                "not_exact_role/involvements.csv",
+                4,
+                "role",
+                "Victim",
+                ROLES + EXACT.format("victim"),
+            ),
+        ),
+    ),
     # Line 2 is an anti-social behaviour row with no Crime ID and no location: it loads.
     "police_month": Case(
         ("police_month/2019-01-kent-street.csv",),
@@ -464,6 +532,100 @@ CASES: dict[str, Case] = {
                 "Jan-2019",
                 "not a month (YYYY-MM)",
             ),
+        ),
+    ),
+    # Line 2 lists two LSOAs (a space after the `;` is allowed), line 3 gives a point and
+    # radius: both load. Then: no area at all; both kinds of area; a point with no radius; LSOAs
+    # separated by commas; an end before the start; SS1 again (first at line 2); an unknown
+    # type (line 10 also ends on the day it starts and costs 0, both allowed).
+    "intervention_rules": Case(
+        ("intervention_rules/interventions.csv",),
+        {"intervention_rules/interventions.csv": (9, 2, 7)},
+        (
+            ("intervention_rules/interventions.csv", 4, "lsoa_codes", None, NO_AREA),
+            (
+                "intervention_rules/interventions.csv",
+                5,
+                "lsoa_codes",
+                "E01016016",
+                "give lsoa_codes or a point and radius, not both",
+            ),
+            ("intervention_rules/interventions.csv", 6, "lsoa_codes", None, NO_AREA),
+            (
+                "intervention_rules/interventions.csv",
+                7,
+                "lsoa_codes",
+                "E01016016,E01016017",
+                "not in the form LSOA codes (`E01` + 6 digits) separated by `;`",
+            ),
+            (
+                "intervention_rules/interventions.csv",
+                8,
+                "end_date",
+                "2020-12-31",
+                "end_date is before start_date",
+            ),
+            (
+                "intervention_rules/interventions.csv",
+                9,
+                "intervention_id",
+                "SS1",
+                "duplicate intervention_id: first at line 2",
+            ),
+            (
+                "intervention_rules/interventions.csv",
+                10,
+                "type",
+                "patrols",
+                "not one of: cctv, lighting, safe_space, environmental, bystander_training, "
+                "outreach, safe_travel, other",
+            ),
+        ),
+    ),
+    # Line 2 is a completed participant, line 3 a referral that never started: both load.
+    # Then: a start before the referral; an end before the start; an end, and a completion,
+    # with no start; a person not in people; `maybe` for completed (line 9 also starts on the
+    # day of referral and ends the day it starts, both allowed).
+    "programme_rules": Case(
+        (*BASE, "programme_rules/programme_participants.csv"),
+        {"programme_rules/programme_participants.csv": (8, 2, 6)},
+        (
+            (
+                "programme_rules/programme_participants.csv",
+                4,
+                "start_date",
+                "2020-03-01",
+                "start_date is before referral_date",
+            ),
+            (
+                "programme_rules/programme_participants.csv",
+                5,
+                "end_date",
+                "2020-03-08",
+                "end_date is before start_date",
+            ),
+            (
+                "programme_rules/programme_participants.csv",
+                6,
+                "end_date",
+                "2020-06-01",
+                "end_date is given without a start_date",
+            ),
+            (
+                "programme_rules/programme_participants.csv",
+                7,
+                "completed",
+                "Y",
+                "completed is given without a start_date",
+            ),
+            (
+                "programme_rules/programme_participants.csv",
+                8,
+                "person_id",
+                "P99",
+                "person_id not found in people",
+            ),
+            ("programme_rules/programme_participants.csv", 9, "completed", "maybe", "not Y or N"),
         ),
     ),
 }
@@ -479,7 +641,9 @@ def test_rule_gives_exact_quarantine_records(name: str, db: Path) -> None:
     result = load_paths([DATA / f for f in case.files], db)
 
     expected = [_absolute(r) for r in case.records]
-    assert list(result.quarantine) == expected
+    # Every record here sits on one physical line: its last line is its line.
+    assert [r[1] for r in result.quarantine] == [r[2] for r in result.quarantine]
+    assert [(r[0], r[1], *r[3:]) for r in result.quarantine] == expected
     # The database's quarantine table holds the same records.
     stored = rows(db, "SELECT file, line, column_name, value, reason FROM quarantine")
     assert sorted(stored, key=repr) == sorted(expected, key=repr)
@@ -534,9 +698,10 @@ def test_valid_base_loads_every_row_with_typed_values(db: Path) -> None:
     ]
 
 
-def test_duplicate_across_two_files_names_the_first_file(db: Path) -> None:
-    # first/crimes.csv holds C1, C2; second/crimes.csv holds C3 then C1 again (line 3). Files of
-    # one kind load in path order, so `first` is loaded before `second`.
+def test_a_key_twice_in_one_delivery_keeps_the_first_file(db: Path) -> None:
+    # first/crimes.csv holds C1, C2; second/crimes.csv holds C3 then C1 again (line 3). Loaded in
+    # one run they are one delivery, which may hold one version of a crime: the second C1 is
+    # quarantined. Files of one kind load in path order, so `first` comes before `second`.
     first, second = DATA / "duplicate_across_files/first", DATA / "duplicate_across_files/second"
     result = load_paths([second, first], db)
     assert [(f.file, f.read, f.loaded, f.quarantined) for f in result.files] == [
@@ -547,15 +712,37 @@ def test_duplicate_across_two_files_names_the_first_file(db: Path) -> None:
         (
             str(second / "crimes.csv"),
             3,
+            3,
             "crime_ref",
             "C1",
-            f"duplicate crime_ref: already loaded from {first / 'crimes.csv'}",
+            "duplicate crime_ref: another file of this delivery has it",
         ),
     )
     # The C1 kept is the first file's (recorded 2020-01-05), not the second's (2020-01-08).
     assert rows(db, "SELECT recorded_date::VARCHAR, _file FROM crimes WHERE crime_ref = 'C1'") == [
         ("2020-01-05", str(first / "crimes.csv"))
     ]
+
+
+def test_a_later_delivery_updates_a_crime_by_its_reference(db: Path) -> None:
+    # The same two files loaded one run after the other are two deliveries: the second's C1
+    # (recorded 2020-01-08, rape, not domestic abuse, street) updates the first's, C3 is added
+    # and C2, not in the second delivery, is kept.
+    first, second = DATA / "duplicate_across_files/first", DATA / "duplicate_across_files/second"
+    load_paths([first], db)
+    [load] = load_paths([second], db).files
+    assert (load.read, load.loaded, load.quarantined) == (2, 2, 0)
+    assert (load.added, load.updated, load.unchanged_rows, load.withdrawn) == (1, 1, 0, 0)
+    assert rows(
+        db,
+        "SELECT crime_ref, recorded_date::VARCHAR, offence_group, domestic_abuse, "
+        "location_type, _delivery FROM crimes ORDER BY 1",
+    ) == [
+        ("C1", "2020-01-08", "rape", False, "street", 2),
+        ("C2", "2020-01-06", "stalking", True, "dwelling", 1),
+        ("C3", "2020-01-07", "stalking", True, "dwelling", 2),
+    ]
+    assert rows(db, "SELECT count(*) FROM quarantine") == [(0,)]
 
 
 def test_rows_after_a_malformed_line_keep_their_physical_line(db: Path) -> None:

@@ -1,4 +1,4 @@
-"""The store's promises: idempotent, replacing, atomic loads, and a spreadsheet-safe quarantine.csv.
+"""The store's promises: idempotent, atomic deliveries, and a marked, spreadsheet-safe quarantine.csv.
 
 Databases are compared whole (every row of every table, bookkeeping tables included) with
 ``conftest.dump``; content hashes are recomputed here with :mod:`hashlib`.
@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-import vawg.store
+import vawg.loading
 from vawg.cli.ingest import ingest_and_report
 from vawg.store import load_paths, status
 
@@ -60,21 +61,26 @@ def test_loading_twice_changes_nothing(db: Path) -> None:
 def test_loads_table_records_hash_format_and_counts(db: Path) -> None:
     path = DATA / "bad_date/crimes.csv"
     load_paths([path], db)
-    assert rows(db, "SELECT file, kind, format, sha256, read, loaded, quarantined FROM loads") == [
-        (str(path), "crimes", "csv", _sha256(path), 3, 1, 2)
-    ]
-    [(file, kind, _, read, loaded, quarantined, digest)] = status(db)
-    assert (file, kind, read, loaded, quarantined, digest) == (
-        str(path),
+    assert rows(
+        db,
+        "SELECT delivery, file, name, kind, format, encoding, sha256, read, loaded, quarantined "
+        "FROM loads",
+    ) == [(1, str(path), "crimes.csv", "crimes", "csv", "utf-8", _sha256(path), 3, 1, 2)]
+    [delivery] = status(db).deliveries
+    [file] = delivery.files
+    assert (delivery.delivery, delivery.label, delivery.replace) == (1, "crimes.csv", False)
+    # bad_date/crimes.csv's one loadable row (D1) was recorded on 2020-01-05.
+    assert (delivery.period_from, delivery.period_to) == (date(2020, 1, 5), date(2020, 1, 5))
+    assert (file.kind, file.read, file.loaded, file.quarantined, file.sha256) == (
         "crimes",
         3,
         1,
         2,
-        _sha256(path)[:12],
+        _sha256(path),
     )
 
 
-def test_changed_file_replaces_its_rows_and_quarantine(tmp_path: Path, db: Path) -> None:
+def test_changed_file_is_a_new_delivery_that_updates_by_key(tmp_path: Path, db: Path) -> None:
     path = _crimes(
         tmp_path / "crimes.csv",
         _row("A1"),
@@ -86,23 +92,31 @@ def test_changed_file_replaces_its_rows_and_quarantine(tmp_path: Path, db: Path)
         ("loaded", 3, 2, 1)
     ]
 
-    # Version 2: A1 dropped, A2 fixed, A3 kept, A4 added with a bad group on line 4.
+    # Version 2: A1 left out, A2 fixed, A3 as before, A4 added with a bad group on line 4.
     _crimes(path, _row("A2"), _row("A3"), _row("A4", group="robbery"))
     second = load_paths([path], db)
 
-    assert [(f.status, f.read, f.loaded, f.quarantined) for f in second.files] == [
-        ("replaced", 3, 2, 1)
+    [load] = second.files
+    assert (load.status, load.read, load.loaded, load.quarantined) == ("loaded", 3, 2, 1)
+    # A2 is new to the database (its first version was quarantined); A3 is unchanged.
+    assert (load.added, load.updated, load.unchanged_rows, load.withdrawn) == (1, 0, 1, 0)
+    # A1 is kept: a delivery that is not a full replacement withdraws nothing.
+    assert rows(db, "SELECT crime_ref, _line, _delivery FROM crimes ORDER BY 1") == [
+        ("A1", 2, 1),
+        ("A2", 2, 2),
+        ("A3", 4, 1),
     ]
-    assert rows(db, "SELECT crime_ref, _line FROM crimes ORDER BY 1") == [("A2", 2), ("A3", 3)]
-    assert rows(db, "SELECT line, column_name, value FROM quarantine") == [
-        (4, "offence_group", "robbery")
+    # Quarantine keeps each delivery's records.
+    assert rows(db, "SELECT delivery, line, column_name, value FROM quarantine ORDER BY 1") == [
+        (1, 3, "recorded_date", "2020-02-30"),
+        (2, 4, "offence_group", "robbery"),
     ]
-    assert rows(db, "SELECT sha256, read, loaded, quarantined FROM loads") == [
-        (_sha256(path), 3, 2, 1)
-    ]
+    loads = rows(db, "SELECT delivery, sha256, read, loaded, quarantined FROM loads ORDER BY 1")
+    assert [(d, r, lo, q) for d, _, r, lo, q in loads] == [(1, 3, 2, 1), (2, 3, 2, 1)]
+    assert loads[1][1] == _sha256(path) != loads[0][1]
 
 
-def test_replacing_one_file_leaves_other_files_alone(tmp_path: Path, db: Path) -> None:
+def test_a_new_file_of_one_delivery_leaves_other_files_alone(tmp_path: Path, db: Path) -> None:
     (tmp_path / "a").mkdir()
     a = _crimes(tmp_path / "a" / "crimes.csv", _row("A1"))
     (tmp_path / "b").mkdir()
@@ -110,7 +124,10 @@ def test_replacing_one_file_leaves_other_files_alone(tmp_path: Path, db: Path) -
     load_paths([a, b], db)
     _crimes(a, _row("A1"), _row("A9"))
     result = load_paths([a, b], db)
-    assert [f.status for f in result.files] == ["replaced", "unchanged"]
+    assert [(f.status, f.added, f.unchanged_rows) for f in result.files] == [
+        ("loaded", 1, 1),
+        ("unchanged", 0, 1),
+    ]
     assert rows(db, "SELECT crime_ref FROM crimes ORDER BY 1") == [("A1",), ("A9",), ("B1",)]
     assert rows(db, "SELECT file, line FROM quarantine") == [(str(b), 3)]
 
@@ -133,7 +150,8 @@ def test_same_content_under_another_path_is_unchanged(tmp_path: Path, db: Path) 
         1,
         2,
     )
-    assert load.notes == (f"same content as {original}",)
+    assert load.notes == ("same content as a file of delivery 1",)
+    assert result.delivery is None  # nothing new: no delivery is recorded
     assert dump(db) == before  # D1 is not loaded twice, and no new quarantine records
 
 
@@ -149,29 +167,34 @@ def test_failure_midway_leaves_the_database_exactly_as_before(
     load_paths([DATA / "valid/people.csv", crimes], db)
     before = dump(db)
 
-    # The next run replaces crimes.csv (deleting and inserting rows: the first file), then
-    # fails on its second file, weather.csv, before loading it.
+    # The next run (a full replacement) withdraws A1 and adds A3 from crimes.csv (deleting and
+    # inserting rows: the first file), then fails on its second file, weather.csv.
     _crimes(crimes, _row("A3"))
     weather = DATA / "weather_out_of_range/weather.csv"
-    real = vawg.store._load_one
+    real = vawg.loading._load_one
     calls = []
 
-    def flaky(con, file, now):  # type: ignore[no-untyped-def]
+    def flaky(con, file, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(file.path.name)
         if len(calls) == 2:
             raise failure("stop")
-        return real(con, file, now)
+        return real(con, file, *args, **kwargs)
 
-    monkeypatch.setattr(vawg.store, "_load_one", flaky)
+    monkeypatch.setattr(vawg.loading, "_load_one", flaky)
     with pytest.raises(failure):
-        load_paths([crimes, weather], db)
+        load_paths([crimes, weather], db, replace=True)
 
     assert calls == ["crimes.csv", "weather.csv"]
     assert dump(db) == before
     # The connection was closed and the database is usable: the same run now succeeds.
-    monkeypatch.setattr(vawg.store, "_load_one", real)
-    result = load_paths([crimes, weather], db)
-    assert [(f.status, f.loaded) for f in result.files] == [("replaced", 1), ("loaded", 1)]
+    monkeypatch.setattr(vawg.loading, "_load_one", real)
+    result = load_paths([crimes, weather], db, replace=True)
+    assert [(f.status, f.loaded, f.added, f.withdrawn) for f in result.files] == [
+        ("loaded", 1, 1, 0),
+        ("loaded", 1, 1, 0),
+    ]
+    assert result.withdrawn == (("crimes", 1),)
+    assert rows(db, "SELECT crime_ref FROM crimes") == [("A3",)]
 
 
 def test_failure_inside_staging_leaves_the_database_exactly_as_before(
@@ -179,21 +202,21 @@ def test_failure_inside_staging_leaves_the_database_exactly_as_before(
 ) -> None:
     load_paths([DATA / "valid/people.csv", DATA / "valid/crimes.csv"], db)
     before = dump(db)
-    real = vawg.store.stage
+    real = vawg.loading.stage
 
-    def stage_then_fail(con, file):  # type: ignore[no-untyped-def]
-        staged = real(con, file)  # temp tables exist; this file's loads row is not yet written
+    def stage_then_fail(con, file, **kwargs):  # type: ignore[no-untyped-def]
+        staged = real(con, file, **kwargs)  # temp tables exist; no loads row written yet
         if file.table.name == "involvements":
             raise KeyboardInterrupt
         return staged
 
-    monkeypatch.setattr(vawg.store, "stage", stage_then_fail)
+    monkeypatch.setattr(vawg.loading, "stage", stage_then_fail)
     with pytest.raises(KeyboardInterrupt):
         load_paths([DATA / "bad_date/crimes.csv", DATA / "valid/involvements.csv"], db)
     assert dump(db) == before
 
 
-QUARANTINE_HEADER = ["file", "line", "column", "value", "reason"]
+QUARANTINE_HEADER = ["file", "line", "last_line", "column", "value", "reason"]
 
 
 def test_cli_writes_a_formula_safe_quarantine_csv_beside_the_database(
@@ -220,8 +243,12 @@ def test_cli_writes_a_formula_safe_quarantine_csv_beside_the_database(
 
     assert result.quarantined == 2
     target = tmp_path / "sub" / "quarantine.csv"
+    # Person-level values: marked, and readable by the owner only.
+    assert target.stat().st_mode & 0o777 == 0o600
     with target.open(newline="", encoding="utf-8") as handle:
+        marking = handle.readline()
         got = list(csv.reader(handle))
+    assert marking.startswith("# OFFICIAL-SENSITIVE: ")
     offence = (
         "not one of: violence_with_injury, violence_without_injury, stalking, harassment, "
         "coercive_control, rape, other_sexual, drink_spiking, other"
@@ -229,15 +256,23 @@ def test_cli_writes_a_formula_safe_quarantine_csv_beside_the_database(
     assert got[0] == QUARANTINE_HEADER
     # Two records on the same line and column have no set order between them: compare sorted.
     assert sorted(got[1:]) == [
-        [str(path), "3", "offence_group", "'" + formula, offence],
-        [str(path), "4", "easting", "'-5", "below the minimum 0"],
-        [str(path), "4", "easting", "'-5", "easting and northing must be given both or neither"],
+        [str(path), "3", "3", "offence_group", "'" + formula, offence],
+        [str(path), "4", "4", "easting", "'-5", "below the minimum 0"],
         [
             str(path),
             "4",
+            "4",
+            "easting",
+            "'-5",
+            "easting and northing must be given both or neither",
+        ],
+        [
+            str(path),
+            "4",
+            "4",
             "lsoa_code",
             "'@SUM(A1)",
-            "not in the form `E01` + 6 digits (2011 or 2021 LSOA)",
+            "not in the form `E01` (England) or `W01` (Wales) + 6 digits (2011 or 2021 LSOA)",
         ],
     ]
 

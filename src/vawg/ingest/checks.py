@@ -1,16 +1,28 @@
 """Turn a table's declared rules into one SQL query that types every value and lists its errors.
 
-Each value is read as text, trimmed (empty = missing), then typed. Every broken rule adds a
+The contract is enforced as written:
+
+- **Text** values are trimmed of surrounding spaces (a crime reference `` C1`` is ``C1``).
+- **Every other value** — dates, times, months, numbers, ``Y``/``N`` flags, enum words — must
+  be written exactly as the contract shows it: ``2020-01-05``, not ``2020-1-5``; ``victim``,
+  not ``" victim"`` or ``Victim``. A near miss is quarantined, and its reason says what the
+  value would have had to be (``did you mean victim?``), so the supplier can fix the export.
+  (The other choice, trimming and case-folding enum words with a note, was rejected: a value
+  that changes silently between the file and the database cannot be traced back to the file.)
+- A value that is empty or only spaces is missing.
+
+Each value is typed by a cheap, exact test (a pattern, then a cast). Every broken rule adds a
 ``{column, value, reason}`` entry to the row's ``_errors`` list, so a row can carry several
-reasons and nothing is decided by which check ran first. Rules across columns are skipped when
-one of their columns already failed to parse, so one bad value gives one clear reason.
+reasons and nothing is decided by which check ran first; rows breaking nothing have a NULL list,
+which costs nothing to store. Rules across columns are skipped when one of their columns
+already failed to parse, so one bad value gives one clear reason.
 """
 
 from __future__ import annotations
 
 from vawg.schema import Column, ColumnType, Table
 
-__all__ = ["DUCKDB_TYPES", "checked_select", "sql_literal"]
+__all__ = ["DUCKDB_TYPES", "checked_select", "ident", "sql_literal"]
 
 DUCKDB_TYPES = {
     ColumnType.TEXT: "VARCHAR",
@@ -23,44 +35,56 @@ DUCKDB_TYPES = {
     ColumnType.ENUM: "VARCHAR",
 }
 
+# The exact forms the contract accepts (RE2 full matches, checked before a cast).
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DATETIME = _DATE + r"( [0-9]{2}:[0-9]{2}(:[0-9]{2})?|T[0-9]{2}:[0-9]{2}:[0-9]{2})"
+_MONTH = r"[0-9]{4}-[0-9]{2}"
+# Whole numbers; a zero fraction is allowed ('3.0', as tools that store whole numbers as floats
+# write). TRY_CAST alone would round '1.5' to 2 and read '0x10' as 16.
+_INTEGER = r"[+-]?[0-9]+(\.0*)?"
+_NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+
 
 def sql_literal(text: str) -> str:
     """``text`` as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _typed(column: Column, v: str) -> str:
-    """SQL that reads the trimmed text ``v`` as the column's type, NULL when it cannot."""
+def _matches(x: str, pattern: str) -> str:
+    return f"regexp_full_match({x}, {sql_literal(pattern)})"
+
+
+def _typed(column: Column, x: str, v: str) -> str:
+    """SQL reading the value as its column's type, NULL when it is not written exactly right.
+
+    ``x`` is the text as written, ``v`` the trimmed text (NULL when empty).
+    """
     match column.type:
         case ColumnType.TEXT:
             return v
         case ColumnType.DATE:
-            return f"CAST(try_strptime({v}, '%Y-%m-%d') AS DATE)"
+            return f"CASE WHEN {_matches(x, _DATE)} THEN TRY_CAST({x} AS DATE) END"
         case ColumnType.DATETIME:
-            return (
-                f"coalesce(try_strptime({v}, '%Y-%m-%d %H:%M'), "
-                f"try_strptime({v}, '%Y-%m-%d %H:%M:%S'), try_strptime({v}, '%Y-%m-%dT%H:%M:%S'))"
-            )
+            return f"CASE WHEN {_matches(x, _DATETIME)} THEN TRY_CAST({x} AS TIMESTAMP) END"
         case ColumnType.MONTH:
-            return f"CAST(try_strptime({v} || '-01', '%Y-%m-%d') AS DATE)"
+            return f"CASE WHEN {_matches(x, _MONTH)} THEN TRY_CAST({x} || '-01' AS DATE) END"
         case ColumnType.INTEGER:
-            # TRY_CAST alone rounds '1.5' to 2 and reads '0x10' as 16: only digits, with an
-            # optional zero fraction ('3.0', as tools that store whole numbers as floats write).
-            return (
-                f"CASE WHEN regexp_full_match({v}, '[+-]?[0-9]+(\\.0*)?') "
-                f"THEN TRY_CAST({v} AS BIGINT) END"
-            )
+            return f"CASE WHEN {_matches(x, _INTEGER)} THEN TRY_CAST({x} AS BIGINT) END"
         case ColumnType.NUMBER:
-            return f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN TRY_CAST({v} AS DOUBLE) END"
+            number = f"TRY_CAST({x} AS DOUBLE)"
+            return f"CASE WHEN {_matches(x, _NUMBER)} AND isfinite({number}) THEN {number} END"
         case ColumnType.FLAG:
-            return f"CASE {v} WHEN 'Y' THEN TRUE WHEN 'N' THEN FALSE END"
+            return f"CASE {x} WHEN 'Y' THEN TRUE WHEN 'N' THEN FALSE END"
         case ColumnType.ENUM:
-            values = ", ".join(sql_literal(x) for x in column.values)
-            return f"CASE WHEN {v} IN ({values}) THEN {v} END"
+            # list_contains, not IN: DuckDB turns a long IN list into a join, and a join may
+            # reorder rows, which the reader's line numbers rely on (see vawg.ingest.read).
+            values = ", ".join(sql_literal(value) for value in column.values)
+            return f"CASE WHEN list_contains([{values}], {x}) THEN {x} END"
     raise AssertionError(column.type)  # pragma: no cover
 
 
@@ -80,6 +104,30 @@ def _parse_reason(column: Column) -> str:
     return _PARSE_REASON[column.type]
 
 
+def _suggestion(column: Column, v: str) -> str | None:
+    """SQL for what a near miss should have been written as (NULL when it is no near miss)."""
+    loose = f"lower({v})"
+    match column.type:
+        case ColumnType.ENUM | ColumnType.FLAG:
+            values = column.values if column.type is ColumnType.ENUM else ("Y", "N")
+            cases = " ".join(
+                f"WHEN {sql_literal(value.lower())} THEN {sql_literal(value)}" for value in values
+            )
+            return f"CASE {loose} {cases} END"
+        case ColumnType.DATE:
+            return f"strftime(try_strptime({v}, '%Y-%m-%d'), '%Y-%m-%d')"
+        case ColumnType.DATETIME:
+            return (
+                f"strftime(coalesce(try_strptime({v}, '%Y-%m-%d %H:%M'), "
+                f"try_strptime({v}, '%Y-%m-%d %H:%M:%S')), '%Y-%m-%d %H:%M')"
+            )
+        case ColumnType.MONTH:
+            return f"strftime(try_strptime({v} || '-01', '%Y-%m-%d'), '%Y-%m')"
+        case ColumnType.INTEGER | ColumnType.NUMBER:
+            return f"CASE WHEN {_matches(v, _NUMBER)} THEN {v} END"
+    return None
+
+
 def _error(column: str, value_sql: str, reason_sql: str) -> str:
     return (
         f"{{'column': {sql_literal(column)}, 'value': CAST({value_sql} AS VARCHAR), "
@@ -89,16 +137,19 @@ def _error(column: str, value_sql: str, reason_sql: str) -> str:
 
 def _column_errors(column: Column) -> list[tuple[str, str]]:
     """``(condition, error)`` pairs: the error record is due when the condition is true."""
-    v = _ident("v_" + column.name)
-    t = _ident("t_" + column.name)
+    x, v, t = ident("x_" + column.name), ident("v_" + column.name), ident("t_" + column.name)
     err = []
     if column.type is not ColumnType.TEXT:
-        err.append(
-            (
-                f"{v} IS NOT NULL AND {t} IS NULL",
-                _error(column.name, v, sql_literal(_parse_reason(column))),
+        reason = sql_literal(_parse_reason(column))
+        hint = _suggestion(column, v)
+        if hint is not None:
+            # Only when the near miss differs from what was written (e.g. '1.5' is no integer
+            # near miss of itself).
+            reason = (
+                f"{reason} || coalesce(CASE WHEN {hint} <> {x} THEN "
+                f"'; did you mean ' || {hint} || '? (values are read exactly as written)' END, '')"
             )
-        )
+        err.append((f"{v} IS NOT NULL AND {t} IS NULL", _error(column.name, x, reason)))
     if column.required:
         err.append(
             (f"{v} IS NULL", _error(column.name, "NULL", sql_literal("required value missing")))
@@ -110,60 +161,71 @@ def _column_errors(column: Column) -> list[tuple[str, str]]:
         bounds.append((f"{t} > {column.maximum!r}", f"above the maximum {column.maximum:g}"))
     if column.pattern:
         doc = column.pattern_doc or column.pattern
-        bounds.append(
-            (f"NOT regexp_full_match({t}, {sql_literal(column.pattern)})", f"not in the form {doc}")
-        )
+        bounds.append((f"NOT {_matches(t, column.pattern)}", f"not in the form {doc}"))
     if column.not_future:
         bounds.append((f"{t} > current_date", "in the future"))
     if column.earliest:
         bounds.append((f"{t} < DATE {sql_literal(column.earliest)}", f"before {column.earliest}"))
+    # A value that parsed was written exactly, so its trimmed text is the text as written.
     err += [(cond, _error(column.name, v, sql_literal(reason))) for cond, reason in bounds]
     return err
 
 
-def checked_select(table: Table, headers: tuple[str, ...], source: str) -> str:
-    """SQL selecting typed columns, ``_line`` and ``_errors`` from the raw text relation ``source``.
+def checked_select(
+    table: Table, headers: tuple[str, ...], source: str, *, carry: tuple[str, ...] = ()
+) -> str:
+    """SQL selecting typed columns and ``_errors`` from the raw text relation ``source``.
 
-    ``source`` has every header as VARCHAR plus ``_line``. Optional columns absent from the file
-    come out as typed NULLs.
+    The query keeps the rows in the order ``source`` gives them (no join, no aggregate), so a
+    table created from it lines up row for row with the file.
+
+    ``source`` has every header as VARCHAR, and the columns named in ``carry`` (a line number),
+    which come out first, unchanged. Optional columns absent from the file come out as typed
+    NULLs. ``_errors`` is NULL for a row that breaks no rule.
     """
-    trimmed = [
-        f"NULLIF(trim({_ident(c.header)}), '') AS {_ident('v_' + c.name)}"
+    raw = [
+        f"{ident(c.header)} AS {ident('x_' + c.name)}"
         if c.header in headers
-        else f"CAST(NULL AS VARCHAR) AS {_ident('v_' + c.name)}"
+        else f"CAST(NULL AS VARCHAR) AS {ident('x_' + c.name)}"
         for c in table.columns
     ]
+    trimmed = [
+        f"NULLIF(trim({ident('x_' + c.name)}), '') AS {ident('v_' + c.name)}" for c in table.columns
+    ]
     typed = [
-        f"{_typed(c, _ident('v_' + c.name))} AS {_ident('t_' + c.name)}" for c in table.columns
+        f"{_typed(c, ident('x_' + c.name), ident('v_' + c.name))} AS {ident('t_' + c.name)}"
+        for c in table.columns
     ]
     errors: list[tuple[str, str]] = []
     for column in table.columns:
         errors += _column_errors(column)
-    placeholders = {c.name: _ident("t_" + c.name) for c in table.columns}
+    placeholders = {c.name: ident("t_" + c.name) for c in table.columns}
     by_name = {c.name: c for c in table.columns}
     for rule in table.rules:
         parsed = " AND ".join(
-            f"NOT ({_ident('v_' + n)} IS NOT NULL AND {_ident('t_' + n)} IS NULL)"
+            f"NOT ({ident('v_' + n)} IS NOT NULL AND {ident('t_' + n)} IS NULL)"
             for n in rule.columns
         )
         first = by_name[rule.columns[0]]
         errors.append(
             (
                 f"{parsed} AND coalesce(({rule.violated.format(**placeholders)}), FALSE)",
-                _error(first.name, _ident("v_" + first.name), sql_literal(rule.reason)),
+                _error(first.name, ident("v_" + first.name), sql_literal(rule.reason)),
             )
         )
     outputs = [
-        f"CAST({_ident('t_' + c.name)} AS {DUCKDB_TYPES[c.type]}) AS {_ident(c.name)}"
+        f"CAST({ident('t_' + c.name)} AS {DUCKDB_TYPES[c.type]}) AS {ident(c.name)}"
         for c in table.columns
     ]
     # The conditions are cheap; the list of error records is built only for rows breaking one.
     error_list = "[" + ", ".join(f"CASE WHEN {c} THEN {e} END" for c, e in errors) + "]"
     broken = " OR ".join(f"coalesce(({c}), FALSE)" for c, _ in errors) or "FALSE"
+    keep = "".join(f"{ident(h)}, " for h in carry)
     return (
-        f"WITH v AS (SELECT _line, {', '.join(trimmed)} FROM {source}), "
+        f"WITH x AS (SELECT {keep}{', '.join(raw)} FROM {source}), "
+        f"v AS (SELECT *, {', '.join(trimmed)} FROM x), "
         f"t AS (SELECT *, {', '.join(typed)} FROM v) "
-        f"SELECT _line, {', '.join(outputs)}, "
-        f"CASE WHEN {broken} THEN list_filter({error_list}, e -> e IS NOT NULL) ELSE [] END "
+        f"SELECT {keep}{', '.join(outputs)}, "
+        f"CASE WHEN {broken} THEN list_filter({error_list}, e -> e IS NOT NULL) END "
         f"AS _errors FROM t"
     )

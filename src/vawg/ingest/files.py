@@ -1,9 +1,10 @@
 """Find input files, recognise their kind, and read their header.
 
 A file's kind comes from its name (``crimes.csv``, ``2018-10-kent-street.csv``, …) or is given
-by the user. A file that cannot be used at all — missing, not UTF-8 text, not Parquet, or
-lacking a required column — raises one :class:`~vawg.errors.VawgError` naming the file, the
-problem and the fix, before anything is loaded.
+by the user. A file that cannot be used at all — missing, a header that is not text in the
+file's encoding, not Parquet, or lacking a required column — raises one
+:class:`~vawg.errors.VawgError` naming the file, the problem and the fix, before anything is
+loaded. A bad byte further down costs only its record (see :mod:`vawg.ingest.read`).
 """
 
 from __future__ import annotations
@@ -11,34 +12,64 @@ from __future__ import annotations
 import codecs
 import csv
 import fnmatch
-import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from vawg.errors import ContractError, InputError
+from vawg.ingest.lines import Scan, scan
 from vawg.schema import TABLES, Table, table
 
-__all__ = ["InputFile", "discover", "recognise"]
+__all__ = ["InputFile", "discover", "encoding_name", "recognise"]
 
 SUFFIXES = (".csv", ".parquet")
 
 
 @dataclass(frozen=True)
 class InputFile:
-    """One file ready to load: its kind, format, headers and content hash."""
+    """One file ready to load: its kind, format, headers, encoding and one scan of its bytes."""
 
     path: Path
     table: Table
     format: str  # "csv" or "parquet"
     headers: tuple[str, ...]
-    sha256: str
+    scan: Scan
+    encoding: str = "utf-8"
 
     @property
     def name(self) -> str:
-        """The file's key in the database: its absolute path."""
+        """The file's absolute path (where its rows came from)."""
         return str(self.path)
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the file's bytes."""
+        return self.scan.sha256
+
+
+def encoding_name(name: str) -> str:
+    """The codec's canonical name, refusing unknown ones and those that are not ASCII-based.
+
+    The reader finds line breaks, quotes and commas as bytes, so only encodings that write
+    them as ASCII do (UTF-8, Windows-1252, Latin-1, ...); UTF-16 does not.
+    """
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise InputError(
+            f"--encoding {name}: unknown encoding; use e.g. utf-8, cp1252 (Windows-1252) or latin-1"
+        ) from None
+    if info.name in ("utf-8", "utf-8-sig"):
+        return "utf-8"
+    probe = '\n\r",azAZ09'
+    if probe.encode(info.name, "strict") != probe.encode("ascii"):
+        raise InputError(
+            f"--encoding {name}: not supported (line breaks and commas are not single ASCII "
+            "bytes in it); re-save the file as CSV UTF-8"
+        )
+    return info.name
 
 
 def recognise(path: Path) -> Table | None:
@@ -56,43 +87,20 @@ def recognise(path: Path) -> Table | None:
     return None
 
 
-def _sha256(path: Path, *, text: bool) -> str:
-    """The file's SHA-256; with ``text``, also refuse it unless every byte is UTF-8 text."""
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = 1
+def _csv_headers(path: Path, encoding: str) -> tuple[str, ...]:
+    """The header row: the file's first physical line, which must be text in ``encoding``."""
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            if text:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError as error:
-                    line = lines + block.count(b"\n", 0, max(error.start, 0))
-                    raise InputError(
-                        f"{path}: line {line} is not UTF-8 text; export the file as CSV "
-                        "(UTF-8, comma-separated) and load it again"
-                    ) from None
-                lines += block.count(b"\n")
-    if text:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise InputError(
-                f"{path}: the file ends inside a character, so it is not UTF-8 text; export it "
-                "as CSV (UTF-8, comma-separated) and load it again"
-            ) from None
-    return digest.hexdigest()
-
-
-def _csv_headers(path: Path) -> tuple[str, ...]:
+        line = handle.readline(1 << 20)
+    line = line.split(b"\r", 1)[0].rstrip(b"\n")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            first = next(csv.reader(handle), None)
+        text = line.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError:
+        hint = " (or pass --encoding cp1252 for a Windows-1252 file)" if encoding == "utf-8" else ""
         raise InputError(
-            f"{path}: not UTF-8 text; export it as CSV (UTF-8, comma-separated) and load it again"
+            f"{path}: not {'UTF-8' if encoding == 'utf-8' else encoding} text{hint}; export it "
+            "as CSV (UTF-8, comma-separated) and load it again"
         ) from None
+    first = next(csv.reader(io.StringIO(text)), None)
     if not first:
         raise ContractError(f"{path}: the file is empty; a CSV needs a header row and data rows")
     if any("\x00" in h for h in first):
@@ -117,7 +125,7 @@ def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _open(path: Path, kind: str | None) -> InputFile:
+def _open(path: Path, kind: str | None, encoding: str) -> InputFile:
     target = table(kind) if kind else recognise(path)
     if target is None:
         names = ", ".join(f"{p}.csv" for t in TABLES.values() for p in t.file_patterns)
@@ -126,7 +134,7 @@ def _open(path: Path, kind: str | None) -> InputFile:
             f"(or .parquet), or pass --kind"
         )
     fmt = "parquet" if path.suffix.lower() == ".parquet" else "csv"
-    headers = _parquet_headers(path) if fmt == "parquet" else _csv_headers(path)
+    headers = _parquet_headers(path) if fmt == "parquet" else _csv_headers(path, encoding)
     duplicated = sorted({h for h in headers if headers.count(h) > 1})
     if duplicated:
         raise ContractError(
@@ -138,16 +146,22 @@ def _open(path: Path, kind: str | None) -> InputFile:
             f"{path}: required column {', '.join(missing)} is absent from the header; "
             f"add it (see docs/data-contract.md, table {target.name})"
         )
-    return InputFile(path.resolve(), target, fmt, headers, _sha256(path, text=fmt == "csv"))
+    return InputFile(
+        path.resolve(), target, fmt, headers, scan(path), encoding if fmt == "csv" else "utf-8"
+    )
 
 
-def discover(paths: list[Path], kind: str | None = None) -> tuple[list[InputFile], list[Path]]:
+def discover(
+    paths: list[Path], kind: str | None = None, encoding: str = "utf-8"
+) -> tuple[list[InputFile], list[Path]]:
     """Input files under ``paths`` in load order, and the files in folders that were skipped.
 
     A folder contributes every file whose name is recognised; other files in it (a README, a
     ``truth.json``) are skipped and listed. A file named explicitly must be recognised (or
     ``kind`` given). Files come back referenced tables first (people, crimes, then involvements).
+    ``encoding`` is that of every CSV file (Parquet has its own).
     """
+    encoding = encoding_name(encoding)
     found: list[InputFile] = []
     skipped: list[Path] = []
     for path in paths:
@@ -158,7 +172,7 @@ def discover(paths: list[Path], kind: str | None = None) -> tuple[list[InputFile
                 if kind is None and recognise(child) is None:
                     skipped.append(child)
                 elif child.suffix.lower() in SUFFIXES:
-                    found.append(_open(child, kind))
+                    found.append(_open(child, kind, encoding))
                 else:
                     skipped.append(child)
         else:
@@ -166,7 +180,7 @@ def discover(paths: list[Path], kind: str | None = None) -> tuple[list[InputFile
                 raise InputError(
                     f"{path}: not a .csv or .parquet file; export the table as CSV (UTF-8)"
                 )
-            found.append(_open(path, kind))
+            found.append(_open(path, kind, encoding))
     order = list(TABLES)
     found.sort(key=lambda f: (order.index(f.table.name), f.name))
     unique = list({f.name: f for f in found}.values())

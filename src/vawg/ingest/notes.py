@@ -18,9 +18,9 @@ __all__ = ["file_notes"]
 
 def _reference_codes(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     """SQL relation of known LSOA codes, and what it is called in a note."""
-    row = con.execute("SELECT count(*) FROM main.areas").fetchone()
+    row = con.execute("SELECT count(*) FROM areas").fetchone()
     if row is not None and row[0] > 0:
-        return "(SELECT lsoa_code FROM main.areas)", "the loaded area reference"
+        return "(SELECT lsoa_code FROM areas)", "the loaded area reference"
     path = str(datasets.dataset_path("kent_lsoa.csv")).replace("'", "''")
     return (
         f"(SELECT lsoa_code FROM read_csv('{path}', header = true, all_varchar = true))",

@@ -1,13 +1,12 @@
-"""Stage one input file: read it as text, check every row, split clean rows from quarantine.
+"""Stage one input file: read and check every record, then the rules that span rows and tables.
 
-Staging happens in temporary tables of the caller's DuckDB connection; :mod:`vawg.store` then
-moves the clean rows into the database inside its transaction. Checks that need the database
-(a key already loaded from another file, an involvement pointing at an unknown crime) read the
-database's tables of the same name, as they stand inside that transaction.
-
-Line numbers: the header is line 1 and each record one line (a quoted value spanning lines shifts
-later numbers). Rows DuckDB's CSV reader cannot split into the header's columns are quarantined
-with the physical line it reports. For Parquet, "line" is the 1-based row number.
+Staging happens in temporary tables of the caller's DuckDB connection, set-based: the contract's
+checks are one query over the file (:mod:`vawg.ingest.read`), repeated keys one window query,
+references one anti-join per reference, and the quarantine records come out of the same
+tables. :mod:`vawg.deliveries` then applies the clean rows to the database inside the store's
+transaction. Checks that need the database (an involvement pointing at an unknown crime, a key
+another file of the same delivery already holds) read the database's tables as they stand
+inside that transaction.
 """
 
 from __future__ import annotations
@@ -16,10 +15,11 @@ from dataclasses import dataclass
 from itertools import count
 
 import duckdb
+import pyarrow as pa
 
-from vawg.errors import InputError
-from vawg.ingest.checks import checked_select, sql_literal
+from vawg.ingest.checks import ident, sql_literal
 from vawg.ingest.files import InputFile
+from vawg.ingest.read import read_checked
 from vawg.schema import Table
 
 __all__ = ["StagedFile", "stage"]
@@ -29,185 +29,160 @@ _names = count()
 
 @dataclass(frozen=True)
 class StagedFile:
-    """A checked file: temporary tables of clean rows and of quarantine records, and counts."""
+    """A checked file: its rows (clean and not), its quarantine records, and counts.
+
+    ``rows`` is a view of every record read, typed, with ``_errors`` (NULL when clean),
+    ``_line`` and ``_last_line``; ``clean`` selects the loadable ones. ``unreadable`` counts the
+    records that could not be read at all (their keys are unknown).
+    """
 
     file: InputFile
-    clean: str  # temp table: the table's columns + _line (+ an empty _errors)
-    quarantine: str  # temp table: line, column, value, reason
+    rows: str
+    quarantine: str  # temp table: line, last_line, column_name, value, reason
     read: int
     loaded: int
     quarantined: int
+    unreadable: int
+    reader: str  # "fast", "recovered" or "parquet"
 
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _first_line(error: duckdb.Error) -> str:
-    return str(error).strip().splitlines()[0]
-
-
-def _read_raw(con: duckdb.DuckDBPyConnection, file: InputFile, raw: str, rejects: str) -> None:
-    """Create ``raw`` (every header as VARCHAR + ``_line``) and ``rejects`` (unsplittable lines)."""
-    path = sql_literal(str(file.path))
-    if file.format == "parquet":
-        cols = ", ".join(f"CAST({_ident(h)} AS VARCHAR) AS {_ident(h)}" for h in file.headers)
-        try:
-            con.execute(
-                f"CREATE TEMP TABLE {raw}_ordered AS SELECT "
-                f"CAST(file_row_number + 1 AS BIGINT) AS _line, {cols} "
-                f"FROM read_parquet({path}, file_row_number = true)"
-            )
-        except duckdb.Error as error:
-            raise InputError(
-                f"{file.path}: not a readable Parquet file ({_first_line(error)}); re-export it, "
-                "or save it as CSV"
-            ) from None
-        con.execute(
-            f"CREATE TEMP TABLE {rejects} (line BIGINT, csv_line VARCHAR, error_message VARCHAR)"
+    @property
+    def clean(self) -> str:
+        """SQL relation of the rows that load: the table's columns and ``_line``."""
+        return (
+            f"(SELECT * EXCLUDE (_rid, _errors, _last_line) FROM {self.rows} WHERE _errors IS NULL)"
         )
-        con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {raw}_ordered")
-        return
-    columns = "{" + ", ".join(f"{sql_literal(h)}: 'VARCHAR'" for h in file.headers) + "}"
-    errors, scans = f"{raw}_errors", f"{raw}_scans"
-    try:
-        con.execute(
-            f"CREATE TEMP TABLE {raw}_ordered AS SELECT row_number() OVER () AS _ord, * "
-            f"FROM read_csv({path}, header = true, auto_detect = false, delim = ',', "
-            f"quote = '\"', escape = '\"', columns = {columns}, store_rejects = true, "
-            f"rejects_table = '{errors}', rejects_scan = '{scans}', strict_mode = true, "
-            f"encoding = 'utf-8')"
-        )
-    except duckdb.Error as error:
-        # Strict CSV reading stops (it does not reject a line) at a carriage return inside an
-        # unquoted value and at mixed line endings: refuse the file in one line, not a traceback.
-        raise InputError(
-            f"{file.path}: cannot be split into CSV rows ({_first_line(error)}); a line break "
-            "inside an unquoted value or mixed line endings (\\r\\n and \\n) are the usual "
-            "causes: re-save it as CSV (UTF-8) with values that hold line breaks in quotes"
-        ) from None
-    # DuckDB can report one error per missing column of the same line: keep one per line.
-    con.execute(
-        f"CREATE TEMP TABLE {rejects} AS SELECT CAST(line AS BIGINT) AS line, "
-        f"arg_min(csv_line, coalesce(column_idx, 0)) AS csv_line, "
-        f"arg_min(error_message, coalesce(column_idx, 0)) AS error_message "
-        f"FROM {errors} GROUP BY line ORDER BY line"
-    )
-    # A good row's line: its ordinal + 1 (header) + the rejected lines before it. Reject i
-    # (1-based, by line) has line - 1 - i good rows before it; consecutive rejects share that
-    # count, so each count keeps its last (highest) i. With no rejects, the line is ordinal + 1.
-    row = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()
-    if row is None or row[0] == 0:
-        con.execute(
-            f"CREATE TEMP VIEW {raw} AS SELECT CAST(_ord + 1 AS BIGINT) AS _line, "
-            f"* EXCLUDE (_ord) FROM {raw}_ordered"
-        )
-    else:
-        # The good row just after a run of rejects is the one with ordinal goods_before + 1;
-        # a running maximum carries its count to the rows that follow. (An ASOF join said the
-        # same, but on tables made in the open transaction DuckDB planned it to take a minute
-        # for 2M rows and 2k rejects.) Only ordinals are joined; the text joins back on them.
-        con.execute(
-            f"CREATE TEMP TABLE {raw}_lines AS "
-            f"WITH r AS (SELECT goods_before, max(rank) AS rank FROM (SELECT line - 1 - "
-            f"row_number() OVER (ORDER BY line) AS goods_before, row_number() OVER (ORDER BY "
-            f"line) AS rank FROM {rejects}) GROUP BY goods_before) "
-            f"SELECT o._ord, CAST(o._ord + 1 + coalesce(max(r.rank) OVER (ORDER BY o._ord "
-            f"ROWS UNBOUNDED PRECEDING), 0) AS BIGINT) AS _line "
-            f"FROM (SELECT _ord FROM {raw}_ordered) o LEFT JOIN r ON o._ord = r.goods_before + 1"
-        )
-        con.execute(
-            f"CREATE TEMP VIEW {raw} AS SELECT l._line, o.* EXCLUDE (_ord) "
-            f"FROM {raw}_ordered o JOIN {raw}_lines l USING (_ord)"
-        )
-    con.execute(f"DROP TABLE IF EXISTS {errors}")
-    con.execute(f"DROP TABLE IF EXISTS {scans}")
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Drop the staging tables."""
+        base = self.rows.removesuffix("_all")
+        con.execute(f"DROP VIEW IF EXISTS {self.rows}")
+        con.execute(f"DROP VIEW IF EXISTS {base}_rows")
+        for part in ("", "_lines", "_extra", "_quarantine"):
+            con.execute(f"DROP TABLE IF EXISTS {base}{part}")
 
 
-def _flag_duplicates(con: duckdb.DuckDBPyConnection, table: Table, checked: str, name: str) -> None:
+def _error_rows(column: str, value: str, reason: str) -> str:
+    return f"{sql_literal(column)}, CAST({value} AS VARCHAR), {reason}"
+
+
+def _flag_repeats(con: duckdb.DuckDBPyConnection, table: Table, rows: str, extra: str) -> None:
+    """A key repeated within the file: the first row loads, later ones are quarantined."""
     key = table.key
     if key is None:
         return
-    k = _ident(key.name)
-    # Each UPDATE joins the whole file: run it only when a cheap count says it can find rows.
-    within = con.execute(
-        f"SELECT count({k}) > count(DISTINCT {k}) FROM {checked} WHERE len(_errors) = 0"
+    k = ident(key.name)
+    repeated = con.execute(
+        f"SELECT count({k}) > count(DISTINCT {k}) FROM {rows} WHERE _errors IS NULL"
     ).fetchone()
-    other = con.execute(
-        f"SELECT EXISTS (SELECT 1 FROM main.{_ident(table.name)} WHERE _file <> {sql_literal(name)})"
-    ).fetchone()
-    if within is not None and within[0]:
-        _flag_repeats(con, key.name, checked)
-    if other is not None and other[0]:
-        _flag_loaded(con, table, key.name, checked, name)
-
-
-def _flag_repeats(con: duckdb.DuckDBPyConnection, key: str, checked: str) -> None:
-    k = _ident(key)
+    if repeated is None or not repeated[0]:
+        return
+    reason = f"'duplicate {key.name}: first at line ' || first"
     con.execute(
-        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key)}, "
-        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key}: first at line ' || d.first}}) "
-        f"FROM (SELECT _line, {k}, min(_line) OVER (PARTITION BY {k}) AS first FROM {checked} "
-        f"WHERE len(_errors) = 0 AND {k} IS NOT NULL) d "
-        f"WHERE {checked}._line = d._line AND d._line > d.first"
+        f"INSERT INTO {extra} SELECT _rid, {_error_rows(key.name, k, reason)} "
+        f"FROM (SELECT _rid, {k}, _line, min(_line) OVER (PARTITION BY {k}) AS first "
+        f"FROM {rows} WHERE _errors IS NULL AND {k} IS NOT NULL) WHERE _line > first"
     )
 
 
-def _flag_loaded(
-    con: duckdb.DuckDBPyConnection, table: Table, key: str, checked: str, name: str
+def _flag_delivered(
+    con: duckdb.DuckDBPyConnection, table: Table, rows: str, extra: str, held: str
 ) -> None:
-    k = _ident(key)
+    """A key another file of this delivery holds (``held``): one delivery, one version of a row."""
+    key = table.key
+    if key is None:
+        return
+    k = ident(key.name)
+    reason = sql_literal(f"duplicate {key.name}: another file of this delivery has it")
     con.execute(
-        f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(key)}, "
-        f"'value': CAST(d.{k} AS VARCHAR), 'reason': 'duplicate {key}: already loaded from ' || d._file}}) "
-        f"FROM (SELECT {k}, any_value(_file) AS _file FROM main.{_ident(table.name)} "
-        f"WHERE _file <> {sql_literal(name)} GROUP BY {k}) d "
-        f"WHERE {checked}.{k} = d.{k} AND len({checked}._errors) = 0"
+        f"INSERT INTO {extra} SELECT _rid, {_error_rows(key.name, k, reason)} FROM {rows} "
+        f"WHERE _errors IS NULL AND _rid NOT IN (SELECT _rid FROM {extra}) "
+        f"AND CAST({k} AS VARCHAR) IN (SELECT g FROM {held})"
     )
 
 
-def _flag_orphans(con: duckdb.DuckDBPyConnection, table: Table, checked: str) -> None:
+def _flag_orphans(con: duckdb.DuckDBPyConnection, table: Table, rows: str, extra: str) -> None:
+    """A value that must exist in another table and does not."""
     for ref in table.references:
-        c, target = _ident(ref.column), _ident(ref.target)
+        c, target, other = ident(ref.column), ident(ref.target), ident(ref.table)
+        if ref.when_loaded:
+            loaded = con.execute(f"SELECT EXISTS (SELECT 1 FROM {other})").fetchone()
+            if loaded is None or not loaded[0]:
+                continue
+        reason = sql_literal(f"{ref.column} not found in {ref.table}")
         con.execute(
-            f"UPDATE {checked} SET _errors = list_append(_errors, {{'column': {sql_literal(ref.column)}, "
-            f"'value': CAST({c} AS VARCHAR), 'reason': "
-            f"{sql_literal(f'{ref.column} not found in {ref.table}')}}}) "
-            f"WHERE {c} IS NOT NULL AND {c} NOT IN (SELECT {target} FROM main.{_ident(ref.table)} "
-            f"WHERE {target} IS NOT NULL)"
-            + (f" AND EXISTS (SELECT 1 FROM main.{_ident(ref.table)})" if ref.when_loaded else "")
+            f"INSERT INTO {extra} SELECT _rid, {_error_rows(ref.column, c, reason)} FROM {rows} "
+            f"WHERE {c} IS NOT NULL AND {c} NOT IN "
+            f"(SELECT {target} FROM {other} WHERE {target} IS NOT NULL)"
         )
 
 
-def stage(con: duckdb.DuckDBPyConnection, file: InputFile) -> StagedFile:
-    """Read and check ``file``; return its staged clean rows and quarantine records."""
-    n = next(_names)
-    raw, rejects = f"_raw_{n}", f"_rejects_{n}"
-    checked, quarantine = f"_checked_{n}", f"_quarantine_{n}"
-    _read_raw(con, file, raw, rejects)
-    con.execute(f"CREATE TEMP TABLE {checked} AS {checked_select(file.table, file.headers, raw)}")
-    con.execute(f"DROP VIEW {raw}")
-    con.execute(f"DROP TABLE IF EXISTS {raw}_lines")
-    con.execute(f"DROP TABLE {raw}_ordered")
-    _flag_duplicates(con, file.table, checked, file.name)
-    _flag_orphans(con, file.table, checked)
+def _with_extra(con: duckdb.DuckDBPyConnection, read: str, extra: str, rows: str) -> None:
+    """``rows``: the read rows with the errors found after reading added to ``_errors``.
+
+    (A LIST column cannot be updated in place: DuckDB would move the row, and rows must stay
+    in file order for their line numbers. So later errors live in their own table.)
+    """
+    found = con.execute(f"SELECT count(*) FROM {extra}").fetchone()
+    if found is None or not found[0]:
+        con.execute(f"CREATE TEMP VIEW {rows} AS SELECT * FROM {read}")
+        return
     con.execute(
-        f"CREATE TEMP TABLE {quarantine} AS "
-        f"SELECT _line AS line, e.column AS column_name, e.value AS value, e.reason AS reason "
-        f"FROM (SELECT _line, unnest(_errors) AS e FROM {checked} WHERE len(_errors) > 0) "
-        f"UNION ALL SELECT line, '(row)', left(csv_line, 200), "
-        f"error_message FROM {rejects} "
-        f"ORDER BY line, column_name"
+        f"CREATE TEMP VIEW {rows} AS SELECT r.* REPLACE (CASE WHEN e._rid IS NULL THEN r._errors "
+        f"ELSE list_concat(coalesce(r._errors, []), e.errors) END AS _errors) FROM {read} r "
+        f"LEFT JOIN (SELECT _rid, list({{'column': column_name, 'value': value, "
+        f"'reason': reason}}) AS errors FROM {extra} GROUP BY _rid) e USING (_rid)"
     )
-    counts = con.execute(
-        f"SELECT count(*) FILTER (WHERE len(_errors) = 0), count(*) FILTER (WHERE len(_errors) > 0) "
-        f"FROM {checked}"
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection, file: InputFile, *, held: str | None = None, fast: bool = True
+) -> StagedFile:
+    """Read and check ``file``; return its staged rows and quarantine records.
+
+    ``held``: a temp table ``(g)`` of the keys earlier files of the same delivery and kind
+    hold, when there were such files; a key found there is quarantined as a duplicate.
+    ``fast``: try DuckDB's reader on the file first (see :func:`vawg.ingest.read.read_checked`).
+    """
+    base = f"_staged_{next(_names)}"
+    quarantine, extra, rows = f"{base}_quarantine", f"{base}_extra", f"{base}_all"
+    read = read_checked(con, file, base, fast=fast)
+    con.execute(
+        f"CREATE TEMP TABLE {extra} (_rid BIGINT, column_name VARCHAR, value VARCHAR, "
+        "reason VARCHAR)"
+    )
+    _flag_repeats(con, file.table, read.rows, extra)
+    if held is not None:
+        _flag_delivered(con, file.table, read.rows, extra, held)
+    _flag_orphans(con, file.table, read.rows, extra)
+    _with_extra(con, read.rows, extra, rows)
+    con.execute(
+        f"CREATE TEMP TABLE {quarantine} AS SELECT _line AS line, _last_line AS last_line, "
+        f"e.column AS column_name, e.value AS value, e.reason AS reason "
+        f"FROM (SELECT _line, _last_line, unnest(_errors) AS e FROM {rows} "
+        f"WHERE _errors IS NOT NULL)"
+    )
+    if read.unreadable:
+        records = pa.table(
+            {
+                "line": [u.line for u in read.unreadable],
+                "last_line": [u.last_line for u in read.unreadable],
+                "column_name": ["(row)"] * len(read.unreadable),
+                "value": [u.value for u in read.unreadable],
+                "reason": [u.reason for u in read.unreadable],
+            }
+        )
+        con.register(f"{quarantine}_arrow", records)
+        con.execute(f"INSERT INTO {quarantine} SELECT * FROM {quarantine}_arrow")
+        con.unregister(f"{quarantine}_arrow")
+    total = con.execute(f"SELECT count(*) FROM {base}").fetchone()
+    assert total is not None
+    bad_rows = con.execute(
+        f"SELECT count(*) FROM (SELECT rowid FROM {base} WHERE _errors IS NOT NULL "
+        f"UNION SELECT _rid FROM {extra})"
     ).fetchone()
-    rejected = con.execute(f"SELECT count(DISTINCT line) FROM {rejects}").fetchone()
-    assert counts is not None and rejected is not None
-    # The checked table becomes the clean one (no copy): drop its quarantined rows.
-    if counts[1]:
-        con.execute(f"DELETE FROM {checked} WHERE len(_errors) > 0")
-    con.execute(f"DROP TABLE {rejects}")
-    loaded, bad = int(counts[0]), int(counts[1]) + int(rejected[0])
-    return StagedFile(file, checked, quarantine, loaded + bad, loaded, bad)
+    assert bad_rows is not None
+    loaded = int(total[0]) - int(bad_rows[0])
+    bad = int(bad_rows[0]) + len(read.unreadable)
+    return StagedFile(
+        file, rows, quarantine, loaded + bad, loaded, bad, len(read.unreadable), read.path
+    )
