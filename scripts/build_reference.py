@@ -14,6 +14,14 @@ in each folder) and writes three compact CSV files into ``src/vawg/datasets/``:
     estimates; male rows are an ASSUMPTION (female x fixed ratio; there is no male file).
 ``hadcet_daily.csv``
     Met Office HadCET daily mean temperature for every day 2016-01-01 .. 2023-12-31.
+``england_wales_lsoa.csv.gz``, ``police_force_areas.csv``, ``england_wales_district_population.csv.gz``
+    The national area reference (every LSOA of England and Wales with its district and police
+    force area), built by ``scripts/national_reference.py``; see its docstring.
+``kent_lsoa_boundaries.geojson.gz``
+    The 1,065 LSOA 2011 boundaries (ONS generalised, clipped to the coast) in British National
+    Grid metres on a 1 m grid, simplified by GEOS coverage simplification at 10 m (shared edges
+    stay shared: no gaps or overlaps), gzipped GeoJSON. Used to place crimes that have
+    coordinates but no LSOA code, for queen contiguity, and to draw maps.
 
 Why
 ---
@@ -35,7 +43,8 @@ Usage::
 
     .venv/bin/python scripts/build_reference.py [--raw ../shared/data/raw] [--out DIR]
 
-Requires polars and pyproj (the ``scripts`` extra); pyproj is NOT needed at run time.
+Requires polars and pyproj (the ``scripts`` extra) and shapely (a dependency of geopandas).
+The gzip stream is written with ``mtime=0`` so it too is byte-identical on a rebuild.
 """
 
 from __future__ import annotations
@@ -44,10 +53,14 @@ import argparse
 import datetime as dt
 import gzip
 import io
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import polars as pl
+import shapely
 from pyproj import Transformer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,6 +139,12 @@ CENTROIDS = (
 PUBS = "ons-pubs-bars-by-la-2001-2018/publichousesandbarsbylocalauthority20012018.csv"
 FEMALES = "ons-mye2019-lad-female-population/femalePpltn2019ladcodes.csv"
 HADCET = "hadcet-daily-mean/meantemp_daily_totals.txt"
+BOUNDARIES = "ons-lsoa2011-boundaries-kent-medway"
+# Coverage simplification tolerance (metres) for the shipped LSOA boundaries. The source is
+# already generalised to about 20 m, so 10 m removes only near-collinear vertices (62,356 ->
+# about 61,100) and changes the LSOA of about 0.3% of police.uk snap points (all within a few
+# metres of a boundary); see PROVENANCE.md for the measurement.
+BOUNDARY_TOLERANCE_M = 10.0
 
 
 class BuildError(RuntimeError):
@@ -334,6 +353,92 @@ def build_hadcet(raw: Path) -> pl.DataFrame:
     )
 
 
+def _integer_coordinates(value: Any) -> Any:
+    """GeoJSON coordinates (nested tuples of floats on a 1 m grid) as nested lists of ints."""
+    if isinstance(value, tuple | list):
+        if value and isinstance(value[0], float):
+            return [round(v) for v in value]
+        return [_integer_coordinates(v) for v in value]
+    return value
+
+
+def _counter_clockwise(geom: Any) -> Any:
+    """Exterior rings counter-clockwise, holes clockwise (the RFC 7946 convention)."""
+    orient = shapely.geometry.polygon.orient
+    if geom.geom_type == "Polygon":
+        return orient(geom, 1.0)
+    return shapely.MultiPolygon([orient(part, 1.0) for part in geom.geoms])
+
+
+def build_boundaries(raw: Path, lsoa: pl.DataFrame) -> bytes:
+    """Kent + Medway LSOA polygons in BNG metres as a gzipped GeoJSON FeatureCollection.
+
+    Steps: read the 13 district files (WGS84); transform every vertex with the pinned Helmert
+    pipeline; repair the two self-intersecting rings (``make_valid``); snap to a 1 m grid
+    (``set_precision``, which also makes shared edges identical); simplify the whole coverage
+    at ``BOUNDARY_TOLERANCE_M`` keeping shared edges shared (``coverage_simplify``); orient
+    exteriors counter-clockwise (RFC 7946). Fails unless the result is a valid coverage of
+    exactly the 1,065 LSOAs of ``lsoa``.
+    """
+    codes: list[str] = []
+    names: list[str] = []
+    geoms: list[Any] = []
+    for lad in KENT_MEDWAY_LADS:
+        collection = json.loads(_read_text(raw / BOUNDARIES / f"{lad}.json"))
+        for feature in collection["features"]:
+            codes.append(str(feature["properties"]["LSOA11CD"]))
+            names.append(str(feature["properties"]["LSOA11NM"]))
+            geoms.append(shapely.geometry.shape(feature["geometry"]))
+    _require(len(codes) == EXPECTED_LSOAS, f"{len(codes)} boundary features, not {EXPECTED_LSOAS}")
+    _require(len(set(codes)) == len(codes), "duplicate LSOA codes in the boundary files")
+    _require(set(codes) == set(lsoa["lsoa_code"].to_list()), "boundary codes differ from IoD")
+    transformer = Transformer.from_pipeline(WGS84_TO_BNG_PIPELINE)
+
+    def to_bng(xy: np.ndarray) -> np.ndarray:
+        east, north = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([east, north])
+
+    polygons = shapely.transform(np.asarray(geoms, dtype=object), to_bng)
+    polygons = shapely.set_precision(shapely.make_valid(polygons), 1.0)
+    polygons = shapely.coverage_simplify(polygons, BOUNDARY_TOLERANCE_M, simplify_boundary=True)
+    polygons = shapely.set_precision(polygons, 1.0)
+    kinds = set(shapely.get_type_id(polygons).tolist())
+    _require(kinds <= {3, 6}, f"boundaries are not all (Multi)Polygons: type ids {kinds}")
+    _require(bool(shapely.is_valid(polygons).all()), "a simplified boundary is invalid")
+    _require(bool(shapely.coverage_is_valid(polygons)), "simplified boundaries overlap")
+    polygons = np.asarray([_counter_clockwise(p) for p in polygons], dtype=object)
+    attributes = lsoa.select("lsoa_code", "district_code", "district")
+    lookup = {row[0]: row for row in attributes.iter_rows()}
+    order = np.argsort(np.asarray(codes), kind="stable")
+    lines = [
+        '{"type":"FeatureCollection",',
+        '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},',
+        '"features":[',
+    ]
+    features = []
+    for i in order:
+        code = codes[i]
+        geometry = shapely.geometry.mapping(polygons[i])
+        feature = {
+            "type": "Feature",
+            "properties": {
+                "lsoa_code": code,
+                "lsoa_name": names[i],
+                "district_code": lookup[code][1],
+                "district": lookup[code][2],
+            },
+            "geometry": {
+                "type": geometry["type"],
+                "coordinates": _integer_coordinates(geometry["coordinates"]),
+            },
+        }
+        features.append(json.dumps(feature, separators=(",", ":"), ensure_ascii=False))
+    lines.append(",\n".join(features))
+    lines.append("]}")
+    text = "\n".join(lines) + "\n"
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
 def write_csv(df: pl.DataFrame, path: Path) -> None:
     """Write with ``\\n`` line endings and no float ambiguity (floats are pre-formatted)."""
     for name, dtype in df.schema.items():
@@ -344,6 +449,10 @@ def write_csv(df: pl.DataFrame, path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The national files (every LSOA of England and Wales, the 43 forces) are built by their own
+    # module next to this script; see its docstring.
+    from national_reference import NationalBuildError, build_national, write_csv_gz
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--raw", type=Path, default=DEFAULT_RAW, help=f"raw data folder (default {DEFAULT_RAW})"
@@ -364,7 +473,9 @@ def main(argv: list[str] | None = None) -> int:
         _require(districts.height == len(KENT_MEDWAY_LADS), "district code/name not 1:1")
         popn = build_district_population(raw, districts)
         hadcet = build_hadcet(raw)
-    except BuildError as exc:
+        national = build_national(raw)
+        boundaries = build_boundaries(raw, lsoa)
+    except (BuildError, NationalBuildError) as exc:
         print(f"build_reference: {exc}", file=sys.stderr)
         return 1
 
@@ -375,6 +486,12 @@ def main(argv: list[str] | None = None) -> int:
     ):
         write_csv(df, out / name)
         print(f"wrote {out / name} ({df.height:,} rows)")
+    for name, df in national.items():
+        write_csv_gz(df, out / name)
+        print(f"wrote {out / name} ({df.height:,} rows)")
+    path = out / "kent_lsoa_boundaries.geojson.gz"
+    path.write_bytes(boundaries)
+    print(f"wrote {path} ({len(boundaries):,} bytes)")
     return 0
 
 
