@@ -1,24 +1,44 @@
-"""Hot spots of in-scope crime between LSOAs: Getis-Ord G*, permutation p-values, FDR q-values.
+"""Hot spots of in-scope crime between LSOAs: Getis-Ord G*, z-test p-values, FDR q-values.
 
 :func:`hotspots` runs G* (:mod:`vawg.spatial.gistar`, identical to esda's ``G_Local(star=True)``)
-on crimes per LSOA, with conditional permutation inference (seeded), and controls the false
-discovery rate across all LSOAs with the Benjamini-Hochberg procedure. esda's ``p_sim`` is a
-*directed* pseudo p-value (the tail the statistic falls in, chosen after seeing it), so the
-q-values are computed from the two-sided p-value ``min(1, 2 * p_sim)``; an LSOA is a hot spot
-when its q-value is below the FDR level (default 0.05) and its G* z-score is positive, a cold
-spot when negative. LSOAs with a two-sided p below 0.05 that do not survive the FDR correction
-are classed ``hot, not after FDR`` / ``cold, not after FDR``: an exploratory layer in which
-about 5% of all LSOAs would appear by chance alone.
+on each LSOA's crimes per 1,000 residents (or on crime counts) and decides which LSOAs are hot
+spots by controlling the false discovery rate across all of them (Benjamini-Hochberg).
 
-Two properties of the permutation test matter when reading the results. The smallest
-attainable p-value is 1 / (R + 1), and the Benjamini-Hochberg rule asks the strongest of m
-LSOAs for p <= 0.05 / m (about 5e-5 for Kent's 1,065), so R must be large (the default is 9,999
-permutations). And conditional permutation holds the LSOA's own count fixed, so it tests
-whether the *neighbours* are unusually high given the LSOA: a single very busy LSOA among
-ordinary neighbours has a large G* z-score (its own count is in G*) but no significant
-permutation p-value. Neighbour counts are skewed (a few town-centre LSOAs hold many crimes),
-so the permutation distribution has a heavy upper tail and is far less extreme than the
-normal approximation behind the z-score.
+**The decision (default ``decision="normal"``).** Each LSOA's p-value is the two-sided p of its
+G* z-score under the normal approximation (Ord & Getis 1995): the z-score is a standardised sum
+of the LSOA's own value and its neighbours', close to normal once the neighbourhood holds more
+than a handful of crimes. An LSOA is a **hot spot** (``declared``) when its Benjamini-Hochberg
+q-value is below the FDR level (default 5%) and its z is positive; a **cold spot** when
+negative. This is the inference of ESRI's Hot Spot Analysis with its FDR correction; Caldas de
+Castro & Singer (2006) recommend FDR control for local statistics of spatial association.
+
+Why not permutation p-values as the decision: the smallest attainable permutation p is
+1 / (R + 1), while the Benjamini-Hochberg rule asks the strongest of m LSOAs for p <= 0.05 / m
+(about 5e-5 for Kent's 1,065 LSOAs, 1.5e-6 for England's 33,000). With the 9,999 permutations
+once used here no LSOA could ever be declared, planted or not; permutations "sized to the number
+of tests" would need about a million per LSOA nationally. Normal p-values have no floor.
+
+**The check.** Conditional permutation p-values (esda's ``p_sim``, seeded) are computed beside
+them (``p_perm`` = two-sided, min(1, 2 p_sim)), and the Result counts how many declared hot spots
+the permutation test also puts below 0.05. The two answer slightly different questions: the
+conditional permutation holds the LSOA's own value fixed and asks whether its *neighbours* are
+unusually high, so a single very busy LSOA among ordinary neighbours has a large z but need not
+have a small ``p_perm``. ``decision="permutation"`` makes the permutation p-values the decision
+(the former behaviour), for short area lists where R can be made large enough.
+
+**Rates, not counts (``measure="rate"``, the analysis default).** LSOAs hold similar but not
+equal numbers of residents (about 1,000 to 6,500 in Kent); G* on counts finds clusters of
+populous LSOAs as well as clusters of high risk. On synthetic Kent with nothing planted (every
+resident equally at risk) G* on counts declared about 1% of LSOAs hot spots, G* on rates none.
+
+Checked by simulation: ``tests/spatial/test_hotspot_power.py`` (Kent's LSOAs with planted and
+with no clusters, many draws) and the slow tests on synthetic Kent
+(``tests/spatial/test_hotspots_synthetic.py``): on null data far fewer than 5% of LSOAs are
+declared; planted town-centre neighbourhoods with a true rate ratio of 2 or more are found.
+
+LSOAs with an unadjusted two-sided p below 0.05 that do not survive the FDR correction are
+classed ``hot, not after FDR`` / ``cold, not after FDR``: an exploratory layer in which about 5%
+of all LSOAs would appear by chance alone.
 
 :func:`hotspot_trends` repeats the analysis for each financial year and classifies each LSOA's
 history (a simplified version of the categories of ESRI's emerging hot spot analysis):
@@ -52,7 +72,9 @@ from vawg.stats import benjamini_hochberg
 
 __all__ = [
     "CLASSES",
+    "DECISIONS",
     "GI_CITATION",
+    "MEASURES",
     "PATTERNS",
     "HotspotResult",
     "HotspotTrendResult",
@@ -66,20 +88,31 @@ GI_CITATION = (
     "statistics: distributional issues and an application. Geographical Analysis 27(4):286-306; "
     "Anselin L (1995) Local indicators of spatial association - LISA. Geographical Analysis "
     "27(2):93-115 (conditional permutation); Benjamini Y, Hochberg Y (1995) Controlling the false "
-    "discovery rate. JRSS B 57(1):289-300; Rey SJ et al. esda (PySAL) G_Local, the reference "
-    "implementation the numbers are checked against."
+    "discovery rate. JRSS B 57(1):289-300; Caldas de Castro M, Singer BH (2006) Controlling the "
+    "false discovery rate: a new application to account for multiple and dependent tests in "
+    "local statistics of spatial association. Geographical Analysis 38(2):180-208; Rey SJ et al. "
+    "esda (PySAL) G_Local, the reference implementation the numbers are checked against."
 )
 
 HOT, COLD, NOT_SIGNIFICANT = "hot spot", "cold spot", "not significant"
 HOT_UNADJUSTED, COLD_UNADJUSTED = "hot, not after FDR", "cold, not after FDR"
 CLASSES = (HOT, HOT_UNADJUSTED, NOT_SIGNIFICANT, COLD_UNADJUSTED, COLD)
 UNADJUSTED_LEVEL = 0.05
+MEASURES = ("rate", "count")
+DECISIONS = ("normal", "permutation")
 
 
 @dataclass(frozen=True)
 class HotspotResult(ResultMixin):
-    """G* per LSOA: ``table`` has lsoa_code, crimes, gi, gi_z, p_norm, p_sim, p_two_sided,
-    q_value, hotspot_class (one of ``CLASSES``); sorted by gi_z, highest first."""
+    """G* per LSOA, strongest first.
+
+    ``table``: lsoa_code, crimes, population (null when not given), value (what G* ran on:
+    crimes per 1,000 residents, or crimes), gi, gi_z, p_value (two-sided normal), p_sim (esda's
+    directed permutation p), p_perm (two-sided permutation), q_value (Benjamini-Hochberg on the
+    decision's p-values), declared (a hot spot: q below the FDR level and z above 0),
+    hotspot_class (one of ``CLASSES``). ``confirmed_by_permutation``: declared hot spots whose
+    ``p_perm`` is also below 0.05.
+    """
 
     params: Params
     table: pl.DataFrame
@@ -90,17 +123,34 @@ class HotspotResult(ResultMixin):
     cold_spots: int
     hot_unadjusted: int
     cold_unadjusted: int
+    measure: str = "count"
+    decision: str = "normal"
+    confirmed_by_permutation: int = 0
 
     def significant(self, kind: str = HOT) -> pl.DataFrame:
         """The hot (or cold) spots, strongest first."""
         return self.table.filter(pl.col("hotspot_class") == kind)
 
+    @property
+    def declared(self) -> tuple[str, ...]:
+        """LSOA codes declared hot spots, strongest first."""
+        return tuple(self.table.filter(pl.col("declared"))["lsoa_code"].to_list())
 
-def _check_counts(counts: pl.DataFrame, weights: SpatialWeights, value: str) -> pl.DataFrame:
-    for column in ("lsoa_code", value):
+
+def _check_counts(
+    counts: pl.DataFrame, weights: SpatialWeights, value: str, measure: str
+) -> pl.DataFrame:
+    needed = ("lsoa_code", value, "population") if measure == "rate" else ("lsoa_code", value)
+    for column in needed:
         if column not in counts.columns:
+            hint = (
+                "; measure='rate' needs each LSOA's residents (or use measure='count')"
+                if column == "population"
+                else ""
+            )
             raise InputError(
-                f"hotspots: counts has no {column!r} column; columns are {', '.join(counts.columns)}"
+                f"hotspots: counts has no {column!r} column; columns are "
+                f"{', '.join(counts.columns)}{hint}"
             )
     if counts["lsoa_code"].is_duplicated().any():
         raise InputError("hotspots: an LSOA appears twice in counts; aggregate to one row per LSOA")
@@ -110,10 +160,24 @@ def _check_counts(counts: pl.DataFrame, weights: SpatialWeights, value: str) -> 
             f"hotspots: {unknown.height} LSOAs with crimes are not in the weights "
             f"(e.g. {unknown['lsoa_code'][0]}); build the weights from the same area list"
         )
+    keep = [pl.col(value).cast(pl.Float64).alias("crimes")]
+    if "population" in counts.columns:
+        keep.append(pl.col("population").cast(pl.Float64))
     frame = pl.DataFrame({"lsoa_code": list(weights.ids)}).join(
-        counts.select("lsoa_code", pl.col(value).cast(pl.Float64)), on="lsoa_code", how="left"
+        counts.select("lsoa_code", *keep), on="lsoa_code", how="left"
     )
-    return frame.with_columns(pl.col(value).fill_null(0.0))
+    frame = frame.with_columns(pl.col("crimes").fill_null(0.0))
+    if "population" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("population"))
+    if measure == "rate":
+        bad = frame.filter(pl.col("population").is_null() | (pl.col("population") <= 0))
+        if bad.height:
+            raise InputError(
+                f"hotspots: {bad.height} LSOAs have no residents count (e.g. "
+                f"{bad['lsoa_code'][0]}); give every LSOA its population or use measure='count'"
+            )
+        return frame.with_columns((1000.0 * pl.col("crimes") / pl.col("population")).alias("value"))
+    return frame.with_columns(pl.col("crimes").alias("value"))
 
 
 def hotspots(
@@ -121,46 +185,63 @@ def hotspots(
     weights: SpatialWeights,
     *,
     value: str = "crimes",
+    measure: str = "count",
+    decision: str = "normal",
     permutations: int = 999,
     seed: int = 0,
     fdr_level: float = 0.05,
     params: Params | None = None,
 ) -> HotspotResult:
-    """G* hot and cold spots of ``counts[value]`` per LSOA (LSOAs absent from counts count 0)."""
+    """G* hot and cold spots of ``counts[value]`` per LSOA (LSOAs absent from counts count 0).
+
+    ``measure="rate"`` runs G* on crimes per 1,000 residents (``counts`` then needs a
+    ``population`` column); ``"count"`` on the counts themselves. ``decision`` picks the
+    p-values the FDR step uses: ``"normal"`` (the G* z-test) or ``"permutation"``. The
+    ``declared`` column of the table (and :attr:`HotspotResult.declared`) are the hot spots.
+    """
     if not 0 < fdr_level < 1:
         raise InputError(f"hotspots: fdr_level={fdr_level} must be between 0 and 1, e.g. 0.05")
+    if measure not in MEASURES:
+        raise InputError(f"hotspots: measure={measure!r}; use one of {', '.join(MEASURES)}")
+    if decision not in DECISIONS:
+        raise InputError(f"hotspots: decision={decision!r}; use one of {', '.join(DECISIONS)}")
     if permutations < 99:
         raise InputError(
-            f"hotspots: permutations={permutations} is too few for FDR control; use 999"
+            f"hotspots: permutations={permutations} is too few for a useful check; use 999"
         )
-    frame = _check_counts(counts, weights, value)
-    y = frame[value].to_numpy()
-    result = gi_star(y, weights, permutations=permutations, seed=seed)
-    two_sided = np.minimum(1.0, 2.0 * result.p_sim)
-    q = benjamini_hochberg(two_sided)
+    frame = _check_counts(counts, weights, value, measure)
+    result = gi_star(frame["value"].to_numpy(), weights, permutations=permutations, seed=seed)
+    p_value = np.minimum(1.0, 2.0 * result.p_norm)
+    p_perm = np.minimum(1.0, 2.0 * result.p_sim)
+    decide = p_value if decision == "normal" else p_perm
+    q = benjamini_hochberg(decide)
     significant = q < fdr_level
-    nominal = two_sided < UNADJUSTED_LEVEL
+    nominal = decide < UNADJUSTED_LEVEL
     up = result.gi_z > 0
     klass = np.select(
         [significant & up, significant, nominal & up, nominal],
         [HOT, COLD, HOT_UNADJUSTED, COLD_UNADJUSTED],
         default=NOT_SIGNIFICANT,
     )
-    table = frame.rename({value: "crimes"}).with_columns(
+    declared = significant & up
+    table = frame.with_columns(
         pl.Series("gi", result.gi),
         pl.Series("gi_z", result.gi_z),
-        pl.Series("p_norm", result.p_norm),
+        pl.Series("p_value", p_value),
         pl.Series("p_sim", result.p_sim),
-        pl.Series("p_two_sided", two_sided),
+        pl.Series("p_perm", p_perm),
         pl.Series("q_value", q),
+        pl.Series("declared", declared),
         pl.Series("hotspot_class", klass.astype(str)),
-    )
-    table = table.sort(["gi_z", "lsoa_code"], descending=[True, False])
+    ).sort(["gi_z", "lsoa_code"], descending=[True, False])
+    what = "crimes per 1,000 residents" if measure == "rate" else "crime counts"
+    test = "normal z-test" if decision == "normal" else "conditional permutation"
     return HotspotResult(
         params=params
         or Params(
-            method="Getis-Ord G* (binary weights, self included), conditional permutation, "
-            "Benjamini-Hochberg FDR",
+            method=f"Getis-Ord G* on {what} (binary weights, self included), {test} p-values, "
+            f"Benjamini-Hochberg FDR at {fdr_level}; {permutations} conditional permutations "
+            "as a check",
             citation=GI_CITATION,
             seed=seed,
         ),
@@ -172,6 +253,9 @@ def hotspots(
         cold_spots=int((klass == COLD).sum()),
         hot_unadjusted=int(np.isin(klass, [HOT, HOT_UNADJUSTED]).sum()),
         cold_unadjusted=int(np.isin(klass, [COLD, COLD_UNADJUSTED]).sum()),
+        measure=measure,
+        decision=decision,
+        confirmed_by_permutation=int((declared & (p_perm < UNADJUSTED_LEVEL)).sum()),
     )
 
 
@@ -181,7 +265,8 @@ class HotspotTrendResult(ResultMixin):
 
     ``table``: lsoa_code, years_hot, hot_first, hot_latest, trend_tau, trend_p, pattern, and
     years_hot_unadjusted, pattern_unadjusted (the same on the exploratory p < 0.05 layer); one
-    row per LSOA. ``yearly``: lsoa_code, year, crimes, gi_z, p_sim, q_value, hotspot_class.
+    row per LSOA. ``yearly``: lsoa_code, year, crimes, gi_z, p_value, p_perm, q_value,
+    hotspot_class.
     """
 
     params: Params
@@ -219,14 +304,18 @@ def hotspot_trends(
     counts: pl.DataFrame,
     weights: SpatialWeights,
     *,
+    measure: str = "count",
+    decision: str = "normal",
     permutations: int = 999,
     seed: int = 0,
     fdr_level: float = 0.05,
     params: Params | None = None,
 ) -> HotspotTrendResult:
-    """Hot spots in each year of ``counts`` (lsoa_code, year, crimes) and their patterns.
+    """Hot spots in each year of ``counts`` (lsoa_code, year, crimes and, for rates,
+    population) and their patterns.
 
-    Each year uses the same weights and seed; FDR is controlled within each year.
+    Each year uses the same weights, measure, decision and seed; FDR is controlled within
+    each year.
     """
     if "year" not in counts.columns:
         raise InputError("hotspot_trends: counts needs a 'year' column (financial year)")
@@ -240,13 +329,15 @@ def hotspot_trends(
         one = hotspots(
             counts.filter(pl.col("year") == year).drop("year"),
             weights,
+            measure=measure,
+            decision=decision,
             permutations=permutations,
             seed=seed,
             fdr_level=fdr_level,
         )
         parts.append(
             one.table.select(
-                "lsoa_code", "crimes", "gi_z", "p_sim", "q_value", "hotspot_class"
+                "lsoa_code", "crimes", "gi_z", "p_value", "p_perm", "q_value", "hotspot_class"
             ).with_columns(pl.lit(year).alias("year"))
         )
     yearly = pl.concat(parts).sort(["lsoa_code", "year"])
@@ -289,13 +380,14 @@ def hotspot_trends(
     return HotspotTrendResult(
         params=params
         or Params(
-            method="Getis-Ord G* per financial year; pattern across years; Mann-Kendall trend",
+            method=f"Getis-Ord G* per financial year ({measure}, {decision} p-values, FDR within "
+            "each year); pattern across years; Mann-Kendall trend",
             citation=GI_CITATION,
             seed=seed,
         ),
         table=table,
         yearly=yearly.select(
-            "lsoa_code", "year", "crimes", "gi_z", "p_sim", "q_value", "hotspot_class"
+            "lsoa_code", "year", "crimes", "gi_z", "p_value", "p_perm", "q_value", "hotspot_class"
         ),
         years=years,
         patterns=counts_by_pattern,

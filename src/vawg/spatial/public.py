@@ -4,10 +4,14 @@
   of a district protected together, because district totals are published (in the profile and
   on the open site): no district may have one withheld LSOA, nor withheld LSOAs adding up to a
   small count. Shown counts are rounded.
-* No statistic of a withheld LSOA: its G* z-score, q-value, class and pattern across the years
-  are blank too (a z-score of a hidden count, with its neighbours' counts, would give it back).
-  G* z-scores are rounded to one decimal; permutation p-values and the trend statistics are not
-  published.
+* No statistic of a withheld LSOA: its rate, G* z-score, q-value, class, hot-spot flag and
+  pattern across the years are blank too (a z-score of a hidden count, with its neighbours'
+  counts, would give it back). A shown rate is the rate of the rounded count (the exact rate
+  would give the exact count back, residents being public). G* z-scores are rounded to one
+  decimal and q-values to two significant figures; p-values (normal and permutation) and the
+  trend statistics are not published.
+* Placement: the counts of crimes placed by code, by coordinates and not at all are rounded,
+  and withheld when small (:func:`disclose_placement`).
 * Per year: LSOA counts are not published; the yearly G* statistics of an LSOA-year whose count
   is small are blank, and so is the pattern across the years of an LSOA whose count is withheld.
 * Concentration: the Lorenz curve only at every 5% of LSOAs (each step then holds dozens of
@@ -34,13 +38,25 @@ from vawg.disclosure import (
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.concentration import ConcentrationResult
 from vawg.spatial.hotspots import HotspotResult, HotspotTrendResult
+from vawg.spatial.open_data import CAVEAT, OpenDataHotspots
+from vawg.spatial.placement import Placement
 
-__all__ = ["PREFIXES", "disclose_hotspots"]
+__all__ = ["PREFIXES", "disclose_hotspots", "disclose_open_hotspots", "disclose_placement"]
 
 PREFIXES = {"all": "", "public": "public_", "home": "home_"}
 """Column prefix of each place in the per-LSOA table."""
 
-_STATISTICS = ("gi_z", "p_sim", "q_value", "hotspot_class")
+_STATISTICS = (
+    "rate",
+    "gi_z",
+    "p_value",
+    "p_sim",
+    "p_perm",
+    "q_value",
+    "declared",
+    "hotspot_class",
+)
+_EXACT_P = ("p_sim", "p_value", "p_perm")
 
 
 def disclose_hotspots(result: HotspotAnalysis, settings: Settings) -> HotspotAnalysis:
@@ -67,12 +83,22 @@ def disclose_hotspots(result: HotspotAnalysis, settings: Settings) -> HotspotAna
                 for c in ("years_hot", "pattern")
                 if c in table.columns
             )
-        table = table.drop(SUPPRESSED_FLAG).with_columns(pl.col(prefix + "gi_z").round(1))
+        table = table.drop(SUPPRESSED_FLAG).with_columns(
+            pl.col(prefix + "gi_z").round(1),
+            # The rate of the rounded count: an exact rate would give the exact count back.
+            (1000.0 * pl.col(prefix + "crimes") / pl.col("population") / result.years).alias(
+                prefix + "rate"
+            ),
+            pl.col(prefix + "q_value").round_sig_figs(2),
+        )
         by_place[place] = _place(found, table, prefix)
     table = table.drop(
-        [c for c in table.columns if c.endswith("p_sim") or c == "trend_tau"], strict=False
+        [c for c in table.columns if c.endswith(_EXACT_P) or c == "trend_tau"], strict=False
     )
     hidden = table.filter(pl.col("crimes").is_null())["lsoa_code"]
+    placement = disclose_placement(result.placement, threshold)
+    placed_notes = set(result.placement.notes())
+    other_notes = [n for n in result.notes if n not in placed_notes]
     return dataclasses.replace(
         result,
         params=params,
@@ -81,18 +107,76 @@ def disclose_hotspots(result: HotspotAnalysis, settings: Settings) -> HotspotAna
         trends=_trends(result.trends, threshold, hidden) if result.trends else None,
         concentration={p: _concentration(c, threshold) for p, c in result.concentration.items()},
         concentration_by_year=_by_year(result.concentration_by_year, threshold),
-        notes=public_notes(result.notes, threshold),
+        notes=(*placement.notes(), *public_notes(other_notes, threshold)),
+        placement=placement,
         area_source=public_source(result.area_source),
+    )
+
+
+def disclose_open_hotspots(result: OpenDataHotspots, settings: Settings) -> OpenDataHotspots:
+    """The public version of the open-data hot spots (same type), by the rules above for all
+    places: small LSOA counts withheld (districts protected together) with their statistics,
+    shown counts rounded, rates of the rounded counts, exact p-values dropped, placement
+    rounded; the area rate to one decimal and the total rows rounded."""
+    if "disclosure" in result.params.settings:
+        return result
+    threshold = settings.disclosure_threshold
+    statistics = [c for c in _STATISTICS if c in result.table.columns]
+    table = suppress(
+        result.table,
+        "crimes",
+        threshold=threshold,
+        margins=[["district"]],
+        dependents=statistics,
+    )
+    table = table.drop(SUPPRESSED_FLAG).with_columns(
+        pl.col("gi_z").round(1),
+        (1000.0 * pl.col("crimes") / pl.col("population") / result.years).alias("rate"),
+        pl.col("q_value").round_sig_figs(2),
+    )
+    table = table.drop([c for c in table.columns if c.endswith(_EXACT_P)], strict=False)
+    placement = disclose_placement(result.placement, threshold)
+    return dataclasses.replace(
+        result,
+        params=public_params(result.params, settings, grid=False),  # police.uk months
+        table=table,
+        found=_place(result.found, table, ""),
+        placement=placement,
+        rows=round_count(result.rows, threshold) or 0,  # None only for None
+        force_rate=round(result.force_rate, 1),
+        area_source=public_source(result.area_source),
+        notes=(*placement.notes(), CAVEAT),
     )
 
 
 def _place(found: HotspotResult, table: pl.DataFrame, prefix: str) -> HotspotResult:
     """The place's own table, made from the public per-LSOA table (nothing else of it)."""
+    columns = ("crimes", "population", "rate", "gi_z", "q_value", "declared", "hotspot_class")
     shown = table.select(
         "lsoa_code",
-        *(pl.col(prefix + c).alias(c) for c in ("crimes", "gi_z", "q_value", "hotspot_class")),
+        *(pl.col(prefix + c).alias(c) for c in columns if prefix + c in table.columns),
     ).sort("gi_z", descending=True, nulls_last=True)
     return dataclasses.replace(found, table=shown)
+
+
+def disclose_placement(placement: Placement, threshold: int) -> Placement:
+    """The placement counts rounded to the threshold, each withheld when small."""
+
+    def shown(value: int | None) -> int | None:
+        return None if is_disclosive(value, threshold) else round_count(value, threshold)
+
+    rows = [shown(v) for v in placement.table["rows"].to_list()]
+    return dataclasses.replace(
+        placement,
+        table=placement.table.with_columns(pl.Series("rows", rows, dtype=pl.Int64)),
+        rows=shown(placement.rows),
+        by_code=shown(placement.by_code),
+        by_coordinates=shown(placement.by_coordinates),
+        not_placed=shown(placement.not_placed),
+        checked=shown(placement.checked),
+        disagree=shown(placement.disagree),
+        withheld_below=threshold,
+    )
 
 
 def _trends(trends: HotspotTrendResult, threshold: int, hidden: pl.Series) -> HotspotTrendResult:
@@ -106,7 +190,7 @@ def _trends(trends: HotspotTrendResult, threshold: int, hidden: pl.Series) -> Ho
         for c in _STATISTICS
         if c in yearly.columns
     )
-    yearly = yearly.drop("_small", "crimes", "p_sim", strict=False).with_columns(
+    yearly = yearly.drop("_small", "crimes", *_EXACT_P, strict=False).with_columns(
         pl.col("gi_z").round(1)
     )
     table = trends.table.drop("trend_tau", "trend_p", strict=False)

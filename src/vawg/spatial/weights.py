@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
 from vawg.errors import InputError
+from vawg.ingest.boundaries import Boundaries
 
 __all__ = [
     "SpatialWeights",
@@ -182,52 +183,46 @@ def _join_islands(matrix: sp.csr_matrix, xy: npt.NDArray[np.float64]) -> sp.csr_
 
 
 def queen_weights(
-    geojson: Path,
+    boundaries: Boundaries | Path,
     ids: Sequence[str],
     easting: npt.ArrayLike | None = None,
     northing: npt.ArrayLike | None = None,
 ) -> SpatialWeights:
-    """Queen contiguity from LSOA polygons in ``geojson`` (property ``lsoa_code``), in ``ids`` order.
+    """Queen contiguity between the LSOA polygons of ``boundaries``, in ``ids`` order.
 
-    Islands (no shared boundary point, e.g. an LSOA on an island) are joined to the nearest
-    centroid: the given population-weighted one when ``easting``/``northing`` are passed, else
-    the polygon's own.
+    ``boundaries`` is a :class:`~vawg.ingest.boundaries.Boundaries` (the shipped Kent and
+    Medway polygons or a force's own) or the path of a polygon file. Two LSOAs are neighbours
+    when their polygons share at least one boundary point (shapely's STRtree ``touches`` /
+    ``intersects`` query, which gives libpysal's ``Queen`` on a clean coverage). Islands (no
+    shared boundary point, e.g. an LSOA on an island) are joined to the nearest centroid: the
+    given population-weighted one when ``easting``/``northing`` are passed, else a point inside
+    the polygon.
     """
-    import geopandas as gpd
-    from libpysal.weights import Queen
+    import shapely
 
-    if not geojson.exists():
-        raise InputError(f"{geojson}: no such file; pass the LSOA polygons as areas.geojson")
-    frame = gpd.read_file(geojson)
-    if "lsoa_code" not in frame.columns:
-        raise InputError(
-            f"{geojson}: no lsoa_code property; found {', '.join(map(str, frame.columns))}"
-        )
+    if isinstance(boundaries, Path):
+        from vawg.ingest.boundaries import read_boundaries
+
+        boundaries = read_boundaries(boundaries)
     codes = tuple(str(i) for i in ids)
-    frame = frame.drop_duplicates("lsoa_code").set_index("lsoa_code")
-    missing = [c for c in codes if c not in frame.index]
+    polygons = boundaries.polygons_for(codes)
+    missing = [c for c, p in zip(codes, polygons, strict=True) if p is None]
     if missing:
         raise InputError(
-            f"{geojson}: no polygon for {len(missing)} LSOAs (e.g. {', '.join(missing[:3])}); "
-            "supply polygons for every LSOA in areas.csv or use k-nearest-neighbour weights"
+            f"{boundaries.source}: no polygon for {len(missing)} LSOAs (e.g. "
+            f"{', '.join(missing[:3])}); supply polygons for every LSOA in areas.csv "
+            "(the boundaries setting) or use k-nearest-neighbour weights"
         )
-    frame = frame.loc[list(codes)].reset_index()
-    queen = Queen.from_dataframe(frame, ids="lsoa_code", use_index=False, silence_warnings=True)
-    index = {c: i for i, c in enumerate(codes)}
-    rows: list[int] = []
-    cols: list[int] = []
-    for code, neighbours in queen.neighbors.items():
-        rows += [index[code]] * len(neighbours)
-        cols += [index[n] for n in neighbours]
+    tree = shapely.STRtree(polygons)
+    rows, cols = tree.query(polygons, predicate="intersects")
+    keep = rows != cols
+    rows, cols = rows[keep].astype(np.int64), cols[keep].astype(np.int64)
     if easting is not None and northing is not None:
         _, xy = _coordinates(codes, easting, northing)
     else:
-        points = frame.geometry.representative_point()
-        xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
-    matrix = _join_islands(
-        _binary(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), len(codes)),
-        xy,
-    )
+        points = shapely.point_on_surface(polygons)
+        xy = np.column_stack([shapely.get_x(points), shapely.get_y(points)])
+    matrix = _join_islands(_binary(rows, cols, len(codes)), xy)
     return SpatialWeights(
         codes,
         matrix,
