@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
+from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
+from tests.pages import assert_opens_offline, assert_valid_html
 from typer.testing import CliRunner
 
 from vawg.cli import app
@@ -15,9 +17,10 @@ from vawg.config import Settings
 from vawg.profile.opendata import open_data_profile
 from vawg.profile.public import disclose_open_data
 from vawg.releases import release_log
+from vawg.report.page import PLOTLY_JS
 from vawg.report.profile import open_data_dict, open_data_html
 
-from .conftest import Loaded
+from .conftest import KENT_STREET, Loaded
 
 runner = CliRunner()
 
@@ -42,19 +45,23 @@ def test_cli_writes_every_format(hand: Loaded, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == [
-        "profile-restricted-rfgv.csv",
-        "profile-restricted.csv",
-        "profile-restricted.html",
-        "profile-restricted.json",
-    ]
+    assert names == sorted(
+        [
+            "profile-restricted-rfgv.csv",
+            "profile-restricted-rfgv.csv.manifest.json",  # each CSV's manifest beside it
+            "profile-restricted.csv",
+            "profile-restricted.csv.manifest.json",
+            "profile-restricted.html",
+            "profile-restricted.json",
+            PLOTLY_JS,
+        ]
+    )
     data = json.loads((out / "profile-restricted.json").read_text(encoding="utf-8"))
     assert data["crimes_in_scope"] == 30  # same period as the hand-built test: same answer
     html = (out / "profile-restricted.html").read_text(encoding="utf-8")
-    # Self-contained: plotly.js is inlined; outside the scripts nothing is fetched.
-    markup = re.sub(r"<script>.*?</script>", "", html, flags=re.S)
-    assert "plotly" in html and "<script src=" not in html
-    assert 'src="http' not in markup and 'href="http' not in markup
+    # Opens offline: the charting library is the file beside it; nothing else is fetched.
+    assert_opens_offline(out / "profile-restricted.html")
+    assert_valid_html(html)
 
 
 def test_cli_public_single_file(hand: Loaded, tmp_path: Path) -> None:
@@ -102,13 +109,16 @@ def test_cli_completes_half_a_period_and_says_so(hand: Loaded, tmp_path: Path) -
 
 def test_open_data_mode_on_the_kent_files(kent_street: Loaded) -> None:
     # PROVENANCE.md of the four files: 59,444 rows, 22,353 "Violence and sexual offences";
-    # December 2018 is the known low month (2,484 VSO against 5,037-7,699 in the others).
+    # "2018-11 and especially 2018-12 are much lower than neighbouring months for every crime
+    # type ... (Kent Police moved records systems around then)": the feed check flags both.
     r = open_data_profile(kent_street.tables)
     assert r.rows == 59_444
     assert r.vso_crimes == 22_353
     vso = [row["vso"] for row in r.by_month.iter_rows(named=True)]
     assert vso == [7_699, 5_037, 2_484, 7_133]
-    assert r.by_month["low_month"].to_list() == [False, False, True, False]
+    assert r.by_month["flagged"].to_list() == [False, True, True, False]
+    assert r.flagged_months == (date(2018, 11, 1), date(2018, 12, 1))
+    assert r.missing_months == () and r.months_loaded == 4
     assert sum(r.by_district["vso"]) == 22_353
     assert r.lsoa_concentration["vso_share"].is_sorted()
     assert len(r.not_possible) >= 6
@@ -117,6 +127,42 @@ def test_open_data_mode_on_the_kent_files(kent_street: Loaded) -> None:
     assert data["violence_and_sexual_offences"] == 22_353
     html = open_data_html(r)
     assert "Not possible from police.uk data" in html
+    assert "The feed check flags November 2018, December 2018" in html
+    assert "female" not in html.replace("female denominator would not match", "")
+
+
+def test_open_data_rate_is_per_resident(kent_street: Loaded) -> None:
+    # police.uk has no victim sex, so the rate's denominator is every resident: Thanet's
+    # LSOA populations (IoD2019 File 6, mid-2015) sum to 139,822 and 4 months are loaded.
+    r = open_data_profile(kent_street.tables)
+    thanet = r.by_district.filter(pl.col("district") == "Thanet").row(0, named=True)
+    assert thanet["residents"] == 139_822
+    assert thanet["vso_per_1000_residents_per_year"] == pytest.approx(
+        thanet["vso"] / (139_822 * (4 / 12) / 1000)
+    )
+    assert "vso_per_1000_female_per_year" not in r.by_district.columns
+
+
+def test_open_data_names_missing_months(kent_street: Loaded, tmp_path: Path) -> None:
+    # Only October 2018 and January 2019 loaded: November and December are missing, so the
+    # period is not continuous; rates are per year of the 2 months present.
+    from vawg.query import connect
+    from vawg.store import load_paths
+
+    db = tmp_path / "gap.duckdb"
+    folder = KENT_STREET
+    load_paths([folder / "2018-10-kent-street.csv", folder / "2019-01-kent-street.csv"], db)
+    r = open_data_profile(connect(db))
+    assert r.missing_months == (date(2018, 11, 1), date(2018, 12, 1))
+    assert r.months_loaded == 2
+    thanet = r.by_district.filter(pl.col("district") == "Thanet").row(0, named=True)
+    assert thanet["vso_per_1000_residents_per_year"] == pytest.approx(
+        thanet["vso"] / (139_822 * (2 / 12) / 1000)
+    )
+    html = open_data_html(r)
+    assert "Not one continuous period" in html
+    assert "2 of 4 months: November 2018, December 2018 missing" in html
+    assert open_data_dict(r)["months"]["missing"] == ["2018-11-01", "2018-12-01"]
 
 
 def test_open_data_public_version(kent_street: Loaded) -> None:

@@ -13,7 +13,15 @@ import plotly.graph_objects as go
 import polars as pl
 
 from vawg.profile.opendata import OpenDataResult
-from vawg.report.page import Classification, Section, disclosure_rule, render_page, table_html
+from vawg.report.page import (
+    Classification,
+    Section,
+    disclosure_rule,
+    render_page,
+    table_html,
+    write_html,
+)
+from vawg.report.pdf import html_to_pdf
 from vawg.report.profile._format import (
     ACCENT,
     GREY,
@@ -62,7 +70,18 @@ def open_data_dict(result: OpenDataResult) -> dict[str, Any]:
         "by_financial_year": None,
         "excluded_by_rule": None,
         "not_possible": list(result.not_possible),
-        "months": {"first": to_jsonable(first), "last": to_jsonable(last)},
+        "months": {
+            "first": to_jsonable(first),
+            "last": to_jsonable(last),
+            "loaded": result.months_loaded,
+            "missing": to_jsonable(list(result.missing_months)),
+            "flagged_by_feed_check": to_jsonable(list(result.flagged_months)),
+        },
+        "placement": (
+            None
+            if result.placement is None
+            else {k: v for k, v in to_jsonable(result.placement).items() if k != "params"}
+        ),
         "rows": result.rows,
         "violence_and_sexual_offences": result.vso_crimes,
         "no_location": result.no_location,
@@ -79,8 +98,7 @@ def open_data_dict(result: OpenDataResult) -> dict[str, Any]:
 
 def open_data_html(result: OpenDataResult) -> str:
     """The open-data profile as one self-contained page."""
-    first, last = result.months or (None, None)
-    span = f"{first:%B %Y} to {last:%B %Y}" if first and last else "no months loaded"
+    span = _span(result)
     months = result.by_month
     fig = go.Figure()
     fig.add_bar(
@@ -100,27 +118,26 @@ def open_data_html(result: OpenDataResult) -> str:
         title="Recorded crimes by month (police.uk)", legend={"orientation": "h", "y": -0.2}
     )
     fig.update_xaxes(dtick="M1", tickformat="%b %Y")
-    low = months.filter(pl.col("low_month"))["month"].to_list()
-    district = result.by_district.filter(pl.col("vso_per_1000_female_per_year").is_not_null())
-    district = district.sort("vso_per_1000_female_per_year")
+    rate = "vso_per_1000_residents_per_year"
+    district = result.by_district.filter(pl.col(rate).is_not_null()).sort(rate)
     rates = go.Figure(
         go.Bar(
             y=district["district"].to_list(),
-            x=district["vso_per_1000_female_per_year"].to_list(),
+            x=district[rate].to_list(),
             orientation="h",
             marker_color=ACCENT,
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": (district["ci_high"] - district["vso_per_1000_female_per_year"]).to_list(),
-                "arrayminus": (
-                    district["vso_per_1000_female_per_year"] - district["ci_low"]
-                ).to_list(),
+                "array": (district["ci_high"] - district[rate]).to_list(),
+                "arrayminus": (district[rate] - district["ci_low"]).to_list(),
                 "color": GREY,
             },
         )
     )
-    rates.update_layout(title="VSO per 1,000 female residents per year (context only; 95% CI)")
+    rates.update_layout(
+        title="Violence and sexual offences per 1,000 residents a year (all victims; 95% CI)"
+    )
     conc = result.lsoa_concentration
     outcomes = result.outcomes.head(12).sort("vso", nulls_last=False)
     out_fig = go.Figure(
@@ -152,6 +169,7 @@ def open_data_html(result: OpenDataResult) -> str:
         + _kpi(_pct(share10), "of them in the 10% of LSOAs with most")
         + _kpi(_n(result.rows), "police.uk rows read")
         + "</div>"
+        + _period_warnings(result)
         + '<div class="warning"><b>Open-data mode.</b> No force extract is loaded, so this is '
         "not a VAWG perpetrator profile: police.uk's broad 'Violence and sexual offences' "
         "category includes violence against men and by women, and the data has no people. "
@@ -162,18 +180,16 @@ def open_data_html(result: OpenDataResult) -> str:
     )
     detail = (
         figure_html(fig, height=340)
-        + (
-            paragraphs_html(
-                "Months far below the rest (VSO under 60% of the median month: "
-                + ", ".join(f"{m:%B %Y}" for m in low)
-                + ") are probably a recording or publication artefact (Kent moved records systems "
-                "around then), not a real fall."
-            )
-            if low
-            else ""
-        )
         + figure_html(rates, height=max(280, 26 * district.height + 80))
-        + table_html(result.by_district, caption="By district")
+        + table_html(
+            result.by_district,
+            caption="By district: violence and sexual offences per 1,000 residents a year",
+            labels={
+                rate: "per 1,000 residents a year",
+                "residents": "residents (mid-2015)",
+            },
+        )
+        + _placement(result)
     )
     place = (
         table_html(conc, caption="Concentration: share of VSO in the LSOAs with most")
@@ -192,9 +208,16 @@ def open_data_html(result: OpenDataResult) -> str:
         "Snap points: police.uk moves each crime to the nearest of a set of anonymised points "
         "(a street, or a kind of place such as 'Nightclub'); counts by kind of place are a "
         "rough signal of the night-time economy, not where crimes happened.",
-        "Rates use the ONS mid-2019 female population of each district and the number of "
-        "months loaded; victims' sex is unknown, so they are context, not VAWG rates. Exact "
-        "Poisson (Garwood 1936) intervals.",
+        "Rates are per 1,000 residents (men and women: police.uk gives no victim sex, so a "
+        "female denominator would not match the count) a year, over the months actually "
+        "loaded; residents are the mid-2015 LSOA populations of each district (IoD2019). They "
+        "are context, not VAWG rates. Exact Poisson (Garwood 1936) intervals.",
+        "Months: every month from the first to the last file loaded is checked. Missing months "
+        "are named and left out of the rates; the months present go through the same feed "
+        "anomaly check as a force extract (sequential leave-one-out median test), which flags "
+        "months far from the rest, such as a records-system change.",
+        "Places: each row is placed in an LSOA by its LSOA code, else by its coordinates "
+        "inside the LSOA boundaries; the code wins when both are given.",
         "Source: " + result.params.citation + ".",
     )
     if result.public:
@@ -219,6 +242,51 @@ def open_data_html(result: OpenDataResult) -> str:
     )
 
 
+def _span(result: OpenDataResult) -> str:
+    """The months loaded in words, naming any missing month."""
+    first, last = result.months or (None, None)
+    if not (first and last):
+        return "no months loaded"
+    span = f"{first:%B %Y} to {last:%B %Y}"
+    if result.missing_months:
+        total = result.months_loaded + len(result.missing_months)
+        missing = ", ".join(f"{m:%B %Y}" for m in result.missing_months)
+        span += f" ({result.months_loaded} of {total} months: {missing} missing)"
+    return span
+
+
+def _period_warnings(result: OpenDataResult) -> str:
+    """Missing months and months the feed check flags, where a reader looks first."""
+    out = ""
+    if result.missing_months:
+        missing = ", ".join(f"{m:%B %Y}" for m in result.missing_months)
+        out += (
+            f'<div class="warning"><b>Not one continuous period.</b> No police.uk rows are '
+            f"loaded for {_esc(missing)}: the figures cover {result.months_loaded} months, and "
+            "rates are per year of those months only. Load the missing months' files to "
+            "close the gap.</div>"
+        )
+    if result.flagged_months:
+        flagged = ", ".join(f"{m:%B %Y}" for m in result.flagged_months)
+        out += (
+            f'<div class="warning"><b>The feed check flags {_esc(flagged)}</b>: counts far from '
+            "the other months, in every crime type at once, which points to the records or the "
+            "publication (a change of records system, say), not to crime. "
+            "They are included in the totals and rates.</div>"
+        )
+    return out
+
+
+def _placement(result: OpenDataResult) -> str:
+    if result.placement is None:
+        return ""
+    return (
+        '<div class="callout"><b>Placing rows in districts.</b>'
+        + _ul(_esc(n) for n in result.placement.notes())
+        + "</div>"
+    )
+
+
 def write_open_data(
     result: OpenDataResult,
     out: Path,
@@ -226,14 +294,16 @@ def write_open_data(
 ) -> list[Path]:
     """Write the open-data report files into ``out`` (a folder, or a file for one format)."""
     suffix = "public" if result.public else "analyst"
-    single = len(formats) == 1 and out.suffix.lower() in (".html", ".json", ".csv")
+    single = len(formats) == 1 and out.suffix.lower() in (".html", ".json", ".csv", ".pdf")
     folder = out.parent if single else out
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
         path = out if single else folder / f"profile-open-data-{suffix}.{fmt}"
         if fmt == "html":
-            path.write_text(open_data_html(result), encoding="utf-8")
+            written += write_html(path, open_data_html(result))[1:]
+        elif fmt == "pdf":
+            html_to_pdf(open_data_html(result), path)
         elif fmt == "json":
             path.write_text(
                 json.dumps(open_data_dict(result), indent=2, allow_nan=False), encoding="utf-8"

@@ -1,0 +1,139 @@
+"""``vawg outcomes``, ``vawg drivers`` and ``vawg hotspots`` on police.uk open data only.
+
+The commands call :func:`open_outcomes` / :func:`open_drivers` / :func:`open_hotspots` when no
+force extract is loaded
+but police.uk street files are, instead of stopping with "no crimes are loaded".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+
+from vawg.cli.common import console, write_outputs
+from vawg.config import Settings
+from vawg.models.open_data import open_data_drivers
+from vawg.outcomes.open_data import open_data_outcomes
+from vawg.query import Tables
+from vawg.releases import record_result
+from vawg.report.open_data import (
+    open_drivers_csv_rows,
+    open_drivers_html,
+    open_hotspots_csv_rows,
+    open_hotspots_html,
+    open_outcomes_csv_rows,
+    open_outcomes_html,
+)
+from vawg.spatial.open_data import OpenDataHotspots
+from vawg.spatial.public import disclose_open_hotspots
+
+__all__ = ["open_drivers", "open_outcomes", "write_open_hotspots"]
+
+
+def _say_limits(lines: tuple[str, ...], public: bool) -> None:
+    console.print("[yellow]only police.uk open data is loaded[/]; open data cannot show:")
+    for line in lines:
+        console.print(f"  - {escape(line)}")
+    if public:
+        console.print(
+            "[dim]--public: every figure here is counted from files police.uk already publishes; "
+            "no person-level data is involved[/]"
+        )
+
+
+def open_outcomes(
+    tables: Tables,
+    out: Path,
+    stem: str,
+    formats: tuple[str, ...],
+    *,
+    public: bool,
+    manifest: dict[str, Any],
+) -> list[Path]:
+    """The outcome categories of the loaded police.uk files; returns the paths written."""
+    result = open_data_outcomes(tables)
+    _say_limits(result.cannot_show, public)
+    for row in result.police.groups.iter_rows(named=True):
+        console.print(f"  {row['group_label']}: {row['count']:,}")
+    return write_outputs(
+        out,
+        stem,
+        formats,
+        html=lambda: open_outcomes_html(result),
+        json_data=result.to_dict,
+        csv_rows=lambda: open_outcomes_csv_rows(result),
+        manifest=manifest,
+    )
+
+
+def open_drivers(
+    tables: Tables,
+    out: Path,
+    formats: tuple[str, ...],
+    *,
+    k: int,
+    public: bool,
+    manifest: dict[str, Any],
+) -> list[Path]:
+    """The area model on the loaded police.uk files; returns the paths written."""
+    result = open_data_drivers(tables, k=k)
+    _say_limits(result.cannot_show, public)
+    console.print(f"[yellow]{escape(result.caveat)}[/]")
+    if result.area is None:
+        console.print(f"[red]area model not estimated:[/] {escape(result.error or '')}")
+    else:
+        for key, e in result.area.effects.items():
+            if e.estimate != e.estimate:  # NaN: the term is not in the model (see the notes)
+                console.print(f"  {key}: not estimated (see the report's notes)")
+                continue
+            console.print(
+                f"  {key}: rate ratio {e.estimate:.3f} (95% CI {e.ci_low:.3f} to {e.ci_high:.3f})"
+            )
+    return write_outputs(
+        out,
+        "drivers-open-data",
+        formats,
+        html=lambda: open_drivers_html(result),
+        json_data=result.to_dict,
+        csv_rows=lambda: open_drivers_csv_rows(result),
+        manifest=manifest,
+    )
+
+
+def write_open_hotspots(
+    result: OpenDataHotspots,
+    out: Path,
+    settings: Settings,
+    formats: tuple[str, ...],
+    *,
+    public: bool,
+    db: Path,
+    manifest: dict[str, Any],
+) -> list[Path]:
+    """Write the hot spots of police.uk violence and sexual offences (from
+    :func:`vawg.spatial.open_data.open_data_hotspots`, the database closed); returns the paths
+    written. A public report is made from the public Result, recorded first in ``db``'s
+    release log."""
+    if public:
+        result = disclose_open_hotspots(result, settings)
+        record_result(db, "hotspots-open-data", result, settings)
+    _say_limits(result.cannot_show, public)
+    console.print(f"[yellow]{escape(result.caveat)}[/]")
+    console.print(escape(result.placement.sentence()))
+    found = result.found
+    console.print(
+        f"  hot spots: {found.hot_spots:,}; exploratory: "
+        f"{found.hot_unadjusted - found.hot_spots:,}; cold spots: {found.cold_spots:,}"
+    )
+    shown = result
+    return write_outputs(
+        out,
+        "hotspots-open-data-public" if public else "hotspots-open-data",
+        formats,
+        html=lambda: open_hotspots_html(shown),
+        json_data=shown.to_dict,
+        csv_rows=lambda: open_hotspots_csv_rows(shown),
+        manifest=manifest,
+    )
