@@ -1,0 +1,169 @@
+"""From a rate ratio to what a funder asks: crimes and harm averted, what each cost, and
+whether the data can support a conclusion at all.
+
+* **Crimes averted** in the treated areas after the start: the crimes that would have happened
+  without the intervention (observed / rate ratio) less those that did, ``O (1 / RR - 1)``;
+  the interval follows from the rate ratio's (a ratio of 0.8 with 100 crimes observed is 25
+  averted). **Harm averted** is the crimes averted times the average harm of a crime of this
+  kind in the treated areas (before and after the start): it assumes the intervention changed
+  how many crimes there were, not their mix (a harm-weighted model of its own is too unstable,
+  a single rape weighing as much as a hundred harassments). Its interval comes from 10,000
+  draws of the rate ratio (normal on the log scale) times a bootstrap of the average harm.
+* **Displaced crimes** into the ring: ``O_ring (1 - 1 / RR_ring)``; **net crimes averted** is
+  the difference, its interval from 10,000 draws of the two log rate ratios from their joint
+  normal distribution (same model, same comparison areas, so they are correlated).
+* **Cost per crime averted**: cost / crimes averted, with the interval from the crimes-averted
+  interval; when that interval reaches zero or below there is no upper limit (the money may
+  have averted nothing), and when the estimate itself is zero or below, no cost per crime is
+  given at all.
+
+:func:`conclusion_reasons` names what stops a conclusion, plainly: too few crimes, too short a
+period before or after the start, or trends that differed before the start.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from vawg.evaluation.did import DidFit, PreTrend
+from vawg.results import Estimate
+
+__all__ = [
+    "averted",
+    "conclusion_reasons",
+    "conclusion_text",
+    "cost_per",
+    "harm_averted",
+    "net_averted",
+]
+
+
+def _inverse(x: float) -> float:
+    return math.inf if x <= 0 else 1 / x
+
+
+def averted(observed: float, ratio: Estimate) -> Estimate:
+    """What the intervention averted, from what was observed after it and the rate ratio."""
+    return Estimate(
+        observed * (_inverse(ratio.estimate) - 1),
+        observed * (_inverse(ratio.ci_high) - 1),
+        observed * (_inverse(ratio.ci_low) - 1),
+    )
+
+
+def harm_averted(
+    observed: float, ratio: Estimate, harms: np.ndarray, *, draws: int = 10_000, seed: int = 0
+) -> Estimate | None:
+    """Harm (days) averted: crimes averted times the average harm per crime (see above)."""
+    if harms.size == 0 or not (ratio.ci_low > 0 and ratio.ci_high > 0):
+        return None
+    rng = np.random.default_rng(seed)
+    log_rr = math.log(ratio.estimate)
+    se = (math.log(ratio.ci_high) - math.log(ratio.ci_low)) / (2 * 1.959963984540054)
+    rr = np.exp(np.clip(rng.normal(log_rr, se, draws), -50, 50))
+    picks = rng.integers(0, harms.size, size=(draws, harms.size)) if harms.size <= 300 else None
+    if picks is not None:
+        mean_harm = harms[picks].mean(axis=1)
+    else:
+        mean_harm = rng.normal(harms.mean(), harms.std(ddof=1) / math.sqrt(harms.size), draws)
+    saved = observed * (1 / rr - 1) * mean_harm
+    low, high = np.quantile(saved, [0.025, 0.975])
+    return Estimate(
+        observed * (1 / ratio.estimate - 1) * float(harms.mean()), float(low), float(high)
+    )
+
+
+def cost_per(cost: float | None, saved: Estimate | None) -> Estimate | None:
+    """Cost per unit averted; ``ci_high`` is infinite when the interval reaches no effect."""
+    if cost is None or saved is None or not saved.estimate > 0:
+        return None
+    low = cost / saved.ci_high if saved.ci_high > 0 else math.nan
+    high = cost / saved.ci_low if saved.ci_low > 0 else math.inf
+    return Estimate(cost / saved.estimate, low, high)
+
+
+def net_averted(
+    observed_treated: float,
+    observed_ring: float,
+    fit: DidFit,
+    *,
+    draws: int = 10_000,
+    seed: int = 0,
+) -> tuple[Estimate, Estimate]:
+    """(net crimes averted, crimes displaced into the ring) from a fit with both terms."""
+    b_t, b_r = fit.terms.index("treated_post"), fit.terms.index("ring_post")
+    rng = np.random.default_rng(seed)
+    sample = rng.multivariate_normal(fit.coef, fit.cov, size=draws, method="cholesky")
+    saved = observed_treated * (np.exp(np.clip(-sample[:, b_t], -50, 50)) - 1)
+    moved = observed_ring * (1 - np.exp(np.clip(-sample[:, b_r], -50, 50)))
+    net = saved - moved
+    point_saved = observed_treated * (math.exp(min(-fit.coef[b_t], 700)) - 1)
+    point_moved = observed_ring * (1 - math.exp(min(-fit.coef[b_r], 700)))
+    net_q = np.quantile(net, [0.025, 0.975])
+    moved_q = np.quantile(moved, [0.025, 0.975])
+    return (
+        Estimate(point_saved - point_moved, float(net_q[0]), float(net_q[1])),
+        Estimate(point_moved, float(moved_q[0]), float(moved_q[1])),
+    )
+
+
+def conclusion_reasons(
+    *,
+    before_months: int,
+    after_months: int,
+    crimes_before: int,
+    crimes_after: int,
+    pre_trend: PreTrend | None,
+    min_before_months: int,
+    min_after_months: int,
+    min_crimes: int,
+) -> list[str]:
+    """Why the data cannot support a conclusion (empty: they can)."""
+    reasons = []
+    if before_months < min_before_months:
+        reasons.append(
+            f"too short a period before the start: {before_months} months of data (at least "
+            f"{min_before_months} are needed to know the usual level and trend)"
+        )
+    if after_months < min_after_months:
+        reasons.append(
+            f"too short a period since the start: {after_months} months of data (at least "
+            f"{min_after_months} are needed)"
+        )
+    if crimes_before < min_crimes or crimes_after < min_crimes:
+        reasons.append(
+            f"too few crimes: {crimes_before} before and {crimes_after} after the start in the "
+            f"treated areas (at least {min_crimes} each are needed for a usable estimate)"
+        )
+    if pre_trend is not None and pre_trend.differs:
+        e = pre_trend.ratio_per_year
+        reasons.append(
+            "the treated and comparison areas were already moving apart before the start "
+            f"(a difference in trend of x{e.estimate:.2f} a year, 95% CI {e.ci_low:.2f} to "
+            f"{e.ci_high:.2f}), so the comparison cannot stand for what would have happened"
+        )
+    return reasons
+
+
+def conclusion_text(ratio: Estimate | None, reasons: list[str], outcome: str) -> str:
+    """The plain-English finding, or why there is none."""
+    if reasons:
+        return "Cannot conclude: " + "; ".join(reasons) + "."
+    if ratio is None:
+        return "Cannot conclude: the model could not be fitted."
+    rr, lo, hi = ratio.estimate, ratio.ci_low, ratio.ci_high
+    ci = f"rate ratio {rr:.2f}, 95% CI {lo:.2f} to {hi:.2f}"
+    if hi < 1:
+        least = "almost nothing" if 1 - hi < 0.005 else f"{1 - hi:.0%}"
+        return (
+            f"{outcome} fell by {1 - rr:.0%} relative to the comparison areas ({ci}): the data "
+            f"are consistent with a fall of anything from {least} to {1 - lo:.0%}."
+        )
+    if lo > 1:
+        return f"{outcome} rose by {rr - 1:.0%} relative to the comparison areas ({ci})."
+    return (
+        f"No clear change in {outcome[0].lower() + outcome[1:]} relative to the comparison areas ({ci}): anything "
+        f"from a fall of {1 - lo:.0%} to a rise of {hi - 1:.0%} is consistent with the data."
+    )

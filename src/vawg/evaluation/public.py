@@ -1,0 +1,218 @@
+"""The public place evaluation: :func:`disclose_evaluation` (``PlaceEvaluationResult`` → the
+same type), through :mod:`vawg.disclosure`:
+
+* every published crime count (treated areas, ring and comparison areas, before and after the
+  start, per intervention and pooled) goes through :func:`vawg.disclosure.protect` as one
+  system: the pooled counts are the totals of the included interventions', so a small count
+  cannot be recovered by subtraction; every shown count is rounded;
+* the period is the whole extract (before and after each start), not a grid period: the
+  rounding is what keeps two releases from differing by a small count;
+* an intervention that cannot support a conclusion carries no estimate at all in public
+  (the reasons are published instead), so no figure computed from too few crimes escapes;
+* monthly series and the synthetic control's quarterly series and donors are left out (small
+  counts by month and area); the weighted displacement quotient is worked out again from the
+  rounded counts; notes carry no exact small count.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Hashable
+
+import polars as pl
+
+from vawg.config import Settings
+from vawg.disclosure import protect, public_notes, public_params, public_source
+from vawg.evaluation.analysis import PlaceEvaluationResult
+from vawg.evaluation.displacement import weighted_displacement_quotient
+from vawg.evaluation.place import InterventionEvaluation
+from vawg.evaluation.pooled import PooledEvaluation
+
+__all__ = ["disclose_evaluation", "public_reasons"]
+
+KINDS = (
+    "treated_before",
+    "treated_after",
+    "ring_before",
+    "ring_after",
+    "comparison_before",
+    "comparison_after",
+)
+_ESTIMATES = (
+    "rate_ratio",
+    "ring_ratio",
+    "crimes_averted",
+    "harm_averted",
+    "displaced_crimes",
+    "net_crimes_averted",
+    "cost_per_crime_averted",
+    "cost_per_harm_day_averted",
+    "synthetic_ratio",
+)
+
+
+def _counts(result: PlaceEvaluationResult, threshold: int) -> dict[Hashable, int | None]:
+    cells: dict[Hashable, int | None] = {}
+    relations: list[tuple[list[Hashable], Hashable | None]] = []
+    included = set(result.pooled.included) if result.pooled else set()
+    for kind in KINDS:
+        parts: list[Hashable] = []
+        for e in result.interventions:
+            key = (e.intervention.intervention_id, kind)
+            cells[key] = e.counts[kind]
+            if e.intervention.intervention_id in included:
+                parts.append(key)
+        if result.pooled is not None:
+            cells[("pooled", kind)] = result.pooled.counts[kind]
+            relations.append((parts, ("pooled", kind)))
+    return protect(cells, relations, threshold)
+
+
+def public_reasons(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    """The reasons without the counts behind them (a count may be small)."""
+    return tuple(
+        "too few crimes in the treated areas before or after the start for a usable estimate"
+        if r.startswith("too few crimes")
+        else r
+        for r in reasons
+    )
+
+
+def _shown_harm(
+    harm: float | None, shown: dict[str, int | None], true: dict[str, int | None], when: str
+) -> float:
+    """Harm days of the treated areas for the rounded count (the weights are published, so the
+    harm of the true count could give that count back), to the nearest day."""
+    count = true[f"treated_{when}"] or 0
+    return float(round((harm or 0.0) * (shown[f"treated_{when}"] or 0) / count)) if count else 0.0
+
+
+def _statement(can: bool, reasons: tuple[str, ...], conclusion: str) -> str:
+    return conclusion if can else "Cannot conclude: " + "; ".join(reasons) + "."
+
+
+def _intervention(
+    e: InterventionEvaluation, safe: dict[Hashable, int | None], threshold: int
+) -> InterventionEvaluation:
+    iv = e.intervention
+    reasons = public_reasons(e.reasons)
+    counts = {kind: safe[(iv.intervention_id, kind)] for kind in KINDS}
+    hidden = any(v is None for v in counts.values())
+    drop = not e.can_conclude or hidden
+    changes: dict[str, object] = dict.fromkeys(_ESTIMATES) if drop else {}
+    if drop:
+        changes.update(event_study=e.event_study.clear(), displacement=None, synthetic_fit={})
+    elif e.displacement is not None:  # worked out again from the rounded counts
+        changes["displacement"] = weighted_displacement_quotient(
+            (int(counts["treated_before"] or 0), int(counts["treated_after"] or 0)),
+            (int(counts["ring_before"] or 0), int(counts["ring_after"] or 0)),
+            (int(counts["comparison_before"] or 0), int(counts["comparison_after"] or 0)),
+        )
+    return dataclasses.replace(
+        e,
+        counts=counts,
+        before_harm_days=None
+        if hidden
+        else _shown_harm(e.before_harm_days, counts, e.counts, "before"),
+        after_harm_days=None
+        if hidden
+        else _shown_harm(e.after_harm_days, counts, e.counts, "after"),
+        synthetic=e.synthetic.clear(),
+        donors=e.donors.clear(),
+        series=e.series.clear(),
+        reasons=reasons,
+        conclusion=_statement(e.can_conclude, reasons, e.conclusion),
+        notes=public_notes(e.notes, threshold),
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+def _pooled(
+    p: PooledEvaluation, safe: dict[Hashable, int | None], threshold: int
+) -> PooledEvaluation:
+    counts = {kind: safe[("pooled", kind)] for kind in KINDS}
+    hidden = any(v is None for v in counts.values())
+    reasons = public_reasons(p.reasons)
+    text = {
+        "reasons": reasons,
+        "conclusion": _statement(p.can_conclude, reasons, p.conclusion),
+        "notes": public_notes(p.notes, threshold),
+    }
+    if hidden or not p.can_conclude:
+        return dataclasses.replace(
+            p,
+            **text,  # type: ignore[arg-type]
+            counts=counts,
+            after_harm_days=None
+            if hidden
+            else _shown_harm(p.after_harm_days, counts, p.counts, "after"),
+            event_study=p.event_study.clear(),
+            **dict.fromkeys(
+                (
+                    "rate_ratio",
+                    "ring_ratio",
+                    "crimes_averted",
+                    "harm_averted",
+                    "displaced_crimes",
+                    "net_crimes_averted",
+                    "cost_per_crime_averted",
+                    "cost_per_harm_day_averted",
+                )
+            ),  # type: ignore[arg-type]
+        )
+    return dataclasses.replace(
+        p,
+        counts=counts,
+        after_harm_days=_shown_harm(p.after_harm_days, counts, p.counts, "after"),
+        **text,  # type: ignore[arg-type]
+    )
+
+
+def disclose_evaluation(result: PlaceEvaluationResult, settings: Settings) -> PlaceEvaluationResult:
+    """The public version of ``result`` (same type): see the module docstring."""
+    if result.public:
+        return result
+    safe = _counts(result, settings.disclosure_threshold)
+    t = settings.disclosure_threshold
+    evaluations = tuple(_intervention(e, safe, t) for e in result.interventions)
+    table = result.table.with_columns(
+        crimes_before=pl.Series([e.counts["treated_before"] for e in evaluations], dtype=pl.Int64),
+        crimes_after=pl.Series([e.counts["treated_after"] for e in evaluations], dtype=pl.Int64),
+    )
+    for column, field in (
+        ("rate_ratio", "rate_ratio"),
+        ("crimes_averted", "crimes_averted"),
+        ("cost_per_crime_averted", "cost_per_crime_averted"),
+    ):
+        values = [getattr(e, field) for e in evaluations]
+        table = table.with_columns(
+            pl.Series(column, [v.estimate if v else None for v in values], dtype=pl.Float64)
+        )
+    rr = [e.rate_ratio for e in evaluations]
+    table = table.with_columns(
+        ci_low=pl.Series([v.ci_low if v else None for v in rr], dtype=pl.Float64),
+        ci_high=pl.Series([v.ci_high if v else None for v in rr], dtype=pl.Float64),
+        p_value=pl.Series([v.p_value if v else None for v in rr], dtype=pl.Float64),
+        conclusion=pl.Series([e.conclusion for e in evaluations], dtype=pl.String),
+    )
+    return dataclasses.replace(
+        result,
+        table=table,
+        interventions=evaluations,
+        pooled=_pooled(result.pooled, safe, t) if result.pooled else None,
+        notes=public_notes(result.notes, t),
+        public=True,
+        # the before/after windows are cut at each intervention's own start, never a grid
+        # period: every count is rounded instead (see the module docstring)
+        params=public_params(
+            dataclasses.replace(
+                result.params,
+                settings={
+                    **result.params.settings,
+                    "harm_weights": public_source(str(result.params.settings["harm_weights"])),
+                },
+            ),
+            settings,
+            grid=False,
+        ),
+    )

@@ -1,0 +1,399 @@
+"""Who is compared with whom: programme participants and a matched comparison group.
+
+Each participant's **index date** is the day he was referred (among the men referred who went
+on to start the programme): the day the decision was made, when a man who was not referred
+could have been. Following him from his start date instead would compare him, weeks later,
+with men picked for looking like him *then*, while he had been picked for what he had done
+before referral; on the synthetic force that biased a programme with no effect to a hazard
+ratio of 1.4.
+
+On that day his history is summed up from his in-scope VAWG offences (by the date committed):
+offences in the ``programme_lookback_days`` before it and in the last 91 days, days since the
+last one and between the last two, an RFGV score as of that day (the bands and weights of the
+``rfgv_*`` settings, as in the perpetrator profile), his age, the share of his offences
+flagged domestic abuse, his offences against the victim of his latest one (an abuse still
+going on), and how long he can be followed before the data end (time at risk).
+
+**Comparison candidates** are the perpetrators of in-scope offences with a date of birth who
+had not been referred to any programme by that day and had an offence in the look-back
+(risk-set matching: a comparison is someone who could have been referred that day; Lu 2005).
+A man referred later may serve as a comparison until then, and his follow-up stops the day he
+is referred: leaving such men out would bias the comparisons towards men who stop offending.
+Each participant gets the ``programme_comparisons``
+nearest candidates, exactly alike on prior offences (capped at 6) and offences in the last 91
+days (capped at 3), nearest by Mahalanobis distance on the rest
+(:mod:`vawg.evaluation.matching`); a candidate may serve several participants (matching with
+replacement, Abadie & Imbens 2006), and the Cox model's errors allow for it.
+
+Participants are left out, and counted in the notes, when they never started, have no date of
+birth (age cannot be matched), were referred after the data end, or had no in-scope offence
+in the look-back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from vawg.config import Settings
+from vawg.evaluation.matching import Matched, match_nearest
+
+__all__ = [
+    "COVARIATES",
+    "Cohort",
+    "OffenceHistory",
+    "build_cohort",
+    "index_days",
+    "offence_history",
+]
+
+COVARIATES = {
+    "prior_offences": "in-scope offences in the look-back",
+    "recent_offences": "in-scope offences in the last 91 days",
+    "log_last_gap": "days between his last two offences (log)",
+    "rfgv_score": "RFGV score on the index date",
+    "age": "age on the index date",
+    "days_since_last": "days since the last offence",
+    "log_days_since_last": "days since the last offence (log)",
+    "current_victim_offences": "offences against the victim of his latest offence",
+    "domestic_share": "share of those offences flagged domestic abuse",
+    "time_at_risk": "days of follow-up available",
+}
+_MATCHED_ON = (
+    "prior_offences",
+    "recent_offences",
+    "log_last_gap",
+    "rfgv_score",
+    "age",
+    "log_days_since_last",
+    "domestic_share",
+    "current_victim_offences",
+)
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+_DAY0 = date(1970, 1, 1)
+RECENT_DAYS = 91
+
+
+@dataclass(frozen=True)
+class OffenceHistory:
+    """Every in-scope offence of every perpetrator, as sorted arrays (days since 1970-01-01).
+
+    ``person`` indexes ``people``; ``victims`` holds (person, victim) pairs with their day.
+    """
+
+    people: tuple[str, ...]
+    person: IntArray
+    day: IntArray
+    harm: FloatArray
+    domestic: FloatArray
+    pair_person: IntArray
+    pair_victim: IntArray
+    pair_day: IntArray
+    birth: FloatArray  # per person, days since 1970-01-01; NaN = unknown
+
+
+def _days(values: pl.Series) -> IntArray:
+    return values.cast(pl.Date).cast(pl.Int64).to_numpy().astype(np.int64)
+
+
+def offence_history(
+    crimes: pl.DataFrame, offenders: pl.DataFrame, victims: pl.DataFrame, births: pl.DataFrame
+) -> OffenceHistory:
+    """Arrays of the offences from the event frames (crimes: crime_ref, day, harm_days,
+    domestic_abuse;
+    offenders/victims: crime_ref, person_id; births: person_id, date_of_birth)."""
+    links = (
+        offenders.select("crime_ref", "person_id")
+        .unique()
+        .join(crimes.select("crime_ref", "day", "harm_days", "domestic_abuse"), on="crime_ref")
+    )
+    people = tuple(sorted(links["person_id"].unique().to_list()))
+    lookup = pl.DataFrame({"person_id": list(people)}).with_row_index("code")
+    links = links.join(lookup, on="person_id").sort("day", "code")
+    pairs = (
+        links.select("crime_ref", "code", "day")
+        .join(victims.select("crime_ref", victim=pl.col("person_id")), on="crime_ref")
+        .sort("day", "code")
+    )
+    victim_codes = pairs["victim"].cast(pl.Categorical).to_physical().to_numpy()
+    birth = lookup.join(births, on="person_id", how="left").sort("code")
+    birth_days = birth["date_of_birth"].cast(pl.Date).cast(pl.Float64).fill_null(np.nan).to_numpy()
+    return OffenceHistory(
+        people=people,
+        person=links["code"].to_numpy().astype(np.int64),
+        day=_days(links["day"]),
+        harm=links["harm_days"].to_numpy().astype(np.float64),
+        domestic=links["domestic_abuse"].fill_null(False).cast(pl.Float64).to_numpy(),
+        pair_person=pairs["code"].to_numpy().astype(np.int64),
+        pair_victim=victim_codes.astype(np.int64),
+        pair_day=_days(pairs["day"]),
+        birth=birth_days.astype(np.float64),
+    )
+
+
+def _band_more(values: FloatArray, edges: tuple[float, ...]) -> FloatArray:
+    a, b, c, d = edges
+    return np.select([values >= d, values >= c, values >= b, values >= a], [5, 4, 3, 2], 1).astype(
+        np.float64
+    )
+
+
+def _band_recent(days: FloatArray, edges: tuple[float, ...]) -> FloatArray:
+    a, b, c, d = edges
+    return np.select([days <= a, days <= b, days <= c, days <= d], [5, 4, 3, 2], 1).astype(
+        np.float64
+    )
+
+
+def _last_gap(person: IntArray, day: IntArray, n: int, lookback: int) -> FloatArray:
+    """Days between each person's last two offences in the window (the look-back when he has
+    fewer than two): how fast his offending was going just before the index date."""
+    gap = np.full(n, float(lookback), dtype=np.float64)
+    if person.size < 2:
+        return gap
+    order = np.lexsort((day, person))
+    p, d = person[order], day[order]
+    same = p[1:] == p[:-1]
+    # Within a person the days are ascending: the last pair of each person is its last gap.
+    last_of = np.flatnonzero(same & np.append(p[2:] != p[1:-1], True))
+    gap[p[1:][last_of]] = (d[1:] - d[:-1])[last_of]
+    return gap
+
+
+def _current_victim_offences(h: OffenceHistory, first: int, index: int, n: int) -> FloatArray:
+    """Offences from ``first`` to the day before ``index`` against the victim of each person's
+    most recent offence (an abuse that is still going on)."""
+    lo, hi = np.searchsorted(h.pair_day, [first, index], side="left")
+    if hi <= lo:
+        return np.zeros(n)
+    person, victim = h.pair_person[lo:hi], h.pair_victim[lo:hi]
+    # Pairs are in day order: a person's last pair holds his latest victim.
+    people, last = np.unique(person[::-1], return_index=True)
+    latest = np.full(n, -1, dtype=np.int64)
+    latest[people] = victim[::-1][last]
+    return np.bincount(person, weights=(victim == latest[person]), minlength=n).astype(np.float64)
+
+
+def _history_on(h: OffenceHistory, index: int, settings: Settings) -> pl.DataFrame:
+    """Every person's history on day ``index``: prior offences, RFGV score, days since last."""
+    n = len(h.people)
+    lookback = int(settings.programme_lookback_days)
+    window = int(settings.rfgv_window_days)
+    lo, hi = np.searchsorted(h.day, [index - lookback, index], side="left")
+    prior = np.bincount(h.person[lo:hi], minlength=n)
+    r_lo = int(np.searchsorted(h.day, index - RECENT_DAYS, side="left"))
+    recent = np.bincount(h.person[r_lo:hi], minlength=n).astype(np.float64)
+    gap = _last_gap(h.person[lo:hi], h.day[lo:hi], n, lookback)
+    domestic = np.bincount(h.person[lo:hi], weights=h.domestic[lo:hi], minlength=n)
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, h.person[lo:hi], h.day[lo:hi])
+    w_lo = int(np.searchsorted(h.day, index - window, side="left"))
+    crimes = np.bincount(h.person[w_lo:hi], minlength=n).astype(np.float64)
+    harm = np.bincount(h.person[w_lo:hi], weights=h.harm[w_lo:hi], minlength=n).astype(np.float64)
+    p_lo, p_hi = np.searchsorted(h.pair_day, [index - window, index], side="left")
+    pairs = np.unique(np.column_stack([h.pair_person[p_lo:p_hi], h.pair_victim[p_lo:p_hi]]), axis=0)
+    victims = (
+        np.bincount(pairs[:, 0], minlength=n).astype(np.float64) if pairs.size else np.zeros(n)
+    )
+    since = np.where(last >= 0, index - last, lookback + 1).astype(np.float64)
+    recency = np.where(last >= 0, since, np.inf).astype(np.float64)
+    current = _current_victim_offences(h, index - lookback, index, n)
+    r = tuple(float(x) for x in settings.rfgv_recency_days)
+    f = tuple(float(x) for x in settings.rfgv_frequency_crimes)
+    g = tuple(float(x) for x in settings.rfgv_gravity_days)
+    v = tuple(float(x) for x in settings.rfgv_victims)
+    w_r, w_f, w_g, w_v = (float(x) for x in settings.rfgv_weights)
+    in_window = crimes > 0
+    score = np.where(
+        in_window,
+        w_r * _band_recent(recency, r)
+        + w_f * _band_more(crimes, f)
+        + w_g * _band_more(harm, g)
+        + w_v * _band_more(victims, v),
+        w_r + w_f + w_g + w_v,
+    )
+    age = (index - h.birth) / 365.25
+    return pl.DataFrame(
+        {
+            "code": np.arange(n, dtype=np.int64),
+            "prior_offences": prior.astype(np.float64),
+            "recent_offences": recent,
+            "log_last_gap": np.log1p(gap),
+            "domestic_share": np.divide(domestic, prior, out=np.zeros(n), where=prior > 0),
+            "rfgv_score": score,
+            "days_since_last": since,
+            "current_victim_offences": current,
+            "age": age,
+        }
+    ).with_columns(
+        pl.col("age").fill_nan(None), log_days_since_last=pl.col("days_since_last").log1p()
+    )
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Participants and their matched comparisons, one row per person and index date.
+
+    ``table``: person_id, group (participant / comparison), set_id (the participant's
+    person_id and index date), index_date, completed (Y / N / unknown for participants, the
+    participant's for his comparisons), censor_day (days since 1970-01-01 when his follow-up
+    stops: the data end, or the day a comparison was himself referred), and the covariates of
+    :data:`COVARIATES`. ``pool``:
+    the candidates' covariates (for the balance table, before matching).
+    """
+
+    table: pl.DataFrame
+    pool: pl.DataFrame
+    excluded: dict[str, int]
+    short: int
+
+
+def _participants_on(
+    group: pl.DataFrame, on_day: pl.DataFrame, code_of: dict[str, int], excluded: dict[str, int]
+) -> pl.DataFrame:
+    """The usable participants starting on one day, with their history (counting the rest)."""
+    codes = [code_of.get(p, -1) for p in group["person_id"].to_list()]
+    mine = group.with_columns(code=pl.Series(codes, dtype=pl.Int64))
+    excluded["no in-scope offence at all"] += mine.filter(pl.col("code") < 0).height
+    mine = mine.filter(pl.col("code") >= 0).join(on_day, on="code", how="left")
+    excluded["no date of birth"] += mine.filter(pl.col("age").is_null()).height
+    mine = mine.filter(pl.col("age").is_not_null())
+    excluded["no in-scope offence in the look-back"] += mine.filter(
+        pl.col("prior_offences").fill_null(0) <= 0
+    ).height
+    return mine.filter(pl.col("prior_offences") > 0).with_columns(key=pl.col("person_id"))
+
+
+def build_cohort(
+    referrals: pl.DataFrame,
+    history: OffenceHistory,
+    first_referral: dict[str, date],
+    last_day: date,
+    settings: Settings,
+) -> Cohort:
+    """Match every usable participant of ``referrals`` (one programme) to his comparisons."""
+    excluded = dict.fromkeys(
+        (
+            "never started",
+            "no date of birth",
+            "referred after the data end",
+            "no in-scope offence at all",
+            "no in-scope offence in the look-back",
+            "referred again (first start kept)",
+        ),
+        0,
+    )
+    started = referrals.filter(pl.col("start_date").is_not_null())
+    excluded["never started"] = referrals.height - started.height
+    first = started.sort("referral_date").unique("person_id", keep="first", maintain_order=True)
+    excluded["referred again (first start kept)"] = started.height - first.height
+    code_of = {p: i for i, p in enumerate(history.people)}
+    last = (last_day - _DAY0).days
+    # Days (since 1970) each perpetrator was first referred to any programme; none = never.
+    referred_on = np.asarray(
+        [
+            (first_referral[p] - _DAY0).days if p in first_referral else np.iinfo(np.int64).max
+            for p in history.people
+        ],
+        dtype=np.int64,
+    )
+    # First pass: every participant's history on his own referral date.
+    days: list[tuple[date, int, pl.DataFrame]] = []
+    for key, group in first.group_by("referral_date", maintain_order=True):
+        day = (key[0] - _DAY0).days
+        if day >= last:
+            excluded["referred after the data end"] += group.height
+            continue
+        on_day = _history_on(history, day, settings)
+        mine = _participants_on(group, on_day, code_of, excluded)
+        if mine.height:
+            days.append((key[0], day, mine))
+    schema = {
+        "person_id": pl.String,
+        "group": pl.String,
+        "set_id": pl.String,
+        "index_date": pl.Date,
+        "completed": pl.String,
+        "censor_day": pl.Int64,
+        **dict.fromkeys(COVARIATES, pl.Float64),
+    }
+    if not days:
+        empty = pl.DataFrame(schema=dict.fromkeys(COVARIATES, pl.Float64))
+        return Cohort(
+            pl.DataFrame(schema=schema), empty, {k: v for k, v in excluded.items() if v}, 0
+        )
+    # Second pass: the candidates on each referral date.
+    rows, pools = [], []
+    short = 0
+    for index_date, day, mine in days:
+        at_risk = float(last - day)
+        on_day = _history_on(history, day, settings)
+        not_yet = referred_on > day  # not referred by this day (perhaps later)
+        pool = on_day.filter(
+            pl.Series(not_yet), pl.col("prior_offences") > 0, pl.col("age").is_not_null()
+        )
+        pool = pool.with_columns(
+            key=pl.Series([history.people[c] for c in pool["code"].to_list()], dtype=pl.String),
+            time_at_risk=pl.lit(at_risk),
+            censor_day=pl.Series(
+                np.minimum(referred_on[pool["code"].to_numpy()], last), dtype=pl.Int64
+            ),
+        )
+        mine = mine.with_columns(time_at_risk=pl.lit(at_risk), censor_day=pl.lit(last))
+        bands = [
+            pl.col("prior_offences").clip(0, 6).alias("prior_band"),
+            pl.col("recent_offences").clip(0, 3).alias("recent_band"),
+        ]
+        mine, pool = mine.with_columns(bands), pool.with_columns(bands)
+        matched: Matched = match_nearest(
+            mine,
+            pool,
+            id_column="key",
+            covariates=list(_MATCHED_ON),
+            k=int(settings.programme_comparisons),
+            exact=["prior_band", "recent_band"],
+            replace=True,
+        )
+        short += len(matched.short)
+        set_of = {p: f"{p}@{index_date}" for p in mine["person_id"].to_list()}
+        status = dict(zip(mine["person_id"].to_list(), mine["completed"].to_list(), strict=True))
+        rows.append(
+            mine.select(
+                "person_id",
+                pl.lit("participant").alias("group"),
+                pl.col("person_id").replace_strict(set_of).alias("set_id"),
+                pl.lit(index_date).alias("index_date"),
+                pl.col("completed"),
+                "censor_day",
+                *COVARIATES,
+            )
+        )
+        rows.append(
+            pool.join(matched.pairs, left_on="key", right_on="comparison").select(
+                pl.col("key").alias("person_id"),
+                pl.lit("comparison").alias("group"),
+                pl.col("treated").replace_strict(set_of).alias("set_id"),
+                pl.lit(index_date).alias("index_date"),
+                pl.col("treated").replace_strict(status, return_dtype=pl.String).alias("completed"),
+                "censor_day",
+                *COVARIATES,
+            )
+        )
+        pools.append(pool.select(*COVARIATES))
+    table = pl.concat(rows, how="vertical_relaxed")
+    return Cohort(
+        table=table.with_columns(pl.col("index_date").cast(pl.Date)),
+        pool=pl.concat(pools),
+        excluded={k: v for k, v in excluded.items() if v},
+        short=short,
+    )
+
+
+def index_days(table: pl.DataFrame) -> IntArray:
+    """The index dates of ``table`` in days since 1970-01-01."""
+    return _days(table["index_date"])

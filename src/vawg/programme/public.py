@@ -1,0 +1,176 @@
+"""The public programme evaluation: :func:`disclose_programme` (``ProgrammeEvaluationResult``
+→ the same type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded).
+
+Programme participants are people; nothing about any one of them may reach a public output:
+
+* the cohort (one row per person) is dropped;
+* counts of people (referrals, participants, comparisons, reoffenders per group, the
+  referrals left out and why) go through :func:`vawg.disclosure.suppress`; the counts of
+  completers, leavers and those not yet known add up to all participants (a published
+  total), so a small group cannot be recovered by subtraction; a hazard ratio computed from a
+  suppressed count is suppressed with it;
+* Kaplan-Meier curves are published only at 3, 6, 12 and 24 months, and only where at least
+  ``threshold`` people had reoffended by then, at least ``threshold`` were still followed,
+  and the reoffences since the previous published point are none or ``threshold`` or more
+  (a step of the full curve is one person's reoffence date);
+* the shares reoffending in the follow-up are dropped (with their bases they are counts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import polars as pl
+
+from vawg.config import Settings
+from vawg.disclosure import is_disclosive, public_notes, public_params, round_count, suppress
+from vawg.programme.analysis import ProgrammeEvaluation, ProgrammeEvaluationResult
+from vawg.results import Estimate
+
+__all__ = ["CURVE_DAYS", "disclose_programme"]
+
+CURVE_DAYS = (91, 182, 365, 730)
+_COUNTS = ("participants", "comparisons", "reoffended_participants", "reoffended_comparisons")
+
+
+def _count(value: int | None, threshold: int) -> int | None:
+    if value is None or is_disclosive(value, threshold):
+        return None
+    return round_count(value, threshold)
+
+
+def _ratios(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    if table.is_empty():
+        return table
+    frame = table.with_columns(
+        total=pl.when(pl.col("group") == "all participants").then(True).otherwise(False),
+        hidden=pl.lit(False),
+    )
+    for column in _COUNTS:
+        out = suppress(
+            frame,
+            column,
+            threshold=threshold,
+            margins=[("programme", "outcome")],
+            totals=["total"],
+        )
+        frame = out.with_columns(hidden=pl.col("hidden") | pl.col("suppressed")).drop("suppressed")
+    dependents = ("hazard_ratio", "ci_low", "ci_high", "p_value")
+    frame = frame.with_columns(
+        [pl.when(pl.col("hidden")).then(None).otherwise(pl.col(c)).alias(c) for c in dependents]
+    )
+    return frame.drop("total", "hidden")
+
+
+def _curves(curves: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    schema = {
+        "curve": pl.String,
+        "group": pl.String,
+        "days": pl.Int64,
+        "at_risk": pl.Int64,
+        "events": pl.Int64,
+        "survival": pl.Float64,
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+    }
+    rows = []
+    if curves.is_empty():
+        return pl.DataFrame(schema=schema)
+    for (curve, group), part in curves.group_by(["curve", "group"], maintain_order=True):
+        part = part.sort("days")
+        days = part["days"].to_numpy()
+        survival = part["survival"].to_numpy()
+        cumulative = np.cumsum(part["events"].to_numpy())
+        last_events = 0
+        for point in CURVE_DAYS:
+            upto = np.flatnonzero(days <= point)
+            if upto.size == 0:
+                continue
+            i = int(upto[-1])
+            later = np.flatnonzero(days > point)
+            at_risk = int(part["at_risk"][int(later[0])]) if later.size else 0
+            events = int(cumulative[i])
+            step = events - last_events
+            if events >= threshold and at_risk >= threshold and not is_disclosive(step, threshold):
+                rows.append(
+                    {
+                        "curve": curve,
+                        "group": group,
+                        "days": point,
+                        "at_risk": round_count(at_risk, threshold),
+                        "events": round_count(events, threshold),
+                        "survival": float(survival[i]),
+                        "ci_low": float(part["ci_low"][i]),
+                        "ci_high": float(part["ci_high"][i]),
+                    }
+                )
+                last_events = events
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _kept(table: pl.DataFrame, outcome: str, estimate: Estimate | None) -> Estimate | None:
+    row = table.filter(pl.col("outcome") == outcome, pl.col("group") == "all participants")
+    if estimate is None or row.is_empty() or row["hazard_ratio"][0] is None:
+        return None
+    return estimate
+
+
+def _reasons(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        "too few reoffences to compare participants with their comparisons"
+        if r.startswith("too few reoffences")
+        else r
+        for r in reasons
+    )
+
+
+def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
+    ratios = _ratios(p.hazard_ratios, threshold)
+    reasons = _reasons(p.reasons)
+    people = _count(p.harm_people, threshold)
+    return dataclasses.replace(
+        p,
+        referrals=_count(p.referrals, threshold),
+        analysed=_count(p.analysed, threshold),
+        comparisons=_count(p.comparisons, threshold),
+        excluded={k: _count(v, threshold) for k, v in p.excluded.items()},
+        hazard_ratio=_kept(ratios, "any victim", p.hazard_ratio),
+        same_victim_hazard_ratio=_kept(ratios, "same victim", p.same_victim_hazard_ratio),
+        hazard_ratios=ratios,
+        curves=_curves(p.curves, threshold),
+        harm_ratio=p.harm_ratio if people is not None else None,
+        mean_harm_participants=p.mean_harm_participants if people is not None else None,
+        mean_harm_comparisons=p.mean_harm_comparisons if people is not None else None,
+        reoffended_share={},
+        harm_people=people,
+        cohort=p.cohort.clear(),
+        reasons=reasons,
+        conclusion=p.conclusion
+        if p.can_conclude
+        else "Cannot conclude: " + "; ".join(reasons) + ".",
+        notes=public_notes(p.notes, threshold),
+    )
+
+
+def disclose_programme(
+    result: ProgrammeEvaluationResult, settings: Settings
+) -> ProgrammeEvaluationResult:
+    """The public version of ``result`` (same type): see the module docstring."""
+    if result.public:
+        return result
+    t = settings.disclosure_threshold
+    programmes = tuple(_programme(p, t) for p in result.programmes)
+    table = (
+        pl.concat([p.hazard_ratios for p in programmes], how="vertical_relaxed")
+        if programmes
+        else result.table
+    )
+    return dataclasses.replace(
+        result,
+        table=table,
+        programmes=programmes,
+        notes=public_notes(result.notes, t),
+        public=True,
+        params=public_params(result.params, settings, grid=False),
+    )

@@ -1,0 +1,147 @@
+"""The open site's "Did it work?" page: Safer Streets, the perpetrator programme, where next.
+
+Rendered from public Results only (made by :func:`vawg.opensite.open_site_results` through
+``disclose_evaluation``, ``disclose_programme`` and ``disclose_targeting``): an intervention that
+cannot support a conclusion shows the plain reason and no number; the programme's survival
+curves only at 3, 6, 12 and 24 months; town centres by name, never a crime's place. Nothing
+here changes a number.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.evaluation.analysis import PlaceEvaluationResult
+from vawg.programme.analysis import ProgrammeEvaluationResult
+from vawg.report.evaluation.charts import LOG_TICKS
+from vawg.report.page import Section, paragraphs, table_html
+from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
+from vawg.targeting.analysis import TargetingResult
+
+__all__ = ["evaluation_page"]
+
+
+def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
+    pooled = result.pooled
+    body = ""
+    if pooled is not None:
+        body += f'<div class="{"callout" if pooled.can_conclude else "warning"}">'
+        body += f"<b>All {len(pooled.included)} interventions together:</b> "
+        body += f"{pooled.conclusion}</div>"
+        if pooled.can_conclude and pooled.rate_ratio is not None:
+            body += kpis_html(
+                [
+                    (f"{pooled.rate_ratio.estimate:.2f}", "rate ratio against matched areas"),
+                    (
+                        f"{pooled.rate_ratio.ci_low:.2f} to {pooled.rate_ratio.ci_high:.2f}",
+                        "95% confidence interval",
+                    ),
+                ]
+            )
+        if pooled.event_study.height:
+            es = pooled.event_study.select(
+                "label",
+                pl.col("rate_ratio").alias("rate_ratio"),
+                pl.col("ci_low"),
+                pl.col("ci_high"),
+            )
+            fig = go.Figure(
+                go.Scatter(
+                    x=es["label"].to_list(),
+                    y=nullable(es["rate_ratio"]),
+                    mode="markers+lines",
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": nullable((es["ci_high"] - es["rate_ratio"]).fill_null(0)),
+                        "arrayminus": nullable((es["rate_ratio"] - es["ci_low"]).fill_null(0)),
+                    },
+                )
+            )
+            fig.add_hline(y=1, line_dash="dot")
+            fig.update_yaxes(
+                type="log",
+                tickvals=LOG_TICKS,
+                ticktext=[f"{t:g}" for t in LOG_TICKS],
+                title="rate ratio (log scale)",
+            )
+            fig.update_xaxes(type="category", title=f"{pooled.event_width}s from the start")
+            fig.update_layout(title="Before and after the start, against matched areas")
+            body += chart(page, "safer-streets-event-study", fig, es, measure="ratio", legend=False)
+    rows = [
+        {
+            "intervention": e.intervention.name,
+            "started": e.intervention.start.isoformat(),
+            "finding": e.conclusion,
+        }
+        for e in result.interventions
+    ]
+    body += table_html(pl.DataFrame(rows), caption="Each intervention", max_rows=100)
+    body += paragraphs(
+        "Each intervention's public-place evening and night VAWG is compared with similar "
+        "areas that were not treated, over the same months (difference-in-differences). Where "
+        "too few crimes were recorded, the period is too short, or the areas were already "
+        "drifting apart before the start, no figure is given."
+    )
+    page.sections.append(Section("Safer Streets", body, anchor="safer-streets"))
+
+
+def _programme(page: SitePage, result: ProgrammeEvaluationResult) -> None:
+    for p in result.programmes:
+        body = f'<div class="{"callout" if p.can_conclude else "warning"}">{p.conclusion}</div>'
+        curves = p.curves.filter(pl.col("curve") == "any victim: all participants")
+        if curves.height:
+            shown = curves.select("group", "days", pl.col("survival").alias("not_reoffended_share"))
+            fig = go.Figure()
+            for group in ("participant", "comparison"):
+                part = shown.filter(pl.col("group") == group)
+                fig.add_scatter(
+                    x=part["days"].to_list(),
+                    y=nullable(part["not_reoffended_share"]),
+                    mode="lines+markers",
+                    name=f"{group}s",
+                )
+            fig.update_layout(
+                title="Share not yet reoffended", yaxis_tickformat=".0%", xaxis_title="days"
+            )
+            body += chart(page, f"programme-{p.programme.lower()}", fig, shown, measure="share")
+        page.sections.append(Section(f"Perpetrator programme: {p.programme}", body))
+
+
+def _targeting(page: SitePage, result: TargetingResult) -> None:
+    if not result.towns.height:
+        return
+    wanted = ("town_centre", "district", "rank", "best_rank", "worst_rank", "top_n", "harm_share")
+    towns = result.towns.select(c for c in wanted if c in result.towns.columns)
+    n = min(result.top_rank, result.towns.height)
+    body = paragraphs(
+        "Town centres ranked by the harm of public-place VAWG in the evening and at night, with "
+        "the range of ranks each could have had by chance (95%). 'surely' means surely in the "
+        f"top {n}; 'might be' that the range reaches into it."
+    )
+    body += table_html(towns, caption="Town centres by harm", max_rows=50)
+    page.add_csv("town-centres-by-harm", towns)
+    page.sections.append(Section("Where next", body, anchor="where-next"))
+
+
+def evaluation_page(
+    evaluation: PlaceEvaluationResult | None,
+    programme: ProgrammeEvaluationResult | None,
+    where: TargetingResult | None,
+) -> SitePage | None:
+    """Did it work, and where next (None when there is nothing to show)."""
+    if evaluation is None and programme is None:
+        return None
+    page = SitePage(
+        "evaluation",
+        "Did it work?",
+        "Safer Streets interventions and the perpetrator programme, against matched comparisons.",
+    )
+    if evaluation is not None:
+        _places(page, evaluation)
+    if programme is not None:
+        _programme(page, programme)
+    if where is not None:
+        _targeting(page, where)
+    return page

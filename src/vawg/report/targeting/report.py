@@ -1,0 +1,343 @@
+"""The targeting report: :class:`~vawg.targeting.analysis.TargetingResult` → HTML, JSON, CSV.
+
+A public report is drawn from the public Result (:func:`vawg.targeting.public.disclose_targeting`);
+nothing here withholds a count or computes a statistic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from vawg.evaluation.events import hours_text
+from vawg.report.evaluation._format import SCANNED_LABELS, esc, kpi, number, pct
+from vawg.report.evaluation.charts import coverage_chart, knox_heatmap
+from vawg.report.page import (
+    Classification,
+    Section,
+    disclosure_rule,
+    figure_html,
+    paragraphs,
+    render_page,
+    table_html,
+)
+from vawg.report.targeting.map import targeting_map_figure
+from vawg.results import to_jsonable
+from vawg.targeting.analysis import TargetingResult
+from vawg.targeting.knox import KnoxResult
+from vawg.targeting.ranking import RANKING_CITATION
+
+__all__ = ["near_repeat_reading", "targeting_csv_rows", "targeting_html", "targeting_json"]
+
+
+def _name(row: dict[str, Any]) -> str:
+    return str(
+        row.get("town_centre") or row.get("lsoa_name") or row.get("place") or row.get("lsoa_code")
+    )
+
+
+def _indexed(table: pl.DataFrame) -> pl.DataFrame:
+    """The Knox table with its band positions (a public table leaves them out: they are
+    recovered from the order of the band labels, which the table keeps)."""
+    out = table
+    for label, index in (("distance_band", "distance_index"), ("time_band", "time_index")):
+        if index not in out.columns:
+            order = {v: i for i, v in enumerate(out[label].unique(maintain_order=True))}
+            out = out.with_columns(
+                pl.col(label).replace_strict(order, return_dtype=pl.Int64).alias(index)
+            )
+    return out
+
+
+def near_repeat_reading(knox: KnoxResult | None) -> str:
+    """What the Knox table says, in one or two plain sentences."""
+    if knox is None:
+        return "Too few located public-place offences for a near-repeat test."
+    last_d, last_t = len(knox.distance_edges) - 1, len(knox.time_edges) - 1
+    near = (
+        _indexed(knox.table)
+        .filter(
+            pl.col("distance_index") < last_d,
+            pl.col("time_index") < last_t,
+            pl.col("p_value") < 0.05,
+            pl.col("knox_ratio") > 1,
+        )
+        .sort("distance_index", "time_index")
+    )
+    if near.is_empty():
+        return (
+            "No near-repeat pattern: in no band of distance and time close to an offence were "
+            "there more pairs of offences than shuffling the dates gives (p < 0.05)."
+        )
+    first = near.row(0, named=True)
+    far_d = near["distance_band"].to_list()[near["distance_index"].arg_max()]  # type: ignore[index]
+    far_t = near["time_band"].to_list()[near["time_index"].arg_max()]  # type: ignore[index]
+    return (
+        f"Near repeats: within {first['distance_band']} and {first['time_band']} of a "
+        f"public-place offence, pairs of offences were {first['knox_ratio']:.1f} times as common "
+        f"as chance gives (p = {first['p_value']:.3f}). Raised risk reached as far as "
+        f"{far_d} and as long as {far_t} in {near.height} band(s) at p < 0.05; with "
+        f"{knox.table.height} bands tested, about one in twenty could reach that by chance."
+    )
+
+
+def _summary(result: TargetingResult) -> str:
+    n = result.top_rank
+    cards = [
+        kpi(
+            number(result.crimes),
+            "public-place evening and night VAWG crimes",
+            hours_text(result.evening_night_hour),
+        ),
+        kpi(number(result.harm_days), "days of harm (CCHI-style weights)"),
+    ]
+    cov = result.coverage.filter(pl.col("up_to_rank") == n)
+    if cov.height:
+        c = cov.row(0, named=True)
+        cards.append(
+            kpi(
+                pct(c["harm_share"]),
+                f"of the harm is in the top {n} LSOAs",
+                f"95% interval {pct(c['ci_low'])} to {pct(c['ci_high'])}",
+            )
+        )
+    if result.table.height:
+        sure = result.table.filter(pl.col("top_n") == "surely").height
+        might = result.table.filter(pl.col("top_n") == "might be").height
+        cards.append(kpi(f"{sure} / {might}", f"LSOAs surely / possibly in the top {n}"))
+    body = f'<div class="kpis">{"".join(cards)}</div>'
+    if result.towns.height:
+        top = result.towns.head(5).to_dicts()
+        body += paragraphs(
+            "Town centres with the most harm: "
+            + "; ".join(
+                f"{_name(r)} ({r['top_n']} in the top {min(n, result.towns.height)})" for r in top
+            )
+            + "."
+        )
+    body += paragraphs(
+        near_repeat_reading(result.knox),
+        _repeat_sentence(result),
+    )
+    for note in result.notes:
+        body += f'<p class="note">{esc(note)}</p>'
+    return body
+
+
+def _repeat_sentence(result: TargetingResult) -> str:
+    r = result.repeats
+    share = r.share_at_repeat_locations
+    if r.repeat_locations is None:
+        return "Repeat locations: too few to report."
+    where = "the same coordinates" if r.metres == 0 else f"the same {r.metres:g} m square"
+    return (
+        f"Repeat locations: {number(r.repeat_locations)} places ({where}) had two or more "
+        f"public-place offences; {pct(share)} of located public-place offences happened at one."
+    )
+
+
+_COLUMNS = {
+    "rank": "rank",
+    "place": "place",
+    "lsoa_code": "LSOA",
+    "lsoa_name": "name",
+    "town_centre": "town centre",
+    "district": "district",
+    "crimes": "crimes",
+    "harm_days": "harm (days)",
+    "harm_share": "share of harm",
+    "best_rank": "best rank",
+    "worst_rank": "worst rank",
+    "top_n_share": "top N share",
+    "top_n": "in the top N",
+    "unsafe_at_night_share": "district: feel unsafe at night",
+}
+
+
+def _ranking(frame: pl.DataFrame, caption: str, rows: int) -> str:
+    if frame.is_empty():
+        return "<p>Nothing to rank.</p>"
+    shown = frame.select([c for c in _COLUMNS if c in frame.columns])
+    return table_html(
+        shown.head(rows), caption=caption, labels={**SCANNED_LABELS, **_COLUMNS}, max_rows=rows
+    )
+
+
+def _knox_section(result: TargetingResult) -> str:
+    knox = result.knox
+    if knox is None:
+        return "<p>Too few located public-place offences for a near-repeat test.</p>"
+    start, end = result.knox_window
+    body = paragraphs(
+        near_repeat_reading(knox),
+        f"{number(knox.events)} located public-place offences committed from {start} to {end}; "
+        f"{knox.permutations:,} shuffles of the dates (seed {knox.params.seed}). A Knox ratio of "
+        "1.5 means half as many again pairs as chance; * marks p < 0.05.",
+    )
+    body += figure_html(
+        knox_heatmap(knox.table, "Knox ratios: pairs of offences close in space and time"),
+        height=420,
+    )
+    body += table_html(
+        knox.table.drop("distance_index", "time_index", strict=False),
+        caption="Knox table (observed pairs, expected under shuffled dates)",
+        max_rows=200,
+        labels={**SCANNED_LABELS, "expected": "expected mean", "observed": "observed pairs"},
+    )
+    return body
+
+
+def _repeats_section(result: TargetingResult) -> str:
+    body = paragraphs(_repeat_sentence(result))
+    if not result.public and result.repeats.table.height:
+        body += table_html(
+            result.repeats.table.head(50),
+            caption="Repeat locations, most offences first (restricted: exact places)",
+            max_rows=50,
+            labels=SCANNED_LABELS,
+        )
+    elif result.public:
+        body += paragraphs("Where they are is not published: they are the places of crimes.")
+    return body
+
+
+def _methods(result: TargetingResult) -> str:
+    start, end = result.params.period or (None, None)
+    items = [
+        f"<b>What is counted.</b> In-scope VAWG crimes recorded from {start} to {end} that "
+        f"happened in a public place (any location type but a dwelling or unknown) between "
+        f"{esc(hours_text(result.evening_night_hour))}, by the LSOA of the crime. Harm: the "
+        f"days-of-custody weight of each crime (Cambridge Crime Harm Index style), from "
+        f'<code style="overflow-wrap: anywhere">{esc(result.harm_source)}</code>.',
+        "<b>Ranking by harm, not rate.</b> Town centres have few residents and many visitors; "
+        "the question is where the harm is, so places are ranked by the harm of their crimes.",
+        f"<b>Rank intervals.</b> {result.params.settings.get('target_bootstrap_replicates')} "
+        "Poisson bootstrap replicates: each crime is counted 0, 1, 2, ... times (Poisson, mean "
+        "1) and every place re-ranked; the interval runs from the 2.5th to the 97.5th "
+        "percentile of its ranks. Surely in the top N: the whole interval is. "
+        + esc(RANKING_CITATION),
+        f"<b>Town centres.</b> {esc(result.town_source)}.",
+        f"<b>Feeling unsafe at night.</b> {esc(result.survey_source)}.",
+        "<b>Near repeats.</b> "
+        + esc(result.knox.params.citation if result.knox else "")
+        + " Dates are shuffled among the offences, locations kept.",
+        "<b>Repeat locations.</b> "
+        + esc(result.repeats.params.method)
+        + ". "
+        + esc(result.repeats.params.citation),
+    ]
+    if result.public:
+        items.append(
+            "<b>Disclosure control.</b> "
+            + esc(" ".join(disclosure_rule(result.params.settings)["method"]))
+            + " Places are named, not coded; where repeat locations are is not published."
+        )
+    return "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"
+
+
+def targeting_html(result: TargetingResult) -> str:
+    """The targeting report as one self-contained HTML page."""
+    n = result.top_rank
+    start, end = result.params.period or (None, None)
+    body_map = "<p>No LSOA has a centroid to map.</p>"
+    if result.table.height and "easting" in result.table.columns:
+        fig = targeting_map_figure(result.table, top_n=n, title="Public-place night harm by LSOA")
+        body_map = figure_html(fig, height=640) + paragraphs(
+            "Symbols at LSOA population-weighted centroids, area proportional to harm; colour: "
+            f"whether the LSOA is surely, might be, or is not in the top {n}."
+        )
+    coverage = "<p>No harm to cover.</p>"
+    if result.coverage.height:
+        coverage = figure_html(
+            coverage_chart(result.coverage, "Share of all harm in the top N LSOAs"), height=340
+        )
+        labels = {
+            "ci_low": "lower share",
+            "ci_high": "upper share",
+            "up_to_rank": "places up to rank",
+        }
+        coverage += table_html(
+            result.coverage,
+            caption="Top-N LSOAs: share of harm and of crimes",
+            labels={**SCANNED_LABELS, **labels},
+        )
+        if result.town_coverage.height:
+            coverage += table_html(
+                result.town_coverage,
+                caption="Top-N town centres",
+                labels={**SCANNED_LABELS, **labels},
+            )
+    sections = [
+        Section("Summary", _summary(result), anchor="summary"),
+        Section("Map", body_map, anchor="map"),
+        Section(
+            "LSOAs ranked by harm",
+            _ranking(result.table, f"LSOAs by harm (top 50; N = {n})", 50),
+            anchor="lsoas",
+        ),
+        Section(
+            "Town centres ranked by harm",
+            _ranking(result.towns, "Town centres by harm", 100),
+            anchor="towns",
+        ),
+        Section("How much harm would N places cover?", coverage, anchor="coverage"),
+        Section("Near repeats (Knox test)", _knox_section(result), anchor="near-repeats"),
+        Section("Repeat locations", _repeats_section(result), anchor="repeats"),
+        Section("Methods, definitions and assumptions", _methods(result), anchor="methods"),
+    ]
+    return render_page(
+        "Where next: targeting public-place VAWG at night",
+        sections,
+        classification=Classification.public(disclosure_rule(result.params.settings))
+        if result.public
+        else Classification.restricted(),
+        subtitle=f"Crimes recorded {start} to {end} · {hours_text(result.evening_night_hour)}",
+    )
+
+
+def targeting_json(result: TargetingResult) -> dict[str, Any]:
+    """JSON-safe dict with stable keys: ``lsoas``, ``town_centres``, ``coverage``, ``knox``,
+    ``repeat_locations``."""
+    knox = result.knox
+    return {
+        "classification": "PUBLIC" if result.public else "OFFICIAL-SENSITIVE",
+        "period": to_jsonable(result.params.period),
+        "hours": list(result.evening_night_hour),
+        "top_n": result.top_rank,
+        "crimes": result.crimes,
+        "harm_days": to_jsonable(result.harm_days),
+        "lsoas": to_jsonable(
+            result.table.drop([c for c in ("easting", "northing") if c in result.table.columns])
+        ),
+        "town_centres": to_jsonable(result.towns),
+        "coverage": to_jsonable(result.coverage),
+        "town_coverage": to_jsonable(result.town_coverage),
+        "survey": to_jsonable(result.survey),
+        "knox": None
+        if knox is None
+        else {
+            "events": knox.events,
+            "pairs": knox.pairs,
+            "permutations": knox.permutations,
+            "seed": knox.params.seed,
+            "window": to_jsonable(result.knox_window),
+            "reading": near_repeat_reading(knox),
+            "table": to_jsonable(knox.table),
+        },
+        "repeat_locations": {
+            "metres": result.repeats.metres,
+            "offences": result.repeats.offences,
+            "repeat_locations": result.repeats.repeat_locations,
+            "offences_at_repeat_locations": result.repeats.offences_at_repeat_locations,
+            "places": to_jsonable(result.repeats.table) if not result.public else [],
+        },
+        "settings": to_jsonable(result.params.settings),
+        "notes": list(result.notes),
+    }
+
+
+def targeting_csv_rows(result: TargetingResult) -> tuple[list[str], list[list[Any]]]:
+    """The LSOA ranking, one row per LSOA."""
+    table = result.table
+    return list(table.columns), [list(r) for r in table.iter_rows()]

@@ -1,0 +1,115 @@
+"""The places targeting ranks: LSOAs, and town centres made of them; the survey beside them.
+
+Town centres come from the area reference's ``town_centre_name`` when it is filled in. When
+LSOAs are only flagged (``town_centre = Y``) without a name, the flagged LSOAs are joined into
+town centres by linking every pair whose centroids lie within 1.5 km (single linkage), each
+named after its district ("Maidstone town centre", then "... 2" when a district has two); the
+result says which was used. With no flag at all there is no town-centre ranking.
+
+"Feel unsafe at night": the share of the PCC's public survey respondents in each district who
+scored feeling safe in the town centre at night at or below ``survey_unsafe_max`` (1-5
+scale), with the survey's weights when the file has a weight column (else unweighted), and a
+linearised logit interval (:func:`vawg.survey.estimates.weighted_share`). It is a district
+figure: every LSOA and town centre of a district shows its district's share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from vawg.config import Settings
+from vawg.query import Tables
+from vawg.survey.estimates import weighted_share
+
+__all__ = ["TOWN_LINK_METRES", "town_centres", "unsafe_at_night"]
+
+TOWN_LINK_METRES = 1500.0
+
+
+def town_centres(areas: pl.DataFrame) -> tuple[pl.DataFrame, str]:
+    """``lsoa_code, town_centre`` for every town-centre LSOA, and where the names came from."""
+    empty = pl.DataFrame(schema={"lsoa_code": pl.String, "town_centre": pl.String})
+    if "town_centre" not in areas.columns or not areas["town_centre"].fill_null(False).any():
+        return empty, "no LSOA is flagged as a town centre in the area reference"
+    named = pl.DataFrame(schema={"lsoa_code": pl.String, "town_centre": pl.String})
+    if "town_centre_name" in areas.columns:
+        named = areas.filter(pl.col("town_centre_name").is_not_null()).select(
+            "lsoa_code", town_centre=pl.col("town_centre_name")
+        )
+    flagged = areas.filter(
+        pl.col("town_centre").fill_null(False),
+        ~pl.col("lsoa_code").is_in(named["lsoa_code"].implode()),
+    )
+    if flagged.is_empty():
+        return named, "town_centre_name in the area reference"
+    located = flagged.filter(pl.col("easting").is_not_null() & pl.col("northing").is_not_null())
+    xy = located.select("easting", "northing").to_numpy().astype(np.float64)
+    pairs = cKDTree(xy).query_pairs(r=TOWN_LINK_METRES, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(xy), len(xy)))
+    _, label = connected_components(graph, directed=False)
+    groups = (
+        located.drop("town_centre")
+        .with_columns(group=pl.Series(label))
+        .with_columns(x=pl.col("easting").mean().over("group"))
+    )
+    firsts = groups.group_by("group").agg(pl.col("district").first(), pl.col("x").first())
+    firsts = firsts.sort("district", "x").with_columns(
+        n=pl.col("group").cum_count().over("district")
+    )
+    firsts = firsts.with_columns(
+        town_centre=pl.col("district")
+        + " town centre"
+        + pl.when(pl.col("n") > 1).then(" " + pl.col("n").cast(pl.String)).otherwise(pl.lit(""))
+    )
+    clustered = groups.join(firsts.select("group", "town_centre"), on="group").select(
+        "lsoa_code", "town_centre"
+    )
+    source = (
+        "town-centre LSOAs linked within 1.5 km and named by district (no town_centre_name "
+        "in the area reference)"
+    )
+    if named.height:
+        source = "town_centre_name where given; other " + source
+    return pl.concat([named, clustered]), source
+
+
+def unsafe_at_night(tables: Tables, settings: Settings) -> tuple[pl.DataFrame, str]:
+    """district, unsafe_at_night_share, ci_low, ci_high, respondents; and a note on the source.
+
+    Empty when the public survey is not loaded or nobody answered the night question.
+    """
+    schema = {
+        "district": pl.String,
+        "unsafe_at_night_share": pl.Float64,
+        "unsafe_ci_low": pl.Float64,
+        "unsafe_ci_high": pl.Float64,
+        "respondents": pl.Int64,
+    }
+    survey = tables.public_survey.select("district", "feel_safe_town_night", "weight").to_polars()
+    survey = survey.filter(pl.col("feel_safe_town_night").is_not_null())
+    if survey.is_empty():
+        return pl.DataFrame(schema=schema), "the public survey is not loaded"
+    weighted = survey["weight"].null_count() == 0
+    w = survey["weight"].to_numpy() if weighted else np.ones(survey.height)
+    y = (survey["feel_safe_town_night"] <= settings.survey_unsafe_max).cast(pl.Float64).to_numpy()
+    rows = []
+    for district in sorted(survey["district"].unique().to_list()):
+        domain = (survey["district"] == district).to_numpy()
+        est = weighted_share(
+            y,
+            w,
+            domain,
+            ci_method=settings.survey_ci_method,
+            min_base=settings.survey_min_effective_base,
+        )
+        rows.append((district, est.estimate, est.ci_low, est.ci_high, est.n))
+    how = "weighted with the survey's weights" if weighted else "unweighted (no weight column)"
+    note = (
+        f"public survey: share scoring feeling safe in town at night {settings.survey_unsafe_max} "
+        f"or less on the 1-5 scale, by district of residence, {how}"
+    )
+    return pl.DataFrame(rows, schema=schema, orient="row"), note

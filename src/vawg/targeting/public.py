@@ -1,0 +1,137 @@
+"""The public targeting result: :func:`disclose_targeting` (``TargetingResult`` → the same
+type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded):
+
+* the place rankings: crime counts from 1 to ``threshold - 1`` are withheld with the total of
+  all places published (so a lone small place cannot be worked out by subtraction), and a
+  withheld place loses its harm, shares, rank and rank interval too (LSOAs are protected
+  against each district's total as well; town centres are published without their district);
+  a place's harm is shown for its rounded count; every shown count is rounded; places are named (the LSOA name, e.g. ``Maidstone 012A``, where the shipped
+  reference knows it) beside their code;
+* the survey's district bases, and the Knox table's pair counts (with the Knox ratio and
+  p-value of a withheld cell), likewise; the totals of pairs are not published;
+* repeat locations: only how many there were (rounded), never where (exact places of crimes);
+* notes: every count in them rounded or said to be small.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+
+from vawg.config import Settings
+from vawg.disclosure import (
+    SUPPRESSED_FLAG,
+    is_disclosive,
+    public_notes,
+    public_params,
+    public_source,
+    round_count,
+    suppress,
+)
+from vawg.targeting.analysis import TargetingResult
+from vawg.targeting.knox import KnoxResult
+from vawg.targeting.repeats import RepeatResult
+
+__all__ = ["disclose_targeting"]
+
+_RANK_DEPENDENTS = (
+    "harm_days",
+    "harm_share",
+    "rank",
+    "best_rank",
+    "worst_rank",
+    "top_n_share",
+    "top_n",
+)
+
+
+def _count(value: int | None, threshold: int) -> int | None:
+    if value is None or is_disclosive(value, threshold):
+        return None
+    return round_count(value, threshold)
+
+
+def _places(frame: pl.DataFrame, threshold: int, margins: list[tuple[str, ...]]) -> pl.DataFrame:
+    if frame.is_empty():
+        return frame
+    dependents = [c for c in _RANK_DEPENDENTS if c in frame.columns]
+    out = suppress(frame, "crimes", threshold=threshold, margins=margins, dependents=dependents)
+    # A place's harm days are shown for its rounded count (harm days times the published
+    # weights could otherwise give the true count back), and its share of harm from those.
+    scaled = pl.col("harm_days") * out["crimes"] / frame["crimes"].cast(pl.Float64)
+    out = out.drop(SUPPRESSED_FLAG).with_columns(
+        harm_days=pl.when(pl.col("crimes").is_null()).then(None).otherwise(scaled.fill_nan(0.0))
+    )
+    total = out["harm_days"].sum()
+    return out.with_columns(
+        harm_days=pl.col("harm_days").round(0),
+        harm_share=pl.col("harm_days") / total if total else pl.lit(None, pl.Float64),
+    )
+
+
+def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:
+    if knox is None:
+        return None
+    table = suppress(
+        knox.table,
+        "observed",
+        threshold=threshold,
+        margins=[],
+        dependents=["knox_ratio", "p_value"],
+    ).drop(SUPPRESSED_FLAG, "distance_index", "time_index")
+    return dataclasses.replace(
+        knox, table=table, events=_count(knox.events, threshold), pairs=None, near_pairs=None
+    )
+
+
+def _repeats(repeats: RepeatResult, threshold: int) -> RepeatResult:
+    return dataclasses.replace(
+        repeats,
+        table=repeats.table.clear(),
+        offences=_count(repeats.offences, threshold),
+        locations=_count(repeats.locations, threshold),
+        repeat_locations=_count(repeats.repeat_locations, threshold),
+        offences_at_repeat_locations=_count(repeats.offences_at_repeat_locations, threshold),
+    )
+
+
+def disclose_targeting(result: TargetingResult, settings: Settings) -> TargetingResult:
+    """The public version of ``result`` (same type): see the module docstring."""
+    if result.public:
+        return result
+    t = settings.disclosure_threshold
+    survey = result.survey
+    if survey.height:
+        survey = suppress(
+            survey,
+            "respondents",
+            threshold=t,
+            margins=[],
+            dependents=["unsafe_at_night_share", "unsafe_ci_low", "unsafe_ci_high"],
+        ).drop(SUPPRESSED_FLAG)
+    crimes = _count(result.crimes, t)
+    return dataclasses.replace(
+        result,
+        # LSOAs: protected against the force's and each district's totals; town centres
+        # (a few per district, some alone) against the force's, and named without their
+        # district, so that no district's total (of any measure) meets a lone withheld town
+        table=_places(result.table, t, [(), ("district",)]),
+        towns=_places(result.towns, t, [()]).drop("district", strict=False),
+        coverage=result.coverage if crimes is not None else result.coverage.clear(),
+        town_coverage=result.town_coverage if crimes is not None else result.town_coverage.clear(),
+        survey=survey,
+        knox=_knox(result.knox, t),
+        repeats=_repeats(result.repeats, t),
+        crimes=crimes,
+        # shown for the rounded count, and rounded itself (a headline whole number)
+        harm_days=(
+            float(round_count(round((result.harm_days or 0.0) * crimes / result.crimes), t) or 0)
+            if crimes is not None and result.crimes
+            else None
+        ),
+        harm_source=public_source(result.harm_source),
+        notes=public_notes(result.notes, t),
+        public=True,
+        params=public_params(result.params, settings),
+    )

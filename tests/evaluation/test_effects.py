@@ -1,0 +1,62 @@
+"""Crimes averted, cost per crime averted and the plain statements, by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from vawg.evaluation.effects import (
+    averted,
+    conclusion_reasons,
+    conclusion_text,
+    cost_per,
+    harm_averted,
+)
+from vawg.results import Estimate
+
+
+def test_crimes_averted_and_cost_by_hand() -> None:
+    saved = averted(100, Estimate(0.8, 0.64, 1.0))
+    # 100 x (1/0.8 - 1) = 25; interval 100 x (1/1.0 - 1) = 0 to 100 x (1/0.64 - 1) = 56.25.
+    assert (saved.estimate, saved.ci_low, saved.ci_high) == pytest.approx((25, 0, 56.25))
+    cost = cost_per(10_000, saved)
+    assert cost is not None
+    assert cost.estimate == pytest.approx(400)
+    assert cost.ci_low == pytest.approx(10_000 / 56.25)
+    assert math.isinf(cost.ci_high)  # the interval reaches no crime averted: no upper limit
+    assert cost_per(10_000, averted(100, Estimate(1.1, 0.9, 1.3))) is None
+
+
+def test_harm_averted_scales_crimes_averted_by_mean_harm() -> None:
+    harms = np.array([10.0, 20.0, 30.0, 1825.0])
+    e = harm_averted(100, Estimate(0.8, 0.7, 0.9), harms, seed=0)
+    assert e is not None
+    assert e.estimate == pytest.approx(25 * harms.mean())
+    assert e.ci_low < e.estimate < e.ci_high
+
+
+def test_reasons_name_each_problem_plainly() -> None:
+    reasons = conclusion_reasons(
+        before_months=8,
+        after_months=3,
+        crimes_before=12,
+        crimes_after=4,
+        pre_trend=None,
+        min_before_months=12,
+        min_after_months=6,
+        min_crimes=20,
+    )
+    assert len(reasons) == 3
+    assert reasons[0].startswith("too short a period before the start: 8 months")
+    assert reasons[1].startswith("too short a period since the start: 3 months")
+    assert reasons[2].startswith("too few crimes: 12 before and 4 after")
+    text = conclusion_text(Estimate(0.5, 0.2, 1.2), reasons, "X")
+    assert text.startswith("Cannot conclude:") and "0.5" not in text
+
+
+def test_statements_when_a_conclusion_is_possible() -> None:
+    assert "fell by 20%" in conclusion_text(Estimate(0.8, 0.7, 0.9), [], "Crime")
+    assert "rose by 30%" in conclusion_text(Estimate(1.3, 1.1, 1.5), [], "Crime")
+    assert conclusion_text(Estimate(0.9, 0.7, 1.2), [], "Crime").startswith("No clear change")
