@@ -1,8 +1,9 @@
-"""Fixtures for the dashboard and site tests: a small synthetic database, users, a live server.
+"""Fixtures for the dashboard and site tests: a small synthetic database, users, live servers.
 
 The browser is Debian's Chromium (``apt-get install -y chromium``) driven by Playwright with
-``executable_path``; Playwright's own browser download is not used. One Streamlit server per
-test module, on a free port on 127.0.0.1. Screenshots go to ``tests/artifacts/web/``.
+``executable_path``; Playwright's own browser download is not used. One dashboard server per
+test module (:func:`served`, as ``vawg serve`` starts it), on a free port on 127.0.0.1.
+Screenshots go to ``tests/artifacts/web/``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 FAST = ("profile_bootstrap_replicates=99", "hotspot_permutations=99")
 ANALYST = ("ana", "analyst-password-1")
 VIEWER = ("vic", "viewer-password-1")
+SPARE = ("lee", "spare-password-1")  # an analyst for the lockout tests
 
 
 def _generate(out: Path, scale: float, seed: int) -> None:
@@ -72,6 +75,7 @@ def web_data(tmp_path_factory: pytest.TempPathFactory) -> WebData:
     users = root / "users.toml"
     save_user(users, ANALYST[0], "analyst", ANALYST[1])
     save_user(users, VIEWER[0], "viewer", VIEWER[1])
+    save_user(users, SPARE[0], "analyst", SPARE[1])
     return WebData(root / "data", db, users)
 
 
@@ -82,11 +86,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def dashboard(web_data: WebData) -> Iterator[str]:
-    """A Streamlit server on a free port on 127.0.0.1; yields its base URL."""
+@contextmanager
+def served(
+    web_data: WebData, *sets: str, users: Path | None = None, warm: bool = False
+) -> Iterator[str]:
+    """A dashboard server on a free port on 127.0.0.1 with the settings ``sets``; its base URL.
+
+    ``users`` gives it a users file (and so an audit log) of its own. ``warm``: compute every
+    page's results at start-up, as ``vawg serve`` does (off by default: the tests share 2 cores).
+    """
     port = free_port()
-    command = serve_command(web_data.db, web_data.users, port=port, overrides=list(FAST))
+    command = serve_command(
+        web_data.db, users or web_data.users, port=port, overrides=[*FAST, *sets], warm=warm
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     log = (web_data.folder.parent / f"server-{port}.log").open("w")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -103,13 +115,30 @@ def dashboard(web_data: WebData) -> Iterator[str]:
             process.kill()
             raise RuntimeError(f"the dashboard did not start; see {log.name}")
         time.sleep(0.3)
-    yield base
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def dashboard(web_data: WebData) -> Iterator[str]:
+    """A dashboard server for the module (the shared users file); yields its base URL."""
+    with served(web_data) as base:
+        yield base
+
+
+def own_users(web_data: WebData, folder: Path) -> Path:
+    """A copy of the users file in ``folder`` (so its audit log is the test's own)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "users.toml"
+    shutil.copy(web_data.users, path)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -91,3 +91,123 @@ def test_a_viewer_never_gets_a_small_count_however_narrow_the_filter(tables: Tab
     shown = public.by_district.drop_nulls("crimes")
     joined = shown.join(raw.by_district, on="district", suffix="_raw")
     assert ((joined["crimes"] - joined["crimes_raw"]).abs() <= THRESHOLD // 2).all()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        PERIOD,
+        Filters(date(2019, 4, 1), date(2020, 9, 30)),
+        Filters(date(2018, 1, 1), date(2021, 6, 30), districts=("Dover", "Thanet")),
+        Filters(date(2017, 4, 1), date(2022, 3, 31), offence_groups=("rape",), domestic_abuse="no"),
+    ],
+)
+def test_the_held_scope_narrowed_to_a_period_is_the_scope_of_that_period(
+    web_data: WebData, tables: Tables, filters: Filters
+) -> None:
+    # The dashboard holds the scope over every month once and narrows it by date; that must
+    # give exactly what the scope rules give for the period itself.
+    from vawg.web.data import db_stamp, scope_for
+
+    db = str(web_data.db.resolve())
+    held = scope_for(db, db_stamp(web_data.db), Settings(), filters)
+    direct = filtered_scope(tables, Settings(), filters)
+    for part in ("crimes", "offenders", "victims"):
+        got = getattr(held, part).to_polars().sort(pl.all())
+        want = getattr(direct, part).to_polars().sort(pl.all())
+        assert got.equals(want), part
+    assert held.exclusions.equals(direct.exclusions)
+    assert held.period == direct.period == (filters.start, filters.end)
+
+
+def test_descriptions_and_file_names_say_only_the_filters_that_apply() -> None:
+    chosen = Filters(
+        date(2019, 4, 1),
+        date(2021, 3, 31),
+        districts=("Thanet", "Tunbridge Wells"),
+        offence_groups=("rape",),
+        domestic_abuse="yes",
+    )
+    assert chosen.describe() == (
+        "1 Apr 2019 to 31 Mar 2021; Thanet, Tunbridge Wells; Rape; domestic abuse"
+    )
+    assert chosen.slug() == "2019-04-to-2021-03_thanet-tunbridge-wells_rape_da-yes"
+    assert chosen.describe(("period",)) == "1 Apr 2019 to 31 Mar 2021"
+    assert chosen.slug(("period",)) == "2019-04-to-2021-03"
+    assert chosen.describe(()) == "no filters apply"
+    assert chosen.slug(()) == ""
+    many = dataclasses.replace(chosen, districts=tuple("ABCD"))
+    assert "_4-districts_" in many.slug()
+    # The period also sets the RFGV window: the whole period selected.
+    settings = chosen.settings(Settings())
+    assert (settings.period_start, settings.period_end) == (chosen.start, chosen.end)
+    assert settings.rfgv_window_days == 731
+
+
+def test_a_download_is_named_and_stamped_with_what_applies(web_data: WebData) -> None:
+    from vawg.web.charts import csv_bytes
+    from vawg.web.context import PageContext
+
+    filters = Filters(date(2019, 4, 1), date(2020, 3, 31), districts=("Dover", "Thanet"))
+    viewer = PageContext(web_data.db, 0.0, Settings(), "vic", "viewer", filters)
+    download = viewer.download("crimes-per-month", "crimes per month", caption="A note")
+    assert download.file_name == "vawg-crimes-per-month_2019-04-to-2020-03_dover-thanet.csv"
+    assert download.header[:4] == (
+        "VAWG insight: crimes per month",
+        "Period: 1 Apr 2019 to 31 Mar 2020 (date recorded)",
+        "Filters: Dover + Thanet; all offence groups",
+        "Figures: disclosure-controlled. Small numbers withheld; the rest rounded: counts of 1 "
+        "to 4 are not shown and every other count is rounded to the nearest 5.",
+    )
+    assert download.header[4].startswith("Database: vawg.duckdb (loaded 1970-01-01 00:00 UTC)")
+    assert download.header[4].endswith(" for vic") and download.header[5] == "Note: A note"
+    surveys = PageContext(web_data.db, 0.0, Settings(), "ana", "analyst", filters, ())
+    plain = surveys.download("survey", "survey")
+    assert plain.file_name == "vawg-survey.csv"
+    assert plain.header[1:3] == (
+        "Period: not filtered (every month in the database)",
+        "Filters: none apply to this table",
+    )
+    frame = pl.DataFrame({"area": ["=HYPERLINK(1)", "Dover"], "crimes": [7, 9]})
+    text = csv_bytes(frame, header=download.header).decode()
+    lines = text.splitlines()
+    assert lines[0] == "# VAWG insight: crimes per month"
+    assert lines[6:] == ["area,crimes", "'=HYPERLINK(1),7", "Dover,9"]
+
+
+def test_start_up_computes_the_overview_for_every_period_a_viewer_can_pick(
+    web_data: WebData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After the warm-up, choosing any public grid period (or a single filter change) makes no
+    # new overview: each was computed at start-up, for a viewer and for an analyst.
+    from vawg.web import data
+
+    data._QUICK.clear()
+    monkeypatch.setattr(data, "prefetch_all", lambda *args, **kwargs: None)  # no slow Results
+    db, stamp = str(web_data.db.resolve()), data.db_stamp(web_data.db)
+    grid = (
+        ("2018/19", date(2018, 4, 1), date(2019, 3, 31)),
+        ("2020H2", date(2020, 10, 1), date(2021, 3, 31)),
+        ("2021Q3", date(2021, 10, 1), date(2021, 12, 31)),
+    )
+    data.warm(db, stamp, Settings(), PERIOD, districts=("Dover",), groups=("rape",), grid=grid)
+    made: list[object] = []
+    real = data.overview_result
+
+    def counted(tables: Tables, scope: object, **kwargs: object) -> object:
+        made.append(scope)
+        return real(tables, scope, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(data, "overview_result", counted)
+    for _, start, end in grid:
+        chosen = dataclasses.replace(PERIOD, start=start, end=end)
+        for public in (True, False):
+            got = data.overview(db, stamp, Settings(), chosen, public)
+            assert got.public is public
+            assert got.params.period == (start, end)
+    for changed in data.single_changes(PERIOD, ("Dover",), ("rape",)):
+        data.overview(db, stamp, Settings(), changed, False)
+    assert made == []
+    # A period off the grid was not computed ahead (the count above can fail).
+    data.overview(db, stamp, Settings(), dataclasses.replace(PERIOD, end=date(2021, 5, 31)), False)
+    assert len(made) == 1

@@ -24,7 +24,15 @@ def _identifiers(web_data: WebData) -> set[str]:
 
 def test_the_site_has_every_section_and_passes_the_scan(site: Path, web_data: WebData) -> None:
     pages = sorted(p.name for p in site.glob("*.html"))
-    assert pages == ["index.html", "outcomes.html", "profile.html", "surveys.html"]
+    # The synthetic force has interventions and a programme, so "Did it work?" is a page too.
+    assert pages == [
+        "evaluation.html",
+        "index.html",
+        "outcomes.html",
+        "places.html",
+        "profile.html",
+        "surveys.html",
+    ]
     assert (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
     csvs = sorted(p.name for p in (site / "data").glob("*.csv"))
     assert "crimes-per-month.csv" in csvs and "outcome-rates-by-half-year.csv" in csvs
@@ -44,6 +52,38 @@ def test_small_counts_in_the_data_were_suppressed_not_dropped(
     assert places["crimes"].null_count() > 0
     shown = places["crimes"].drop_nulls()
     assert ((shown == 0) | (shown >= THRESHOLD)).all()
+
+
+FIGURES = ("crimes", "rate", "gi_z", "q_value", "hotspot_class")
+
+
+def test_the_places_page_maps_the_public_lsoa_figures(site: Path) -> None:
+    import re
+
+    text = (site / "places.html").read_text(encoding="utf-8")
+    maps = re.findall(r'<svg role="img" aria-label="([^"]*)"', text)
+    assert len(maps) == 3  # rates, hot spots at all places, hot spots at public places
+    assert all("1,065 LSOAs" in alt for alt in maps)  # every shipped Kent and Medway LSOA
+    for district in ("Ashford", "Thanet", "Medway"):  # outlines are named
+        assert text.count(f">{district}</text>") >= 3, district
+    assert text.count(" km</text>") == 3  # a scale bar on each map
+    rates = pl.read_csv(site / "data" / "map-rates.csv")
+    hot = pl.read_csv(site / "data" / "map-hotspots-public.csv")
+    assert rates.height == hot.height == 1065
+    # A withheld LSOA has no figure at all, and the map's legend counts exactly those LSOAs
+    # as "not shown" (hatched).
+    for frame, prefix in ((rates, ""), (hot, "public_")):
+        count = prefix + "crimes"
+        withheld = frame.filter(pl.col(count).is_null())
+        assert withheld.height > 0
+        figures = [c for c in frame.columns if c.removeprefix(prefix) in FIGURES]
+        assert count in figures and prefix + "rate" in figures
+        assert all(withheld[c].null_count() == withheld.height for c in figures)
+        assert f"not shown (small count): {withheld.height:,}" in text
+        shown = frame[count].drop_nulls()
+        assert ((shown % THRESHOLD) == 0).all()
+    declared = hot.filter(pl.col("public_hotspot_class") == "hot spot").height
+    assert f"confirmed hot spot: {declared}" in text
 
 
 def _copy(site: Path, tmp_path: Path) -> Path:
@@ -149,5 +189,23 @@ def test_the_site_opened_from_disk_renders_its_charts(site: Path, page: Any) -> 
             assert share > 0.03, f"{html}: chart {index} looks blank ({share:.1%})"
         page.screenshot(path=str(ARTIFACTS / f"site-{html}.png"), full_page=True)
         # The navigation links between the pages work from disk.
-        assert page.locator(".sitenav a").count() == 4
+        assert page.locator(".sitenav a").count() == len(list(site.glob("*.html")))
+    page.goto((site / "places.html").as_uri())
+    maps = page.locator(".map-svg svg")
+    assert maps.count() == 3
+    for index in range(maps.count()):
+        share = non_white_share(maps.nth(index).screenshot())
+        assert share > 0.2, f"places: map {index} looks blank ({share:.1%})"
+    page.screenshot(path=str(ARTIFACTS / "site-places.png"), full_page=True)
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+@pytest.mark.browser
+def test_no_site_page_scrolls_sideways_on_a_phone(site: Path, page: Any) -> None:
+    # Wide tables scroll inside their own box; nothing (screen-reader-only text of a scrolled
+    # table included) may widen the page past a 390 px phone screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for html in sorted(site.glob("*.html")):
+        page.goto(html.as_uri())
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, html.name

@@ -1,129 +1,136 @@
-"""The dashboard's app: sign-in, the page list for the user's role, filters, one error handler.
+"""The dashboard's pages: the session check, the page list for the user's role, filters, audit.
 
-Run by ``vawg serve`` as ``streamlit run app.py -- --db FILE --users FILE [--config FILE]``.
+Run by the dashboard server (:mod:`vawg.web.server`, started by ``vawg serve``) through its
+script (:mod:`vawg.web.script.dashboard`); it is never
+reached before sign-in, which happens on a plain HTTP page (:mod:`vawg.web.signin`) in front
+of it. Each run finds the session from the header the gate (:mod:`vawg.web.gate`) set, checks
+that it is still live and that the users file still gives the user the same role, and ends it
+otherwise; run on its own (``streamlit run`` on the script) it shows nothing but how to start it.
 
-Access: nobody sees a page before signing in (:mod:`vawg.web.auth`). After sign-in the page
-list (``st.navigation``) holds only the pages the role may see. An analyst-only page's address
-is, for a viewer, bound to a refusal that draws nothing else, so typing the address shows the
-refusal and no data is queried. Before sign-in every address shows the sign-in form, so a deep
-link still works once the user has signed in.
+After sign-in the page list (``st.navigation``) holds only the pages the role may see. An
+analyst-only page's address is, for a viewer, bound to a refusal that draws nothing else, so
+typing the address shows the refusal and no data is queried. Each page lists the filters that
+apply to it; only those are drawn. Every page view (with its filters) is written to the audit
+log, and so is every refusal.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
-from vawg.config import Settings, load_settings
 from vawg.errors import VawgError
-from vawg.schema import OFFENCE_GROUPS
 from vawg.web import data
-from vawg.web.auth import LoginThrottle, authenticate, load_users
+from vawg.web.access import Access, current
+from vawg.web.charts import use_light_figures
 from vawg.web.context import PageContext
 from vawg.web.errors import show_error
-from vawg.web.filters import default_filters, sidebar_filters
-from vawg.web.pages import drivers, outcomes, overview, place, profile, rfgv, surveys
+from vawg.web.filters import FILTERS, offence_groups, sidebar_filters
+from vawg.web.gate import CLIENT_HEADER, SESSION_HEADER
+from vawg.web.options import AppConfig, parse_args
+from vawg.web.pages import (
+    drivers,
+    evaluation,
+    outcomes,
+    overview,
+    place,
+    profile,
+    rfgv,
+    surveys,
+)
+from vawg.web.sessions import Session
 
 __all__ = ["PAGES", "AppConfig", "PageSpec", "main", "parse_args"]
 
 log = logging.getLogger("vawg.web")
 
-USER_KEY = "vawg_user"
+_AUDITED = "vawg_audited"
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A dashboard page: its address, title, icon, how to draw it and who may see it."""
+    """A dashboard page: its address, title, icon, how to draw it, who may see it, and which
+    filters apply to it (``note`` says why others do not)."""
 
     url_path: str
     title: str
     icon: str
     render: Callable[[PageContext], None]
     analyst_only: bool = False
+    applies: tuple[str, ...] = FILTERS
+    note: str = ""
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", ":material/dashboard:", overview.render),
     PageSpec("profile", "Perpetrator profile", ":material/groups:", profile.render),
-    PageSpec("rfgv", "Perpetrator list (RFGV)", ":material/lock:", rfgv.render, True),
-    PageSpec("place", "Place and hotspots", ":material/map:", place.render),
-    PageSpec("drivers", "Drivers", ":material/thermostat:", drivers.render),
+    PageSpec(
+        "rfgv",
+        "Perpetrator list (RFGV)",
+        ":material/lock:",
+        rfgv.render,
+        analyst_only=True,
+        note="The list is scored over the whole period selected.",
+    ),
+    PageSpec(
+        "place",
+        "Place and hotspots",
+        ":material/map:",
+        place.render,
+        note="Hot spots are found over every LSOA; a district selection zooms the map.",
+    ),
+    PageSpec(
+        "drivers",
+        "Drivers",
+        ":material/thermostat:",
+        drivers.render,
+        applies=("period",),
+        note="The models need every area and every day: only the period applies here.",
+    ),
     PageSpec("outcomes", "Outcomes and audit", ":material/gavel:", outcomes.render),
-    PageSpec("surveys", "Surveys", ":material/forum:", surveys.render),
+    PageSpec(
+        "surveys",
+        "Surveys",
+        ":material/forum:",
+        surveys.render,
+        applies=(),
+        note="County-wide surveys: no filter applies to them.",
+    ),
+    PageSpec(
+        "evaluation",
+        "Safer Streets and programme",
+        ":material/fact_check:",
+        evaluation.render,
+        applies=("period",),
+        note="Targeting uses the period; the evaluations always use the whole extract.",
+    ),
 )
 
 
-@dataclass(frozen=True)
-class AppConfig:
-    """Where the data, users and settings are (from the command line)."""
-
-    db: Path
-    users: Path
-    settings: Settings
+def _link(text: str, href: str) -> None:
+    """A link that opens in this tab (Streamlit's markdown links open a new one)."""
+    st.html(f'<p style="font-size:1.05rem"><a href="{href}">{text}</a></p>')
 
 
-def parse_args(argv: Sequence[str]) -> AppConfig:
-    """The app's options, as ``vawg serve`` passes them after ``--``."""
-    parser = argparse.ArgumentParser(prog="vawg-dashboard")
-    parser.add_argument("--db", type=Path, default=Path("vawg.duckdb"))
-    parser.add_argument("--users", type=Path, default=Path("vawg-users.toml"))
-    parser.add_argument("--config", type=Path, default=None)
-    parser.add_argument("--set", action="append", default=[], dest="sets")
-    args, _ = parser.parse_known_args(list(argv))
-    return AppConfig(args.db, args.users, load_settings(args.config, args.sets))
+def _ended(reason: str) -> None:
+    """The session is over: say so, show nothing else, offer the sign-in page."""
+    st.markdown("## :material/lock_clock: Signed out")
+    words = {
+        "idle": "Your session ended after a time without use.",
+        "lifetime": "Your session reached its time limit.",
+        "role": "Your account changed (the users file); sign in again.",
+    }
+    st.info(words.get(reason, "You are not signed in."), icon=":material/info:")
+    _link("Sign in again", f"/vawg/signin?ended={reason or 'signed-out'}")
 
 
-@st.cache_resource
-def _throttle() -> LoginThrottle:
-    """One throttle per server process, shared by every session."""
-    return LoginThrottle()
-
-
-def _client() -> str:
-    return st.context.ip_address or "unknown"
-
-
-def _login(config: AppConfig) -> None:
-    _, middle, _ = st.columns([1, 1.2, 1])
-    with middle:
-        st.markdown("## :material/shield_person: VAWG insight")
-        st.caption("Violence against women and girls: the analyst dashboard. Sign in to continue.")
-        with st.form("login", border=True):
-            name = st.text_input("User name", key="login_name", autocomplete="username")
-            password = st.text_input(
-                "Password", type="password", key="login_password", autocomplete="current-password"
-            )
-            submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
-        if submitted:
-            users = load_users(config.users)
-            user = authenticate(users, name, password, client=_client(), throttle=_throttle())
-            if user is None:
-                log.warning("failed sign-in for %r from %s", name, _client())
-                st.error("Wrong user name or password.", icon=":material/block:")
-                return
-            log.info("signed in: %s (%s) from %s", user.name, user.role, _client())
-            st.session_state[USER_KEY] = (user.name, user.role)
-            st.rerun()
-        st.caption("Access is logged. Repeated failures slow down further attempts.")
-    if config.db.exists():
-        # Compute every page for the default filters while the user types the password.
-        db, stamp = str(config.db.resolve()), data.db_stamp(config.db)
-        opts = data.options(db, stamp, config.settings)
-        start = default_filters(
-            opts.first_month, opts.last_month, opts.default_start, opts.default_end
-        )
-        data.warm_all(db, stamp, config.settings, start)
-
-
-def _refusal(spec: PageSpec) -> Callable[[], None]:
+def _refusal(spec: PageSpec, access: Access, session: Session) -> Callable[[], None]:
     def refuse() -> None:
-        log.warning("viewer %s refused %s", st.session_state.get(USER_KEY), spec.url_path)
+        access.record("page-refused", session.user, session.client, spec.url_path)
         st.error(
             f"**{spec.title}** is for analysts only. Your account can see the "
             "disclosure-controlled pages listed on the left.",
@@ -133,26 +140,26 @@ def _refusal(spec: PageSpec) -> Callable[[], None]:
     return refuse
 
 
-def _context(config: AppConfig, name: str, role: str) -> PageContext:
-    """Draw the filters (in the entry script, so their state is shared by every page)."""
+def _context(config: AppConfig, session: Session, spec: PageSpec) -> PageContext:
+    """Draw the filters that apply to ``spec`` (in the entry script, so the selection is shared
+    by every page) and make the page's context."""
     stamp = data.db_stamp(config.db)
     opts = data.options(str(config.db.resolve()), stamp, config.settings)
-    groups = tuple(
-        g
-        for g in OFFENCE_GROUPS
-        if g in config.settings.vawg_offence_groups
-        or (g == "other" and config.settings.include_domestic_abuse)
-    )
+    groups = offence_groups(config.settings)
     filters = sidebar_filters(
+        applies=spec.applies,
         first_month=opts.first_month,
         last_month=opts.last_month,
         default_start=opts.default_start,
         default_end=opts.default_end,
         districts=opts.districts,
         offence_groups=groups,
-        grid=opts.grid if role != "analyst" else None,
+        note=spec.note,
+        grid=opts.grid if session.role != "analyst" else (),
     )
-    return PageContext(config.db, stamp, config.settings, name, role, filters)
+    return PageContext(
+        config.db, stamp, config.settings, session.user, session.role, filters, spec.applies
+    )
 
 
 def _page(spec: PageSpec, holder: dict[str, PageContext]) -> Callable[[], None]:
@@ -162,59 +169,93 @@ def _page(spec: PageSpec, holder: dict[str, PageContext]) -> Callable[[], None]:
     return draw
 
 
-def _sidebar_account(name: str, role: str) -> None:
+def _sidebar_account(session: Session) -> None:
+    """Who is signed in, and the sign-out form (posted to the server, with the session's own
+    token against cross-site forgery)."""
     with st.sidebar:
-        st.markdown(f":material/account_circle: **{name}** · {role}")
-        if st.button("Sign out", icon=":material/logout:", key="logout"):
-            st.session_state.clear()
-            st.rerun()
+        st.markdown(f":material/account_circle: **{session.user}** · {session.role}")
+        st.html(
+            '<form method="post" action="/vawg/signout" style="margin:0">'
+            f'<input type="hidden" name="token" value="{session.form_token}">'
+            '<button type="submit" style="font:inherit;padding:.3rem .9rem;border-radius:.5rem;'
+            'border:1px solid #ccc;background:#fff;cursor:pointer">Sign out</button></form>'
+        )
+
+
+def _audit_view(access: Access, session: Session, path: str, ctx: PageContext | None) -> None:
+    """Write a page view to the audit log once per page and selection (not on every redraw)."""
+    what = path if ctx is None else f"{path}: {ctx.describe()}"
+    if st.session_state.get(_AUDITED) != what:
+        access.record("page", session.user, session.client, what)
+        st.session_state[_AUDITED] = what
+
+
+def _watch(access: Access, token: str, client: str) -> None:
+    """Clear an open page soon after its session ends, even if nobody touches it.
+
+    A fragment reruns by itself every third of the idle timeout (at least every minute); when
+    the session is over it reruns the page, which then shows only "Signed out".
+    """
+    every = max(60.0, access.sessions.idle / 3)
+
+    @st.fragment(run_every=every)
+    def check() -> None:
+        if access.sessions.get(token, client) is None:
+            st.rerun(scope="app")
+
+    check()
+
+
+def _signed_in(access: Access) -> tuple[str, Session] | None:
+    """The live session of this browser (touched: in use now), or None (audited once)."""
+    headers = st.context.headers
+    token = headers.get(SESSION_HEADER.decode()) or ""
+    client = headers.get(CLIENT_HEADER.decode()) or "unknown"
+    reason = access.sessions.why_ended(token) or (
+        "role" if access.sessions.get(token, client) else ""
+    )
+    session = access.session(token, client)
+    if session is None:
+        st.session_state["vawg_ended"] = reason or st.session_state.get("vawg_ended", "")
+        return None
+    access.sessions.touch(token)
+    return token, session
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Draw the app for this rerun."""
+    """Draw the app for this run."""
     st.set_page_config(
         page_title="VAWG insight", page_icon=":material/shield_person:", layout="wide"
     )
-    config = parse_args(sys.argv[1:] if argv is None else argv)
-    signed_in = st.session_state.get(USER_KEY)
-    if signed_in is None:
-        # Every address shows the sign-in form (and keeps the address for after sign-in).
-        pages = [
-            st.Page(
-                lambda: _login(config),
-                title="Sign in",
-                url_path=spec.url_path,
-                default=index == 0,
-            )
-            for index, spec in enumerate(PAGES)
-        ]
-        page = st.navigation(pages, position="hidden")
-        try:
-            page.run()
-        except VawgError as error:
-            show_error(error)
+    use_light_figures()
+    access = current()
+    if access is None:
+        st.error(
+            "Start the dashboard with `vawg serve` (it signs users in and checks every request).",
+            icon=":material/block:",
+        )
         return
-    name, role = signed_in
+    config = parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        current = load_users(config.users).get(name)
+        signed_in = _signed_in(access)
     except VawgError as error:
         show_error(error)
         return
-    if current is None or current.role != role:
-        # Removed from the users file, or given another role: sign in again.
-        log.warning("session of %s (%s) ended: the users file changed", name, role)
-        st.session_state.clear()
-        st.rerun()
+    if signed_in is None:
+        _ended(str(st.session_state.get("vawg_ended", "")))
+        return
+    token, session = signed_in
+    _watch(access, token, session.client)
     holder: dict[str, PageContext] = {}
     pages = []
-    allowed_paths = set()
+    specs: dict[str, PageSpec] = {}
     for index, spec in enumerate(PAGES):
-        allowed = role == "analyst" or not spec.analyst_only
+        allowed = session.role == "analyst" or not spec.analyst_only
         if allowed:
-            allowed_paths.add(spec.url_path)
+            specs[spec.url_path] = spec
         pages.append(
             st.Page(
-                _page(spec, holder) if allowed else _refusal(spec),
+                _page(spec, holder) if allowed else _refusal(spec, access, session),
                 title=spec.title if allowed else "Not available",
                 icon=spec.icon,
                 url_path=spec.url_path,
@@ -223,14 +264,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         )
     page = st.navigation(pages, position="sidebar")
-    _sidebar_account(name, role)
+    _sidebar_account(session)
+    shown = specs.get(page.url_path or PAGES[0].url_path)
     try:
-        if page.url_path in allowed_paths or page.url_path == "":  # "" is the default page
-            holder["ctx"] = _context(config, name, role)
+        if shown is not None:
+            ctx = holder["ctx"] = _context(config, session, shown)
+            _audit_view(access, session, shown.url_path, ctx)
         page.run()
+        if shown is not None and access.ahead:
+            data.prefetch_all(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, public=ctx.public)
     except Exception as error:  # the one handler: nothing escapes to Streamlit's trace view
         show_error(error)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,4 @@
-"""Dashboard users: a TOML file of names, roles and salted scrypt hashes, and a login throttle.
+"""Dashboard users: a TOML file of names, roles and salted scrypt hashes.
 
 The users file (``vawg users add NAME --role analyst|viewer`` writes it) looks like::
 
@@ -12,12 +12,9 @@ p=1, a 16-byte random salt per user, 32-byte key) and checked with a constant-ti
 (:func:`hmac.compare_digest`). An unknown user name costs the same hash as a known one, so the
 time taken does not tell which names exist.
 
-Repeated failures are slowed down on the server (:class:`LoginThrottle`): after the k-th failure
-in a row for a user name, or from a client address, every further attempt for that name or from
-that client waits ``base * 2**(k-1)`` seconds (capped at ``cap``) before the password is even
-checked. Attempts are queued per name and per client, one delay apart, so opening many
-sessions in parallel does not buy an attacker more guesses. Failures are forgotten after ``forget_after`` seconds of quiet; a
-successful login clears its user name's count (not the client's).
+A user who signs in only through the force's single sign-on (``vawg users add NAME --sso``) has
+the password ``!``, which no password matches. Throttling, lockout and the audit of sign-ins are
+in :mod:`vawg.web.guard` and :mod:`vawg.web.access`.
 """
 
 from __future__ import annotations
@@ -27,20 +24,17 @@ import hashlib
 import hmac
 import os
 import re
-import threading
-import time
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vawg.errors import InputError
 
 __all__ = [
+    "DUMMY_HASH",
     "ROLES",
-    "LoginThrottle",
+    "SSO_ONLY",
     "User",
-    "authenticate",
     "hash_password",
     "load_users",
     "save_user",
@@ -54,6 +48,8 @@ _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 _N, _R, _P, _KEY, _SALT = 2**15, 8, 1, 32, 16
 _MAXMEM = 64 * 1024 * 1024
 MIN_PASSWORD = 10
+SSO_ONLY = "!"
+"""The stored password of a user who signs in through single sign-on only (matches nothing)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +92,8 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-# A hash of a random string, checked against when the user name is unknown (equal timing).
-_DUMMY_HASH = hash_password(base64.b64encode(os.urandom(18)).decode())
+DUMMY_HASH = hash_password(base64.b64encode(os.urandom(18)).decode())
+"""A hash of a random string, checked when the user name is unknown (so timing tells nothing)."""
 
 
 def _check_name(name: str) -> str:
@@ -137,16 +133,17 @@ def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def save_user(path: Path, name: str, role: str, password: str) -> bool:
+def save_user(path: Path, name: str, role: str, password: str | None) -> bool:
     """Add ``name`` to the users file at ``path`` (or replace it); True if the user was new.
 
-    The file is rewritten atomically and made readable by its owner only.
+    ``password=None`` makes a single-sign-on user (no password works). The file is rewritten
+    atomically and made readable by its owner only.
     """
     _check_name(name)
     _check_role(role)
     users = load_users(path) if path.exists() else {}
     created = name not in users
-    users[name] = User(name, role, hash_password(password))
+    users[name] = User(name, role, SSO_ONLY if password is None else hash_password(password))
     lines = ["# vawg-insight dashboard users: written by `vawg users add`; hashes are scrypt.", ""]
     for user in sorted(users.values(), key=lambda u: u.name):
         lines += [
@@ -161,92 +158,3 @@ def save_user(path: Path, name: str, role: str, password: str) -> bool:
     tmp.chmod(0o600)
     tmp.replace(path)
     return created
-
-
-@dataclass
-class _Record:
-    failures: int = 0
-    last_failure: float = 0.0
-    next_allowed: float = 0.0
-
-
-class LoginThrottle:
-    """Server-side slowdown of repeated failed logins, per user name and per client address."""
-
-    def __init__(
-        self,
-        *,
-        base: float = 0.5,
-        cap: float = 30.0,
-        forget_after: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.base, self.cap, self.forget_after = base, cap, forget_after
-        self._clock, self._sleep = clock, sleep
-        self._lock = threading.Lock()
-        self._records: dict[str, _Record] = {}
-
-    def delay_after(self, failures: int) -> float:
-        """Seconds the next attempt waits after ``failures`` failures in a row."""
-        return 0.0 if failures <= 0 else min(self.cap, self.base * 2 ** (failures - 1))
-
-    def _record(self, key: str, now: float) -> _Record:
-        record = self._records.setdefault(key, _Record())
-        if record.failures and now - record.last_failure > self.forget_after:
-            record.failures, record.next_allowed = 0, 0.0
-        return record
-
-    def failures(self, user: str, client: str) -> int:
-        """Failures in a row counted for this user name or client (the larger)."""
-        with self._lock:
-            now = self._clock()
-            return max(
-                self._record(f"user:{user}", now).failures,
-                self._record(f"client:{client}", now).failures,
-            )
-
-    def wait_turn(self, user: str, client: str) -> float:
-        """Block until this attempt may be checked; return the seconds waited.
-
-        After k failures in a row (for the name or the client, whichever has more) the attempt
-        waits ``delay_after(k)`` at least; attempts for the same name or client also queue
-        behind each other, one delay apart.
-        """
-        with self._lock:
-            now = self._clock()
-            records = [self._record(f"user:{user}", now), self._record(f"client:{client}", now)]
-            step = max(self.delay_after(r.failures) for r in records)
-            turn = max([now + step, *(r.next_allowed for r in records)])
-            for record in records:  # reserve: a parallel attempt queues behind this one
-                record.next_allowed = turn + step
-        wait = turn - now
-        if wait > 0:
-            self._sleep(wait)
-        return wait
-
-    def record(self, user: str, client: str, *, success: bool) -> None:
-        """Count a failure (or clear the user name's count after a success)."""
-        with self._lock:
-            now = self._clock()
-            keys = (f"user:{user}", f"client:{client}")
-            if success:
-                self._records.pop(keys[0], None)
-                return
-            for key in keys:
-                record = self._record(key, now)
-                record.failures += 1
-                record.last_failure = now
-
-
-def authenticate(
-    users: dict[str, User], name: str, password: str, *, client: str, throttle: LoginThrottle
-) -> User | None:
-    """The user if ``name`` and ``password`` match, else None; slowed down after failures."""
-    name = name.strip()
-    throttle.wait_turn(name, client)
-    user = users.get(name)
-    ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
-    ok = ok and user is not None
-    throttle.record(name, client, success=ok)
-    return user if ok else None

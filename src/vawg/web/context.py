@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from vawg.config import Settings
-from vawg.web.filters import Filters
+from vawg.disclosure import describe
+from vawg.web.filters import FILTERS, Filters
 
-__all__ = ["PageContext"]
+__all__ = ["Download", "PageContext"]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A CSV download's file name and the lines stamped at its top (what, period, filters)."""
+
+    file_name: str
+    header: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class PageContext:
-    """A page's inputs. ``public`` (a viewer) means disclosure-controlled figures only."""
+    """A page's inputs. ``public`` (a viewer) means disclosure-controlled figures only.
+
+    ``applies``: the filters that apply to the page (the others are neither drawn nor stated).
+    """
 
     db: Path
     stamp: float
@@ -21,6 +34,7 @@ class PageContext:
     user: str
     role: str
     filters: Filters
+    applies: tuple[str, ...] = FILTERS
 
     @property
     def public(self) -> bool:
@@ -31,3 +45,36 @@ class PageContext:
     def db_key(self) -> str:
         """The database path as the cache key."""
         return str(self.db.resolve())
+
+    def describe(self) -> str:
+        """The selection that applies to this page, in words (for captions)."""
+        return self.filters.describe(self.applies)
+
+    def download(self, slug: str, title: str, *, caption: str = "") -> Download:
+        """Name and stamp a CSV of ``title``: the filters and period in the name and header."""
+        selection = self.filters.slug(self.applies)
+        name = f"vawg-{slug}" + (f"_{selection}" if selection else "") + ".csv"
+        if "period" in self.applies:
+            period = f"{self.filters.period()} (date recorded)"
+        else:
+            period = "not filtered (every month in the database)"
+        rule = str(describe(self.settings.disclosure_threshold)["summary"]).replace(", ", "; ")
+        figures = (
+            f"disclosure-controlled. {rule}"
+            if self.public
+            else "OFFICIAL-SENSITIVE analyst view; every count exact and small ones included"
+        )
+        # No commas of our own, so the lines stay unquoted (values from the data may add some).
+        selections = self.filters.selections(self.applies, joiner=" + ")
+        data_time = datetime.fromtimestamp(self.stamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        header = [
+            f"VAWG insight: {title}",
+            f"Period: {period}",
+            f"Filters: {selections or 'none apply to this table'}",
+            f"Figures: {figures}",
+            f"Database: {self.db.name} (loaded {data_time}); prepared {now} for {self.user}",
+        ]
+        if caption:
+            header.append(f"Note: {caption}")
+        return Download(name, tuple(header))

@@ -1,67 +1,107 @@
-"""Cached calls into the library: every query result the pages show comes through here.
+"""The dashboard's data: every Result a page shows comes through here, kept and typed.
 
-Results are cached with :func:`streamlit.cache_data`, keyed on the database path and its
-modification time (re-loading the database refreshes the cache), the settings, the filters and
-whether the caller is ``public`` (a viewer). A ``public`` result is the analysis's own public
-Result (the family's ``disclose`` function: the same one the public reports and the open site
-use) *before* it leaves this module, so a viewer's page never holds a count that has not been
-through the disclosure rule. Person-level results (the RFGV list) are only returned to an analyst:
-:func:`require_analyst` is checked inside the function that builds them, not only on the page.
+Two speeds. The overview's counts are quick: they are read from the VAWG scope over every month
+in the database, held once per database version in temporary tables and narrowed to any period
+and filter in a fraction of a second (:func:`overview`). The analyses (profile, hot spots,
+drivers, outcomes, surveys) take seconds at force scale: pages ask for them through
+:func:`later`, which runs them on a background worker (:mod:`vawg.web.jobs`) and keeps the
+Result, so a page draws what it has at once and the rest when it is ready, and a Result once
+made for a selection is instant the next time. :func:`prefetch` computes a selection's Results
+ahead of need (at start-up for the default filters, and for whatever filters are in use).
 
-Queries share one read-only DuckDB connection per database file; DuckDB connections are not
-thread-safe and Streamlit runs each session in its own thread, so queries are serialised by a
-lock (the cache makes that cheap).
+Every cache key holds the database path and its modification time (re-loading the database
+refreshes everything), the settings, the filters and whether the caller is ``public`` (a
+viewer). A ``public`` result is the analysis's own public Result (the family's ``disclose``
+function: the same one the public reports and the open site use) *before* it leaves this
+module, so a viewer's page never holds a count that has not been through the disclosure rule.
+Person-level results (the RFGV list) are only returned to an analyst: :func:`require_analyst`
+is checked inside the function that builds them, not only on the page.
+
+DuckDB connections are not thread-safe: the page threads share one (queries serialised by a
+lock; they are quick), and each background worker has its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 import ibis
 import ibis.expr.types as ir
 import polars as pl
-import streamlit as st
 
 from vawg.config import Settings
 from vawg.disclosure import describe
 from vawg.disclosure.grid import grid_periods
 from vawg.errors import InputError
+from vawg.evaluation.analysis import PlaceEvaluationResult
+from vawg.models.drivers import DriversResult
+from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult, disclose, disclose_overview
 from vawg.profile.overview import Overview
 from vawg.profile.overview import overview as overview_result
+from vawg.programme.analysis import ProgrammeEvaluationResult
 from vawg.query import Tables, connect
 from vawg.report.site.sections import profile_tables
+from vawg.report.survey.view import SurveyView
 from vawg.scope import Scope, default_period, vawg_scope
+from vawg.spatial.analysis import HotspotAnalysis
+from vawg.survey import SurveyResult
+from vawg.targeting.analysis import TargetingResult
 from vawg.web.filters import Filters, apply_filters, narrow
+from vawg.web.jobs import Job, Jobs, Memo
 
 __all__ = [
     "DataOptions",
+    "HotspotView",
     "Overview",
+    "ProfileView",
+    "RfgvView",
+    "SurveyPage",
     "db_stamp",
+    "drivers_result",
+    "evaluation_result",
+    "filtered_tables",
+    "hotspots",
+    "later",
     "locked",
     "options",
+    "outcomes_result",
     "overview",
+    "prefetch",
+    "prefetch_all",
+    "profile_view",
     "require_analyst",
+    "rfgv_list",
     "rule_summary",
-    "run_query",
     "scope_for",
+    "single_changes",
+    "survey_result",
     "tables",
-    "warm_all",
+    "targeting_result",
+    "warm",
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 log = logging.getLogger("vawg.web")
-_LOCK = threading.RLock()
-_TTL = 3600
+
+_CONNECTIONS = Memo(keep=16)  # per thread role and database version: a few
+_SCOPES = Memo(keep=8)  # the scope held in temporary tables, per database version and settings
+_QUICK = Memo(keep=256)  # filter choices, exclusions and overviews: small frames
+_RESULTS = Memo(keep=24)  # the analyses' Results: the large ones
+_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+_JOBS: Jobs | None = None
+_SPAN = (date(1900, 1, 1), date(2999, 12, 31))
 
 
 def db_stamp(db: Path) -> float:
@@ -73,22 +113,28 @@ def db_stamp(db: Path) -> float:
     return db.stat().st_mtime
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+def _role() -> str:
+    """Which connection the calling thread uses: a worker's own, or the pages' shared one."""
+    name = threading.current_thread().name
+    return name if name.startswith("vawg-jobs-") else "pages"
+
+
+def _lock() -> threading.RLock:
+    role = _role()
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(role, threading.RLock())
+
+
 def tables(db: str, stamp: float) -> Tables:
-    """The store's tables, read-only, one connection per database file version."""
-    return connect(Path(db))
+    """The store's tables, read-only: one connection per thread role and database version."""
+    role = _role()
+    return _CONNECTIONS.get(("tables", db, stamp, role), lambda: connect(Path(db)))
 
 
 def locked(work: Callable[[], T]) -> T:
-    """Run ``work`` holding the query lock (library calls that query the database)."""
-    with _LOCK:
+    """Run ``work`` holding the lock of the calling thread's connection."""
+    with _lock():
         return work()
-
-
-def run_query(expr: ir.Table) -> pl.DataFrame:
-    """Execute an ibis expression and return a polars frame."""
-    with _LOCK:
-        return expr.to_polars()
 
 
 def rule_summary(settings: Settings) -> str:
@@ -102,45 +148,9 @@ def require_analyst(role: str) -> None:
         raise PermissionError("person-level data is for analysts only")
 
 
-_MATERIALIZED: OrderedDict[str, Scope] = OrderedDict()
-_KEEP = 8
-_WARMED: set[tuple[Any, ...]] = set()
-
-
-def _base_scope(t: Tables, db: str, stamp: float, settings: Settings) -> Scope:
-    """The VAWG scope for the settings' period, held in temporary tables (caller holds the lock).
-
-    The scope's joins are the expensive part of every page; computing them once per period
-    and database keeps each page under two seconds. The last few periods are kept.
-    """
-    key = hashlib.sha1(repr((db, stamp, settings)).encode()).hexdigest()[:16]
-    if key in _MATERIALIZED:
-        _MATERIALIZED.move_to_end(key)
-        return _MATERIALIZED[key]
-    scope = vawg_scope(t, settings)
-    held: dict[str, ir.Table] = {}
-    for part in ("crimes", "offenders", "victims"):
-        name = f"_vawg_web_{key}_{part}"
-        sql = ibis.to_sql(getattr(scope, part), dialect="duckdb")
-        t.backend.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
-        held[part] = t.backend.table(name)
-    materialized = dataclasses.replace(scope, **held)
-    _MATERIALIZED[key] = materialized
-    while len(_MATERIALIZED) > _KEEP:
-        old, _ = _MATERIALIZED.popitem(last=False)
-        for part in ("crimes", "offenders", "victims"):
-            try:
-                t.backend.raw_sql(f'DROP TABLE IF EXISTS "_vawg_web_{old}_{part}"')
-            except Exception:  # a temporary table already gone is not an error
-                log.debug("could not drop an old temporary table", exc_info=True)
-    return materialized
-
-
-def scope_for(db: str, stamp: float, settings: Settings, filters: Filters) -> Scope:
-    """The filtered VAWG scope: the period's (materialised) scope narrowed to the filters."""
-    t = tables(db, stamp)
-    with _LOCK:
-        return narrow(_base_scope(t, db, stamp, filters.settings(settings)), t, filters)
+# --------------------------------------------------------------------------------------------
+# Quick: filter choices and the overview, from the scope held in temporary tables.
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -156,18 +166,19 @@ class DataOptions:
     grid: tuple[tuple[str, date, date], ...] = ()
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
 def options(db: str, stamp: float, settings: Settings) -> DataOptions:
     """Filter choices for the database."""
-    t = tables(db, stamp)
 
     def work() -> DataOptions:
+        t = tables(db, stamp)
         span = t.crimes.aggregate(
             first=t.crimes.recorded_date.min(), last=t.crimes.recorded_date.max()
         ).to_polars()
         start, end = default_period(t, settings)
         districts = t.areas.select("district").distinct().order_by("district").to_polars()
         first, last = span["first"][0], span["last"][0]
+        if first is None or last is None:
+            raise InputError("no crimes are loaded; load a force extract with `vawg ingest`")
         grid = tuple((p.label, p.start, p.end) for p in grid_periods(first, last))
         return DataOptions(
             first.replace(day=1),
@@ -178,25 +189,112 @@ def options(db: str, stamp: float, settings: Settings) -> DataOptions:
             grid,
         )
 
+    return _QUICK.get(("options", db, stamp, settings), lambda: locked(work))
+
+
+def _span_settings(settings: Settings) -> Settings:
+    return settings.replace(period_start=_SPAN[0], period_end=_SPAN[1])
+
+
+def _base_scope(db: str, stamp: float, settings: Settings) -> Scope:
+    """The VAWG scope over every month, held in temporary tables of the pages' connection.
+
+    The scope's joins are the expensive part of every count; made once per database version and
+    scope settings, any period and filter is then a quick filter of these tables.
+    """
+    span = _span_settings(settings)
+
+    def work() -> Scope:
+        t = tables(db, stamp)
+        scope = vawg_scope(t, span)
+        key = hashlib.sha1(repr((db, stamp, span)).encode()).hexdigest()[:16]
+        held: dict[str, ir.Table] = {}
+        for part in ("crimes", "offenders", "victims"):
+            name = f"_vawg_web_{key}_{part}"
+            sql = ibis.to_sql(getattr(scope, part), dialect="duckdb")
+            t.backend.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+            held[part] = t.backend.table(name)
+        return dataclasses.replace(scope, **held)
+
+    return _SCOPES.get(("base-scope", db, stamp, span, _role()), lambda: locked(work))
+
+
+def _exclusions(db: str, stamp: float, settings: Settings) -> pl.DataFrame:
+    """What each scope rule excluded in the settings' period (one aggregate query)."""
+    return _QUICK.get(
+        ("exclusions", db, stamp, settings),
+        lambda: locked(lambda: vawg_scope(tables(db, stamp), settings).exclusions),
+    )
+
+
+def scope_for(db: str, stamp: float, settings: Settings, filters: Filters) -> Scope:
+    """The VAWG scope for the filters: the held scope narrowed to the period and selections."""
+    period = filters.settings(settings)
+
+    def work() -> Scope:
+        base = _base_scope(db, stamp, settings)
+        crimes = base.crimes.filter(base.crimes.recorded_date.between(filters.start, filters.end))
+        refs = crimes.select("crime_ref")
+        in_period = dataclasses.replace(
+            base,
+            period=(filters.start, filters.end),
+            crimes=crimes,
+            offenders=base.offenders.semi_join(refs, "crime_ref"),
+            victims=base.victims.semi_join(refs, "crime_ref"),
+            exclusions=_exclusions(db, stamp, period),
+            settings=period,
+        )
+        return narrow(in_period, tables(db, stamp), filters)
+
     return locked(work)
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=64)
 def overview(db: str, stamp: float, settings: Settings, filters: Filters, public: bool) -> Overview:
-    """Volumes for the overview page (the public overview for a viewer)."""
-    t = tables(db, stamp)
-    result = locked(
-        lambda: overview_result(
-            t, scope_for(db, stamp, settings, filters), threshold=settings.disclosure_threshold
+    """Volumes for the overview page (the public overview, from its ``disclose``, for a viewer)."""
+
+    def work() -> Overview:
+        t = tables(db, stamp)
+        result = locked(
+            lambda: overview_result(
+                t, scope_for(db, stamp, settings, filters), threshold=settings.disclosure_threshold
+            )
         )
+        return disclose_overview(result, filters.settings(settings)) if public else result
+
+    return _QUICK.get(("overview", db, stamp, settings, filters, public), work)
+
+
+# --------------------------------------------------------------------------------------------
+# Slow: the analyses' Results, on a background worker (see `later`). Each library function
+# takes (tables, settings) and applies the scope itself; the filters reach it through a
+# narrowed view of the tables.
+# --------------------------------------------------------------------------------------------
+
+
+def _jobs() -> Jobs:
+    global _JOBS
+    with _LOCKS_GUARD:
+        if _JOBS is None:
+            _JOBS = Jobs()
+        return _JOBS
+
+
+def _key(fn: Callable[P, T], args: tuple[object, ...]) -> tuple[object, ...]:
+    return (fn.__module__, fn.__qualname__, *args)
+
+
+def later(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Job[T]:
+    """``fn(*args)`` on a background worker, ahead of prefetches; kept for the next caller."""
+    return _jobs().get(
+        _key(fn, (*args, *sorted(kwargs.items()))), functools.partial(fn, *args, **kwargs)
     )
-    return disclose_overview(result, settings) if public else result
 
 
-# --------------------------------------------------------------------------------------------
-# The analyses' Results, for the other pages. Each library function takes (tables, settings)
-# and applies the scope itself; the filters reach it through a narrowed view of the tables.
-# --------------------------------------------------------------------------------------------
+def prefetch(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Job[T]:
+    """``fn(*args)`` when a worker is free: computed ahead of need."""
+    return _jobs().prefetch(
+        _key(fn, (*args, *sorted(kwargs.items()))), functools.partial(fn, *args, **kwargs)
+    )
 
 
 def filtered_tables(t: Tables, filters: Filters, *, districts: bool = True) -> Tables:
@@ -218,13 +316,15 @@ def filtered_tables(t: Tables, filters: Filters, *, districts: bool = True) -> T
     return dataclasses.replace(t, crimes=crimes, areas=areas)
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=16)
 def _profile(db: str, stamp: float, settings: Settings, filters: Filters) -> ProfileResult:
     """The full (restricted) profile; only the functions below read it, never a page."""
     from vawg.profile import profile
 
-    t = tables(db, stamp)
-    return locked(lambda: profile(filtered_tables(t, filters), filters.settings(settings)))
+    def work() -> ProfileResult:
+        t = tables(db, stamp)
+        return locked(lambda: profile(filtered_tables(t, filters), filters.settings(settings)))
+
+    return _RESULTS.get(("profile", db, stamp, settings, filters), work)
 
 
 @dataclass(frozen=True)
@@ -244,7 +344,6 @@ class ProfileView:
     hour_by_day: pl.DataFrame
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=32)
 def profile_view(
     db: str, stamp: float, settings: Settings, filters: Filters, public: bool
 ) -> ProfileView:
@@ -269,15 +368,21 @@ def profile_view(
     )
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def rfgv_list(
-    db: str, stamp: float, settings: Settings, filters: Filters, role: str
-) -> tuple[pl.DataFrame, str]:
+@dataclass(frozen=True)
+class RfgvView:
+    """The RFGV list (person-level) and how, and over which window, it was scored."""
+
+    table: pl.DataFrame
+    method: str
+    window: tuple[date, date]
+
+
+def rfgv_list(db: str, stamp: float, settings: Settings, filters: Filters, role: str) -> RfgvView:
     """The RFGV list (person-level) and how it was scored: analysts only."""
     require_analyst(role)
     result = _profile(db, stamp, settings, filters)
     method = f"{result.rfgv.params.method}. {result.rfgv.params.citation}".strip()
-    return result.rfgv.table, method
+    return RfgvView(result.rfgv.table, method, result.rfgv.window)
 
 
 @dataclass(frozen=True)
@@ -290,19 +395,20 @@ class HotspotView:
     weights: str
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def _hotspots(db: str, stamp: float, settings: Settings, filters: Filters) -> Any:
+def _hotspots(db: str, stamp: float, settings: Settings, filters: Filters) -> HotspotAnalysis:
     from vawg.spatial.analysis import hotspot_analysis
 
-    t = tables(db, stamp)
-    return locked(
-        lambda: hotspot_analysis(
-            filtered_tables(t, filters, districts=False), filters.settings(settings)
+    def work() -> HotspotAnalysis:
+        t = tables(db, stamp)
+        return locked(
+            lambda: hotspot_analysis(
+                filtered_tables(t, filters, districts=False), filters.settings(settings)
+            )
         )
-    )
+
+    return _RESULTS.get(("hotspots", db, stamp, settings, filters), work)
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=16)
 def hotspots(
     db: str, stamp: float, settings: Settings, filters: Filters, public: bool
 ) -> HotspotView:
@@ -319,17 +425,19 @@ def hotspots(
     )
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def _drivers(db: str, stamp: float, settings: Settings) -> Any:
+def _drivers(db: str, stamp: float, settings: Settings) -> DriversResult:
     from vawg.models.drivers import drivers
 
-    t = tables(db, stamp)
-    return locked(lambda: drivers(t, settings))
+    def work() -> DriversResult:
+        t = tables(db, stamp)
+        return locked(lambda: drivers(t, settings))
+
+    return _RESULTS.get(("drivers", db, stamp, settings), work)
 
 
 def drivers_result(
     db: str, stamp: float, settings: Settings, filters: Filters, public: bool = False
-) -> Any:
+) -> DriversResult:
     """The drivers models for the filter's period over the whole force (models need every area
     and every day; only the period filter applies, so only it is in the cache key); the public
     Result for a viewer."""
@@ -340,18 +448,21 @@ def drivers_result(
     return disclose_drivers(result, chosen) if public else result
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def _outcomes(db: str, stamp: float, settings: Settings, filters: Filters) -> Any:
+def _outcomes(db: str, stamp: float, settings: Settings, filters: Filters) -> OutcomeSummary:
     from vawg.outcomes.summary import outcome_summary
 
-    t = tables(db, stamp)
-    return locked(lambda: outcome_summary(filtered_tables(t, filters), filters.settings(settings)))
+    def work() -> OutcomeSummary:
+        t = tables(db, stamp)
+        return locked(
+            lambda: outcome_summary(filtered_tables(t, filters), filters.settings(settings))
+        )
+
+    return _RESULTS.get(("outcomes", db, stamp, settings, filters), work)
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=16)
 def outcomes_result(
     db: str, stamp: float, settings: Settings, filters: Filters, public: bool
-) -> Any:
+) -> OutcomeSummary:
     """Outcomes by financial half-year on both count bases (disclosed for a viewer)."""
     from vawg.outcomes.public import disclose_summary
 
@@ -359,16 +470,27 @@ def outcomes_result(
     return disclose_summary(result, settings) if public else result
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=4)
-def _survey(db: str, stamp: float, settings: Settings) -> Any:
+def _survey(db: str, stamp: float, settings: Settings) -> SurveyResult:
     from vawg.survey import survey_analysis
 
-    t = tables(db, stamp)
-    return locked(lambda: survey_analysis(t, settings))
+    def work() -> SurveyResult:
+        t = tables(db, stamp)
+        return locked(lambda: survey_analysis(t, settings))
+
+    return _RESULTS.get(("survey", db, stamp, settings), work)
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def survey_result(db: str, stamp: float, settings: Settings, public: bool) -> Any:
+@dataclass(frozen=True)
+class SurveyPage:
+    """What the surveys page shows: how the sample was weighted, notes and the frames."""
+
+    weight_source: str
+    design_effect: float
+    notes: tuple[str, ...]
+    view: SurveyView
+
+
+def survey_result(db: str, stamp: float, settings: Settings, public: bool) -> SurveyPage:
     """The surveys (county-wide; not filtered), as the survey report shows them."""
     from vawg.report.survey import survey_view
     from vawg.survey import disclose_survey
@@ -377,32 +499,118 @@ def survey_result(db: str, stamp: float, settings: Settings, public: bool) -> An
     if public:
         result = disclose_survey(result, settings)
     view = survey_view(result)
-    return result.weight_source, result.design_effect, result.notes, view
+    return SurveyPage(result.weight_source, result.design_effect, result.notes, view)
 
 
-def warm_all(db: str, stamp: float, settings: Settings, filters: Filters) -> None:
-    """Compute every page's results for ``filters`` in the background (server start-up)."""
-    key = (db, stamp, settings, filters)
-    with _LOCK:
-        if key in _WARMED:
-            return
-        _WARMED.add(key)
+def prefetch_all(
+    db: str, stamp: float, settings: Settings, filters: Filters, *, public: bool | None = None
+) -> None:
+    """Queue every page's Results for ``filters`` ahead of need (for ``public`` or both)."""
+    for role_public in (True, False) if public is None else (public,):
+        prefetch(profile_view, db, stamp, settings, filters, role_public)
+        prefetch(outcomes_result, db, stamp, settings, filters, role_public)
+        prefetch(hotspots, db, stamp, settings, filters, role_public)
+        prefetch(survey_result, db, stamp, settings, role_public)
+        prefetch(drivers_result, db, stamp, settings, filters, role_public)
+        prefetch(targeting_result, db, stamp, settings, filters, role_public)
+        prefetch(evaluation_result, db, stamp, settings, role_public)
 
-    def work() -> None:
-        steps: list[Callable[[], Any]] = [
-            lambda: overview(db, stamp, settings, filters, False),
-            lambda: overview(db, stamp, settings, filters, True),
-            lambda: profile_view(db, stamp, settings, filters, False),
-            lambda: profile_view(db, stamp, settings, filters, True),
-            lambda: outcomes_result(db, stamp, settings, filters, True),
-            lambda: survey_result(db, stamp, settings, True),
-            lambda: hotspots(db, stamp, settings, filters, True),
-            lambda: drivers_result(db, stamp, settings, filters, True),
-        ]
-        for step in steps:
+
+def _targeting(db: str, stamp: float, settings: Settings) -> TargetingResult:
+    from vawg.targeting.analysis import targeting
+
+    def work() -> TargetingResult:
+        t = tables(db, stamp)
+        return locked(lambda: targeting(t, settings))
+
+    return _RESULTS.get(("targeting", db, stamp, settings), work)
+
+
+def targeting_result(
+    db: str, stamp: float, settings: Settings, filters: Filters, public: bool
+) -> TargetingResult:
+    """Targeting over the whole force for the filter's period (disclosed for a viewer)."""
+    from vawg.targeting.public import disclose_targeting
+
+    period = filters.settings(settings)
+    result = _targeting(db, stamp, period)
+    return disclose_targeting(result, period) if public else result
+
+
+Evaluations = tuple[PlaceEvaluationResult | None, ProgrammeEvaluationResult | None]
+
+
+def _evaluations(db: str, stamp: float, settings: Settings) -> Evaluations:
+    from vawg.evaluation.analysis import place_evaluation
+    from vawg.programme.analysis import programme_evaluation
+
+    def work() -> Evaluations:
+        t = tables(db, stamp)
+
+        def run() -> Evaluations:
+            loaded = {
+                name: int(getattr(t, name).count().to_pyarrow().as_py())
+                for name in ("interventions", "programme_participants")
+            }
+            place = place_evaluation(t, settings) if loaded["interventions"] else None
+            programme = (
+                programme_evaluation(t, settings) if loaded["programme_participants"] else None
+            )
+            return place, programme
+
+        return locked(run)
+
+    return _RESULTS.get(("evaluations", db, stamp, settings), work)
+
+
+def evaluation_result(db: str, stamp: float, settings: Settings, public: bool) -> Evaluations:
+    """(place, programme) evaluations of the whole extract, None where not loaded; the
+    public versions for a viewer (no person-level rows in either)."""
+    from vawg.evaluation.public import disclose_evaluation
+    from vawg.programme.public import disclose_programme
+
+    place, programme = _evaluations(db, stamp, settings)
+    if public:
+        place = disclose_evaluation(place, settings) if place is not None else None
+        programme = disclose_programme(programme, settings) if programme is not None else None
+    return place, programme
+
+
+def single_changes(
+    filters: Filters, districts: tuple[str, ...], groups: tuple[str, ...]
+) -> list[Filters]:
+    """``filters`` with one more selection each: every district, offence group and flag alone."""
+    return [
+        *(dataclasses.replace(filters, districts=(d,)) for d in districts),
+        *(dataclasses.replace(filters, offence_groups=(g,)) for g in groups),
+        *(dataclasses.replace(filters, domestic_abuse=flag) for flag in ("yes", "no")),
+    ]
+
+
+def warm(
+    db: str,
+    stamp: float,
+    settings: Settings,
+    filters: Filters,
+    *,
+    districts: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
+    grid: tuple[tuple[str, date, date], ...] = (),
+) -> None:
+    """At start-up: the overview for ``filters`` and for every single change of them (so the
+    first filter a user picks answers at once), every page's Results for ``filters``, then the
+    overview for every period of the public ``grid`` (label, first day, last day): the only
+    periods a viewer can pick, and the financial years and quarters analysts pick most."""
+    spans = {(start, end) for _, start, end in grid}
+    periods = [dataclasses.replace(filters, start=start, end=end) for start, end in sorted(spans)]
+    for changed in (filters, *single_changes(filters, districts, groups), *periods):
+        for public in (True, False):
+            if public and spans and (changed.start, changed.end) not in spans:
+                continue  # a viewer cannot pick this period (the public figures refuse it)
             try:
-                step()
+                overview(db, stamp, settings, changed, public)
             except Exception:  # a page shows its own error when it asks again
-                log.warning("warming a page's results failed", exc_info=True)
-
-    threading.Thread(target=work, name="vawg-warm-all", daemon=True).start()
+                log.warning("warming the overview failed", exc_info=True)
+                return
+        if changed is filters:
+            prefetch_all(db, stamp, settings, filters)

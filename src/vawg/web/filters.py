@@ -1,16 +1,20 @@
 """The dashboard's global filters: period, district, offence group and the domestic abuse flag.
 
-:class:`Filters` is a frozen value (hashable, so it keys the query cache). :func:`apply_filters`
+:class:`Filters` is a frozen value (hashable, so it keys the caches). :func:`apply_filters`
 narrows a :class:`~vawg.scope.Scope` to the filters, so every page and every library function
-that takes a Scope sees the same selection. :func:`sidebar_filters` draws the widgets; their
-values live in the session state and so carry over from page to page.
+that takes a Scope sees the same selection. :func:`sidebar_filters` draws only the widgets that
+apply to the page (:data:`FILTERS` names them); the selection is kept in the session, so a
+filter hidden on one page holds again on the next, and in the address (``?period=Apr+2019&
+period=Mar+2021&district=Thanet``), so a reload or a shared link opens the same selection.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 import ibis.expr.types as ir
 
@@ -20,6 +24,7 @@ from vawg.scope import Scope, vawg_scope
 
 __all__ = [
     "DOMESTIC_ABUSE_CHOICES",
+    "FILTERS",
     "Filters",
     "apply_filters",
     "default_filters",
@@ -27,8 +32,12 @@ __all__ = [
     "label",
     "month_end",
     "narrow",
+    "offence_groups",
     "sidebar_filters",
 ]
+
+FILTERS = ("period", "district", "offence_group", "domestic_abuse")
+"""Every filter a page may apply, by name (a page lists those that apply to it)."""
 
 DOMESTIC_ABUSE_CHOICES = {"all": "All", "yes": "Domestic abuse", "no": "Not domestic abuse"}
 
@@ -69,21 +78,58 @@ class Filters:
     domestic_abuse: str = "all"
 
     def settings(self, base: Settings) -> Settings:
-        """``base`` with the period replaced by the filter's."""
-        return base.replace(period_start=self.start, period_end=self.end)
-
-    def describe(self) -> str:
-        """One line saying what is selected, for captions and CSV footers."""
-        parts = [f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"]
-        parts.append(", ".join(self.districts) if self.districts else "all districts")
-        parts.append(
-            ", ".join(label(g) for g in self.offence_groups)
-            if self.offence_groups
-            else "all offence groups"
+        """``base`` with the period (and the RFGV window: the whole period) set by the filter."""
+        return base.replace(
+            period_start=self.start,
+            period_end=self.end,
+            rfgv_window_days=(self.end - self.start).days + 1,
         )
-        if self.domestic_abuse != "all":
+
+    def period(self) -> str:
+        """The period in words: ``1 Apr 2017 to 31 Mar 2022``."""
+        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+
+    def selections(self, applied: tuple[str, ...] = FILTERS, *, joiner: str = ", ") -> str:
+        """The selections other than the period that apply, in words (``all …`` when none)."""
+        parts = []
+        if "district" in applied:
+            parts.append(joiner.join(self.districts) if self.districts else "all districts")
+        if "offence_group" in applied:
+            parts.append(
+                joiner.join(label(g) for g in self.offence_groups)
+                if self.offence_groups
+                else "all offence groups"
+            )
+        if "domestic_abuse" in applied and self.domestic_abuse != "all":
             parts.append(DOMESTIC_ABUSE_CHOICES[self.domestic_abuse].lower())
         return "; ".join(parts)
+
+    def describe(self, applied: tuple[str, ...] = FILTERS) -> str:
+        """One line saying what is selected, for captions and CSV headers."""
+        parts = [self.period()] if "period" in applied else []
+        if selections := self.selections(applied):
+            parts.append(selections)
+        return "; ".join(parts) if parts else "no filters apply"
+
+    def slug(self, applied: tuple[str, ...] = FILTERS) -> str:
+        """The selection for a file name: ``2017-04-to-2022-03_thanet_rape_da-no``."""
+        parts = [f"{self.start:%Y-%m}-to-{self.end:%Y-%m}"] if "period" in applied else []
+        if "district" in applied and self.districts:
+            parts.append(
+                "-".join(self.districts)
+                if len(self.districts) <= 3
+                else f"{len(self.districts)}-districts"
+            )
+        if "offence_group" in applied and self.offence_groups:
+            parts.append(
+                "-".join(self.offence_groups)
+                if len(self.offence_groups) <= 3
+                else f"{len(self.offence_groups)}-groups"
+            )
+        if "domestic_abuse" in applied and self.domestic_abuse != "all":
+            parts.append(f"da-{self.domestic_abuse}")
+        text = "_".join(parts).lower()
+        return re.sub(r"[^a-z0-9_]+", "-", text).strip("-_")
 
 
 def apply_filters(crimes: ir.Table, tables: Tables, filters: Filters) -> ir.Table:
@@ -128,6 +174,17 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
+def offence_groups(settings: Settings) -> tuple[str, ...]:
+    """The offence groups the filter offers: those in scope under ``settings``."""
+    from vawg.schema import OFFENCE_GROUPS
+
+    return tuple(
+        g
+        for g in OFFENCE_GROUPS
+        if g in settings.vawg_offence_groups or (g == "other" and settings.include_domestic_abuse)
+    )
+
+
 def default_period_months(
     first_month: date, last_month: date, default_start: date, default_end: date
 ) -> tuple[date, date]:
@@ -146,131 +203,126 @@ def default_filters(
     return Filters(start=start, end=month_end(end))
 
 
-def _reset() -> None:
-    import streamlit as st
-
-    for key in ("filter_period", "filter_districts", "filter_groups", "filter_domestic_abuse"):
-        st.session_state.pop(key, None)  # a widget without state starts from its default
+_KEYS = {
+    "period": "period",
+    "grid": "public-period",
+    "district": "district",
+    "offence_group": "group",
+    "domestic_abuse": "da",
+}
+"""Each filter's widget key, which is also its name in the address (``?district=Thanet``)."""
 
 
 def sidebar_filters(
     *,
+    applies: tuple[str, ...],
     first_month: date,
     last_month: date,
     default_start: date,
     default_end: date,
     districts: tuple[str, ...],
     offence_groups: tuple[str, ...],
-    grid: tuple[tuple[str, date, date], ...] | None = None,
+    note: str = "",
+    grid: tuple[tuple[str, date, date], ...] = (),
 ) -> Filters:
-    """Draw the filter widgets in the sidebar and return the selection.
+    """Draw the widgets of the filters that apply to the page; return the whole selection.
 
-    The widgets keep their values in the session state under ``filter_*`` keys, and are drawn
-    on every page, so a selection made on one page holds on the next. ``grid`` (a viewer's):
-    the period is one of these public periods (label, first day, last day), not any months.
+    Each widget is bound to the address (Streamlit's ``bind="query-params"``: a reload or a
+    shared link opens the same selection) and kept for the session when a page does not draw
+    it (``persist_state="session"``), so a filter hidden on one page holds again on the next.
+    ``grid`` (a viewer's): the period is one of these public periods (label, first day, last
+    day), a financial quarter, half-year or run of years, not any run of months.
     """
     import streamlit as st
 
-    if grid:
-        return _grid_filters(grid, default_start, default_end, districts, offence_groups)
+    labels = [text for text, _, _ in grid]
+    spans = {text: (start, end) for text, start, end in grid}
+    grid_default = next(
+        (text for text, start, end in grid if (start, end) == (default_start, default_end)),
+        labels[-1] if labels else "",
+    )
+    if st.session_state.get(_KEYS["grid"]) not in (None, *spans):
+        del st.session_state[_KEYS["grid"]]  # another database: back to the default
     months = _months(first_month, last_month)
-    default = default_period_months(first_month, last_month, default_start, default_end)
-    stored = st.session_state.get("filter_period")
-    if stored is not None and (
-        not isinstance(stored, tuple | list) or any(m not in months for m in stored)
+    default = default_filters(first_month, last_month, default_start, default_end)
+    span = (default.start, default.end.replace(day=1))
+    stored_period = st.session_state.get(_KEYS["period"])
+    if stored_period is not None and (
+        not isinstance(stored_period, tuple | list) or any(m not in months for m in stored_period)
     ):
-        del st.session_state["filter_period"]  # another database: back to the default
+        del st.session_state[_KEYS["period"]]  # another database: back to the default
+
+    def reset() -> None:  # every widget back to its default (and out of the address)
+        for key in _KEYS.values():
+            st.session_state.pop(key, None)
+
     with st.sidebar:
         st.markdown("### Filters")
-        period: tuple[date, date] = st.select_slider(
-            "Period (recorded)",
-            options=months,
-            value=default,
-            format_func=lambda m: f"{m:%b %Y}",
-            key="filter_period",
-        )
-        start, end = period
-        chosen_districts = st.multiselect(
-            "District", districts, key="filter_districts", placeholder="All districts"
-        )
-        chosen_groups = st.multiselect(
-            "Offence group",
-            offence_groups,
-            format_func=label,
-            key="filter_groups",
-            placeholder="All offence groups",
-        )
-        flag = st.radio(
-            "Domestic abuse flag",
-            list(DOMESTIC_ABUSE_CHOICES),
-            format_func=DOMESTIC_ABUSE_CHOICES.__getitem__,
-            key="filter_domestic_abuse",
-            horizontal=False,
-        )
-        st.button(
-            "Reset filters",
-            icon=":material/restart_alt:",
-            width="stretch",
-            on_click=_reset,
-        )
+        if note:
+            st.caption(note)
+        if "period" in applies and grid:
+            st.selectbox(
+                "Period (financial quarter, half-year or years)",
+                labels,
+                index=labels.index(grid_default),
+                key=_KEYS["grid"],
+                help="Public figures are made only for whole financial quarters, half-years "
+                "and years.",
+                bind="query-params",
+                persist_state="session",
+            )
+        elif "period" in applies:
+            st.select_slider(
+                "Period (recorded)",
+                options=months,
+                value=span,
+                format_func=lambda m: f"{m:%b %Y}",
+                key=_KEYS["period"],
+                bind="query-params",
+                persist_state="session",
+            )
+        if "district" in applies:
+            st.multiselect(
+                "District",
+                districts,
+                key=_KEYS["district"],
+                placeholder="All districts",
+                bind="query-params",
+                persist_state="session",
+            )
+        if "offence_group" in applies:
+            st.multiselect(
+                "Offence group",
+                offence_groups,
+                format_func=label,
+                key=_KEYS["offence_group"],
+                placeholder="All offence groups",
+                bind="query-params",
+                persist_state="session",
+            )
+        if "domestic_abuse" in applies:
+            st.radio(
+                "Domestic abuse flag",
+                list(DOMESTIC_ABUSE_CHOICES),
+                format_func=DOMESTIC_ABUSE_CHOICES.__getitem__,
+                key=_KEYS["domestic_abuse"],
+                bind="query-params",
+                persist_state="session",
+            )
+        if applies:
+            st.button(
+                "Reset filters", icon=":material/restart_alt:", width="stretch", on_click=reset
+            )
+    state = st.session_state
+    if grid:
+        first, end = spans[str(state.get(_KEYS["grid"], grid_default))]
+    else:
+        first, last = cast(tuple[date, date], state.get(_KEYS["period"], span))
+        end = month_end(last)
     return Filters(
-        start=start,
-        end=month_end(end),
-        districts=tuple(chosen_districts),
-        offence_groups=tuple(chosen_groups),
-        domestic_abuse=str(flag),
-    )
-
-
-def _grid_filters(
-    grid: tuple[tuple[str, date, date], ...],
-    default_start: date,
-    default_end: date,
-    districts: tuple[str, ...],
-    offence_groups: tuple[str, ...],
-) -> Filters:
-    """A viewer's filters: the period is a financial quarter, half-year or run of years."""
-    import streamlit as st
-
-    labels = [label for label, _, _ in grid]
-    spans = {label: (start, end) for label, start, end in grid}
-    default = next(
-        (label for label, start, end in grid if (start, end) == (default_start, default_end)),
-        labels[-1],
-    )
-    if st.session_state.get("filter_grid_period") not in spans:
-        st.session_state.pop("filter_grid_period", None)
-    with st.sidebar:
-        st.markdown("### Filters")
-        chosen = st.selectbox(
-            "Period (financial quarter, half-year or years)",
-            labels,
-            index=labels.index(default),
-            key="filter_grid_period",
-            help="Public figures are made only for whole financial quarters, half-years and years.",
-        )
-        start, end = spans[str(chosen)]
-        chosen_districts = st.multiselect(
-            "District", districts, key="filter_districts", placeholder="All districts"
-        )
-        chosen_groups = st.multiselect(
-            "Offence group",
-            offence_groups,
-            format_func=label,
-            key="filter_groups",
-            placeholder="All offence groups",
-        )
-        flag = st.radio(
-            "Domestic abuse flag",
-            list(DOMESTIC_ABUSE_CHOICES),
-            format_func=DOMESTIC_ABUSE_CHOICES.__getitem__,
-            key="filter_domestic_abuse",
-            horizontal=False,
-        )
-    return Filters(
-        start=start,
+        start=first,
         end=end,
-        districts=tuple(chosen_districts),
-        offence_groups=tuple(chosen_groups),
-        domestic_abuse=str(flag),
+        districts=tuple(state.get(_KEYS["district"], ())),
+        offence_groups=tuple(state.get(_KEYS["offence_group"], ())),
+        domestic_abuse=str(state.get(_KEYS["domestic_abuse"], "all")),
     )

@@ -9,7 +9,7 @@ import streamlit as st
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note
+from vawg.web.pages.common import disclosure_note, wait_for
 
 __all__ = ["render"]
 
@@ -47,17 +47,17 @@ def _forest(frame: pl.DataFrame, label: str, title: str) -> go.Figure:
 def render(ctx: PageContext) -> None:
     """Draw the drivers page."""
     st.title("Drivers")
-    st.caption(
-        f"{ctx.filters.start:%d %b %Y} to {ctx.filters.end:%d %b %Y}, whole force area: the "
-        "models need every area and every day, so only the period filter applies here."
+    st.caption(f"{ctx.describe()}; the whole force area.")
+    job = data.later(
+        data.drivers_result, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public
     )
-    result = data.drivers_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
+    result = wait_for(job, "the driver models")
     disclosure_note(ctx)
     effects = result.table.with_columns(
         pl.col("key").replace_strict(_LABELS, default=pl.col("key")).alias("effect")
     )
     fig = _forest(effects, "effect", "What goes with more VAWG crime: rate ratios")
-    show_chart(styled(fig, height=380, legend=False), effects, "driver effects")
+    show_chart(ctx, styled(fig, height=380, legend=False), effects, "driver effects")
     for name, error in result.errors.items():
         st.warning(f"{name}: {error}")
     left, right = st.columns(2, gap="large")
@@ -72,14 +72,17 @@ def render(ctx: PageContext) -> None:
             )
             fig = _forest(area, "label", "Area model (LSOAs), by place")
             show_chart(
-                styled(fig, height=460, legend=False), area.drop("label", "estimate"), "area model"
+                ctx,
+                styled(fig, height=460, legend=False),
+                area.drop("label", "estimate"),
+                "area model",
             )
     if result.daily is not None:
         with right:
             daily = result.daily.table.with_columns(pl.col("rate_ratio").alias("estimate"))
             fig = _forest(daily, "series", "Per 1 °C warmer day, by series")
             shown = daily.drop("estimate")
-            show_chart(styled(fig, height=460, legend=False), shown, "temperature model")
+            show_chart(ctx, styled(fig, height=460, legend=False), shown, "temperature model")
     if result.birthday is not None:
         profile = result.birthday.profile
         fig = go.Figure()
@@ -97,9 +100,9 @@ def render(ctx: PageContext) -> None:
             title="Crimes around the birthday (observed ÷ expected)",
             xaxis_title="days from birthday",
         )
-        show_chart(styled(fig, height=340), profile, "birthday profile")
+        show_chart(ctx, styled(fig, height=340), profile, "birthday profile")
     if result.age is not None and not ctx.public:
         with st.expander("Age: rates per 1,000 residents by age band"):
-            show_table(result.age.table, "age rates")
+            show_table(ctx, result.age.table, "age rates")
     for note in result.notes:
         st.caption(note)

@@ -9,7 +9,7 @@ import streamlit as st
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note
+from vawg.web.pages.common import disclosure_note, wait_for
 
 __all__ = ["render"]
 
@@ -47,8 +47,11 @@ def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
 def render(ctx: PageContext) -> None:
     """Draw the outcomes page."""
     st.title("Outcomes and audit")
-    st.caption(ctx.filters.describe())
-    result = data.outcomes_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
+    st.caption(ctx.describe())
+    job = data.later(
+        data.outcomes_result, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public
+    )
+    result = wait_for(job, "the outcomes")
     disclosure_note(ctx)
     st.caption(
         f"Outcomes as the data stand on {result.as_of:%d %B %Y}; recent halves have had less "
@@ -70,6 +73,7 @@ def render(ctx: PageContext) -> None:
     )
     rates = overall.filter(pl.col("base") == base)
     show_chart(
+        ctx,
         styled(_rate_figure(rates, "Outcome rates by financial half-year (95% CI)"), height=400),
         rates,
         f"outcome rates {base}",
@@ -92,16 +96,16 @@ def render(ctx: PageContext) -> None:
             )
         )
         fig.update_layout(title="Median days to an outcome (Kaplan–Meier)", yaxis_title="days")
-        show_chart(styled(fig, legend=False), survival, "time to outcome")
+        show_chart(ctx, styled(fig, legend=False), survival, "time to outcome")
     with right:
         attrition = result.attrition.table
-        last = attrition["half"].max() if attrition.height else None
+        last = str(attrition["half"].max()) if attrition.height else None
         part = attrition.filter(pl.col("half") == last)
         fig = go.Figure(
             go.Funnel(y=part["stage"].to_list(), x=part["count"].to_list(), marker_color=PALETTE[0])
         )
         fig.update_layout(title=f"Attrition, crimes recorded in {last}")
-        show_chart(styled(fig, legend=False), attrition, "attrition")
+        show_chart(ctx, styled(fig, legend=False), attrition, "attrition")
     dimension = st.selectbox(
         "Break down by",
         ["district", "offence_group", "domestic_abuse", "relationship"],
@@ -128,6 +132,6 @@ def render(ctx: PageContext) -> None:
         barmode="group",
         yaxis_tickformat=".0%",
     )
-    show_chart(styled(fig), by, f"charge rate by {dimension}")
+    show_chart(ctx, styled(fig), by, f"charge rate by {dimension}")
     with st.expander("Every figure in the table"):
-        show_table(result.table, "outcomes all figures")
+        show_table(ctx, result.table, "outcomes all figures")

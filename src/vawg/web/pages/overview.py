@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import polars as pl
 import streamlit as st
 
 from vawg.web import data
-from vawg.web.charts import kpi_row, show_chart, show_table, styled
+from vawg.web.charts import bars, kpi_row, line, show_chart, show_table, styled
 from vawg.web.context import PageContext
 from vawg.web.filters import label
 from vawg.web.pages.common import disclosure_note
@@ -18,7 +17,7 @@ __all__ = ["render"]
 def render(ctx: PageContext) -> None:
     """Draw the overview page."""
     st.title("Overview")
-    st.caption(ctx.filters.describe())
+    st.caption(ctx.describe())
     result = data.overview(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
     k = result.kpis
     kpi_row(
@@ -38,12 +37,12 @@ def render(ctx: PageContext) -> None:
     disclosure_note(ctx)
 
     monthly = result.monthly.rename({"crimes": "crimes"})
-    fig = px.line(monthly.to_pandas(), x="month", y="crimes", markers=False)
+    fig = line(monthly, x="month", y="crimes")
     fig.update_traces(line={"width": 2.5})
     fig.update_layout(
         title="VAWG crimes recorded per month", xaxis_title=None, yaxis_title="crimes"
     )
-    show_chart(styled(fig, legend=False), monthly, "crimes per month")
+    show_chart(ctx, styled(fig, legend=False), monthly, "crimes per month")
 
     left, right = st.columns(2, gap="large")
     with left:
@@ -54,50 +53,50 @@ def render(ctx: PageContext) -> None:
             .otherwise(pl.lit("Not domestic abuse"))
             .alias("flag"),
         )
-        fig = px.bar(
-            groups.to_pandas(),
-            y="group",
-            x="crimes",
+        fig = bars(
+            groups,
+            x="group",
+            y="crimes",
             color="flag",
             orientation="h",
             barmode="stack",
+            order=["Domestic abuse", "Not domestic abuse"],
         )
         fig.update_layout(
             title="By offence group", yaxis_title=None, xaxis_title="crimes", legend_title=None
         )
         fig.update_yaxes(categoryorder="total ascending")
-        show_chart(styled(fig, height=380), result.by_group, "crimes by offence group")
+        show_chart(ctx, styled(fig, height=380), result.by_group, "crimes by offence group")
     with right:
         places = result.by_place.with_columns(
             pl.col("offence_group").map_elements(label, return_dtype=pl.String).alias("group")
         )
-        fig = px.bar(
-            places.to_pandas(),
-            y="group",
-            x="crimes",
+        fig = bars(
+            places,
+            x="group",
+            y="crimes",
             color="place",
             orientation="h",
-            barmode="group",
-            category_orders={"place": ["Home", "Public place", "Unknown"]},
+            order=["Home", "Public place", "Unknown"],
         )
         fig.update_layout(
             title="At home or in public", yaxis_title=None, xaxis_title="crimes", legend_title=None
         )
         fig.update_yaxes(categoryorder="total ascending")
-        show_chart(styled(fig, height=380), result.by_place, "crimes at home or in public")
+        show_chart(ctx, styled(fig, height=380), result.by_place, "crimes at home or in public")
 
     districts = result.by_district
-    fig = px.bar(
-        districts.to_pandas(),
-        x="district",
-        y="per_1000_residents",
-        hover_data=["crimes", "population"],
+    fig = bars(
+        districts, x="district", y="rate_per_1000_per_year", hover=["crimes", "female_population"]
     )
     fig.update_layout(
-        title="Crimes per 1,000 residents, by district", xaxis_title=None, yaxis_title="per 1,000"
+        title="Crimes per 1,000 women and girls a year, by district",
+        xaxis_title=None,
+        yaxis_title="per 1,000 a year",
     )
     fig.update_xaxes(categoryorder="total descending")
     show_chart(
+        ctx,
         styled(fig, legend=False),
         districts,
         "crimes by district",
@@ -106,6 +105,7 @@ def render(ctx: PageContext) -> None:
 
     with st.expander("How the scope was applied (crimes excluded by each rule)"):
         show_table(
+            ctx,
             result.exclusions,
             "scope exclusions",
             caption="Rules apply in order; each crime is counted against the first it fails. "

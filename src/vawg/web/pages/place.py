@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import polars as pl
 import streamlit as st
 
 from vawg.report.maps import hotspot_map_figure
 from vawg.web import data
-from vawg.web.charts import show_chart, show_table, styled
+from vawg.web.charts import bars, content_key, remembered, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note
+from vawg.web.pages.common import disclosure_note, wait_for
 
 __all__ = ["render"]
 
@@ -20,16 +19,20 @@ _PLACES = {"All places": "", "Public places": "public_", "Homes": "home_"}
 def render(ctx: PageContext) -> None:
     """Draw the place page."""
     st.title("Place and hot spots")
-    st.caption(ctx.filters.describe())
-    view = data.hotspots(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
+    st.caption(ctx.describe())
+    job = data.later(data.hotspots, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
+    view = wait_for(job, "the hot spots")
     disclosure_note(ctx)
     place = st.segmented_control("Crimes at", list(_PLACES), default="All places", key="place_kind")
     prefix = _PLACES[place or "All places"]
     table = view.table
     if ctx.filters.districts:
         table = table.filter(pl.col("district").is_in(list(ctx.filters.districts)))
-    fig = hotspot_map_figure(table, prefix=prefix, title=f"Getis-Ord G* hot spots: {place}")
-    fig.update_layout(height=640)
+    title = f"Getis-Ord G* hot spots: {place}"
+    fig = remembered(
+        ("hotspot map", ctx.public, prefix, title, content_key(table)),
+        lambda: styled(hotspot_map_figure(table, prefix=prefix, title=title), height=640),
+    )
     columns = [
         c
         for c in (
@@ -45,7 +48,8 @@ def render(ctx: PageContext) -> None:
         if c in table.columns
     ]
     show_chart(
-        styled(fig, height=640),
+        ctx,
+        fig,
         table.select(columns),
         f"hotspots {place}",
         caption=f"Each dot an LSOA (population-weighted centroid, British National Grid); {view.weights}.",
@@ -56,25 +60,24 @@ def render(ctx: PageContext) -> None:
     with left:
         conc = view.concentration_by_year
         shown = conc.rename({"top_share": "observed", "chance_share": "expected by chance"})
-        fig = px.bar(
-            shown.to_pandas(), x="year", y=["observed", "expected by chance"], barmode="group"
-        )
+        fig = bars(shown, x="year", y=["observed", "expected by chance"])
         fig.update_layout(
             title="Share of crime in the top 5% of LSOAs",
             yaxis_tickformat=".0%",
             legend_title=None,
             xaxis_title=None,
         )
-        show_chart(styled(fig), conc, "concentration by year")
+        show_chart(ctx, styled(fig), conc, "concentration by year")
     with right:
         klass = prefix + "hotspot_class"
         counts = table.group_by(klass).len("lsoas").sort(klass)
-        fig = px.bar(counts.to_pandas(), x=klass, y="lsoas")
+        fig = bars(counts, x=klass, y="lsoas")
         fig.update_layout(title="LSOAs by class", xaxis_title=None)
-        show_chart(styled(fig, legend=False), counts, "lsoas by hotspot class")
+        show_chart(ctx, styled(fig, legend=False), counts, "lsoas by hotspot class")
     if "pattern" in table.columns:
         with st.expander("Persistent and emerging hot spots"):
             show_table(
+                ctx,
                 table.filter(pl.col("pattern").is_not_null()).select(
                     "lsoa_code", "district", "years_hot", "pattern"
                 ),

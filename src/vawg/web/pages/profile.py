@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from vawg.web import data
-from vawg.web.charts import PALETTE, show_chart, show_table, styled
+from vawg.web.charts import PALETTE, bars, kpi_row, line, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note
+from vawg.web.pages.common import disclosure_note, wait_for
 
 __all__ = ["render"]
 
@@ -21,9 +20,20 @@ _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 def render(ctx: PageContext) -> None:
     """Draw the profile page."""
     st.title("Perpetrator profile")
-    st.caption(ctx.filters.describe())
-    view = data.profile_view(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
+    st.caption(ctx.describe())
+    counts = data.overview(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public).kpis
+    kpi_row(
+        [
+            ("VAWG crimes", counts["crimes"], "count", "Crimes in scope, recorded in the period."),
+            ("Male offenders 18+", counts["offenders"], "count", "Different people."),
+            ("Female victims", counts["victims"], "count", "Different people."),
+        ]
+    )
     disclosure_note(ctx)
+    job = data.later(
+        data.profile_view, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public
+    )
+    view = wait_for(job, "the perpetrator profile")
     shares = view.shares.rename({"count": "people"})
     left, right = st.columns(2, gap="large")
     with left:
@@ -44,7 +54,7 @@ def render(ctx: PageContext) -> None:
         )
         fig.update_layout(title="Repeat victimisation and offending (95% CI)")
         fig.update_xaxes(tickformat=".0%", range=[0, 1])
-        show_chart(styled(fig, legend=False), shares, "repeats shares")
+        show_chart(ctx, styled(fig, legend=False), shares, "repeats shares")
     with right:
         conc = view.concentration.filter(pl.col("harm_share").is_not_null())
         fig = go.Figure(
@@ -62,26 +72,21 @@ def render(ctx: PageContext) -> None:
         )
         fig.update_layout(title="Share of harm caused by the most harmful perpetrators")
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
-        show_chart(styled(fig, legend=False), view.concentration, "harm concentration")
+        show_chart(ctx, styled(fig, legend=False), view.concentration, "harm concentration")
 
     left, right = st.columns(2, gap="large")
     with left:
-        fig = px.bar(
-            view.by_year.to_pandas(),
-            x="financial_year",
-            y=["crimes", "offenders", "victims"],
-            barmode="group",
-        )
+        fig = bars(view.by_year, x="financial_year", y=["crimes", "offenders", "victims"])
         fig.update_layout(
             title="By financial year", xaxis_title=None, yaxis_title=None, legend_title=None
         )
-        show_chart(styled(fig), view.by_year, "profile by financial year")
+        show_chart(ctx, styled(fig), view.by_year, "profile by financial year")
     with right:
         rel = view.relationship.sort("victims", descending=True, nulls_last=True)
         shown = rel.with_columns(pl.col("relationship").str.replace_all("_", " "))
-        fig = px.bar(shown.to_pandas(), x="relationship", y="victims")
+        fig = bars(shown, x="relationship", y="victims")
         fig.update_layout(title="Victims by relationship to the perpetrator", xaxis_title=None)
-        show_chart(styled(fig, legend=False), rel, "victims by relationship")
+        show_chart(ctx, styled(fig, legend=False), rel, "victims by relationship")
 
     left, right = st.columns(2, gap="large")
     with left:
@@ -97,22 +102,16 @@ def render(ctx: PageContext) -> None:
         )
         order = [b for b in _AGE_ORDER if b in set(ages["age_band"].to_list())]
         order += sorted(set(ages["age_band"].to_list()) - set(order))
-        fig = px.bar(
-            ages.to_pandas(),
-            x="age_band",
-            y="people",
-            color="who",
-            barmode="group",
-            category_orders={"age_band": order},
-        )
+        fig = bars(ages, x="age_band", y="people", color="who")
         fig.update_layout(title="Ages (bands)", xaxis_title=None, legend_title=None)
-        show_chart(styled(fig), ages, "ages of perpetrators and victims")
+        fig.update_xaxes(categoryorder="array", categoryarray=order)
+        show_chart(ctx, styled(fig), ages, "ages of perpetrators and victims")
     with right:
-        fig = px.bar(view.repeats.to_pandas(), x="band", y="people", color="who", barmode="group")
+        fig = bars(view.repeats, x="band", y="people", color="who")
         fig.update_layout(
             title="How many crimes and victims each", xaxis_title=None, legend_title=None
         )
-        show_chart(styled(fig), view.repeats, "repeat distribution")
+        show_chart(ctx, styled(fig), view.repeats, "repeat distribution")
 
     heat = view.hour_by_day
     grid = [[None] * 24 for _ in _DAYS]
@@ -123,15 +122,15 @@ def render(ctx: PageContext) -> None:
     )
     fig.update_layout(title="When: crimes by day of week and hour committed", xaxis_title="hour")
     fig.update_yaxes(autorange="reversed")
-    show_chart(styled(fig, height=320, legend=False), heat, "crimes by day and hour")
+    show_chart(ctx, styled(fig, height=320, legend=False), heat, "crimes by day and hour")
 
     if view.lorenz.height:
         with st.expander("Harm concentration curve (Lorenz)"):
-            fig = px.line(view.lorenz.to_pandas(), x="population_share", y="harm_share")
+            fig = line(view.lorenz, x="population_share", y="harm_share")
             fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line_dash="dot", name="equal harm")
             fig.update_layout(title="Cumulative share of harm by share of perpetrators")
-            show_chart(styled(fig, legend=False), view.lorenz, "harm lorenz curve")
+            show_chart(ctx, styled(fig, legend=False), view.lorenz, "harm lorenz curve")
     if ctx.public:
         st.caption("Harm: Cambridge Crime Harm Index days, as weighted by the profile.")
     else:
-        show_table(view.headline, "profile headline", caption="Headline figures with 95% CIs.")
+        show_table(ctx, view.headline, "profile headline", caption="Headline figures with 95% CIs.")

@@ -7,6 +7,7 @@ import streamlit as st
 from vawg.web import data
 from vawg.web.charts import show_table
 from vawg.web.context import PageContext
+from vawg.web.pages.common import wait_for
 
 __all__ = ["render"]
 
@@ -20,9 +21,18 @@ def render(ctx: PageContext) -> None:
         "forward, print or publish.",
         icon=":material/lock:",
     )
-    table, method = data.rfgv_list(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.role)
-    st.caption(ctx.filters.describe())
+    st.caption(ctx.describe())
+    job = data.later(data.rfgv_list, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.role)
+    view = wait_for(job, "the RFGV scores")
+    start, end = view.window
+    st.caption(
+        f"Scored over the crimes recorded from {start:%-d %b %Y} to {end:%-d %b %Y}: "
+        "the whole period selected."
+    )
+    table = view.table
     top = st.slider(
         "Show the top", 10, max(10, min(500, table.height)), min(50, max(10, table.height)), step=10
     )
-    show_table(table.head(top), "rfgv list", caption=method, height=min(36 * top + 40, 720))
+    show_table(
+        ctx, table.head(top), "rfgv list", caption=view.method, height=min(36 * top + 40, 720)
+    )

@@ -9,7 +9,7 @@ import streamlit as st
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note
+from vawg.web.pages.common import disclosure_note, wait_for
 
 __all__ = ["render"]
 
@@ -42,7 +42,14 @@ def render(ctx: PageContext) -> None:
     """Draw the surveys page."""
     st.title("Surveys")
     st.caption("County-wide surveys: the period and crime filters do not apply to them.")
-    source, deff, notes, view = data.survey_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.public)
+    job = data.later(data.survey_result, ctx.db_key, ctx.stamp, ctx.settings, ctx.public)
+    survey = wait_for(job, "the survey estimates")
+    source, deff, notes, view = (
+        survey.weight_source,
+        survey.design_effect,
+        survey.notes,
+        survey.view,
+    )
     disclosure_note(ctx)
     est = view.estimates
     overall = est.filter(pl.col("dimension") == "all", pl.col("indicator").is_in(list(_INDICATORS)))
@@ -50,6 +57,7 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         show_chart(
+            ctx,
             styled(
                 _bars(overall, "label", "Public survey: headline shares (95% CI)", PALETTE[0]),
                 legend=False,
@@ -70,6 +78,7 @@ def render(ctx: PageContext) -> None:
             "level"
         )
         show_chart(
+            ctx,
             styled(
                 _bars(
                     part,
@@ -97,13 +106,17 @@ def render(ctx: PageContext) -> None:
         )
         fig.update_yaxes(autorange="reversed")
         show_chart(
-            styled(fig, height=400, legend=False), themes.drop("keywords"), "reasons not reported"
+            ctx,
+            styled(fig, height=400, legend=False),
+            themes.drop("keywords"),
+            "reasons not reported",
         )
     if view.satisfaction is not None and view.satisfaction.height:
         sat = view.satisfaction.filter(pl.col("dimension") == "all").with_columns(
             pl.col("item").str.replace_all("_", " ").str.to_titlecase()
         )
         show_chart(
+            ctx,
             styled(
                 _bars(sat, "item", "Victims' satisfaction: share satisfied (95% CI)", PALETTE[4]),
                 legend=False,
@@ -113,6 +126,6 @@ def render(ctx: PageContext) -> None:
         )
     if view.side is not None and view.side.height:
         with st.expander("Recorded crime beside the survey, by district"):
-            show_table(view.side, "survey side by side")
+            show_table(ctx, view.side, "survey side by side")
     for note in notes:
         st.caption(note)
