@@ -1,248 +1,422 @@
-"""Hot-spot maps that work offline: Plotly for the HTML report, Vega-Lite (altair) for PNG.
+"""Choropleth maps of LSOA values over the real LSOA boundaries, drawn offline as static SVG.
 
-No tiles and no map libraries from a CDN: the maps are drawn in British National Grid metres
-as plain Plotly ``scatter`` traces (Plotly's geo and mapbox maps render blank offline).
+One API for every report that maps something by LSOA (hot spots, targeting, the open site):
+:func:`choropleth` takes a frame of LSOA values, the :class:`~vawg.ingest.boundaries.Boundaries`
+and a legend title, and returns a :class:`MapFigure` (an SVG, its plain-English text
+alternative and the legend counts); :func:`map_html` puts it beside an accessible data table;
+:func:`choropleth_png` writes the same map as a PNG.
 
-* Without LSOA polygons: one proportional symbol per population-weighted centroid (area ∝
-  crimes), coloured by G* class, with district names for orientation.
-* With ``areas.geojson``: a choropleth of the LSOA polygons (filled ``scatter`` paths, one trace
-  per class), reprojected to British National Grid when the file is in longitude/latitude.
+How the map is drawn (no tiles, no CDN, no JavaScript in the page):
 
-:func:`hotspot_map_png` writes the same map as a PNG with altair and vl-convert-python (no
-browser needed); it raises :class:`~vawg.errors.InputError` naming the package when
-vl-convert-python is not installed.
+* Vega-Lite (altair) ``mark_geoshape`` in British National Grid metres with the ``identity``
+  projection (y reflected), rendered by vl-convert (a bundled Vega runtime) into SVG.
+* The boundaries are simplified for drawing (GEOS coverage simplification at ``tolerance``
+  metres, 120 m by default: under half a pixel across a 640-pixel county map) and the LSOAs of
+  each colour class are dissolved into one shape, so a county map is a few hundred kilobytes,
+  not megabytes. Rings are turned clockwise (``orient(sign=-1)``): d3-geo's spherical
+  projections read a counter-clockwise ring as "everything but this shape" and fill the whole
+  frame. Under the planar identity projection used here the winding makes no difference
+  (checked: the rendered Kent map is the same either way), but the features stay safe for a
+  caller who projects longitude/latitude instead.
+* District outlines and district names are drawn on top; a scale bar in kilometres sits in the
+  lower left; the legend says how many LSOAs each class holds.
+* ``withheld`` (a boolean column) marks LSOAs whose figure a public Result does not show: they
+  are drawn grey with diagonal hatching and a legend entry "not shown". The map never hides
+  anything itself: it draws what the Result says.
+
+Nothing here computes a statistic: numeric values are only grouped into colour classes
+(quantile breaks), as any colour scale does.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import plotly.graph_objects as go
+import numpy as np
+import numpy.typing as npt
 import polars as pl
+import shapely
+from shapely.geometry.polygon import orient
 
 from vawg.errors import InputError
-from vawg.spatial.hotspots import CLASSES
+from vawg.ingest.boundaries import Boundaries
+from vawg.report.page import table_html
+from vawg.report.symbol_map import CLASS_COLOURS, hotspot_map_figure
 
-__all__ = ["CLASS_COLOURS", "hotspot_map_figure", "hotspot_map_png", "lsoa_polygons"]
+__all__ = [
+    "CLASS_COLOURS",
+    "NO_DATA",
+    "SEQUENTIAL",
+    "WITHHELD",
+    "MapFigure",
+    "choropleth",
+    "choropleth_png",
+    "hotspot_map_figure",
+    "map_html",
+]
 
-CLASS_COLOURS = dict(
-    zip(CLASSES, ("#b2182b", "#f4a582", "#d5d8dd", "#92c5de", "#2166ac"), strict=True)
-)
-
-
-def lsoa_polygons(geojson: Path) -> dict[str, list[list[tuple[float, float]]]]:
-    """Exterior rings per LSOA code in British National Grid metres."""
-    import geopandas as gpd
-
-    frame = gpd.read_file(geojson)
-    if "lsoa_code" not in frame.columns:
-        raise InputError(f"{geojson}: no lsoa_code property; the map needs one per polygon")
-    if frame.crs is not None and frame.crs.is_geographic:
-        frame = frame.to_crs(27700)
-    rings: dict[str, list[list[tuple[float, float]]]] = {}
-    for code, geom in zip(frame["lsoa_code"], frame.geometry, strict=True):
-        if geom is None:
-            continue
-        parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
-        rings[str(code)] = [[(float(x), float(y)) for x, y in p.exterior.coords] for p in parts]
-    return rings
+# ColorBrewer OrRd (5 classes): sequential and colour-blind safe.
+SEQUENTIAL = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
+WITHHELD = "not shown"
+NO_DATA = "no data"
+_WITHHELD_FILL = "#a3a3a3"
+_NO_DATA_FILL = "#ffffff"
+_DEFAULT_TOLERANCE = 120.0
+_NUMBER = re.compile(r"(\d+\.\d)\d+")
 
 
-def _district_labels(table: pl.DataFrame) -> go.Scatter:
-    centres = (
-        table.group_by("district")
-        .agg(pl.col("easting").mean(), pl.col("northing").mean())
-        .sort("district")
+@dataclass(frozen=True)
+class MapFigure:
+    """A drawn map: ``svg`` (inline-ready), ``alt`` (its text alternative), ``legend`` (class,
+    colour, lsoas), ``spec`` (the Vega-Lite JSON, for PNG export) and ``notes``."""
+
+    svg: str
+    alt: str
+    legend: pl.DataFrame
+    spec: str
+    title: str
+    notes: tuple[str, ...]
+
+
+def _clockwise(geom: Any) -> Any:
+    if geom is None or geom.is_empty:
+        return geom
+    if geom.geom_type == "Polygon":
+        return orient(geom, -1.0)
+    if geom.geom_type == "MultiPolygon":
+        return shapely.MultiPolygon([orient(p, -1.0) for p in geom.geoms])
+    if geom.geom_type == "GeometryCollection":
+        parts = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        return _clockwise(shapely.union_all(parts)) if parts else None
+    return geom
+
+
+@lru_cache(maxsize=4)
+def _drawable(boundaries: Boundaries, tolerance: float) -> npt.NDArray[np.object_]:
+    """The boundaries simplified for drawing (shared edges kept shared), on a 1 m grid."""
+    simple = shapely.coverage_simplify(boundaries.polygons, tolerance, simplify_boundary=True)
+    return np.asarray(shapely.set_precision(simple, 1.0), dtype=object)
+
+
+def _feature(geom: Any, **properties: Any) -> dict[str, Any] | None:
+    geom = _clockwise(geom)
+    if geom is None or geom.is_empty:
+        return None
+    return {"type": "Feature", "properties": properties, "geometry": shapely.geometry.mapping(geom)}
+
+
+def _nice_length(extent: float) -> float:
+    """A round scale-bar length (1, 2 or 5 x 10^k metres) near a sixth of the extent."""
+    target = extent / 6.0
+    power = 10 ** math.floor(math.log10(target))
+    for step in (5, 2, 1):
+        if step * power <= target:
+            return float(step * power)
+    return float(power)
+
+
+def _hatch(area: Any, spacing: float) -> Any:
+    """Diagonal lines ``spacing`` metres apart, clipped to ``area``."""
+    minx, miny, maxx, maxy = area.bounds
+    span = (maxx - minx) + (maxy - miny)
+    starts = np.arange(minx - (maxy - miny), maxx + spacing, spacing)
+    lines = shapely.linestrings(
+        np.stack(
+            [
+                np.column_stack([starts, np.full_like(starts, miny)]),
+                np.column_stack([starts + span, np.full_like(starts, miny + span)]),
+            ],
+            axis=1,
+        )
     )
-    return go.Scatter(
-        x=centres["easting"].to_list(),
-        y=centres["northing"].to_list(),
-        text=centres["district"].to_list(),
-        mode="text",
-        textfont={"size": 11, "color": "#1d2433"},
-        hoverinfo="skip",
-        showlegend=False,
-    )
+    clipped = shapely.intersection(shapely.multilinestrings(lines), area)
+    parts = shapely.get_parts(clipped)
+    return shapely.multilinestrings(parts[shapely.get_type_id(parts) == 1])
 
 
-def _hover(row: dict[str, Any], prefix: str) -> str:
-    crimes = row.get(prefix + "crimes")
-    z = row.get(prefix + "gi_z")
-    q = row.get(prefix + "q_value")
-    parts = [f"<b>{row['lsoa_code']}</b> ({row.get('district', '')})"]
-    parts.append(f"crimes: {'not shown' if crimes is None else f'{crimes:,.0f}'}")
-    if z is not None:
-        parts.append(f"G* z: {z:.2f}")
-    if q is not None:
-        parts.append(f"q: {q:.3f}")
-    parts.append(str(row.get(prefix + "hotspot_class", "")))
-    return "<br>".join(parts)
+def _classes(
+    frame: pl.DataFrame,
+    value: str,
+    categories: Sequence[str] | None,
+    colours: Sequence[str] | None,
+    bins: int,
+    number_format: str,
+) -> tuple[list[str], list[str], list[str | None]]:
+    """(class order, colours, the class of each row)."""
+    values = frame[value]
+    if categories is not None:
+        colours = list(colours or SEQUENTIAL[: len(categories)])
+        if len(colours) != len(categories):
+            raise InputError("map: give one colour per category")
+        labels = [None if v is None else str(v) for v in values.to_list()]
+        unknown = sorted({v for v in labels if v is not None and v not in categories})
+        if unknown:
+            raise InputError(f"map: {value} has values {unknown[:3]} outside the categories")
+        return list(categories), colours, labels
+    numbers = values.cast(pl.Float64).to_numpy()
+    finite = numbers[np.isfinite(numbers)]
+    if finite.size == 0:
+        return [], [], [None] * len(numbers)
+    edges = np.unique(np.quantile(finite, np.linspace(0, 1, bins + 1)))
+    if edges.size < 2:
+        edges = np.array([finite.min(), finite.max()])
+    k = edges.size - 1
+    palette = list(colours or SEQUENTIAL)
+    palette = [palette[round(i * (len(palette) - 1) / max(1, k - 1))] for i in range(k)]
+    names = [
+        f"{format(edges[i], number_format)} to {format(edges[i + 1], number_format)}"
+        for i in range(k)
+    ]
+    index = np.clip(np.searchsorted(edges, numbers, side="right") - 1, 0, k - 1)
+    labels = [names[i] if np.isfinite(x) else None for i, x in zip(index, numbers, strict=True)]
+    return names, palette, labels
 
 
-def hotspot_map_figure(
-    table: pl.DataFrame,
+def choropleth(
+    values: pl.DataFrame,
+    boundaries: Boundaries,
     *,
-    prefix: str = "",
+    value: str,
+    legend_title: str,
     title: str = "",
-    polygons: dict[str, list[list[tuple[float, float]]]] | None = None,
-) -> go.Figure:
-    """The hot-spot map of ``table`` (lsoa_code, district, easting, northing and the
-    ``prefix``-ed crimes, gi_z, q_value, hotspot_class columns)."""
-    klass = prefix + "hotspot_class"
-    if klass not in table.columns:
-        raise InputError(f"map: no {klass} column; run the hot-spot analysis for that place first")
-    fig = go.Figure()
-    rows = table.to_dicts()
-    biggest = max((r.get(prefix + "crimes") or 0 for r in rows), default=1) or 1
-    # Not-significant LSOAs first, so the classes that matter are drawn on top of them.
-    for name in (CLASSES[2], *CLASSES[:2], *CLASSES[3:]):
-        members = [r for r in rows if r.get(klass) == name]
-        if not members:
-            continue
-        colour = CLASS_COLOURS[name]
-        if polygons is not None:
-            xs: list[float | None] = []
-            ys: list[float | None] = []
-            for r in members:
-                for ring in polygons.get(r["lsoa_code"], []):
-                    xs += [p[0] for p in ring] + [None]
-                    ys += [p[1] for p in ring] + [None]
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    fill="toself",
-                    fillcolor=colour,
-                    mode="lines",
-                    line={"color": "#ffffff", "width": 0.4},
-                    name=name,
-                    hoverinfo="skip",
+    categories: Sequence[str] | None = None,
+    colours: Sequence[str] | None = None,
+    bins: int = 5,
+    number_format: str = ",.1f",
+    withheld: str | None = None,
+    withheld_label: str = WITHHELD,
+    label: str | None = None,
+    districts: bool = True,
+    legend: bool = True,
+    width: int = 640,
+    tolerance: float = _DEFAULT_TOLERANCE,
+) -> MapFigure:
+    """A choropleth of ``values[value]`` by ``values["lsoa_code"]`` over ``boundaries``.
+
+    Numeric values are grouped into ``bins`` quantile classes; give ``categories`` (and
+    ``colours``) for a categorical value. ``withheld`` names a boolean column: True rows are
+    drawn hatched grey as "not shown". ``label`` names a text column drawn at its LSOA (e.g. a
+    town name); ``values["district"]`` (or the boundaries' districts) gives the outlines.
+    LSOAs of the boundaries absent from ``values`` are drawn white ("no data"). ``legend=False``
+    leaves the legend out of the drawing (:func:`map_html` writes it, with counts, below).
+    """
+    import altair as alt
+    import vl_convert as vlc
+
+    for column in ("lsoa_code", value, *(c for c in (withheld, label) if c)):
+        if column not in values.columns:
+            raise InputError(f"map: no {column!r} column; columns are {', '.join(values.columns)}")
+    frame = values.unique("lsoa_code", keep="first", maintain_order=True)
+    names, palette, klass = _classes(frame, value, categories, colours, bins, number_format)
+    if withheld:
+        hidden = frame[withheld].fill_null(False).to_list()
+        klass = [withheld_label if h else c for c, h in zip(klass, hidden, strict=True)]
+    by_code = dict(zip(frame["lsoa_code"].to_list(), klass, strict=True))
+    shapes = _drawable(boundaries, float(tolerance))
+    classes = [by_code.get(code, NO_DATA) or NO_DATA for code in boundaries.codes]
+    missing = [c for c in frame["lsoa_code"].to_list() if c not in set(boundaries.codes)]
+    order = [*names, *([withheld_label] if withheld_label in classes else [])]
+    fills = [*palette, *([_WITHHELD_FILL] if withheld_label in classes else [])]
+    if NO_DATA in classes:
+        order.append(NO_DATA)
+        fills.append(_NO_DATA_FILL)
+    members = {c: [i for i, k in enumerate(classes) if k == c] for c in order}
+    features = [
+        f
+        for c in order
+        if members[c]
+        and (f := _feature(shapely.coverage_union_all(shapes[members[c]]), cls=c)) is not None
+    ]
+    datasets: dict[str, list[dict[str, Any]]] = {"lsoas": features}
+    counts = pl.DataFrame(
+        {"class": order, "colour": fills, "lsoas": [len(members[c]) for c in order]}
+    )
+    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(shapes))
+    height = max(200, round(width * (maxy - miny) / max(1.0, maxx - minx)))
+    scale = alt.Scale(domain=order, range=fills)
+    layers: list[Any] = [
+        alt.Chart(alt.Data(name="lsoas"))
+        .mark_geoshape(stroke="#ffffff", strokeWidth=0.4)
+        .encode(
+            color=alt.Color(
+                "properties.cls:N",
+                scale=scale,
+                legend=alt.Legend(title=legend_title, orient="bottom", columns=3, labelLimit=240)
+                if legend
+                else None,
+            )
+        )
+    ]
+    if withheld_label in classes:
+        area = shapely.coverage_union_all(shapes[members[withheld_label]])
+        hatch = _feature(_hatch(area, (maxx - minx) / 160.0))
+        if hatch is not None:
+            datasets["hatch"] = [hatch]
+            layers.append(
+                alt.Chart(alt.Data(name="hatch")).mark_geoshape(
+                    filled=False,
+                    stroke="#4d4d4d",
+                    strokeWidth=0.6,
+                    description=f"Hatching over the LSOAs marked {withheld_label}",
                 )
             )
-            fig.add_trace(
-                go.Scatter(
-                    x=[r["easting"] for r in members],
-                    y=[r["northing"] for r in members],
-                    mode="markers",
-                    marker={"size": 4, "opacity": 0},
-                    showlegend=False,
-                    hovertext=[_hover(r, prefix) for r in members],
-                    hoverinfo="text",
-                )
-            )
-            continue
-        sizes = [
-            4 + 26 * math.sqrt(max(0.0, float(r.get(prefix + "crimes") or 0)) / biggest)
-            for r in members
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=[r["easting"] for r in members],
-                y=[r["northing"] for r in members],
-                mode="markers",
-                name=name,
-                marker={
-                    "size": sizes,
-                    "color": colour,
-                    "opacity": 0.55 if name == CLASSES[2] else 0.9,
-                    "line": {"width": 0.5, "color": "#555" if name != CLASSES[2] else colour},
-                },
-                hovertext=[_hover(r, prefix) for r in members],
-                hoverinfo="text",
+    district_names = _district_names(frame, boundaries) if districts else None
+    if district_names is not None:
+        outlines, points = [], []
+        for name in sorted({d for d in district_names if d}):
+            part = shapely.coverage_union_all(shapes[[d == name for d in district_names]])
+            outline = _feature(shapely.boundary(part), district=name)
+            if outline is not None:
+                outlines.append(outline)
+            spot = shapely.point_on_surface(part)
+            points.append({"district": name, "x": spot.x, "y": spot.y})
+        datasets["districts"] = outlines
+        layers.append(
+            alt.Chart(alt.Data(name="districts")).mark_geoshape(
+                filled=False,
+                stroke="#2b2b2b",
+                strokeWidth=0.9,
+                description="District boundaries",
             )
         )
-    if "district" in table.columns:
-        fig.add_trace(_district_labels(table))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(
-        title=title,
-        legend={"orientation": "h", "y": -0.02, "title": {"text": "G* class "}},
-        plot_bgcolor="#f7f8fb",
+        layers.append(
+            alt.Chart(alt.Data(values=points))
+            .mark_text(
+                fontSize=11,
+                fontWeight="bold",
+                color="#1d2433",
+                stroke="#ffffff",
+                strokeWidth=2.5,
+                strokeOpacity=0.8,
+            )
+            .encode(longitude="x:Q", latitude="y:Q", text="district:N")
+        )
+        layers.append(
+            alt.Chart(alt.Data(values=points))
+            .mark_text(fontSize=11, fontWeight="bold", color="#1d2433")
+            .encode(longitude="x:Q", latitude="y:Q", text="district:N")
+        )
+    if label:
+        labelled = frame.filter(pl.col(label).is_not_null()).unique(label, keep="first")
+        spots = boundaries.polygons_for(labelled["lsoa_code"].to_list())
+        marks = [
+            {"label": str(text), "x": p.x, "y": p.y}
+            for text, poly in zip(labelled[label].to_list(), spots, strict=True)
+            if poly is not None
+            for p in [shapely.point_on_surface(poly)]
+        ]
+        if marks:
+            layers.append(
+                alt.Chart(alt.Data(values=marks))
+                .mark_text(fontSize=10, dy=-9, color="#000000", fontStyle="italic")
+                .encode(longitude="x:Q", latitude="y:Q", text="label:N")
+            )
+    bar = _nice_length(maxx - minx)
+    x0, y0 = minx + 0.02 * (maxx - minx), miny + 0.02 * (maxy - miny)
+    tick = 0.012 * (maxy - miny)
+    scale_rows = [
+        {"x": x0, "y": y0, "x2": x0 + bar, "y2": y0},
+        {"x": x0, "y": y0, "x2": x0, "y2": y0 + tick},
+        {"x": x0 + bar, "y": y0, "x2": x0 + bar, "y2": y0 + tick},
+    ]
+    layers.append(
+        alt.Chart(alt.Data(values=scale_rows))
+        .mark_rule(color="#1d2433", strokeWidth=1.6)
+        .encode(longitude="x:Q", latitude="y:Q", longitude2="x2:Q", latitude2="y2:Q")
     )
-    return fig
+    layers.append(
+        alt.Chart(alt.Data(values=[{"x": x0 + bar / 2, "y": y0 + tick, "t": f"{bar / 1000:g} km"}]))
+        .mark_text(fontSize=11, dy=-8, color="#1d2433")
+        .encode(longitude="x:Q", latitude="y:Q", text="t:N")
+    )
+    chart = (
+        alt.layer(*layers)
+        .project(type="identity", reflectY=True)
+        .properties(width=width, height=height, title=title)
+        .configure_view(stroke=None)
+        .configure(font="sans-serif")
+    )
+    # Geometry goes in as named datasets after altair has built the spec: altair validates
+    # inline values item by item, which costs seconds for tens of thousands of vertices.
+    spec_dict = chart.to_dict()
+    spec_dict.setdefault("datasets", {}).update(datasets)
+    spec = json.dumps(spec_dict, separators=(",", ":"))
+    svg = _NUMBER.sub(r"\1", vlc.vegalite_to_svg(spec))
+    shown = [f"{c}: {n:,} LSOAs" for c, n in zip(order, counts["lsoas"].to_list(), strict=True)]
+    alt_text = f"Map of {boundaries.n:,} LSOAs ({legend_title}). " + "; ".join(shown) + "."
+    notes = []
+    if missing:
+        notes.append(
+            f"{len(missing):,} LSOAs with values have no boundary in {boundaries.source} and "
+            f"are not drawn (e.g. {', '.join(missing[:3])})."
+        )
+    return MapFigure(
+        svg=svg, alt=alt_text, legend=counts, spec=spec, title=title, notes=tuple(notes)
+    )
 
 
-def hotspot_map_png(
-    table: pl.DataFrame,
-    path: Path,
+def _district_names(frame: pl.DataFrame, boundaries: Boundaries) -> list[str | None] | None:
+    """District of each boundary polygon: from the values when given, else the boundaries'."""
+    lookup: dict[str, str | None] = {}
+    if "district" in frame.columns:
+        lookup = dict(zip(frame["lsoa_code"].to_list(), frame["district"].to_list(), strict=True))
+    names = [
+        lookup.get(c) or d for c, d in zip(boundaries.codes, boundaries.districts, strict=True)
+    ]
+    return names if any(names) else None
+
+
+def map_html(
+    figure: MapFigure,
+    data: pl.DataFrame,
     *,
-    prefix: str = "",
-    title: str = "",
-    polygons: dict[str, list[list[tuple[float, float]]]] | None = None,
-    width: int = 900,
-) -> Path:
-    """Write the hot-spot map as a PNG with altair + vl-convert-python (fully offline)."""
-    try:
-        import altair as alt
-        import vl_convert as vlc
-    except ImportError:
-        raise InputError(
-            "PNG maps need vl-convert-python: pip install vl-convert-python "
-            "(the HTML report's map works without it)"
-        ) from None
-    klass = prefix + "hotspot_class"
-    data = table.select(
-        "lsoa_code",
-        "easting",
-        "northing",
-        pl.col(prefix + "crimes").fill_null(0).alias("crimes"),
-        pl.col(klass).alias("class"),
-        (pl.col(klass) != CLASSES[2]).cast(pl.Int64).alias("layer"),
+    caption: str,
+    labels: dict[str, str] | None = None,
+    attribution: str = "",
+    visible_rows: int = 15,
+    full: pl.DataFrame | None = None,
+) -> str:
+    """The map beside its data table: the first ``visible_rows`` rows of ``data`` shown, all
+    rows of ``full`` (default ``data``) in a ``<details>`` below; the SVG carries
+    ``role="img"`` and the text alternative, and the legend with counts is written under it."""
+    svg = figure.svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{html.escape(figure.alt, quote=True)}" ',
+        1,
     )
-    e_min, e_max = float(data["easting"].min()), float(data["easting"].max())  # type: ignore[arg-type]
-    n_min, n_max = float(data["northing"].min()), float(data["northing"].max())  # type: ignore[arg-type]
-    height = int(width * (n_max - n_min) / max(1.0, e_max - e_min))
-    scale = alt.Scale(domain=list(CLASSES), range=[CLASS_COLOURS[c] for c in CLASSES])
-    legend = alt.Legend(title="G* class", orient="bottom")
-    colour = alt.Color("class:N", scale=scale, legend=legend)
-    if polygons is not None:
-        classes = dict(zip(data["lsoa_code"].to_list(), data["class"].to_list(), strict=True))
-        features = [
-            {
-                "type": "Feature",
-                "properties": {"lsoa_code": code, "class": classes.get(code, CLASSES[2])},
-                "geometry": {"type": "MultiPolygon", "coordinates": [[ring] for ring in rings]},
-            }
-            for code, rings in polygons.items()
-            if code in classes
-        ]
-        chart = (
-            alt.Chart(alt.Data(values=features))
-            .mark_geoshape(stroke="white", strokeWidth=0.3)
-            .encode(color=alt.Color("properties.class:N", scale=scale, legend=legend))
-            .project(type="identity", reflectY=True)
+    legend = " · ".join(
+        f'<span class="swatch" style="background:{c}"></span>{html.escape(k)}: {n:,}'
+        for k, c, n in figure.legend.iter_rows()
+    )
+    table = table_html(data.head(visible_rows), caption=caption, labels=labels)
+    full = data if full is None else full
+    rest = ""
+    if full.height > visible_rows or full.width > data.width:
+        rest = (
+            f"<details><summary>All {full.height:,} rows of the map's data</summary>"
+            + table_html(full, caption=caption, labels=labels, max_rows=full.height)
+            + "</details>"
         )
-    else:
-        pad = 2000.0
-        x = alt.X("easting:Q", scale=alt.Scale(domain=[e_min - pad, e_max + pad]), axis=None)
-        y = alt.Y("northing:Q", scale=alt.Scale(domain=[n_min - pad, n_max + pad]), axis=None)
-        chart = (
-            alt.Chart(data.sort(["layer", "crimes"]).to_pandas())
-            .mark_circle(opacity=0.85, stroke="#555", strokeWidth=0.3)
-            .encode(
-                x=x,
-                y=y,
-                size=alt.Size("crimes:Q", scale=alt.Scale(range=[8, 500]), legend=None),
-                color=colour,
-                order=alt.Order("layer:Q"),
-            )
-        )
-        if "district" in table.columns:
-            centres = (
-                table.group_by("district")
-                .agg(pl.col("easting").mean(), pl.col("northing").mean())
-                .to_pandas()
-            )
-            labels = (
-                alt.Chart(centres)
-                .mark_text(fontSize=12, fontWeight="bold", color="#1d2433")
-                .encode(x=x, y=y, text="district:N")
-            )
-            chart = alt.layer(chart, labels)
-    chart = chart.properties(width=width, height=height, title=title).configure_view(stroke=None)
-    png = vlc.vegalite_to_png(chart.to_json(), scale=2)
-    path.write_bytes(png)
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in figure.notes)
+    credit = f'<p class="note">{html.escape(attribution)}</p>' if attribution else ""
+    return (
+        f'<figure class="map"><div class="map-svg">{svg}'
+        f'<figcaption class="note">{legend}</figcaption>{credit}{notes}</div>'
+        f'<div class="map-data">{table}</div></figure>{rest}'
+    )
+
+
+def choropleth_png(figure: MapFigure, path: Path, *, scale: float = 2.0) -> Path:
+    """Write ``figure`` as a PNG (vl-convert; fully offline)."""
+    import vl_convert as vlc
+
+    path.write_bytes(vlc.vegalite_to_png(figure.spec, scale=scale))
     return path

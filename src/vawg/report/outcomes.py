@@ -16,15 +16,21 @@ import polars as pl
 
 from vawg.outcomes.audit import MEASURE_LABELS
 from vawg.outcomes.framework import HEADLINE_GROUPS, SOURCE, framework_table, police_uk_table
+from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.rates import BASES
 from vawg.outcomes.summary import OutcomeSummary
+from vawg.report import fmt
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
+from vawg.report.audit._format import half_months
 from vawg.report.audit.writers import rates_csv_rows
 from vawg.report.page import (
     Classification,
     Section,
+    details_html,
     disclosure_rule,
     figure_html,
+    kpi_html,
+    paragraphs,
     render_page,
     table_html,
 )
@@ -33,7 +39,7 @@ from vawg.results import to_jsonable
 __all__ = ["outcomes_csv_rows", "outcomes_html", "outcomes_json"]
 
 _MEASURES = ("charge_rate", "victim_not_supporting_rate", "open_share")
-_BASE_COLOURS = {"recorded": "#5b2a86", "assigned": "#c2410c"}
+_BASE_COLOURS = {"recorded": "#0072B2", "assigned": "#D55E00"}
 
 
 def _all(result: OutcomeSummary) -> pl.DataFrame:
@@ -47,10 +53,7 @@ def _row(frame: pl.DataFrame, **match: str) -> dict[str, Any] | None:
 
 
 def _kpi(value: str, label: str, ci: str) -> str:
-    return (
-        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
-        f'<div class="l">{html.escape(label)}</div><div class="ci">{html.escape(ci)}</div></div>'
-    )
+    return kpi_html(value, label, ci)
 
 
 def _trend(result: OutcomeSummary, measure: str) -> str:
@@ -70,7 +73,7 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
             for v, e in zip(part["ci_low"].to_list(), est, strict=True)
         ]
         fig.add_scatter(
-            x=part["half"].to_list(),
+            x=[half_months(h) for h in part["half"].to_list()],
             y=est,
             mode="lines+markers",
             name=BASES[base],
@@ -87,6 +90,7 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
 
 def _summary(result: OutcomeSummary) -> Section:
     latest = result.halves[-1].label if result.halves else ""
+    months = half_months(latest) if latest else "no half-year"
     rates = _all(result)
     kpis = []
     for base, measure in (
@@ -99,7 +103,7 @@ def _summary(result: OutcomeSummary) -> Section:
         kpis.append(
             _kpi(
                 fmt_value(measure, r["estimate"] if r else None),
-                f"{MEASURE_LABELS[measure]} ({'outcomes assigned' if base == 'assigned' else 'crimes recorded'} in {latest})",
+                f"{MEASURE_LABELS[measure]} ({'outcomes assigned' if base == 'assigned' else 'crimes recorded'} in {months})",
                 fmt_ci(measure, r["ci_low"], r["ci_high"]) if r else "",
             )
         )
@@ -134,6 +138,7 @@ def _rates_table(result: OutcomeSummary) -> Section:
         )
         .select("half", "base", "measure", "numerator", "denominator", "rate", "ci")
         .sort("base", "measure", "half")
+        .with_columns(pl.col("half").map_elements(half_months, return_dtype=pl.String))
     )
     mix = result.counts.filter((pl.col("base") == "recorded") & (pl.col("dimension") == "all"))
     fig = go.Figure()
@@ -145,7 +150,12 @@ def _rates_table(result: OutcomeSummary) -> Section:
             total = part["count"].sum() if part["count"].null_count() == 0 else None
             v = part.filter(pl.col("group") == group)["count"]
             shares.append(None if not v.len() or v[0] is None or not total else 100 * v[0] / total)
-        fig.add_bar(x=halves, y=shares, name=label, marker_color=GROUP_COLOURS[group])
+        fig.add_bar(
+            x=[half_months(h) for h in halves],
+            y=shares,
+            name=label,
+            marker_color=GROUP_COLOURS[group],
+        )
     fig.update_layout(
         barmode="stack",
         title="Outcome of crimes recorded in each half (as at the data date)",
@@ -179,7 +189,8 @@ def _rates_table(result: OutcomeSummary) -> Section:
         ),
         subsections=(
             Section(
-                f"Charge rate by offence group, outcomes assigned in {halves[-1] if halves else ''}",
+                "Charge rate by offence group, outcomes assigned in "
+                + (half_months(halves[-1]) if halves else "no half-year"),
                 table_html(offence, labels={"value": "offence group"}),
             ),
         ),
@@ -201,10 +212,10 @@ def _survival(result: OutcomeSummary) -> Section:
     fig = go.Figure()
     med = overall["median_days"].to_list()
     fig.add_scatter(
-        x=overall["half"].to_list(),
+        x=[half_months(h) for h in overall["half"].to_list()],
         y=med,
         mode="markers+lines",
-        line={"color": "#5b2a86"},
+        line={"color": "#0072B2"},
         error_y={
             "type": "data",
             "symmetric": False,
@@ -223,13 +234,19 @@ def _survival(result: OutcomeSummary) -> Section:
         title="Median days from recording to outcome (Kaplan–Meier, 95% CI)",
         yaxis={"title": "days", "rangemode": "tozero"},
     )
+    whole = table.filter(pl.col("dimension") == "all").drop("dimension", "value")
+    groups = table.filter(pl.col("dimension") != "all")
     return Section(
         "Time to outcome",
         figure_html(fig, height=320)
         + table_html(
-            table,
-            caption="Kaplan–Meier medians, open cases censored at the data date",
-            max_rows=500,
+            whole.with_columns(pl.col("half").map_elements(half_months, return_dtype=pl.String)),
+            caption="Kaplan–Meier medians for the whole scope, open cases censored at the data date",
+            labels={"ci": "95% CI", "open": "still open"},
+        )
+        + details_html(
+            f"By offence group, domestic abuse, district and relationship ({groups.height} rows)",
+            table_html(groups, max_rows=500, labels={"ci": "95% CI", "open": "still open"}),
         ),
     )
 
@@ -243,10 +260,38 @@ def _attrition(result: OutcomeSummary) -> Section:
     )
     wide = table.pivot(on="stage", index=["half", "days_followed"], values="share").sort("half")
     counts = table.pivot(on="stage", index="half", values="count").sort("half")
+    fig = go.Figure()
+    for stage in [s for s in table["stage"].unique(maintain_order=True) if s != "Recorded"]:
+        part = table.filter(pl.col("stage") == stage).sort("half")
+        fig.add_scatter(
+            x=[half_months(h) for h in part["half"].to_list()],
+            y=[None if v is None else 100 * v for v in part["share_of_recorded"].to_list()],
+            mode="markers+lines",
+            name=stage,
+        )
+    fig.update_layout(
+        title="Share of crimes recorded that reached each stage by the data date",
+        yaxis={"title": "% of crimes recorded", "rangemode": "tozero"},
+        title_font_size=14,
+    )
     return Section(
         "Attrition",
-        table_html(wide, caption="Share of crimes recorded reaching each stage")
-        + table_html(counts, caption="Crimes recorded reaching each stage"),
+        figure_html(fig, height=380)
+        + paragraphs(
+            "Each half is counted as it stood on the data date, so the most recent halves have "
+            "had less time to reach the later stages (days followed, below): the fall at the "
+            "right of the chart is mostly time, not change. The audit compares halves at the "
+            "same follow-up."
+        )
+        + table_html(
+            wide.with_columns(pl.col("half").map_elements(half_months, return_dtype=pl.String)),
+            caption="Share of crimes recorded reaching each stage",
+            labels={"days_followed": "days followed after the half ended"},
+        )
+        + table_html(
+            counts.with_columns(pl.col("half").map_elements(half_months, return_dtype=pl.String)),
+            caption="Crimes recorded reaching each stage",
+        ),
     )
 
 
@@ -314,7 +359,7 @@ def outcomes_html(result: OutcomeSummary) -> str:
         sections.append(police)
     sections.append(_methods(result))
     first, last = (result.halves[0], result.halves[-1]) if result.halves else (None, None)
-    span = f"{first.label} to {last.label}" if first and last else "no complete half-years"
+    span = fmt.period(first.start, last.end) if first and last else "no complete half-years"
     return render_page(
         "Criminal justice outcomes",
         sections,
@@ -325,6 +370,7 @@ def outcomes_html(result: OutcomeSummary) -> str:
             "Aggregate figures; every count exact, small ones included. Not for publication.",
         ),
         subtitle=f"Violence against women and girls scope · {span} · data to {result.as_of:%d %B %Y}",
+        main_points=outcomes_main_points(result),
     )
 
 

@@ -1,34 +1,70 @@
-"""Self-contained HTML pages: one file, no CDN, opens offline on a locked-down laptop.
+"""Report pages: no CDN, each opens offline on a locked-down laptop.
 
-A report is a list of :class:`Section` s rendered into one page with a summary first and the
-methods last. Charts are Plotly figures whose JavaScript is inlined once per page. Nothing here
-computes a statistic: sections are built from Results by the report modules.
+A report is a list of :class:`Section` s rendered into one page: its main points first (from
+the analysis's :class:`~vawg.results.MainPoint` s, :mod:`vawg.report.bulletin`), then a summary,
+the sections, and the methods last. Every piece of markup comes from the Jinja macros in
+``templates/macros.html`` (autoescape on): :func:`table_html`, :func:`figure_html`,
+:func:`kpi_html`, :func:`paragraphs`. Charts are Plotly figures; the charting library is one
+file beside the reports (:data:`PLOTLY_JS`, written by :func:`write_html`), not inlined in
+each, so a folder of reports carries it once. Every chart has a text alternative (an ARIA
+label) and its data as a table, and uses a colour-blind-safe palette (:data:`PALETTE`).
+Nothing here computes a statistic: sections are built from Results by the report modules.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import plotly.graph_objects as go
 import plotly.offline
 import polars as pl
 
+from vawg.report.bulletin import bullet_points
+from vawg.results import MainPoint
+from vawg.schema.labels import LABELS, label
+
 __all__ = [
+    "PALETTE",
+    "PLOTLY_JS",
     "Classification",
     "Section",
+    "compared_kpi_html",
+    "details_html",
     "disclosure_rule",
+    "download_html",
     "figure_html",
     "is_public",
+    "kpi_html",
+    "kpis_html",
+    "note_html",
     "paragraphs",
     "render_page",
     "table_html",
+    "verdict_html",
+    "write_html",
 ]
+
+PLOTLY_JS = "plotly.min.js"
+"""The charting library's file name, written once beside the reports of a folder."""
+
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+"""Okabe & Ito (2008) colour-blind-safe palette: the default colour order of every chart."""
 
 
 @dataclass(frozen=True)
@@ -89,37 +125,173 @@ def _plotly_js() -> str:
     return plotly.offline.get_plotlyjs()
 
 
-def figure_html(figure: go.Figure, *, height: int = 380) -> str:
-    """A Plotly figure as a ``<div>`` (the library itself is inlined once by the page)."""
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("vawg.report", "templates"),
+    autoescape=jinja2.select_autoescape(["html"]),
+)
+
+
+def _macro(name: str) -> Any:
+    return getattr(_ENV.get_template("macros.html").module, name)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class _Table:
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[_Cell, ...], ...]
+    more: str = ""
+
+
+def _cell(value: Any) -> _Cell:
+    if value is None:
+        return _Cell("–", "empty")
+    if isinstance(value, bool):
+        return _Cell("yes" if value else "no")
+    if isinstance(value, int):
+        return _Cell(f"{value:,}", "num")
+    if isinstance(value, float):
+        if value != value:
+            return _Cell("–", "empty")
+        return _Cell(f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}", "num")
+    return _Cell(str(value))
+
+
+_CODED_COLUMNS = ("offence_group", "location_type", "relationship")
+"""Columns whose values are contract codes: shown in words (:func:`vawg.schema.labels.label`)."""
+
+
+def _header(column: str, labels: Mapping[str, str]) -> str:
+    if column in labels:
+        return labels[column]
+    if column in LABELS["field"]:
+        return label(column, "field")
+    return column.replace("_", " ")
+
+
+def _table(
+    frame: pl.DataFrame, *, caption: str, max_rows: int, labels: Mapping[str, str]
+) -> _Table:
+    coded = [c for c in _CODED_COLUMNS if c in frame.columns and frame[c].dtype == pl.String]
+    if coded:
+        frame = frame.with_columns(
+            pl.col(c).replace_strict(dict(LABELS[c]), default=pl.col(c)) for c in coded
+        )
+    more = (
+        f"Showing {max_rows:,} of {frame.height:,} rows; the CSV has all."
+        if frame.height > max_rows
+        else ""
+    )
+    return _Table(
+        caption,
+        tuple(_header(c, labels) for c in frame.columns),
+        tuple(tuple(_cell(v) for v in row) for row in frame.head(max_rows).iter_rows()),
+        more,
+    )
+
+
+def _values(values: Any) -> list[Any]:
+    if values is None:
+        return []
+    try:
+        return list(values)
+    except TypeError:
+        return [values]
+
+
+def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
+    """The numbers a chart draws, as a long table (series, x, y), for readers who cannot see
+    it; ``None`` when the chart has no x/y traces (then its own data table is given)."""
+    rows: list[tuple[str, str, str]] = []
+    for i, trace in enumerate(figure.data):
+        name = str(getattr(trace, "name", None) or f"series {i + 1}")
+        if trace.type == "heatmap":
+            xs, ys, zs = _values(trace.x), _values(trace.y), _values(trace.z)
+            for yi, row in enumerate(zs):
+                for xi, z in enumerate(_values(row)):
+                    x = xs[xi] if xi < len(xs) else xi
+                    y = ys[yi] if yi < len(ys) else yi
+                    rows.append((f"{name} {y}".strip(), str(x), _text(z)))
+            continue
+        xs, ys = _values(getattr(trace, "x", None)), _values(getattr(trace, "y", None))
+        if not xs and not ys:
+            continue
+        if not xs:
+            xs = list(range(1, len(ys) + 1))
+        if not ys:
+            ys = [None] * len(xs)
+        for x, y in zip(xs, ys, strict=False):
+            rows.append((name, _text(x), _text(y)))
+    if not rows:
+        return None
+    return pl.DataFrame(rows, schema=["series", "x", "y"], orient="row")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return "–" if value != value else f"{value:,.4g}"
+    return str(value)
+
+
+def _title(figure: go.Figure) -> str:
+    title = figure.layout.title.text if figure.layout.title else None
+    return str(title) if title else ""
+
+
+def figure_html(
+    figure: go.Figure,
+    *,
+    height: int = 380,
+    alt: str = "",
+    data: pl.DataFrame | None = None,
+) -> str:
+    """A Plotly figure as an accessible chart: the plot (the library is loaded once by the
+    page), its text alternative ``alt`` (default: the chart's title and where its numbers
+    are) and a data table (``data``, default the numbers the traces draw)."""
+    title = _title(figure)
+    # The title is printed above the chart as text (it wraps on a phone; Plotly's does not).
+    figure.update_layout(title_text="")
     figure.update_layout(
         height=height,
         margin={"l": 50, "r": 20, "t": 40, "b": 40},
         template="plotly_white",
+        colorway=list(PALETTE),
         font={"family": "system-ui, sans-serif"},
     )
-    return str(
+    markup = str(
         figure.to_html(
             full_html=False,
             include_plotlyjs=False,
             config={"displaylogo": False, "responsive": True},
         )
     )
+    shown = data if data is not None else _figure_data(figure)
+    text = alt or (
+        f"Chart{': ' + title if title else ''}."
+        + (" The numbers are in the data table below it." if shown is not None else "")
+    )
+    table = (
+        _table(shown, caption=f"Data: {title or 'the chart above'}", max_rows=400, labels={})
+        if shown is not None
+        else None
+    )
+    return str(_macro("chart")(_Chart(markup, title, text, table)))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return '<td class="empty">–</td>'
-    if isinstance(value, bool):
-        return f"<td>{'yes' if value else 'no'}</td>"
-    if isinstance(value, int):
-        return f'<td class="num">{value:,}</td>'
-    if isinstance(value, float):
-        return (
-            f'<td class="num">{value:,.3g}</td>'
-            if abs(value) < 1000
-            else f'<td class="num">{value:,.0f}</td>'
-        )
-    return f"<td>{html.escape(str(value))}</td>"
+@dataclass(frozen=True)
+class _Chart:
+    markup: str
+    title: str
+    alt: str
+    data: _Table | None
 
 
 def table_html(
@@ -130,32 +302,66 @@ def table_html(
     labels: dict[str, str] | None = None,
 ) -> str:
     """A polars frame as an escaped HTML table (at most ``max_rows`` rows, said when cut)."""
-    labels = labels or {}
-    head = "".join(
-        f"<th>{html.escape(labels.get(c, c.replace('_', ' ')))}</th>" for c in frame.columns
+    return str(
+        _macro("table")(_table(frame, caption=caption, max_rows=max_rows, labels=labels or {}))
     )
-    rows = "".join(
-        "<tr>" + "".join(_cell(v) for v in row) + "</tr>"
-        for row in frame.head(max_rows).iter_rows()
-    )
-    more = (
-        f'<p class="note">Showing {max_rows:,} of {frame.height:,} rows; the CSV has all.</p>'
-        if frame.height > max_rows
-        else ""
-    )
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{more}'
+
+
+def kpi_html(value: str, label: str, interval: str = "") -> str:
+    """A headline figure tile: the value, what it is, and its interval."""
+    return str(_macro("headline_figure")(value, label, interval))
+
+
+def verdict_html(verdict: str | None, *, compact: bool = False) -> str:
+    """An audit verdict badge: improved, worse, or no clear change (``≈`` when compact)."""
+    return str(_macro("verdict")(verdict, compact))
+
+
+def compared_kpi_html(
+    value: str, label: str, interval: str, lines: Sequence[tuple[str, str | None]]
+) -> str:
+    """A headline figure with its comparisons: (text, verdict) lines under it."""
+    return str(_macro("compared_figure")(value, label, interval, lines))
+
+
+def kpis_html(items: Iterable[tuple[str, str] | tuple[str, str, str]]) -> str:
+    """A row of headline figures: (value, label[, interval]) each, already formatted."""
+    rows = [(*item, "") if len(item) == 2 else item for item in items]
+    return str(_macro("headline_figures")(rows))
+
+
+def download_html(href: str, text: str) -> str:
+    """A download link (e.g. the CSV behind a chart)."""
+    return str(_macro("download")(href, text))
+
+
+def details_html(summary: str, body: str) -> str:
+    """A folded part: ``summary`` (text) opens ``body`` (markup from these helpers)."""
+    return str(_macro("details")(summary, markupsafe.Markup(body)))
+
+
+def note_html(text: str) -> str:
+    """A short note in small print (a caveat, a definition)."""
+    return str(_macro("methods_note")(text))
 
 
 def paragraphs(*texts: str) -> str:
     """Plain text paragraphs, escaped."""
-    return "".join(f"<p>{html.escape(t)}</p>" for t in texts)
+    return str(_macro("paragraphs")(texts))
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("vawg.report", "templates"),
-    autoescape=jinja2.select_autoescape(["html"]),
-)
+def write_html(path: Path, document: str) -> list[Path]:
+    """Write a report page and, beside it, the charting library it loads (once per folder:
+    an existing copy of the same size is kept). Returns the files written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document, encoding="utf-8")
+    written = [path]
+    script = path.parent / PLOTLY_JS
+    library = _plotly_js()
+    if not script.exists() or script.stat().st_size != len(library.encode("utf-8")):
+        script.write_text(library, encoding="utf-8")
+        written.append(script)
+    return written
 
 
 def render_page(
@@ -165,8 +371,14 @@ def render_page(
     classification: Classification,
     subtitle: str = "",
     generated: datetime | None = None,
+    main_points: Iterable[MainPoint] | None = None,
+    script_src: str = PLOTLY_JS,
+    site_nav: Sequence[tuple[str, str, bool]] = (),
 ) -> str:
-    """The whole report as one self-contained HTML document."""
+    """The whole report as one HTML document; it loads the charting library from
+    ``script_src`` (a file beside it, see :func:`write_html`). ``main_points`` open the page
+    (``None``: no main points section; empty: the section says none could be estimated).
+    ``site_nav``: links to the other pages of a site, (href, title, is this page)."""
     template = _ENV.get_template("page.html")
     return template.render(
         title=title,
@@ -174,5 +386,7 @@ def render_page(
         sections=sections,
         classification=classification,
         generated=(generated or datetime.now()).strftime("%d %B %Y %H:%M"),
-        plotly_js=_plotly_js(),
+        main_points=None if main_points is None else bullet_points(tuple(main_points)),
+        script_src=script_src,
+        site_nav=site_nav,
     )

@@ -13,16 +13,19 @@ import polars as pl
 
 from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
 from vawg.outcomes.cases import DIMENSIONS
+from vawg.outcomes.halves import Half
+from vawg.report import fmt
+from vawg.report.page import compared_kpi_html, verdict_html
 
 GROUP_COLOURS = {
-    "charged": "#1b7f4b",
-    "out_of_court": "#7fbf7b",
-    "victim_does_not_support": "#c2410c",
-    "evidential_difficulties_victim_supports": "#f0a35e",
-    "prevented_or_not_in_public_interest": "#8e7cc3",
-    "no_suspect_identified": "#6b7280",
-    "other": "#b8bec9",
-    "open": "#2b6cb0",
+    "charged": "#009E73",
+    "out_of_court": "#56B4E9",
+    "victim_does_not_support": "#D55E00",
+    "evidential_difficulties_victim_supports": "#E69F00",
+    "prevented_or_not_in_public_interest": "#CC79A7",
+    "no_suspect_identified": "#777777",
+    "other": "#BBBBBB",
+    "open": "#0072B2",
 }
 
 
@@ -33,7 +36,13 @@ ROLE_TITLES = {
 }
 
 
-ROLE_COLOURS = {"year_earlier": "#b8bec9", "previous": "#8e7cc3", "current": "#5b2a86"}
+ROLE_COLOURS = {"year_earlier": "#56B4E9", "previous": "#E69F00", "current": "#0072B2"}
+
+
+def half_months(label: str) -> str:
+    """A financial half-year label as months: ``2021H1`` → ``Apr–Sep 2021``."""
+    half = Half(int(label[:4]), int(label[-1]))
+    return fmt.period(half.start, half.end)
 
 
 STYLE = """<style>
@@ -130,13 +139,7 @@ def pretty(value: str, dimension: str = "") -> str:
 
 
 def _verdict_html(verdict: str | None, *, compact: bool = False) -> str:
-    if verdict == "improved":
-        return '<span class="verdict-improved">▲ improved</span>'
-    if verdict == "worse":
-        return '<span class="verdict-worse">▼ worse</span>'
-    if compact:
-        return '<span class="verdict-none" title="no clear change">≈</span>'
-    return '<span class="verdict-none">no clear change</span>'
+    return verdict_html(verdict, compact=compact)
 
 
 def _kpi(result: AuditResult, measure: str) -> str:
@@ -145,7 +148,7 @@ def _kpi(result: AuditResult, measure: str) -> str:
     row = now.row(0, named=True) if now.height else None
     value = fmt_value(measure, row["estimate"] if row else None)
     ci = fmt_ci(measure, row["ci_low"], row["ci_high"]) if row else ""
-    lines = []
+    lines: list[tuple[str, str | None]] = []
     for role in ("previous", "year_earlier"):
         then = head.filter((pl.col("role") == role) & (pl.col("measure") == measure))
         past = fmt_value(measure, then.row(0, named=True)["estimate"]) if then.height else "–"
@@ -157,16 +160,9 @@ def _kpi(result: AuditResult, measure: str) -> str:
         )
         verdict = change.row(0, named=True)["verdict"] if change.height else None
         lines.append(
-            f"{'vs previous' if role == 'previous' else 'vs year earlier'} {past}: "
-            f"{_verdict_html(verdict)}"
+            (f"{'vs previous' if role == 'previous' else 'vs year earlier'} {past}:", verdict)
         )
-    return (
-        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
-        f'<div class="l">{html.escape(MEASURE_LABELS[measure])}</div>'
-        f'<div class="ci">{html.escape(ci)}</div>'
-        + "".join(f'<div class="vs">{line}</div>' for line in lines)
-        + "</div>"
-    )
+    return compared_kpi_html(value, MEASURE_LABELS[measure], ci, lines)
 
 
 _BASE_WORDS = {

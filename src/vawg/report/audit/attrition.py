@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import polars as pl
 
 from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
-from vawg.report.audit._format import ROLE_COLOURS, fmt_ci, fmt_value, pretty
-from vawg.report.page import Section, figure_html, table_html
+from vawg.report import fmt
+from vawg.report.audit._format import ROLE_COLOURS, fmt_ci, fmt_value, half_months, pretty
+from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
 
 
 def _attrition(result: AuditResult) -> Section:
     table = result.attrition.table
+    days = result.attrition.follow_up_days
+    within = (
+        f"within {days:,} days of the half's end (the same follow-up for every half)"
+        if days is not None
+        else "by the data date (older halves have had longer to progress)"
+    )
     fig = go.Figure()
     for role in ("year_earlier", "previous", "current"):
         half = result.roles[role]
@@ -22,13 +31,14 @@ def _attrition(result: AuditResult) -> Section:
         fig.add_bar(
             x=[pretty(s, "stage") for s in part["stage"].to_list()],
             y=[None if v is None else 100 * v for v in est],
-            name=half.label,
+            name=fmt.period(half.start, half.end),
             marker_color=ROLE_COLOURS[role],
         )
     fig.update_layout(
         barmode="group",
         yaxis={"title": "% of crimes recorded", "range": [0, 100]},
-        title="Attrition: share of crimes recorded that reached each stage",
+        title=f"Share of crimes recorded that reached each stage {within}",
+        title_font_size=14,
     )
     shown = table.with_columns(
         stage=pl.col("stage").map_elements(lambda v: pretty(v, "stage"), return_dtype=pl.String),
@@ -39,16 +49,16 @@ def _attrition(result: AuditResult) -> Section:
             lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
             return_dtype=pl.String,
         ),
+        half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
     ).select("half", "stage", "count", "share", "ci", "days_followed")
     return Section(
         "Attrition",
-        figure_html(fig, height=340)
+        figure_html(fig, height=380)
         + table_html(
             shown,
-            caption="Crimes recorded in each half, by the furthest stage reached (as at the data date)",
-        )
-        + "<p class='note'>Unlike the headline, attrition counts everything up to the data date, so "
-        "older halves have had longer to progress (days_followed).</p>",
+            caption=f"Crimes recorded in each half, by the furthest stage reached {within}",
+            labels={"days_followed": "days followed after the half ended", "ci": "95% CI"},
+        ),
     )
 
 
@@ -72,12 +82,85 @@ def _all_changes(result: AuditResult) -> Section:
         "q_value",
         "test",
     )
-    shown = shown.sort("q_value", nulls_last=True)
+    shown = shown.sort("q_value", nulls_last=True).with_columns(
+        pl.col("p_value", "q_value").map_elements(fmt.p_value, return_dtype=pl.String),
+        pl.col("from_estimate", "to_estimate", "difference", "ci_low", "ci_high").round(4),
+    )
     return Section(
-        "All comparisons",
-        (
-            f"<details><summary>Show all {shown.height} comparisons (sorted by q-value)</summary>"
-            + table_html(shown, max_rows=2000)
-            + "</details>"
+        "Appendix: all comparisons",
+        paragraphs(
+            f"Every comparison the audit makes ({shown.height}: each measure by district, "
+            "offence group, relationship and outcome group, against the previous half and a "
+            "year earlier), corrected together for multiple testing (Benjamini–Hochberg false "
+            f"discovery rate {100 * result.fdr:.0f}%; q-value). With this many comparisons "
+            "only large changes can show; the headline comparisons at the top are tested on "
+            "their own. Shares are proportions (0.25 = 25%)."
+        )
+        + details_html(
+            f"Show all {shown.height} comparisons (sorted by q-value)",
+            table_html(shown, max_rows=2000, labels=GRID_LABELS),
+        ),
+        anchor="appendix-all-comparisons",
+    )
+
+
+GRID_LABELS = {
+    "from_estimate": "estimate then",
+    "to_estimate": "estimate now",
+    "difference": "change in the estimate",
+    "ci_low": "change 95% CI low",
+    "ci_high": "change 95% CI high",
+    "p_value": "p-value",
+    "q_value": "q-value (BH)",
+}
+
+
+def _headline_change(measure: str, r: dict[str, Any]) -> str:
+    d = r["difference"]
+    if d is None:
+        return "–"
+    if measure.startswith("median"):
+        if d == 0:
+            return "no different"
+        return f"{fmt.days(abs(d))} {'longer' if d > 0 else 'shorter'}"
+    text = fmt.points(d)
+    if r["ci_low"] is not None:
+        text += f" ({fmt.points_interval(r['ci_low'], r['ci_high'])})"
+    return text
+
+
+def _headline_table(result: AuditResult) -> str:
+    """The pre-declared headline comparisons, in words."""
+    rows = []
+    for r in result.headlines.iter_rows(named=True):
+        m = r["measure"]
+        change = _headline_change(m, r)
+        rows.append(
+            {
+                "measure": MEASURE_LABELS.get(m, m),
+                "estimate a year earlier": fmt_value(m, r["from_estimate"]),
+                "estimate this half": fmt_value(m, r["to_estimate"]),
+                "change in the estimate": change,
+                "verdict": r["verdict"],
+                "p-value (Holm)": fmt.p_value(r["p_holm"]),
+            }
+        )
+    frame = pl.DataFrame(
+        rows,
+        schema=[
+            "measure",
+            "estimate a year earlier",
+            "estimate this half",
+            "change in the estimate",
+            "verdict",
+            "p-value (Holm)",
+        ],
+    )
+    return table_html(
+        frame,
+        caption=(
+            f"Headline comparisons: {fmt.period(result.half.start, result.half.end)} against "
+            f"{fmt.period(result.year_earlier.start, result.year_earlier.end)}, whole scope, "
+            f"Holm-corrected across these {frame.height}"
         ),
     )

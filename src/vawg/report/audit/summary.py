@@ -10,6 +10,7 @@ import polars as pl
 
 from vawg.outcomes.audit import HEADLINE_MEASURES, AuditResult
 from vawg.report.audit._format import STYLE, _bullet, _kpi
+from vawg.report.audit.attrition import _headline_table
 from vawg.report.page import Section
 
 
@@ -41,7 +42,7 @@ def _summary(result: AuditResult) -> Section:
         shown = findings[:6]
         items = "".join(_bullet(f) for f in shown)
         if len(findings) > len(shown):
-            items += f"<li>and {len(findings) - len(shown)} more (see All comparisons)</li>"
+            items += f"<li>and {len(findings) - len(shown)} more (see the appendix)</li>"
         if not findings:
             items = "<li>Nothing was statistically clear.</li>"
         return f'<div class="chip {kind}"><h3>{title}</h3><ul>{items}</ul></div>'
@@ -50,6 +51,8 @@ def _summary(result: AuditResult) -> Section:
     body = (
         STYLE
         + f'<div class="kpis">{kpis}</div>'
+        + _headline_table(result)
+        + "<h3>Across the full grid of comparisons</h3>"
         + '<div class="chips">'
         + chip("good", f"What improved ({len(good)})", good)
         + chip("bad", f"What got worse ({len(bad)})", bad)
@@ -58,8 +61,9 @@ def _summary(result: AuditResult) -> Section:
         f"outcomes as they stood {result.follow_up_days} days after the half ended (equal "
         f"follow-up for all three halves, data to {result.as_of:%d %B %Y}). A change is called "
         f"improved or worse only where it survives a false discovery rate of "
-        f"{100 * result.fdr:.0f}% across all {tested} comparisons in this audit "
-        "(Benjamini–Hochberg); everything else is shown as no clear change, which is not the "
-        "same as no change.</p>"
+        f"{100 * result.fdr:.0f}% across all {tested} comparisons in the full grid "
+        "(Benjamini–Hochberg; the appendix lists them); everything else is shown as no clear "
+        "change, which is not the same as no change. The headline comparisons above are "
+        "declared in advance and tested on their own (Holm).</p>"
     )
     return Section("Summary", body, anchor="summary")

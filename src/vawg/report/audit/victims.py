@@ -37,7 +37,7 @@ def _victims(result: AuditResult) -> Section:
             ],
             x=est,
             orientation="h",
-            marker_color=[GROUP_COLOURS.get(g, "#5b2a86") for g in whole["group"].to_list()],
+            marker_color=[GROUP_COLOURS.get(g, "#0072B2") for g in whole["group"].to_list()],
             error_x={
                 "type": "data",
                 "symmetric": False,

@@ -10,6 +10,8 @@ from typing import Any
 import polars as pl
 
 from vawg.outcomes.audit import AuditResult
+from vawg.outcomes.mainpoints import audit_main_points
+from vawg.report import fmt
 from vawg.report.audit.agencies import _agencies
 from vawg.report.audit.attrition import _all_changes, _attrition
 from vawg.report.audit.methods import _methods
@@ -46,10 +48,12 @@ def audit_html(result: AuditResult) -> str:
         sections,
         classification=classification,
         subtitle=(
-            f"{result.half.label} against {result.previous.label} (previous half) and "
-            f"{result.year_earlier.label} (a year earlier) · violence against women and girls "
-            f"scope · data to {result.as_of:%d %B %Y}"
+            f"{fmt.period(result.half.start, result.half.end)} against "
+            f"{fmt.period(result.previous.start, result.previous.end)} (the half before) and "
+            f"{fmt.period(result.year_earlier.start, result.year_earlier.end)} (a year earlier) "
+            f"· violence against women and girls scope · data to {result.as_of:%d %B %Y}"
         ),
+        main_points=audit_main_points(result),
     )
 
 

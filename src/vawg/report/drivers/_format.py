@@ -4,15 +4,16 @@ formatting, key-figure tiles and the forest plot. Renders no section itself.
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
 
 import plotly.graph_objects as go
 
+from vawg.report import fmt
+from vawg.report.page import kpi_html
 from vawg.results import Estimate
 
-_ACCENT, _SECOND, _GREY, _RED = "#5b2a86", "#d08a1e", "#9aa1ad", "#b3261e"
+_ACCENT, _SECOND, _GREY, _RED = "#0072B2", "#E69F00", "#999999", "#D55E00"
 
 
 LABELS = {
@@ -31,26 +32,18 @@ def _rr(e: Estimate | dict[str, Any] | None) -> str:
     d = e.to_dict() if isinstance(e, Estimate) else e
     if d.get("estimate") is None:
         return "–"
-    return f"{d['estimate']:.3f}"
+    return fmt.change(d["estimate"], "crimes")
 
 
 def _ci(e: Estimate) -> str:
-    if not math.isfinite(e.ci_low):
+    """The interval of a rate ratio in words (p-values are in the tables and the JSON)."""
+    if e.ci_low is None or not math.isfinite(e.ci_low):
         return "not estimated"
-    p = e.p_value
-    ptxt = (
-        ""
-        if p is None or not math.isfinite(p)
-        else (", p < 0.001" if p < 0.001 else f", p = {p:.3f}")
-    )
-    return f"95% CI {e.ci_low:.3f} to {e.ci_high:.3f}{ptxt}"
+    return fmt.change_interval(e.ci_low, e.ci_high)
 
 
-def _kpi(value: str, label: str, ci: str) -> str:
-    return (
-        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
-        f'<div class="l">{html.escape(label)}</div><div class="ci">{html.escape(ci)}</div></div>'
-    )
+def _kpi(value: str, label: str, ci: str = "") -> str:
+    return kpi_html(value, label, ci)
 
 
 def _change(e: Estimate) -> str:
@@ -69,7 +62,7 @@ def _change(e: Estimate) -> str:
 def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
     fig = go.Figure()
     groups = sorted({g for g, _, _ in rows}, key=[g for g, _, _ in rows].index)
-    colours = dict(zip(groups, (_ACCENT, _SECOND, _GREY, "#2a7f62", "#3366aa"), strict=False))
+    colours = dict(zip(groups, (_ACCENT, _SECOND, _GREY, "#009E73", "#CC79A7"), strict=False))
     for group in groups:
         part = [(label, e) for g, label, e in rows if g == group and math.isfinite(e.estimate)]
         fig.add_trace(

@@ -9,6 +9,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from vawg.models.drivers import DriversResult
+from vawg.report import fmt
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
 from vawg.report.page import figure_html, table_html
 
@@ -75,7 +76,7 @@ def _daily(result: DriversResult) -> str:
         title="Fitted temperature curves (natural spline, 95% band) and the linear fit"
     )
     body += figure_html(fig, height=400)
-    tests = "; ".join(f"{k}: p = {c.lr_p_value:.3f}" for k, c in daily.curves.items())
+    tests = "; ".join(f"{k}: {fmt.p_value(c.lr_p_value)}" for k, c in daily.curves.items())
     body += (
         f'<p class="note">Is the curve different from a straight line on the log scale? '
         f"Likelihood-ratio test of the spline against the linear model: {html.escape(tests)}.</p>"

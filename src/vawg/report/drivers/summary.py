@@ -6,12 +6,13 @@ import html
 import math
 
 from vawg.models.drivers import EFFECT_KEYS, DriversResult
+from vawg.report import fmt
 from vawg.report.drivers._format import LABELS, _change, _ci, _kpi, _rr
 
 
 def _summary(result: DriversResult) -> str:
     e = result.effects
-    cards = [_kpi(_rr(e[k]), LABELS[k] + " (rate ratio)", _ci(e[k])) for k in EFFECT_KEYS]
+    cards = [_kpi(_rr(e[k]), LABELS[k], _ci(e[k])) for k in EFFECT_KEYS]
     lines = []
     if result.area is not None:
         public = result.area.fits.get("public")
@@ -22,8 +23,8 @@ def _summary(result: DriversResult) -> str:
         if public is not None and "town_centre" in public.rate_ratios:
             tc = public.rate_ratios["town_centre"]
             lines.append(
-                f"In public places, town-centre LSOAs have {tc.estimate:.2f} times the crimes "
-                f"per resident of other LSOAs ({_ci(tc)})."
+                f"In public places, town-centre areas have {fmt.change(tc.estimate, 'crimes')} "
+                f"per resident than other areas ({_ci(tc)})."
             )
         if public is not None and "pubs" in public.rate_ratios:
             lines.append(f"Public places, each extra pub: {_change(public.rate_ratios['pubs'])}.")
@@ -32,8 +33,8 @@ def _summary(result: DriversResult) -> str:
     for key, who in (("offender_birthday", "offender's"), ("victim_birthday", "victim's")):
         if math.isfinite(e[key].estimate):
             lines.append(
-                f"On the {who} birthday: {e[key].estimate:.2f} times the usual daily rate for the "
-                f"same people ({_ci(e[key])})."
+                f"On the {who} birthday: {fmt.change(e[key].estimate, 'crimes')} than on the "
+                f"same people's other days ({_ci(e[key])})."
             )
     body = f'<div class="kpis">{"".join(cards)}</div>'
     body += (
@@ -56,8 +57,8 @@ def _summary(result: DriversResult) -> str:
             f'<div class="warning">{html.escape(name)} model not fitted: {html.escape(error)}</div>'
         )
     body += (
-        '<p class="note">A rate ratio of 1 means no difference; 1.10 means 10% more crimes. '
-        "Each interval is a 95% confidence interval. These are associations in recorded crime, "
-        "not proof of cause.</p>"
+        '<p class="note">Each effect is the difference in the rate of recorded crimes '
+        "(a rate ratio of 1.10 is written “10% more crimes”), with its 95% confidence "
+        "interval. These are associations in recorded crime, not proof of cause.</p>"
     )
     return body

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from vawg.models.drivers import EFFECT_KEYS, DriversResult
+from vawg.models.mainpoints import drivers_main_points
+from vawg.report import fmt
 from vawg.report.drivers._format import LABELS
 from vawg.report.drivers.area import _area
 from vawg.report.drivers.birthday import _age, _birthday
@@ -41,7 +43,11 @@ def drivers_html(result: DriversResult) -> str:
             if public
             else Classification.restricted()
         ),
-        subtitle=f"Deprivation, pubs, town centres, temperature, birthdays and age · {start} to {end}",
+        subtitle=(
+            "Deprivation, pubs, town centres, temperature, birthdays and age · "
+            + (fmt.period(start, end) if start and end else "no period")
+        ),
+        main_points=drivers_main_points(result),
     )
 
 

@@ -13,22 +13,15 @@ import plotly.graph_objects as go
 import polars as pl
 
 from vawg.report.page import figure_html as _page_figure
+from vawg.report.page import kpi_html
 from vawg.results import Estimate
+from vawg.schema.labels import LABELS as LABELS_BY_FAMILY
 
-ACCENT, HOME_C, PUBLIC_C, UNKNOWN_C, GREY = "#5b2a86", "#5b2a86", "#e07b39", "#b8bec9", "#9aa1ad"
+# Okabe & Ito (2008) colour-blind-safe colours (vawg.report.page.PALETTE).
+ACCENT, HOME_C, PUBLIC_C, UNKNOWN_C, GREY = "#0072B2", "#0072B2", "#E69F00", "#BBBBBB", "#999999"
 
 
-LABELS = {
-    "violence_with_injury": "Violence with injury",
-    "violence_without_injury": "Violence without injury",
-    "stalking": "Stalking",
-    "harassment": "Harassment",
-    "coercive_control": "Coercive control",
-    "rape": "Rape",
-    "other_sexual": "Other sexual offences",
-    "drink_spiking": "Drink spiking",
-    "other": "Other (domestic abuse flagged)",
-}
+LABELS = LABELS_BY_FAMILY["offence_group"]
 
 
 # ------------------------------------------------------------------------------------------
@@ -73,11 +66,7 @@ def _finite_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _kpi(value: str, label: str, ci: str = "") -> str:
-    ci_html = f'<div class="ci">{html.escape(ci)}</div>' if ci else ""
-    return (
-        f'<div class="kpi"><div class="v">{html.escape(value)}</div>'
-        f'<div class="l">{html.escape(label)}</div>{ci_html}</div>'
-    )
+    return kpi_html(value, label, ci)
 
 
 def _label(frame: pl.DataFrame, column: str = "offence_group") -> pl.DataFrame:

@@ -74,8 +74,8 @@ def _methods(r: ProfileResult) -> Section:
         "Home Office offence code where the table lists one, else of its "
         f"offence group ({_n(h.crimes_weighted_by_code)} crimes by code, "
         f"{_n(h.crimes_weighted_by_group)} by group). A perpetrator's harm is the sum over his "
-        "in-scope crimes (a crime with two perpetrators counts in full for each). Weights file: "
-        f"<code>{_esc(h.weights_source)}</code>.",
+        "in-scope crimes (a crime with two perpetrators counts in full for each). Weights: "
+        f"{_esc(h.weights_table)}.",
         "<b>Harm concentration</b>: share of all perpetrator harm caused by the most harmful "
         "1/5/10/20% of perpetrators, read off the Lorenz curve (straight between people, so a "
         "fraction of a person counts pro rata); Gini = 1 - 2 x area under the curve. 95% "

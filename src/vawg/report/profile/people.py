@@ -44,7 +44,7 @@ def _people(r: ProfileResult) -> Section:
     ages.add_bar(
         x=pe.victim_age["age_band"].to_list(),
         y=pe.victim_age["victims"].to_list(),
-        marker_color="#2a9d8f",
+        marker_color="#009E73",
         name="victims",
         row=1,
         col=2,
@@ -62,7 +62,7 @@ def _people(r: ProfileResult) -> Section:
     rep.add_bar(
         x=pe.victim_crimes["band"].to_list(),
         y=pe.victim_crimes["victims"].to_list(),
-        marker_color="#2a9d8f",
+        marker_color="#009E73",
         row=1,
         col=1,
     )

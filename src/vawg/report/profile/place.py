@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import polars as pl
 
+from vawg.profile.place import PlaceResult
 from vawg.profile.profile import ProfileResult
 from vawg.report.page import Section, table_html
 from vawg.report.profile._format import (
@@ -20,6 +23,14 @@ from vawg.report.profile._format import (
     _n,
     figure_html,
 )
+
+
+def _placement(p: PlaceResult) -> str:
+    """How the crimes were placed in LSOAs (analyst output only)."""
+    if p.placement is None:
+        return ""
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in p.placement.notes())
+    return f'<div class="callout"><b>Placing crimes in districts.</b><ul>{notes}</ul></div>'
 
 
 def _place(r: ProfileResult) -> Section:
@@ -73,6 +84,7 @@ def _place(r: ProfileResult) -> Section:
             _ci(ratio),
         )
         + "</div>"
+        + _placement(p)
         + figure_html(stacked, height=400)
         + forest
         + table_html(

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from vawg.profile.profile import ProfileResult
+from vawg.report import fmt
 from vawg.report.page import Section, table_html
 from vawg.report.profile._format import (
     ACCENT,
@@ -33,7 +34,7 @@ def _volume(r: ProfileResult) -> Section:
         x=months["month"].to_list(),
         y=months["crimes"].to_list(),
         name="crimes recorded",
-        marker_color="#c7b6dc",
+        marker_color="#56B4E9",
     )
     if v.trend.fitted:
         fig.add_scatter(
@@ -50,7 +51,7 @@ def _volume(r: ProfileResult) -> Section:
     )
     years = v.by_financial_year
     fy = go.Figure()
-    for column, colour in (("crimes", ACCENT), ("offenders", PUBLIC_C), ("victims", "#2a9d8f")):
+    for column, colour in (("crimes", ACCENT), ("offenders", PUBLIC_C), ("victims", "#009E73")):
         fy.add_bar(
             x=years["financial_year"].to_list(),
             y=years[column].to_list(),
@@ -89,22 +90,23 @@ def _volume(r: ProfileResult) -> Section:
         )
     )
     rates.update_layout(
-        title="Crimes per 1,000 female residents per year (95% CI)", xaxis_title="rate"
+        title="Crimes per 1,000 women and girls per year (95% CI)", xaxis_title="rate"
     )
     trend = v.trend
     t = trend.rate_ratio_per_year
     trend_text = (
-        f"Trend: rate ratio per year {_x(t.estimate, 3)} ({_ci(t, lambda x: f'{x:.3f}')}; "
-        f"p = {_x(t.p_value, 3)}), {trend.model} regression of {trend.months} monthly counts "
-        f"on time with log(days) offset"
-        + (f"; NB2 dispersion alpha = {trend.alpha:.3g}" if trend.alpha is not None else "")
+        f"Trend: {fmt.change(t.estimate, 'crimes')} each year "
+        f"({fmt.change_interval(t.ci_low, t.ci_high)}). Model details: {trend.model} "
+        f"regression of {trend.months} monthly counts on time with log(days) offset "
+        f"(rate ratio per year {_x(t.estimate, 3)}, {fmt.p_value(t.p_value)}"
+        + (f"; NB2 dispersion alpha {fmt.small(trend.alpha)}" if trend.alpha is not None else "")
         + (f"; AIC Poisson {trend.aic_poisson:.1f}" if trend.aic_poisson is not None else "")
         + (
             f", NB2 {trend.aic_negative_binomial:.1f}"
             if trend.aic_negative_binomial is not None
             else ""
         )
-        + ". "
+        + "). "
         + trend.note
     )
     rate = v.rate_per_1000_per_year
@@ -121,8 +123,8 @@ def _volume(r: ProfileResult) -> Section:
             else ""
         )
         + paragraphs_html(
-            f"Across the force area: {_x(rate.estimate, 2)} in-scope crimes per 1,000 female "
-            f"residents per year ({_ci(rate)}), using ONS mid-2019 female population "
+            f"Across the force area: {_x(rate.estimate, 2)} in-scope crimes per 1,000 women and "
+            f"girls per year ({_ci(rate)}), using the ONS mid-2019 female population "
             f"({_n(v.female_population)}) of the districts in {r.district_source}."
         )
         + table_html(
@@ -135,7 +137,12 @@ def _volume(r: ProfileResult) -> Section:
                 "ci_high",
             ),
             caption="By district (Unknown = no LSOA, or an LSOA outside the area reference)",
-            labels={"rate_per_1000_per_year": "per 1,000 female residents per year"},
+            labels={
+                "rate_per_1000_per_year": "per 1,000 women and girls per year",
+                "female_population": "female population (all ages)",
+                "ci_low": "95% CI low",
+                "ci_high": "95% CI high",
+            },
         )
         + table_html(
             v.by_domestic_abuse.with_columns(

@@ -11,8 +11,10 @@ from typing import Any
 
 import polars as pl
 
+from vawg.profile.mainpoints import profile_main_points
 from vawg.profile.profile import ProfileResult
-from vawg.report.page import Classification, disclosure_rule, render_page
+from vawg.report.page import Classification, disclosure_rule, render_page, write_html
+from vawg.report.pdf import html_to_pdf
 from vawg.report.profile.methods import _methods, _scope
 from vawg.report.profile.people import _harm, _people
 from vawg.report.profile.place import _place
@@ -50,6 +52,7 @@ def profile_html(result: ProfileResult) -> str:
             f"Crimes recorded {start:%d %B %Y} to {end:%d %B %Y} · male perpetrators aged 18+, "
             "women and girls harmed · " + ("public version" if result.public else "analyst version")
         ),
+        main_points=profile_main_points(result),
     )
 
 
@@ -108,14 +111,16 @@ def write_profile(
 ) -> list[Path]:
     """Write the report files (``out`` is a folder, or a file path when one format is asked)."""
     suffix = "public" if result.public else "restricted"
-    single = len(formats) == 1 and out.suffix.lower() in (".html", ".json", ".csv")
+    single = len(formats) == 1 and out.suffix.lower() in (".html", ".json", ".csv", ".pdf")
     folder = out.parent if single else out
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for fmt in formats:
         path = out if single else folder / f"profile-{suffix}.{fmt}"
         if fmt == "html":
-            path.write_text(profile_html(result), encoding="utf-8")
+            written += write_html(path, profile_html(result))[1:]
+        elif fmt == "pdf":
+            html_to_pdf(profile_html(result), path)
         elif fmt == "json":
             path.write_text(profile_json(result), encoding="utf-8")
         elif fmt == "csv":

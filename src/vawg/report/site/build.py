@@ -3,7 +3,6 @@ then walk every file with the leak walker."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,10 @@ from vawg.errors import InputError
 from vawg.leaks import scan_folder
 from vawg.opensite import OpenSiteResults
 from vawg.report.page import Classification, Section, disclosure_rule, paragraphs, render_page
+from vawg.report.site.evaluation import evaluation_page
 from vawg.report.site.overview import overview_page
 from vawg.report.site.parts import SitePage, group_label
+from vawg.report.site.places import places_page
 from vawg.report.site.sections import outcomes_page, profile_page, surveys_page
 from vawg.safe_csv import write_csv
 
@@ -47,40 +48,29 @@ def site_pages(results: OpenSiteResults) -> list[SitePage]:
     pages = [overview_page(results.overview)]
     if results.profile is not None:
         pages.append(profile_page(results.profile))
+    if results.places is not None:
+        pages.append(places_page(results.places))
     if results.outcomes is not None:
         pages.append(outcomes_page(results.outcomes))
     if results.survey is not None:
         surveys = surveys_page(results.survey)
         if surveys is not None:
             pages.append(surveys)
+    evaluated = evaluation_page(results.evaluation, results.programme, results.targeting)
+    if evaluated is not None:
+        pages.append(evaluated)
     return pages
 
 
-_NAV_STYLE = (
-    "<style>.sitenav{background:#fff;border-bottom:1px solid var(--line);padding:8px 40px;"
-    "font-size:15px}.sitenav a{color:var(--accent);margin-right:18px;text-decoration:none;"
-    "font-weight:600}.sitenav a.here{color:var(--ink);border-bottom:2px solid var(--accent)}"
-    "</style>"
-)
-
-
 def _write_page(page: SitePage, nav: Sequence[tuple[str, str]], rule: dict[str, Any]) -> str:
-    document = render_page(
+    return render_page(
         page.title,
         page.sections,
         classification=Classification.public(rule),
         subtitle=page.subtitle,
+        script_src="assets/plotly.min.js",
+        site_nav=[(f"{slug}.html", title, slug == page.slug) for slug, title in nav],
     )
-    inline = f"<script>{plotly.offline.get_plotlyjs()}</script>"
-    if inline not in document:
-        raise InputError("site: the page template no longer inlines plotly.js as expected")
-    document = document.replace(inline, '<script src="assets/plotly.min.js"></script>' + _NAV_STYLE)
-    links = "".join(
-        f'<a href="{slug}.html"{" class=here" if slug == page.slug else ""}>{html.escape(title)}</a>'
-        for slug, title in nav
-    )
-    document = document.replace("<header>", f'<div class="sitenav">{links}</div><header>', 1)
-    return document
 
 
 def build_site(

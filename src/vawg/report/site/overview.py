@@ -93,11 +93,19 @@ def overview_page(overview: Overview) -> SitePage:
     fig = go.Figure(
         go.Bar(
             x=list(districts["district"]),
-            y=nullable(districts["per_1000_residents"]),
-            name="per 1,000 residents",
+            y=nullable(districts["rate_per_1000_per_year"]),
+            error_y={
+                "type": "data",
+                "array": nullable(districts["ci_high"] - districts["rate_per_1000_per_year"]),
+                "arrayminus": nullable(districts["rate_per_1000_per_year"] - districts["ci_low"]),
+            },
+            name="per 1,000 women and girls a year",
         )
     )
-    fig.update_layout(title="Crimes per 1,000 residents, by district", yaxis_title="per 1,000")
+    fig.update_layout(
+        title="Crimes per 1,000 women and girls a year, by district (95% CI)",
+        yaxis_title="per 1,000 a year",
+    )
     body = chart(page, "crimes-by-district", fig, districts, measure="rate", legend=False)
     page.sections.append(Section("Where", body))
     return page

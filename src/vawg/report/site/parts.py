@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,28 +9,19 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.report.page import Section, figure_html
+from vawg.report.page import PALETTE as PAGE_PALETTE
+from vawg.report.page import Section, download_html, figure_html
+from vawg.report.page import kpis_html as page_kpis
+from vawg.schema.labels import label
 
 __all__ = ["PALETTE", "SitePage", "chart", "count_text", "group_label", "kpis_html", "nullable"]
 
-PALETTE = ["#5b2a86", "#d1495b", "#2e86ab", "#edae49", "#66a182", "#8d6a9f", "#00798c"]
-
-_GROUP_LABELS = {
-    "violence_with_injury": "Violence with injury",
-    "violence_without_injury": "Violence without injury",
-    "stalking": "Stalking",
-    "harassment": "Harassment",
-    "coercive_control": "Coercive control",
-    "rape": "Rape",
-    "other_sexual": "Other sexual offences",
-    "drink_spiking": "Drink spiking",
-    "other": "Other (domestic abuse)",
-}
+PALETTE = list(PAGE_PALETTE)
 
 
 def group_label(code: str | None) -> str:
     """A readable offence group name."""
-    return "Unknown" if code is None else _GROUP_LABELS.get(code, code.replace("_", " "))
+    return "Unknown" if code is None else label(code, "offence_group")
 
 
 @dataclass
@@ -47,10 +37,7 @@ class SitePage:
     def add_csv(self, name: str, frame: pl.DataFrame) -> str:
         """Register ``frame`` as ``data/<name>.csv`` and return a download link to it."""
         self.csvs[name] = frame
-        return (
-            f'<p class="note"><a href="data/{html.escape(name)}.csv" download>'
-            f"Download the data behind this chart (CSV)</a></p>"
-        )
+        return download_html(f"data/{name}.csv", "Download the data behind this chart (CSV)")
 
 
 def _styled(fig: go.Figure, measure: str, *, legend: bool = True) -> go.Figure:
@@ -80,18 +67,13 @@ def chart(
     height: int = 380,
 ) -> str:
     """A chart with its CSV link; ``measure`` declares what the trace values are."""
-    body = figure_html(_styled(figure, measure, legend=legend), height=height)
+    body = figure_html(_styled(figure, measure, legend=legend), height=height, data=frame)
     return body + page.add_csv(name, frame)
 
 
 def kpis_html(items: Sequence[tuple[str, str]]) -> str:
     """Headline figures as (value already formatted, label)."""
-    cells = "".join(
-        f'<div class="kpi"><div class="v">{html.escape(v)}</div>'
-        f'<div class="l">{html.escape(label)}</div></div>'
-        for v, label in items
-    )
-    return f'<div class="kpis">{cells}</div>'
+    return page_kpis(items)
 
 
 def count_text(value: float | None) -> str:

@@ -4,17 +4,16 @@ key-figure tiles, the shares table and the dot plot. Renders no section itself.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
 
 from vawg.outcomes.framework import HEADLINE_GROUPS
-from vawg.report.page import figure_html, table_html
+from vawg.report.page import figure_html, kpi_html, table_html
 from vawg.report.survey.view import SurveyView
 
-_ACCENT, _GREY = "#5b2a86", "#9aa1ad"
+_ACCENT, _GREY = "#0072B2", "#999999"
 
 
 # ---------------------------------------------------------------- formatting
@@ -38,11 +37,8 @@ def _value(row: dict[str, Any] | None) -> float | None:
     return None if row is None else row.get("estimate")
 
 
-def _kpi(value: str, label: str, ci: str) -> str:
-    return (
-        f'<div class="kpi"><div class="v">{html.escape(value)}</div><div class="l">'
-        f'{html.escape(label)}</div><div class="ci">{html.escape(ci)}</div></div>'
-    )
+def _kpi(value: str, label: str, ci: str = "") -> str:
+    return kpi_html(value, label, ci)
 
 
 def _label(level: str, dimension: str = "") -> str:

@@ -10,6 +10,7 @@ from vawg.report.survey.side_by_side import _side
 from vawg.report.survey.summary import _summary
 from vawg.report.survey.view import survey_view
 from vawg.survey import SurveyResult
+from vawg.survey.mainpoints import survey_main_points
 
 
 def survey_html(result: SurveyResult) -> str:
@@ -33,4 +34,5 @@ def survey_html(result: SurveyResult) -> str:
         ),
         subtitle="How safe people feel, what they experience and report, and how victims rate "
         "the service — weighted to the Kent population, with 95% confidence intervals.",
+        main_points=survey_main_points(result),
     )

@@ -6,12 +6,12 @@ import html
 
 import polars as pl
 
-from vawg.report.page import Section, table_html
+from vawg.report import fmt
+from vawg.report.page import Section, note_html, paragraphs, table_html
 from vawg.report.survey._format import (
     _ACCENT,
     _dot_plot,
     _labels,
-    _p,
     _p_text,
     _part,
     _shares_table,
@@ -74,18 +74,15 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
             log_x=model.measure == "odds ratio",
         )
         refs = view.effects.filter(pl.col("reference"))
-        text = (
-            f"<p>Method used: {html.escape(model.method_used)}, "
-            f"on outcome group, offence group, years to outcome and being kept informed; "
-            f"n = {count_text(model.n)}. "
+        text = paragraphs(
+            f"Method used: {model.method_used}, on outcome group, offence group, years to "
+            f"outcome and being kept informed; n = {count_text(model.n)}. "
             f"Compared with: {', '.join(_labels(refs))}. "
             f"Likelihood-ratio test against no predictors: chi-square {model.lr_statistic:.1f} on "
-            f"{model.lr_df} df, p {_p(model.lr_p_value)}; McFadden pseudo-R² {model.pseudo_r2:.3f}; "
-            f"AIC {model.aic:.1f}.</p>"
+            f"{model.lr_df} df, {fmt.p_value(model.lr_p_value)}; McFadden pseudo-R² "
+            f"{model.pseudo_r2:.3f}; AIC {model.aic:.1f}."
         )
-        notes = "".join(
-            f'<p class="note">{html.escape(n)}</p>' for n in (model.method_note, *model.notes) if n
-        )
+        notes = "".join(note_html(n) for n in (model.method_note, *model.notes) if n)
         table = table_html(
             view.effects.with_columns(
                 pl.Series("group", _labels(view.effects), dtype=pl.String)

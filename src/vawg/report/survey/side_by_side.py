@@ -31,7 +31,7 @@ def _side(result: SurveyResult, view: SurveyView) -> Section:
                 y=[None if v is None else 100 * v for v in est],
                 error_y={
                     "type": "data",
-                    "color": "#c9bfd6",
+                    "color": "#56B4E9",
                     "array": [
                         None if (h is None or e is None) else 100 * (h - e)
                         for h, e in zip(side[f"{name}_ci_high"].to_list(), est, strict=True)

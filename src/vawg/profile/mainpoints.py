@@ -1,0 +1,122 @@
+"""The profile's main points: what a bulletin would say first, as numbers.
+
+1. Crimes recorded in the latest financial year against the year before (the same twelve
+   months a year earlier): a ratio of two Poisson counts with its score interval and test
+   (:func:`vawg.stats.rate_ratio`); the change is called clear when the 95% interval leaves
+   out "no change".
+2. The rate: crimes per 1,000 women and girls per year over the whole period
+   (:func:`vawg.stats.rate_per_1000_per_year`).
+3. The trend over the whole period (the volume model's rate ratio per year).
+4. How concentrated harm is, and how many victims are harmed more than once.
+
+A public profile gives its main points from its own (rounded) figures, so nothing here can
+reveal more than the public tables do.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import polars as pl
+
+from vawg.profile.profile import ProfileResult
+from vawg.results import Estimate, MainPoint, excludes
+from vawg.stats import rate_ratio
+
+__all__ = ["profile_main_points"]
+
+_CLEAR = "the 95% interval of the change leaves out no change"
+
+
+def _fy_span(label: str, period: tuple[date, date]) -> tuple[date, date]:
+    """The days of financial year ``2021/22`` that fall in ``period``."""
+    first = int(label[:4])
+    return max(date(first, 4, 1), period[0]), min(date(first + 1, 3, 31), period[1])
+
+
+def _finite(e: Estimate | None) -> bool:
+    """A figure that can be said (a withheld or undefined one is null or NaN)."""
+    return e is not None and e.estimate is not None and math.isfinite(e.estimate)
+
+
+def _year_on_year(r: ProfileResult) -> MainPoint | None:
+    years = r.volume.by_financial_year.filter(pl.col("crimes").is_not_null()).sort("financial_year")
+    if years.height < 2:
+        return None
+    (fy0, n0), (fy1, n1) = years.select("financial_year", "crimes").rows()[-2:]
+    span0, span1 = _fy_span(fy0, r.period), _fy_span(fy1, r.period)
+    days0, days1 = (span0[1] - span0[0]).days + 1, (span1[1] - span1[0]).days + 1
+    change = rate_ratio(int(n1), days1, int(n0), days0)
+    return MainPoint(
+        topic="VAWG crimes recorded",
+        measure="count",
+        value=Estimate(float(n1), math.nan, math.nan),
+        period=span1,
+        change=change,
+        change_kind="ratio",
+        comparison=span0,
+        comparison_value=float(n0),
+        clear=excludes(change, 1.0),
+        tested=_CLEAR + " (score interval for a ratio of two Poisson rates)",
+        note=(
+            "Recorded crime reflects reporting and recording as well as offending."
+            if days0 == days1
+            else "The two years are compared per day: one of them is only partly in the period."
+        ),
+    )
+
+
+def profile_main_points(r: ProfileResult) -> tuple[MainPoint, ...]:
+    """Three to five main points of the profile (fewer when a figure is withheld)."""
+    points: list[MainPoint] = []
+    yoy = _year_on_year(r)
+    if yoy is not None:
+        points.append(yoy)
+    rate = r.volume.rate_per_1000_per_year
+    if _finite(rate):
+        points.append(
+            MainPoint(
+                topic="VAWG crimes per 1,000 women and girls per year",
+                measure="rate",
+                value=rate,
+                period=r.period,
+                note="Female residents of all ages (ONS mid-2019) are the denominator.",
+            )
+        )
+    trend = r.volume.trend.rate_ratio_per_year
+    if _finite(trend):
+        points.append(
+            MainPoint(
+                topic="The trend in recorded VAWG crimes",
+                measure="trend",
+                value=None,
+                period=r.period,
+                change=trend,
+                change_kind="ratio_per_year",
+                clear=excludes(trend, 1.0),
+                tested=_CLEAR + f" ({r.volume.trend.model} regression of monthly counts)",
+            )
+        )
+    top = r.harm.harm_share_top_10pct
+    if _finite(top):
+        points.append(
+            MainPoint(
+                topic="Share of all recorded harm caused by the most harmful 10% of perpetrators",
+                measure="share",
+                value=top,
+                period=r.period,
+                note="Each crime weighted by its Cambridge Crime Harm Index score.",
+            )
+        )
+    repeat = r.people.repeat_victim_share
+    if _finite(repeat):
+        points.append(
+            MainPoint(
+                topic="Share of victims harmed in two or more recorded crimes",
+                measure="share",
+                value=repeat,
+                period=r.period,
+            )
+        )
+    return tuple(points[:5])

@@ -1,0 +1,109 @@
+"""Main points in words: each :class:`~vawg.results.MainPoint` an analysis returned becomes one
+sentence a PCC can quote, as an ONS or Home Office bulletin opens.
+
+Nothing is computed here: the level, the change, its interval and whether it is statistically
+clear all come from the Result; this module only chooses the words (with :mod:`vawg.report.fmt`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vawg.report import fmt
+from vawg.results import Estimate, MainPoint
+
+__all__ = ["BulletPoint", "bullet_points", "sentence"]
+
+
+@dataclass(frozen=True)
+class BulletPoint:
+    """A main point as text: ``text`` the sentence, ``status`` ``clear`` / ``not clear`` /
+    ``None`` (nothing tested), ``status_text`` the words for it, ``note`` a short caveat."""
+
+    text: str
+    status: str | None
+    status_text: str
+    note: str
+
+
+def _level(p: MainPoint, e: Estimate) -> str:
+    if p.measure == "share":
+        return f"{fmt.pct(e.estimate, 1)} ({fmt.pct_interval(e.ci_low, e.ci_high, 1)})"
+    if p.measure == "days":
+        return f"{fmt.days(e.estimate)} ({fmt.interval(e.ci_low, e.ci_high, 0)})"
+    if p.measure == "count":
+        return fmt.number(e.estimate)
+    digits = 2 if not fmt.missing(e.estimate) and abs(e.estimate) < 10 else 1
+    return f"{fmt.number(e.estimate, digits)} ({fmt.interval(e.ci_low, e.ci_high, digits)})"
+
+
+def _change(p: MainPoint, c: Estimate) -> str:
+    if p.change_kind in ("ratio", "ratio_per_year"):
+        unit = "crimes" if p.measure in ("count", "effect", "trend") else ""
+        words = fmt.change(c.estimate, unit)
+        return f"{words} ({fmt.change_interval(c.ci_low, c.ci_high)})"
+    if p.change_kind == "days":
+        if fmt.missing(c.estimate):
+            return "a change in time that cannot be put in days"
+        assert c.estimate is not None
+        longer = "longer" if c.estimate > 0 else "shorter"
+        return "no different" if c.estimate == 0 else f"{fmt.days(abs(c.estimate))} {longer}"
+    return f"{fmt.points(c.estimate)} ({fmt.points_interval(c.ci_low, c.ci_high)})"
+
+
+def _status(p: MainPoint) -> tuple[str | None, str]:
+    if p.clear is None:
+        return None, ""
+    over_time = p.comparison is not None or p.change_kind == "ratio_per_year"
+    noun = "change" if over_time else "difference"
+    if p.clear:
+        verdict = f"A statistically clear {noun}"
+        if p.better_when and p.change is not None and not fmt.missing(p.change.estimate):
+            up = p.change.estimate > (1.0 if p.change_kind.startswith("ratio") else 0.0)
+            good = up == (p.better_when == "higher")
+            verdict += ", for the better" if good else ", for the worse"
+        return "clear", verdict
+    return "not clear", f"Not statistically clear: the {noun} could be chance"
+
+
+def sentence(p: MainPoint) -> str:
+    """The sentence for one main point (without its status)."""
+    when = f" in {fmt.period(*p.period)}" if p.period and p.measure != "effect" else ""
+    if p.measure == "effect" and p.change is not None:
+        return f"{p.topic}: {_change(p, p.change)}."
+    if p.measure == "trend" and p.change is not None:
+        return f"{p.topic}{when}: {_change(p, p.change)} each year."
+    if p.value is None:
+        return f"{p.topic}{when}: not available."
+    text = f"{p.topic}{when}: {_level(p, p.value)}"
+    if p.change is not None and p.change_kind == "points_vs_day":
+        gap = p.change.estimate
+        if not fmt.missing(gap):
+            assert gap is not None
+            side = "higher" if gap > 0 else "lower"
+            text += (
+                f", {abs(100 * gap):.1f} percentage points {side} than by day "
+                f"({fmt.points_interval(p.change.ci_low, p.change.ci_high)})"
+            )
+    elif p.change is not None and p.comparison is not None:
+        before = ""
+        if p.comparison_value is not None:
+            before = (
+                f", against {fmt.pct(p.comparison_value, 1)}"
+                if p.measure == "share"
+                else f", against {fmt.days(p.comparison_value)}"
+                if p.measure == "days"
+                else f", against {fmt.number(p.comparison_value)}"
+            )
+        text += f"{before} in {fmt.period(*p.comparison)}: {_change(p, p.change)}"
+    return text + "."
+
+
+def bullet_points(points: Sequence[MainPoint]) -> tuple[BulletPoint, ...]:
+    """Every main point in words, in the order given."""
+    out = []
+    for p in points:
+        status, words = _status(p)
+        out.append(BulletPoint(sentence(p), status, words, p.note))
+    return tuple(out)

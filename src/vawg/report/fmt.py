@@ -1,0 +1,155 @@
+"""How every report writes a number: one module, so a percentage, an interval, an effect, a
+p-value and a period read the same in every output.
+
+- shares as percentages, never decimals: ``pct(0.497)`` → ``50%``;
+- effects (rate ratios) as "% more / fewer": ``change(1.12)`` → ``12% more``, with the
+  interval ``from 3% more to 22% more``;
+- differences of shares in percentage points;
+- p-values as ``p < 0.001`` / ``p = 0.03`` (for appendices; the main text says "statistically
+  clear" or not);
+- periods as months: ``Apr–Sep 2021``, ``Apr 2017–Mar 2022``.
+
+A missing or undefined figure is written ``–`` (never ``nan`` or a blank).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+__all__ = [
+    "DASH",
+    "change",
+    "change_interval",
+    "days",
+    "interval",
+    "missing",
+    "number",
+    "p_value",
+    "pct",
+    "pct_interval",
+    "period",
+    "points",
+    "points_interval",
+    "small",
+]
+
+DASH = "–"
+
+
+def missing(value: float | None) -> bool:
+    """Whether ``value`` is absent or not a finite number."""
+    return value is None or not math.isfinite(float(value))
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """``12,345`` or ``5.8`` (``digits`` decimals)."""
+    if missing(value):
+        return DASH
+    assert value is not None
+    return f"{value:,.{digits}f}"
+
+
+def pct(share: float | None, digits: int = 0) -> str:
+    """A share (0–1) as a percentage: ``50%``; under 1% shown with one decimal."""
+    if missing(share):
+        return DASH
+    assert share is not None
+    value = 100 * share
+    if digits == 0 and 0 < abs(value) < 1:
+        digits = 1
+    return f"{value:.{digits}f}%"
+
+
+def interval(low: float | None, high: float | None, digits: int = 1) -> str:
+    """``95% CI 5.6 to 6.0`` for a rate or a count."""
+    if missing(low) or missing(high):
+        return "interval not available"
+    return f"95% CI {number(low, digits)} to {number(high, digits)}"
+
+
+def pct_interval(low: float | None, high: float | None, digits: int = 0) -> str:
+    """``95% CI 40% to 44%`` for a share."""
+    if missing(low) or missing(high):
+        return "interval not available"
+    return f"95% CI {pct(low, digits)} to {pct(high, digits)}"
+
+
+def change(ratio: float | None, unit: str = "") -> str:
+    """A rate ratio in words: ``12% more``, ``8.0% fewer``, ``2.1 times as many``, ``no
+    different`` (one decimal under 10%; ``unit`` follows: ``12% more crimes``)."""
+    if missing(ratio):
+        return DASH
+    assert ratio is not None
+    percent = (ratio - 1) * 100
+    word = f" {unit}" if unit else ""
+    if ratio >= 2:
+        return f"{ratio:.1f} times as many{word}"
+    shown = f"{abs(percent):.1f}" if abs(percent) < 10 else f"{abs(percent):.0f}"
+    if float(shown) == 0:
+        return "no different"
+    return f"{shown}% {'more' if percent > 0 else 'fewer'}{word}"
+
+
+def change_interval(low: float | None, high: float | None) -> str:
+    """The interval of a rate ratio in words: ``95% CI 3% fewer to 20% more``."""
+    if missing(low) or missing(high):
+        return "interval not available"
+    return f"95% CI {change(low)} to {change(high)}"
+
+
+def points(difference: float | None) -> str:
+    """A difference of two shares: ``up 4.0 percentage points`` / ``down 1.2 …``."""
+    if missing(difference):
+        return DASH
+    assert difference is not None
+    value = 100 * difference
+    if abs(value) < 0.05:
+        return "no different"
+    return f"{'up' if value > 0 else 'down'} {abs(value):.1f} percentage points"
+
+
+def points_interval(low: float | None, high: float | None) -> str:
+    """``95% CI −1.2 to +6.8 percentage points``."""
+    if missing(low) or missing(high):
+        return "interval not available"
+    assert low is not None and high is not None
+    return f"95% CI {100 * low:+.1f} to {100 * high:+.1f} percentage points".replace("-", "−")
+
+
+def days(value: float | None) -> str:
+    """``35 days`` (``1 day``)."""
+    if missing(value):
+        return DASH
+    assert value is not None
+    return "1 day" if round(value) == 1 else f"{value:,.0f} days"
+
+
+def small(value: float | None) -> str:
+    """A model constant that can be tiny: ``0.042``, ``< 0.001`` (never ``1e-08``)."""
+    if missing(value):
+        return DASH
+    assert value is not None
+    return "< 0.001" if abs(value) < 0.001 else f"{value:.3f}"
+
+
+def p_value(p: float | None) -> str:
+    """``p < 0.001``, ``p = 0.03``, ``p = 0.41``; for appendices only."""
+    if missing(p):
+        return DASH
+    assert p is not None
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01:
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}"
+
+
+def period(start: date, end: date) -> str:
+    """Months, as a bulletin writes them: ``Apr–Sep 2021``, ``Oct 2021–Mar 2022``,
+    ``Apr 2017–Mar 2022``, ``March 2022`` for one month."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%B %Y}"
+    if start.year == end.year:
+        return f"{start:%b}–{end:%b %Y}"
+    return f"{start:%b %Y}–{end:%b %Y}"

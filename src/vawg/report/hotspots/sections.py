@@ -1,0 +1,307 @@
+"""The hot-spot report's body: maps with their data, persistence, concentration, placement."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+
+from vawg.report.hotspots._format import (
+    CLASS_WORDS,
+    MAP_CATEGORIES,
+    MAP_COLOURS,
+    PLACES,
+    PREFIX,
+)
+from vawg.report.maps import MapFigure, choropleth, map_html
+from vawg.report.page import figure_html, table_html
+from vawg.spatial.analysis import HotspotAnalysis
+from vawg.spatial.hotspots import CLASSES, PATTERNS
+
+_HOT_CLASSES = [CLASSES[0], CLASSES[1]]
+NOT_SHOWN = "not shown (small count)"
+
+
+def _labels(prefix: str) -> dict[str, str]:
+    return {
+        "lsoa_name": "LSOA",
+        "town": "town centre",
+        prefix + "crimes": "crimes",
+        prefix + "rate": "per 1,000 residents a year",
+        prefix + "gi_z": "G* z",
+        prefix + "q_value": "q (FDR)",
+        prefix + "p_perm": "permutation p",
+        "class": "finding",
+        "rate": "per 1,000 residents a year",
+    }
+
+
+def _lsoa() -> pl.Expr:
+    """The LSOA's name, with its town centre when it has one."""
+    name = pl.col("lsoa_name").fill_null(pl.col("lsoa_code"))
+    return (
+        pl.when(pl.col("town").is_not_null() & pl.col("town_centre").fill_null(True))
+        .then(pl.format("{} ({} town centre)", name, pl.col("town")))
+        .otherwise(name)
+        .alias("lsoa_name")
+    )
+
+
+def class_figure(
+    result: HotspotAnalysis,
+    table: pl.DataFrame,
+    place: str,
+    *,
+    public: bool = False,
+    legend: bool = True,
+) -> MapFigure:
+    """The G* classes of one place on the LSOA map (confirmed hot spots labelled by town;
+    LSOAs a public Result does not show, hatched)."""
+    prefix = PREFIX[place]
+    klass = prefix + "hotspot_class"
+    values = table.select(
+        "lsoa_code",
+        "district",
+        pl.col(klass).replace_strict(CLASS_WORDS, default=None).alias("class"),
+        pl.when(pl.col(klass) == CLASSES[0]).then(pl.col("town")).alias("label"),
+        (pl.col(prefix + "crimes").is_null() & pl.lit(public)).alias("hidden"),
+    )
+    return choropleth(
+        values,
+        result.boundaries,
+        value="class",
+        legend_title="finding",
+        title=f"Hot spots of in-scope VAWG, {PLACES[place]}",
+        categories=MAP_CATEGORIES,
+        colours=MAP_COLOURS,
+        label="label",
+        withheld="hidden",
+        withheld_label=NOT_SHOWN,
+        legend=legend,
+    )
+
+
+def class_map(
+    result: HotspotAnalysis, table: pl.DataFrame, place: str, public: bool, *, drawn: bool = True
+) -> str:
+    """The G* classes of one place on the LSOA map, beside the hot LSOAs' table (the table
+    alone when not ``drawn``)."""
+    prefix = PREFIX[place]
+    klass = prefix + "hotspot_class"
+    hot = table.filter(pl.col(klass).is_in(_HOT_CLASSES)).sort(prefix + "gi_z", descending=True)
+    finding = pl.col(klass).replace_strict(CLASS_WORDS, default=None).alias("class")
+    q = pl.col(prefix + "q_value")
+    shown = hot.select(
+        _lsoa(),
+        "district",
+        pl.col(prefix + "rate").round(1),
+        pl.when(q < 0.0001)
+        .then(pl.lit("< 0.0001"))
+        .otherwise(q.round(4).cast(pl.String))
+        .alias(prefix + "q_value"),
+        finding,
+    )
+    extra = [c for c in (prefix + "gi_z", prefix + "p_perm") if c in table.columns]
+    full = hot.select(
+        _lsoa(),
+        "district",
+        prefix + "crimes",
+        pl.col(prefix + "rate").round(1),
+        *(pl.col(c).round(4) for c in extra),
+        pl.col(prefix + "q_value").round(4),
+        finding,
+    )
+    caption = f"Confirmed hot spots and exploratory clusters, {PLACES[place]} (strongest first)"
+    if shown.is_empty():
+        shown = full = pl.DataFrame({"finding": ["no LSOA is hot, even before the correction"]})
+    if not drawn:
+        return table_html(full, caption=caption, labels=_labels(prefix), max_rows=full.height)
+    figure = class_figure(result, table, place, public=public, legend=False)
+    return map_html(
+        figure,
+        shown,
+        full=full,
+        caption=caption,
+        labels=_labels(prefix),
+        attribution=result.boundaries.attribution,
+    )
+
+
+def rate_figure(
+    result: HotspotAnalysis, table: pl.DataFrame, public: bool, *, legend: bool = True
+) -> MapFigure:
+    """In-scope crimes per 1,000 residents a year, all places, in five equal-sized classes;
+    LSOAs a public Result does not show, hatched."""
+    values = table.select(
+        "lsoa_code",
+        "district",
+        "rate",
+        (pl.col("crimes").is_null() & pl.lit(public)).alias("hidden"),
+    )
+    return choropleth(
+        values,
+        result.boundaries,
+        value="rate",
+        legend_title="crimes per 1,000 residents a year",
+        title="In-scope VAWG per 1,000 residents a year, by LSOA (fifths of LSOAs)",
+        withheld="hidden",
+        withheld_label=NOT_SHOWN,
+        legend=legend,
+    )
+
+
+def rate_map(
+    result: HotspotAnalysis, table: pl.DataFrame, public: bool, *, drawn: bool = True
+) -> str:
+    """The rate map beside the LSOAs by rate (the table alone when not ``drawn``)."""
+    data = table.sort("rate", descending=True, nulls_last=True).select(
+        _lsoa(), "district", "crimes", pl.col("rate").round(1)
+    )
+    force = result.force_rates.get("all")
+    caption = "LSOAs by rate, highest first" + (
+        f" (force-wide: {force:,.1f})" if force is not None else ""
+    )
+    if not drawn:
+        return table_html(data.head(50), caption=caption + " (the first 50)", labels=_labels(""))
+    figure = rate_figure(result, table, public, legend=False)
+    return map_html(
+        figure,
+        data,
+        caption=caption,
+        labels=_labels(""),
+        attribution=result.boundaries.attribution,
+    )
+
+
+def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
+    """Persistent and emerging hot spots: the pattern counts, a heat map and its table."""
+    trends = result.trends
+    if trends is None:
+        return "<p>Fewer than two financial years of data: no persistence analysis.</p>"
+    counts = pl.DataFrame(
+        {
+            "pattern": list(PATTERNS),
+            "LSOAs, confirmed": [trends.patterns[p] for p in PATTERNS],
+            "LSOAs, including exploratory": [trends.patterns_unadjusted[p] for p in PATTERNS],
+        }
+    )
+    body = (
+        f"<p>G* was run separately for each financial year ({', '.join(trends.years)}), with the "
+        "same neighbours and the same test. Persistent: a confirmed hot spot every year. "
+        "Emerging: hot in the latest year, not the first, and in fewer than half of the earlier "
+        "years. Diminishing: hot in the first year but not the latest. Intermittent: anything "
+        "else.</p>"
+    )
+    body += table_html(counts, caption="LSOAs by pattern across the years")
+    top = (
+        trends.table.filter(pl.col("years_hot_unadjusted") > 0)
+        .sort(["years_hot", "years_hot_unadjusted"], descending=True)
+        .head(25)
+        .join(table.select("lsoa_code", "lsoa_name", "district"), on="lsoa_code", how="left")
+        .with_columns(pl.col("lsoa_name").fill_null(pl.col("lsoa_code")))
+    )
+    if top.height:
+        yearly = trends.yearly.filter(pl.col("lsoa_code").is_in(top["lsoa_code"].implode()))
+        z = yearly.pivot(on="year", index="lsoa_code", values="gi_z")
+        z = top.select("lsoa_code", "lsoa_name").join(z, on="lsoa_code", how="left")
+        fig = go.Figure(
+            go.Heatmap(
+                z=z.select(list(trends.years)).to_numpy(),
+                x=list(trends.years),
+                y=z["lsoa_name"].to_list(),
+                colorscale="RdBu_r",
+                zmid=0,
+                colorbar={"title": "G* z"},
+            )
+        )
+        fig.update_yaxes(autorange="reversed")
+        fig.update_layout(title="Yearly G* z-scores of the LSOAs most often hot")
+        body += figure_html(fig, height=max(320, 22 * top.height + 120))
+        wanted = (
+            "lsoa_name",
+            "district",
+            "years_hot",
+            "pattern",
+            "years_hot_unadjusted",
+            "pattern_unadjusted",
+            "trend_tau",  # not in a public Result
+        )
+        body += table_html(
+            top.select(c for c in wanted if c in top.columns),
+            caption="LSOAs hot in at least one year (years hot: confirmed; unadjusted: including "
+            "exploratory; trend tau: Kendall's tau of the yearly z-scores)",
+            labels={"lsoa_name": "LSOA"},
+        )
+    return body
+
+
+def concentration_section(result: HotspotAnalysis) -> str:
+    """The Lorenz curve and the top-5% share against chance."""
+    if not result.concentration:
+        return "<p>No crimes to measure.</p>"
+    fig = go.Figure()
+    for place, colour in (("all", "#5b2a86"), ("public", "#d08a1e")):
+        c = result.concentration.get(place)
+        if c is None:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[100 * v for v in c.table["share_of_lsoas"].to_list()],
+                y=[100 * v for v in c.table["share_of_crimes"].to_list()],
+                mode="lines",
+                name=f"{PLACES[place]} (Gini {c.gini:.2f})",
+                line={"color": colour, "width": 3},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 100],
+            y=[0, 100],
+            mode="lines",
+            name="equal spread",
+            line={"dash": "dot", "color": "#9aa1ad"},
+        )
+    )
+    fig.add_vline(x=5, line_dash="dash", line_color="#9aa1ad")
+    fig.update_layout(
+        title="Share of crimes held by the busiest LSOAs (Lorenz curve)",
+        xaxis_title="% of LSOAs, busiest first",
+        yaxis_title="% of in-scope crimes",
+    )
+    rows = [
+        {
+            "place": PLACES[p],
+            "crimes": c.crimes,
+            "top LSOAs": c.top_lsoas,
+            "share of crimes": f"{c.top_share:.1%}",
+            "share of residents": f"{c.top_population_share:.1%}",
+            "chance share": f"{c.chance_share:.1%}",
+            "chance 95% range": f"{c.chance_low:.1%} to {c.chance_high:.1%}",
+            "Gini": c.gini,
+        }
+        for p, c in result.concentration.items()
+    ]
+    body = figure_html(fig, height=380)
+    body += table_html(
+        pl.DataFrame(rows), caption="Share of crimes in the top 5% of LSOAs, against chance"
+    )
+    if result.concentration_by_year.height:
+        body += table_html(result.concentration_by_year, caption="By financial year (all places)")
+    return body
+
+
+def placement_section(result: HotspotAnalysis) -> str:
+    """How the in-scope crimes were placed in LSOAs, and what could not be placed."""
+    p = result.placement
+    body = "".join(f"<p>{html.escape(n)}</p>" for n in p.notes())
+    body += table_html(
+        p.table.rename({"placed_by": "placed by", "rows": "in-scope crimes"}),
+        caption="How each in-scope crime was placed in an LSOA of the area table",
+    )
+    body += (
+        f'<p class="note">Boundaries: {html.escape(p.boundaries)}; area table: '
+        f"{html.escape(result.area_source)} ({p.area_lsoas:,} LSOAs, "
+        f"{p.area_lsoas_with_boundary:,} with a boundary).</p>"
+    )
+    return body

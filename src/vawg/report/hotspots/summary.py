@@ -1,0 +1,138 @@
+"""The hot-spot report's main points: the named places first, confirmed apart from exploratory."""
+
+from __future__ import annotations
+
+import html
+
+import polars as pl
+
+from vawg.report.hotspots._format import PLACES, PREFIX, kpi, place_name, towns_phrase
+from vawg.spatial.analysis import HotspotAnalysis
+from vawg.spatial.hotspots import HOT, HOT_UNADJUSTED
+
+
+def _rate(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _points(result: HotspotAnalysis, table: pl.DataFrame) -> list[str]:
+    points: list[str] = []
+    n_lsoas = table.height
+    for place in ("all", "public"):
+        r = result.by_place.get(place)
+        if r is None:
+            continue
+        prefix = PREFIX[place]
+        klass = prefix + "hotspot_class"
+        hot = table.filter(pl.col(klass) == HOT).sort(prefix + "gi_z", descending=True)
+        exploratory = table.filter(pl.col(klass) == HOT_UNADJUSTED)
+        force = result.force_rates.get(place)
+        benchmark = f"; force-wide, {_rate(force)}" if force is not None and place == "all" else ""
+        if hot.height:
+            rows = hot.to_dicts()
+            highest = hot.sort(prefix + "rate", descending=True, nulls_last=True).to_dicts()
+            named = "; ".join(
+                html.escape(place_name(x))
+                + ("" if x.get(prefix + "rate") is None else f" ({x[prefix + 'rate']:,.1f})")
+                for x in highest[:3]
+            )
+            unnamed = r.hot_spots - hot.height
+            hidden = (
+                f" ({unnamed} more in LSOAs whose figures are not shown: too few crimes there "
+                "to publish)"
+                if unnamed > 0
+                else ""
+            )
+            points.append(
+                f"<b>{r.hot_spots} confirmed hot spot{'s' if r.hot_spots != 1 else ''} at "
+                f"{PLACES[place]}</b>, in {html.escape(towns_phrase(rows))}{hidden}. The highest "
+                f"rates among them, in-scope crimes per 1,000 residents a year: {named}"
+                f"{html.escape(benchmark)}."
+            )
+        elif r.hot_spots:
+            points.append(
+                f"<b>{r.hot_spots} confirmed hot spot{'s' if r.hot_spots != 1 else ''} at "
+                f"{PLACES[place]}</b>, all in LSOAs whose figures are not shown (too few crimes "
+                "there to publish)."
+            )
+        else:
+            points.append(
+                f"<b>No confirmed hot spot at {PLACES[place]}</b>: no neighbourhood's rate is "
+                "high enough to stand out once every LSOA is tested together."
+            )
+        if exploratory.height and place == "all":
+            chance = round(0.05 * n_lsoas)
+            points.append(
+                f"{exploratory.height} further LSOA{'s are' if exploratory.height != 1 else ' is'} "
+                f"an exploratory cluster at {PLACES[place]} (significant only before the "
+                f"correction for testing {n_lsoas:,} LSOAs; up to about {chance} could reach that "
+                "level by chance): leads to check, not findings."
+            )
+        if place == "all" and r.hot_spots:
+            check = r.confirmed_by_permutation
+            points.append(
+                f"Check: {check} of the {r.hot_spots} confirmed hot spots are also significant "
+                "by conditional permutation (which asks only whether the neighbours are high)."
+            )
+    points.append(html.escape(result.placement.sentence()))
+    return points
+
+
+def summary_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
+    """Main points, key figures, what a hot spot is, and every note."""
+    points = _points(result, table)
+    body = '<div class="callout"><ul>' + "".join(f"<li>{p}</li>" for p in points) + "</ul></div>"
+    cards = []
+    for place in ("all", "public"):
+        r = result.by_place.get(place)
+        if r is not None:
+            cards.append(
+                kpi(
+                    f"{r.hot_spots} LSOAs",
+                    f"confirmed hot spots, {PLACES[place]} (of {table.height:,} LSOAs)",
+                    f"plus {r.hot_unadjusted - r.hot_spots} exploratory clusters",
+                )
+            )
+    conc = result.concentration.get("all")
+    if conc is not None:
+        cards.append(
+            kpi(
+                f"{conc.top_share:.0%}",
+                f"of in-scope crimes in the busiest {conc.top_fraction:.0%} of LSOAs "
+                f"({conc.top_lsoas})",
+                f"chance alone: {conc.chance_share:.0%} ({conc.chance_low:.0%}-"
+                f"{conc.chance_high:.0%})",
+            )
+        )
+    if result.trends is not None:
+        p = result.trends.patterns
+        cards.append(
+            kpi(
+                f"{p['persistent']} / {p['emerging']}",
+                f"persistent / emerging hot spots over {len(result.trends.years)} years",
+                f"before the correction: {result.trends.patterns_unadjusted['persistent']} / "
+                f"{result.trends.patterns_unadjusted['emerging']}",
+            )
+        )
+    body += f'<div class="kpis">{"".join(cards)}</div>'
+    body += (
+        "<p>A <b>confirmed hot spot</b> is an LSOA whose neighbourhood (itself and its "
+        f"{html.escape(result.weights)}) has a markedly higher rate of in-scope crime per "
+        "resident than the force as a whole, after allowing for testing every LSOA at once "
+        "(on average no more than 1 in 20 of the hot spots declared this way is a false alarm). An "
+        "<b>exploratory cluster</b> passes the test only before that allowance: worth a look, "
+        "not a finding.</p>"
+    )
+    if result.flagged_months:
+        months = ", ".join(m.strftime("%B %Y") for m in result.flagged_months)
+        action = (
+            "They are left out."
+            if result.excluded_months
+            else "They are included; run with --exclude-anomalies to leave them out."
+        )
+        body += f'<div class="warning">The feed check flagged {html.escape(months)}. {action}</div>'
+    placement = set(result.placement.notes())
+    for note in result.notes:
+        if not note.startswith("The feed check") and note not in placement:
+            body += f'<p class="note">{html.escape(note)}</p>'
+    return body

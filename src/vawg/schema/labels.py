@@ -1,0 +1,107 @@
+"""Words for the data contract's codes and fields: defined once, used by every report, the site
+and the dashboard, so ``licensed_premises``, ``ex_partner`` or ``committed_from`` never reach a
+reader as they are stored.
+
+:func:`label` looks a code up (optionally in one family: ``offence_group``, ``location_type``,
+``relationship``, ``cjs_stage``, ``field``) and falls back to the code in plain words
+(underscores as spaces, first letter capital), so a new code still reads as words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from vawg.schema.contract import CJS_STAGES, LOCATION_TYPES, OFFENCE_GROUPS, RELATIONSHIPS
+
+__all__ = ["CONTRACT_CODES", "LABELS", "label"]
+
+_OFFENCE_GROUP = {
+    "violence_with_injury": "Violence with injury",
+    "violence_without_injury": "Violence without injury",
+    "stalking": "Stalking",
+    "harassment": "Harassment",
+    "coercive_control": "Coercive control",
+    "rape": "Rape",
+    "other_sexual": "Other sexual offences",
+    "drink_spiking": "Drink spiking",
+    "other": "Other (domestic abuse flagged)",
+}
+_LOCATION_TYPE = {
+    "dwelling": "Home (dwelling)",
+    "street": "Street",
+    "licensed_premises": "Pub, bar or club",
+    "transport": "Public transport",
+    "open_space": "Park or open space",
+    "commercial": "Shop or business",
+    "education": "School, college or university",
+    "other": "Other place",
+    "unknown": "Place not recorded",
+}
+_RELATIONSHIP = {
+    "partner": "Partner",
+    "ex_partner": "Former partner",
+    "family": "Family member",
+    "acquaintance": "Acquaintance",
+    "stranger": "Stranger",
+    "unknown": "Relationship not recorded",
+}
+_CJS_STAGE = {
+    "charge_decision": "Charging decision",
+    "first_hearing": "First court hearing",
+    "trial": "Trial",
+    "verdict": "Verdict",
+}
+_FIELD = {
+    "crime_ref": "crime reference",
+    "recorded_date": "date recorded",
+    "committed_from": "time the crime began",
+    "committed_to": "time the crime ended",
+    "outcome_date": "date of the outcome",
+    "outcome_code": "outcome type",
+    "lsoa_code": "neighbourhood (LSOA)",
+    "days_since_last": "days since the last crime",
+    "offence_group": "offence group",
+    "location_type": "type of place",
+    "domestic_abuse": "domestic abuse flag",
+    "person_id": "person",
+    "date_of_birth": "date of birth",
+}
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "offence_group": _OFFENCE_GROUP,
+    "location_type": _LOCATION_TYPE,
+    "relationship": _RELATIONSHIP,
+    "cjs_stage": _CJS_STAGE,
+    "field": _FIELD,
+}
+"""Family → code → words. Every code the contract allows has its words (a test checks)."""
+
+_ANY = {
+    **_FIELD,
+    **_CJS_STAGE,
+    **_RELATIONSHIP,
+    **_LOCATION_TYPE,
+    **_OFFENCE_GROUP,
+}
+
+CONTRACT_CODES: Mapping[str, tuple[str, ...]] = {
+    "offence_group": OFFENCE_GROUPS,
+    "location_type": LOCATION_TYPES,
+    "relationship": RELATIONSHIPS,
+    "cjs_stage": CJS_STAGES,
+}
+"""The contract's code lists each family labels (``tests/test_labels.py`` checks coverage)."""
+
+
+def label(code: str | None, family: str = "") -> str:
+    """The words for ``code`` (in ``family`` when given, else any family); unknown codes in
+    plain words; ``None`` → ``Not recorded``."""
+    if code is None:
+        return "Not recorded"
+    table = LABELS.get(family, _ANY) if family else _ANY
+    if code in table:
+        return table[code]
+    if code.islower() or "_" in code:
+        words = code.replace("_", " ")
+        return words[:1].upper() + words[1:]
+    return code

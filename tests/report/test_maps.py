@@ -1,0 +1,139 @@
+"""Choropleth maps over LSOA boundaries (vawg.report.maps): what is drawn, in which colour,
+with which rings, beside which table; and a rendered Kent map that does not fill its frame.
+
+Known answers: the hand-drawn 3 x 3 grid of tests/data/models (README there) and counts of
+LSOAs worked out from the values given here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+import shapely
+
+from vawg.ingest.boundaries import read_boundaries, shipped_boundaries
+from vawg.report.maps import NO_DATA, WITHHELD, choropleth, choropleth_png, map_html
+
+GRID = Path(__file__).resolve().parents[1] / "data" / "models" / "grid_3x3.geojson"
+CODES = [f"E0100000{i}" for i in range(1, 10)]
+
+
+def _exterior_rings(spec: str, dataset: str) -> list[list[list[float]]]:
+    rings = []
+    for feature in json.loads(spec)["datasets"][dataset]:
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        rings += [polygon[0] for polygon in polygons]
+    return rings
+
+
+def test_categories_are_counted_and_rings_run_clockwise() -> None:
+    grid = read_boundaries(GRID)
+    values = pl.DataFrame(
+        {"lsoa_code": CODES[:8], "finding": ["hot"] * 3 + ["not"] * 5}
+    )  # E01000009 has no value: "no data"
+    figure = choropleth(
+        values,
+        grid,
+        value="finding",
+        legend_title="finding",
+        categories=["hot", "not"],
+        colours=["#b2182b", "#d5d8dd"],
+        tolerance=1.0,
+    )
+    legend = dict(figure.legend.select("class", "lsoas").iter_rows())
+    assert legend == {"hot": 3, "not": 5, NO_DATA: 1}
+    assert "hot: 3 LSOAs" in figure.alt and "no data: 1 LSOAs" in figure.alt
+    assert figure.svg.startswith("<svg")
+    rings = _exterior_rings(figure.spec, "lsoas")
+    # Clockwise exteriors, the winding d3-geo's spherical projections need.
+    assert rings and all(not shapely.LinearRing(r).is_ccw for r in rings)
+    # One dissolved shape per class: the three "hot" squares (E01000001-3, the south row)
+    # become one 3 km x 1 km rectangle.
+    hot = next(
+        f for f in json.loads(figure.spec)["datasets"]["lsoas"] if f["properties"]["cls"] == "hot"
+    )
+    assert shapely.geometry.shape(hot["geometry"]).area == pytest.approx(3e6)
+
+
+def test_numbers_fall_in_quantile_classes_and_withheld_areas_are_hatched() -> None:
+    grid = read_boundaries(GRID)
+    values = pl.DataFrame(
+        {
+            "lsoa_code": CODES,
+            "rate": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, None],
+            "hidden": [False] * 8 + [True],
+        }
+    )
+    figure = choropleth(
+        values, grid, value="rate", legend_title="rate", bins=4, withheld="hidden", tolerance=1
+    )
+    legend = figure.legend.select("class", "lsoas").rows()
+    # Quartile breaks of 1..8: 1, 2.75, 4.5, 6.25, 8: two values in each class.
+    assert legend == [
+        ("1.0 to 2.8", 2),
+        ("2.8 to 4.5", 2),
+        ("4.5 to 6.2", 2),
+        ("6.2 to 8.0", 2),
+        (WITHHELD, 1),
+    ]
+    spec = json.loads(figure.spec)
+    hatch = shapely.geometry.shape(spec["datasets"]["hatch"][0]["geometry"])
+    square = read_boundaries(GRID).polygons[8]  # E01000009, the withheld one
+    assert hatch.length > 0 and square.buffer(1.0).contains(hatch)
+
+
+def test_the_map_sits_beside_its_table() -> None:
+    grid = read_boundaries(GRID)
+    values = pl.DataFrame({"lsoa_code": CODES, "n": list(range(9))})
+    figure = choropleth(values, grid, value="n", legend_title="crimes", tolerance=1.0)
+    page = map_html(
+        figure,
+        values.head(3),
+        full=values,
+        caption="Crimes by LSOA",
+        attribution="Contains OS data",
+        visible_rows=3,
+    )
+    assert '<svg role="img" aria-label="Map of 9 LSOAs (crimes).' in page
+    assert page.count("<caption>Crimes by LSOA</caption>") == 2  # visible, and in <details>
+    assert "All 9 rows of the map's data" in page and "Contains OS data" in page
+
+
+def test_values_without_a_boundary_are_said(tmp_path: Path) -> None:
+    grid = read_boundaries(GRID)
+    values = pl.DataFrame({"lsoa_code": [*CODES, "E01999999"], "n": list(range(10))})
+    figure = choropleth(values, grid, value="n", legend_title="crimes", tolerance=1.0)
+    assert any("1 LSOAs with values have no boundary" in n for n in figure.notes)
+
+
+def test_a_rendered_kent_map_fills_kent_and_not_its_frame(tmp_path: Path) -> None:
+    image = pytest.importorskip("PIL.Image")
+    kent = shipped_boundaries()
+    values = pl.DataFrame({"lsoa_code": list(kent.codes), "x": ["all"] * kent.n})
+    figure = choropleth(
+        values,
+        kent,
+        value="x",
+        legend_title="x",
+        categories=["all"],
+        colours=["#000000"],
+        districts=False,
+        legend=False,
+    )
+    png = choropleth_png(figure, tmp_path / "kent.png", scale=1.0)
+    pixels = image.open(io.BytesIO(png.read_bytes())).convert("L")
+    import numpy as np
+
+    grey = np.asarray(pixels)
+    dark = float((grey < 60).mean())
+    # Kent fills about half of its bounding box (57%): the map is drawn where Kent is, not as
+    # a filled frame or an empty one. The top-left corner (north of the Thames) stays white.
+    assert 0.3 < dark < 0.8, dark
+    assert pixels.getpixel((3, 3)) > 200

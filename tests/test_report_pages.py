@@ -1,0 +1,201 @@
+"""Report pages are valid HTML and print every value from the data as text, never as markup.
+
+The hand-built extracts (``tests/data/profile/hand_extract``, ``tests/data/outcomes/
+known_answers``) are copied with a hostile area name (a district called
+``Dover<script>alert(1)</script>``) and, in the profile extract, a hostile person reference;
+the profile (analyst and public), the audit and the outcomes report are written from them. Every
+page must parse as strict HTML5 (html5lib), hold no live ``<script>alert`` and show the
+escaped name where the report lists districts. The formatting module and the main-point
+sentences are checked against hand-written expectations.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from tests.pages import assert_opens_offline, assert_valid_html
+
+from vawg.config import Settings
+from vawg.report import fmt
+from vawg.report.bulletin import bullet_points
+from vawg.report.page import Classification, Section, render_page, table_html
+from vawg.results import Estimate, MainPoint
+from vawg.store import load_paths
+
+DATA = Path(__file__).resolve().parent / "data"
+HOSTILE = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _hostile_copy(source: Path, target: Path, replacements: dict[str, str]) -> Path:
+    shutil.copytree(source, target)
+    for path in target.glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements.items():
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    from vawg.cli.audit import run_audit, run_outcomes
+    from vawg.cli.profile import run_profile
+
+    root = tmp_path_factory.mktemp("hostile")
+    profile_data = _hostile_copy(
+        DATA / "profile" / "hand_extract",
+        root / "profile-data",
+        {",Dover,": f",Dover{HOSTILE},", "P01,": "P01<b>x</b>,"},
+    )
+    outcome_data = _hostile_copy(
+        DATA / "outcomes" / "known_answers",
+        root / "outcome-data",
+        {",Ashford,": f",Ashford{HOSTILE},"},
+    )
+    pages: list[Path] = []
+    db = root / "profile.duckdb"
+    load = load_paths([profile_data], db)
+    assert load.quarantined == 0, load.quarantine
+    settings = Settings(
+        period_years=2,
+        profile_bootstrap_replicates=99,
+        harm_weights_file=str(DATA / "profile" / "hand_harm_weights.csv"),
+    )
+    for public in (False, True):
+        pages += run_profile(db, root / "profile", settings, public=public, formats=("html",))
+    db = root / "outcomes.duckdb"
+    load_paths([outcome_data], db)
+    pages += run_audit(db, root / "audit", Settings(), public=False)
+    pages += run_outcomes(db, root / "outcomes", Settings(), public=False)
+    return [p for p in pages if p.suffix == ".html"]
+
+
+def test_hostile_names_are_escaped_and_every_page_is_valid(hostile_pages: list[Path]) -> None:
+    assert len(hostile_pages) == 4
+    shown = 0
+    for page in hostile_pages:
+        text = page.read_text(encoding="utf-8")
+        assert_valid_html(text)
+        assert_opens_offline(page)
+        assert HOSTILE not in text, page.name
+        assert "P01<b>x</b>" not in text, page.name
+        shown += ESCAPED in text
+    # The district is listed (escaped) by the profile and the audit's breakdowns.
+    assert shown >= 2
+
+
+def test_a_strict_parse_does_fail_on_broken_markup() -> None:
+    """The validity check can fail: an unescaped ``<`` inside an attribute, a stray end tag."""
+    page = render_page(
+        "t", [Section("s", "<p>ok</p>")], classification=Classification("X", "y"), main_points=()
+    )
+    assert_valid_html(page)
+    with pytest.raises(Exception):  # noqa: B017 - html5lib's ParseError is not exported
+        assert_valid_html(page.replace("<p>ok</p>", "<p>ok</div></p>"))
+
+
+def test_hostile_values_in_titles_tables_and_main_points_are_text() -> None:
+    import polars as pl
+
+    point = MainPoint(topic=HOSTILE, measure="share", value=Estimate(0.5, 0.4, 0.6))
+    page = render_page(
+        HOSTILE,
+        [Section(HOSTILE, table_html(pl.DataFrame({"district": [HOSTILE]}), caption=HOSTILE))],
+        classification=Classification(HOSTILE, HOSTILE),
+        subtitle=HOSTILE,
+        main_points=[point],
+    )
+    assert HOSTILE not in page and page.count(ESCAPED) >= 6
+    assert_valid_html(page)
+
+
+def test_formats_written_as_a_bulletin_writes_them() -> None:
+    assert fmt.pct(0.497) == "50%" and fmt.pct(0.004) == "0.4%" and fmt.pct(None) == "–"
+    assert fmt.change(1.12) == "12% more" and fmt.change(0.92) == "8.0% fewer"
+    assert fmt.change(1.0004) == "no different" and fmt.change(1.004) == "0.4% more"
+    assert fmt.change(2.05, "crimes") == "2.0 times as many crimes"
+    assert fmt.change_interval(0.97, 1.2) == "95% CI 3.0% fewer to 20% more"
+    assert fmt.points(0.0312) == "up 3.1 percentage points"
+    assert fmt.points_interval(-0.012, 0.068) == "95% CI −1.2 to +6.8 percentage points"
+    assert fmt.p_value(3.4e-25) == "p < 0.001" and fmt.p_value(0.0312) == "p = 0.03"
+    assert fmt.p_value(0.0042) == "p = 0.004" and fmt.p_value(math.nan) == "–"
+    assert fmt.period(date(2021, 4, 1), date(2021, 9, 30)) == "Apr–Sep 2021"
+    assert fmt.period(date(2021, 10, 1), date(2022, 3, 31)) == "Oct 2021–Mar 2022"
+    assert fmt.period(date(2022, 3, 1), date(2022, 3, 31)) == "March 2022"
+
+
+def test_main_point_sentences() -> None:
+    year = (date(2021, 4, 1), date(2022, 3, 31))
+    before = (date(2020, 4, 1), date(2021, 3, 31))
+    count = MainPoint(
+        topic="VAWG crimes recorded",
+        measure="count",
+        value=Estimate(1234.0, math.nan, math.nan),
+        period=year,
+        change=Estimate(1.06, 1.02, 1.10, 0.003),
+        comparison=before,
+        comparison_value=1164.0,
+        clear=True,
+        better_when=None,
+    )
+    share = MainPoint(
+        topic="Charge/summonsed rate",
+        measure="share",
+        value=Estimate(0.08, 0.07, 0.09),
+        period=(date(2021, 10, 1), date(2022, 3, 31)),
+        change=Estimate(-0.012, -0.03, 0.006, 0.4),
+        change_kind="points",
+        comparison=(date(2020, 10, 1), date(2021, 3, 31)),
+        comparison_value=0.092,
+        clear=False,
+        better_when="higher",
+    )
+    first, second = bullet_points([count, share])
+    assert first.text == (
+        "VAWG crimes recorded in Apr 2021–Mar 2022: 1,234, against 1,164 in Apr 2020–Mar 2021: "
+        "6.0% more crimes (95% CI 2.0% more to 10% more)."
+    )
+    assert first.status == "clear" and first.status_text == "A statistically clear change"
+    assert second.text == (
+        "Charge/summonsed rate in Oct 2021–Mar 2022: 8.0% (95% CI 7.0% to 9.0%), against 9.2% in "
+        "Oct 2020–Mar 2021: down 1.2 percentage points (95% CI −3.0 to +0.6 percentage points)."
+    )
+    assert second.status == "not clear"
+
+
+@pytest.mark.browser
+def test_format_pdf_prints_the_page_with_its_chart(tmp_path: Path) -> None:
+    import plotly.graph_objects as go
+
+    from vawg.cli.common import write_outputs
+    from vawg.report.page import figure_html
+
+    figure = go.Figure(go.Bar(x=["Ashford", "Dover"], y=[12.5, 7.25], name="rate"))
+    figure.update_layout(title="Crimes per 1,000 women and girls per year")
+    page = render_page(
+        "A report",
+        [Section("Rates", figure_html(figure))],
+        classification=Classification("PUBLIC", "test"),
+        main_points=[MainPoint(topic="A share", measure="share", value=Estimate(0.5, 0.4, 0.6))],
+    )
+    out = tmp_path / "report.pdf"
+    written = write_outputs(
+        out,
+        "report",
+        ("pdf",),
+        html=lambda: page,
+        json_data=dict,
+        csv_rows=lambda: ([], []),
+        manifest={"command": "test"},
+    )
+    assert written[0] == out
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 10_000
+    # Nothing but the PDF and its manifest is left (the page was printed from a temporary
+    # folder, with its charting library).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf", "report.pdf.manifest.json"]
