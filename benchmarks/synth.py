@@ -7,6 +7,13 @@ nothing and models nothing, so it is a floor for what a row-by-row design would 
 
     python benchmarks/synth.py                       # scale 1.0, baseline at 0.05
     python benchmarks/synth.py --scale 1 --scale 10  # target: scale 1.0 < 60 s and < 2 GB
+    python benchmarks/synth.py --geography england --scale 1 --baseline-scale 0
+                                                     # the national force (about 30x Kent);
+                                                     # target: fits a 24 GB machine, < 10 min
+
+Each run prints its wall and CPU time, peak resident memory, crimes and rows, and the time of
+each generator step (from its progress callback), so a step that grows faster than the volume
+shows up.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 
 def _cpu_seconds() -> float:
@@ -33,19 +41,42 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _child_generate(scale: float, seed: int, out: Path) -> dict[str, float]:
+def _child_generate(
+    scale: float, seed: int, out: Path, geography: str = "kent", parquet: bool = False
+) -> dict[str, object]:
     from vawg.synth import generate
 
+    steps: dict[str, float] = {}
+    cpu_steps: dict[str, float] = {}
+    last = [time.perf_counter(), _cpu_seconds(), "start"]
+
+    def progress(step: str, _done: float) -> None:
+        now, cpu_now = time.perf_counter(), _cpu_seconds()
+        name = str(last[2])
+        steps[name] = steps.get(name, 0.0) + now - float(last[0])
+        cpu_steps[name] = cpu_steps.get(name, 0.0) + cpu_now - float(last[1])
+        last[:] = [now, cpu_now, step]
+
     started, cpu = time.perf_counter(), _cpu_seconds()
-    result = generate(out, scale=scale, seed=seed)
+    result = generate(
+        out, scale=scale, seed=seed, geography=geography, progress=progress, parquet=parquet
+    )
+    size = sum(p.stat().st_size for p in out.iterdir())
     seconds = time.perf_counter() - started
+    steps.pop("start", None)
+    cpu_steps.pop("start", None)
     return {
         "scale": scale,
+        "geography": geography,
+        "kents": result.truth["geography"]["volume_in_kents_at_scale_1"] * scale,
         "seconds": seconds,
         "cpu_seconds": _cpu_seconds() - cpu,
         "peak_mb": _peak_mb(),
         "crimes": result.row_counts["crimes"],
         "rows": sum(result.row_counts.values()),
+        "megabytes": size / 1e6,
+        "steps": steps,
+        "cpu_steps": cpu_steps,
     }
 
 
@@ -96,7 +127,7 @@ def _child_baseline(crimes: int, people: int, involvements: int, out: Path) -> d
     }
 
 
-def _run_child(args: list[str]) -> dict[str, float]:
+def _run_child(args: list[str]) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
     )
@@ -107,13 +138,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, action="append", help="scale(s) to time")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--geography", choices=("kent", "england"), default="kent", help="where (default kent)"
+    )
+    parser.add_argument("--parquet", action="store_true", help="write Parquet instead of CSV")
     parser.add_argument("--baseline-scale", type=float, default=0.05, help="0 to skip")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         kind, *rest = args.child
         if kind == "generate":
-            result = _child_generate(float(rest[0]), int(rest[1]), Path(rest[2]))
+            result: dict[str, Any] = _child_generate(
+                float(rest[0]), int(rest[1]), Path(rest[2]), rest[3], rest[4] == "parquet"
+            )
         else:
             result = _child_baseline(int(rest[0]), int(rest[1]), int(rest[2]), Path(rest[3]))
         print(json.dumps(result))
@@ -122,15 +159,36 @@ def main() -> None:
     scales = args.scale or [1.0]
     with tempfile.TemporaryDirectory() as tmp:
         for scale in scales:
-            r = _run_child(["generate", str(scale), str(args.seed), str(Path(tmp) / f"s{scale}")])
+            r = _run_child(
+                [
+                    "generate",
+                    str(scale),
+                    str(args.seed),
+                    str(Path(tmp) / f"s{scale}"),
+                    args.geography,
+                    "parquet" if args.parquet else "csv",
+                ]
+            )
             print(
-                f"vawg.synth scale {scale:g}: {r['seconds']:.1f} s wall "
-                f"({r['cpu_seconds']:.1f} s CPU), peak {r['peak_mb']:,.0f} MB, "
-                f"{r['crimes']:,.0f} crimes, {r['rows']:,.0f} rows in all files"
+                f"vawg.synth {args.geography} scale {scale:g} ({r['kents']:.1f} x Kent): "
+                f"{r['seconds']:.1f} s wall ({r['cpu_seconds']:.1f} s CPU), peak "
+                f"{r['peak_mb']:,.0f} MB, {r['crimes']:,.0f} crimes, {r['rows']:,.0f} rows in all "
+                f"files ({r['megabytes']:,.0f} MB of {'Parquet' if args.parquet else 'CSV'})"
+            )
+            print(
+                "  steps, wall / CPU s: "
+                + ", ".join(f"{k} {v:.1f}/{r['cpu_steps'][k]:.1f}" for k, v in r["steps"].items())
             )
         if args.baseline_scale > 0:
             small = _run_child(
-                ["generate", str(args.baseline_scale), str(args.seed), str(Path(tmp) / "small")]
+                [
+                    "generate",
+                    str(args.baseline_scale),
+                    str(args.seed),
+                    str(Path(tmp) / "small"),
+                    "kent",
+                    "csv",
+                ]
             )
             from vawg.synth import generate
 

@@ -18,6 +18,7 @@ def test_same_seed_gives_identical_files(small: SynthResult, tmp_path: Path) -> 
     assert set(first) == {
         "crimes.csv", "people.csv", "involvements.csv", "cjs_events.csv", "areas.csv",
         "weather.csv", "public_survey.csv", "victim_survey.csv", "truth.json", "README.md",
+        "interventions.csv", "programme_participants.csv",
     }  # fmt: skip
     assert first == second
     assert again.truth == small.truth
@@ -27,7 +28,8 @@ def test_different_seed_gives_different_files(small: SynthResult, tmp_path: Path
     other = generate(tmp_path / "other", scale=0.05, seed=1)
     first, second = _hashes(small.out_dir), _hashes(other.out_dir)
     for name in ("crimes.csv", "people.csv", "involvements.csv", "areas.csv", "weather.csv",
-                 "public_survey.csv", "victim_survey.csv", "truth.json"):  # fmt: skip
+                 "public_survey.csv", "victim_survey.csv", "truth.json",
+                 "programme_participants.csv"):  # fmt: skip
         assert first[name] != second[name], name
     # Only the real inputs are shared: the HadCET mean temperature column.
     assert _column(small.out_dir / "weather.csv", 2) == _column(other.out_dir / "weather.csv", 2)

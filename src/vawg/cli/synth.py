@@ -1,9 +1,10 @@
-"""``vawg synth``: write a synthetic Kent force extract whose truth is known."""
+"""``vawg synth``: write a synthetic force extract (Kent, England or one force) with known truth."""
 
 from __future__ import annotations
 
 import time
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,15 @@ from vawg.cli.common import check_period, console, parse_day
 from vawg.errors import InputError
 from vawg.synth import SynthResult, generate
 
-__all__ = ["synth"]
+__all__ = ["Geography", "synth"]
+
+
+class Geography(StrEnum):
+    """Where the synthetic force lives (see vawg.synth.geography)."""
+
+    kent = "kent"
+    england = "england"
+
 
 _SHOW_PROGRESS_AFTER = 1.0  # seconds
 
@@ -84,9 +93,11 @@ def _summary(result: SynthResult, seconds: float) -> None:
     ):
         truth.add_row(label, value)
     console.print(truth)
+    geo = result.truth["geography"]
     console.print(
         f"[green]done[/] in {seconds:.1f} s; every planted parameter is in "
-        f"{result.files['truth']} (synthetic data: not real Kent figures)."
+        f"{result.files['truth']} (synthetic data on {geo['lsoas']:,} real LSOAs of "
+        f"{geo['label']}: not real figures)."
     )
 
 
@@ -99,7 +110,11 @@ def synth(
         ),
     ],
     scale: Annotated[
-        float, typer.Option(help="Size: multiplies people and crimes (1.0 = Kent-sized).")
+        float,
+        typer.Option(
+            help="Size: multiplies people and crimes (1.0 = the geography's own size: Kent-sized "
+            "for Kent, national for England)."
+        ),
     ] = 1.0,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 0,
     from_: Annotated[
@@ -117,22 +132,65 @@ def synth(
     null: Annotated[
         bool, typer.Option("--null", help="Plant no effects (every rate ratio 1), same volumes.")
     ] = False,
+    geography: Annotated[
+        Geography | None,
+        typer.Option(
+            "--geography",
+            help="kent (Kent and Medway, the default) or england (all 32,844 English LSOAs in "
+            "39 police force areas; --scale 1 is national volume, about 30 times Kent).",
+            show_default=False,
+        ),
+    ] = None,
+    parquet: Annotated[
+        bool,
+        typer.Option(
+            "--parquet", help="Write the tables as Parquet (same values, smaller) instead of CSV."
+        ),
+    ] = False,
+    force: Annotated[
+        str | None,
+        typer.Option(
+            "--force",
+            help="One English police force area of the national reference (e.g. 'Greater "
+            "Manchester'); --scale 1 is that force's volume.",
+            metavar="NAME",
+        ),
+    ] = None,
+    blank_lsoa_share: Annotated[
+        float,
+        typer.Option(
+            "--blank-lsoa-share",
+            help="Share of crimes with coordinates written without an LSOA code (0 to 1).",
+        ),
+    ] = 0.2,
 ) -> None:
-    """Write a synthetic Kent force extract whose truth is known.
+    """Write a synthetic force extract whose truth is known (Kent, England or one force).
 
     Writes crimes, people, involvements, CJS events, areas, weather and both surveys in the
     data-contract format, plus truth.json (every planted effect and the true headline values)
-    and a README. Nothing in it is real; it imitates Kent so analyses can be checked.
+    and a README. Nothing in it is real: it has Kent's rates, on real LSOAs of Kent, of
+    England (--geography england) or of one English force (--force NAME).
 
     Example: vawg synth --out synthetic --scale 0.2 --seed 1
     """
     start, end = from_, to
     _check(scale, start, end)
+    where = geography.value if geography is not None else ("england" if force else "kent")
     began = time.perf_counter()
     bar = _LateProgress()
     try:
         result = generate(
-            out, scale=scale, seed=seed, start=start, end=end, null=null, progress=bar
+            out,
+            scale=scale,
+            seed=seed,
+            start=start,
+            end=end,
+            null=null,
+            progress=bar,
+            geography=where,
+            force=force,
+            parquet=parquet,
+            blank_lsoa_share=blank_lsoa_share,
         )
     finally:
         bar.close()

@@ -6,7 +6,8 @@ reference data). Two things are not, and the README says so:
 * **Town centres.** The LSOAs whose centroids are nearest the centres of Kent's main towns are
   flagged (3 for the larger towns, 2 for the smaller). The town-centre coordinates below are
   approximate British National Grid positions of each high street, an ASSUMPTION read off
-  Ordnance Survey grid references to about 100 m, not a published boundary.
+  Ordnance Survey grid references to about 100 m, not a published boundary. Each flagged LSOA
+  carries its town's name (``town_centre_name``), so whole town centres can be ranked.
 * **Pubs per LSOA.** Only district totals are published (ONS, 2018), so each district's real
   total is allocated to its LSOAs by a multinomial draw, with ten times the weight in
   town-centre LSOAs and gamma-distributed variation elsewhere.
@@ -28,7 +29,13 @@ import polars as pl
 from vawg.errors import InputError
 from vawg.synth.params import AreaEffects, PlantedEffects
 
-__all__ = ["TOWN_CENTRES", "AreaModel", "build_area_model", "pseudo_true_combined"]
+__all__ = [
+    "TOWN_CENTRES",
+    "AreaModel",
+    "build_area_model",
+    "pseudo_true_combined",
+    "town_centre_towns",
+]
 
 # (town, easting, northing, LSOAs to flag): approximate BNG of each town's high street (ASSUMPTION).
 TOWN_CENTRES: tuple[tuple[str, int, int, int], ...] = (
@@ -63,7 +70,8 @@ _REQUIRED = ("lsoa_code", "district", "population", "imd_decile", "easting", "no
 class AreaModel:
     """LSOA attributes and the planted per-LSOA crime shares (arrays aligned with ``table``)."""
 
-    table: pl.DataFrame  # lsoa_code, district, population, imd_decile, pubs, town_centre, e, n
+    table: pl.DataFrame  # lsoa_code, district, population, imd_decile, pubs, town_centre, e, n,
+    # town_centre_name
     district_index: npt.NDArray[np.int64]
     districts: tuple[str, ...]
     frailty: npt.NDArray[np.float64]
@@ -89,6 +97,8 @@ class AreaModel:
             .alias("town_centre"),
             "easting",
             "northing",
+            *(["force"] if "force" in self.table.columns else []),
+            "town_centre_name",
         )
 
 
@@ -102,14 +112,28 @@ def _design(table: pl.DataFrame) -> npt.NDArray[np.float64]:
     )
 
 
+def town_centre_towns(
+    east: npt.NDArray[np.float64], north: npt.NDArray[np.float64]
+) -> list[str | None]:
+    """The town whose centre each LSOA is flagged for (None for the rest).
+
+    The ``k`` LSOAs whose centroids are nearest each town's high street; an LSOA near two
+    high streets keeps the first town in ``TOWN_CENTRES``.
+    """
+    towns: list[str | None] = [None] * east.size
+    for town, e, n, k in TOWN_CENTRES:
+        dist = np.hypot(east - e, north - n)
+        for i in np.argsort(dist, kind="stable")[:k]:
+            if towns[i] is None:
+                towns[i] = town
+    return towns
+
+
 def _flag_town_centres(
     east: npt.NDArray[np.float64], north: npt.NDArray[np.float64]
-) -> npt.NDArray[np.bool_]:
-    flag = np.zeros(east.size, dtype=bool)
-    for _town, e, n, k in TOWN_CENTRES:
-        dist = np.hypot(east - e, north - n)
-        flag[np.argsort(dist, kind="stable")[:k]] = True
-    return flag
+) -> list[str | None]:
+    """Each LSOA's town centre (``None``: not a town-centre LSOA)."""
+    return town_centre_towns(east, north)
 
 
 def _allocate_pubs(
@@ -163,7 +187,13 @@ def build_area_model(
     )
     east = t["easting"].to_numpy().astype(np.float64)
     north = t["northing"].to_numpy().astype(np.float64)
-    town_centre = _flag_town_centres(east, north)
+    # A geography outside Kent brings its own (proxy) flags, unnamed: see vawg.synth.geography.
+    if "town_centre" in t.columns:
+        town_centre = t["town_centre"].to_numpy().astype(bool)
+        town_names: list[str | None] = [None] * t.height
+    else:
+        town_names = _flag_town_centres(east, north)
+        town_centre = np.asarray([name is not None for name in town_names], dtype=bool)
     pubs = _allocate_pubs(district_index, totals, town_centre, rng)
     table = t.select(
         "lsoa_code",
@@ -174,6 +204,8 @@ def build_area_model(
         pl.Series("town_centre", town_centre, dtype=pl.Boolean),
         pl.col("easting").round(0).cast(pl.Int64),
         pl.col("northing").round(0).cast(pl.Int64),
+        *([pl.col("force")] if "force" in t.columns else []),
+        pl.Series("town_centre_name", town_names, dtype=pl.String),
     )
     alpha = effects.area_alpha
     frailty = rng.gamma(1 / alpha, alpha, t.height) if alpha > 0 else np.ones(t.height)

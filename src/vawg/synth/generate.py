@@ -11,6 +11,10 @@ seed gives byte-identical files and changing one step does not reshuffle the oth
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import dataclasses
+import gc
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -27,16 +31,21 @@ from vawg.synth.areas import AreaModel, build_area_model, pseudo_true_combined
 from vawg.synth.birthdays import move_probabilities, move_to_birthdays
 from vawg.synth.calendar import BANK_HOLIDAYS, LOCKDOWNS, daily_intensity
 from vawg.synth.crimes import PH_FAMILY, crime_parameters, lay_out_crimes
+from vawg.synth.geography import MAX_KENT_MULTIPLE, Geography, load_geography
 from vawg.synth.harm import harm_parameters
+from vawg.synth.interventions import InterventionPlan, plant_interventions
 from vawg.synth.outcomes import assign_outcomes, outcome_parameters
 from vawg.synth.params import PlantedEffects, check_effects
 from vawg.synth.people import (
+    CORE,
     OTHER_NON_DA,
     UNIDENTIFIED,
     YOUTH,
     career_parameters,
     draw_cast,
 )
+from vawg.synth.places import DEFAULT_BLANK_SHARE
+from vawg.synth.programme import PROGRAMME_NAME, ProgrammePlan, plant_programme
 from vawg.synth.readme import readme_text
 from vawg.synth.records import record_crimes
 from vawg.synth.surveys import public_survey, victim_survey
@@ -56,6 +65,7 @@ _STEPS = (
     "crimes",
     "people",
     "recording",
+    "interventions",
     "outcomes",
     "tables",
     "surveys",
@@ -93,8 +103,29 @@ def _check_arguments(scale: float, seed: int, start: date, end: date) -> None:
         )
 
 
+def _release_freed_memory() -> None:
+    """Hand freed heap pages back to the operating system (glibc only; elsewhere a no-op).
+
+    numpy's many medium-sized arrays live on the C heap, and glibc keeps the pages of freed
+    ones: at 15 times Kent about 0.7 GB stayed resident while the truth re-read the files.
+    ``malloc_trim`` returns them, so the next step's peak starts from what is really in use.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _write_csv(df: pl.DataFrame, path: Path) -> None:
     df.write_csv(path, include_header=True, null_value="", line_terminator="\n")
+
+
+def _write_parquet(df: pl.DataFrame, path: Path) -> None:
+    """Parquet whose every value is the text the CSV would hold (empty = null).
+
+    Ingest reads Parquet columns as text and checks them like CSV fields, so the two formats
+    load to the same database; dates and integers are written as in the CSV.
+    """
+    df.with_columns(pl.all().cast(pl.String)).write_parquet(path, compression="zstd")
 
 
 def generate(
@@ -107,13 +138,35 @@ def generate(
     null: bool = False,
     effects: PlantedEffects | None = None,
     progress: Progress | None = None,
+    geography: str = "kent",
+    force: str | None = None,
+    parquet: bool = False,
+    blank_lsoa_share: float = DEFAULT_BLANK_SHARE,
 ) -> SynthResult:
     """Write a synthetic force extract, area, weather and survey files, truth.json and README.
 
     ``null=True`` plants no effects (every rate ratio 1, Poisson careers) at the same volumes;
     it cannot be combined with ``effects``. ``progress`` is called with (step, fraction done).
+    ``geography`` is ``kent`` or ``england`` (every English LSOA, 39 forces), ``force`` one
+    English force of the national reference (:mod:`vawg.synth.geography`); ``scale`` multiplies
+    the geography's own volume (1.0 = Kent-sized for Kent, national-sized for England).
+    ``parquet=True`` writes the tables as Parquet (text columns, the CSV's values) instead of
+    CSV: a third of the size, and quicker to load at national scale.
+    ``blank_lsoa_share`` of the crimes with coordinates are written without an LSOA code, so
+    analyses must place them by their coordinates (0 keeps every code).
     """
     _check_arguments(scale, seed, start, end)
+    if not (isinstance(blank_lsoa_share, int | float) and 0.0 <= blank_lsoa_share <= 1.0):
+        raise InputError(
+            f"blank_lsoa_share = {blank_lsoa_share!r} must be between 0 and 1, e.g. 0.2."
+        )
+    geo = load_geography(geography, force)
+    if scale * geo.volume > MAX_KENT_MULTIPLE:
+        raise InputError(
+            f"scale = {scale!r} for {geo.label} is {scale * geo.volume:.0f} times Kent; the "
+            f"generator goes up to {MAX_KENT_MULTIPLE:.0f} (about twice England), e.g. "
+            f"scale = {MAX_KENT_MULTIPLE / geo.volume / 2:.2g}."
+        )
     if null and effects is not None:
         raise InputError("null=True and effects were both given; pass one of them, not both.")
     eff = PlantedEffects.null() if null else (effects if effects is not None else PlantedEffects())
@@ -127,24 +180,41 @@ def generate(
             progress(name, _STEPS.index(name) / len(_STEPS))
 
     first, last = start - timedelta(days=MARGIN_DAYS), end + timedelta(days=MARGIN_DAYS)
-    tables, areas, survey_truth = _simulate(eff, scale, seed, start, end, first, last, step)
+    tables, areas, extra_truth = _simulate(
+        eff, scale, seed, start, end, first, last, step, geo, blank_lsoa_share
+    )
     step("writing")
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     for name, df in tables.items():
-        path = out / f"{name}.csv"
-        _write_csv(df, path)
+        path = out / f"{name}.{'parquet' if parquet else 'csv'}"
+        (_write_parquet if parquet else _write_csv)(df, path)
         files[name] = path
     row_counts = {name: df.height for name, df in tables.items()}
-    del tables  # the truth is read back from the files; free the frames first
+    crimes = tables["crimes"]
+    has_xy = crimes["easting"].is_not_null()
+    recording = {
+        "blank_lsoa_share": blank_lsoa_share,
+        "crimes_with_coordinates": int(has_xy.sum()),
+        "crimes_without_lsoa_code": int(crimes["lsoa_code"].is_null().sum()),
+        "coordinates": (
+            "whole metres strictly inside the crime's LSOA boundary where the package ships one "
+            "(Kent and Medway), so placing such a crime by its coordinates recovers its LSOA "
+            "exactly; elsewhere the LSOA's population-weighted centroid plus 150 m of normal "
+            "noise, and the code is never blanked"
+        ),
+    }
+    del tables, crimes  # the truth is read back from the files; free the frames first
 
     step("truth")
+    _release_freed_memory()
     headline = compute_truth(out, start, end)
     truth: dict[str, Any] = {
         "synthetic": True,
         "generator": "vawg.synth",
         "seed": seed,
         "scale": scale,
+        "geography": geo.to_dict(),
         "null": null,
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "window": {
@@ -158,8 +228,13 @@ def generate(
             "offence_group != other"
         ),
         "headline": headline,
-        "planted": _planted(eff, areas, headline),
-        "surveys": survey_truth,
+        "planted": {
+            **_planted(eff, areas, headline),
+            "safer_streets": extra_truth["safer_streets"],
+            "programme": extra_truth["programme"],
+        },
+        "recording": recording,
+        "surveys": {k: extra_truth[k] for k in ("public_survey", "victim_survey")},
     }
     (out / "truth.json").write_text(
         json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -186,11 +261,15 @@ def _simulate(
     first: date,
     last: date,
     step: Callable[[str], None],
+    geo: Geography,
+    blank_lsoa_share: float = DEFAULT_BLANK_SHARE,
 ) -> tuple[dict[str, pl.DataFrame], AreaModel, dict[str, Any]]:
     """Every random step, from weather to surveys: the tables to write and what truth needs."""
-    from vawg.datasets import district_population, hadcet_daily, kent_lsoas
+    from vawg.datasets import hadcet_daily
 
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(12)]
+    volume = scale * geo.volume  # in Kents: what the people and crimes are scaled by
+
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(14)]
     first_day = int(np.datetime64(first, "D").astype(np.int64))
     last_day = int(np.datetime64(last, "D").astype(np.int64))
     window_days = last_day - first_day + 1
@@ -199,9 +278,9 @@ def _simulate(
     weather = synthesise_weather(hadcet_daily(), first, last, rngs[0])
     intensity = daily_intensity(weather.days, weather.tmax_c, eff, start)
     step("areas")
-    areas = build_area_model(kent_lsoas(), eff, rngs[1])
+    areas = build_area_model(geo.lsoas, eff, rngs[1])
     step("careers")
-    cast = draw_cast(scale, float(window_days), eff.heavy_tailed_careers, rngs[2])
+    cast = draw_cast(volume, float(window_days), eff.heavy_tailed_careers, rngs[2])
     step("crimes")
     skel = lay_out_crimes(cast, window_days, intensity, rngs[3])
     step("people")
@@ -224,6 +303,31 @@ def _simulate(
     rec = record_crimes(skel.group, day, victim_age, victim_female, rngs[6])
     kind = cast.perp_kind[cast.dyad_perp[skel.dyad]]
     domestic = (skel.phase <= PH_FAMILY) & (kind != UNIDENTIFIED) & (kind != OTHER_NON_DA)
+    step("interventions")
+    places: InterventionPlan | None = None
+    programme: ProgrammePlan | None = None
+    if geo.name == "kent":  # the interventions are in Kent's named town centres
+        places = plant_interventions(
+            areas,
+            ids.crime_lsoa,
+            day,
+            skel.hour,
+            skel.place_class,
+            skel.unknown_location,
+            eff.safer_streets,
+            rngs[11],
+        )
+        ids = dataclasses.replace(ids, crime_lsoa=places.crime_lsoa)
+        programme = plant_programme(
+            ids.crime_perp,
+            (cast.perp_kind == CORE) & cast.perp_domestic,
+            day,
+            (rec.recorded_day <= last_day) & ~places.prevented,
+            last_day,
+            volume,
+            eff.programme,
+            rngs[12],
+        )
     del cast, perp_dob, victim_dob, victim_age, victim_female
     step("outcomes")
     outcomes = assign_outcomes(
@@ -237,11 +341,27 @@ def _simulate(
         rngs[7],
     )
     step("tables")
+    _release_freed_memory()
     keep = rec.recorded_day <= last_day
-    force = build_force_tables(skel, ids, day, rec, outcomes, domestic, keep, areas, rngs[8])
+    if places is not None and programme is not None:
+        keep &= ~places.prevented & ~programme.prevented
+    force = build_force_tables(
+        skel,
+        ids,
+        day,
+        rec,
+        outcomes,
+        domestic,
+        keep,
+        areas,
+        rngs[8],
+        geo.crime_ref_prefix,
+        place_rng=rngs[13],
+        blank_lsoa_share=blank_lsoa_share,
+    )
     del skel, ids, rec, outcomes, day, domestic, keep, kind
     step("surveys")
-    pub = public_survey(district_population(), eff.public_survey, rngs[9])
+    pub = public_survey(geo.district_population, eff.public_survey, rngs[9])
     vic = victim_survey(
         force.crimes,
         force.involvements,
@@ -250,7 +370,7 @@ def _simulate(
         start,
         end,
         last,
-        scale,
+        volume,
         eff.victim_survey,
         rngs[10],
     )
@@ -264,7 +384,57 @@ def _simulate(
         "public_survey": pub.table,
         "victim_survey": vic.table,
     }
-    return tables, areas, {"public_survey": pub.truth, "victim_survey": vic.truth}
+    not_planted = {
+        "planted": False,
+        "reason": (
+            f"not planted for {geo.label}: the Safer Streets interventions and the perpetrator "
+            "programme are Kent's (named Kent town centres); use --geography kent"
+        ),
+    }
+    if places is not None and programme is not None:
+        tables["interventions"] = places.table
+        tables["programme_participants"] = _participants(programme, force.person_number)
+    return (
+        tables,
+        areas,
+        {
+            "public_survey": pub.truth,
+            "victim_survey": vic.truth,
+            "safer_streets": places.truth if places is not None else not_planted,
+            "programme": programme.truth if programme is not None else not_planted,
+        },
+    )
+
+
+def _participants(plan: ProgrammePlan, person_number: np.ndarray) -> pl.DataFrame:
+    """programme_participants.csv: one row per referral, in order of referral."""
+
+    def dates(days: np.ndarray) -> pl.Series:
+        return pl.Series(days.astype("datetime64[D]")).cast(pl.Date)
+
+    frame = pl.DataFrame(
+        [
+            pl.Series("number", person_number[plan.perp]),
+            pl.Series("programme", [PROGRAMME_NAME] * plan.perp.size, dtype=pl.String),
+            dates(plan.referral_day).alias("referral_date"),
+            dates(plan.start_day).alias("start_date"),
+            pl.Series("completed_code", plan.completed),
+            dates(np.maximum(plan.end_day, 0)).alias("end"),
+            pl.Series("has_end", plan.end_day >= 0),
+        ]
+    ).filter(pl.col("number") >= 0)
+    return frame.sort("referral_date", "number").select(
+        ("P" + pl.col("number").cast(pl.String)).alias("person_id"),
+        "programme",
+        "referral_date",
+        "start_date",
+        pl.when(pl.col("completed_code") == 1)
+        .then(pl.lit("Y"))
+        .when(pl.col("completed_code") == 0)
+        .then(pl.lit("N"))
+        .alias("completed"),
+        pl.when(pl.col("has_end")).then(pl.col("end")).alias("end_date"),
+    )
 
 
 def _planted(eff: PlantedEffects, areas: AreaModel, headline: Mapping[str, Any]) -> dict[str, Any]:
@@ -289,6 +459,23 @@ def _planted(eff: PlantedEffects, areas: AreaModel, headline: Mapping[str, Any])
             "rate_denominator": "LSOA population (all ages, mid-2015)",
             "town_centre_lsoas": int(t["town_centre"].sum()),
             "pubs_total": int(t["pubs"].sum()),
+            "town_centres": [
+                {"lsoa_code": code, "town": town}
+                for code, town in t.filter(pl.col("town_centre"))
+                .select("lsoa_code", "town_centre_name")
+                .iter_rows()
+            ],
+            "lsoa_expected": {
+                "definition": (
+                    "each LSOA's expected share of all home (dwelling) and of all public crimes: "
+                    "population x exp(x'beta) x its frailty, normalised; an LSOA's true rate ratio "
+                    "is its expected crimes per resident over the force's"
+                ),
+                "lsoa_code": t["lsoa_code"].to_list(),
+                "population": t["population"].to_list(),
+                "home_share": [float(f"{v:.8g}") for v in areas.home_prob],
+                "public_share": [float(f"{v:.8g}") for v in areas.public_prob],
+            },
         },
         "daily": {
             "tmax_per_degree": eff.tmax_per_degree,

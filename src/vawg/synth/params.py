@@ -20,7 +20,9 @@ __all__ = [
     "DAYS_OF_WEEK",
     "AreaEffects",
     "PlantedEffects",
+    "ProgrammeEffects",
     "PublicSurveyEffects",
+    "SaferStreetsEffects",
     "VictimSurveyEffects",
     "check_effects",
 ]
@@ -96,6 +98,41 @@ class VictimSurveyEffects:
     noise_sd: float = 1.0
 
 
+@dataclass(frozen=True)
+class SaferStreetsEffects:
+    """The planted effect of the Safer Streets interventions (``interventions.csv``).
+
+    In each intervention's LSOAs, from its start date, every public-place crime committed in
+    the evening or at night (``evening_from`` to ``evening_to`` hours) is prevented with
+    probability ``1 - rate_ratio``; of the prevented crimes, a share ``displacement_share``
+    happens instead in an LSOA of the surrounding ring (centroid within ``ring_metres`` of a
+    treated LSOA's centroid), chosen in proportion to the ring LSOAs' public-place shares.
+    """
+
+    rate_ratio: float = 0.8
+    displacement_share: float = 0.25
+    evening_from: int = 18
+    evening_to: int = 6
+    ring_metres: float = 1000.0
+
+
+@dataclass(frozen=True)
+class ProgrammeEffects:
+    """The planted effect of the perpetrator programme (``programme_participants.csv``).
+
+    ``referrals_per_scale`` domestic abuse perpetrators (times the scale) with a crime in the
+    last 90 days and two in the last two years are referred on random days of
+    ``referral_window`` (ISO dates); from his referral, each of a participant's crimes is prevented with probability
+    ``1 - hazard_ratio`` (thinning his offending, so his hazard of a next offence is multiplied
+    by ``hazard_ratio``). ``completion_share`` of starters complete it.
+    """
+
+    hazard_ratio: float = 0.7
+    referrals_per_scale: float = 600.0
+    referral_window: tuple[str, str] = ("2019-04-01", "2022-03-31")
+    completion_share: float = 0.65
+
+
 def _default_dow_home() -> tuple[float, ...]:
     return (1.00, 0.96, 0.95, 0.96, 1.02, 1.14, 1.16)
 
@@ -145,6 +182,8 @@ class PlantedEffects:
     outcome_differences: bool = True
     public_survey: PublicSurveyEffects = field(default_factory=PublicSurveyEffects)
     victim_survey: VictimSurveyEffects = field(default_factory=VictimSurveyEffects)
+    safer_streets: SaferStreetsEffects = field(default_factory=SaferStreetsEffects)
+    programme: ProgrammeEffects = field(default_factory=ProgrammeEffects)
 
     @classmethod
     def null(cls) -> PlantedEffects:
@@ -185,6 +224,8 @@ class PlantedEffects:
                 per_year_to_outcome=0.0,
                 kept_informed=0.0,
             ),
+            safer_streets=SaferStreetsEffects(rate_ratio=1.0, displacement_share=0.0),
+            programme=ProgrammeEffects(hazard_ratio=1.0),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,6 +234,7 @@ class PlantedEffects:
         out["day_of_week_home"] = dict(zip(DAYS_OF_WEEK, self.day_of_week_home, strict=True))
         out["day_of_week_public"] = dict(zip(DAYS_OF_WEEK, self.day_of_week_public, strict=True))
         out["month"] = {str(m + 1): v for m, v in enumerate(self.month)}
+        out["programme"]["referral_window"] = list(self.programme.referral_window)
         ps = self.public_survey
         out["public_survey"]["district_harassment_log_odds"] = dict(ps.district_harassment_log_odds)
         out["public_survey"]["district_night_safety_shift"] = dict(ps.district_night_safety_shift)
@@ -244,3 +286,32 @@ def check_effects(effects: PlantedEffects) -> None:
                 f"effects.{name} = {value!r} cannot be planted by moving crimes onto birthdays; "
                 "give a rate ratio between 1 and 50."
             )
+    ss = effects.safer_streets
+    _positive_ratio("safer_streets.rate_ratio", ss.rate_ratio)
+    if ss.rate_ratio > 1:
+        raise InputError(
+            f"effects.safer_streets.rate_ratio = {ss.rate_ratio!r} cannot be planted by "
+            "preventing crimes; give a ratio between 0 and 1 (1 = no effect)."
+        )
+    if not (0 <= ss.displacement_share <= 1):
+        raise InputError(
+            f"effects.safer_streets.displacement_share = {ss.displacement_share!r}; give a share "
+            "between 0 and 1."
+        )
+    if not (0 <= ss.evening_from <= 23 and 0 <= ss.evening_to <= 23 and ss.ring_metres > 0):
+        raise InputError(
+            "effects.safer_streets: evening_from and evening_to are hours 0-23 and ring_metres "
+            "is greater than 0."
+        )
+    pr = effects.programme
+    _positive_ratio("programme.hazard_ratio", pr.hazard_ratio)
+    if pr.hazard_ratio > 1:
+        raise InputError(
+            f"effects.programme.hazard_ratio = {pr.hazard_ratio!r} cannot be planted by "
+            "preventing crimes; give a ratio between 0 and 1 (1 = no effect)."
+        )
+    if pr.referrals_per_scale < 0 or not (0 <= pr.completion_share <= 1):
+        raise InputError(
+            "effects.programme: referrals_per_scale is 0 or more and completion_share between "
+            "0 and 1."
+        )

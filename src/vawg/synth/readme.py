@@ -11,20 +11,60 @@ def _rr(d: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.3f}" for k, v in d.items())
 
 
+def _evaluation_files(ss: dict[str, Any], prog: dict[str, Any]) -> str:
+    return (
+        f"| interventions.csv | {len(ss['interventions'])} Safer Streets interventions in real "
+        "town centres named by the PCC; **dates, costs and areas are synthetic** |\n"
+        f"| programme_participants.csv | {prog['participants']} synthetic referrals to the "
+        f"perpetrator programme `{prog['programme']}` |\n"
+    )
+
+
+def _evaluation_plants(ss: dict[str, Any], prog: dict[str, Any]) -> str:
+    return f"""- Safer Streets: in each intervention's LSOAs, from its start, public-place crimes in the
+  evening and at night (18:00 to 06:00) have rate ratio {ss["rate_ratio"]}; a share
+  {ss["displacement_share"]} of the prevented crimes move into the ring of LSOAs within
+  {ss["ring_metres"]:g} m (per intervention in `planted.safer_streets`).
+- Perpetrator programme: each participant's hazard of a next offence after his referral is
+  multiplied by {prog["hazard_ratio"]} ({prog["completed"]} completed, {prog["left_early"]} left
+  early, {prog["still_on_it"]} still on it).
+"""
+
+
 def readme_text(truth: dict[str, Any]) -> str:
     """Markdown describing a generated folder, filled in from its truth dict."""
     h = truth["headline"]
     p = truth["planted"]
     area, daily, bday = p["area"], p["daily"], p["birthday"]
+    ss, prog = p["safer_streets"], p["programme"]
+    if ss.get("planted", True):
+        evaluation_files, evaluation_plants = (
+            _evaluation_files(ss, prog),
+            _evaluation_plants(ss, prog),
+        )
+    else:  # not planted outside Kent
+        evaluation_files = ""
+        evaluation_plants = f"- Safer Streets and the perpetrator programme: {ss['reason']}.\n"
     ratio = h["home_crimes"] / h["public_crimes"] if h["public_crimes"] else float("nan")
-    return f"""# Synthetic Kent force extract (NOT REAL DATA)
+    geo = truth["geography"]
+    if geo["name"] == "kent":
+        place, size = "Kent", "1.0 = Kent-sized"
+        areas = "real Kent + Medway 2011 LSOAs"
+    else:
+        place, size = geo["label"], f"1.0 = {geo['volume_in_kents_at_scale_1']:.1f} times Kent"
+        areas = (
+            f"real 2011 LSOAs of {geo['label']} ({geo['lsoas']:,} LSOAs, {geo['districts']:,} "
+            f"districts, {geo['forces']:,} force areas in the force column)"
+        )
+    return f"""# Synthetic {place} force extract (NOT REAL DATA)
 
 Every person, crime, outcome and survey answer in this folder was made up by
 `vawg.synth.generate` (vawg-insight). No real victim or offender is in it. It imitates the
-shape of a Kent Police extract on violence against women and girls so that the analyses can
-be checked against a known truth. Do not quote numbers from it as facts about Kent.
+shape of a police extract on violence against women and girls (Kent's rates, in {place}) so
+that the analyses can be checked against a known truth. Do not quote numbers from it as facts.
 
-- seed {truth["seed"]}, scale {truth["scale"]} (1.0 = Kent-sized), null model: {truth["null"]}
+- seed {truth["seed"]}, scale {truth["scale"]} ({size}), null model: {truth["null"]}
+- town centres: {geo["town_centres"]}
 - period {truth["period"]["start"]} to {truth["period"]["end"]} (by recorded date); crimes are
   generated from {truth["window"]["first"]} to {truth["window"]["last"]} (the extract date), so
   some fall outside the period on both sides, and recent crimes are still under investigation.
@@ -35,11 +75,11 @@ be checked against a known truth. Do not quote numbers from it as facts about Ke
 |---|---|
 | crimes.csv, people.csv, involvements.csv | the force extract (data contract, section 1) |
 | cjs_events.csv | charge decisions, first hearings, trials, verdicts (crime_ref, stage, date, result) |
-| areas.csv | real Kent + Medway 2011 LSOAs (population mid-2015, IMD 2019 decile, centroid); **pubs and town centres are synthetic**; imd_score empty (only deciles are shipped) |
+| areas.csv | {areas} (population mid-2015, IMD 2019 decile, centroid); **pubs and town centres are synthetic**; imd_score empty (only deciles are shipped) |
 | weather.csv | tmean_c is real Met Office HadCET (central England); **tmax_c and rain_mm are synthetic** (mean + seasonal half diurnal range + noise; gamma rain) |
 | public_survey.csv | 8,200 synthetic respondents, self-selected (more women and middle-aged); no weight column |
 | victim_survey.csv | synthetic victims' satisfaction answers, mostly linked to crimes with an outcome |
-| truth.json | every planted parameter and the true headline values |
+{evaluation_files}| truth.json | every planted parameter and the true headline values |
 
 ## How it is made
 
@@ -77,7 +117,7 @@ Scope: {truth["scope_rule"]}.
 - Careers heavy-tailed: {p["careers"]["heavy_tailed"]}. Outcomes differ by offence group:
   {p["outcomes"]["outcome_differences"]} (many evidential-difficulty outcomes for domestic abuse,
   a low charge rate for rape, longer investigations for sexual offences).
-- Surveys: see `surveys` in truth.json (survey selection, harassment and reporting model, night
+{evaluation_plants}- Surveys: see `surveys` in truth.json (survey selection, harassment and reporting model, night
   vs day safety, district differences, victim satisfaction coefficients).
 
 Noise the scope must exclude is included on purpose: male victims, female suspects, boys under

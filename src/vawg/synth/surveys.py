@@ -284,20 +284,30 @@ def victim_survey(
 ) -> SurveyResult:
     """Victims' satisfaction survey, mostly linked to crimes with an outcome."""
     n_target = max(200, round(1500 * scale))
-    sexes = involvements.join(people.select("person_id", "sex"), on="person_id")
-    f_victim = sexes.filter((pl.col("role") == "victim") & (pl.col("sex") == "F"))["crime_ref"]
-    m_suspect = sexes.filter((pl.col("role") != "victim") & (pl.col("sex") == "M"))["crime_ref"]
+    # Lazy, so that only the columns used are joined: at national scale the involvements have
+    # tens of millions of rows and an eager join held a copy of all of them.
+    sexes = (
+        involvements.lazy()
+        .select("crime_ref", "person_id", "role")
+        .join(people.lazy().select("person_id", "sex"), on="person_id")
+    )
+    victim = pl.col("role") == "victim"
+    f_victim = sexes.filter(victim & (pl.col("sex") == "F")).select("crime_ref").unique()
+    m_suspect = sexes.filter(~victim & (pl.col("sex") == "M")).select("crime_ref").unique()
     candidates = (
-        crimes.filter(
+        crimes.lazy()
+        .filter(
             pl.col("outcome_code").is_not_null()
             & pl.col("recorded_date").is_between(start, end)
             & (pl.col("outcome_date") <= extract_date - timedelta(days=90))
         )
-        .join(f_victim.unique().to_frame(), on="crime_ref", how="semi")
-        .join(m_suspect.unique().to_frame(), on="crime_ref", how="semi")
-        .join(areas.table.select("lsoa_code", "district"), on="lsoa_code")
+        .select("crime_ref", "recorded_date", "outcome_code", "outcome_date", "lsoa_code")
+        .join(f_victim, on="crime_ref", how="semi")
+        .join(m_suspect, on="crime_ref", how="semi")
+        .join(areas.table.lazy().select("lsoa_code", "district"), on="lsoa_code")
         .select("crime_ref", "recorded_date", "outcome_code", "outcome_date", "district")
         .sort("crime_ref")
+        .collect()
     )
     take = min(n_target, candidates.height)
     chosen = candidates[np.sort(rng.choice(candidates.height, take, replace=False))]

@@ -2,7 +2,8 @@
 
 Everything here is formatting and bookkeeping, no new behaviour except the recording noise a
 real extract has: about 3% of people without a date of birth, a few with sex ``U``, some victim
-relationships recorded as ``unknown``, and coordinates missing for some crimes. Identifiers are
+relationships recorded as ``unknown``, coordinates missing for some crimes and the LSOA code
+missing for a share of those with coordinates (:mod:`vawg.synth.places`). Identifiers are
 pseudonymous: people are numbered in a random order, crimes in order of recording.
 """
 
@@ -17,6 +18,7 @@ import polars as pl
 from vawg.synth.areas import AreaModel
 from vawg.synth.crimes import GROUPS, LOCATION_TYPES, PHASE_NAMES, CrimeSkeleton
 from vawg.synth.outcomes import Outcomes
+from vawg.synth.places import blank_codes, points_in_lsoas
 from vawg.synth.records import OFFENCE_CODES, Recording
 from vawg.synth.victims import NO_DOB, Identities
 
@@ -32,12 +34,17 @@ _POSITIVE_OUTCOMES = (1, 2, 3, 4, 6, 8)
 
 @dataclass(frozen=True)
 class ForceTables:
-    """The three force-extract tables and the CJS events, ready to write."""
+    """The three force-extract tables and the CJS events, ready to write.
+
+    ``person_number``: the pseudonymous number (``person_id`` without its ``P``) of each
+    generated person, -1 for people in no kept crime.
+    """
 
     crimes: pl.DataFrame
     people: pl.DataFrame
     involvements: pl.DataFrame
     cjs_events: pl.DataFrame
+    person_number: IntArray
 
 
 def _days_to_date(days: IntArray) -> pl.Series:
@@ -64,8 +71,20 @@ def build_force_tables(
     keep: npt.NDArray[np.bool_],
     areas: AreaModel,
     rng: np.random.Generator,
+    ref_prefix: str = "KT",
+    *,
+    place_rng: np.random.Generator,
+    blank_lsoa_share: float,
 ) -> ForceTables:
-    """Assemble the contract tables for the crimes flagged in ``keep``."""
+    """Assemble the contract tables for the crimes flagged in ``keep``.
+
+    Crime references are ``ref_prefix`` + a number from 10,000,001 in order of recording.
+    ``place_rng`` draws the redraws of coordinates that fell outside their LSOA and which codes
+    are blanked (``blank_lsoa_share`` of crimes with coordinates), so ``rng``'s stream, and every
+    other column, is the same whatever the share.
+    """
+    from vawg.ingest.boundaries import shipped_boundaries
+
     rows = np.flatnonzero(keep)
     n = rows.size
     # Crime references in order of recording (ties broken at random, reproducibly).
@@ -75,15 +94,26 @@ def build_force_tables(
     minutes = minutes[order]
     crime_index = np.full(keep.size, -1, dtype=np.int64)
     crime_index[rows] = np.arange(n)
-    refs = ("KT" + pl.Series("crime_ref", np.arange(n) + 10_000_001).cast(pl.String)).alias(
+    refs = (ref_prefix + pl.Series("crime_ref", np.arange(n) + 10_000_001).cast(pl.String)).alias(
         "crime_ref"
     )
 
     lsoa = ids.crime_lsoa[rows]
     table = areas.table
-    east = table["easting"].to_numpy()[lsoa] + np.round(rng.normal(0, 150, n))
-    north = table["northing"].to_numpy()[lsoa] + np.round(rng.normal(0, 150, n))
+    unit_e = rng.normal(0, 150, n) / 150.0
+    unit_n = rng.normal(0, 150, n) / 150.0
     no_xy = skeleton.unknown_location[rows] | (rng.random(n) < _NO_COORDINATES)
+    east, north, has_polygon = points_in_lsoas(
+        table["lsoa_code"].to_numpy()[lsoa],
+        table["easting"].to_numpy()[lsoa].astype(np.float64),
+        table["northing"].to_numpy()[lsoa].astype(np.float64),
+        unit_e,
+        unit_n,
+        shipped_boundaries(),
+        place_rng,
+    )
+    # Only a crime whose LSOA has a shipped polygon can be placed back by its coordinates.
+    no_code = blank_codes(~no_xy, blank_lsoa_share, place_rng) & has_polygon
     to_min = rec.committed_to_minutes[rows]
     code = outcomes.code[rows]
     timestamp = "%Y-%m-%d %H:%M"
@@ -99,6 +129,7 @@ def build_force_tables(
             _labels("domestic_abuse", ("N", "Y"), domestic[rows].astype(np.int64)),
             _labels("location_type", LOCATION_TYPES, skeleton.location_type[rows]),
             table["lsoa_code"].gather(lsoa),
+            pl.Series("no_code", no_code),
             pl.Series("easting", east.astype(np.int64)),
             pl.Series("northing", north.astype(np.int64)),
             pl.Series("no_xy", no_xy),
@@ -117,7 +148,7 @@ def build_force_tables(
         "offence_group",
         "domestic_abuse",
         "location_type",
-        "lsoa_code",
+        pl.when(pl.col("no_code")).then(None).otherwise("lsoa_code").alias("lsoa_code"),
         pl.when(pl.col("no_xy")).then(None).otherwise("easting").alias("easting"),
         pl.when(pl.col("no_xy")).then(None).otherwise("northing").alias("northing"),
         pl.when(pl.col("outcome_code") > 0).then("outcome_code").alias("outcome_code"),
@@ -136,29 +167,32 @@ def build_force_tables(
     e_crime = crime_index[ids.extra_crime[extra_ok]]
     e_person = ids.extra_person[extra_ok]
     e_victim = ids.extra_role[extra_ok] == 0
-    inv = pl.DataFrame(
-        {
-            "crime": np.concatenate([np.arange(n), np.arange(n)[has_perp], e_crime]),
-            "person": np.concatenate([ids.crime_victim[rows], perp[has_perp], e_person]),
-            "role": np.concatenate(
-                [
-                    np.zeros(n, dtype=np.int64),
-                    role_main[has_perp],
-                    np.where(e_victim, 0, role_main[e_crime]),
-                ]
-            ),
-            "rel": np.concatenate(
-                [
-                    relationship,
-                    np.full(int(has_perp.sum()), _NO_REL),
-                    np.where(e_victim, _FAMILY_REL, _NO_REL),
-                ]
-            ),
-        }
-    ).unique(subset=["crime", "person"], keep="first", maintain_order=True)
+    inv_crime = np.concatenate([np.arange(n), np.arange(n)[has_perp], e_crime])
+    inv_person = np.concatenate([ids.crime_victim[rows], perp[has_perp], e_person])
+    inv_role = np.concatenate(
+        [
+            np.zeros(n, dtype=np.int64),
+            role_main[has_perp],
+            np.where(e_victim, 0, role_main[e_crime]),
+        ]
+    )
+    inv_rel = np.concatenate(
+        [
+            relationship,
+            np.full(int(has_perp.sum()), _NO_REL),
+            np.where(e_victim, _FAMILY_REL, _NO_REL),
+        ]
+    )
+    # One row per (crime, person): the first, in order. numpy, not a polars unique on two
+    # columns, which needed about 1 GB of scratch per 5 million rows at national scale.
+    _, first = np.unique(inv_crime * np.int64(ids.person_dob.size) + inv_person, return_index=True)
+    first.sort()
+    inv_crime, inv_person, inv_role, inv_rel = (
+        a[first] for a in (inv_crime, inv_person, inv_role, inv_rel)
+    )
 
     # People: only those involved; pseudonymous numbering in random order.
-    used = np.unique(inv["person"].to_numpy())
+    used = np.unique(inv_person)
     pseudo = rng.permutation(used.size) + 1_000_001
     person_id = np.full(ids.person_dob.size, -1, dtype=np.int64)
     person_id[used] = pseudo
@@ -182,15 +216,14 @@ def build_force_tables(
             pl.when(~pl.col("missing")).then("date_of_birth").alias("date_of_birth"),
         )
     )
-    inv = inv.with_columns(pl.Series("pid", person_id[inv["person"].to_numpy()])).sort(
-        "crime", "role", "pid"
-    )
+    inv_pid = person_id[inv_person]
+    order = np.lexsort((inv_pid, inv_role, inv_crime))  # by crime, role, person (no ties)
     involvements = pl.DataFrame(
         [
-            refs.gather(inv["crime"]),
-            ("P" + inv["pid"].cast(pl.String)).alias("person_id"),
-            _labels("role", _ROLE_LABELS, inv["role"].to_numpy()),
-            _labels("relationship", _REL_LABELS, inv["rel"].to_numpy()),
+            refs.gather(inv_crime[order]),
+            ("P" + pl.Series("pid", inv_pid[order]).cast(pl.String)).alias("person_id"),
+            _labels("role", _ROLE_LABELS, inv_role[order]),
+            _labels("relationship", _REL_LABELS, inv_rel[order]),
         ]
     )
     cjs = outcomes.cjs.with_columns(pl.Series("ci", crime_index[outcomes.cjs["crime"].to_numpy()]))
@@ -204,5 +237,9 @@ def build_force_tables(
         ]
     )
     return ForceTables(
-        crimes=crimes, people=people, involvements=involvements, cjs_events=cjs_events
+        crimes=crimes,
+        people=people,
+        involvements=involvements,
+        cjs_events=cjs_events,
+        person_number=person_id,
     )

@@ -38,6 +38,10 @@ _TOP_SHARES = (1, 5, 10, 20)
 
 
 def _scan(path: Path) -> pl.LazyFrame:
+    """The table at ``path`` (``x.csv``), or its Parquet twin ``x.parquet`` when written so."""
+    parquet = path.with_suffix(".parquet")
+    if not path.exists() and parquet.exists():
+        return pl.scan_parquet(parquet).select(pl.all().cast(pl.String))
     return pl.scan_csv(path, infer_schema=False)
 
 
