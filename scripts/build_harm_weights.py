@@ -43,8 +43,7 @@ STATUS_MAPPED = "CCHI 2026 subgroup median, mapping assumed"
 SOURCE = (
     "Cambridge Crime Harm Index 2026 (Cambridge Centre for Evidence-Based Policing), median of "
     "the offences in PRC subgroup '{subgroup}' (n = {n}, range {low}-{high} days, mean {mean}); "
-    "third-party derivation isthisben/cbl-realcrime data/cchi_weights.csv @ 5591939, as "
-    "recorded in harm-and-outcomes.md section 1a"
+    "third-party derivation isthisben/cbl-realcrime data/cchi_weights.csv @ 5591939"
 )
 
 # offence group -> (label, PRC subgroup, mapping assumed?, why)

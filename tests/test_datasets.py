@@ -27,6 +27,7 @@ REPO = Path(__file__).parents[1]
 RAW = REPO.parent / "shared" / "data" / "raw"
 SCRIPT = REPO / "scripts" / "build_reference.py"
 SHIPPED = ("kent_lsoa.csv", "district_population.csv", "hadcet_daily.csv")
+BOUNDARIES = "kent_lsoa_boundaries.geojson.gz"
 
 needs_raw = pytest.mark.skipif(
     not RAW.is_dir(), reason=f"raw public data not available at {RAW} (only on the build machine)"
@@ -407,6 +408,22 @@ def test_build_script_reproduces_shipped_files(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    for name in SHIPPED:
+    for name in (*SHIPPED, BOUNDARIES):
         rebuilt = (tmp_path / name).read_bytes()
         assert rebuilt == datasets.dataset_path(name).read_bytes(), f"{name} differs from build"
+
+
+def test_boundaries_file_is_documented_and_complete() -> None:
+    import json
+
+    text = datasets.dataset_path("PROVENANCE.md").read_text(encoding="utf-8")
+    section = text.split(f"## `{BOUNDARIES}`", 1)
+    assert len(section) == 2, "PROVENANCE.md has no section for the boundaries"
+    size = datasets.dataset_path(BOUNDARIES).stat().st_size
+    match = re.search(r"\*\*Size:\*\* ([\d,]+) bytes", section[1])
+    assert match and _num(match.group(1)) == size
+    assert "Contains OS data" in section[1] and "Open Government Licence" in section[1]
+    collection = json.loads(datasets.kent_lsoa_boundaries_geojson())
+    codes = [f["properties"]["lsoa_code"] for f in collection["features"]]
+    assert codes == sorted(codes) and len(codes) == 1065
+    assert collection["crs"]["properties"]["name"].endswith("27700")

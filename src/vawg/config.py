@@ -8,7 +8,9 @@ ones. There is no global mutable state: every analysis takes the ``Settings`` it
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import itertools
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -45,9 +47,54 @@ def _groups(value: Any) -> str | None:
     )
 
 
+def _networks(value: Any) -> str | None:
+    for item in value:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            return f"{item!r} is not an address or network; use e.g. 127.0.0.1 or 10.0.0.0/8"
+    return None
+
+
 def _roles(value: Any) -> str | None:
     bad = [r for r in value if r not in ("suspect", "offender")]
     return "must list suspect and/or offender" if bad or not value else None
+
+
+def _hours(value: Any) -> str | None:
+    ok = len(value) == 2 and all(str(x).replace(".", "", 1).isdigit() for x in value)
+    ok = ok and all(float(x) == int(float(x)) and 0 <= float(x) <= 23 for x in value)
+    ok = ok and float(value[0]) != float(value[1])
+    return None if ok else "must be two different whole hours 0-23, e.g. 18,6"
+
+
+def _whole_positive_list(value: Any) -> str | None:
+    ok = len(value) >= 1 and all(str(x).replace(".", "", 1).isdigit() for x in value)
+    ok = ok and all(float(x) >= 1 and float(x) == int(float(x)) for x in value)
+    return None if ok else "must be whole numbers of 1 or more, e.g. 5,10,20,50"
+
+
+def _band_edges(value: Any) -> str | None:
+    ok = len(value) >= 2 and all(str(x).replace(".", "", 1).isdigit() for x in value)
+    ok = ok and float(value[0]) == 0
+    ok = ok and all(float(a) < float(b) for a, b in itertools.pairwise(value))
+    return None if ok else "must be 2 or more increasing numbers from 0, e.g. 0,100,200,400"
+
+
+_AUDIT_MEASURES = (
+    "charge_rate",
+    "victim_not_supporting_rate",
+    "open_share",
+    "median_days_to_outcome",
+    "cps_charge_rate",
+    "conviction_rate",
+    "satisfied_whole_experience",
+    "satisfied_ease_of_contact",
+    "satisfied_actions_taken",
+    "satisfied_kept_informed",
+    "satisfied_treatment",
+)
+"""Measures the half-year audit compares (the keys of ``vawg.outcomes.audit.MEASURE_LABELS``)."""
 
 
 @dataclass(frozen=True)
@@ -202,8 +249,9 @@ class Settings:
 
     # Drivers and hot spots (vawg drivers, vawg hotspots).
     hotspot_permutations: int = _setting(
-        9999,
-        "Hot spots: conditional permutations for the G* pseudo p-values.",
+        999,
+        "Hot spots: conditional permutations for the G* pseudo p-values (a check beside the "
+        "normal-theory decision; the decision itself when hotspot_decision = permutation).",
         lambda v: None if v >= 99 else "must be 99 or more (999 recommended)",
     )
     hotspot_k: int = _setting(
@@ -213,6 +261,26 @@ class Settings:
         0.05,
         "Hot spots: false discovery rate (Benjamini-Hochberg) for a significant LSOA.",
         lambda v: None if 0 < v < 1 else "must be between 0 and 1, e.g. 0.05",
+    )
+    hotspot_measure: str = _setting(
+        "rate",
+        "Hot spots: G* on crimes per 1,000 residents (rate) or on crime counts (count).",
+        lambda v: None if v in ("rate", "count") else "must be rate or count",
+    )
+    hotspot_decision: str = _setting(
+        "normal",
+        "Hot spots: p-values for the FDR decision: normal (G* z-test) or permutation.",
+        lambda v: None if v in ("normal", "permutation") else "must be normal or permutation",
+    )
+    boundaries: str = _setting(
+        "",
+        "LSOA polygons (areas.geojson, .gpkg or .shp) to place crimes by coordinates and draw "
+        "maps; empty = the shipped Kent and Medway 2011 LSOAs.",
+        lambda v: (
+            None
+            if v == "" or str(v).lower().endswith((".geojson", ".json", ".gpkg", ".shp"))
+            else "must be a .geojson, .json, .gpkg or .shp file, or empty"
+        ),
     )
     anomaly_z: float = _setting(
         3.0, "Feed check: |z| above which a month's count is flagged as anomalous.", _positive
@@ -229,10 +297,136 @@ class Settings:
     )
 
     # Outcomes and the half-year audit (vawg audit, vawg outcomes).
+    audit_headlines: tuple[str, ...] = _setting(
+        (
+            "charge_rate",
+            "victim_not_supporting_rate",
+            "median_days_to_outcome",
+            "satisfied_whole_experience",
+        ),
+        "Audit: the pre-declared headline comparisons (whole scope, against the same half a "
+        "year earlier), tested as their own family (Holm) before the full grid is looked at.",
+        lambda v: (
+            None
+            if v and all(m in _AUDIT_MEASURES for m in v)
+            else f"must be one or more of {', '.join(_AUDIT_MEASURES)}"
+        ),
+    )
     audit_fdr: float = _setting(
         0.05,
         "Audit: false discovery rate (Benjamini-Hochberg) for calling a change improved/worse.",
         lambda v: None if 0 < v < 1 else "must be between 0 and 1, e.g. 0.05",
+    )
+
+    # The dashboard's sign-in (vawg serve; see vawg.web.guard and docs/dashboard-access.md).
+    dashboard_lockout_failures: int = _setting(
+        10,
+        "Dashboard: failed sign-ins in a row that lock an account until `vawg users unlock`.",
+        _positive,
+    )
+    dashboard_session_idle_minutes: float = _setting(
+        30.0, "Dashboard: minutes without use after which a session ends.", _positive
+    )
+    dashboard_session_hours: float = _setting(
+        10.0, "Dashboard: hours after sign-in after which a session ends, used or not.", _positive
+    )
+    dashboard_trusted_proxies: tuple[str, ...] = _setting(
+        (),
+        "Dashboard: addresses or networks of the reverse proxy whose X-Forwarded-For (and SSO "
+        "header) are believed; empty = believe no proxy header.",
+        _networks,
+    )
+    dashboard_sso_header: str = _setting(
+        "",
+        "Dashboard: request header a trusted proxy sets to the signed-in user name (single "
+        "sign-on); empty = password sign-in only.",
+        lambda v: (
+            None
+            if v == "" or re.fullmatch(r"[A-Za-z0-9-]{1,64}", v)
+            else "must be a header name such as X-Remote-User"
+        ),
+    )
+    dashboard_audit_log: str = _setting(
+        "",
+        "Dashboard: the audit log (JSON lines, appended); empty = beside the users file.",
+    )
+
+    # Targeting, place evaluation and the perpetrator programme (vawg target, vawg evaluate).
+    evening_night_hours: tuple[float, ...] = _setting(
+        (18, 6),
+        "Targeting and place evaluation: evening and night as from,to hours (18,6 = 18:00 to "
+        "05:59).",
+        _hours,
+    )
+    target_top_n: int = _setting(
+        10, "Targeting: which places are surely, or only might be, in the top N.", _positive
+    )
+    target_candidate_sets: tuple[float, ...] = _setting(
+        (5, 10, 20, 50),
+        "Targeting: sizes N of the candidate sets whose share of harm is shown.",
+        _whole_positive_list,
+    )
+    target_bootstrap_replicates: int = _setting(
+        999,
+        "Targeting: Poisson bootstrap replicates for the rank intervals.",
+        lambda v: None if v >= 99 else "must be 99 or more",
+    )
+    knox_distance_bands: tuple[float, ...] = _setting(
+        (0, 100, 200, 400, 800),
+        "Near repeats (Knox): distance band edges in metres, increasing from 0.",
+        _band_edges,
+    )
+    knox_time_bands: tuple[float, ...] = _setting(
+        (0, 7, 14, 28, 56),
+        "Near repeats (Knox): time band edges in days, increasing from 0.",
+        _band_edges,
+    )
+    knox_simulations: int = _setting(
+        999,
+        "Near repeats (Knox): Monte Carlo permutations of the dates.",
+        lambda v: None if v >= 99 else "must be 99 or more (999 recommended)",
+    )
+    knox_months: int = _setting(
+        12, "Near repeats (Knox): months up to the period end whose offences are tested.", _positive
+    )
+    repeat_location_metres: float = _setting(
+        25.0,
+        "Repeat locations: offences within the same square of this many metres count as one "
+        "place (0 = identical coordinates).",
+        _non_negative,
+    )
+    evaluation_ring_metres: float = _setting(
+        1000.0,
+        "Place evaluation: LSOAs within this distance of a treated LSOA (centroids) form the "
+        "ring watched for displacement.",
+        _positive,
+    )
+    evaluation_comparisons_per_area: int = _setting(
+        3, "Place evaluation: matched comparison LSOAs per treated LSOA.", _positive
+    )
+    evaluation_min_crimes: int = _setting(
+        20,
+        "Place evaluation: fewest crimes in the treated areas before and after for a conclusion.",
+        _positive,
+    )
+    evaluation_min_pre_months: int = _setting(
+        12, "Place evaluation: fewest months before the start for a conclusion.", _positive
+    )
+    evaluation_min_post_months: int = _setting(
+        6, "Place evaluation: fewest months after the start for a conclusion.", _positive
+    )
+    programme_lookback_days: int = _setting(
+        730,
+        "Programme evaluation: days before the start over which prior offending is counted.",
+        _positive,
+    )
+    programme_comparisons: int = _setting(
+        2, "Programme evaluation: matched comparison perpetrators per participant.", _positive
+    )
+    programme_followup_days: int = _setting(
+        365,
+        "Programme evaluation: days of follow-up for the harm-weighted reoffending.",
+        _positive,
     )
 
     def replace(self, **changes: Any) -> Settings:

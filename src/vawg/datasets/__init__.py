@@ -2,8 +2,8 @@
 
 The product turns police-recorded crime into rates and context, which needs denominators,
 deprivation, locations and weather. Those come from large public files that are not available
-at run time, so ``scripts/build_reference.py`` derives three compact CSV files from them once
-and they are committed here (and packaged in the wheel via ``package-data``):
+at run time, so ``scripts/build_reference.py`` derives three compact CSV files and one boundary
+file from them once and they are committed here (and packaged in the wheel via ``package-data``):
 
 ``kent_lsoa.csv``
     1,065 Kent + Medway 2011 LSOAs: district (LAD 2019), IoD2019 mid-2015 population
@@ -15,6 +15,9 @@ and they are committed here (and packaged in the wheel via ``package-data``):
 ``hadcet_daily.csv``
     Met Office HadCET daily mean temperature, 2016-01-01 .. 2023-12-31 (central England, a proxy
     for Kent).
+``kent_lsoa_boundaries.geojson.gz``
+    The 1,065 Kent + Medway LSOA 2011 polygons (ONS generalised, clipped) in British National Grid
+    metres, simplified at 10 m keeping shared edges shared; gzipped GeoJSON (about 290 KB).
 
 Sources, licences (OGL v3), transformations and column-level caveats are in ``PROVENANCE.md``
 next to this file. The loaders read through :mod:`importlib.resources`, so they work from an
@@ -23,6 +26,7 @@ installed wheel as well as from a source checkout.
 
 from __future__ import annotations
 
+import gzip
 import io
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -37,7 +41,26 @@ __all__ = [
     "dataset_path",
     "district_population",
     "hadcet_daily",
+    "kent_lsoa_boundaries_geojson",
     "kent_lsoas",
+    "police_uk_kent_months",
+]
+
+# The national reference (every LSOA of England and Wales) lives in its own module.
+from vawg.datasets.national import (
+    ENGLAND_WALES_LSOA_SCHEMA,
+    POLICE_FORCE_AREAS_SCHEMA,
+    england_wales_district_population,
+    england_wales_lsoas,
+    police_force_areas,
+)
+
+__all__ += [
+    "ENGLAND_WALES_LSOA_SCHEMA",
+    "POLICE_FORCE_AREAS_SCHEMA",
+    "england_wales_district_population",
+    "england_wales_lsoas",
+    "police_force_areas",
 ]
 
 KENT_LSOA_SCHEMA: dict[str, pl.DataType] = {
@@ -127,3 +150,30 @@ def hadcet_daily() -> pl.DataFrame:
     ``date`` is ``pl.Date``; ``tmean_c`` is ``pl.Float64`` with one decimal place.
     """
     return _read("hadcet_daily.csv", HADCET_DAILY_SCHEMA)
+
+
+def kent_lsoa_boundaries_geojson() -> str:
+    """The shipped Kent + Medway LSOA 2011 boundaries as GeoJSON text (EPSG:27700 metres).
+
+    A FeatureCollection of 1,065 features sorted by ``lsoa_code``, with properties lsoa_code,
+    lsoa_name, district_code, district. Parse it with :func:`vawg.ingest.boundaries.shipped_boundaries`.
+    """
+    return gzip.decompress(_resource("kent_lsoa_boundaries.geojson.gz").read_bytes()).decode(
+        "utf-8"
+    )
+
+
+def police_uk_kent_months(target: Path) -> list[Path]:
+    """Write the four shipped police.uk Kent street files (2018-10 .. 2019-01) into ``target``.
+
+    The files are the data.police.uk originals, byte for byte (gzipped in the package); see
+    ``PROVENANCE.md``. Returns the paths written, in month order.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    folder = files(__name__).joinpath("police_uk")
+    for name in sorted(r.name for r in folder.iterdir() if r.name.endswith(".csv.gz")):
+        path = target / name.removesuffix(".gz")
+        path.write_bytes(gzip.decompress(folder.joinpath(name).read_bytes()))
+        written.append(path)
+    return written

@@ -13,6 +13,7 @@ from vawg.schema.types import Column, ColumnType, Reference, RowRule, Table
 
 __all__ = [
     "AGE_BANDS",
+    "INTERVENTION_TYPES",
     "LOCATION_TYPES",
     "OFFENCE_GROUPS",
     "RELATIONSHIPS",
@@ -50,8 +51,18 @@ RELATIONSHIPS = ("partner", "ex_partner", "family", "acquaintance", "stranger", 
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65+")
 CJS_STAGES = ("charge_decision", "first_hearing", "trial", "verdict")
 SEXES = ("M", "F", "U")
-LSOA_PATTERN = r"E01\d{6}"
-LSOA_DOC = "`E01` + 6 digits (2011 or 2021 LSOA)"
+INTERVENTION_TYPES = (
+    "cctv",
+    "lighting",
+    "safe_space",
+    "environmental",
+    "bystander_training",
+    "outreach",
+    "safe_travel",
+    "other",
+)
+LSOA_PATTERN = r"[EW]01\d{6}"
+LSOA_DOC = "`E01` (England) or `W01` (Wales) + 6 digits (2011 or 2021 LSOA)"
 
 # Great Britain on the British National Grid, generously bounded.
 GB_EASTING = (0.0, 700_000.0)
@@ -154,6 +165,7 @@ CRIMES = Table(
             "outcome_date is given without an outcome_code",
         ),
     ),
+    period="recorded_date",
 )
 
 PEOPLE = Table(
@@ -197,6 +209,7 @@ INVOLVEMENTS = Table(
         Reference("crime_ref", "crimes", "crime_ref"),
         Reference("person_id", "people", "person_id"),
     ),
+    group="crime_ref",
 )
 
 CJS_EVENTS = Table(
@@ -218,6 +231,8 @@ CJS_EVENTS = Table(
         ),
     ),
     references=(Reference("crime_ref", "crimes", "crime_ref"),),
+    group="crime_ref",
+    period="date",
 )
 
 
@@ -296,6 +311,7 @@ POLICE_STREET = Table(
         Column("context", T.TEXT, "Free-text context (usually empty).", source="Context"),
     ),
     rules=(_LON_LAT_RULE,),
+    period="month",
 )
 
 POLICE_OUTCOMES = Table(
@@ -308,6 +324,7 @@ POLICE_OUTCOMES = Table(
         Column("outcome_type", T.TEXT, "Outcome category.", required=True, source="Outcome type")
     ),
     rules=(_LON_LAT_RULE,),
+    period="month",
 )
 
 AREAS = Table(
@@ -339,7 +356,132 @@ AREAS = Table(
         Column("town_centre", T.FLAG, "Whether the LSOA is a town centre."),
         _grid("easting", GB_EASTING, "Population-weighted centroid easting (m)."),
         _grid("northing", GB_NORTHING, "Population-weighted centroid northing (m)."),
+        Column(
+            "force",
+            T.TEXT,
+            "Police force area the LSOA lies in (e.g. `Kent`); lets one database hold several "
+            "forces. `vawg reference build` fills it in.",
+        ),
+        Column(
+            "town_centre_name",
+            T.TEXT,
+            "Town-centre LSOAs: the town centre they make up, e.g. `Maidstone` (hot spots are "
+            "named by it; targeting ranks whole town centres by it).",
+        ),
     ),
+    rules=(
+        RowRule(
+            ("town_centre_name", "town_centre"),
+            "{town_centre_name} IS NOT NULL AND NOT coalesce({town_centre}, FALSE)",
+            "town_centre_name is given but town_centre is not Y",
+        ),
+    ),
+)
+
+INTERVENTIONS = Table(
+    name="interventions",
+    title="interventions.csv — one row per place-based intervention (optional)",
+    doc=(
+        "Safer Streets and other place-based interventions to evaluate (`vawg evaluate`): what "
+        "was done, where and when, and what it cost. The area is a list of LSOA codes, or a "
+        "point and a radius (every LSOA whose population-weighted centroid lies within the "
+        "radius). Public."
+    ),
+    file_patterns=("interventions",),
+    confidential=False,
+    columns=(
+        Column(
+            "intervention_id",
+            T.TEXT,
+            "Identifier of the intervention, e.g. `SS3-MAIDSTONE`.",
+            required=True,
+            unique=True,
+        ),
+        Column("name", T.TEXT, "What it is called in reports.", required=True),
+        Column("type", T.ENUM, "Kind of intervention.", required=True, values=INTERVENTION_TYPES),
+        Column(
+            "lsoa_codes",
+            T.TEXT,
+            "The LSOAs it covers, separated by `;` (or give a point and radius instead).",
+            pattern=LSOA_PATTERN + r"(\s*;\s*" + LSOA_PATTERN + r")*",
+            pattern_doc="LSOA codes (`E01` + 6 digits) separated by `;`",
+        ),
+        _grid("easting", GB_EASTING, "Centre of the area, British National Grid easting (m)."),
+        _grid("northing", GB_NORTHING, "Centre of the area, British National Grid northing (m)."),
+        Column(
+            "radius_m",
+            T.NUMBER,
+            "Radius of the area around the point, metres.",
+            minimum=1,
+            maximum=50_000,
+        ),
+        Column("start_date", T.DATE, "Date the intervention started.", required=True),
+        Column("end_date", T.DATE, "Date it ended; empty = still running."),
+        Column("cost", T.NUMBER, "What it cost, pounds.", minimum=0),
+        Column("funder", T.TEXT, "Who paid, e.g. `Home Office Safer Streets Fund round 3`."),
+    ),
+    rules=(
+        RowRule(
+            ("lsoa_codes", "easting", "northing", "radius_m"),
+            "{lsoa_codes} IS NULL AND ({easting} IS NULL OR {northing} IS NULL OR {radius_m} IS NULL)",
+            "give the area: lsoa_codes, or all three of easting, northing and radius_m",
+        ),
+        RowRule(
+            ("lsoa_codes", "easting", "northing", "radius_m"),
+            "{lsoa_codes} IS NOT NULL AND ({easting} IS NOT NULL OR {northing} IS NOT NULL "
+            "OR {radius_m} IS NOT NULL)",
+            "give lsoa_codes or a point and radius, not both",
+        ),
+        RowRule(
+            ("end_date", "start_date"),
+            "{end_date} < {start_date}",
+            "end_date is before start_date",
+        ),
+    ),
+)
+
+PROGRAMME_PARTICIPANTS = Table(
+    name="programme_participants",
+    title="programme_participants.csv — one row per referral to a perpetrator programme (optional)",
+    doc=(
+        "People referred to a perpetrator (offender rehabilitation) programme, for `vawg "
+        "evaluate`'s programme evaluation: when they were referred, started and ended, and "
+        "whether they completed it. A person referred twice has two rows. Person-level, "
+        "confidential."
+    ),
+    file_patterns=("programme_participants",),
+    confidential=True,
+    columns=(
+        Column("person_id", T.TEXT, "Person; must exist in people.", required=True),
+        Column("programme", T.TEXT, "Name of the programme.", required=True),
+        Column("referral_date", T.DATE, "Date of the referral.", required=True),
+        Column("start_date", T.DATE, "Date the person started; empty = never started."),
+        Column("completed", T.FLAG, "Completed the programme; empty = not yet known."),
+        Column("end_date", T.DATE, "Date the person finished or left."),
+    ),
+    rules=(
+        RowRule(
+            ("start_date", "referral_date"),
+            "{start_date} < {referral_date}",
+            "start_date is before referral_date",
+        ),
+        RowRule(
+            ("end_date", "start_date"),
+            "{end_date} < {start_date}",
+            "end_date is before start_date",
+        ),
+        RowRule(
+            ("end_date", "start_date"),
+            "{end_date} IS NOT NULL AND {start_date} IS NULL",
+            "end_date is given without a start_date",
+        ),
+        RowRule(
+            ("completed", "start_date"),
+            "{completed} IS NOT NULL AND {start_date} IS NULL",
+            "completed is given without a start_date",
+        ),
+    ),
+    references=(Reference("person_id", "people", "person_id"),),
 )
 
 WEATHER = Table(
@@ -361,6 +503,7 @@ WEATHER = Table(
             "at least one of tmax_c and tmean_c is required",
         ),
     ),
+    period="date",
 )
 
 _SAFETY = "1 = very unsafe … 5 = very safe; empty = no answer."
@@ -433,6 +576,7 @@ VICTIM_SURVEY = Table(
         ),
     ),
     references=(Reference("district", "areas", "district", when_loaded=True),),
+    period="survey_date",
 )
 
 TABLES: dict[str, Table] = {
@@ -442,7 +586,9 @@ TABLES: dict[str, Table] = {
         CRIMES,
         INVOLVEMENTS,
         CJS_EVENTS,
+        PROGRAMME_PARTICIPANTS,
         AREAS,
+        INTERVENTIONS,
         WEATHER,
         PUBLIC_SURVEY,
         VICTIM_SURVEY,

@@ -84,7 +84,14 @@ class Reference:
 
 @dataclass(frozen=True)
 class Table:
-    """One input table of the data contract."""
+    """One input table of the data contract.
+
+    How a new delivery updates the table: a table with a unique column (``key``) is updated
+    row by row by that key; a table with a ``group`` column (an involvement's ``crime_ref``) has
+    all its rows for each delivered group replaced by the delivered ones; any other table
+    (police.uk's monthly files) has the rows of each delivered file name replaced. ``period``
+    names the date column that dates a row, for the periods a delivery covers.
+    """
 
     name: str
     title: str
@@ -94,6 +101,8 @@ class Table:
     confidential: bool
     rules: tuple[RowRule, ...] = ()
     references: tuple[Reference, ...] = field(default=())
+    group: str | None = None
+    period: str | None = None
 
     def column(self, name: str) -> Column:
         """The column called ``name``."""
