@@ -4,7 +4,7 @@ restricted outputs hold (so the first test can fail).
 
 Every command is run through the function the CLI and ``vawg demo`` call (``run_profile``,
 ``write_drivers``, ``write_hotspots``, ``run_audit``, ``run_outcomes``, ``run_survey``,
-``run_publish``). The identifiers the walker looks for are the synthetic force's own crime and
+``run_evaluate``, ``run_target``, ``run_publish``). The identifiers the walker looks for are the synthetic force's own crime and
 person references and dates of birth, read from the generated files.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.pages import assert_opens_offline, assert_valid_html
 
 from vawg.config import Settings
 from vawg.leaks import scan_folder
@@ -29,7 +30,12 @@ from vawg.store import load_paths
 from vawg.synth import generate
 
 THRESHOLD = 5
-FAST = Settings(profile_bootstrap_replicates=99, hotspot_permutations=99)
+FAST = Settings(
+    profile_bootstrap_replicates=99,
+    hotspot_permutations=99,
+    target_bootstrap_replicates=99,
+    knox_simulations=99,
+)
 SRC = Path(__file__).resolve().parents[1] / "src" / "vawg"
 
 
@@ -50,6 +56,7 @@ class Force:
 def force(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Force:
     from vawg.cli.audit import run_audit, run_outcomes
     from vawg.cli.drivers import write_drivers, write_hotspots
+    from vawg.cli.evaluate import run_evaluate, run_target
     from vawg.cli.profile import run_profile
     from vawg.cli.survey import run_survey
     from vawg.cli.web import run_publish
@@ -69,6 +76,8 @@ def force(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     run_audit(db, public, FAST, public=True)
     run_outcomes(db, public, FAST, public=True)
     run_survey(db, public, FAST, public=True)
+    run_evaluate(db, public, FAST, public=True)
+    run_target(db, public, FAST, public=True, formats=("html", "json", "csv"))
     run_publish(db, public / "site", FAST)
     run_profile(db, restricted, FAST, public=False)
     crimes = pl.read_csv(data / "crimes.csv", columns=["crime_ref"])["crime_ref"]
@@ -87,10 +96,18 @@ def force(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def test_every_public_output_passes_the_leak_walker(force: Force) -> None:
     files = sorted(p.relative_to(force.public).as_posix() for p in force.public.rglob("*.*"))
     # Every command wrote its public files (HTML and JSON at least; CSV where it has one).
-    for stem in ("profile-public", "drivers-public", "hotspots-public", "survey-public"):
+    for stem in (
+        "profile-public",
+        "drivers-public",
+        "hotspots-public",
+        "survey-public",
+        "evaluation-public",
+        "targeting-public",
+    ):
         assert f"{stem}.html" in files and f"{stem}.json" in files, stem
     assert any(re.fullmatch(r"audit-\d{4}H[12]-public\.json", f) for f in files)
     assert "outcomes-public.json" in files and "site/index.html" in files
+    assert "site/evaluation.html" in files
     findings = scan_folder(
         force.public,
         threshold=THRESHOLD,
@@ -108,10 +125,47 @@ def test_the_walker_finds_what_the_restricted_outputs_hold(force: Force) -> None
     assert any(f.what in ("count 1", "count 2") for f in findings)
 
 
+REPORTS_WITH_MAIN_POINTS = ("profile-", "drivers-", "audit-", "outcomes-", "survey-")
+
+
+def test_every_report_page_is_valid_html_opens_offline_and_leads_with_main_points(
+    force: Force,
+) -> None:
+    pages = sorted([*force.public.rglob("*.html"), *force.restricted.rglob("*.html")])
+    assert len(pages) >= 8
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert_valid_html(text)
+        assert_opens_offline(page)
+        # The charting library is a file beside the reports, not in each page.
+        assert len(text.encode("utf-8")) < 2_000_000, (page.name, len(text))
+        if page.name.startswith(REPORTS_WITH_MAIN_POINTS):
+            main = text.index('id="main-points"')
+            assert main < text.index("<section id=", main + 1), page.name
+            points = re.findall(r'<li class="mp[^"]*">', text[main:])
+            assert points, f"{page.name}: no main points"
+        # Every chart has a text alternative.
+        charts = text.count('class="plotly-graph-div"')
+        assert text.count("<figcaption>") >= charts, page.name
+        # Plain English: no decimals written as p = 0.000, no internal file names or paths.
+        assert "p = 0.000" not in text and "harm-and-outcomes.md" not in text
+        assert "/work/" not in text and "/home/" not in text and "/tmp/" not in text
+
+
 def test_every_public_release_is_in_the_log(force: Force) -> None:
     log = release_log(force.db)
     outputs = set(log["output"].to_list())
-    assert {"profile", "drivers", "hotspots", "outcomes", "survey", "open site"} <= outputs
+    assert {
+        "profile",
+        "drivers",
+        "hotspots",
+        "outcomes",
+        "survey",
+        "targeting",
+        "evaluation: places",
+        "evaluation: programme",
+        "open site",
+    } <= outputs
     assert any(o.startswith("audit ") for o in outputs)
     assert (log["figures"] > 0).all() and (log["threshold"] == THRESHOLD).all()
     assert log["figures_sha256"].str.len_chars().eq(64).all()
@@ -137,6 +191,21 @@ def test_no_statistic_of_a_withheld_lsoa_and_no_small_withheld_sum_per_district(
         sums = withheld.group_by("district").agg(pl.col(f"{prefix}crimes_true").sum())
         small = sums.filter(pl.col(f"{prefix}crimes_true").is_between(1, THRESHOLD - 1))
         assert small.is_empty(), small
+
+
+def test_public_lsoa_rates_give_back_only_the_rounded_count(force: Force) -> None:
+    restricted = hotspot_analysis(connect(force.db), FAST)
+    public = disclose_hotspots(restricted, FAST)
+    for prefix in ("", "public_", "home_"):
+        shown = public.table.filter(pl.col(f"{prefix}crimes").is_not_null())
+        assert shown.height > 0, prefix
+        # residents are public, so rate x residents x years must be the shown (rounded) count
+        implied = shown[f"{prefix}rate"] * shown["population"] * restricted.years / 1000.0
+        counts = shown[f"{prefix}crimes"]
+        assert (implied - counts).abs().max() < 1e-6, prefix
+        assert (counts % THRESHOLD == 0).all(), prefix
+        q = shown[f"{prefix}q_value"].drop_nulls().to_list()
+        assert all(v == float(f"{v:.2g}") for v in q), prefix
 
 
 def test_birthday_table_and_chart_are_protected_together(force: Force) -> None:

@@ -142,3 +142,35 @@ def test_clopper_pearson_by_hand_and_with_effective_sizes() -> None:
     high = scipy_stats.beta.ppf(0.975, 2.5 + 1, 10.3 - 2.5)
     assert clopper_pearson_interval(2.5, 10.3) == pytest.approx((low, high), abs=1e-12)
     assert all(math.isnan(v) for v in clopper_pearson_interval(0, 0))
+
+
+def test_rate_per_1000_per_year_is_the_garwood_interval_over_the_exposure() -> None:
+    from scipy.stats import chi2
+
+    from vawg.stats import rate_per_1000_per_year
+
+    # 100 crimes over 2 years among 50,000 women and girls: exposure 100 thousand-person-years.
+    rate = rate_per_1000_per_year(100, 50_000, 2.0)
+    assert rate.estimate == pytest.approx(1.0)
+    assert rate.ci_low == pytest.approx(chi2.ppf(0.025, 200) / 2 / 100)
+    assert rate.ci_high == pytest.approx(chi2.ppf(0.975, 202) / 2 / 100)
+    assert math.isnan(rate_per_1000_per_year(None, 50_000, 2.0).estimate)
+    assert math.isnan(rate_per_1000_per_year(5, 0, 2.0).estimate)
+
+
+def test_rate_ratio_agrees_with_the_exact_conditional_interval() -> None:
+    from scipy.stats import binomtest
+
+    from vawg.stats import rate_ratio
+
+    # Equal exposures: given the total, the first count is binomial(n, R / (1 + R)).
+    k1, k0 = 260, 200
+    exact = binomtest(k1, k1 + k0).proportion_ci(method="exact")
+    low, high = (p / (1 - p) for p in (exact.low, exact.high))
+    ratio = rate_ratio(k1, 365.0, k0, 365.0)
+    assert ratio.estimate == pytest.approx(1.3)
+    assert ratio.ci_low == pytest.approx(low, rel=0.02)
+    assert ratio.ci_high == pytest.approx(high, rel=0.02)
+    assert ratio.p_value == pytest.approx(binomtest(k1, k1 + k0).pvalue, rel=0.25)
+    assert ratio.p_value < 0.01
+    assert math.isnan(rate_ratio(5, 1.0, 0, 1.0).estimate)

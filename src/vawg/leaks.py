@@ -141,15 +141,24 @@ NON_COUNT = (
     "p_holm",
     "k",
     "effect",
+    "confirmed_by_permutation",
+    "area_lsoas_with_boundary",
+    "withheld_below",
 )
 """Column-name endings (and trace measures) that are not counts; everything else is checked."""
 
-NON_COUNT_PATHS = (re.compile(r"(^|\.)fits\.[^.]+\.n$"),)
+NON_COUNT_PATHS = (
+    re.compile(r"(^|\.)fits\.[^.]+\.n$"),
+    re.compile(r"(^|\.)force_rates(_per_1000_per_year)?\.[^.]+$"),
+)
 """JSON places whose number is not a count though its key is: a model fit's ``n`` is the number
-of days or areas it was fitted on (its crimes are ``events``)."""
+of days or areas it was fitted on (its crimes are ``events``); the hot spots' force-wide rates
+by place."""
 
-SETTINGS_KEYS = frozenset({"settings"})
-"""JSON objects holding configuration, not figures: not walked for counts."""
+SETTINGS_KEYS = frozenset({"settings", "manifest"})
+"""JSON objects holding configuration, not figures: not walked for counts (their key names and
+the file's text are still checked). ``manifest`` is the provenance every output carries
+(:func:`vawg.manifest.build_manifest`): delivery numbers, a format number, the seed."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The open site's figures: every public Result the transparency site is drawn from.
 
 :func:`open_site_results` runs the analyses the site shows (the overview, the profile, outcomes
-by half-year and the surveys) and passes each through its family's ``disclose`` function, so
+by half-year, the surveys and the LSOA maps of rates and hot spots) and passes each through its family's ``disclose`` function, so
 ``vawg.report.site`` only renders Results that are public already. An analysis that is absent or
 cannot run on the data leaves its page out (with the reason in ``skipped``), never the site.
 """
@@ -13,13 +13,21 @@ from datetime import date
 
 from vawg.config import Settings
 from vawg.errors import VawgError
+from vawg.evaluation.analysis import PlaceEvaluationResult, place_evaluation
+from vawg.evaluation.public import disclose_evaluation
 from vawg.outcomes.public import disclose_summary
 from vawg.outcomes.summary import OutcomeSummary, outcome_summary
 from vawg.profile import ProfileResult, disclose, disclose_overview, overview, profile
 from vawg.profile.overview import Overview
+from vawg.programme.analysis import ProgrammeEvaluationResult, programme_evaluation
+from vawg.programme.public import disclose_programme
 from vawg.query import Tables
 from vawg.scope import vawg_scope
+from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
+from vawg.spatial.public import disclose_hotspots
 from vawg.survey import SurveyResult, disclose_survey, survey_analysis
+from vawg.targeting.analysis import TargetingResult, targeting
+from vawg.targeting.public import disclose_targeting
 
 __all__ = ["OpenSiteResults", "open_site_results"]
 
@@ -34,7 +42,11 @@ class OpenSiteResults:
     profile: ProfileResult | None
     outcomes: OutcomeSummary | None
     survey: SurveyResult | None
+    places: HotspotAnalysis | None
     skipped: dict[str, str]
+    evaluation: PlaceEvaluationResult | None = None
+    programme: ProgrammeEvaluationResult | None = None
+    targeting: TargetingResult | None = None
 
 
 def open_site_results(tables: Tables, settings: Settings) -> OpenSiteResults:
@@ -61,4 +73,37 @@ def open_site_results(tables: Tables, settings: Settings) -> OpenSiteResults:
         survey: SurveyResult | None = disclose_survey(survey_analysis(tables, settings), settings)
     except VawgError as error:
         survey, skipped["surveys"] = None, str(error)
-    return OpenSiteResults(scope.period, front, who, outcomes, survey, skipped)
+    try:
+        places: HotspotAnalysis | None = disclose_hotspots(
+            hotspot_analysis(tables, settings), settings
+        )
+    except VawgError as error:
+        places, skipped["places"] = None, str(error)
+    evaluation, programme, where = _evaluations(tables, settings, skipped)
+    return OpenSiteResults(
+        scope.period, front, who, outcomes, survey, places, skipped, evaluation, programme, where
+    )
+
+
+def _loaded(tables: Tables, name: str) -> bool:
+    return int(getattr(tables, name).count().to_pyarrow().as_py()) > 0
+
+
+def _evaluations(
+    tables: Tables, settings: Settings, skipped: dict[str, str]
+) -> tuple[PlaceEvaluationResult | None, ProgrammeEvaluationResult | None, TargetingResult | None]:
+    """The "Did it work?" page's public Results: the place evaluation and where next (when
+    interventions are loaded), the programme evaluation (when participants are)."""
+    place = programme = where = None
+    if _loaded(tables, "interventions"):
+        try:
+            place = disclose_evaluation(place_evaluation(tables, settings), settings)
+            where = disclose_targeting(targeting(tables, settings), settings)
+        except VawgError as error:
+            skipped["Safer Streets evaluation"] = str(error)
+    if _loaded(tables, "programme_participants"):
+        try:
+            programme = disclose_programme(programme_evaluation(tables, settings), settings)
+        except VawgError as error:
+            skipped["programme evaluation"] = str(error)
+    return place, programme, where

@@ -16,10 +16,11 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
+from vawg import store
 from vawg.errors import InputError
 from vawg.schema import TABLES
 
-__all__ = ["Tables", "connect", "crimes_per_month", "tables_from"]
+__all__ = ["Tables", "connect", "crimes_per_month", "month_of", "tables_from"]
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,12 @@ class Tables:
     areas: ir.Table
     weather: ir.Table
     cjs_events: ir.Table
+    programme_participants: ir.Table
     public_survey: ir.Table
     victim_survey: ir.Table
     police_street: ir.Table
     police_outcomes: ir.Table
+    interventions: ir.Table
 
 
 def tables_from(backend: BaseBackend) -> Tables:
@@ -51,16 +54,26 @@ def tables_from(backend: BaseBackend) -> Tables:
 
 
 def connect(db: Path) -> Tables:
-    """Open the DuckDB store read-only for analysis."""
-    if not db.exists():
-        raise InputError(
-            f"{db}: no database here; load data first with `vawg ingest PATH --db {db}`"
-        )
-    return tables_from(ibis.duckdb.connect(str(db), read_only=True))
+    """Open the DuckDB store read-only for analysis (with its key when it is encrypted).
+
+    The connection comes from :func:`vawg.store.connect`, the one way the database is opened,
+    so an encrypted store opens with ``VAWG_DB_KEY`` or the keyring's key, and a missing or
+    wrong key is one clear error.
+    """
+    return tables_from(ibis.duckdb.from_connection(store.connect(db, read_only=True)))
+
+
+def month_of(day: ir.DateValue) -> ir.DateValue:
+    """The first day of ``day``'s month, as a date on every backend.
+
+    Built from its year and month: ``truncate("M")`` compiles to ``date_trunc``, which returns
+    a timestamp on Spark where DuckDB returns a date (and ibis drops a cast back to date, the
+    type it already believes the result has)."""
+    return ibis.date(day.year(), day.month(), 1)
 
 
 def crimes_per_month(tables: Tables) -> ir.Table:
     """Crimes recorded per calendar month (the example every analysis query follows)."""
     crimes = tables.crimes
-    month = crimes.recorded_date.truncate("M").name("month")
+    month = month_of(crimes.recorded_date).name("month")
     return crimes.group_by(month).aggregate(crimes=crimes.count()).order_by("month")

@@ -17,7 +17,15 @@ from typing import Any, Protocol
 
 import polars as pl
 
-__all__ = ["Estimate", "Params", "Result", "ResultMixin", "to_jsonable"]
+__all__ = [
+    "Estimate",
+    "MainPoint",
+    "Params",
+    "Result",
+    "ResultMixin",
+    "excludes",
+    "to_jsonable",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,46 @@ class Estimate:
     def contains(self, value: float) -> bool:
         """Whether ``value`` lies inside the interval."""
         return self.ci_low <= value <= self.ci_high
+
+
+def excludes(e: Estimate | None, value: float) -> bool | None:
+    """Whether the interval of ``e`` leaves out ``value`` (a change is statistically clear at
+    the interval's level); ``None`` when there is no finite interval to tell."""
+    if e is None or e.ci_low is None or e.ci_high is None:
+        return None
+    if not (math.isfinite(e.ci_low) and math.isfinite(e.ci_high)):
+        return None
+    return not e.contains(value)
+
+
+@dataclass(frozen=True)
+class MainPoint:
+    """One main point of a report, as a statistics bulletin opens: what was measured, its
+    level in the period, and its change on a comparison period (usually the same period a year
+    earlier) with the interval and whether the change is statistically clear.
+
+    Numbers only: the report writes the sentence (``report/bulletin.py``). ``change`` is a ratio
+    (``change_kind="ratio"``: 1.10 = 10% more) or a difference (``"points"``: of two shares, in
+    proportion units; ``"days"``). ``clear`` is decided in the analysis, at the level of the
+    family the point belongs to (``tested`` says how); ``None`` when nothing was tested.
+    """
+
+    topic: str
+    measure: str
+    value: Estimate | None
+    period: tuple[date, date] | None = None
+    change: Estimate | None = None
+    change_kind: str = "ratio"
+    comparison: tuple[date, date] | None = None
+    comparison_value: float | None = None
+    clear: bool | None = None
+    better_when: str | None = None
+    tested: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe, every field."""
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,12 @@ NaN (or ``None`` in a list), never a made-up number.
   ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``.
 - **Pooled two-proportion z-test**: ``statsmodels.stats.proportion.proportions_ztest``; and
   **Fisher's exact test** of a 2x2 table: ``scipy.stats.fisher_exact``.
+- **Crimes per 1,000 women and girls per year** (:func:`rate_per_1000_per_year`): the one rate
+  every report and the site show; the count and the female population must cover the same
+  people and places, and the interval is the exact Poisson one above.
+- **Ratio of two Poisson rates** (this period against the same period a year earlier): score
+  interval and score test of Gu, Ng, Tang & Schucany (2008) *Biometrical Journal* 50:2-21.
+  ``statsmodels.stats.rates.confint_poisson_2indep`` / ``test_poisson_2indep``.
 - **Benjamini-Hochberg** false discovery rate (Benjamini Y, Hochberg Y (1995) *JRSS B*
   57:289-300) and **Holm**'s step-down family-wise correction (Holm S (1979) *Scand J Statist*
   6:65-70): ``statsmodels.stats.multitest.multipletests(method="fdr_bh" / "holm")``.
@@ -37,7 +43,9 @@ from statsmodels.stats.proportion import (
     proportion_confint,
     proportions_ztest,
 )
-from statsmodels.stats.rates import confint_poisson
+from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, test_poisson_2indep
+
+from vawg.results import Estimate
 
 __all__ = [
     "adjusted_list",
@@ -48,6 +56,8 @@ __all__ = [
     "newcombe_interval",
     "poisson_interval",
     "poisson_rate_interval",
+    "rate_per_1000_per_year",
+    "rate_ratio",
     "two_proportion_z_test",
     "wilson_interval",
 ]
@@ -108,6 +118,35 @@ def poisson_rate_interval(
         raise ValueError(f"poisson_rate_interval: exposure={exposure} must be greater than 0")
     low, high = poisson_interval(count, level=level)
     return low / exposure, high / exposure
+
+
+def rate_per_1000_per_year(
+    count: int | None, population: float | None, years: float, *, level: float = 0.95
+) -> Estimate:
+    """Crimes per 1,000 women and girls per year with its exact Poisson interval: ``count``
+    crimes against women and girls over ``years`` years among ``population`` female residents
+    (all ages) of the same area. NaN throughout when the count is withheld or there is no
+    population, never a made-up rate."""
+    if count is None or not population or not years > 0:
+        return Estimate(_NAN, _NAN, _NAN, level=level)
+    exposure = float(population) * years / 1000.0
+    low, high = poisson_rate_interval(int(count), exposure, level=level)
+    return Estimate(int(count) / exposure, low, high, level=level)
+
+
+def rate_ratio(
+    count: int, exposure: float, count0: int, exposure0: float, *, level: float = 0.95
+) -> Estimate:
+    """``(count / exposure) / (count0 / exposure0)`` with the score interval and the score
+    test's two-sided p-value; NaN when the comparison period has no crimes or no exposure."""
+    if count0 <= 0 or not exposure > 0 or not exposure0 > 0 or count < 0:
+        return Estimate(_NAN, _NAN, _NAN, level=level)
+    ratio = (count / exposure) / (count0 / exposure0)
+    low, high = confint_poisson_2indep(
+        count, exposure, count0, exposure0, method="score", compare="ratio", alpha=_alpha(level)
+    )
+    test = test_poisson_2indep(count, exposure, count0, exposure0, method="score")
+    return Estimate(ratio, float(low), float(high), float(test.pvalue), level=level)
 
 
 def newcombe_interval(

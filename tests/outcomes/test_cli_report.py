@@ -4,11 +4,11 @@ the disclosure rule applied by ``--public``, and one-line errors."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
 import pytest
+from tests.pages import assert_opens_offline, assert_valid_html
 from typer.testing import CliRunner
 
 import vawg.cli.audit  # registers the commands
@@ -16,6 +16,7 @@ from vawg.cli._app import app
 from vawg.cli.audit import run_audit, run_outcomes
 from vawg.config import Settings
 from vawg.errors import InputError
+from vawg.report.page import PLOTLY_JS
 
 from .conftest import Loaded
 
@@ -28,13 +29,6 @@ KPI_LABELS = (
 )
 
 
-def _self_contained(html: str) -> None:
-    """Nothing is fetched: no external script, stylesheet, image or frame (plotly.js is inlined;
-    the attribution links inside its code are text, not loads)."""
-    assert "<script src" not in html
-    assert not re.search(r"<(link|img|iframe)[^>]+(src|href)=[\"']https?://", html)
-
-
 def test_audit_html(known: Loaded, tmp_path: Path) -> None:
     out = tmp_path / "audit.html"
     result = runner.invoke(
@@ -42,7 +36,8 @@ def test_audit_html(known: Loaded, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    _self_contained(html)
+    assert_opens_offline(out)
+    assert_valid_html(html)
     for text in ("What improved", "What got worse", "Oct 2021 – Mar 2022", *KPI_LABELS):
         assert text in html
     assert "30.0%" in html  # the hand-worked charge rate of 2021H2
@@ -123,16 +118,22 @@ def test_public_html_says_so(known: Loaded, tmp_path: Path) -> None:
 
 def test_run_audit_and_run_outcomes_for_the_demo(known: Loaded, tmp_path: Path) -> None:
     paths = run_audit(known.db, tmp_path, Settings(), public=False, half="2021H2")
-    assert [p.name for p in paths] == ["audit-2021H2.html", "audit-2021H2.json", "audit-2021H2.csv"]
+    assert [p.name for p in paths] == [
+        "audit-2021H2.html",
+        "audit-2021H2.json",
+        "audit-2021H2.csv",
+        "audit-2021H2.csv.manifest.json",  # the manifest every output carries
+        PLOTLY_JS,  # the charting library beside the page, not stamped
+    ]
     assert all(p.stat().st_size > 0 for p in paths)
     # Default half: the latest complete one (data end 2022-06-30 → 2021H2).
     db = _copy(known.db, tmp_path)
     public = run_audit(db, tmp_path, Settings(), public=True)
     assert public[0].name == "audit-2021H2-public.html"
     written = run_outcomes(db, tmp_path, Settings(), public=True)
-    doc = json.loads(written[1].read_text(encoding="utf-8"))
+    doc = json.loads(next(p for p in written if p.suffix == ".json").read_text(encoding="utf-8"))
     assert doc["public"] is True and "2021H2" in doc["by_half"]
-    _self_contained(written[0].read_text(encoding="utf-8"))
+    assert_opens_offline(written[0])
 
 
 def test_outcomes_command(known: Loaded, tmp_path: Path) -> None:

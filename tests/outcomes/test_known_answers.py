@@ -49,7 +49,8 @@ def _rate(
 
 
 def test_the_outcome_before_recording_was_quarantined_at_ingest(known: Loaded) -> None:
-    reasons = {(q[0].rsplit("/", 1)[-1], q[2], q[4]) for q in known.load.quarantine}
+    # (file, line, last line, column, value, reason)
+    reasons = {(q[0].rsplit("/", 1)[-1], q[3], q[5]) for q in known.load.quarantine}
     assert ("crimes.csv", "outcome_date", "outcome_date is before recorded_date") in reasons
     cases = outcome_cases(known.tables, Settings()).table.to_polars()
     assert "C11" not in cases["crime_ref"].to_list()

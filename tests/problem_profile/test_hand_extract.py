@@ -163,10 +163,11 @@ def test_home_public_ratio_and_its_exact_interval(hand_result: ProfileResult) ->
     assert ratio.ci_high == pytest.approx(high_p / (1 - high_p), rel=1e-9)
     assert ratio.p_value == pytest.approx(stats.binomtest(18, 28, 0.5).pvalue)
     # By district: Dover home 9 (C01-C04, C11, C12, C15, C24, C30), public 4 (C05, C20, C21,
-    # C25), unknown 1 (C16); Thanet home 8, public 6, unknown 0; Unknown (no LSOA) C27 home, C26
+    # C25), unknown 1 (C16); Thanet home 8, public 6, unknown 0; Not placed (no LSOA, and their
+    # coordinates fall in Dover LSOAs outside areas.csv) C27 home, C26
     # unknown location.
     rows = hand_result.place.by_district.select("district", "home", "public", "unknown").rows()
-    assert rows == [("Dover", 9, 4, 1), ("Thanet", 8, 6, 0), ("Unknown", 1, 0, 1)]
+    assert rows == [("Dover", 9, 4, 1), ("Not placed", 1, 0, 1), ("Thanet", 8, 6, 0)]
 
 
 def test_rates_per_1000_female_residents(hand_result: ProfileResult) -> None:
@@ -178,7 +179,7 @@ def test_rates_per_1000_female_residents(hand_result: ProfileResult) -> None:
     rates = dict(v.by_district.select("district", "rate_per_1000_per_year").iter_rows())
     assert rates["Dover"] == pytest.approx(14 / (59763 * YEARS / 1000))
     assert rates["Thanet"] == pytest.approx(14 / (73119 * YEARS / 1000))
-    assert rates["Unknown"] is None
+    assert rates["Not placed"] is None
     assert v.rate_per_1000_per_year.estimate == pytest.approx(30 / (132882 * YEARS / 1000))
     # Exact Poisson interval (Garwood): gamma quantiles of the count.
     exposure = 59763 * YEARS / 1000
@@ -444,3 +445,15 @@ def test_json_has_the_issue_keys(hand_result: ProfileResult) -> None:
     assert set(data["home_public_ratio"]) >= {"estimate", "ci_low", "ci_high"}
     assert data["repeat_victim_share"] == pytest.approx(0.3)
     assert data["harm_share_top_10pct"] == pytest.approx(3837 / TOTAL_HARM)
+
+
+def test_placement_is_reported_with_the_place_tables(hand_result: ProfileResult) -> None:
+    # 30 in-scope crimes: C01-C25, C28-C30 carry an LSOA code that areas.csv holds (28); C26
+    # and C27 have coordinates only, inside Dover LSOAs E01024200/E01024201, which areas.csv
+    # does not hold: not placed (and counted under district "Not placed" above).
+    placement = hand_result.place.placement
+    assert placement is not None
+    assert (placement.rows, placement.by_code, placement.by_coordinates) == (30, 28, 0)
+    assert placement.not_placed == 2
+    reasons = dict(placement.table.select("reason", "rows").iter_rows())
+    assert reasons["coordinates outside the boundaries of the area table's LSOAs"] == 2

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from tests.pages import assert_opens_offline, assert_valid_html
 from typer.testing import CliRunner
 
 from vawg.cli._app import app
@@ -40,24 +40,6 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-class _Resources(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("src", "href") and value and not value.startswith("#"):
-                self.found.append(f"{tag} {name}={value}")
-
-
-def _external_resources(page: str) -> list[str]:
-    """Every src/href the page would fetch (script bodies are not parsed as tags)."""
-    parser = _Resources()
-    parser.feed(page)
-    return parser.found
-
-
 def test_json_has_the_issue_keys(reports: Path) -> None:
     data = json.loads((reports / "survey.json").read_text())
     for key in ("unsafe_night_share", "unsafe_day_share", "not_reported_share"):
@@ -84,11 +66,14 @@ def test_json_has_the_issue_keys(reports: Path) -> None:
     assert data["reasons_not_reported"]["examples"]
 
 
-def test_html_is_self_contained_and_summary_first(reports: Path) -> None:
+def test_html_opens_offline_with_main_points_then_summary_first(reports: Path) -> None:
     page = (reports / "survey.html").read_text()
-    assert _external_resources(page) == []
+    assert_opens_offline(reports / "survey.html")
+    assert_valid_html(page)
     sections = re.findall(r'<section id="([^"]+)"', page)
-    assert sections[0] == "summary" and sections[-1] == "methods--definitions-and-assumptions"
+    assert sections[:2] == ["main-points", "summary"]
+    assert sections[-1] == "methods--definitions-and-assumptions"
+    assert "People who feel unsafe in their town centre after dark: " in page
     assert 'class="kpi"' in page and "OFFICIAL-SENSITIVE" in page
     assert "Example reasons" in page  # quotes, restricted only
 

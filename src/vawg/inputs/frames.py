@@ -25,7 +25,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import ScopeError
-from vawg.query import Tables
+from vawg.query import Tables, month_of
 from vawg.schema import OFFENCE_GROUPS
 from vawg.scope import Scope, financial_year, vawg_scope
 
@@ -63,7 +63,7 @@ def _months(first: date, last: date) -> list[date]:
 def _not_in_months(column: ir.DateValue, months: Sequence[date]) -> ir.BooleanValue:
     if not months:
         return ibis.literal(True)
-    return ~column.truncate("M").isin(list(months))
+    return ~month_of(column).isin(list(months))
 
 
 def monthly_series(tables: Tables, scope: Scope) -> pl.DataFrame:
@@ -78,7 +78,7 @@ def monthly_series(tables: Tables, scope: Scope) -> pl.DataFrame:
         ("force extract: all crimes", crimes),
         ("force extract: in scope", scope.crimes),
     ):
-        month = expr.recorded_date.truncate("M").name("month")
+        month = month_of(expr.recorded_date).name("month")
         got = expr.group_by(month).aggregate(count=expr.count()).to_polars()
         frames.append(_complete(name, months, got))
     police = police_monthly_series(tables)

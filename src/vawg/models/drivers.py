@@ -16,6 +16,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import ModelError
+from vawg.ingest.boundaries import boundaries_for
 from vawg.inputs import frames
 from vawg.inputs.anomaly import AnomalyResult, feed_anomalies
 from vawg.models.age import AgeProfileResult, age_profile
@@ -26,6 +27,7 @@ from vawg.query import Tables
 from vawg.results import Estimate, Params, ResultMixin
 from vawg.schema import OFFENCE_GROUPS
 from vawg.scope import vawg_scope
+from vawg.spatial.placement import place_scope
 from vawg.spatial.weights import knn_weights
 
 __all__ = ["EFFECT_KEYS", "DriversResult", "drivers"]
@@ -85,9 +87,11 @@ def drivers(
             + " in the force extract; the models below still include them (use "
             "--exclude-anomalies to leave them out)."
         )
-    # Area model.
+    # Area model: every in-scope crime placed in an LSOA first (by code, else coordinates).
     areas, area_source = frames.area_table(tables)
-    counts = frames.lsoa_counts(scope, excluded)
+    placed, placement = place_scope(scope, areas["lsoa_code"], boundaries_for(settings))
+    notes.append("Area model: " + placement.sentence())
+    counts = frames.lsoa_counts(placed, excluded)
     frame = (
         areas.join(counts, on="lsoa_code", how="left")
         .with_columns(pl.col(c).fill_null(0) for c in ("home", "public", "all"))

@@ -6,15 +6,19 @@ suspect identified (an outcome type whose definition names a suspect:
 told and are not counted) → charged/summonsed (type 1) → and, when ``cjs_events`` is loaded,
 first hearing → verdict → convicted (a verdict whose result is ``guilty``, ``guilty_plea`` or
 ``convicted``). Outcomes are as they stood on the extract's ``as_of`` date, so recent halves
-have had less time to progress: the table says how long each has had.
+have had less time to progress: the table says how long each has had. With ``follow_up`` given
+(the half-year audit), every half is counted as it stood that long after its end instead, so
+older halves are not flattered by more time to progress (equal follow-up, as the audit's
+headline rates; a half with less than ``follow_up`` behind it is counted at ``as_of``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+import ibis
 import ibis.expr.types as ir
 import polars as pl
 
@@ -45,14 +49,53 @@ CJS_STAGES = ("first_hearing", "verdict", "convicted")
 CONVICTED_RESULTS = ("guilty", "guilty_plea", "convicted")
 
 
+def _snapshot(half: Half, as_of: date | None, follow_up: timedelta | None) -> date | None:
+    """The date a half's stages are counted at: its end plus ``follow_up`` (capped at
+    ``as_of``), or ``as_of``; ``None`` = everything loaded."""
+    if follow_up is None:
+        return as_of
+    end = half.end + follow_up
+    return end if as_of is None else min(end, as_of)
+
+
 def attrition_counts(
-    cases: ir.Table, cjs_events: ir.Table | None, halves: Sequence[Half]
+    cases: ir.Table,
+    cjs_events: ir.Table | None,
+    halves: Sequence[Half],
+    *,
+    as_of: date | None = None,
+    follow_up: timedelta | None = None,
 ) -> pl.DataFrame:
-    """Tidy ``half, stage, count`` for crimes recorded in ``halves`` (one query)."""
+    """Tidy ``half, stage, count`` for crimes recorded in ``halves``: each stage counted as it
+    stood at the half's snapshot (:func:`_snapshot`)."""
+    if follow_up is None and as_of is None:
+        return _counts_at(cases, cjs_events, halves, None)
+    parts = [_counts_at(cases, cjs_events, [h], _snapshot(h, as_of, follow_up)) for h in halves]
+    order = {s: i for i, s in enumerate(STAGES)}
+    return (
+        pl.concat(parts)
+        .with_columns(_o=pl.col("stage").replace_strict(order))
+        .sort("half", "_o")
+        .drop("_o")
+    )
+
+
+def _counts_at(
+    cases: ir.Table, cjs_events: ir.Table | None, halves: Sequence[Half], snapshot: date | None
+) -> pl.DataFrame:
     frame = cases.mutate(half=half_label(cases.recorded_date))
     frame = frame.filter(frame.half.isin([h.label for h in halves]))
+    if snapshot is not None:
+        reached = frame.outcome_date.notnull() & (frame.outcome_date <= snapshot)
+        frame = frame.mutate(
+            outcome_code=ibis.ifelse(
+                reached, frame.outcome_code, ibis.null(frame.outcome_code.type())
+            )
+        )
     if cjs_events is not None:
         ev = cjs_events
+        if snapshot is not None:
+            ev = ev.filter(ev.date <= snapshot)
         result = ev.result.lower()
         flags = ev.group_by("crime_ref").aggregate(
             first_hearing=(ev.stage == "first_hearing").any(),
@@ -89,21 +132,35 @@ def attrition_counts(
 
 @dataclass(frozen=True)
 class AttritionResult(ResultMixin):
-    """``table``: ``half, stage, count, share_of_recorded, ci_low, ci_high, days_followed``."""
+    """``table``: ``half, stage, count, share_of_recorded, ci_low, ci_high, days_followed``.
+    ``follow_up_days``: the equal follow-up every half was counted at (``None``: as at the
+    data date, so halves had different times to progress)."""
 
     params: Params
     table: pl.DataFrame
+    follow_up_days: int | None = None
 
 
-def attrition(counts: pl.DataFrame, as_of: date, *, level: float = 0.95) -> AttritionResult:
-    """Shares of recorded reaching each stage, with Wilson intervals (null where a count is)."""
+def attrition(
+    counts: pl.DataFrame,
+    as_of: date,
+    *,
+    follow_up: timedelta | None = None,
+    level: float = 0.95,
+) -> AttritionResult:
+    """Shares of recorded reaching each stage, with Wilson intervals (null where a count is).
+    ``follow_up``: the counts were taken that long after each half's end (see
+    :func:`attrition_counts`); ``days_followed`` then says so, capped at ``as_of``."""
     recorded = counts.filter(pl.col("stage") == "recorded").select("half", recorded="count")
     table = counts.join(recorded, on="half", how="left")
     shares = [
         wilson(k, n, level=level) if k is not None and n not in (None, 0) else None
         for k, n in zip(table["count"].to_list(), table["recorded"].to_list(), strict=True)
     ]
-    follow = [(as_of - _parse(h).end).days for h in table["half"].to_list()]
+    follow = [
+        ((_snapshot(_parse(h), as_of, follow_up) or as_of) - _parse(h).end).days
+        for h in table["half"].to_list()
+    ]
     table = table.with_columns(
         share_of_recorded=pl.Series([s.estimate if s else None for s in shares], dtype=pl.Float64),
         ci_low=pl.Series([s.ci_low if s else None for s in shares], dtype=pl.Float64),
@@ -112,10 +169,16 @@ def attrition(counts: pl.DataFrame, as_of: date, *, level: float = 0.95) -> Attr
     ).drop("recorded")
     return AttritionResult(
         Params(
-            method="Attrition of crimes recorded in each financial half-year",
+            method="Attrition of crimes recorded in each financial half-year"
+            + (
+                f", each counted {follow_up.days} days after the half ended (equal follow-up)"
+                if follow_up is not None
+                else ", as at the data date"
+            ),
             citation=("Stages as in the Home Office outcomes framework; Wilson (1927) intervals"),
         ),
         table,
+        None if follow_up is None else follow_up.days,
     )
 
 

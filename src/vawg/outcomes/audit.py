@@ -30,6 +30,7 @@ from vawg.outcomes.agencies import AgencyResult, agency_counts, agency_rates, ag
 from vawg.outcomes.attrition import AttritionResult, attrition, attrition_counts, cjs_present
 from vawg.outcomes.cases import DIMENSIONS, outcome_cases
 from vawg.outcomes.halves import Half, halves_between, parse_half
+from vawg.outcomes.headlines import HEADLINE_SCHEMA, headline_family
 from vawg.outcomes.proportions import CITATIONS
 from vawg.outcomes.rates import (
     BETTER_WHEN,
@@ -46,6 +47,7 @@ from vawg.results import Params, ResultMixin, to_jsonable
 from vawg.stats import adjusted_list
 
 __all__ = [
+    "BETTER",
     "HEADLINE_MEASURES",
     "MEASURE_LABELS",
     "AuditResult",
@@ -69,7 +71,7 @@ MEASURE_LABELS: dict[str, str] = {
     "conviction_rate": "Verdicts that were convictions",
     **{f"satisfied_{k}": f"Victims satisfied: {v.lower()}" for k, v in ITEMS.items()},
 }
-_BETTER = {
+BETTER = {
     **BETTER_WHEN,
     "cps_charge_rate": "higher",
     "conviction_rate": "higher",
@@ -85,8 +87,11 @@ class AuditResult(ResultMixin):
 
     ``counts``/``rates``: both count bases by dimension; ``changes``: every comparison with its
     interval, p-value, BH q-value and verdict; ``survival``: Kaplan–Meier by half and dimension;
-    ``attrition``; ``agencies`` (None without ``cjs_events``); ``satisfaction`` (None without a
-    victim survey); ``exclusions``: the scope rules' counts. ``public``: disclosure applied.
+    ``attrition`` (every half at the same follow-up); ``agencies`` (None without
+    ``cjs_events``); ``satisfaction`` (None without a victim survey); ``exclusions``: the scope
+    rules' counts. ``public``: disclosure applied. ``headlines``: the pre-declared headline
+    comparisons (``Settings.audit_headlines``), Holm-adjusted as their own family
+    (:func:`vawg.outcomes.headlines.headline_family`).
     """
 
     params: Params
@@ -108,6 +113,7 @@ class AuditResult(ResultMixin):
     exclusions: pl.DataFrame = field(default_factory=pl.DataFrame)
     public: bool = False
     threshold: int | None = None
+    headlines: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=HEADLINE_SCHEMA))
 
     @property
     def roles(self) -> dict[str, Half]:
@@ -156,6 +162,7 @@ class AuditResult(ResultMixin):
             "outcomes_assigned": figures(
                 assigned, ("charge_rate", "victim_not_supporting_rate"), "assigned"
             ),
+            "headline_comparisons": to_jsonable(self.headlines),
             "improved": to_jsonable(verdicts.filter(pl.col("verdict") == "improved")),
             "worse": to_jsonable(verdicts.filter(pl.col("verdict") == "worse")),
             "changes": to_jsonable(verdicts),
@@ -252,7 +259,7 @@ def judge(all_changes: pl.DataFrame, fdr: float) -> pl.DataFrame:
     )
     q = adjusted_list(frame["p_value"].to_list(), "fdr_bh")
     frame = frame.with_columns(q_value=pl.Series(q, dtype=pl.Float64))
-    better = pl.col("measure").replace_strict(_BETTER, default="higher")
+    better = pl.col("measure").replace_strict(BETTER, default="higher")
     sign = pl.coalesce(pl.col("sign"), pl.col("difference").sign().cast(pl.Int64))
     good = pl.when(better == "higher").then(sign > 0).otherwise(sign < 0)
     verdict = (
@@ -410,8 +417,11 @@ def half_year_audit(
             cases.table,
             tables.cjs_events if cjs_present(tables.cjs_events) else None,
             halves_between(first, half.end),
+            as_of=cases.as_of,
+            follow_up=follow_up,
         ),
         cases.as_of,
+        follow_up=follow_up,
         level=level,
     )
     agencies = None
@@ -459,4 +469,5 @@ def half_year_audit(
         satisfaction=satisfaction,
         survey_coverage=coverage,
         exclusions=cases.exclusions,
+        headlines=headline_family(judged, settings.audit_headlines, BETTER, alpha=fdr),
     )

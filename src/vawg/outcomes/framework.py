@@ -44,7 +44,7 @@ __all__ = [
 
 SOURCE = (
     "Home Office crime outcomes framework (HOCR; outcomes bulletin Table 1.1; Gwent Police FOI "
-    "202528532 for the group names), as recorded in shared/spec/harm-and-outcomes.md §3a"
+    "202528532 for the group names)"
 )
 
 # Headline groups, in report order: key -> label.

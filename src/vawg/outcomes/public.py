@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -26,6 +26,7 @@ from vawg.outcomes.agencies import AgencyResult, agency_rates
 from vawg.outcomes.attrition import AttritionResult, attrition
 from vawg.outcomes.audit import AuditResult, comparable_rates, headline
 from vawg.outcomes.halves import Half
+from vawg.outcomes.headlines import headline_row
 from vawg.outcomes.police_uk import PoliceUkOutcomes, with_shares
 from vawg.outcomes.rates import denominators, rates_from_counts
 from vawg.outcomes.satisfaction import satisfaction_rates
@@ -159,8 +160,9 @@ def public_attrition(result: AttritionResult, threshold: int, as_of: date) -> At
     counts = suppress(
         result.table.select("half", "stage", "count"), "count", threshold=threshold, margins=[]
     )
-    rebuilt = attrition(counts.drop(SUPPRESSED_FLAG), as_of)
-    return dataclasses.replace(result, table=rebuilt.table)
+    follow_up = None if result.follow_up_days is None else timedelta(days=result.follow_up_days)
+    rebuilt = attrition(counts.drop(SUPPRESSED_FLAG), as_of, follow_up=follow_up)
+    return dataclasses.replace(result, table=rebuilt.table, params=rebuilt.params)
 
 
 def public_agencies(result: AgencyResult, halves: list[Half], threshold: int) -> AgencyResult:
@@ -255,6 +257,26 @@ def visible_changes(
     return out.join(visible.rename({"half": "to_half"}), on=[*keys, "to_half"], how="semi")
 
 
+def visible_headlines(headlines: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+    """The headline comparisons whose grid row is still published; the others kept as rows
+    with verdict ``not available`` and no figures (their Holm p-values were adjusted over the
+    whole declared family, so the rest stay as they were: conservative, never optimistic)."""
+    kept = [m for m in headlines["measure"].to_list() if headline_row(changes, m) is not None]
+    figures = [c for c in headlines.columns if c not in ("measure", "better_when", "verdict")]
+    return headlines.with_columns(
+        [
+            pl.when(pl.col("measure").is_in(kept)).then(pl.col(c)).otherwise(None).alias(c)
+            for c in figures
+        ]
+        + [
+            pl.when(pl.col("measure").is_in(kept))
+            .then(pl.col("verdict"))
+            .otherwise(pl.lit("not available"))
+            .alias("verdict")
+        ]
+    )
+
+
 def public_coverage(coverage: dict[str, int], threshold: int) -> dict[str, int | None]:
     """The survey coverage counts, each suppressed on its own."""
     if not coverage:
@@ -326,4 +348,5 @@ def disclose_audit(result: AuditResult, settings: Settings) -> AuditResult:
         exclusions=public_exclusions(result.exclusions, threshold),
         public=True,
         threshold=threshold,
+        headlines=visible_headlines(result.headlines, changes),
     )

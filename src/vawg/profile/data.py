@@ -1,13 +1,15 @@
 """The in-scope crimes, perpetrators and victims, enriched once and held as temporary tables.
 
 Every part of the profile reads the same three tables, so they are built once from the scope
-(:func:`vawg.scope.vawg_scope`) and materialised as temporary tables on the backend (the
-database itself stays read-only). Heavy aggregation then runs in the engine (DuckDB by default)
+(:func:`vawg.scope.vawg_scope`) and materialised as temporary tables on the backend (cached
+views on Spark; the database itself stays read-only). Heavy aggregation then runs in the engine (DuckDB by default)
 and only small aggregated frames reach Python.
 
 ``crimes``: one row per in-scope crime with ``place`` (home = ``dwelling``, public = every other
-known location type, unknown), ``district`` (from the area reference by LSOA; ``"Unknown"``
-when the crime has no LSOA or an LSOA outside the reference), ``financial_year``, ``month``,
+known location type, unknown), ``lsoa_code`` (placed: the crime's code when the area reference
+holds it, else the LSOA its coordinates fall in; :mod:`vawg.spatial.placement`), ``placed_by``,
+``district`` (from the area reference by the placed LSOA; ``"Not placed"`` when the crime could
+not be placed in an LSOA of the reference), ``financial_year``, ``month``,
 ``harm_days`` and ``harm_basis`` (``offence_code`` when the crime's Home Office code has its own
 weight, else ``offence_group``). ``offenders``: crime_ref, person_id, age, harm_days (the
 crime's harm, credited in full to each perpetrator in it). ``victims``: crime_ref, person_id,
@@ -20,7 +22,7 @@ polars, so every crime-level table is one query.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -30,9 +32,11 @@ import ibis.expr.types as ir
 import polars as pl
 from ibis.backends import BaseBackend
 
-from vawg.datasets import district_population, kent_lsoas
-from vawg.query import Tables
+from vawg.datasets import england_wales_district_population, kent_lsoas
+from vawg.ingest.boundaries import boundaries_for
+from vawg.query import Tables, month_of
 from vawg.scope import Scope, financial_year
+from vawg.spatial.placement import Placement, place_scope
 
 __all__ = ["HOME", "PUBLIC", "UNKNOWN", "ProfileData", "district_lookup", "prepared", "to_polars"]
 
@@ -48,7 +52,7 @@ CUBE_KEYS = (
     "harm_basis",
     "harm_key",
 )
-UNKNOWN_DISTRICT = "Unknown"
+UNKNOWN_DISTRICT = "Not placed"
 _COUNTER = itertools.count()
 
 
@@ -64,6 +68,7 @@ class ProfileData:
     cube: pl.DataFrame  # CUBE_KEYS..., crimes, harm_days: every crime-level breakdown from here
     female_population: pl.DataFrame  # district, female_population
     district_source: str
+    placement: Placement
 
     @property
     def period(self) -> tuple[date, date]:
@@ -87,9 +92,13 @@ def district_lookup(tables: Tables) -> tuple[ir.Table, str]:
 
 
 def _female_population(districts: list[str]) -> pl.DataFrame:
-    """Female residents (all ages, ONS mid-2019) of each district the reference knows."""
+    """Female residents (all ages, ONS mid-2019) of each district the reference knows.
+
+    From the national district population (every district of England and Wales), so a force
+    other than Kent gets its own denominators; for Kent the rows are the Kent file's.
+    """
     pop = (
-        district_population()
+        england_wales_district_population()
         .filter(pl.col("sex") == "F", pl.col("district").is_in(districts))
         .group_by("district")
         .agg(female_population=pl.col("population").sum())
@@ -130,10 +139,11 @@ def _enriched_crimes(scope: Scope, lookup: ir.Table, weights: pl.DataFrame) -> i
         "domestic_abuse",
         "location_type",
         "lsoa_code",
+        "placed_by",
         place=place,
         district=joined.district.fill_null(UNKNOWN_DISTRICT),
         financial_year=financial_year(joined.recorded_date),
-        month=joined.recorded_date.truncate("M"),
+        month=month_of(joined.recorded_date),
         harm_days=joined.code_weight.fill_null(joined.group_weight),
         harm_basis=ibis.ifelse(joined.code_weight.notnull(), "offence_code", "offence_group"),
         harm_key=ibis.ifelse(
@@ -142,10 +152,26 @@ def _enriched_crimes(scope: Scope, lookup: ir.Table, weights: pl.DataFrame) -> i
     )
 
 
-def _materialise(backend: BaseBackend, expr: ir.Table, stem: str, names: list[str]) -> ir.Table:
+def _materialise(
+    backend: BaseBackend, expr: ir.Table, stem: str, release: list[Callable[[], None]]
+) -> ir.Table:
+    """``expr`` computed once and held by the backend until the callable added to ``release``
+    runs: a temporary table on DuckDB, a cached temporary view on Spark (ibis's PySpark backend
+    has no temporary tables; ``cache`` persists the view's DataFrame, ``release`` unpersists it).
+    """
     name = f"_vawg_profile_{stem}_{next(_COUNTER)}"
+    if backend.name == "pyspark":
+        # create_view registers the in-memory tables (harm weights) the expression reads.
+        cached = backend.create_view(name, expr).cache()
+
+        def unpersist() -> None:
+            cached.release()
+            backend.raw_sql(f"DROP VIEW IF EXISTS `{name}`")  # the same sqlglot fault as _drop
+
+        release.append(unpersist)
+        return cached
     backend.create_table(name, expr, temp=True)
-    names.append(name)
+    release.append(lambda: _drop(backend, name))
     return backend.table(name)
 
 
@@ -159,7 +185,9 @@ def prepared(tables: Tables, scope: Scope, weights: pl.DataFrame) -> Iterator[Pr
     """The profile's tables, materialised for the duration of the ``with`` block."""
     backend = tables.backend
     lookup, source = district_lookup(tables)
-    names: list[str] = []
+    codes = lookup.select("lsoa_code").to_pyarrow().column(0).to_pylist()
+    scope, placement = place_scope(scope, codes, boundaries_for(scope.settings))
+    names: list[Callable[[], None]] = []
     try:
         # The in-scope crimes once; the perpetrator and victim expressions then read that
         # table instead of re-deriving the in-scope crimes (the scope's rule chain) twice more.
@@ -190,10 +218,11 @@ def prepared(tables: Tables, scope: Scope, weights: pl.DataFrame) -> Iterator[Pr
             cube=cube,
             female_population=_female_population([str(d) for d in districts]),
             district_source=source,
+            placement=placement,
         )
     finally:
-        for name in names:
-            _drop(backend, name)
+        for release in names:
+            release()
 
 
 def to_polars(expr: ir.Table) -> pl.DataFrame:

@@ -24,6 +24,7 @@ concentration of crimes among perpetrators).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -130,7 +131,9 @@ def _bootstrap(values: FloatArray, replicates: int, seed: int) -> tuple[FloatArr
     distinct harm value is picked from a multinomial with the values' frequencies, so the work
     scales with the number of distinct values, not of perpetrators.
     """
-    distinct, counts = np.unique(values, return_counts=True)  # ascending
+    # To a millionth of a day: per-person sums that differ only in their last bits (summed in
+    # another order, as another engine may) are one value, so the draws do not depend on it.
+    distinct, counts = np.unique(np.round(values, 6), return_counts=True)  # ascending
     n = int(values.size)
     rng = np.random.default_rng(seed)
     chunk = max(1, min(replicates, 4_000_000 // max(distinct.size, 1)))
@@ -327,7 +330,8 @@ def harm(data: ProfileData, weights: pl.DataFrame, *, replicates: int, seed: int
         perpetrator_harm_days=float(values.sum()),
         crimes_weighted_by_code=int(by_basis.get("offence_code", 0)),
         crimes_weighted_by_group=int(by_basis.get("offence_group", 0)),
-        weights_source=str(weights["source_file"][0]) if weights.height else "",
+        # The file's name only: a machine's path never reaches an output.
+        weights_source=Path(str(weights["source_file"][0])).name if weights.height else "",
         weights_table=describe(weights),
         sensitivity=_sensitivity(data, values, replicates, seed),
     )

@@ -8,16 +8,19 @@ since they all add up to the same in-scope total).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
 import polars as pl
 
-from vawg.query import Tables
+from vawg.profile.data import _female_population
+from vawg.query import Tables, month_of
 from vawg.results import Params, ResultMixin
 from vawg.scope import Scope
+from vawg.stats import rate_per_1000_per_year
 
-__all__ = ["Overview", "overview"]
+__all__ = ["Overview", "overview", "period_years", "with_district_rates"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,10 @@ class Overview(ResultMixin):
 
     ``kpis``: crimes, offenders, victims (distinct people), domestic_abuse_share,
     home_per_public. ``monthly``: month, crimes. ``by_group``: offence_group, domestic_abuse,
-    crimes. ``by_district``: district, crimes, population, per_1000_residents. ``by_place``:
+    crimes. ``by_district``: district, crimes, female_population, rate_per_1000_per_year,
+    ci_low, ci_high (crimes per 1,000 women and girls per year, :func:`with_district_rates`;
+    the denominator is female residents of all ages, as the numerator is crimes against
+    women and girls). ``by_place``:
     offence_group, place (Home, Public place, Unknown), crimes. ``exclusions``: rule,
     description, crimes_excluded. ``table`` is ``monthly``.
     """
@@ -45,6 +51,30 @@ class Overview(ResultMixin):
     def table(self) -> pl.DataFrame:
         """Crimes per month."""
         return self.monthly
+
+
+def period_years(period: tuple[date, date] | None) -> float:
+    """The period's length in years of 365.25 days (as every rate in the profile uses); 0
+    when no period is recorded (every rate is then null, never a guess)."""
+    if period is None:
+        return 0.0
+    start, end = period
+    return ((end - start).days + 1) / 365.25
+
+
+def with_district_rates(by_district: pl.DataFrame, years: float) -> pl.DataFrame:
+    """``by_district`` (district, crimes, female_population) with ``rate_per_1000_per_year``,
+    ``ci_low`` and ``ci_high`` from :func:`vawg.stats.rate_per_1000_per_year` (null where the
+    count is withheld or the district has no population in the reference)."""
+    rates = [
+        rate_per_1000_per_year(c, p, years)
+        for c, p in zip(by_district["crimes"], by_district["female_population"], strict=True)
+    ]
+    return by_district.with_columns(
+        rate_per_1000_per_year=pl.Series([r.estimate for r in rates], dtype=pl.Float64),
+        ci_low=pl.Series([r.ci_low for r in rates], dtype=pl.Float64),
+        ci_high=pl.Series([r.ci_high for r in rates], dtype=pl.Float64),
+    ).with_columns(pl.col("rate_per_1000_per_year", "ci_low", "ci_high").fill_nan(None))
 
 
 def _place(crimes: ir.Table) -> ir.StringValue:
@@ -66,7 +96,7 @@ def overview(tables: Tables, scope: Scope, *, threshold: int = 5) -> Overview:
         victims=scope.victims.person_id.nunique().as_scalar(),
     )
     raw = tables.backend.to_pyarrow(totals).to_pylist()[0]
-    month = crimes.recorded_date.truncate("M").name("month")
+    month = month_of(crimes.recorded_date).name("month")
     monthly = crimes.group_by(month).aggregate(crimes=crimes.count()).order_by("month").to_polars()
     by_group = (
         crimes.group_by("offence_group", "domestic_abuse")
@@ -74,16 +104,11 @@ def overview(tables: Tables, scope: Scope, *, threshold: int = 5) -> Overview:
         .order_by("offence_group", "domestic_abuse")
         .to_polars()
     )
-    areas = tables.areas
-    population = areas.group_by("district").aggregate(population=areas.population.sum())
-    by_district = (
-        crimes.group_by("district")
-        .aggregate(crimes=crimes.count())
-        .left_join(population, "district")
-        .select("district", "crimes", "population")
-        .to_polars()
-        .with_columns((pl.col("crimes") * 1000 / pl.col("population")).alias("per_1000_residents"))
-        .sort("crimes", descending=True)
+    counted = crimes.group_by("district").aggregate(crimes=crimes.count()).to_polars()
+    population = _female_population([str(d) for d in counted["district"].to_list()])
+    by_district = with_district_rates(
+        counted.join(population, on="district", how="left").sort("crimes", descending=True),
+        period_years(scope.period),
     )
     by_place = (
         crimes.group_by("offence_group", "place")

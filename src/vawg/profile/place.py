@@ -18,6 +18,7 @@ from scipy import stats
 
 from vawg.profile.data import HOME, PUBLIC, UNKNOWN, ProfileData
 from vawg.results import Estimate, Params, ResultMixin
+from vawg.spatial.placement import Placement
 from vawg.stats import clopper_pearson_interval
 
 __all__ = ["PlaceResult", "home_public_ratio", "place"]
@@ -73,7 +74,10 @@ class PlaceResult(ResultMixin):
     """Home, public and unknown-location crimes, with the home/public ratio.
 
     ``table``/``by_district`` and ``by_offence_group``: the group, home, public, unknown,
-    crimes, ratio, ci_low, ci_high. ``by_location_type``: location_type, place, crimes.
+    crimes, ratio, ci_low, ci_high (district "Not placed": crimes that could not be placed in
+    an LSOA of the area reference). ``by_location_type``: location_type, place, crimes.
+    ``placement``: how many crimes were placed by LSOA code, by coordinates, and not at all
+    (None in public output, where those counts are not released).
     """
 
     params: Params
@@ -85,6 +89,7 @@ class PlaceResult(ResultMixin):
     by_district: pl.DataFrame
     by_offence_group: pl.DataFrame
     by_location_type: pl.DataFrame
+    placement: Placement | None = None
 
 
 def place(data: ProfileData) -> PlaceResult:
@@ -114,4 +119,5 @@ def place(data: ProfileData) -> PlaceResult:
         by_district=by_district,
         by_offence_group=_crosstab(data, "offence_group"),
         by_location_type=by_type,
+        placement=data.placement,
     )

@@ -41,7 +41,11 @@ def timing(data: ProfileData) -> TimingResult:
     when = crimes.committed_from
     cells = to_polars(
         crimes.group_by(day_index=when.day_of_week.index(), hour=when.hour()).aggregate(
-            crimes=crimes.count(), midnight=(when.time() == "00:00:00").sum()
+            crimes=crimes.count(),
+            midnight=(
+                # hour, minute and second, not time() == "00:00:00": Spark has no TIME type
+                (when.hour() == 0) & (when.minute() == 0) & (when.second() == 0)
+            ).sum(),
         )
     ).with_columns(pl.col("day_index", "hour").cast(pl.Int64))
     grid = pl.DataFrame(

@@ -26,7 +26,7 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from vawg.profile.data import ProfileData, to_polars
 from vawg.results import Estimate, Params, ResultMixin
-from vawg.stats import poisson_rate_interval
+from vawg.stats import rate_per_1000_per_year
 
 __all__ = ["TrendResult", "VolumeResult", "monthly_trend", "volume"]
 
@@ -194,29 +194,16 @@ def volume(data: ProfileData) -> VolumeResult:
         "district"
     )
     rates = [
-        poisson_rate_interval(int(c), p * years / 1000.0) if p else (None, None)
+        rate_per_1000_per_year(int(c), p, years)
         for c, p in zip(by_district["crimes"], by_district["female_population"], strict=True)
     ]
     by_district = by_district.with_columns(
-        rate_per_1000_per_year=pl.Series(
-            [
-                c / (p * years / 1000.0) if p else None
-                for c, p in zip(
-                    by_district["crimes"], by_district["female_population"], strict=True
-                )
-            ],
-            dtype=pl.Float64,
-        ),
-        ci_low=pl.Series([r[0] for r in rates], dtype=pl.Float64),
-        ci_high=pl.Series([r[1] for r in rates], dtype=pl.Float64),
-    )
+        rate_per_1000_per_year=pl.Series([r.estimate for r in rates], dtype=pl.Float64),
+        ci_low=pl.Series([r.ci_low for r in rates], dtype=pl.Float64),
+        ci_high=pl.Series([r.ci_high for r in rates], dtype=pl.Float64),
+    ).with_columns(pl.col("rate_per_1000_per_year", "ci_low", "ci_high").fill_nan(None))
     population = int(data.female_population["female_population"].sum())
-    nan = float("nan")
-    if population:
-        low, high = poisson_rate_interval(n_crimes, population * years / 1000.0)
-        rate = Estimate(n_crimes / (population * years / 1000.0), low, high)
-    else:
-        rate = Estimate(nan, nan, nan)
+    rate = rate_per_1000_per_year(n_crimes, population, years)
     counts = offenders.aggregate(o=offenders.person_id.nunique()).cross_join(
         victims.aggregate(v=victims.person_id.nunique())
     )

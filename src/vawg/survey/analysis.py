@@ -20,9 +20,11 @@ import polars as pl
 from vawg.config import Settings
 from vawg.datasets import district_population, kent_lsoas
 from vawg.errors import InputError, ScopeError
+from vawg.ingest.boundaries import boundaries_for
 from vawg.query import Tables
 from vawg.results import Params, to_jsonable
 from vawg.scope import vawg_scope
+from vawg.spatial.placement import place_scope
 from vawg.survey.margins import Margins, kent_margins
 from vawg.survey.public import PublicSurveyEstimates, public_survey_estimates
 from vawg.survey.raking import RakingResult, kish, rake
@@ -160,6 +162,9 @@ def _crimes_by_district(
     areas = tables.areas.select("lsoa_code", "district")
     if int(areas.count().to_pyarrow().as_py()) == 0:
         areas = ibis.memtable(kent_lsoas().select("lsoa_code", "district").to_arrow())
+    # Crimes with coordinates but no usable code are placed in their LSOA first.
+    codes = areas.select("lsoa_code").to_pyarrow().column(0).to_pylist()
+    scope, _ = place_scope(scope, codes, boundaries_for(settings))
     joined = scope.crimes.select("crime_ref", "lsoa_code").left_join(areas, "lsoa_code")
     counts = (
         joined.group_by(joined.district)

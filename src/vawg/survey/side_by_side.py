@@ -20,7 +20,7 @@ from scipy import stats
 
 from vawg.errors import InputError
 from vawg.results import Params, to_jsonable
-from vawg.stats import poisson_rate_interval
+from vawg.stats import rate_per_1000_per_year
 
 __all__ = ["SURVEY_COLUMNS", "SideBySideResult", "side_by_side"]
 
@@ -74,16 +74,14 @@ def side_by_side(
     table = female_population.join(crimes, on="district", how="left").with_columns(
         pl.col("vawg_crimes").fill_null(0).cast(pl.Int64)
     )
-    exposure = table["female_population"].to_numpy() * years / 1000.0
-    counts = table["vawg_crimes"].to_numpy()
-    intervals = [
-        poisson_rate_interval(int(c), float(e)) if e > 0 else (float("nan"), float("nan"))
-        for c, e in zip(counts, exposure, strict=True)
+    rates = [
+        rate_per_1000_per_year(int(c), float(p), years)
+        for c, p in zip(table["vawg_crimes"], table["female_population"], strict=True)
     ]
     table = table.with_columns(
-        rate_per_1000=pl.Series(counts / exposure),
-        rate_ci_low=pl.Series([i[0] for i in intervals]),
-        rate_ci_high=pl.Series([i[1] for i in intervals]),
+        rate_per_1000=pl.Series([r.estimate for r in rates], dtype=pl.Float64),
+        rate_ci_low=pl.Series([r.ci_low for r in rates], dtype=pl.Float64),
+        rate_ci_high=pl.Series([r.ci_high for r in rates], dtype=pl.Float64),
     )
     by_district = survey.filter(pl.col("dimension") == "district")
     correlations = []

@@ -16,7 +16,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.disclosure import Relation, protect, public_params, suppress
-from vawg.profile.overview import Overview
+from vawg.profile.overview import Overview, period_years, with_district_rates
 
 __all__ = ["disclose_overview"]
 
@@ -98,7 +98,11 @@ def disclose_overview(result: Overview, settings: Settings) -> Overview:
     )
     by_district = result.by_district.with_columns(
         pl.Series("crimes", [safe[("district", d)] for d in districts], dtype=pl.Int64)
-    ).with_columns(per_1000_residents=pl.col("crimes") * 1000 / pl.col("population"))
+    )
+    by_district = with_district_rates(
+        by_district.drop("rate_per_1000_per_year", "ci_low", "ci_high"),
+        period_years(result.params.period),
+    )
     people = {
         name: result.kpis[name]
         for name in ("offenders", "victims")

@@ -121,10 +121,10 @@ def disclose_open_data(result: OpenDataResult, settings: Settings) -> OpenDataRe
         (c / (p * years / 1000.0), *poisson_rate_interval(int(c), p * years / 1000.0))
         if c is not None and p and years
         else (None, None, None)
-        for c, p in zip(by_district["vso"], by_district["female_population"], strict=True)
+        for c, p in zip(by_district["vso"], by_district["residents"], strict=True)
     ]
     by_district = by_district.with_columns(
-        pl.Series("vso_per_1000_female_per_year", [r[0] for r in rates], dtype=pl.Float64),
+        pl.Series("vso_per_1000_residents_per_year", [r[0] for r in rates], dtype=pl.Float64),
         pl.Series("ci_low", [r[1] for r in rates], dtype=pl.Float64),
         pl.Series("ci_high", [r[2] for r in rates], dtype=pl.Float64),
     )
@@ -154,6 +154,7 @@ def disclose_open_data(result: OpenDataResult, settings: Settings) -> OpenDataRe
         outcomes=outcomes,
         location_kinds=_list(result.location_kinds, "vso", threshold),
         public=True,
+        placement=None,  # counts by placement method are not released
     )
 
 

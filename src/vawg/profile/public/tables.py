@@ -23,7 +23,7 @@ from vawg.profile.rfgv import RfgvResult
 from vawg.profile.timing import TimingResult
 from vawg.profile.volume import VolumeResult
 from vawg.results import Estimate
-from vawg.stats import poisson_rate_interval
+from vawg.stats import rate_per_1000_per_year
 
 
 def _public_place(place: PlaceResult, crimes: Mapping[Hashable, int | None]) -> PlaceResult:
@@ -56,6 +56,7 @@ def _public_place(place: PlaceResult, crimes: Mapping[Hashable, int | None]) -> 
         by_location_type=_fill(
             place.by_location_type, "crimes", crimes, ["location_type"], ("location_type",)
         ),
+        placement=None,  # counts by placement method are not released
     )
 
 
@@ -127,12 +128,8 @@ def _years(volume: VolumeResult) -> float:
 
 
 def _rate(count: int | None, population: int | None, years: float) -> Estimate:
-    """Crimes per 1,000 female residents per year, from a published (rounded) count."""
-    if count is None or not population:
-        return Estimate(NAN, NAN, NAN)
-    exposure = population * years / 1000.0
-    low, high = poisson_rate_interval(count, exposure)
-    return Estimate(count / exposure, low, high)
+    """Crimes per 1,000 women and girls per year, from a published (rounded) count."""
+    return rate_per_1000_per_year(count, population, years)
 
 
 def _share(count: int | None, total: int | None) -> Estimate:
