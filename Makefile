@@ -11,16 +11,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade "pip>=24"
 
-# Core install (what `vawg demo` needs), pinned by the lock file.
+# Core install (what `vawg demo` and the dashboard it points to, `vawg serve`, need), pinned by
+# the lock file.
 $(VENV)/.core: $(BIN)/python pyproject.toml $(LOCK)
-	$(PIP) install -c $(LOCK) -e .
+	$(PIP) install -c $(LOCK) -e ".[web]"
 	touch $@
 
-# Test tools on top of the core: the dashboard, browser tests (Debian's Chromium) and Spark.
-$(VENV)/.dev: $(VENV)/.core
+# Test tools on top of the core: browser tests (Debian's Chromium, axe-core from
+# npm for the accessibility checks) and Spark.
+$(VENV)/.dev: $(VENV)/.core package-lock.json
 	$(PIP) install -c $(LOCK) -e ".[dev,web,browser,spark]"
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 install: $(VENV)/.core

@@ -85,6 +85,13 @@ KNOWN_SHORTFALLS = {
         "(coverage 0.80, 40% false positives on null data); the temperature effect, identified "
         "within months, is much less affected"
     ),
+    "all places: any LSOA declared": (
+        "with few crimes per LSOA (scale 0.1: about 12 in five years) the LSOA rates are skewed "
+        "and clumped by repeat victimisation, so Gi*'s normal approximation is optimistic in the "
+        "far tail: 7 of 30 null forces showed at least one false hot spot (5% intended), though "
+        "only 19 of 31,950 LSOAs were declared; the analysis says so in its notes below 20 "
+        "crimes per LSOA and points to the permutation check"
+    ),
 }
 Row = dict[str, Any]
 
@@ -313,6 +320,11 @@ def _hotspot_rows(tables: Any, null: bool) -> list[Row]:
             share = float(hot.mean() or 0.0)
             row = _row("hotspots", f"{label}: share of LSOAs declared", 0.0, None, "rate")
             row.update(estimate=share, hit=share, method=f"{int(hot.sum())} of {hot.len()}")
+            rows.append(row)
+            # With nothing planted every declared LSOA is false, so the FDR step controls the
+            # chance that a force shows any hot spot at all (its family-wise rate).
+            row = _row("hotspots", f"{label}: any LSOA declared", 0.0, None, "test")
+            row.update(estimate=float(hot.any()), hit=bool(hot.any()))
         else:
             centres = joined.filter(pl.col("town_centre").cast(pl.Boolean))
             found = int((centres[column] == "hot spot").sum())
@@ -323,8 +335,10 @@ def _hotspot_rows(tables: Any, null: bool) -> list[Row]:
     return rows
 
 
-def one_seed(seed: int, scale: float, null: bool, root: Path) -> list[Row]:
-    """One generated force: a row per checked effect."""
+def one_seed(
+    seed: int, scale: float, null: bool, root: Path, only: frozenset[str] = frozenset()
+) -> list[Row]:
+    """One generated force: a row per checked effect (of the families in ``only``, if given)."""
     data = root / f"seed{seed}"
     generate(data, scale=scale, seed=seed, null=null)
     db = root / f"seed{seed}.duckdb"
@@ -340,6 +354,8 @@ def one_seed(seed: int, scale: float, null: bool, root: Path) -> list[Row]:
         ("hotspots", lambda: _hotspot_rows(tables, null)),
     ]
     for name, part in parts:
+        if only and name not in only:
+            continue
         start = time.perf_counter()
         try:
             got = part()
@@ -354,13 +370,19 @@ def one_seed(seed: int, scale: float, null: bool, root: Path) -> list[Row]:
     return rows
 
 
-def run(seeds: range, scale: float, null: bool = False, log: bool = True) -> pl.DataFrame:
+def run(
+    seeds: range,
+    scale: float,
+    null: bool = False,
+    log: bool = True,
+    only: frozenset[str] = frozenset(),
+) -> pl.DataFrame:
     """All rows for ``seeds`` (see :func:`one_seed`)."""
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
             start = time.perf_counter()
-            rows += one_seed(seed, scale, null, Path(tmp))
+            rows += one_seed(seed, scale, null, Path(tmp), only)
             if log:
                 print(f"seed {seed}: {time.perf_counter() - start:.0f} s", flush=True)
     return pl.DataFrame(rows, infer_schema_length=None)
@@ -471,6 +493,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write every run as CSV here")
     parser.add_argument("--markdown", type=Path, default=None, help="append the table here")
     parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated families to run (drivers, profile, survey, satisfaction, hotspots)",
+    )
+    parser.add_argument(
         "--from-csv", type=Path, default=None, help="summarise an earlier --out CSV, run nothing"
     )
     args = parser.parse_args(argv)
@@ -479,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_csv:
         frame = pl.read_csv(args.from_csv, infer_schema_length=None)
     else:
-        frame = run(seeds, args.scale, args.null)
+        only = frozenset(f.strip() for f in args.only.split(",") if f.strip())
+        frame = run(seeds, args.scale, args.null, only=only)
     elapsed = time.perf_counter() - start
     if args.out:
         frame.write_csv(args.out)

@@ -10,8 +10,13 @@ from the same Parquet. Every engine runs in a fresh child process so its peak re
 is its own; for Spark the JVM's peak (VmHWM) is added to Python's. Figures are checked against
 each other and against the generator's ``truth.json``.
 
+``--analyses`` also times every analysis (profile, drivers, hotspots, outcomes, audit, survey:
+the functions ``vawg <analysis>`` calls, with the same tables) on DuckDB and on Spark, once each
+after the workload; their JSON agreement is what tests/test_spark_parity.py checks.
+
     PYTHONPATH=src .venv/bin/python benchmarks/spark.py                 # scale 1 (~180k crimes)
     PYTHONPATH=src .venv/bin/python benchmarks/spark.py --scale 0.2 --cores 2 --keep /tmp/b
+    PYTHONPATH=src .venv/bin/python benchmarks/spark.py --scale 1 --analyses
 """
 
 from __future__ import annotations
@@ -74,6 +79,40 @@ def _workload(tables: Any, period: tuple[date, date]) -> dict[str, Any]:
     }
 
 
+def _analyses(tables: Any) -> dict[str, float]:
+    """Seconds each analysis takes on ``tables`` (default settings, as ``vawg <analysis>``)."""
+    from vawg.config import Settings
+    from vawg.models.drivers import drivers
+    from vawg.outcomes.audit import half_year_audit
+    from vawg.outcomes.cases import as_of_date
+    from vawg.outcomes.halves import Half
+    from vawg.outcomes.summary import outcome_summary
+    from vawg.profile import profile
+    from vawg.spatial.analysis import hotspot_analysis
+    from vawg.survey import survey_analysis
+
+    settings = Settings()
+
+    def audit(t: Any, s: Settings) -> Any:
+        day = as_of_date(t)
+        half = Half.of(day) if Half.of(day).end == day else Half.of(day).previous()
+        return half_year_audit(t, s, half)
+
+    seconds = {}
+    for name, run in (
+        ("profile", profile),
+        ("drivers", drivers),
+        ("hotspots", hotspot_analysis),
+        ("outcomes", outcome_summary),
+        ("audit", audit),
+        ("survey", survey_analysis),
+    ):
+        started = time.perf_counter()
+        run(tables, settings)
+        seconds[name] = time.perf_counter() - started
+    return seconds
+
+
 def _timed(tables: Any, period: tuple[date, date]) -> tuple[dict[str, Any], float, float]:
     started = time.perf_counter()
     cold = _workload(tables, period)
@@ -84,15 +123,19 @@ def _timed(tables: Any, period: tuple[date, date]) -> tuple[dict[str, Any], floa
     return cold, cold_seconds, time.perf_counter() - started
 
 
-def _child_duckdb(db: Path, parquet: Path, period: tuple[date, date], cores: int) -> dict[str, Any]:
+def _child_duckdb(
+    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool = False
+) -> dict[str, Any]:
     from vawg.query import connect
 
     cpu = _cpu()
-    figures, cold, warm = _timed(connect(db), period)
+    tables = connect(db)
+    figures, cold, warm = _timed(tables, period)
     return {
         "cold_seconds": cold,
         "warm_seconds": warm,
         "cpu_seconds": _cpu() - cpu,
+        "analysis_seconds": _analyses(tables) if analyses else {},
         "peak_mb": _peak_mb(),
         "figures": figures,
     }
@@ -108,7 +151,9 @@ def _jvm_status(session: Any) -> tuple[float, float]:
     return int(hwm.split()[1]) / 1024, (int(fields[11]) + int(fields[12])) / ticks
 
 
-def _child_spark(db: Path, parquet: Path, period: tuple[date, date], cores: int) -> dict[str, Any]:
+def _child_spark(
+    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool = False
+) -> dict[str, Any]:
     from vawg.scale import local_spark, spark_tables
 
     started = time.perf_counter()
@@ -119,6 +164,7 @@ def _child_spark(db: Path, parquet: Path, period: tuple[date, date], cores: int)
     open_seconds = time.perf_counter() - opened
     cpu = _cpu()
     figures, cold, warm = _timed(tables, period)
+    analysis_seconds = _analyses(tables) if analyses else {}
     jvm_mb, jvm_cpu = _jvm_status(session)
     session.stop()
     return {
@@ -128,13 +174,16 @@ def _child_spark(db: Path, parquet: Path, period: tuple[date, date], cores: int)
         "warm_seconds": warm,
         "cpu_seconds_python": _cpu() - cpu,
         "cpu_seconds_jvm_whole_run": jvm_cpu,
+        "analysis_seconds": analysis_seconds,
         "peak_mb": _peak_mb() + jvm_mb,
         "peak_mb_jvm": jvm_mb,
         "figures": figures,
     }
 
 
-def _child_pandas(db: Path, parquet: Path, period: tuple[date, date], cores: int) -> dict[str, Any]:
+def _child_pandas(
+    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool = False
+) -> dict[str, Any]:
     import pandas as pd
 
     started, cpu = time.perf_counter(), _cpu()
@@ -188,7 +237,7 @@ def _child_pandas(db: Path, parquet: Path, period: tuple[date, date], cores: int
 
 
 def _run(
-    kind: str, db: Path, parquet: Path, period: tuple[date, date], cores: int
+    kind: str, db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool
 ) -> dict[str, Any]:
     code = (
         "import json, importlib.util, sys; from pathlib import Path; from datetime import date; "
@@ -196,7 +245,7 @@ def _run(
         "bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench); "
         f"r = bench._child_{kind}(Path({str(db)!r}), Path({str(parquet)!r}), "
         f"(date.fromisoformat({period[0].isoformat()!r}), "
-        f"date.fromisoformat({period[1].isoformat()!r})), {cores}); "
+        f"date.fromisoformat({period[1].isoformat()!r})), {cores}, {analyses}); "
         "print(json.dumps(r))"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
@@ -231,13 +280,18 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="Synthetic Kent scale.")
     parser.add_argument("--cores", type=int, default=2, help="N in Spark's local[N].")
     parser.add_argument("--keep", type=Path, help="Folder to keep (and reuse) generated data in.")
+    parser.add_argument(
+        "--analyses", action="store_true", help="Also time every analysis on DuckDB and Spark."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
         db, parquet, truth, setup = _setup(root, args.scale)
         period = _period(truth)
-        runs = {kind: _run(kind, db, parquet, period, args.cores) for kind in ENGINES}
+        runs = {
+            kind: _run(kind, db, parquet, period, args.cores, args.analyses) for kind in ENGINES
+        }
     expected = {k: truth["headline"][k] for k in ("crimes_in_scope", "distinct_offenders")}
     for kind, run in runs.items():
         assert run["figures"] == runs["duckdb"]["figures"], (kind, run, runs["duckdb"])
@@ -255,6 +309,10 @@ def main() -> None:
         )
         / duck["cold_seconds"],
         "pandas_over_duckdb_warm": base["seconds"] / duck["warm_seconds"],
+        "analysis_spark_over_duckdb": {
+            name: spark["analysis_seconds"][name] / seconds
+            for name, seconds in duck["analysis_seconds"].items()
+        },
         "all_engines_agree_with_truth_json": True,
         "load_average": list(os.getloadavg()),
     }

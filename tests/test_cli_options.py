@@ -31,6 +31,7 @@ from vawg.cli.common import (
 from vawg.cli.demo import STEPS, DemoStep
 from vawg.config import Settings
 from vawg.errors import InputError
+from vawg.report.page import PLOTLY_JS
 from vawg.store import load_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,16 +143,30 @@ def test_out_refuses_a_file_in_another_format() -> None:
 
 def test_write_outputs_writes_the_file_itself_not_a_folder_of_that_name(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "h.html"
+    manifest = {
+        "version": "0",
+        "created": "2026-01-01T00:00:00Z",
+        "command": "vawg hotspots",
+        "marking": None,
+        "inputs": {"digest": "0" * 64, "deliveries": []},
+    }
     kwargs: dict[str, Any] = {
         "html": lambda: "<p>x</p>",
         "json_data": lambda: {"a": 1},
         "csv_rows": lambda: (["a"], [[1]]),
+        "manifest": manifest,
     }
-    assert write_outputs(out, "hotspots", ("html",), **kwargs) == [out]
-    assert out.is_file() and out.read_text(encoding="utf-8") == "<p>x</p>"
+    assert write_outputs(out, "hotspots", ("html",), **kwargs) == [out, out.parent / PLOTLY_JS]
+    # The page, then the manifest every output carries (vawg.report.stamp).
+    assert out.is_file() and out.read_text(encoding="utf-8").startswith("<p>x</p>")
+    assert 'id="vawg-manifest"' in out.read_text(encoding="utf-8")
     folder = tmp_path / "reports"
     written = write_outputs(folder, "hotspots", ("json", "csv"), **kwargs)
-    assert written == [folder / "hotspots.json", folder / "hotspots.csv"]
+    assert written == [
+        folder / "hotspots.json",
+        folder / "hotspots.csv",
+        folder / "hotspots.csv.manifest.json",
+    ]
     assert output_path(folder, "hotspots", "html") == folder / "hotspots.html"
 
 

@@ -298,7 +298,10 @@ def test_synthetic_force_from_a_spark_database(
 def test_cli_export(duck_db: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "--db", str(duck_db), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "wrote 52 rows in 10 tables" in result.output  # 13 + 11 + 28
+    # One Parquet folder per table of the store, empty ones included; rows 13 + 11 + 28.
+    tables = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert sorted(p.name for p in tables) == sorted(TABLES)  # every table of the contract
+    assert f"wrote 52 rows in {len(tables)} tables" in result.output
     again = runner.invoke(app, ["export", "--db", str(duck_db), "--out", str(tmp_path)])
     assert isinstance(again.exception, InputError)
 

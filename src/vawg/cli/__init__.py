@@ -14,13 +14,39 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from vawg.cli import audit, demo, drivers, ingest, profile, scale, survey, synth, web
+from vawg.cli import (
+    audit,
+    demo,
+    drivers,
+    evaluate,
+    ingest,
+    mapping,
+    profile,
+    reference,
+    scale,
+    survey,
+    synth,
+    web,
+)
 from vawg.cli._app import app
 from vawg.errors import VawgError
 
 __all__ = ["app", "main"]
 
-COMMAND_MODULES = (audit, demo, drivers, ingest, profile, scale, survey, synth, web)
+COMMAND_MODULES = (
+    audit,
+    demo,
+    drivers,
+    evaluate,
+    ingest,
+    mapping,
+    profile,
+    reference,
+    scale,
+    survey,
+    synth,
+    web,
+)
 """The modules whose commands make up ``vawg``."""
 
 

@@ -22,8 +22,11 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 __all__ = ["COMMAND_PANELS", "app"]
 
 COMMAND_PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Load the data", ("ingest", "status", "synth", "demo")),
-    ("Analyse", ("profile", "drivers", "hotspots", "survey", "outcomes", "audit")),
+    ("Load the data", ("ingest", "mapping", "status", "reference", "synth", "demo")),
+    (
+        "Analyse",
+        ("profile", "drivers", "hotspots", "survey", "outcomes", "audit", "target", "evaluate"),
+    ),
     ("Share", ("publish", "serve", "users")),
     ("Scale out", ("export", "spark-check")),
 )

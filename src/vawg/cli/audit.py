@@ -4,36 +4,44 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from vawg.cli._app import app
 from vawg.cli.common import (
-    FORMATS,
+    DEMO_FORMATS,
     AsOfOption,
     ConfigOption,
     DbOption,
+    Engine,
+    EngineOption,
     FormatOption,
     FromOption,
     HalfOption,
     OutOption,
     SetOption,
+    SourceOption,
     ToOption,
+    close_tables,
     console,
+    open_tables,
+    output_manifest,
     period_settings,
     report_formats,
     settings_from,
     write_outputs,
 )
+from vawg.cli.open_data import open_outcomes
 from vawg.config import Settings
+from vawg.inputs.open_data import open_data_only
 from vawg.outcomes.audit import HEADLINE_MEASURES, MEASURE_LABELS, AuditResult, half_year_audit
 from vawg.outcomes.cases import as_of_date
 from vawg.outcomes.halves import Half
 from vawg.outcomes.public import disclose_audit, disclose_summary
 from vawg.outcomes.summary import OutcomeSummary, outcome_summary
-from vawg.query import connect
+from vawg.query import Tables
 from vawg.releases import record_result
 from vawg.report.audit import audit_csv_rows, audit_html, audit_json, fmt_ci, fmt_value
 from vawg.report.outcomes import outcomes_csv_rows, outcomes_html, outcomes_json
@@ -56,24 +64,28 @@ FdrOption = Annotated[
 ]
 
 
-def latest_complete_half(db: Path, as_of: date | None = None) -> Half:
+def latest_complete_half(tables: Tables, as_of: date | None = None) -> Half:
     """The last financial half-year that ends on or before the extract's date."""
-    day = as_of or as_of_date(connect(db))
+    day = as_of or as_of_date(tables)
     half = Half.of(day)
     return half if half.end == day else half.previous()
 
 
 def _audit(
     db: Path,
+    tables: Tables,
     settings: Settings,
     half: Half | None,
     as_of: date | None,
     fdr: float | None,
     public: bool,
 ) -> AuditResult:
-    chosen = half or latest_complete_half(db, as_of)
+    chosen = half or latest_complete_half(tables, as_of)
     rate = settings.audit_fdr if fdr is None else fdr
-    result = half_year_audit(connect(db), settings, chosen, as_of=as_of, fdr=rate)
+    try:
+        result = half_year_audit(tables, settings, chosen, as_of=as_of, fdr=rate)
+    finally:
+        close_tables(tables)  # the release log below writes to the database
     if not public:
         return result
     result = disclose_audit(result, settings)
@@ -81,7 +93,9 @@ def _audit(
     return result
 
 
-def _write_audit(result: AuditResult, out: Path, stem: str, formats: tuple[str, ...]) -> list[Path]:
+def _write_audit(
+    result: AuditResult, out: Path, stem: str, formats: tuple[str, ...], manifest: dict[str, Any]
+) -> list[Path]:
     return write_outputs(
         out,
         stem,
@@ -89,11 +103,16 @@ def _write_audit(result: AuditResult, out: Path, stem: str, formats: tuple[str, 
         html=lambda: audit_html(result),
         json_data=lambda: audit_json(result),
         csv_rows=lambda: audit_csv_rows(result),
+        manifest=manifest,
     )
 
 
 def _write_outcomes(
-    summary: OutcomeSummary, out: Path, stem: str, formats: tuple[str, ...]
+    summary: OutcomeSummary,
+    out: Path,
+    stem: str,
+    formats: tuple[str, ...],
+    manifest: dict[str, Any],
 ) -> list[Path]:
     return write_outputs(
         out,
@@ -102,6 +121,7 @@ def _write_outcomes(
         html=lambda: outcomes_html(summary),
         json_data=lambda: outcomes_json(summary),
         csv_rows=lambda: outcomes_csv_rows(summary),
+        manifest=manifest,
     )
 
 
@@ -110,18 +130,25 @@ def run_audit(
 ) -> list[Path]:
     """For ``vawg demo``: the audit of ``half`` (default the latest complete half) as HTML, JSON
     and CSV in ``out_dir``; returns the paths written."""
-    result = _audit(db, settings, half, None, None, public)
+    result = _audit(db, open_tables(db), settings, half, None, None, public)
     stem = f"audit-{result.half.label}" + ("-public" if public else "")
-    return _write_audit(result, out_dir, stem, FORMATS)
+    manifest = output_manifest(db, "audit", settings, public=public)
+    return _write_audit(result, out_dir, stem, DEMO_FORMATS, manifest)
 
 
 def run_outcomes(db: Path, out_dir: Path, settings: Settings, *, public: bool) -> list[Path]:
     """For ``vawg demo``: the outcomes report over the settings' period (HTML, JSON, CSV)."""
-    summary = outcome_summary(connect(db), settings)
+    tables = open_tables(db)
+    try:
+        summary = outcome_summary(tables, settings)
+    finally:
+        close_tables(tables)
     if public:
         summary = disclose_summary(summary, settings)
         record_result(db, "outcomes", summary, settings)
-    return _write_outcomes(summary, out_dir, "outcomes" + ("-public" if public else ""), FORMATS)
+    manifest = output_manifest(db, "outcomes", settings, public=public)
+    stem = "outcomes" + ("-public" if public else "")
+    return _write_outcomes(summary, out_dir, stem, DEMO_FORMATS, manifest)
 
 
 def _show(result: AuditResult) -> None:
@@ -166,6 +193,8 @@ def audit(
     out: OutOption = Path("."),
     as_of: AsOfOption = None,
     fdr: FdrOption = None,
+    engine: EngineOption = Engine.duckdb,
+    source: SourceOption = None,
 ) -> None:
     """The twice-yearly audit of criminal justice outcomes for one financial half-year.
 
@@ -179,9 +208,11 @@ def audit(
     settings = settings_from(config, set_)
     formats = report_formats(out, format)
     with console.status("auditing"):
-        result = _audit(db, settings, half, as_of, fdr, public)
+        result = _audit(db, open_tables(db, engine, source), settings, half, as_of, fdr, public)
     stem = f"audit-{result.half.label}{'-public' if public else ''}"
-    paths = _write_audit(result, out, stem, formats)
+    paths = _write_audit(
+        result, out, stem, formats, output_manifest(db, "audit", settings, public=public)
+    )
     _show(result)
     for path in paths:
         console.print(f"[green]wrote[/] {path}")
@@ -198,23 +229,43 @@ def outcomes(
     public: PublicOption = False,
     out: OutOption = Path("."),
     as_of: AsOfOption = None,
+    engine: EngineOption = Engine.duckdb,
+    source: SourceOption = None,
 ) -> None:
     """Criminal justice outcomes for every financial half-year of the period.
 
     Charge and victim-does-not-support rates on both Home Office count bases with Wilson
     intervals, time to outcome, attrition, the outcome framework, and the police.uk outcome
-    categories when police.uk files are loaded.
+    categories when police.uk files are loaded. With police.uk files alone, their outcome
+    categories mapped to the Home Office outcome groups, with the mapping shown.
 
     Example: vawg outcomes --db vawg.duckdb --public --out outcomes.html
     """
     settings = period_settings(settings_from(config, set_), start, end)
     formats = report_formats(out, format)
+    tables = open_tables(db, engine, source)
+    if open_data_only(tables):
+        stem = f"outcomes-open-data{'-public' if public else ''}"
+        manifest = output_manifest(db, "outcomes", settings, public=public)
+        try:
+            written = open_outcomes(tables, out, stem, formats, public=public, manifest=manifest)
+        finally:
+            close_tables(tables)
+        for path in written:
+            console.print(f"[green]wrote[/] {path}")
+        return
     with console.status("counting outcomes"):
-        summary = outcome_summary(connect(db), settings, as_of=as_of)
+        try:
+            summary = outcome_summary(tables, settings, as_of=as_of)
+        finally:
+            close_tables(tables)
         if public:
             summary = disclose_summary(summary, settings)
             record_result(db, "outcomes", summary, settings)
-    paths = _write_outcomes(summary, out, f"outcomes{'-public' if public else ''}", formats)
+    manifest = output_manifest(db, "outcomes", settings, public=public)
+    paths = _write_outcomes(
+        summary, out, f"outcomes{'-public' if public else ''}", formats, manifest
+    )
     console.print(f"{len(summary.halves)} half-years, data to {summary.as_of}")
     for path in paths:
         console.print(f"[green]wrote[/] {path}")

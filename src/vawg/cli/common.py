@@ -8,16 +8,25 @@
   alone runs to the end of the last complete financial year in the data; --to alone starts on
   1 April ``period_years`` years before (as :func:`vawg.scope.default_period` fills them in),
   and the command says which end it filled in.
+- ``--engine``/``--source`` (:data:`EngineOption`, :data:`SourceOption`): where an analysis
+  reads its tables. ``duckdb`` (the default) opens ``--db``; ``spark`` starts a local Spark and
+  opens the Parquet folders ``vawg export`` wrote (or a Spark database) with
+  :func:`vawg.scale.spark_tables`. The analysis is the same function either way: only
+  :func:`open_tables` differs.
 - ``--out`` (:data:`OutOption`), said in its help: a **file** when the name has a suffix
   (``report.html``: that one file, in the format its suffix names), else a **folder** (the
   command's files inside it, under their usual names). :func:`output_formats` and
   :func:`write_outputs` apply the rule.
+
+:func:`write_outputs` is the one writer of a command's report files, and every file it writes
+carries the run's manifest (:func:`output_manifest`, built by
+:func:`vawg.manifest.build_manifest`): inputs, settings, version, seed and time.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -28,25 +37,37 @@ from rich.console import Console
 
 from vawg.config import Settings, load_settings
 from vawg.errors import InputError
+from vawg.manifest import build_manifest
 from vawg.outcomes.halves import Half, parse_half
+from vawg.query import Tables, connect
+from vawg.report.page import PLOTLY_JS, write_html
+from vawg.report.pdf import html_to_pdf
+from vawg.report.stamp import stamp_outputs
 from vawg.safe_csv import write_csv
 
 __all__ = [
+    "DEMO_FORMATS",
     "FORMATS",
     "AsOfOption",
     "ConfigOption",
     "DbOption",
+    "Engine",
+    "EngineOption",
     "Format",
     "FormatOption",
     "FromOption",
     "HalfOption",
     "OutOption",
     "SetOption",
+    "SourceOption",
     "ToOption",
     "check_period",
+    "close_tables",
     "console",
+    "open_tables",
     "out_is_file",
     "output_formats",
+    "output_manifest",
     "output_path",
     "parse_day",
     "parse_half_option",
@@ -146,21 +167,80 @@ AsOfOption = Annotated[
 ]
 
 
+class Engine(StrEnum):
+    """Where an analysis's queries run."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="Where the queries run: duckdb (the --db file) or spark (a local Spark reading "
+        "--source). The same analysis and the same results either way.",
+    ),
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="With --engine spark: the folder (or URI) `vawg export` wrote, or a Spark "
+        "database holding the tables.",
+        metavar="DIR",
+        show_default=False,
+    ),
+]
+
+
+def open_tables(db: Path, engine: Engine = Engine.duckdb, source: str | None = None) -> Tables:
+    """The tables an analysis reads: ``db`` on DuckDB, or ``source`` on a local Spark
+    (``local[*]``; on a cluster, call the analysis with :func:`vawg.scale.spark_tables` on the
+    platform's session instead)."""
+    if engine is Engine.duckdb:
+        if source is not None:
+            raise InputError(
+                f"--source {source}: only read with --engine spark; leave it out to read "
+                f"--db {db}, or add --engine spark"
+            )
+        return connect(db)
+    if source is None:
+        raise InputError(
+            "--engine spark needs --source: the folder `vawg export --db FILE --out DIR` "
+            "wrote, e.g. --engine spark --source export/"
+        )
+    from vawg.scale import local_spark, spark_tables
+
+    return spark_tables(local_spark("local[*]", driver_memory="2g"), source)
+
+
+def close_tables(tables: Tables) -> None:
+    """Close a DuckDB connection; a Spark session is left running (it may be shared, and
+    stops with the process)."""
+    if tables.backend.name == "duckdb":
+        tables.backend.disconnect()
+
+
 class Format(StrEnum):
     """The formats a report command writes."""
 
     html = "html"
     json = "json"
     csv = "csv"
+    pdf = "pdf"
 
 
 FORMATS = tuple(f.value for f in Format)
+DEMO_FORMATS = ("html", "json", "csv")
+"""What ``vawg demo`` writes for each report (PDF is on request: it needs Chromium)."""
 
 FormatOption = Annotated[
     Format | None,
     typer.Option(
         "--format",
-        help="Output format (default: the --out file's suffix, else html).",
+        help="Output format: html, json, csv, or pdf (the HTML page printed by Chromium; needs "
+        "the browser extra). Default: the --out file's suffix, else html.",
         show_default=False,
     ),
 ]
@@ -246,6 +326,12 @@ def output_path(out: Path, stem: str, fmt: str) -> Path:
     return out if out_is_file(out) else out / f"{stem}.{fmt}"
 
 
+def output_manifest(db: Path, command: str, settings: Settings, *, public: bool) -> dict[str, Any]:
+    """The manifest of the outputs ``vawg command`` makes from ``db`` (``--public`` noted)."""
+    name = f"vawg {command}" + (" --public" if public else "")
+    return build_manifest(db, command=name, settings=settings, public=public)
+
+
 def write_outputs(
     out: Path,
     stem: str,
@@ -254,16 +340,24 @@ def write_outputs(
     html: Callable[[], str],
     json_data: Callable[[], Any],
     csv_rows: Callable[[], tuple[Sequence[str], Sequence[Sequence[Any]]]],
+    manifest: Mapping[str, Any],
 ) -> list[Path]:
     """Write each of ``formats`` to :func:`output_path` (``out`` a file or a folder, see
-    :data:`OutOption`); return the paths. Each output is built only if its format is asked for;
-    JSON is indented UTF-8 (``json_data`` may also return the JSON text itself)."""
-    written = []
+    :data:`OutOption`); return the paths (an HTML page's charting library beside it too,
+    :func:`vawg.report.page.write_html`). Each output is built only if its format is asked for;
+    JSON is indented UTF-8 (``json_data`` may also return the JSON text itself); PDF is the
+    HTML page printed by Chromium (:func:`vawg.report.pdf.html_to_pdf`). Every report file
+    carries ``manifest`` (:func:`vawg.report.stamp.stamp_outputs`: a CSV or PDF gets a sidecar,
+    which is among the paths returned); the shared charting library is not stamped."""
+    written: list[Path] = []
     for fmt in formats:
         path = output_path(out, stem, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "html":
-            path.write_text(html(), encoding="utf-8")
+            written += write_html(path, html())
+            continue
+        if fmt == "pdf":
+            html_to_pdf(html(), path)
         elif fmt == "json":
             data = json_data()
             text = data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False)
@@ -273,4 +367,6 @@ def write_outputs(
         else:
             continue
         written.append(path)
-    return written
+    stamped = stamp_outputs(written, manifest)
+    # The reports first, then the charting library they share (written beside the first page).
+    return [p for p in stamped if p.name != PLOTLY_JS] + [p for p in stamped if p.name == PLOTLY_JS]

@@ -19,20 +19,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from vawg.cli._app import app
 from vawg.cli.audit import run_audit, run_outcomes
-from vawg.cli.common import console
+from vawg.cli.common import close_tables, console, output_manifest
 from vawg.cli.drivers import write_drivers, write_hotspots
+from vawg.cli.evaluate import run_evaluate, run_target
 from vawg.cli.ingest import ingest_and_report
+from vawg.cli.open_data import open_drivers, open_outcomes, write_open_hotspots
 from vawg.cli.profile import run_profile
 from vawg.cli.survey import analyse_surveys, write_survey
 from vawg.cli.web import dashboard_hint, run_publish
 from vawg.config import Settings
+from vawg.datasets import police_uk_kent_months
 from vawg.errors import InputError
 from vawg.models.drivers import drivers
 from vawg.query import connect
 from vawg.spatial.analysis import hotspot_analysis
+from vawg.spatial.open_data import open_data_hotspots
 from vawg.synth import generate
 
-__all__ = ["STEPS", "DemoStep", "demo"]
+__all__ = ["OPEN_STEPS", "STEPS", "DemoStep", "demo"]
 
 ALL = ("html", "json", "csv")
 PUBLIC = ("html", "json")
@@ -92,6 +96,20 @@ def _audit(db: Path, reports: Path, settings: Settings) -> list[Path]:
     ]
 
 
+def _evaluate(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    return [
+        *run_evaluate(db, reports, settings, public=False)[2],
+        *run_evaluate(db, reports, settings, public=True)[2],
+    ]
+
+
+def _target(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    return [
+        *run_target(db, reports, settings, public=False, formats=ALL)[1],
+        *run_target(db, reports, settings, public=True, formats=PUBLIC)[1],
+    ]
+
+
 def _open_site(db: Path, reports: Path, settings: Settings) -> list[Path]:
     pages = run_publish(db, reports / "site", settings)
     return [p for p in pages if p.name == "index.html"]
@@ -104,18 +122,66 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("public and victims' surveys (vawg survey)", _surveys),
     DemoStep("criminal justice outcomes (vawg outcomes)", _outcomes),
     DemoStep("half-year audit (vawg audit)", _audit),
+    DemoStep("did it work? Safer Streets and the perpetrator programme (vawg evaluate)", _evaluate),
+    DemoStep("where next: targeting map, near repeats, repeat locations (vawg target)", _target),
+    # last: the open site carries the public versions of the analyses above
     DemoStep("open transparency site (vawg publish)", _open_site),
 )
 """What the demo runs, in order."""
 
 
+def _open_profile(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    return run_profile(db, reports, settings, public=False)
+
+
+def _open_outcomes(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    manifest = output_manifest(db, "outcomes", settings, public=False)
+    return open_outcomes(
+        connect(db), reports, "outcomes-open-data", ALL, public=False, manifest=manifest
+    )
+
+
+def _open_drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    manifest = output_manifest(db, "drivers", settings, public=False)
+    return open_drivers(
+        connect(db), reports, ALL, k=settings.hotspot_k, public=False, manifest=manifest
+    )
+
+
+def _open_hotspots(db: Path, reports: Path, settings: Settings) -> list[Path]:
+    tables = connect(db)
+    try:
+        result = open_data_hotspots(tables, settings)
+    finally:
+        close_tables(tables)
+    manifest = output_manifest(db, "hotspots", settings, public=False)
+    return write_open_hotspots(
+        result, reports, settings, ALL, public=False, db=db, manifest=manifest
+    )
+
+
+OPEN_STEPS: tuple[DemoStep, ...] = (
+    DemoStep("open-data profile (vawg profile)", _open_profile),
+    DemoStep("police.uk outcome categories (vawg outcomes)", _open_outcomes),
+    DemoStep("area model, violence and sexual offences (vawg drivers)", _open_drivers),
+    DemoStep("hot spots, violence and sexual offences (vawg hotspots)", _open_hotspots),
+)
+"""What ``vawg demo --open-data`` runs, in order, on the shipped police.uk Kent months."""
+
+OPEN_LEFT = "the open site (vawg publish) does not run on open data alone yet"
+
+
 def _where_to_look(
-    data: Path, db: Path, written: list[tuple[str, Path]], reports: Path
+    data: Path,
+    db: Path,
+    written: list[tuple[str, Path]],
+    reports: Path,
+    label: str = "synthetic data and the planted truth",
 ) -> list[str]:
     """Lines naming every place to look, each path whole (never shortened to fit a column)."""
     lines = [
         "[b]Where to look[/]",
-        "  synthetic data and the planted truth",
+        f"  {label}",
         f"    {data.resolve()}",
     ]
     lines += ["  database", f"    {db.resolve()}"]
@@ -137,11 +203,22 @@ def demo(
     ] = Path("demo-output"),
     scale: Annotated[float, typer.Option(help="Size of the synthetic force (1.0 = Kent).")] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic force.")] = 0,
+    open_data: Annotated[
+        bool,
+        typer.Option(
+            "--open-data",
+            help="Use the real police.uk Kent months shipped with the package instead "
+            "(2018-10 to 2019-01): what open data alone can show.",
+        ),
+    ] = False,
 ) -> None:
     """Build a synthetic Kent, load it, run every analysis and write the reports.
 
     Needs no data of yours: the synthetic force is generated from the real Kent and Medway area
     reference shipped with the package, with known planted effects (see data/truth.json).
+
+    With --open-data, loads the real police.uk Kent months shipped with the package instead
+    and runs what open data alone supports, saying what it cannot show.
 
     Example: vawg demo --out demo-output --scale 0.2
     """
@@ -151,12 +228,17 @@ def demo(
     data, reports = out / "data", out / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     db = out / "vawg.duckdb"
-    with console.status(f"generating a synthetic Kent at scale {scale} (seed {seed})"):
-        synthetic = generate(data, scale=scale, seed=seed)
-    console.print(f"[green]generated[/] {data} ({sum(synthetic.row_counts.values()):,} rows)")
+    if open_data:
+        files = police_uk_kent_months(data)
+        console.print(f"[green]wrote[/] {len(files)} police.uk Kent street files to {data}")
+    else:
+        with console.status(f"generating a synthetic Kent at scale {scale} (seed {seed})"):
+            synthetic = generate(data, scale=scale, seed=seed)
+        console.print(f"[green]generated[/] {data} ({sum(synthetic.row_counts.values()):,} rows)")
     if db.exists():
         db.unlink()
     ingest_and_report([data], db)
+    steps = OPEN_STEPS if open_data else STEPS
     settings = Settings()
     written: list[tuple[str, Path]] = []
     with Progress(
@@ -167,14 +249,23 @@ def demo(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("analyses", total=len(STEPS))
-        for step in STEPS:
+        task = progress.add_task("analyses", total=len(steps))
+        for step in steps:
             progress.update(task, description=step.title)
             written += [(step.title, path) for path in step.run(db, reports, settings)]
             progress.advance(task)
-    for line in _where_to_look(data / "truth.json", db, written, reports):
+    if open_data:
+        where = _where_to_look(data, db, written, reports, "police.uk Kent files (real, OGL v3)")
+    else:
+        where = _where_to_look(data / "truth.json", db, written, reports)
+    for line in where:
         console.print(line, soft_wrap=True, highlight=False)
-    console.print(Panel.fit(dashboard_hint(db), title="the analyst dashboard", border_style="blue"))
+    if open_data:
+        console.print(f"[yellow]left:[/] {OPEN_LEFT}")
+    else:
+        console.print(
+            Panel.fit(dashboard_hint(db), title="the analyst dashboard", border_style="blue")
+        )
     console.print(
         Panel.fit(
             f"Done in {time.perf_counter() - started:.0f} s. Open the HTML reports in a browser; "

@@ -13,28 +13,42 @@ from vawg.cli._app import app
 from vawg.cli.common import (
     ConfigOption,
     DbOption,
+    Engine,
+    EngineOption,
     FormatOption,
     FromOption,
     OutOption,
     SetOption,
+    SourceOption,
     ToOption,
+    close_tables,
     console,
+    open_tables,
     out_is_file,
+    output_manifest,
     period_settings,
     report_formats,
     settings_from,
     write_outputs,
 )
+from vawg.cli.open_data import open_drivers, write_open_hotspots
 from vawg.config import Settings
 from vawg.errors import InputError
+from vawg.inputs.open_data import open_data_only
 from vawg.models.drivers import EFFECT_KEYS, DriversResult, drivers
 from vawg.models.public import disclose_drivers
-from vawg.query import connect
 from vawg.releases import record_result
 from vawg.report.drivers import LABELS, drivers_csv_rows, drivers_html, drivers_json
-from vawg.report.hotspots import hotspots_csv_rows, hotspots_html, hotspots_json
-from vawg.report.maps import hotspot_map_png, lsoa_polygons
+from vawg.report.hotspots import (
+    hotspot_map_figures,
+    hotspots_csv_rows,
+    hotspots_html,
+    hotspots_json,
+)
+from vawg.report.maps import choropleth_png
+from vawg.report.stamp import stamp_outputs
 from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
+from vawg.spatial.open_data import open_data_hotspots
 from vawg.spatial.public import disclose_hotspots
 from vawg.store import DEFAULT_DB
 
@@ -90,6 +104,7 @@ def write_drivers(
         html=lambda: drivers_html(shown),
         json_data=lambda: drivers_json(shown),
         csv_rows=lambda: drivers_csv_rows(shown),
+        manifest=output_manifest(db, "drivers", settings, public=public),
     )
 
 
@@ -111,6 +126,7 @@ def write_hotspots(
         result = disclose_hotspots(result, settings)
         record_result(db, "hotspots", result, settings)
     shown = result
+    manifest = output_manifest(db, "hotspots", settings, public=public)
     written = write_outputs(
         out,
         stem,
@@ -118,27 +134,20 @@ def write_hotspots(
         html=lambda: hotspots_html(shown),
         json_data=lambda: hotspots_json(shown),
         csv_rows=lambda: hotspots_csv_rows(shown),
+        manifest=manifest,
     )
     if "png" in formats:
-        polygons = lsoa_polygons(Path(result.geojson)) if result.geojson else None
-        for place, prefix in (("all", ""), ("public", "public_")):
-            if place not in result.by_place:
-                continue
-            folder, name = (out.parent, out.stem) if out_is_file(out) else (out, stem)
-            path = folder / f"{name}-map-{place}.png"
+        figures = hotspot_map_figures(shown)
+        for name, figure in figures.items():
+            folder, base = (out.parent, out.stem) if out_is_file(out) else (out, stem)
+            path = folder / f"{base}-{name}.png"
             try:
-                hotspot_map_png(
-                    result.table,
-                    path,
-                    prefix=prefix,
-                    title=f"G* hot spots of in-scope VAWG, {place} places",
-                    polygons=polygons,
-                )
+                choropleth_png(figure, path)
             except InputError:
                 if strict_png:
                     raise
                 continue  # PNG maps are optional beside the report unless asked for
-            written.append(path)
+            written += stamp_outputs([path], manifest)
     return written
 
 
@@ -153,20 +162,43 @@ def drivers_command(
     exclude_anomalies: ExcludeOption = False,
     public: PublicOption = False,
     out: OutOption = Path("."),
+    engine: EngineOption = Engine.duckdb,
+    source: SourceOption = None,
 ) -> None:
     """Drivers of VAWG: deprivation, pubs, town centres, temperature, birthdays and age.
 
     Checks the monthly feed for anomalous months first, then fits a negative binomial model of
     crimes per LSOA (population as exposure), a daily model of crimes against temperature
     (calendar controlled, with a spline for the shape) and a self-controlled birthday model,
-    each effect a rate ratio with its 95% confidence interval.
+    each effect a rate ratio with its 95% confidence interval. With police.uk files alone, the
+    area model of violence and sexual offences (all sexes: not VAWG), saying what it cannot show.
 
     Example: vawg drivers --db vawg.duckdb --format html --out reports
     """
     settings = period_settings(settings_from(config, set_), start, end)
     formats = report_formats(out, format)
+    tables = open_tables(db, engine, source)
+    if open_data_only(tables):
+        with console.status("fitting the area model to police.uk open data"):
+            try:
+                paths = open_drivers(
+                    tables,
+                    out,
+                    formats,
+                    k=settings.hotspot_k,
+                    public=public,
+                    manifest=output_manifest(db, "drivers", settings, public=public),
+                )
+            finally:
+                close_tables(tables)
+        for path in paths:
+            console.print(f"[green]wrote[/] {path}")
+        return
     with console.status("fitting the driver models"):
-        result = drivers(connect(db), settings, exclude_anomalies=exclude_anomalies)
+        try:
+            result = drivers(tables, settings, exclude_anomalies=exclude_anomalies)
+        finally:
+            close_tables(tables)  # a public report records its release in the database
         paths = write_drivers(result, out, settings, public=public, formats=formats, db=db)
     table = Table(title="Drivers of VAWG (rate ratios, 95% CI)")
     for name in ("effect", "rate ratio", "95% CI", "p"):
@@ -203,7 +235,11 @@ def hotspots_command(
     ] = WeightsKind.knn,
     geojson: Annotated[
         Path | None,
-        typer.Option("--geojson", help="LSOA polygons (areas.geojson) for a choropleth map."),
+        typer.Option(
+            "--geojson",
+            help="LSOA boundaries (areas.geojson) to place crimes and draw maps; default: the "
+            "boundaries setting, else the shipped Kent and Medway LSOAs.",
+        ),
     ] = None,
     png: Annotated[
         bool,
@@ -211,34 +247,65 @@ def hotspots_command(
             "--png", help="Also write PNG maps beside the report (needs vl-convert-python)."
         ),
     ] = False,
+    engine: EngineOption = Engine.duckdb,
+    source: SourceOption = None,
 ) -> None:
-    """Hot spots: Getis-Ord G* over LSOAs with permutation inference and FDR control.
+    """Hot spots: Getis-Ord G* over LSOAs, z-test p-values with FDR control.
 
-    Finds LSOA neighbourhoods with more in-scope crime than chance (all places, public places,
-    homes), persistent and emerging hot spots across financial years, and how concentrated
-    crime is in the busiest 5% of LSOAs. Maps work offline.
+    Places every in-scope crime in its LSOA (by code, else by coordinates), then finds LSOA
+    neighbourhoods with a higher rate per resident than the force (all places, public places,
+    homes), with permutation p-values beside as a check; persistent and emerging hot spots
+    across financial years; how concentrated crime is in the busiest 5% of LSOAs. Maps over
+    the LSOA boundaries, offline. With police.uk files alone, hot spots of violence and sexual
+    offences (all sexes: not VAWG) placed by code or coordinates, saying what they cannot show.
 
     Example: vawg hotspots --db vawg.duckdb --format html --out reports
     """
     settings = period_settings(settings_from(config, set_), start, end)
+    if geojson is not None:
+        settings = settings.replace(boundaries=str(geojson))
     formats = report_formats(out, format)
     formats = (*formats, "png") if png else formats
     with console.status("finding hot spots"):
-        result = hotspot_analysis(
-            connect(db),
-            settings,
-            exclude_anomalies=exclude_anomalies,
-            weights_kind=weights.value,
-            geojson=geojson,
-        )
+        tables = open_tables(db, engine, source)
+        if open_data_only(tables):
+            try:
+                found = open_data_hotspots(tables, settings, weights_kind=weights.value)
+            finally:
+                close_tables(tables)  # a public report records its release in the database
+            for path in write_open_hotspots(
+                found,
+                out,
+                settings,
+                tuple(f for f in formats if f != "png"),
+                public=public,
+                db=db,
+                manifest=output_manifest(db, "hotspots", settings, public=public),
+            ):
+                console.print(f"[green]wrote[/] {path}")
+            if png:
+                console.print("[yellow]no PNG maps for open-data hot spots yet[/]")
+            return
+        try:
+            result = hotspot_analysis(
+                tables,
+                settings,
+                exclude_anomalies=exclude_anomalies,
+                weights_kind=weights.value,
+            )
+        finally:
+            close_tables(tables)
         paths = write_hotspots(
             result, out, settings, public=public, formats=formats, db=db, strict_png=png
         )
-    table = Table(title="Hot spots (G*, FDR-controlled)")
-    for name in ("place", "hot spots", "before FDR", "cold spots"):
+    table = Table(title="Hot spots (G*, false discovery rate 5%)")
+    for name in ("place", "confirmed hot spots", "exploratory", "cold spots"):
         table.add_column(name, justify="left" if name == "place" else "right")
     for place, r in result.by_place.items():
-        table.add_row(place, str(r.hot_spots), str(r.hot_unadjusted), str(r.cold_spots))
+        table.add_row(
+            place, str(r.hot_spots), str(r.hot_unadjusted - r.hot_spots), str(r.cold_spots)
+        )
     console.print(table)
+    console.print(result.placement.sentence())
     for path in paths:
         console.print(f"[green]wrote[/] {path}")

@@ -13,12 +13,18 @@ from vawg.cli._app import app
 from vawg.cli.common import (
     ConfigOption,
     DbOption,
+    Engine,
+    EngineOption,
     FromOption,
     OutOption,
     SetOption,
+    SourceOption,
     ToOption,
+    close_tables,
     console,
+    open_tables,
     output_formats,
+    output_manifest,
     period_settings,
     settings_from,
 )
@@ -27,9 +33,10 @@ from vawg.errors import InputError
 from vawg.profile import profile as build_profile
 from vawg.profile.opendata import open_data_profile
 from vawg.profile.public import disclose, disclose_open_data
-from vawg.query import Tables, connect
+from vawg.query import Tables
 from vawg.releases import record_result
 from vawg.report.profile import write_open_data, write_profile
+from vawg.report.stamp import stamp_outputs
 from vawg.store import DEFAULT_DB
 
 __all__ = ["profile", "run_profile"]
@@ -43,6 +50,7 @@ class Format(StrEnum):
     html = "html"
     json = "json"
     csv = "csv"
+    pdf = "pdf"
 
 
 def _has_force_extract(tables: Tables) -> bool:
@@ -58,12 +66,16 @@ def run_profile(
     formats: tuple[str, ...] = FORMATS,
     harm_weights: Path | None = None,
     open_data: bool | None = None,
+    tables: Tables | None = None,
 ) -> list[Path]:
-    """Profile the data in ``db`` and write the report files into ``out_dir``.
+    """Profile the data in ``db`` (or in ``tables``, e.g. on Spark; the release log of a
+    public profile stays in ``db``) and write the report files into ``out_dir``.
 
-    ``open_data``: ``None`` = open-data mode only when no force extract is loaded.
+    ``open_data``: ``None`` = open-data mode only when no force extract is loaded. Every file
+    written carries the run's manifest.
     """
-    tables = connect(db)
+    manifest = output_manifest(db, "profile", settings, public=public)
+    tables = tables if tables is not None else open_tables(db)
     use_open = open_data if open_data is not None else not _has_force_extract(tables)
     if use_open:
         if int(tables.police_street.count().to_pyarrow().as_py()) == 0:
@@ -71,18 +83,18 @@ def run_profile(
                 f"{db}: no force extract and no police.uk street files are loaded; load "
                 "crimes.csv, people.csv and involvements.csv (or *-street.csv) with `vawg ingest`"
             )
-        opened = open_data_profile(tables)
-        tables.backend.disconnect()
+        opened = open_data_profile(tables, settings)
+        close_tables(tables)
         if public:
             opened = disclose_open_data(opened, settings)
             record_result(db, "profile (open data)", opened, settings)
-        return write_open_data(opened, out_dir, formats)
+        return stamp_outputs(write_open_data(opened, out_dir, formats), manifest)
     result = build_profile(tables, settings, harm_weights=harm_weights)
-    tables.backend.disconnect()
+    close_tables(tables)
     if public:
         result = disclose(result, settings)
         record_result(db, "profile", result, settings)
-    return write_profile(result, out_dir, formats)
+    return stamp_outputs(write_profile(result, out_dir, formats), manifest)
 
 
 @app.command()
@@ -94,7 +106,11 @@ def profile(
     to: ToOption = None,
     format: Annotated[
         list[Format] | None,
-        typer.Option("--format", help="html, json or csv (repeatable; default all three)."),
+        typer.Option(
+            "--format",
+            help="html, json, csv or pdf (repeatable; default html, json and csv; pdf prints the "
+            "HTML with Chromium and needs the browser extra).",
+        ),
     ] = None,
     out: OutOption = Path("profile"),
     public: Annotated[
@@ -111,6 +127,8 @@ def profile(
             "--open-data", help="Profile police.uk street files even if an extract is loaded."
         ),
     ] = False,
+    engine: EngineOption = Engine.duckdb,
+    source: SourceOption = None,
 ) -> None:
     """The VAWG perpetrator problem profile: volume, place, people, harm, RFGV and timing.
 
@@ -120,7 +138,8 @@ def profile(
     Example: vawg profile --db vawg.duckdb --out reports --public
     """
     settings = period_settings(settings_from(config, set_), from_, to)
-    formats = output_formats(out, [f.value for f in format or ()], FORMATS, FORMATS)
+    formats = output_formats(out, [f.value for f in format or ()], (*FORMATS, "pdf"), FORMATS)
+    tables = open_tables(db, engine, source)
     with console.status("building the profile"):
         written = run_profile(
             db,
@@ -130,6 +149,7 @@ def profile(
             formats=formats,
             harm_weights=harm_weights,
             open_data=True if open_data else None,
+            tables=tables,
         )
     table = Table(title="Perpetrator problem profile" + (" (public)" if public else ""))
     table.add_column("file")

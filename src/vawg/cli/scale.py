@@ -12,7 +12,9 @@ from vawg.cli._app import app
 from vawg.cli.common import ConfigOption, DbOption, SetOption, console, settings_from
 from vawg.config import Settings
 from vawg.errors import InputError
+from vawg.manifest import build_manifest
 from vawg.query import connect
+from vawg.report.stamp import mark_folder
 from vawg.scale import ExportResult, SparkCheck, check_spark, export_parquet, local_spark
 from vawg.scale import spark_tables as open_spark_tables
 from vawg.store import DEFAULT_DB
@@ -21,8 +23,14 @@ __all__ = ["export", "run_export", "run_spark_check", "spark_check"]
 
 
 def run_export(db: Path, out_dir: Path, *, overwrite: bool = False) -> list[Path]:
-    """Export every table of ``db`` to Parquet under ``out_dir``; the folders written."""
-    return [t.path for t in export_parquet(db, out_dir, overwrite=overwrite).tables]
+    """Export every table of ``db`` to Parquet under ``out_dir``; the folders written.
+
+    The export holds person-level data: it is marked (``MANIFEST.json``, OFFICIAL-SENSITIVE)
+    and readable by its owner only.
+    """
+    folders = [t.path for t in export_parquet(db, out_dir, overwrite=overwrite).tables]
+    mark_folder(out_dir, build_manifest(db, command="vawg export"))
+    return folders
 
 
 def run_spark_check(
@@ -58,13 +66,15 @@ def export(
 ) -> None:
     """Export every table of the store as Parquet (one folder per table) for Spark or a lake.
 
-    The files hold person-level data: keep them where the database itself may be kept.
+    The files hold person-level data: they are marked OFFICIAL-SENSITIVE (MANIFEST.json) and
+    readable by their owner only; keep them where the database itself may be kept.
 
     Open them on Spark with vawg.scale.spark_tables (see docs/scale-out.md).
 
     Example: vawg export --db vawg.duckdb --out export/
     """
     result = export_parquet(db, out, overwrite=overwrite)
+    mark_folder(out, build_manifest(db, command="vawg export"))
     _show_export(result)
     console.print(
         f"[green]wrote[/] {sum(t.rows for t in result.tables):,} rows in "

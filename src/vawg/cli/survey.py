@@ -11,19 +11,25 @@ from vawg.cli._app import app
 from vawg.cli.common import (
     ConfigOption,
     DbOption,
+    Engine,
+    EngineOption,
     FormatOption,
     FromOption,
     OutOption,
     SetOption,
+    SourceOption,
     ToOption,
+    close_tables,
     console,
+    open_tables,
+    output_manifest,
     period_settings,
     report_formats,
     settings_from,
     write_outputs,
 )
 from vawg.config import Settings
-from vawg.query import connect
+from vawg.query import Tables
 from vawg.releases import record_result
 from vawg.report.survey import survey_csv_rows, survey_html, survey_json, survey_view
 from vawg.store import DEFAULT_DB
@@ -34,7 +40,11 @@ __all__ = ["analyse_surveys", "run_survey", "survey", "write_survey"]
 
 
 def analyse_surveys(
-    db: Path, settings: Settings, margins: Path | None = None, rake: bool | None = None
+    db: Path,
+    settings: Settings,
+    margins: Path | None = None,
+    rake: bool | None = None,
+    tables: Tables | None = None,
 ) -> SurveyResult:
     """Both surveys in ``db``, raked to ``margins`` (default the shipped Kent margins)."""
     themes = (
@@ -42,13 +52,17 @@ def analyse_surveys(
         if settings.survey_theme_dictionary
         else None
     )
-    return survey_analysis(
-        connect(db),
-        settings,
-        margins=read_margins(margins) if margins else None,
-        rake=rake,
-        themes=themes,
-    )
+    tables = tables if tables is not None else open_tables(db)
+    try:
+        return survey_analysis(
+            tables,
+            settings,
+            margins=read_margins(margins) if margins else None,
+            rake=rake,
+            themes=themes,
+        )
+    finally:
+        close_tables(tables)  # a public report records its release in the database
 
 
 def write_survey(
@@ -74,6 +88,7 @@ def write_survey(
         html=lambda: survey_html(shown),
         json_data=lambda: survey_json(shown),
         csv_rows=lambda: survey_csv_rows(survey_view(shown)),
+        manifest=output_manifest(db, "survey", settings, public=public),
     )
 
 
@@ -122,6 +137,8 @@ def survey(
             show_default=False,
         ),
     ] = None,
+    engine: EngineOption = Engine.duckdb,
+    source: SourceOption = None,
 ) -> None:
     """Weighted public safety survey estimates and victims' satisfaction, beside recorded crime.
 
@@ -135,7 +152,7 @@ def survey(
     settings = period_settings(settings_from(config, set_), start, end)
     formats = report_formats(out, format)
     with console.status("analysing the surveys"):
-        result = analyse_surveys(db, settings, margins, rake)
+        result = analyse_surveys(db, settings, margins, rake, open_tables(db, engine, source))
         paths = write_survey(result, out, settings, public=public, formats=formats, db=db)
     if result.public:
         o = result.public.overall
