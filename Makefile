@@ -38,8 +38,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy
 
+# Two test processes (the CI machine has two cores); a test file stays in one process, so its
+# module fixtures are built once.
 test: $(VENV)/.dev lint
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile
 
 docs: $(VENV)/.core
 	$(BIN)/python scripts/build_contract_docs.py
