@@ -194,9 +194,20 @@ def survey_analysis(
     rake: bool | None = None,
     themes: dict[str, tuple[str, ...]] | None = None,
 ) -> SurveyResult:
-    """Run the survey analysis on the loaded tables (see module docstring)."""
+    """Run the survey analysis on the loaded tables (see module docstring).
+
+    Raises :class:`~vawg.errors.InputError` when neither survey is loaded.
+    """
     notes: list[str] = []
     ps = tables.public_survey
+    loaded = int(ps.count().to_pyarrow().as_py()) + int(
+        tables.victim_survey.count().to_pyarrow().as_py()
+    )
+    if not loaded:
+        raise InputError(
+            "no survey responses are loaded; load public_survey.csv or victim_survey.csv with "
+            "`vawg ingest` (see docs/data-contract.md)"
+        )
     frame = ps.select(*_PUBLIC_COLUMNS).order_by("respondent_id").to_polars()
     public: PublicSurveyEstimates | None = None
     theme_result: ThemeResult | None = None
