@@ -33,12 +33,13 @@ from vawg.cli.common import (
     settings_from,
     write_outputs,
 )
-from vawg.cli.open_data import open_outcomes
+from vawg.cli.open_data import write_open_outcomes
 from vawg.config import Settings
 from vawg.inputs.open_data import open_data_only
 from vawg.outcomes.audit import HEADLINE_MEASURES, MEASURE_LABELS, AuditResult, half_year_audit
 from vawg.outcomes.cases import as_of_date
 from vawg.outcomes.halves import Half
+from vawg.outcomes.open_data import open_data_outcomes
 from vawg.outcomes.public import disclose_audit, disclose_summary
 from vawg.outcomes.summary import OutcomeSummary, outcome_summary
 from vawg.query import Tables
@@ -248,9 +249,12 @@ def outcomes(
         stem = f"outcomes-open-data{'-public' if public else ''}"
         manifest = output_manifest(db, "outcomes", settings, public=public)
         try:
-            written = open_outcomes(tables, out, stem, formats, public=public, manifest=manifest)
+            found = open_data_outcomes(tables)
         finally:
             close_tables(tables)
+        written = write_open_outcomes(
+            found, out, stem, formats, public=public, settings=settings, db=db, manifest=manifest
+        )
         for path in written:
             console.print(f"[green]wrote[/] {path}")
         return

@@ -31,11 +31,12 @@ from vawg.cli.common import (
     settings_from,
     write_outputs,
 )
-from vawg.cli.open_data import open_drivers, write_open_hotspots
+from vawg.cli.open_data import write_open_drivers, write_open_hotspots
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.inputs.open_data import open_data_only
 from vawg.models.drivers import EFFECT_KEYS, DriversResult, drivers
+from vawg.models.open_data import open_data_drivers
 from vawg.models.public import disclose_drivers
 from vawg.releases import record_result
 from vawg.report.drivers import LABELS, drivers_csv_rows, drivers_html, drivers_json
@@ -181,16 +182,18 @@ def drivers_command(
     if open_data_only(tables):
         with console.status("fitting the area model to police.uk open data"):
             try:
-                paths = open_drivers(
-                    tables,
-                    out,
-                    formats,
-                    k=settings.hotspot_k,
-                    public=public,
-                    manifest=output_manifest(db, "drivers", settings, public=public),
-                )
+                found = open_data_drivers(tables, k=settings.hotspot_k)
             finally:
                 close_tables(tables)
+        paths = write_open_drivers(
+            found,
+            out,
+            formats,
+            public=public,
+            settings=settings,
+            db=db,
+            manifest=output_manifest(db, "drivers", settings, public=public),
+        )
         for path in paths:
             console.print(f"[green]wrote[/] {path}")
         return

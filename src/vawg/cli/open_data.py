@@ -1,8 +1,8 @@
 """``vawg outcomes``, ``vawg drivers`` and ``vawg hotspots`` on police.uk open data only.
 
-The commands call :func:`open_outcomes` / :func:`open_drivers` / :func:`open_hotspots` when no
-force extract is loaded
-but police.uk street files are, instead of stopping with "no crimes are loaded".
+The commands compute the open-data Result when no force extract is loaded but police.uk street
+files are (instead of stopping with "no crimes are loaded"), close the database, and call
+:func:`write_open_outcomes` / :func:`write_open_drivers` / :func:`write_open_hotspots`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from rich.markup import escape
 
 from vawg.cli.common import console, write_outputs
 from vawg.config import Settings
-from vawg.models.open_data import open_data_drivers
-from vawg.outcomes.open_data import open_data_outcomes
-from vawg.query import Tables
+from vawg.models.open_data import OpenDataDrivers
+from vawg.models.public import disclose_open_drivers
+from vawg.outcomes.open_data import OpenDataOutcomes
+from vawg.outcomes.public import disclose_open_outcomes
 from vawg.releases import record_result
 from vawg.report.open_data import (
     open_drivers_csv_rows,
@@ -29,7 +30,7 @@ from vawg.report.open_data import (
 from vawg.spatial.open_data import OpenDataHotspots
 from vawg.spatial.public import disclose_open_hotspots
 
-__all__ = ["open_drivers", "open_outcomes", "write_open_hotspots"]
+__all__ = ["write_open_drivers", "write_open_hotspots", "write_open_outcomes"]
 
 
 def _say_limits(lines: tuple[str, ...], public: bool) -> None:
@@ -43,17 +44,24 @@ def _say_limits(lines: tuple[str, ...], public: bool) -> None:
         )
 
 
-def open_outcomes(
-    tables: Tables,
+def write_open_outcomes(
+    result: OpenDataOutcomes,
     out: Path,
     stem: str,
     formats: tuple[str, ...],
     *,
     public: bool,
+    settings: Settings,
+    db: Path,
     manifest: dict[str, Any],
 ) -> list[Path]:
-    """The outcome categories of the loaded police.uk files; returns the paths written."""
-    result = open_data_outcomes(tables)
+    """Write the outcome categories of the loaded police.uk files (from
+    :func:`vawg.outcomes.open_data.open_data_outcomes`, the database closed); returns the paths
+    written. A public report is made from the public Result, recorded first in ``db``'s
+    release log."""
+    if public:
+        result = disclose_open_outcomes(result, settings)
+        record_result(db, "outcomes-open-data", result, settings)
     _say_limits(result.cannot_show, public)
     for row in result.police.groups.iter_rows(named=True):
         console.print(f"  {row['group_label']}: {row['count']:,}")
@@ -68,17 +76,23 @@ def open_outcomes(
     )
 
 
-def open_drivers(
-    tables: Tables,
+def write_open_drivers(
+    result: OpenDataDrivers,
     out: Path,
     formats: tuple[str, ...],
     *,
-    k: int,
     public: bool,
+    settings: Settings,
+    db: Path,
     manifest: dict[str, Any],
 ) -> list[Path]:
-    """The area model on the loaded police.uk files; returns the paths written."""
-    result = open_data_drivers(tables, k=k)
+    """Write the area model on the loaded police.uk files (from
+    :func:`vawg.models.open_data.open_data_drivers`, the database closed); returns the paths
+    written. A public report is made from the public Result, recorded first in ``db``'s
+    release log."""
+    if public:
+        result = disclose_open_drivers(result, settings)
+        record_result(db, "drivers-open-data", result, settings)
     _say_limits(result.cannot_show, public)
     console.print(f"[yellow]{escape(result.caveat)}[/]")
     if result.area is None:
@@ -93,7 +107,7 @@ def open_drivers(
             )
     return write_outputs(
         out,
-        "drivers-open-data",
+        "drivers-open-data-public" if public else "drivers-open-data",
         formats,
         html=lambda: open_drivers_html(result),
         json_data=result.to_dict,

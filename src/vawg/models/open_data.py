@@ -40,12 +40,21 @@ class OpenDataDrivers(ResultMixin):
     area: AreaModelResult | None
     error: str | None
     months: tuple[str, str]
-    crimes: int
-    no_lsoa: int
-    outside_areas: int
+    crimes: int | None
+    no_lsoa: int | None
+    outside_areas: int | None
     area_source: str
     caveat: str
     cannot_show: tuple[str, ...]
+
+    @property
+    def table(self) -> pl.DataFrame:
+        """The area model's rate ratios (no rows when it could not be fitted)."""
+        if self.area is None:
+            return pl.DataFrame(
+                schema=["outcome", "model", "term", "rate_ratio", "ci_low", "ci_high", "p_value"]
+            )
+        return self.area.table
 
 
 def open_data_drivers(tables: Tables, *, k: int = 6) -> OpenDataDrivers:

@@ -39,8 +39,10 @@ from vawg.disclosure import (
 )
 from vawg.inputs.anomaly import AnomalyResult
 from vawg.models.age import AgeProfileResult
+from vawg.models.area import AreaModelResult
 from vawg.models.birthday import BirthdayResult
 from vawg.models.drivers import DriversResult
+from vawg.models.open_data import OpenDataDrivers
 from vawg.results import Estimate
 from vawg.stats import poisson_rate_interval
 
@@ -67,17 +69,7 @@ def disclose_drivers(result: DriversResult, settings: Settings) -> DriversResult
         ),
         pl.Series("p_value", [effects[k].p_value for k in result.table["key"]], dtype=pl.Float64),
     ).with_columns(pl.col("estimate", "ci_low", "ci_high", "p_value").fill_nan(None))
-    area = result.area
-    if area is not None:
-        area = dataclasses.replace(
-            area,
-            fit_table=_rounded(area.fit_table, "crimes", threshold),
-            notes=public_notes(area.notes, threshold),
-            fits={
-                k: dataclasses.replace(f, events=round_count(f.events, threshold) or 0)
-                for k, f in area.fits.items()
-            },
-        )
+    area = _area(result.area, threshold) if result.area is not None else None
     daily = result.daily
     if daily is not None:
         daily = dataclasses.replace(
@@ -101,6 +93,39 @@ def disclose_drivers(result: DriversResult, settings: Settings) -> DriversResult
         age=_age(result.age, threshold) if result.age else None,
         notes=public_notes(result.notes, threshold),
         errors={k: public_notes([v], threshold)[0] for k, v in result.errors.items()},
+    )
+
+
+def disclose_open_drivers(result: OpenDataDrivers, settings: Settings) -> OpenDataDrivers:
+    """The public version of the area model on police.uk open data (same type): the rows
+    counted withheld when small and rounded otherwise, the model's counts as in
+    :func:`disclose_drivers`; police.uk months are public already, so not held to the grid."""
+    if "disclosure" in result.params.settings:
+        return result
+    threshold = settings.disclosure_threshold
+
+    def shown(count: int | None) -> int | None:
+        return None if count is None or 0 < count < threshold else round_count(count, threshold)
+
+    return dataclasses.replace(
+        result,
+        params=public_params(result.params, settings, grid=False),
+        area=_area(result.area, threshold) if result.area is not None else None,
+        crimes=shown(result.crimes),
+        no_lsoa=shown(result.no_lsoa),
+        outside_areas=shown(result.outside_areas),
+    )
+
+
+def _area(area: AreaModelResult, threshold: int) -> AreaModelResult:
+    return dataclasses.replace(
+        area,
+        fit_table=_rounded(area.fit_table, "crimes", threshold),
+        notes=public_notes(area.notes, threshold),
+        fits={
+            k: dataclasses.replace(f, events=round_count(f.events, threshold) or 0)
+            for k, f in area.fits.items()
+        },
     )
 
 

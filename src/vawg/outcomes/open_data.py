@@ -34,6 +34,11 @@ class OpenDataOutcomes(ResultMixin):
     cannot_show: tuple[str, ...]
     outcomes_files_rows: int
 
+    @property
+    def table(self) -> pl.DataFrame:
+        """The counts by published category (the Result's main table)."""
+        return self.police.table
+
 
 def open_data_outcomes(tables: Tables, *, level: float = 0.95) -> OpenDataOutcomes:
     """Outcome categories of violence and sexual offences in the loaded police.uk files."""

@@ -21,12 +21,20 @@ from datetime import date, timedelta
 import polars as pl
 
 from vawg.config import Settings
-from vawg.disclosure import SUPPRESSED_FLAG, grid_period, public_params, round_count, suppress
+from vawg.disclosure import (
+    DISCLOSURE_KEY,
+    SUPPRESSED_FLAG,
+    grid_period,
+    public_params,
+    round_count,
+    suppress,
+)
 from vawg.outcomes.agencies import AgencyResult, agency_rates
 from vawg.outcomes.attrition import AttritionResult, attrition
 from vawg.outcomes.audit import AuditResult, comparable_rates, headline
 from vawg.outcomes.halves import Half
 from vawg.outcomes.headlines import headline_row
+from vawg.outcomes.open_data import OpenDataOutcomes
 from vawg.outcomes.police_uk import PoliceUkOutcomes, with_shares
 from vawg.outcomes.rates import denominators, rates_from_counts
 from vawg.outcomes.satisfaction import satisfaction_rates
@@ -37,6 +45,7 @@ from vawg.results import Params
 __all__ = [
     "PUBLIC_CURVE_DAYS",
     "disclose_audit",
+    "disclose_open_outcomes",
     "disclose_summary",
     "public_agencies",
     "public_attrition",
@@ -226,6 +235,21 @@ def public_police_uk(result: PoliceUkOutcomes, threshold: int) -> PoliceUkOutcom
         return with_shares(cut, total=shown_total)
 
     return dataclasses.replace(result, table=redo(result.table), groups=redo(result.groups))
+
+
+def disclose_open_outcomes(result: OpenDataOutcomes, settings: Settings) -> OpenDataOutcomes:
+    """The police.uk outcome categories as they may be published (same type): category and
+    group counts withheld or rounded by the one rule, shares rebuilt from the rounded counts.
+    police.uk months are public already, so the period is not held to the grid."""
+    if DISCLOSURE_KEY in result.params.settings:
+        return result
+    return dataclasses.replace(
+        result,
+        params=public_params(result.params, settings, grid=False),
+        police=public_police_uk(result.police, settings.disclosure_threshold),
+        outcomes_files_rows=round_count(result.outcomes_files_rows, settings.disclosure_threshold)
+        or 0,
+    )
 
 
 def public_exclusions(exclusions: pl.DataFrame, threshold: int) -> pl.DataFrame:
