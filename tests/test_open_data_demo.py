@@ -48,4 +48,6 @@ def test_demo_open_data_writes_the_open_reports(tmp_path: Path) -> None:
         "hotspots-open-data.html",
     ):
         assert (reports / name).is_file(), name
-    assert "left:" in out.output
+    for page in ("index.html", "places.html", "outcomes.html"):
+        assert (reports / "site" / page).is_file(), page
+    assert "not from open data:" in out.output and "force extract" in out.output

@@ -76,10 +76,12 @@ NON_COUNT = (
     "label",
     "suppressed",
     "population",
+    "residents",  # ONS population estimates: published denominators, not counts of records
     "lsoas",
     "areas",
     "months",
     "month",
+    "months_loaded",
     "offset",
     "seed",
     "permutations",
@@ -150,10 +152,11 @@ NON_COUNT = (
 NON_COUNT_PATHS = (
     re.compile(r"(^|\.)fits\.[^.]+\.n$"),
     re.compile(r"(^|\.)force_rates(_per_1000_per_year)?\.[^.]+$"),
+    re.compile(r"(^|\.)months\.(loaded|missing|expected)$"),
 )
 """JSON places whose number is not a count though its key is: a model fit's ``n`` is the number
 of days or areas it was fitted on (its crimes are ``events``); the hot spots' force-wide rates
-by place."""
+by place; the open-data profile's numbers of months."""
 
 SETTINGS_KEYS = frozenset({"settings", "manifest"})
 """JSON objects holding configuration, not figures: not walked for counts (their key names and

@@ -4,6 +4,10 @@
 by half-year, the surveys and the LSOA maps of rates and hot spots) and passes each through its family's ``disclose`` function, so
 ``vawg.report.site`` only renders Results that are public already. An analysis that is absent or
 cannot run on the data leaves its page out (with the reason in ``skipped``), never the site.
+
+With police.uk open data alone loaded (no force extract), :func:`open_data_site_results` makes
+the site from what open data supports: the open-data profile, the hot spots of violence and
+sexual offences and their published outcome categories, each through its own ``disclose``.
 """
 
 from __future__ import annotations
@@ -15,21 +19,26 @@ from vawg.config import Settings
 from vawg.errors import VawgError
 from vawg.evaluation.analysis import PlaceEvaluationResult, place_evaluation
 from vawg.evaluation.public import disclose_evaluation
-from vawg.outcomes.public import disclose_summary
+from vawg.inputs.open_data import OPEN_DATA_CANNOT_SHOW
+from vawg.outcomes.open_data import OpenDataOutcomes, open_data_outcomes
+from vawg.outcomes.public import disclose_open_outcomes, disclose_summary
 from vawg.outcomes.summary import OutcomeSummary, outcome_summary
 from vawg.profile import ProfileResult, disclose, disclose_overview, overview, profile
+from vawg.profile.opendata import OpenDataResult, open_data_profile
 from vawg.profile.overview import Overview
+from vawg.profile.public.release import disclose_open_data
 from vawg.programme.analysis import ProgrammeEvaluationResult, programme_evaluation
 from vawg.programme.public import disclose_programme
 from vawg.query import Tables
 from vawg.scope import vawg_scope
 from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
-from vawg.spatial.public import disclose_hotspots
+from vawg.spatial.open_data import OpenDataHotspots, open_data_hotspots
+from vawg.spatial.public import disclose_hotspots, disclose_open_hotspots
 from vawg.survey import SurveyResult, disclose_survey, survey_analysis
 from vawg.targeting.analysis import TargetingResult, targeting
 from vawg.targeting.public import disclose_targeting
 
-__all__ = ["OpenSiteResults", "open_site_results"]
+__all__ = ["OpenDataSiteResults", "OpenSiteResults", "open_data_site_results", "open_site_results"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +116,40 @@ def _evaluations(
         except VawgError as error:
             skipped["programme evaluation"] = str(error)
     return place, programme, where
+
+
+@dataclass(frozen=True)
+class OpenDataSiteResults:
+    """The public Results of an open site made from police.uk open data alone; ``months``:
+    first and last month loaded; ``cannot_show``: what open data cannot show, said first on
+    every page. A page whose Result is None is left out, with the reason in ``skipped``."""
+
+    months: tuple[date, date] | None
+    profile: OpenDataResult
+    places: OpenDataHotspots | None
+    outcomes: OpenDataOutcomes | None
+    skipped: dict[str, str]
+    cannot_show: tuple[str, ...] = OPEN_DATA_CANNOT_SHOW
+
+
+def open_data_site_results(tables: Tables, settings: Settings) -> OpenDataSiteResults:
+    """Every figure of the open site on police.uk data alone, each made public by its family's
+    ``disclose`` (counts withheld or rounded by the one rule; police.uk months are public
+    already, so the period is not held to the grid)."""
+    profile = disclose_open_data(open_data_profile(tables, settings), settings)
+    skipped: dict[str, str] = {}
+    try:
+        places: OpenDataHotspots | None = disclose_open_hotspots(
+            open_data_hotspots(tables, settings), settings
+        )
+    except VawgError as error:
+        places, skipped["places"] = None, str(error)
+    try:
+        outcomes: OpenDataOutcomes | None = disclose_open_outcomes(
+            open_data_outcomes(tables), settings
+        )
+    except VawgError as error:
+        outcomes, skipped["outcomes"] = None, str(error)
+    for page in ("the VAWG profile", "surveys", "Safer Streets and programme evaluation"):
+        skipped[page] = "needs a force extract or survey responses; only police.uk data is loaded"
+    return OpenDataSiteResults(profile.months, profile, places, outcomes, skipped)

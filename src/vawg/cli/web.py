@@ -222,20 +222,34 @@ def serve(
 
 def run_publish(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
     """Build the open site into ``out_dir`` (checked by the scanner); return its pages."""
-    from vawg.opensite import open_site_results
+    from vawg.inputs.open_data import open_data_only
+    from vawg.opensite import (
+        OpenDataSiteResults,
+        OpenSiteResults,
+        open_data_site_results,
+        open_site_results,
+    )
     from vawg.query import connect
     from vawg.releases import filters_of, record_release
     from vawg.report.site import build_site
     from vawg.results import to_jsonable
 
     tables = connect(db)
-    results = open_site_results(tables, settings)
-    tables.backend.disconnect()
+    try:
+        results: OpenSiteResults | OpenDataSiteResults = (
+            open_data_site_results(tables, settings)
+            if open_data_only(tables)
+            else open_site_results(tables, settings)
+        )
+    finally:
+        tables.backend.disconnect()
+    open_data = isinstance(results, OpenDataSiteResults)
+    period = results.months if isinstance(results, OpenDataSiteResults) else results.period
     record_release(
         db,
-        "open site",
+        "open site (police.uk open data)" if open_data else "open site",
         to_jsonable(results),
-        period=results.period,
+        period=period,
         filters=filters_of(settings),
         threshold=settings.disclosure_threshold,
     )

@@ -14,7 +14,10 @@ import polars as pl
 
 from vawg.models.open_data import OpenDataDrivers
 from vawg.outcomes.open_data import OpenDataOutcomes
+from vawg.report.hotspots._format import CLASS_WORDS, MAP_CATEGORIES, MAP_COLOURS
+from vawg.report.maps import choropleth, map_html
 from vawg.report.page import Classification, Section, render_page, table_html
+from vawg.spatial.hotspots import NOT_SIGNIFICANT
 from vawg.spatial.open_data import OpenDataHotspots
 
 __all__ = [
@@ -22,8 +25,10 @@ __all__ = [
     "open_drivers_html",
     "open_hotspots_csv_rows",
     "open_hotspots_html",
+    "open_hotspots_sections",
     "open_outcomes_csv_rows",
     "open_outcomes_html",
+    "open_outcomes_sections",
 ]
 
 _OPEN = Classification(
@@ -41,6 +46,11 @@ def _cannot(items: tuple[str, ...], lead: str) -> Section:
     )
 
 
+def _count(n: int | None) -> str:
+    """A count as written, or the words for a count a public Result withholds."""
+    return "a small number (not shown)" if n is None else f"{n:,}"
+
+
 def _shares(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.format(
@@ -52,6 +62,18 @@ def _shares(frame: pl.DataFrame) -> pl.DataFrame:
 
 def open_outcomes_html(result: OpenDataOutcomes) -> str:
     """The outcomes page for police.uk data alone."""
+    police = result.police
+    months = f"{police.months[0]} to {police.months[1]}" if police.months else "no months"
+    return render_page(
+        "Outcomes from police.uk open data",
+        open_outcomes_sections(result),
+        classification=_OPEN,
+        subtitle=f"{police.crime_type} · {months}",
+    )
+
+
+def open_outcomes_sections(result: OpenDataOutcomes) -> list[Section]:
+    """The outcomes page's sections: what open data cannot show, the counts, the mapping."""
     police = result.police
     months = f"{police.months[0]} to {police.months[1]}" if police.months else "no months"
     total = int(police.table["count"].sum())
@@ -85,12 +107,7 @@ def open_outcomes_html(result: OpenDataOutcomes) -> str:
             "outcomes month by month).</p>",
         ),
     ]
-    return render_page(
-        "Outcomes from police.uk open data",
-        sections,
-        classification=_OPEN,
-        subtitle=f"{police.crime_type} · {months}",
-    )
+    return sections
 
 
 def open_outcomes_csv_rows(result: OpenDataOutcomes) -> tuple[list[str], list[list[Any]]]:
@@ -102,14 +119,20 @@ def open_outcomes_csv_rows(result: OpenDataOutcomes) -> tuple[list[str], list[li
 def open_drivers_html(result: OpenDataDrivers) -> str:
     """The area-model page for police.uk data alone."""
     months = f"{result.months[0]} to {result.months[1]}"
-    counted = result.crimes - result.no_lsoa - result.outside_areas
+    crimes, no_lsoa, outside = result.crimes, result.no_lsoa, result.outside_areas
+    counted = (
+        crimes - no_lsoa - outside
+        if crimes is not None and no_lsoa is not None and outside is not None
+        else None
+    )
     sections = [
         _cannot(result.cannot_show, result.caveat),
         Section(
             "Crimes counted",
-            f"<p>{result.crimes:,} violence and sexual offences, {months}: {counted:,} in the "
-            f"model; {result.no_lsoa:,} have no LSOA (no location published) and "
-            f"{result.outside_areas:,} fall in LSOAs outside the area reference "
+            f"<p>{_count(result.crimes)} violence and sexual offences, {months}: "
+            f"{_count(counted)} in the model; {_count(result.no_lsoa)} have no LSOA (no "
+            f"location published) and {_count(result.outside_areas)} fall in LSOAs outside "
+            "the area reference "
             f"({html.escape(result.area_source)}); both are left out of the model. The "
             "temperature, birthday and age models need a force extract (dates of commission "
             "and people) and are not run.</p>",
@@ -167,9 +190,20 @@ def open_drivers_csv_rows(result: OpenDataDrivers) -> tuple[list[str], list[list
 
 def open_hotspots_html(result: OpenDataHotspots, *, top: int = 25) -> str:
     """The hot-spot page for police.uk data alone: limits first, then placement, then G*."""
+    return render_page(
+        "Hot spots from police.uk open data",
+        open_hotspots_sections(result, top=top),
+        classification=_OPEN,
+        subtitle=f"Violence and sexual offences (all sexes, not VAWG) · "
+        f"{result.months[0]} to {result.months[1]}",
+    )
+
+
+def open_hotspots_sections(result: OpenDataHotspots, *, top: int = 25) -> list[Section]:
+    """The hot-spot page's sections: limits, placement, the strongest hot and cold spots."""
     months = f"{result.months[0]} to {result.months[1]}"
     found = result.found
-    shown = result.table.filter(pl.col("hotspot_class") != "not significant").head(top)
+    shown = result.table.filter(pl.col("hotspot_class") != NOT_SIGNIFICANT).head(top)
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes)
     sections = [
         _cannot(result.cannot_show, result.caveat),
@@ -193,6 +227,7 @@ def open_hotspots_html(result: OpenDataHotspots, *, top: int = 25) -> str:
                 "1,000 residents per year",
             ),
         ),
+        *(m for m in (_hotspot_map(result),) if m is not None),
         Section(
             "Methods",
             f"<p>{html.escape(result.params.method)}. Area reference: "
@@ -200,12 +235,52 @@ def open_hotspots_html(result: OpenDataHotspots, *, top: int = 25) -> str:
             f"{html.escape(result.params.citation)}.</p><ul>{notes}</ul>",
         ),
     ]
-    return render_page(
-        "Hot spots from police.uk open data",
-        sections,
-        classification=_OPEN,
-        subtitle=f"Violence and sexual offences (all sexes, not VAWG) · {months}",
+    return sections
+
+
+_NOT_SHOWN = "not shown (small count)"
+
+
+def _hotspot_map(result: OpenDataHotspots) -> Section | None:
+    """The G* classes on the LSOA map beside the hot LSOAs (None when no LSOA of the area
+    table has a boundary to draw)."""
+    if result.boundaries is None or not result.placement.area_lsoas_with_boundary:
+        return None
+    public = "disclosure" in result.params.settings
+    table = result.table
+    values = table.select(
+        "lsoa_code",
+        "district",
+        pl.col("hotspot_class").replace_strict(CLASS_WORDS, default=None).alias("class"),
+        (pl.col("crimes").is_null() & pl.lit(public)).alias("hidden"),
     )
+    figure = choropleth(
+        values,
+        result.boundaries,
+        value="class",
+        legend_title="finding",
+        title="Hot spots of violence and sexual offences (police.uk), by LSOA",
+        categories=MAP_CATEGORIES,
+        colours=MAP_COLOURS,
+        withheld="hidden",
+        withheld_label=_NOT_SHOWN,
+        legend=False,
+    )
+    hot = table.filter(pl.col("hotspot_class") != NOT_SIGNIFICANT).sort("gi_z", descending=True)
+    data = hot.select(
+        pl.col("lsoa_name").fill_null(pl.col("lsoa_code")).alias("LSOA"),
+        "district",
+        "crimes",
+        pl.col("rate").round(1).alias("per 1,000 residents a year"),
+        pl.col("hotspot_class").replace_strict(CLASS_WORDS, default=None).alias("finding"),
+    )
+    body = map_html(
+        figure,
+        data,
+        caption="Hot and cold spots, strongest G* first",
+        attribution=result.boundaries.attribution,
+    )
+    return Section("Map", body, anchor="map")
 
 
 def open_hotspots_csv_rows(result: OpenDataHotspots) -> tuple[list[str], list[list[Any]]]:

@@ -49,6 +49,7 @@ class OpenDataHotspots(ResultMixin):
     rows were placed (by code, by coordinates, not placed). ``rows``: violence and sexual
     offences rows in the loaded files; ``months``: first and last month, ``n_months`` how many.
     ``force_rate``: placed rows per 1,000 residents per year over the area table.
+    ``boundaries``: the LSOA polygons used for placement and the map.
     """
 
     params: Params
@@ -65,6 +66,7 @@ class OpenDataHotspots(ResultMixin):
     caveat: str
     cannot_show: tuple[str, ...]
     notes: tuple[str, ...]
+    boundaries: Boundaries | None = None
 
 
 def open_data_hotspots(
@@ -178,4 +180,5 @@ def open_data_hotspots(
         caveat=CAVEAT,
         cannot_show=OPEN_DATA_CANNOT_SHOW,
         notes=tuple(notes),
+        boundaries=boundaries,
     )

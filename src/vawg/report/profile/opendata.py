@@ -98,6 +98,22 @@ def open_data_dict(result: OpenDataResult) -> dict[str, Any]:
 
 def open_data_html(result: OpenDataResult) -> str:
     """The open-data profile as one self-contained page."""
+    classification = (
+        Classification.public(disclosure_rule(result.params.settings))
+        if result.public
+        else Classification("OFFICIAL", "Open data from police.uk; no person-level data.")
+    )
+    return render_page(
+        "VAWG profile: open-data mode",
+        open_data_sections(result),
+        classification=classification,
+        subtitle=f"police.uk street-level crime, {_span(result)}",
+    )
+
+
+def open_data_sections(result: OpenDataResult) -> list[Section]:
+    """The open-data profile's sections (summary, volume, place and outcomes, methods), for
+    its own page and for the open site built from open data alone."""
     span = _span(result)
     months = result.by_month
     fig = go.Figure()
@@ -106,6 +122,7 @@ def open_data_html(result: OpenDataResult) -> str:
         y=months["vso"].to_list(),
         name="violence and sexual offences",
         marker_color=ACCENT,
+        meta={"measure": "count"},
     )
     fig.add_scatter(
         x=months["month"].to_list(),
@@ -113,6 +130,7 @@ def open_data_html(result: OpenDataResult) -> str:
         name="all crimes (excl. ASB)",
         mode="lines+markers",
         line={"color": GREY},
+        meta={"measure": "count"},
     )
     fig.update_layout(
         title="Recorded crimes by month (police.uk)", legend={"orientation": "h", "y": -0.2}
@@ -126,6 +144,7 @@ def open_data_html(result: OpenDataResult) -> str:
             x=district[rate].to_list(),
             orientation="h",
             marker_color=ACCENT,
+            meta={"measure": "rate"},
             error_x={
                 "type": "data",
                 "symmetric": False,
@@ -146,6 +165,7 @@ def open_data_html(result: OpenDataResult) -> str:
             x=outcomes["vso"].to_list(),
             orientation="h",
             marker_color=PUBLIC_C,
+            meta={"measure": "count"},
         )
     )
     out_fig.update_layout(title="Last outcome category (snapshot)")
@@ -158,6 +178,7 @@ def open_data_html(result: OpenDataResult) -> str:
             x=kinds["vso"].to_list(),
             orientation="h",
             marker_color="#2a9d8f",
+            meta={"measure": "count"},
         )
     )
     kind_fig.update_layout(title="Snap points that name a kind of place")
@@ -186,7 +207,7 @@ def open_data_html(result: OpenDataResult) -> str:
             caption="By district: violence and sexual offences per 1,000 residents a year",
             labels={
                 rate: "per 1,000 residents a year",
-                "residents": "residents (mid-2015)",
+                "residents": "mid-2015 population",
             },
         )
         + _placement(result)
@@ -224,22 +245,12 @@ def open_data_html(result: OpenDataResult) -> str:
         methods += paragraphs_html(
             "Disclosure control: " + " ".join(disclosure_rule(result.params.settings)["method"])
         )
-    classification = (
-        Classification.public(disclosure_rule(result.params.settings))
-        if result.public
-        else Classification("OFFICIAL", "Open data from police.uk; no person-level data.")
-    )
-    return render_page(
-        "VAWG profile: open-data mode",
-        [
-            Section("Summary", summary, anchor="summary"),
-            Section("Volume", detail, anchor="volume"),
-            Section("Place and outcomes", place, anchor="place"),
-            Section("Methods", methods, anchor="methods"),
-        ],
-        classification=classification,
-        subtitle=f"police.uk street-level crime, {span}",
-    )
+    return [
+        Section("Summary", summary, anchor="summary"),
+        Section("Volume", detail, anchor="volume"),
+        Section("Place and outcomes", place, anchor="place"),
+        Section("Methods", methods, anchor="methods"),
+    ]
 
 
 def _span(result: OpenDataResult) -> str:

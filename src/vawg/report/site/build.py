@@ -12,9 +12,10 @@ import plotly.offline
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.leaks import scan_folder
-from vawg.opensite import OpenSiteResults
+from vawg.opensite import OpenDataSiteResults, OpenSiteResults
 from vawg.report.page import Classification, Section, disclosure_rule, paragraphs, render_page
 from vawg.report.site.evaluation import evaluation_page
+from vawg.report.site.open_data import open_data_methods, open_data_pages
 from vawg.report.site.overview import overview_page
 from vawg.report.site.parts import SitePage, group_label
 from vawg.report.site.places import places_page
@@ -74,17 +75,29 @@ def _write_page(page: SitePage, nav: Sequence[tuple[str, str]], rule: dict[str, 
 
 
 def build_site(
-    results: OpenSiteResults, out: Path, settings: Settings, *, check: bool = True
+    results: OpenSiteResults | OpenDataSiteResults,
+    out: Path,
+    settings: Settings,
+    *,
+    check: bool = True,
 ) -> list[Path]:
     """Write the open site for the public ``results`` into ``out``; return every file written.
+    ``results`` from police.uk open data alone make the open-data site (overview, places,
+    outcomes).
 
     With ``check`` (the default) the finished site is walked by
     :func:`vawg.leaks.scan_folder` and an :class:`~vawg.errors.InputError` is raised, naming
     the first findings, if anything failed.
     """
     threshold = settings.disclosure_threshold
-    rule = disclosure_rule(results.overview.params.settings)
-    pages = site_pages(results)
+    if isinstance(results, OpenDataSiteResults):
+        rule = disclosure_rule(results.profile.params.settings)
+        pages = open_data_pages(results)
+        methods = open_data_methods(results)
+    else:
+        rule = disclosure_rule(results.overview.params.settings)
+        pages = site_pages(results)
+        methods = methods_section(results, settings)
     out.mkdir(parents=True, exist_ok=True)
     (out / "assets").mkdir(exist_ok=True)
     (out / "data").mkdir(exist_ok=True)
@@ -93,7 +106,6 @@ def build_site(
     asset.write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
     written.append(asset)
     nav = [(p.slug, "Overview" if p.slug == "index" else p.title) for p in pages]
-    methods = methods_section(results, settings)
     for page in pages:
         page.sections.append(methods)
         for name, frame in page.csvs.items():
