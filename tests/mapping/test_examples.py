@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from vawg.mapping import load_mapping, load_translation, translate
+from vawg.mapping import load_mapping, load_translation, staging_folder, translate
 from vawg.store import load_paths
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,6 +90,13 @@ def test_reload_is_idempotent(tmp_path: Path) -> None:
     assert contents(db) == before
     assert again.quarantine == first.quarantine
     assert again.fresh == ()
+
+
+def test_no_plain_text_copy_of_the_records_is_left_beside_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "v.duckdb"
+    mapped("wide-pairs", db)
+    assert not staging_folder(db).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.duckdb"]
 
 
 def test_changed_source_replaces_its_rows(tmp_path: Path) -> None:

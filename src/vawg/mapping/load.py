@@ -5,6 +5,9 @@ The translated records of each source file are written as contract CSV files (``
 subfolder per source file. :func:`vawg.store.load_paths` then loads them with every guarantee of
 a contract load — one transaction, every row loaded or quarantined, an unchanged file changes
 nothing — because the folder and the files' bytes depend only on the source and the mapping.
+The folder is readable by its owner only while the load runs and is removed after it, loaded
+or not: the files hold person-level records in plain text, and an encrypted database must not
+leave them on disk. The next load writes the same bytes again, so it still changes nothing.
 
 Each quarantine record is then put back in the analyst's terms: the source file (and sheet), the
 source line, the source column and the source value, with the contract's reason and what the
@@ -18,6 +21,7 @@ import csv
 import hashlib
 import io
 import re
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,8 +175,14 @@ def load_translation(
     ``require_encryption`` refuses person-level tables in a database without a key, as
     ``vawg ingest`` does.
     """
-    files = write_contract_files(translation, staging_folder(db), db)
-    load = load_paths(sorted(files), db, require_encryption=require_encryption)
+    folder = staging_folder(db)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    try:
+        files = write_contract_files(translation, folder, db)
+        load = load_paths(sorted(files), db, require_encryption=require_encryption)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     labels = {str(f): records[0].source.label for f, records in files.items() if records}
     con = connect(db, read_only=True)
     try:
