@@ -7,6 +7,7 @@ such row once: in the model, without an LSOA, or outside the area reference.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from vawg.cli import app
+from vawg.config import Settings
+from vawg.inputs.open_data import flagged_police_months
 from vawg.models.open_data import open_data_drivers
 from vawg.outcomes.open_data import open_data_outcomes
 from vawg.query import Tables, connect
@@ -74,3 +77,11 @@ def test_commands_run_and_say_what_open_data_cannot_show(db: Path, tmp_path: Pat
         assert "open data cannot show" in out.output
         text = (tmp_path / page).read_text()
         assert "What open data cannot show" in text
+
+
+def test_area_model_leaves_out_the_months_it_is_given(tables: Tables, raw: pd.DataFrame) -> None:
+    flagged = flagged_police_months(tables, Settings())
+    assert flagged == (dt.date(2018, 11, 1), dt.date(2018, 12, 1))  # raw data INDEX.md
+    result = open_data_drivers(tables, exclude_months=flagged)
+    assert result.crimes == int(raw["Month"].isin(["2018-10", "2019-01"]).sum())
+    assert any("November 2018, December 2018" in note for note in result.notes)

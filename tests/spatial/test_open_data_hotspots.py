@@ -125,3 +125,23 @@ def test_hotspots_command_runs_on_open_data_alone(db: Path, tmp_path: Path) -> N
     text = (tmp_path / "hotspots-open-data.html").read_text()
     assert "What open data cannot show" in text
     assert_valid_html(text)
+
+
+def test_exclude_anomalies_leaves_out_the_flagged_months_and_png_maps_are_drawn(
+    db: Path, tmp_path: Path
+) -> None:
+    """The real Kent files' November and December 2018 are a records-system artefact
+    (raw data INDEX.md); --exclude-anomalies counts only October 2018 and January 2019."""
+    frame = pd.concat(pd.read_csv(p, dtype=str) for p in sorted(STREET.glob("*-street.csv")))
+    kept = frame[
+        (frame["Crime type"] == "Violence and sexual offences")
+        & frame["Month"].isin(["2018-10", "2019-01"])
+    ]
+    args = ["hotspots", "--db", str(db), "--out", str(tmp_path), "--exclude-anomalies", "--png"]
+    out = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    got = json.loads((tmp_path / "hotspots-open-data.json").read_text())
+    assert got["rows"] == len(kept)
+    assert got["n_months"] == 2
+    assert any("November 2018, December 2018" in n for n in got["notes"])
+    assert (tmp_path / "hotspots-open-data-map.png").read_bytes()[:4] == b"\x89PNG"

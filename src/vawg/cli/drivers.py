@@ -34,7 +34,7 @@ from vawg.cli.common import (
 from vawg.cli.open_data import write_open_drivers, write_open_hotspots
 from vawg.config import Settings
 from vawg.errors import InputError
-from vawg.inputs.open_data import open_data_only
+from vawg.inputs.open_data import flagged_police_months, open_data_only
 from vawg.models.drivers import EFFECT_KEYS, DriversResult, drivers
 from vawg.models.open_data import open_data_drivers
 from vawg.models.public import disclose_drivers
@@ -182,7 +182,8 @@ def drivers_command(
     if open_data_only(tables):
         with console.status("fitting the area model to police.uk open data"):
             try:
-                found = open_data_drivers(tables, k=settings.hotspot_k)
+                skipped = flagged_police_months(tables, settings) if exclude_anomalies else ()
+                found = open_data_drivers(tables, k=settings.hotspot_k, exclude_months=skipped)
             finally:
                 close_tables(tables)
         paths = write_open_drivers(
@@ -273,21 +274,24 @@ def hotspots_command(
         tables = open_tables(db, engine, source)
         if open_data_only(tables):
             try:
-                found = open_data_hotspots(tables, settings, weights_kind=weights.value)
+                found = open_data_hotspots(
+                    tables,
+                    settings,
+                    weights_kind=weights.value,
+                    exclude_anomalies=exclude_anomalies,
+                )
             finally:
                 close_tables(tables)  # a public report records its release in the database
             for path in write_open_hotspots(
                 found,
                 out,
                 settings,
-                tuple(f for f in formats if f != "png"),
+                formats,
                 public=public,
                 db=db,
                 manifest=output_manifest(db, "hotspots", settings, public=public),
             ):
                 console.print(f"[green]wrote[/] {path}")
-            if png:
-                console.print("[yellow]no PNG maps for open-data hot spots yet[/]")
             return
         try:
             result = hotspot_analysis(

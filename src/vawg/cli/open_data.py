@@ -12,21 +12,24 @@ from typing import Any
 
 from rich.markup import escape
 
-from vawg.cli.common import console, write_outputs
+from vawg.cli.common import console, out_is_file, write_outputs
 from vawg.config import Settings
 from vawg.models.open_data import OpenDataDrivers
 from vawg.models.public import disclose_open_drivers
 from vawg.outcomes.open_data import OpenDataOutcomes
 from vawg.outcomes.public import disclose_open_outcomes
 from vawg.releases import record_result
+from vawg.report.maps import choropleth_png
 from vawg.report.open_data import (
     open_drivers_csv_rows,
     open_drivers_html,
+    open_hotspot_map_figure,
     open_hotspots_csv_rows,
     open_hotspots_html,
     open_outcomes_csv_rows,
     open_outcomes_html,
 )
+from vawg.report.stamp import stamp_outputs
 from vawg.spatial.open_data import OpenDataHotspots
 from vawg.spatial.public import disclose_open_hotspots
 
@@ -142,12 +145,22 @@ def write_open_hotspots(
         f"{found.hot_unadjusted - found.hot_spots:,}; cold spots: {found.cold_spots:,}"
     )
     shown = result
-    return write_outputs(
+    stem = "hotspots-open-data-public" if public else "hotspots-open-data"
+    written = write_outputs(
         out,
-        "hotspots-open-data-public" if public else "hotspots-open-data",
-        formats,
+        stem,
+        tuple(f for f in formats if f != "png"),
         html=lambda: open_hotspots_html(shown),
         json_data=shown.to_dict,
         csv_rows=lambda: open_hotspots_csv_rows(shown),
         manifest=manifest,
     )
+    if "png" in formats:
+        figure = open_hotspot_map_figure(shown)
+        if figure is None:
+            console.print("[yellow]no PNG map: no LSOA of the area table has a boundary[/]")
+        else:
+            folder, base = (out.parent, out.stem) if out_is_file(out) else (out, stem)
+            path = choropleth_png(figure, folder / f"{base}-map.png")
+            written += stamp_outputs([path], manifest)
+    return written

@@ -12,12 +12,13 @@ dropped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
 from vawg.errors import ModelError
 from vawg.inputs import frames
-from vawg.inputs.open_data import OPEN_DATA_CANNOT_SHOW, VIOLENCE_AND_SEXUAL
+from vawg.inputs.open_data import OPEN_DATA_CANNOT_SHOW, VIOLENCE_AND_SEXUAL, excluded_note
 from vawg.models.area import AreaModelResult, fit_area_model
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
@@ -46,6 +47,7 @@ class OpenDataDrivers(ResultMixin):
     area_source: str
     caveat: str
     cannot_show: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def table(self) -> pl.DataFrame:
@@ -57,10 +59,16 @@ class OpenDataDrivers(ResultMixin):
         return self.area.table
 
 
-def open_data_drivers(tables: Tables, *, k: int = 6) -> OpenDataDrivers:
-    """Fit the area model to violence and sexual offences per LSOA in the police.uk files."""
+def open_data_drivers(
+    tables: Tables, *, k: int = 6, exclude_months: tuple[date, ...] = ()
+) -> OpenDataDrivers:
+    """Fit the area model to violence and sexual offences per LSOA in the police.uk files,
+    leaving out ``exclude_months`` (the months the feed check flags, with
+    ``--exclude-anomalies``; said in ``notes``)."""
     street = tables.police_street
     rows = street.filter(street.crime_type == VIOLENCE_AND_SEXUAL)
+    if exclude_months:
+        rows = rows.filter(~rows.month.isin(list(exclude_months)))
     got = rows.group_by("lsoa_code").aggregate(all=rows.count()).to_polars()
     span = rows.aggregate(first=rows.month.min(), last=rows.month.max()).to_polars().row(0)
     if span[0] is None:
@@ -101,4 +109,5 @@ def open_data_drivers(tables: Tables, *, k: int = 6) -> OpenDataDrivers:
         source,
         CAVEAT,
         OPEN_DATA_CANNOT_SHOW,
+        tuple(excluded_note(exclude_months)),
     )

@@ -37,8 +37,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.ingest.boundaries import boundaries_for
-from vawg.inputs import frames
-from vawg.inputs.anomaly import feed_anomalies
+from vawg.inputs.open_data import flagged_police_months
 from vawg.profile.data import district_lookup, to_polars
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
@@ -151,10 +150,7 @@ def open_data_profile(
     flagged: tuple[date, ...] = ()
     if present:
         missing = tuple(m for m in _month_range(present[0], present[-1]) if m not in set(present))
-        series = frames.police_monthly_series(tables).filter(pl.col("month").is_in(present))
-        flagged = feed_anomalies(
-            series, z_threshold=settings.anomaly_z, default_cv=settings.anomaly_cv
-        ).flagged_in("police.uk")
+        flagged = flagged_police_months(tables, settings)
     by_month = by_month.with_columns(flagged=pl.col("month").is_in(list(flagged)))
     n_months = by_month.height
     lookup, source = district_lookup(tables)

@@ -15,7 +15,7 @@ import polars as pl
 from vawg.models.open_data import OpenDataDrivers
 from vawg.outcomes.open_data import OpenDataOutcomes
 from vawg.report.hotspots._format import CLASS_WORDS, MAP_CATEGORIES, MAP_COLOURS
-from vawg.report.maps import choropleth, map_html
+from vawg.report.maps import MapFigure, choropleth, map_html
 from vawg.report.page import Classification, Section, render_page, table_html
 from vawg.spatial.hotspots import NOT_SIGNIFICANT
 from vawg.spatial.open_data import OpenDataHotspots
@@ -23,6 +23,7 @@ from vawg.spatial.open_data import OpenDataHotspots
 __all__ = [
     "open_drivers_csv_rows",
     "open_drivers_html",
+    "open_hotspot_map_figure",
     "open_hotspots_csv_rows",
     "open_hotspots_html",
     "open_hotspots_sections",
@@ -135,7 +136,8 @@ def open_drivers_html(result: OpenDataDrivers) -> str:
             "the area reference "
             f"({html.escape(result.area_source)}); both are left out of the model. The "
             "temperature, birthday and age models need a force extract (dates of commission "
-            "and people) and are not run.</p>",
+            "and people) and are not run.</p>"
+            + "".join(f"<p class='note'>{html.escape(n)}</p>" for n in result.notes),
         ),
     ]
     if result.area is None:
@@ -241,20 +243,18 @@ def open_hotspots_sections(result: OpenDataHotspots, *, top: int = 25) -> list[S
 _NOT_SHOWN = "not shown (small count)"
 
 
-def _hotspot_map(result: OpenDataHotspots) -> Section | None:
-    """The G* classes on the LSOA map beside the hot LSOAs (None when no LSOA of the area
-    table has a boundary to draw)."""
+def open_hotspot_map_figure(result: OpenDataHotspots) -> MapFigure | None:
+    """The G* classes on the LSOA map (None when no LSOA of the area table has a boundary)."""
     if result.boundaries is None or not result.placement.area_lsoas_with_boundary:
         return None
     public = "disclosure" in result.params.settings
-    table = result.table
-    values = table.select(
+    values = result.table.select(
         "lsoa_code",
         "district",
         pl.col("hotspot_class").replace_strict(CLASS_WORDS, default=None).alias("class"),
         (pl.col("crimes").is_null() & pl.lit(public)).alias("hidden"),
     )
-    figure = choropleth(
+    return choropleth(
         values,
         result.boundaries,
         value="class",
@@ -266,6 +266,14 @@ def _hotspot_map(result: OpenDataHotspots) -> Section | None:
         withheld_label=_NOT_SHOWN,
         legend=False,
     )
+
+
+def _hotspot_map(result: OpenDataHotspots) -> Section | None:
+    """The map beside the hot and cold LSOAs (None when there is no map to draw)."""
+    figure = open_hotspot_map_figure(result)
+    if figure is None or result.boundaries is None:
+        return None
+    table = result.table
     hot = table.filter(pl.col("hotspot_class") != NOT_SIGNIFICANT).sort("gi_z", descending=True)
     data = hot.select(
         pl.col("lsoa_name").fill_null(pl.col("lsoa_code")).alias("LSOA"),

@@ -23,7 +23,12 @@ from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.ingest.boundaries import Boundaries, boundaries_for
 from vawg.inputs import frames
-from vawg.inputs.open_data import OPEN_DATA_CANNOT_SHOW, VIOLENCE_AND_SEXUAL
+from vawg.inputs.open_data import (
+    OPEN_DATA_CANNOT_SHOW,
+    VIOLENCE_AND_SEXUAL,
+    excluded_note,
+    flagged_police_months,
+)
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
 from vawg.spatial.analysis import SMALL_COUNTS, _names, _weights
@@ -76,8 +81,10 @@ def open_data_hotspots(
     weights_kind: str = "knn",
     boundaries: Boundaries | None = None,
     distance_band: float = 2000.0,
+    exclude_anomalies: bool = False,
 ) -> OpenDataHotspots:
-    """Hot spots of the police.uk violence and sexual offences rows over the area table's LSOAs."""
+    """Hot spots of the police.uk violence and sexual offences rows over the area table's LSOAs.
+    ``exclude_anomalies`` leaves out the months the feed check flags (said in the notes)."""
     boundaries = boundaries if boundaries is not None else boundaries_for(settings)
     street = tables.police_street
     vso = street.filter(street.crime_type == VIOLENCE_AND_SEXUAL)
@@ -85,6 +92,11 @@ def open_data_hotspots(
     assert isinstance(raw, pl.DataFrame)
     if raw.height == 0:
         raise InputError("no 'Violence and sexual offences' rows in the loaded police.uk files")
+    excluded = flagged_police_months(tables, settings) if exclude_anomalies else ()
+    if excluded:
+        raw = raw.filter(~pl.col("month").cast(pl.Date).is_in(list(excluded)))
+        if raw.height == 0:
+            raise InputError("every loaded month is flagged by the feed check; nothing is left")
     months = raw["month"].unique().sort()
     areas, source = frames.area_table(tables)
     areas = areas.sort("lsoa_code")
@@ -111,7 +123,7 @@ def open_data_hotspots(
     )
     weights = _weights(areas, weights_kind, settings.hotspot_k, distance_band, boundaries)
     decision = settings.hotspot_decision
-    notes = [*placement.notes(), CAVEAT]
+    notes = [*placement.notes(), CAVEAT, *excluded_note(excluded)]
     per_lsoa = int(part["crimes"].sum()) / part.height
     if per_lsoa < SMALL_COUNTS and decision == "normal":
         notes.append(
