@@ -53,6 +53,13 @@ def default_period(tables: Tables, settings: Settings) -> tuple[date, date]:
         raise ScopeError(
             f"the period {start} to {end} is empty; set period_start before period_end"
         )
+    earliest = tables.crimes.recorded_date.min().to_pyarrow().as_py()
+    if earliest is not None and earliest > end:
+        raise ScopeError(
+            f"the crimes loaded run from {earliest:%d %B %Y} to {latest:%d %B %Y}, which holds "
+            f"no complete financial year (the default period would end on {end:%d %B %Y}); set "
+            f"the period, e.g. --from {earliest:%Y-%m-%d} --to {latest:%Y-%m-%d}"
+        )
     return start, end
 
 
