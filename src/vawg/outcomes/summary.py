@@ -14,6 +14,7 @@ from datetime import date
 import polars as pl
 
 from vawg.config import Settings
+from vawg.errors import InputError
 from vawg.outcomes.attrition import AttritionResult, attrition, attrition_counts, cjs_present
 from vawg.outcomes.cases import outcome_cases
 from vawg.outcomes.halves import Half, halves_between
@@ -63,6 +64,19 @@ def outcome_summary(
     first = cases.table.recorded_date.min().to_pyarrow().as_py()
     start = max(start, first) if first is not None else start
     halves = [h for h in halves_between(start, min(end, cases.as_of)) if h.end <= cases.as_of]
+    if not halves:
+        last = min(end, cases.as_of)
+        span = (
+            f"the first crime is recorded on {start:%d %B %Y}, after the period ends "
+            f"({last:%d %B %Y})"
+            if start > last
+            else f"{start:%d %B %Y} to {last:%d %B %Y} holds none"
+        )
+        raise InputError(
+            f"no complete financial half-year (April to September, October to March): {span}. "
+            "Outcomes are counted by half-year: set the period with --from/--to, or load a "
+            "longer extract"
+        )
     counts = pl.concat(
         [
             outcome_counts(cases.table, halves, base="recorded", as_of=cases.as_of),
