@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from vawg.cli._app import app
@@ -209,13 +211,18 @@ def drivers_command(
         table.add_column(name, justify="left" if name == "effect" else "right")
     for key in EFFECT_KEYS:
         e = result.effects[key]
+        if not math.isfinite(e.estimate):
+            table.add_row(LABELS[key], "not estimated", "–", "–")
+            continue
         table.add_row(
             LABELS[key],
             f"{e.estimate:.3f}",
             f"{e.ci_low:.3f} to {e.ci_high:.3f}",
-            "–" if e.p_value is None else f"{e.p_value:.3g}",
+            "–" if e.p_value is None or not math.isfinite(e.p_value) else f"{e.p_value:.3g}",
         )
     console.print(table)
+    for model, reason in result.errors.items():
+        console.print(f"[yellow]not estimated[/] ({escape(model)}): {escape(reason)}")
     if result.anomalies.flagged:
         months = ", ".join(m.strftime("%Y-%m") for m in result.anomalies.flagged)
         console.print(f"[yellow]feed check flagged[/] {months}")

@@ -15,7 +15,7 @@ from datetime import date
 import polars as pl
 
 from vawg.config import Settings
-from vawg.errors import ModelError
+from vawg.errors import InputError, ModelError
 from vawg.ingest.boundaries import boundaries_for
 from vawg.inputs import frames
 from vawg.inputs.anomaly import AnomalyResult, feed_anomalies
@@ -131,7 +131,7 @@ def drivers(
         groups = [g for g in OFFENCE_GROUPS if g in daily_frame.columns]
         daily = fit_daily_model(daily_frame, weather, series=["all", "home", "public", *groups])
         errors.update({f"daily.{name}": message for name, message in daily.errors.items()})
-    except ModelError as error:
+    except (ModelError, InputError) as error:  # InputError: no temperature for the period
         errors["daily"] = str(error)
     birthday: BirthdayResult | None = None
     try:
