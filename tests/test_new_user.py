@@ -86,3 +86,13 @@ def test_every_command_on_police_uk_files_alone(
         code, output, _ = _run(["ingest", str(STREET), "--db", str(db)])
         assert code == 0, output
     _no_internal_error([*command, "--db", str(db), "--out", str(tmp_path / "out")])
+
+
+def test_drivers_without_weather_still_fit_the_other_models(
+    example_db: Path, tmp_path: Path
+) -> None:
+    code, output, _ = _run(["drivers", "--db", str(example_db), "--out", str(tmp_path), *PERIOD])
+    assert code == 0, output
+    assert "not estimated (daily)" in output and "weather.csv" in output
+    assert "nan" not in output
+    assert (tmp_path / "drivers.html").is_file()
