@@ -199,3 +199,21 @@ def test_format_pdf_prints_the_page_with_its_chart(tmp_path: Path) -> None:
     # Nothing but the PDF and its manifest is left (the page was printed from a temporary
     # folder, with its charting library).
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf", "report.pdf.manifest.json"]
+
+
+@pytest.mark.browser
+def test_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """As in a notebook or a web server: Playwright's sync API cannot run in a thread with a
+    running asyncio loop, so the printing moves to a thread of its own."""
+    import asyncio
+
+    from vawg.report.pdf import html_to_pdf
+
+    page = render_page(
+        "A report", [Section("Text", "<p>words</p>")], classification=Classification("PUBLIC", "t")
+    )
+
+    async def inside_a_loop() -> Path:
+        return html_to_pdf(page, tmp_path / "r.pdf")
+
+    assert asyncio.run(inside_a_loop()).read_bytes()[:5] == b"%PDF-"
