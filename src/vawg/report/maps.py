@@ -59,6 +59,7 @@ __all__ = [
     "MapFigure",
     "choropleth",
     "choropleth_png",
+    "drawable",
     "hotspot_map_figure",
     "map_html",
 ]
@@ -100,7 +101,9 @@ def _clockwise(geom: Any) -> Any:
 
 
 @lru_cache(maxsize=4)
-def _drawable(boundaries: Boundaries, tolerance: float) -> npt.NDArray[np.object_]:
+def drawable(
+    boundaries: Boundaries, tolerance: float = _DEFAULT_TOLERANCE
+) -> npt.NDArray[np.object_]:
     """The boundaries simplified for drawing (shared edges kept shared), on a 1 m grid."""
     simple = shapely.coverage_simplify(boundaries.polygons, tolerance, simplify_boundary=True)
     return np.asarray(shapely.set_precision(simple, 1.0), dtype=object)
@@ -220,7 +223,7 @@ def choropleth(
         hidden = frame[withheld].fill_null(False).to_list()
         klass = [withheld_label if h else c for c, h in zip(klass, hidden, strict=True)]
     by_code = dict(zip(frame["lsoa_code"].to_list(), klass, strict=True))
-    shapes = _drawable(boundaries, float(tolerance))
+    shapes = drawable(boundaries, float(tolerance))
     classes = [by_code.get(code, NO_DATA) or NO_DATA for code in boundaries.codes]
     missing = [c for c in frame["lsoa_code"].to_list() if c not in set(boundaries.codes)]
     order = [*names, *([withheld_label] if withheld_label in classes else [])]

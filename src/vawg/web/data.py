@@ -43,6 +43,7 @@ from vawg.disclosure import describe
 from vawg.disclosure.grid import grid_periods
 from vawg.errors import InputError
 from vawg.evaluation.analysis import PlaceEvaluationResult
+from vawg.ingest.boundaries import Boundaries
 from vawg.models.drivers import DriversResult
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult, disclose, disclose_overview
@@ -393,6 +394,7 @@ class HotspotView:
     concentration_by_year: pl.DataFrame
     notes: tuple[str, ...]
     weights: str
+    boundaries: Boundaries | None  # None: no LSOA of the area table has a boundary to draw
 
 
 def _hotspots(db: str, stamp: float, settings: Settings, filters: Filters) -> HotspotAnalysis:
@@ -420,8 +422,13 @@ def hotspots(
     result = _hotspots(db, stamp, settings, unfiltered)
     if public:
         result = disclose_hotspots(result, filters.settings(settings))
+    drawn = result.placement.area_lsoas_with_boundary > 0
     return HotspotView(
-        hotspot_view(result), result.concentration_by_year, result.notes, result.weights
+        hotspot_view(result),
+        result.concentration_by_year,
+        result.notes,
+        result.weights,
+        result.boundaries if drawn else None,
     )
 
 

@@ -1,10 +1,14 @@
-"""Place and hot spots: G* hot spots of LSOAs on an offline map, and concentration by year."""
+"""Place and hot spots: G* hot spots on a map of the real LSOA boundaries (offline), and
+concentration by year. Without boundaries for the area table's LSOAs the map falls back to one
+dot per LSOA centroid, and says so."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
+from vawg.report.area_map import area_map_figure
+from vawg.report.hotspots._format import CLASS_WORDS, MAP_CATEGORIES, MAP_COLOURS
 from vawg.report.maps import hotspot_map_figure
 from vawg.web import data
 from vawg.web.charts import bars, content_key, remembered, show_chart, show_table, styled
@@ -29,10 +33,48 @@ def render(ctx: PageContext) -> None:
     if ctx.filters.districts:
         table = table.filter(pl.col("district").is_in(list(ctx.filters.districts)))
     title = f"Getis-Ord G* hot spots: {place}"
-    fig = remembered(
-        ("hotspot map", ctx.public, prefix, title, content_key(table)),
-        lambda: styled(hotspot_map_figure(table, prefix=prefix, title=title), height=640),
-    )
+    boundaries = view.boundaries
+    if boundaries is None:
+        caption = (
+            "No LSOA of the area table has a boundary, so each dot is an LSOA (its "
+            f"population-weighted centroid, British National Grid); {view.weights}."
+        )
+        fig = remembered(
+            ("hotspot map", ctx.public, prefix, title, content_key(table)),
+            lambda: styled(hotspot_map_figure(table, prefix=prefix, title=title), height=640),
+        )
+    else:
+        caption = (
+            "LSOA boundaries; LSOAs in grey ('not shown') have too few crimes to publish; "
+            f"hover for each LSOA's name and finding; {view.weights}."
+            if ctx.public
+            else f"LSOA boundaries; hover for each LSOA's name and finding; {view.weights}."
+        )
+        klass = prefix + "hotspot_class"
+        values = table.select(
+            "lsoa_code",
+            pl.col(klass).replace_strict(CLASS_WORDS, default=None).alias("finding"),
+            pl.format(
+                "{} ({})", pl.col("lsoa_name").fill_null(pl.col("lsoa_code")), "district"
+            ).alias("name"),
+            (pl.col(prefix + "crimes").is_null() & pl.lit(ctx.public)).alias("hidden"),
+        )
+        fig = remembered(
+            ("hotspot polygons", ctx.public, prefix, title, content_key(table)),
+            lambda: styled(
+                area_map_figure(
+                    values,
+                    boundaries,
+                    value="finding",
+                    categories=MAP_CATEGORIES,
+                    colours=MAP_COLOURS,
+                    title=title,
+                    hover="name",
+                    withheld="hidden",
+                ),
+                height=640,
+            ),
+        )
     columns = [
         c
         for c in (
@@ -52,7 +94,7 @@ def render(ctx: PageContext) -> None:
         fig,
         table.select(columns),
         f"hotspots {place}",
-        caption=f"Each dot an LSOA (population-weighted centroid, British National Grid); {view.weights}.",
+        caption=caption,
     )
     for note in view.notes:
         st.caption(note)

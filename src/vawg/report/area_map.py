@@ -1,0 +1,173 @@
+"""Interactive LSOA maps for the dashboard: the real boundaries drawn as Plotly polygons.
+
+The reports' maps (:mod:`vawg.report.maps`) are static SVG; the dashboard needs the same map
+with hover, zoom and Plotly's PNG button, so :func:`area_map_figure` draws the simplified LSOA
+boundaries (:func:`vawg.report.maps.drawable`) as filled polygons in British National Grid
+metres: one trace per class (the legend), district outlines and names on top, and an invisible
+point inside each LSOA that carries its hover text. Offline: no tiles, no map projection, only
+Plotly scatter traces. LSOAs a public Result withholds are drawn grey ("not shown").
+
+Holes in a polygon are not cut out (an LSOA inside another is drawn over it), which at county
+scale changes nothing a reader can see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import polars as pl
+import shapely
+
+from vawg.errors import InputError
+from vawg.ingest.boundaries import Boundaries
+from vawg.report.maps import NO_DATA, WITHHELD, drawable
+
+__all__ = ["area_map_figure"]
+
+_WITHHELD_FILL = "#a3a3a3"
+_NO_DATA_FILL = "#ffffff"
+
+
+def _rings(geoms: Sequence[Any]) -> tuple[list[float | None], list[float | None]]:
+    """The exterior rings of ``geoms`` as one x and one y list, rings apart by None."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            continue
+        for polygon in getattr(geom, "geoms", [geom]):
+            if polygon.geom_type != "Polygon":
+                continue
+            coords = np.asarray(polygon.exterior.coords)
+            xs += [*coords[:, 0].tolist(), None]
+            ys += [*coords[:, 1].tolist(), None]
+    return xs, ys
+
+
+@lru_cache(maxsize=4)
+def _districts(boundaries: Boundaries) -> tuple[tuple[str, Any, Any], ...]:
+    """(name, outline, label point) of each district the boundaries name."""
+    shapes = drawable(boundaries)
+    names = np.asarray([d or "" for d in boundaries.districts], dtype=object)
+    out = []
+    for name in sorted({n for n in names if n}):
+        part = shapely.coverage_union_all(shapes[names == name])
+        out.append((name, shapely.boundary(part), shapely.point_on_surface(part)))
+    return tuple(out)
+
+
+def area_map_figure(
+    values: pl.DataFrame,
+    boundaries: Boundaries,
+    *,
+    value: str,
+    categories: Sequence[str],
+    colours: Sequence[str],
+    title: str,
+    hover: str | None = None,
+    withheld: str | None = None,
+) -> go.Figure:
+    """A Plotly map of ``values[value]`` (one of ``categories``) by ``values["lsoa_code"]``.
+
+    ``hover`` names a text column shown on hover; ``withheld`` a boolean column of LSOAs drawn
+    as "not shown". LSOAs of the boundaries absent from ``values`` are drawn white ("no data").
+    """
+    if len(colours) != len(categories):
+        raise InputError("map: give one colour per category")
+    for column in ("lsoa_code", value, *(c for c in (hover, withheld) if c)):
+        if column not in values.columns:
+            raise InputError(f"map: no {column!r} column; columns are {', '.join(values.columns)}")
+    frame = values.unique("lsoa_code", keep="first", maintain_order=True)
+    klass = frame[value].cast(pl.String).to_list()
+    if withheld:
+        hidden = frame[withheld].fill_null(False).to_list()
+        klass = [WITHHELD if h else k for k, h in zip(klass, hidden, strict=True)]
+    by_code = dict(zip(frame["lsoa_code"].to_list(), klass, strict=True))
+    texts = (
+        dict(zip(frame["lsoa_code"].to_list(), frame[hover].to_list(), strict=True))
+        if hover
+        else {}
+    )
+    shapes = drawable(boundaries)
+    drawn = [by_code.get(code) or NO_DATA for code in boundaries.codes]
+    fills = dict(zip(categories, colours, strict=True))
+    fills.update({WITHHELD: _WITHHELD_FILL, NO_DATA: _NO_DATA_FILL})
+    fig = go.Figure()
+    for name in [*categories, WITHHELD, NO_DATA]:
+        members = [i for i, k in enumerate(drawn) if k == name]
+        if not members:
+            continue
+        xs, ys = _rings([shapes[i] for i in members])
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=fills[name],
+                line={"color": "#ffffff", "width": 0.4},
+                name=f"{name} ({len(members):,} LSOAs)",
+                hoverinfo="skip",
+                meta={"measure": "label"},
+            )
+        )
+    for name, outline, _ in _districts(boundaries):
+        xs, ys = [], []
+        for line in getattr(outline, "geoms", [outline]):
+            c = np.asarray(line.coords)
+            xs += [*c[:, 0].tolist(), None]
+            ys += [*c[:, 1].tolist(), None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": "#2b2b2b", "width": 1},
+                hoverinfo="skip",
+                showlegend=False,
+                name=name,
+                meta={"measure": "label"},
+            )
+        )
+    centres = _districts(boundaries)
+    fig.add_trace(
+        go.Scatter(
+            x=[p.x for _, _, p in centres],
+            y=[p.y for _, _, p in centres],
+            text=[n for n, _, _ in centres],
+            mode="text",
+            textfont={"size": 11, "color": "#1d2433"},
+            hoverinfo="skip",
+            showlegend=False,
+            meta={"measure": "label"},
+        )
+    )
+    inside = shapely.point_on_surface(shapes)
+    fig.add_trace(
+        go.Scatter(
+            x=shapely.get_x(inside).tolist(),
+            y=shapely.get_y(inside).tolist(),
+            mode="markers",
+            marker={"size": 6, "opacity": 0},
+            hovertext=[
+                f"{texts.get(code) or code}<br>{k}"
+                for code, k in zip(boundaries.codes, drawn, strict=True)
+            ],
+            hoverinfo="text",
+            showlegend=False,
+            meta={"measure": "label"},
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(
+        title=title,
+        legend={"orientation": "h", "y": -0.02},
+        plot_bgcolor="#ffffff",
+        hovermode="closest",
+    )
+    return fig
