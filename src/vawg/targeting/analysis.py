@@ -25,6 +25,7 @@ import polars as pl
 from vawg.config import Settings
 from vawg.datasets import kent_lsoas
 from vawg.evaluation.events import PUBLIC, crime_events, hours_text
+from vawg.ingest.boundaries import Boundaries, boundaries_for
 from vawg.inputs.frames import area_table
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
@@ -68,6 +69,7 @@ class TargetingResult(ResultMixin):
     harm_source: str
     public: bool
     notes: tuple[str, ...]
+    boundaries: Boundaries | None = None  # the LSOA polygons for the map (None: none match)
 
 
 def _ranked(ranking: Ranking, places: pl.DataFrame, key: str) -> pl.DataFrame:
@@ -278,7 +280,13 @@ def targeting(tables: Tables, settings: Settings) -> TargetingResult:
         harm_source=events.harm_source,
         public=False,
         notes=tuple(notes),
+        boundaries=_drawable_boundaries(boundaries_for(settings), places["lsoa_code"]),
     )
+
+
+def _drawable_boundaries(boundaries: Boundaries, codes: pl.Series) -> Boundaries | None:
+    """``boundaries`` when they hold at least one of the ranked LSOAs, else None."""
+    return boundaries if set(boundaries.codes) & set(codes.to_list()) else None
 
 
 def _before_months(end: date, months: int) -> date:

@@ -1,11 +1,11 @@
-"""The targeting map: where the harm is, and which places are surely in the top N.
+"""The targeting map: which LSOAs are surely, might be, or are not in the top N by harm.
 
-This is the one place the targeting report draws a map, so it can move to the shared LSOA
-choropleth of :mod:`vawg.report.maps` (polygons) when that lands. Until then it draws, as the
-hot-spot map does without polygons, one symbol per LSOA at its population-weighted centroid in
-British National Grid metres (area proportional to harm), coloured by whether the LSOA is
-surely, might be, or is not in the top N, with district names for orientation. Offline: plain
-Plotly scatter traces, no tiles.
+Drawn over the real LSOA boundaries: :func:`targeting_choropleth` as the reports' static SVG
+(:func:`vawg.report.maps.choropleth`), :func:`targeting_area_map` as the dashboard's Plotly map
+(:func:`vawg.report.area_map.area_map_figure`). LSOAs a public Result withholds are drawn grey,
+"not shown". Without boundaries for the ranked LSOAs, :func:`targeting_map_figure` is the
+fallback: one symbol per LSOA at its population-weighted centroid in British National Grid
+metres (area proportional to harm), with district names for orientation. Offline throughout.
 """
 
 from __future__ import annotations
@@ -15,9 +15,77 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-__all__ = ["STATUS_COLOURS", "targeting_map_figure"]
+from vawg.report.area_map import area_map_figure
+from vawg.report.maps import MapFigure, choropleth
+from vawg.targeting.analysis import TargetingResult
+
+__all__ = [
+    "STATUS_COLOURS",
+    "targeting_area_map",
+    "targeting_choropleth",
+    "targeting_map_figure",
+]
 
 STATUS_COLOURS = {"surely": "#b2182b", "might be": "#f4a582", "no": "#c9cdd4"}
+
+
+def _status_words(top_n: int) -> dict[str, str]:
+    return {
+        "surely": f"surely in the top {top_n}",
+        "might be": f"might be in the top {top_n}",
+        "no": f"not in the top {top_n}",
+    }
+
+
+def _values(result: TargetingResult) -> pl.DataFrame:
+    """lsoa_code, status (in words), name (for hover), hidden (withheld by a public Result)."""
+    words = _status_words(result.top_rank)
+    table = result.table
+    name = pl.col("lsoa_name") if "lsoa_name" in table.columns else pl.col("lsoa_code")
+    return table.select(
+        "lsoa_code",
+        "district",
+        pl.col("top_n").replace_strict(words, default=None).alias("status"),
+        pl.format(
+            "{} ({}): rank {}", name.fill_null(pl.col("lsoa_code")), "district", "rank"
+        ).alias("name"),
+        (pl.col("crimes").is_null() & pl.lit(result.public)).alias("hidden"),
+    )
+
+
+def targeting_choropleth(result: TargetingResult, *, title: str) -> MapFigure | None:
+    """The static map for the reports (None without boundaries: use the symbol fallback)."""
+    if result.boundaries is None or not result.table.height:
+        return None
+    words = _status_words(result.top_rank)
+    return choropleth(
+        _values(result),
+        result.boundaries,
+        value="status",
+        legend_title="harm rank",
+        title=title,
+        categories=list(words.values()),
+        colours=[STATUS_COLOURS[k] for k in words],
+        withheld="hidden",
+        legend=False,
+    )
+
+
+def targeting_area_map(result: TargetingResult, *, title: str) -> go.Figure | None:
+    """The dashboard's interactive map (None without boundaries: use the symbol fallback)."""
+    if result.boundaries is None or not result.table.height:
+        return None
+    words = _status_words(result.top_rank)
+    return area_map_figure(
+        _values(result),
+        result.boundaries,
+        value="status",
+        categories=list(words.values()),
+        colours=[STATUS_COLOURS[k] for k in words],
+        title=title,
+        hover="name",
+        withheld="hidden",
+    )
 
 
 def targeting_map_figure(table: pl.DataFrame, *, top_n: int, title: str) -> go.Figure:

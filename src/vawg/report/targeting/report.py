@@ -13,6 +13,8 @@ import polars as pl
 from vawg.evaluation.events import hours_text
 from vawg.report.evaluation._format import SCANNED_LABELS, esc, kpi, number, pct
 from vawg.report.evaluation.charts import coverage_chart, knox_heatmap
+from vawg.report.fmt import span
+from vawg.report.maps import map_html
 from vawg.report.page import (
     Classification,
     Section,
@@ -22,7 +24,7 @@ from vawg.report.page import (
     render_page,
     table_html,
 )
-from vawg.report.targeting.map import targeting_map_figure
+from vawg.report.targeting.map import targeting_choropleth, targeting_map_figure
 from vawg.results import to_jsonable
 from vawg.targeting.analysis import TargetingResult
 from vawg.targeting.knox import KnoxResult
@@ -168,10 +170,10 @@ def _knox_section(result: TargetingResult) -> str:
     knox = result.knox
     if knox is None:
         return "<p>Too few located public-place offences for a near-repeat test.</p>"
-    start, end = result.knox_window
+    when = span(result.knox_window)
     body = paragraphs(
         near_repeat_reading(knox),
-        f"{number(knox.events)} located public-place offences committed from {start} to {end}; "
+        f"{number(knox.events)} located public-place offences committed in {when}; "
         f"{knox.permutations:,} shuffles of the dates (seed {knox.params.seed}). A Knox ratio of "
         "1.5 means half as many again pairs as chance; * marks p < 0.05.",
     )
@@ -203,9 +205,9 @@ def _repeats_section(result: TargetingResult) -> str:
 
 
 def _methods(result: TargetingResult) -> str:
-    start, end = result.params.period or (None, None)
+    when = span(result.params.period)
     items = [
-        f"<b>What is counted.</b> In-scope VAWG crimes recorded from {start} to {end} that "
+        f"<b>What is counted.</b> In-scope VAWG crimes recorded in {when} that "
         f"happened in a public place (any location type but a dwelling or unknown) between "
         f"{esc(hours_text(result.evening_night_hour))}, by the LSOA of the crime. Harm: the "
         f"days-of-custody weight of each crime (Cambridge Crime Harm Index style), from "
@@ -239,13 +241,31 @@ def _methods(result: TargetingResult) -> str:
 def targeting_html(result: TargetingResult) -> str:
     """The targeting report as one self-contained HTML page."""
     n = result.top_rank
-    start, end = result.params.period or (None, None)
+    when = span(result.params.period)
     body_map = "<p>No LSOA has a centroid to map.</p>"
-    if result.table.height and "easting" in result.table.columns:
+    polygons = targeting_choropleth(result, title="Public-place night harm by LSOA")
+    if polygons is not None and result.boundaries is not None:
+        shown = result.table.filter(pl.col("top_n").is_in(["surely", "might be"])).sort("rank")
+        data = shown.select(
+            c for c in ("rank", "lsoa_name", "district", "top_n") if c in shown.columns
+        )
+        body_map = map_html(
+            polygons,
+            data,
+            caption=f"LSOAs surely or possibly in the top {n}, by rank",
+            labels={"lsoa_name": "LSOA", "top_n": f"in the top {n}"},
+            attribution=result.boundaries.attribution,
+        ) + paragraphs(
+            f"Colour: whether the LSOA is surely, might be, or is not in the top {n} by harm "
+            "(its 95% rank interval lies inside, reaches into, or lies outside the top "
+            f"{n}). LSOAs in grey ('not shown') have too few crimes to publish."
+        )
+    elif result.table.height and "easting" in result.table.columns:
         fig = targeting_map_figure(result.table, top_n=n, title="Public-place night harm by LSOA")
         body_map = figure_html(fig, height=640) + paragraphs(
-            "Symbols at LSOA population-weighted centroids, area proportional to harm; colour: "
-            f"whether the LSOA is surely, might be, or is not in the top {n}."
+            "No LSOA boundaries for these LSOAs, so the map falls back to symbols at LSOA "
+            "population-weighted centroids, area proportional to harm; colour: whether the "
+            f"LSOA is surely, might be, or is not in the top {n}."
         )
     coverage = "<p>No harm to cover.</p>"
     if result.coverage.height:
@@ -292,7 +312,7 @@ def targeting_html(result: TargetingResult) -> str:
         classification=Classification.public(disclosure_rule(result.params.settings))
         if result.public
         else Classification.restricted(),
-        subtitle=f"Crimes recorded {start} to {end} · {hours_text(result.evening_night_hour)}",
+        subtitle=f"Crimes recorded {when} · {hours_text(result.evening_night_hour)}",
     )
 
 

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from vawg.report.evaluation.charts import event_study_chart, survival_chart
-from vawg.report.targeting.map import targeting_map_figure
+from vawg.report.targeting.map import targeting_area_map, targeting_map_figure
 from vawg.report.targeting.report import near_repeat_reading
 from vawg.web import data
 from vawg.web.charts import show_chart, show_table, styled
@@ -24,9 +24,21 @@ def _targeting(ctx: PageContext) -> None:
         f"to {ctx.filters.end:%d %b %Y}: places ranked by harm with 95% rank intervals."
     )
     if result.table.height:
-        fig = targeting_map_figure(result.table, top_n=n, title=f"Harm by LSOA (top {n} marked)")
+        title = f"Harm by LSOA (top {n} marked)"
+        fig = targeting_area_map(result, title=title)
+        caption = "LSOA boundaries; hover for each LSOA's name and rank."
+        if fig is None:
+            fig = targeting_map_figure(result.table, top_n=n, title=title)
+            caption = "No LSOA boundaries: symbols at LSOA centroids, area proportional to harm."
         shown = result.table.drop([c for c in ("easting", "northing") if c in result.table.columns])
-        show_chart(ctx, styled(fig, height=560), shown, "targeting ranking", key="targeting-map")
+        show_chart(
+            ctx,
+            styled(fig, height=560),
+            shown,
+            "targeting ranking",
+            caption=caption,
+            key="targeting-map",
+        )
     if result.towns.height:
         show_table(ctx, result.towns, "town centres by harm", key="targeting-towns")
     if result.coverage.height:
