@@ -153,3 +153,8 @@ def period(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{start:%b}–{end:%b %Y}"
     return f"{start:%b %Y}–{end:%b %Y}"
+
+
+def span(period_: tuple[date, date] | None) -> str:
+    """A Result's period in months ("Apr 2017–Mar 2022"), or "the whole extract" when none."""
+    return "the whole extract" if period_ is None else period(*period_)

@@ -10,13 +10,14 @@ from vawg.models.birthday import BIRTHDAY_CITATION
 from vawg.models.daily import DAILY_CITATION
 from vawg.models.drivers import DriversResult
 from vawg.models.glm import NB_CITATION
+from vawg.report.fmt import span
 from vawg.report.page import disclosure_rule, is_public
 
 
 def _methods(result: DriversResult) -> str:
-    start, end = result.params.period or (None, None)
+    when = span(result.params.period)
     items = [
-        f"<b>Scope and period.</b> In-scope VAWG crimes (the configured scope) recorded from {start} to {end}. "
+        f"<b>Scope and period.</b> In-scope VAWG crimes (the configured scope) recorded in {when}. "
         "The daily and birthday models count crimes by the date they were committed, for every "
         "crime of the scope whenever it was recorded.",
         f"<b>Area model.</b> Negative binomial (NB2) GLM, log link, offset log(population): "

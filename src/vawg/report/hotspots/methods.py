@@ -6,6 +6,7 @@ import html
 
 import polars as pl
 
+from vawg.report.fmt import span
 from vawg.report.page import disclosure_rule, is_public, table_html
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.concentration import CONCENTRATION_CITATION
@@ -15,10 +16,10 @@ from vawg.spatial.placement import PLACEMENT_METHOD
 
 def methods_section(result: HotspotAnalysis) -> str:
     """How the hot spots were found, why this test, and its checks."""
-    start, end = result.params.period or (None, None)
+    when = span(result.params.period)
     rate = result.measure == "rate"
     items = [
-        f"<b>Data.</b> In-scope VAWG crimes recorded from {start} to {end}, each placed in an "
+        f"<b>Data.</b> In-scope VAWG crimes recorded in {when}, each placed in an "
         f"LSOA ({html.escape(PLACEMENT_METHOD)}); residents from "
         f"{html.escape(result.area_source)}.",
         "<b>What is tested.</b> "

@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from vawg.report.fmt import span
 from vawg.report.hotspots._format import PLACES, PREFIX
 from vawg.report.hotspots.methods import methods_section
 from vawg.report.hotspots.sections import (
@@ -65,7 +66,7 @@ def hotspots_html(result: HotspotAnalysis) -> str:
     ``result`` is the public Result (:func:`vawg.spatial.public.disclose_hotspots`)."""
     public = is_public(result.params.settings)
     table = hotspot_view(result)
-    start, end = result.params.period or (None, None)
+    when = span(result.params.period)
     reason = no_map_reason(result)
     drawn = reason is None
     lead = "" if drawn else f'<p class="note">{html.escape(str(reason))}</p>'
@@ -102,7 +103,7 @@ def hotspots_html(result: HotspotAnalysis) -> str:
             if public
             else Classification.restricted()
         ),
-        subtitle=f"Getis-Ord G* over LSOAs · {start} to {end}",
+        subtitle=f"Getis-Ord G* over LSOAs · {when}",
     )
 
 

@@ -14,6 +14,7 @@ import html
 import polars as pl
 
 from vawg.errors import InputError
+from vawg.report.fmt import span
 from vawg.report.hotspots._format import PLACES, PREFIX
 from vawg.report.hotspots.sections import class_map, placement_section, rate_map
 from vawg.report.hotspots.summary import summary_section
@@ -44,11 +45,11 @@ def places_page(result: HotspotAnalysis) -> SitePage:
             "site: the hot-spot Result is not the public one; nothing restricted is drawn"
         )
     table = result.table
-    start, end = result.params.period or (None, None)
+    when = span(result.params.period)
     page = SitePage(
         "places",
         "Where: rates and hot spots",
-        f"In-scope crimes by neighbourhood (LSOA), {start} to {end}, and where they cluster.",
+        f"In-scope crimes by neighbourhood (LSOA), {when}, and where they cluster.",
     )
     page.sections.append(Section("Main points", summary_section(result, table), anchor="summary"))
     reason = no_map_reason(result)
