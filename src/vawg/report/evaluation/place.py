@@ -24,6 +24,7 @@ from vawg.report.evaluation._format import (
     ratio_text,
 )
 from vawg.report.evaluation.charts import event_study_chart, synthetic_chart
+from vawg.report.fmt import change, change_interval
 from vawg.report.page import Section, figure_html, paragraphs, table_html
 from vawg.results import Estimate
 
@@ -63,9 +64,13 @@ def _effect_cards(
 ) -> str:
     cards = [
         kpi(
-            f"{rate.estimate:.2f}" if rate else "–",
-            "rate ratio (1 = no change)",
-            _interval(rate, 2),
+            change(rate.estimate, "crimes") if rate else "not estimated",
+            "against the comparison areas",
+            (
+                f"rate ratio {rate.estimate:.2f}; {change_interval(rate.ci_low, rate.ci_high)}"
+                if rate
+                else "no usable estimate (see the finding)"
+            ),
         ),
         kpi(about(saved), "estimated crimes averted", _interval(saved)),
         kpi(about(harm), "estimated days of harm averted", _interval(harm)),
@@ -74,14 +79,19 @@ def _effect_cards(
             "estimated crimes averted net of displacement into the ring",
             _interval(net),
         ),
-        kpi(money(cost.estimate) if cost else "–", "cost per crime averted", money_interval(cost)),
-        kpi(
-            money(cost_harm.estimate) if cost_harm else "–",
-            "cost per day of harm averted",
-            money_interval(cost_harm),
-        ),
+        _cost_card(cost, saved, "cost per crime averted"),
+        _cost_card(cost_harm, harm, "cost per day of harm averted"),
     ]
     return f'<div class="kpis">{"".join(cards)}</div>'
+
+
+def _cost_card(cost: Estimate | None, averted: Estimate | None, label: str) -> str:
+    """A cost per unit averted, or why there is none (never a bare dash)."""
+    if cost is not None:
+        return kpi(money(cost.estimate), label, money_interval(cost))
+    if averted is not None and not averted.estimate > 0:
+        return kpi("none", label, "the estimate averts nothing, so there is no cost per unit")
+    return kpi("not estimated", label, "no cost recorded, or no usable estimate")
 
 
 def place_summary(result: PlaceEvaluationResult) -> str:
