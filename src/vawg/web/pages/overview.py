@@ -23,11 +23,11 @@ def render(ctx: PageContext) -> None:
     kpi_row(
         [
             ("VAWG crimes", k["crimes"], "count", "Crimes in scope, recorded in the period."),
-            ("Male offenders 18+", k["offenders"], "count", "Different people."),
-            ("Female victims", k["victims"], "count", "Different people."),
+            ("Offenders", k["offenders"], "count", "Different men aged 18 or over."),
+            ("Victims", k["victims"], "count", "Different women and girls."),
             ("Domestic abuse", k["domestic_abuse_share"], "share", "Share flagged domestic abuse."),
             (
-                "Home vs public place",
+                "Home : public",
                 k["home_per_public"],
                 "ratio",
                 "Crimes at a dwelling for each crime in a public place.",
