@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -84,6 +84,18 @@ class AreaModelResult(ResultMixin):
     pubs_level: str
     areas: int
     notes: tuple[str, ...]
+    lsoas: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """One row per LSOA modelled, for the headline outcome: lsoa_code, district, crimes,
+    expected (the model's fitted count), excess_ratio (crimes / expected: above 1, more crime
+    than deprivation, pubs, town-centre status and population predict)."""
+
+
+def _excess(data: pl.DataFrame, outcome: str, fitted: np.ndarray) -> pl.DataFrame:
+    """Each LSOA's crimes against the model's expectation (see ``AreaModelResult.lsoas``)."""
+    expected = pl.Series("expected", fitted, dtype=pl.Float64)
+    return data.select(
+        "lsoa_code", "district", pl.col(outcome).cast(pl.Int64).alias("crimes")
+    ).with_columns(expected, excess_ratio=pl.col("crimes") / expected)
 
 
 def _varies(series: pd.Series) -> bool:
@@ -266,4 +278,5 @@ def fit_area_model(
         pubs_level=pubs_level,
         areas=int(keep.sum()),
         notes=notes,
+        lsoas=_excess(data, headline_outcome, headline.fitted),
     )

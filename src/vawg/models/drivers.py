@@ -16,7 +16,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import InputError, ModelError
-from vawg.ingest.boundaries import boundaries_for
+from vawg.ingest.boundaries import Boundaries, boundaries_for
 from vawg.inputs import frames
 from vawg.inputs.anomaly import AnomalyResult, feed_anomalies
 from vawg.models.age import AgeProfileResult, age_profile
@@ -60,6 +60,7 @@ class DriversResult(ResultMixin):
     weather_source: str
     errors: dict[str, str]
     notes: tuple[str, ...]
+    boundaries: Boundaries | None = None  # the LSOA polygons for the map (None: none match)
 
 
 def _nan() -> Estimate:
@@ -89,7 +90,8 @@ def drivers(
         )
     # Area model: every in-scope crime placed in an LSOA first (by code, else coordinates).
     areas, area_source = frames.area_table(tables)
-    placed, placement = place_scope(scope, areas["lsoa_code"], boundaries_for(settings))
+    boundaries = boundaries_for(settings)
+    placed, placement = place_scope(scope, areas["lsoa_code"], boundaries)
     notes.append("Area model: " + placement.sentence())
     counts = frames.lsoa_counts(placed, excluded)
     frame = (
@@ -199,4 +201,12 @@ def drivers(
         weather_source=weather_source,
         errors=errors,
         notes=tuple(notes),
+        boundaries=_matching(boundaries, area),
     )
+
+
+def _matching(boundaries: Boundaries, area: AreaModelResult | None) -> Boundaries | None:
+    """``boundaries`` when they hold at least one LSOA the area model used, else None."""
+    if area is None or not area.lsoas.height:
+        return None
+    return boundaries if set(boundaries.codes) & set(area.lsoas["lsoa_code"].to_list()) else None

@@ -118,8 +118,26 @@ def disclose_open_drivers(result: OpenDataDrivers, settings: Settings) -> OpenDa
 
 
 def _area(area: AreaModelResult, threshold: int) -> AreaModelResult:
+    lsoas = area.lsoas
+    if lsoas.height:
+        # Small LSOA counts withheld (a district's LSOAs together, so its total cannot give
+        # them back), the rest rounded; the ratio is of the rounded count, and the model's
+        # expected count is not published (with it, the ratio would give the count back).
+        lsoas = (
+            suppress(
+                lsoas,
+                "crimes",
+                threshold=threshold,
+                margins=[["district"]],
+                dependents=["expected", "excess_ratio"],
+            )
+            .drop(SUPPRESSED_FLAG)
+            .with_columns(excess_ratio=pl.col("crimes") / pl.col("expected"))
+            .drop("expected")
+        )
     return dataclasses.replace(
         area,
+        lsoas=lsoas,
         fit_table=_rounded(area.fit_table, "crimes", threshold),
         notes=public_notes(area.notes, threshold),
         fits={

@@ -5,9 +5,88 @@ from __future__ import annotations
 
 import html
 
+import polars as pl
+
 from vawg.models.drivers import DriversResult
 from vawg.report.drivers._format import LABELS, _forest
-from vawg.report.page import figure_html, table_html
+from vawg.report.maps import MapFigure, choropleth, map_html
+from vawg.report.page import figure_html, is_public, table_html
+
+# Crimes against the area model's expectation, in words; a diverging colour-blind-safe scale
+# (ColorBrewer RdBu), blue for fewer than expected, red for more.
+EXCESS_BANDS = (
+    (0.0, 0.67, "under two thirds of expected"),
+    (0.67, 0.9, "a little under expected"),
+    (0.9, 1.1, "about as expected"),
+    (1.1, 1.5, "a little over expected"),
+    (1.5, float("inf"), "over 1.5 times expected"),
+)
+EXCESS_COLOURS = ("#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b")
+NOT_SHOWN = "not shown (small count)"
+
+
+def excess_figure(result: DriversResult) -> MapFigure | None:
+    """Each LSOA's crimes against what deprivation, pubs, town-centre status and population
+    predict, on the LSOA map (None without boundaries or an area model)."""
+    area = result.area
+    if area is None or result.boundaries is None or not area.lsoas.height:
+        return None
+    ratio = pl.col("excess_ratio")
+    band = pl.lit(None, pl.String)
+    for low, high, words in reversed(EXCESS_BANDS):
+        band = pl.when((ratio >= low) & (ratio < high)).then(pl.lit(words)).otherwise(band)
+    public = is_public(result.params.settings)
+    values = area.lsoas.select(
+        "lsoa_code",
+        "district",
+        band.alias("band"),
+        (pl.col("crimes").is_null() & pl.lit(public)).alias("hidden"),
+    )
+    return choropleth(
+        values,
+        result.boundaries,
+        value="band",
+        legend_title="crimes against the model's expectation",
+        title="Crimes against what the area model expects, by LSOA",
+        categories=[words for _, _, words in EXCESS_BANDS],
+        colours=list(EXCESS_COLOURS),
+        withheld="hidden",
+        withheld_label=NOT_SHOWN,
+        legend=False,
+    )
+
+
+def _excess_map(result: DriversResult) -> str:
+    figure = excess_figure(result)
+    if figure is None or result.area is None or result.boundaries is None:
+        return ""
+    names = result.boundaries.frame().select("lsoa_code", "lsoa_name")
+    data = (
+        result.area.lsoas.filter(pl.col("excess_ratio").is_not_null())
+        .join(names, on="lsoa_code", how="left")
+        .sort("excess_ratio", descending=True)
+        .select(
+            pl.col("lsoa_name").fill_null(pl.col("lsoa_code")),
+            "district",
+            "crimes",
+            pl.col("excess_ratio").round(2),
+        )
+    )
+    return (
+        "<h3>Where crime is higher or lower than the model expects</h3>"
+        "<p>Each LSOA's in-scope crimes divided by the number the model expects from its "
+        "deprivation, pubs, town-centre status and population. Red areas have more crime than "
+        "those explain, blue areas less: places to look at for what the model leaves out "
+        "(a venue, a transport hub, a recording practice). A ratio from a few crimes is "
+        "uncertain.</p>"
+        + map_html(
+            figure,
+            data,
+            caption="LSOAs by crimes against the model's expectation, highest first",
+            labels={"excess_ratio": "crimes / expected", "lsoa_name": "LSOA"},
+            attribution=result.boundaries.attribution,
+        )
+    )
 
 
 def _area(result: DriversResult) -> str:
@@ -47,6 +126,7 @@ def _area(result: DriversResult) -> str:
             "Pearson chi-square/df of the Poisson, overdispersion tests, Moran's I of residuals"
         ),
     )
+    body += _excess_map(result)
     units = "; ".join(f"{LABELS.get(k, k)}: {v}" for k, v in area.units.items())
     body += f'<p class="note">Units: {html.escape(units)}.</p>'
     for note in area.notes:
