@@ -79,6 +79,23 @@ def test_coefficients_equal_a_direct_statsmodels_fit() -> None:
     assert fit.aic_nb < fit.aic_poisson
 
 
+def test_each_lsoas_expected_count_is_the_fitted_mean_of_a_direct_fit() -> None:
+    frame = _frame(4)
+    result = fit_area_model(frame, outcomes=("all",))
+    data = frame.to_pandas()
+    x = sm.add_constant(data[["imd_decile", "pubs", "town_centre"]].astype(float))
+    offset = np.log(data["population"].astype(float))
+    mle = sm.NegativeBinomial(data["all"], x, offset=offset, loglike_method="nb2").fit(
+        disp=0, maxiter=200
+    )
+    lsoas = result.lsoas
+    assert lsoas["lsoa_code"].to_list() == data["lsoa_code"].to_list()
+    assert lsoas["crimes"].to_list() == data["all"].to_list()
+    assert np.allclose(lsoas["expected"].to_numpy(), mle.predict(x, offset=offset), rtol=1e-4)
+    want = data["all"].to_numpy() / lsoas["expected"].to_numpy()
+    assert np.allclose(lsoas["excess_ratio"].to_numpy(), want)
+
+
 @pytest.mark.parametrize("seed", [2, 3])
 def test_simulated_rate_ratios_lie_in_their_intervals(seed: int) -> None:
     result = fit_area_model(_frame(seed), outcomes=("home", "public", "all"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 from tests.models.conftest import Force
 from tests.pages import assert_opens_offline
@@ -118,6 +119,15 @@ def test_public_json_suppresses_small_counts(planted: Force) -> None:
     # The daily model's crimes per series were printed as they were; now rounded.
     series = drivers["daily_model"]["series"]
     assert series and all(s["crimes"] % 5 == 0 for s in series.values())
+    # The map of crimes against the model's expectation: rounded or withheld counts, no
+    # expected count (with it, the ratio would give the exact count back).
+    public_area = disclose_drivers(planted.drivers, Settings()).area
+    assert public_area is not None
+    lsoas = public_area.lsoas
+    assert "expected" not in lsoas.columns and lsoas["crimes"].null_count() > 0
+    assert all(c % 5 == 0 for c in lsoas["crimes"].drop_nulls())
+    hidden = lsoas.filter(pl.col("crimes").is_null())
+    assert hidden["excess_ratio"].null_count() == hidden.height
 
 
 def test_cli_writes_reports(planted: Force, tmp_path: pytest.TempPathFactory) -> None:
