@@ -140,4 +140,10 @@ def _open_error(db: Path, error: duckdb.Error) -> InputError:
             f"{db}: cannot open the database ({first}); close other programs using it, or pass "
             "another --db"
         )
-    return InputError(f"{db}: not a vawg database; pass another --db")
+    first = (str(error).strip().splitlines() or [""])[0]
+    if "different configuration" in first or "already attached" in first:
+        return InputError(
+            f"{db}: the database is already open in this program in another mode ({first}); "
+            "this is a fault in vawg-insight: please report it"
+        )
+    return InputError(f"{db}: not a vawg database ({first}); pass another --db")
