@@ -61,7 +61,11 @@ def _profile(db: Path, reports: Path, settings: Settings) -> list[Path]:
 
 
 def _drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
-    result = drivers(connect(db), settings)
+    tables = connect(db)
+    try:
+        result = drivers(tables, settings)
+    finally:
+        close_tables(tables)  # the public report records its release in the database
     return [
         *write_drivers(result, reports, settings, public=False, formats=ALL, db=db),
         *write_drivers(result, reports, settings, public=True, formats=PUBLIC, db=db),
@@ -69,7 +73,11 @@ def _drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
 
 
 def _hotspots(db: Path, reports: Path, settings: Settings) -> list[Path]:
-    result = hotspot_analysis(connect(db), settings)
+    tables = connect(db)
+    try:
+        result = hotspot_analysis(tables, settings)
+    finally:
+        close_tables(tables)  # the public report records its release in the database
     return [
         *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png"), db=db),
         *write_hotspots(result, reports, settings, public=True, formats=PUBLIC, db=db),
