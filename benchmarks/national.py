@@ -62,6 +62,7 @@ def _child(step: str, data: str, db: str, reports: str, scale: float, geography:
     from vawg.cli import app
     from vawg.cli.demo import STEPS as DEMO_STEPS
     from vawg.config import Settings
+    from vawg.opensite import MadeResults
     from vawg.store import load_paths
     from vawg.synth import generate
 
@@ -82,7 +83,8 @@ def _child(step: str, data: str, db: str, reports: str, scale: float, geography:
         wanted = f"vawg {step}"
         demo_step = next(s for s in DEMO_STEPS if wanted in s.title)
         Path(reports).mkdir(parents=True, exist_ok=True)
-        rows = len(demo_step.run(Path(db), Path(reports), Settings()))
+        # A fresh MadeResults: each step runs in its own process, publish makes every Result.
+        rows = len(demo_step.run(Path(db), Path(reports), Settings(), MadeResults()))
     usage = _usage()
     return {
         "seconds": time.perf_counter() - started,

@@ -12,8 +12,10 @@ sexual offences and their published outcome categories, each through its own ``d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from vawg.config import Settings
 from vawg.errors import VawgError
@@ -38,7 +40,34 @@ from vawg.survey import SurveyResult, disclose_survey, survey_analysis
 from vawg.targeting.analysis import TargetingResult, targeting
 from vawg.targeting.public import disclose_targeting
 
-__all__ = ["OpenDataSiteResults", "OpenSiteResults", "open_data_site_results", "open_site_results"]
+__all__ = [
+    "MadeResults",
+    "OpenDataSiteResults",
+    "OpenSiteResults",
+    "open_data_site_results",
+    "open_site_results",
+]
+
+R = TypeVar("R")
+
+
+@dataclass
+class MadeResults:
+    """Public Results an earlier step of the same run has made already, with the same settings
+    and data (the demo makes every public report before the site): the site takes them as they
+    are instead of running and disclosing those analyses again. None: not made yet."""
+
+    profile: ProfileResult | None = None
+    outcomes: OutcomeSummary | None = None
+    survey: SurveyResult | None = None
+    places: HotspotAnalysis | None = None
+    evaluation: PlaceEvaluationResult | None = None
+    programme: ProgrammeEvaluationResult | None = None
+    targeting: TargetingResult | None = None
+
+
+def _made_or(made: R | None, make: Callable[[], R]) -> R:
+    return made if made is not None else make()
 
 
 @dataclass(frozen=True)
@@ -58,37 +87,46 @@ class OpenSiteResults:
     targeting: TargetingResult | None = None
 
 
-def open_site_results(tables: Tables, settings: Settings) -> OpenSiteResults:
-    """Every figure of the open site, each made public by its family's ``disclose``.
+def open_site_results(
+    tables: Tables, settings: Settings, made: MadeResults | None = None
+) -> OpenSiteResults:
+    """Every figure of the open site, each made public by its family's ``disclose`` (or taken
+    from ``made``, public Results the same run has made already).
 
     Raises :class:`~vawg.errors.InputError` when the period is not on the public grid.
     """
+    made = made or MadeResults()
     scope = vawg_scope(tables, settings)
     front = disclose_overview(
         overview(tables, scope, threshold=settings.disclosure_threshold), settings
     )
     skipped: dict[str, str] = {}
     try:
-        who: ProfileResult | None = disclose(profile(tables, settings), settings)
+        who: ProfileResult | None = _made_or(
+            made.profile, lambda: disclose(profile(tables, settings), settings)
+        )
     except VawgError as error:
         who, skipped["profile"] = None, str(error)
     try:
-        outcomes: OutcomeSummary | None = disclose_summary(
-            outcome_summary(tables, settings), settings
+        outcomes: OutcomeSummary | None = _made_or(
+            made.outcomes,
+            lambda: disclose_summary(outcome_summary(tables, settings), settings),
         )
     except VawgError as error:
         outcomes, skipped["outcomes"] = None, str(error)
     try:
-        survey: SurveyResult | None = disclose_survey(survey_analysis(tables, settings), settings)
+        survey: SurveyResult | None = _made_or(
+            made.survey, lambda: disclose_survey(survey_analysis(tables, settings), settings)
+        )
     except VawgError as error:
         survey, skipped["surveys"] = None, str(error)
     try:
-        places: HotspotAnalysis | None = disclose_hotspots(
-            hotspot_analysis(tables, settings), settings
+        places: HotspotAnalysis | None = _made_or(
+            made.places, lambda: disclose_hotspots(hotspot_analysis(tables, settings), settings)
         )
     except VawgError as error:
         places, skipped["places"] = None, str(error)
-    evaluation, programme, where = _evaluations(tables, settings, skipped)
+    evaluation, programme, where = _evaluations(tables, settings, skipped, made)
     return OpenSiteResults(
         scope.period, front, who, outcomes, survey, places, skipped, evaluation, programme, where
     )
@@ -99,20 +137,28 @@ def _loaded(tables: Tables, name: str) -> bool:
 
 
 def _evaluations(
-    tables: Tables, settings: Settings, skipped: dict[str, str]
+    tables: Tables, settings: Settings, skipped: dict[str, str], made: MadeResults
 ) -> tuple[PlaceEvaluationResult | None, ProgrammeEvaluationResult | None, TargetingResult | None]:
     """The "Did it work?" page's public Results: the place evaluation and where next (when
     interventions are loaded), the programme evaluation (when participants are)."""
     place = programme = where = None
     if _loaded(tables, "interventions"):
         try:
-            place = disclose_evaluation(place_evaluation(tables, settings), settings)
-            where = disclose_targeting(targeting(tables, settings), settings)
+            place = _made_or(
+                made.evaluation,
+                lambda: disclose_evaluation(place_evaluation(tables, settings), settings),
+            )
+            where = _made_or(
+                made.targeting, lambda: disclose_targeting(targeting(tables, settings), settings)
+            )
         except VawgError as error:
             skipped["Safer Streets evaluation"] = str(error)
     if _loaded(tables, "programme_participants"):
         try:
-            programme = disclose_programme(programme_evaluation(tables, settings), settings)
+            programme = _made_or(
+                made.programme,
+                lambda: disclose_programme(programme_evaluation(tables, settings), settings),
+            )
         except VawgError as error:
             skipped["programme evaluation"] = str(error)
     return place, programme, where

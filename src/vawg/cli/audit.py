@@ -36,6 +36,7 @@ from vawg.cli.common import (
 from vawg.cli.open_data import write_open_outcomes
 from vawg.config import Settings
 from vawg.inputs.open_data import open_data_only
+from vawg.opensite import MadeResults
 from vawg.outcomes.audit import HEADLINE_MEASURES, MEASURE_LABELS, AuditResult, half_year_audit
 from vawg.outcomes.cases import as_of_date
 from vawg.outcomes.halves import Half
@@ -137,8 +138,11 @@ def run_audit(
     return _write_audit(result, out_dir, stem, DEMO_FORMATS, manifest)
 
 
-def run_outcomes(db: Path, out_dir: Path, settings: Settings, *, public: bool) -> list[Path]:
-    """For ``vawg demo``: the outcomes report over the settings' period (HTML, JSON, CSV)."""
+def run_outcomes(
+    db: Path, out_dir: Path, settings: Settings, *, public: bool, made: MadeResults | None = None
+) -> list[Path]:
+    """For ``vawg demo``: the outcomes report over the settings' period (HTML, JSON, CSV); a
+    public summary is also kept in ``made`` when given (for the demo's open site)."""
     tables = open_tables(db)
     try:
         summary = outcome_summary(tables, settings)
@@ -147,6 +151,8 @@ def run_outcomes(db: Path, out_dir: Path, settings: Settings, *, public: bool) -
     if public:
         summary = disclose_summary(summary, settings)
         record_result(db, "outcomes", summary, settings)
+        if made is not None:
+            made.outcomes = summary
     manifest = output_manifest(db, "outcomes", settings, public=public)
     stem = "outcomes" + ("-public" if public else "")
     return _write_outcomes(summary, out_dir, stem, DEMO_FORMATS, manifest)

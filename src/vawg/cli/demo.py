@@ -32,10 +32,13 @@ from vawg.datasets import police_uk_kent_months
 from vawg.errors import InputError
 from vawg.models.drivers import drivers
 from vawg.models.open_data import open_data_drivers
+from vawg.opensite import MadeResults
 from vawg.outcomes.open_data import open_data_outcomes
 from vawg.query import connect
 from vawg.spatial.analysis import hotspot_analysis
 from vawg.spatial.open_data import open_data_hotspots
+from vawg.spatial.public import disclose_hotspots
+from vawg.survey import disclose_survey
 from vawg.synth import generate
 
 __all__ = ["OPEN_STEPS", "STEPS", "DemoStep", "demo"]
@@ -47,20 +50,21 @@ PUBLIC = ("html", "json")
 @dataclass(frozen=True)
 class DemoStep:
     """One analysis of the demo: what it is, and how to run it on (database, reports folder,
-    settings), returning the files it wrote."""
+    settings, the public Results made so far), returning the files it wrote. A step keeps its
+    public Result in ``made``, so the open site, last, takes it instead of making it again."""
 
     title: str
-    run: Callable[[Path, Path, Settings], list[Path]]
+    run: Callable[[Path, Path, Settings, MadeResults], list[Path]]
 
 
-def _profile(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     return [
         *run_profile(db, reports, settings, public=False),
-        *run_profile(db, reports, settings, public=True, formats=PUBLIC),
+        *run_profile(db, reports, settings, public=True, formats=PUBLIC, made=made),
     ]
 
 
-def _drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     tables = connect(db)
     try:
         result = drivers(tables, settings)
@@ -72,56 +76,54 @@ def _drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
     ]
 
 
-def _hotspots(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     tables = connect(db)
     try:
         result = hotspot_analysis(tables, settings)
     finally:
         close_tables(tables)  # the public report records its release in the database
+    made.places = disclose_hotspots(result, settings)
     return [
         *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png"), db=db),
-        *write_hotspots(result, reports, settings, public=True, formats=PUBLIC, db=db),
+        *write_hotspots(made.places, reports, settings, public=True, formats=PUBLIC, db=db),
     ]
 
 
-def _surveys(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _surveys(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     result = analyse_surveys(db, settings)
+    made.survey = disclose_survey(result, settings)
     return [
         *write_survey(result, reports, settings, public=False, formats=ALL, db=db),
-        *write_survey(result, reports, settings, public=True, formats=PUBLIC, db=db),
+        *write_survey(made.survey, reports, settings, public=True, formats=PUBLIC, db=db),
     ]
 
 
-def _outcomes(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     return [
         *run_outcomes(db, reports, settings, public=False),
-        *run_outcomes(db, reports, settings, public=True),
+        *run_outcomes(db, reports, settings, public=True, made=made),
     ]
 
 
-def _audit(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _audit(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     return [
         *run_audit(db, reports, settings, public=False),
         *run_audit(db, reports, settings, public=True),
     ]
 
 
-def _evaluate(db: Path, reports: Path, settings: Settings) -> list[Path]:
-    return [
-        *run_evaluate(db, reports, settings, public=False)[2],
-        *run_evaluate(db, reports, settings, public=True)[2],
-    ]
+def _evaluate(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+    made.evaluation, made.programme, written = run_evaluate(db, reports, settings, public=True)
+    return [*run_evaluate(db, reports, settings, public=False)[2], *written]
 
 
-def _target(db: Path, reports: Path, settings: Settings) -> list[Path]:
-    return [
-        *run_target(db, reports, settings, public=False, formats=ALL)[1],
-        *run_target(db, reports, settings, public=True, formats=PUBLIC)[1],
-    ]
+def _target(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+    made.targeting, written = run_target(db, reports, settings, public=True, formats=PUBLIC)
+    return [*run_target(db, reports, settings, public=False, formats=ALL)[1], *written]
 
 
-def _open_site(db: Path, reports: Path, settings: Settings) -> list[Path]:
-    pages = run_publish(db, reports / "site", settings)
+def _open_site(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+    pages = run_publish(db, reports / "site", settings, made)
     return [p for p in pages if p.name == "index.html"]
 
 
@@ -140,11 +142,11 @@ STEPS: tuple[DemoStep, ...] = (
 """What the demo runs, in order."""
 
 
-def _open_profile(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _open_profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     return run_profile(db, reports, settings, public=False)
 
 
-def _open_outcomes(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _open_outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     tables = connect(db)
     try:
         result = open_data_outcomes(tables)
@@ -163,7 +165,7 @@ def _open_outcomes(db: Path, reports: Path, settings: Settings) -> list[Path]:
     )
 
 
-def _open_drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _open_drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     tables = connect(db)
     try:
         result = open_data_drivers(tables, k=settings.hotspot_k)
@@ -175,7 +177,7 @@ def _open_drivers(db: Path, reports: Path, settings: Settings) -> list[Path]:
     )
 
 
-def _open_hotspots(db: Path, reports: Path, settings: Settings) -> list[Path]:
+def _open_hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
     tables = connect(db)
     try:
         result = open_data_hotspots(tables, settings)
@@ -271,6 +273,7 @@ def demo(
     ingest_and_report([data], db)
     steps = OPEN_STEPS if open_data else STEPS
     settings = Settings()
+    made = MadeResults()
     written: list[tuple[str, Path]] = []
     with Progress(
         TextColumn("{task.description}"),
@@ -283,7 +286,7 @@ def demo(
         task = progress.add_task("analyses", total=len(steps))
         for step in steps:
             progress.update(task, description=step.title)
-            written += [(step.title, path) for path in step.run(db, reports, settings)]
+            written += [(step.title, path) for path in step.run(db, reports, settings, made)]
             progress.advance(task)
     if open_data:
         where = _where_to_look(data, db, written, reports, "police.uk Kent files (real, OGL v3)")

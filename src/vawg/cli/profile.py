@@ -30,6 +30,7 @@ from vawg.cli.common import (
 )
 from vawg.config import Settings
 from vawg.errors import InputError
+from vawg.opensite import MadeResults
 from vawg.profile import profile as build_profile
 from vawg.profile.opendata import open_data_profile
 from vawg.profile.public import disclose, disclose_open_data
@@ -67,9 +68,11 @@ def run_profile(
     harm_weights: Path | None = None,
     open_data: bool | None = None,
     tables: Tables | None = None,
+    made: MadeResults | None = None,
 ) -> list[Path]:
     """Profile the data in ``db`` (or in ``tables``, e.g. on Spark; the release log of a
-    public profile stays in ``db``) and write the report files into ``out_dir``.
+    public profile stays in ``db``) and write the report files into ``out_dir``. A public
+    profile is also kept in ``made`` when given (the demo's open site takes it from there).
 
     ``open_data``: ``None`` = open-data mode only when no force extract is loaded. Every file
     written carries the run's manifest.
@@ -94,6 +97,8 @@ def run_profile(
     if public:
         result = disclose(result, settings)
         record_result(db, "profile", result, settings)
+        if made is not None:
+            made.profile = result
     return stamp_outputs(write_profile(result, out_dir, formats), manifest)
 
 

@@ -19,7 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -38,6 +38,9 @@ from vawg.report.stamp import stamp_outputs
 from vawg.store import DEFAULT_DB
 from vawg.web.audit import AuditLog, audit_path
 from vawg.web.guard import SignInGuard
+
+if TYPE_CHECKING:
+    from vawg.opensite import MadeResults
 
 __all__ = [
     "DEFAULT_USERS",
@@ -220,8 +223,11 @@ def serve(
     raise typer.Exit(code)
 
 
-def run_publish(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
-    """Build the open site into ``out_dir`` (checked by the scanner); return its pages."""
+def run_publish(
+    db: Path, out_dir: Path, settings: Settings, made: MadeResults | None = None
+) -> list[Path]:
+    """Build the open site into ``out_dir`` (checked by the scanner); return its pages.
+    ``made``: public Results this run has made already (the demo's), taken as they are."""
     from vawg.inputs.open_data import open_data_only
     from vawg.opensite import (
         OpenDataSiteResults,
@@ -239,7 +245,7 @@ def run_publish(db: Path, out_dir: Path, settings: Settings) -> list[Path]:
         results: OpenSiteResults | OpenDataSiteResults = (
             open_data_site_results(tables, settings)
             if open_data_only(tables)
-            else open_site_results(tables, settings)
+            else open_site_results(tables, settings, made)
         )
     finally:
         tables.backend.disconnect()
