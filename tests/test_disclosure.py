@@ -26,7 +26,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from vawg.disclosure import SUPPRESSED_FLAG, is_disclosive, protect, round_count, suppress
+from vawg.disclosure import (
+    SUPPRESSED_FLAG,
+    is_disclosive,
+    protect,
+    round_count,
+    shown_count,
+    suppress,
+)
 from vawg.errors import InputError
 
 THRESHOLD = 5
@@ -336,3 +343,13 @@ def test_a_closed_block_joined_by_one_cell_is_not_given_away() -> None:
             total = sum(values[i] for i in members)
             equations.append(({i: 1.0 for i in members if published[i] is None}, total - known))
     assert _recovered(equations, hidden, sum(values)) == []
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(None, None), (0, 0), (1, None), (4, None), (5, 5), (7, 5), (8, 10), (12, 10), (13, 15)],
+)
+def test_one_count_on_its_own_is_withheld_when_small_and_rounded_to_fives(
+    count: int | None, shown: int | None
+) -> None:
+    assert shown_count(count, 5) == shown

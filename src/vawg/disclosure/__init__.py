@@ -27,6 +27,7 @@ from vawg.disclosure.cells import (
     is_disclosive,
     protect,
     round_count,
+    shown_count,
     suppress,
 )
 from vawg.disclosure.grid import GridPeriod, grid_period, grid_periods
@@ -56,5 +57,6 @@ __all__ = [
     "public_source",
     "public_text",
     "round_count",
+    "shown_count",
     "suppress",
 ]

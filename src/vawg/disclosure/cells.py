@@ -49,6 +49,14 @@ def is_disclosive(count: int | None, threshold: int) -> bool:
     return count is not None and 0 < count < threshold
 
 
+def shown_count(count: int | None, threshold: int) -> int | None:
+    """One count as the rule publishes it on its own: None when small (or unknown), else
+    rounded to the nearest multiple of ``threshold``."""
+    if count is None or is_disclosive(count, threshold):
+        return None
+    return round_count(count, threshold)
+
+
 def round_count(count: int | None, base: int) -> int | None:
     """``count`` rounded to the nearest multiple of ``base`` (halves up); None stays None.
 

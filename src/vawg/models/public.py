@@ -35,6 +35,7 @@ from vawg.disclosure import (
     public_notes,
     public_params,
     round_count,
+    shown_count,
     suppress,
 )
 from vawg.inputs.anomaly import AnomalyResult
@@ -103,17 +104,13 @@ def disclose_open_drivers(result: OpenDataDrivers, settings: Settings) -> OpenDa
     if "disclosure" in result.params.settings:
         return result
     threshold = settings.disclosure_threshold
-
-    def shown(count: int | None) -> int | None:
-        return None if count is None or 0 < count < threshold else round_count(count, threshold)
-
     return dataclasses.replace(
         result,
         params=public_params(result.params, settings, grid=False),
         area=_area(result.area, threshold) if result.area is not None else None,
-        crimes=shown(result.crimes),
-        no_lsoa=shown(result.no_lsoa),
-        outside_areas=shown(result.outside_areas),
+        crimes=shown_count(result.crimes, threshold),
+        no_lsoa=shown_count(result.no_lsoa, threshold),
+        outside_areas=shown_count(result.outside_areas, threshold),
     )
 
 

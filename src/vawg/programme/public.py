@@ -24,7 +24,14 @@ import numpy as np
 import polars as pl
 
 from vawg.config import Settings
-from vawg.disclosure import is_disclosive, public_notes, public_params, round_count, suppress
+from vawg.disclosure import (
+    is_disclosive,
+    public_notes,
+    public_params,
+    round_count,
+    shown_count,
+    suppress,
+)
 from vawg.programme.analysis import ProgrammeEvaluation, ProgrammeEvaluationResult
 from vawg.results import Estimate
 
@@ -32,12 +39,6 @@ __all__ = ["CURVE_DAYS", "disclose_programme"]
 
 CURVE_DAYS = (91, 182, 365, 730)
 _COUNTS = ("participants", "comparisons", "reoffended_participants", "reoffended_comparisons")
-
-
-def _count(value: int | None, threshold: int) -> int | None:
-    if value is None or is_disclosive(value, threshold):
-        return None
-    return round_count(value, threshold)
 
 
 def _ratios(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
@@ -128,13 +129,13 @@ def _reasons(reasons: tuple[str, ...]) -> tuple[str, ...]:
 def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
     ratios = _ratios(p.hazard_ratios, threshold)
     reasons = _reasons(p.reasons)
-    people = _count(p.harm_people, threshold)
+    people = shown_count(p.harm_people, threshold)
     return dataclasses.replace(
         p,
-        referrals=_count(p.referrals, threshold),
-        analysed=_count(p.analysed, threshold),
-        comparisons=_count(p.comparisons, threshold),
-        excluded={k: _count(v, threshold) for k, v in p.excluded.items()},
+        referrals=shown_count(p.referrals, threshold),
+        analysed=shown_count(p.analysed, threshold),
+        comparisons=shown_count(p.comparisons, threshold),
+        excluded={k: shown_count(v, threshold) for k, v in p.excluded.items()},
         hazard_ratio=_kept(ratios, "any victim", p.hazard_ratio),
         same_victim_hazard_ratio=_kept(ratios, "same victim", p.same_victim_hazard_ratio),
         hazard_ratios=ratios,

@@ -22,11 +22,11 @@ import polars as pl
 from vawg.config import Settings
 from vawg.disclosure import (
     SUPPRESSED_FLAG,
-    is_disclosive,
     public_notes,
     public_params,
     public_source,
     round_count,
+    shown_count,
     suppress,
 )
 from vawg.targeting.analysis import TargetingResult
@@ -44,12 +44,6 @@ _RANK_DEPENDENTS = (
     "top_n_share",
     "top_n",
 )
-
-
-def _count(value: int | None, threshold: int) -> int | None:
-    if value is None or is_disclosive(value, threshold):
-        return None
-    return round_count(value, threshold)
 
 
 def _places(frame: pl.DataFrame, threshold: int, margins: list[tuple[str, ...]]) -> pl.DataFrame:
@@ -81,7 +75,7 @@ def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:
         dependents=["knox_ratio", "p_value"],
     ).drop(SUPPRESSED_FLAG, "distance_index", "time_index")
     return dataclasses.replace(
-        knox, table=table, events=_count(knox.events, threshold), pairs=None, near_pairs=None
+        knox, table=table, events=shown_count(knox.events, threshold), pairs=None, near_pairs=None
     )
 
 
@@ -89,10 +83,10 @@ def _repeats(repeats: RepeatResult, threshold: int) -> RepeatResult:
     return dataclasses.replace(
         repeats,
         table=repeats.table.clear(),
-        offences=_count(repeats.offences, threshold),
-        locations=_count(repeats.locations, threshold),
-        repeat_locations=_count(repeats.repeat_locations, threshold),
-        offences_at_repeat_locations=_count(repeats.offences_at_repeat_locations, threshold),
+        offences=shown_count(repeats.offences, threshold),
+        locations=shown_count(repeats.locations, threshold),
+        repeat_locations=shown_count(repeats.repeat_locations, threshold),
+        offences_at_repeat_locations=shown_count(repeats.offences_at_repeat_locations, threshold),
     )
 
 
@@ -110,7 +104,7 @@ def disclose_targeting(result: TargetingResult, settings: Settings) -> Targeting
             margins=[],
             dependents=["unsafe_at_night_share", "unsafe_ci_low", "unsafe_ci_high"],
         ).drop(SUPPRESSED_FLAG)
-    crimes = _count(result.crimes, t)
+    crimes = shown_count(result.crimes, t)
     return dataclasses.replace(
         result,
         # LSOAs: protected against the force's and each district's totals; town centres
