@@ -7,8 +7,9 @@ files are (instead of stopping with "no crimes are loaded"), close the database,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.markup import escape
 
@@ -47,6 +48,26 @@ def _say_limits(lines: tuple[str, ...], public: bool) -> None:
         )
 
 
+R = TypeVar("R", OpenDataOutcomes, OpenDataDrivers, OpenDataHotspots)
+
+
+def _shown(
+    result: R,
+    disclose: Callable[[R, Settings], R],
+    output: str,
+    public: bool,
+    settings: Settings,
+    db: Path,
+) -> R:
+    """``result`` as the report shows it: for a public report its public version, recorded
+    first in ``db``'s release log as ``output``."""
+    if not public:
+        return result
+    shown = disclose(result, settings)
+    record_result(db, output, shown, settings)
+    return shown
+
+
 def write_open_outcomes(
     result: OpenDataOutcomes,
     out: Path,
@@ -62,9 +83,7 @@ def write_open_outcomes(
     :func:`vawg.outcomes.open_data.open_data_outcomes`, the database closed); returns the paths
     written. A public report is made from the public Result, recorded first in ``db``'s
     release log."""
-    if public:
-        result = disclose_open_outcomes(result, settings)
-        record_result(db, "outcomes-open-data", result, settings)
+    result = _shown(result, disclose_open_outcomes, "outcomes-open-data", public, settings, db)
     _say_limits(result.cannot_show, public)
     for row in result.police.groups.iter_rows(named=True):
         console.print(f"  {row['group_label']}: {row['count']:,}")
@@ -93,9 +112,7 @@ def write_open_drivers(
     :func:`vawg.models.open_data.open_data_drivers`, the database closed); returns the paths
     written. A public report is made from the public Result, recorded first in ``db``'s
     release log."""
-    if public:
-        result = disclose_open_drivers(result, settings)
-        record_result(db, "drivers-open-data", result, settings)
+    result = _shown(result, disclose_open_drivers, "drivers-open-data", public, settings, db)
     _say_limits(result.cannot_show, public)
     console.print(f"[yellow]{escape(result.caveat)}[/]")
     if result.area is None:
@@ -133,9 +150,7 @@ def write_open_hotspots(
     :func:`vawg.spatial.open_data.open_data_hotspots`, the database closed); returns the paths
     written. A public report is made from the public Result, recorded first in ``db``'s
     release log."""
-    if public:
-        result = disclose_open_hotspots(result, settings)
-        record_result(db, "hotspots-open-data", result, settings)
+    result = _shown(result, disclose_open_hotspots, "hotspots-open-data", public, settings, db)
     _say_limits(result.cannot_show, public)
     console.print(f"[yellow]{escape(result.caveat)}[/]")
     console.print(escape(result.placement.sentence()))
