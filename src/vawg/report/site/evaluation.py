@@ -15,10 +15,9 @@ import polars as pl
 from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.programme.analysis import ProgrammeEvaluationResult
 from vawg.report.evaluation.charts import LOG_TICKS
-from vawg.report.maps import map_html
 from vawg.report.page import Section, paragraphs, table_html
 from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
-from vawg.report.targeting.map import targeting_choropleth
+from vawg.report.targeting.map import targeting_map_data, targeting_map_html
 from vawg.targeting.analysis import TargetingResult
 
 __all__ = ["evaluation_page"]
@@ -124,20 +123,10 @@ def _targeting(page: SitePage, result: TargetingResult) -> None:
     )
     body += table_html(towns, caption="Town centres by harm", max_rows=50)
     page.add_csv("town-centres-by-harm", towns)
-    polygons = targeting_choropleth(result, title="Public-place night harm by LSOA")
-    if polygons is not None and result.boundaries is not None:
-        lsoas = result.table.filter(pl.col("top_n").is_in(["surely", "might be"])).sort("rank")
-        data = lsoas.select(
-            c for c in ("rank", "lsoa_name", "district", "top_n") if c in lsoas.columns
-        )
-        body += map_html(
-            polygons,
-            data,
-            caption=f"LSOAs surely or possibly in the top {result.top_rank}, by rank",
-            labels={"lsoa_name": "LSOA", "top_n": f"in the top {result.top_rank}"},
-            attribution=result.boundaries.attribution,
-        )
-        page.add_csv("lsoas-by-harm", data)
+    drawn = targeting_map_html(result, title="Public-place night harm by LSOA")
+    if drawn is not None:
+        body += drawn
+        page.add_csv("lsoas-by-harm", targeting_map_data(result))
     page.sections.append(Section("Where next", body, anchor="where-next"))
 
 

@@ -16,14 +16,16 @@ import plotly.graph_objects as go
 import polars as pl
 
 from vawg.report.area_map import area_map_figure
-from vawg.report.maps import MapFigure, choropleth
+from vawg.report.maps import MapFigure, choropleth, map_html
 from vawg.targeting.analysis import TargetingResult
 
 __all__ = [
     "STATUS_COLOURS",
     "targeting_area_map",
     "targeting_choropleth",
+    "targeting_map_data",
     "targeting_map_figure",
+    "targeting_map_html",
 ]
 
 STATUS_COLOURS = {"surely": "#b2182b", "might be": "#f4a582", "no": "#c9cdd4"}
@@ -68,6 +70,30 @@ def targeting_choropleth(result: TargetingResult, *, title: str) -> MapFigure | 
         colours=[STATUS_COLOURS[k] for k in words],
         withheld="hidden",
         legend=False,
+    )
+
+
+def targeting_map_data(result: TargetingResult) -> pl.DataFrame:
+    """The table beside the map: the LSOAs surely or possibly in the top N, by rank."""
+    likely = result.table.filter(pl.col("top_n").is_in(["surely", "might be"])).sort("rank")
+    return likely.select(
+        c for c in ("rank", "lsoa_name", "district", "top_n") if c in likely.columns
+    )
+
+
+def targeting_map_html(result: TargetingResult, *, title: str) -> str | None:
+    """The static map beside the LSOAs surely or possibly in the top N, for the report and the
+    open site (None without boundaries: the caller falls back to the symbol map or text)."""
+    polygons = targeting_choropleth(result, title=title)
+    if polygons is None or result.boundaries is None:
+        return None
+    n = result.top_rank
+    return map_html(
+        polygons,
+        targeting_map_data(result),
+        caption=f"LSOAs surely or possibly in the top {n}, by rank",
+        labels={"lsoa_name": "LSOA", "top_n": f"in the top {n}"},
+        attribution=result.boundaries.attribution,
     )
 
 

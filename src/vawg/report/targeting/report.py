@@ -14,7 +14,6 @@ from vawg.evaluation.events import hours_text
 from vawg.report.evaluation._format import SCANNED_LABELS, esc, kpi, number, pct
 from vawg.report.evaluation.charts import coverage_chart, knox_heatmap
 from vawg.report.fmt import span
-from vawg.report.maps import map_html
 from vawg.report.page import (
     Classification,
     Section,
@@ -24,7 +23,7 @@ from vawg.report.page import (
     render_page,
     table_html,
 )
-from vawg.report.targeting.map import targeting_choropleth, targeting_map_figure
+from vawg.report.targeting.map import targeting_map_figure, targeting_map_html
 from vawg.results import to_jsonable
 from vawg.targeting.analysis import TargetingResult
 from vawg.targeting.knox import KnoxResult
@@ -243,19 +242,9 @@ def targeting_html(result: TargetingResult) -> str:
     n = result.top_rank
     when = span(result.params.period)
     body_map = "<p>No LSOA has a centroid to map.</p>"
-    polygons = targeting_choropleth(result, title="Public-place night harm by LSOA")
-    if polygons is not None and result.boundaries is not None:
-        shown = result.table.filter(pl.col("top_n").is_in(["surely", "might be"])).sort("rank")
-        data = shown.select(
-            c for c in ("rank", "lsoa_name", "district", "top_n") if c in shown.columns
-        )
-        body_map = map_html(
-            polygons,
-            data,
-            caption=f"LSOAs surely or possibly in the top {n}, by rank",
-            labels={"lsoa_name": "LSOA", "top_n": f"in the top {n}"},
-            attribution=result.boundaries.attribution,
-        ) + paragraphs(
+    drawn = targeting_map_html(result, title="Public-place night harm by LSOA")
+    if drawn is not None:
+        body_map = drawn + paragraphs(
             f"Colour: whether the LSOA is surely, might be, or is not in the top {n} by harm "
             "(its 95% rank interval lies inside, reaches into, or lies outside the top "
             f"{n}). LSOAs in grey ('not shown') have too few crimes to publish."
