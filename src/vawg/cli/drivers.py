@@ -281,11 +281,9 @@ def hotspots_command(
         tables = open_tables(db, engine, source)
         if open_data_only(tables):
             try:
+                skipped = flagged_police_months(tables, settings) if exclude_anomalies else ()
                 found = open_data_hotspots(
-                    tables,
-                    settings,
-                    weights_kind=weights.value,
-                    exclude_anomalies=exclude_anomalies,
+                    tables, settings, weights_kind=weights.value, exclude_months=skipped
                 )
             finally:
                 close_tables(tables)  # a public report records its release in the database

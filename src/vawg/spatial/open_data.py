@@ -16,6 +16,7 @@ the shared list of what open data cannot show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -27,7 +28,6 @@ from vawg.inputs.open_data import (
     OPEN_DATA_CANNOT_SHOW,
     VIOLENCE_AND_SEXUAL,
     excluded_note,
-    flagged_police_months,
 )
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
@@ -81,10 +81,11 @@ def open_data_hotspots(
     weights_kind: str = "knn",
     boundaries: Boundaries | None = None,
     distance_band: float = 2000.0,
-    exclude_anomalies: bool = False,
+    exclude_months: tuple[date, ...] = (),
 ) -> OpenDataHotspots:
-    """Hot spots of the police.uk violence and sexual offences rows over the area table's LSOAs.
-    ``exclude_anomalies`` leaves out the months the feed check flags (said in the notes)."""
+    """Hot spots of the police.uk violence and sexual offences rows over the area table's LSOAs,
+    leaving out ``exclude_months`` (the months the feed check flags, with
+    ``--exclude-anomalies``; said in the notes)."""
     boundaries = boundaries if boundaries is not None else boundaries_for(settings)
     street = tables.police_street
     vso = street.filter(street.crime_type == VIOLENCE_AND_SEXUAL)
@@ -92,7 +93,7 @@ def open_data_hotspots(
     assert isinstance(raw, pl.DataFrame)
     if raw.height == 0:
         raise InputError("no 'Violence and sexual offences' rows in the loaded police.uk files")
-    excluded = flagged_police_months(tables, settings) if exclude_anomalies else ()
+    excluded = exclude_months
     if excluded:
         raw = raw.filter(~pl.col("month").cast(pl.Date).is_in(list(excluded)))
         if raw.height == 0:
