@@ -24,12 +24,9 @@ import shapely
 
 from vawg.errors import InputError
 from vawg.ingest.boundaries import Boundaries
-from vawg.report.maps import NO_DATA, WITHHELD, drawable
+from vawg.report.maps import NO_DATA, NO_DATA_FILL, WITHHELD, WITHHELD_FILL, drawable
 
 __all__ = ["area_map_figure"]
-
-_WITHHELD_FILL = "#a3a3a3"
-_NO_DATA_FILL = "#ffffff"
 
 
 def _rings(geoms: Sequence[Any]) -> tuple[list[float | None], list[float | None]]:
@@ -95,7 +92,7 @@ def area_map_figure(
     shapes = drawable(boundaries)
     drawn = [by_code.get(code) or NO_DATA for code in boundaries.codes]
     fills = dict(zip(categories, colours, strict=True))
-    fills.update({WITHHELD: _WITHHELD_FILL, NO_DATA: _NO_DATA_FILL})
+    fills.update({WITHHELD: WITHHELD_FILL, NO_DATA: NO_DATA_FILL})
     fig = go.Figure()
     for name in [*categories, WITHHELD, NO_DATA]:
         members = [i for i, k in enumerate(drawn) if k == name]

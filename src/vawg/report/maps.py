@@ -54,8 +54,10 @@ from vawg.report.symbol_map import CLASS_COLOURS, hotspot_map_figure
 __all__ = [
     "CLASS_COLOURS",
     "NO_DATA",
+    "NO_DATA_FILL",
     "SEQUENTIAL",
     "WITHHELD",
+    "WITHHELD_FILL",
     "MapFigure",
     "choropleth",
     "choropleth_png",
@@ -68,8 +70,8 @@ __all__ = [
 SEQUENTIAL = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
 WITHHELD = "not shown"
 NO_DATA = "no data"
-_WITHHELD_FILL = "#a3a3a3"
-_NO_DATA_FILL = "#ffffff"
+WITHHELD_FILL = "#a3a3a3"
+NO_DATA_FILL = "#ffffff"
 _DEFAULT_TOLERANCE = 120.0
 _NUMBER = re.compile(r"(\d+\.\d)\d+")
 
@@ -227,10 +229,10 @@ def choropleth(
     classes = [by_code.get(code, NO_DATA) or NO_DATA for code in boundaries.codes]
     missing = [c for c in frame["lsoa_code"].to_list() if c not in set(boundaries.codes)]
     order = [*names, *([withheld_label] if withheld_label in classes else [])]
-    fills = [*palette, *([_WITHHELD_FILL] if withheld_label in classes else [])]
+    fills = [*palette, *([WITHHELD_FILL] if withheld_label in classes else [])]
     if NO_DATA in classes:
         order.append(NO_DATA)
-        fills.append(_NO_DATA_FILL)
+        fills.append(NO_DATA_FILL)
     members = {c: [i for i, k in enumerate(classes) if k == c] for c in order}
     features = [
         f
