@@ -206,6 +206,7 @@ def test_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     """As in a notebook or a web server: Playwright's sync API cannot run in a thread with a
     running asyncio loop, so the printing moves to a thread of its own."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from vawg.report.pdf import html_to_pdf
 
@@ -216,4 +217,8 @@ def test_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     async def inside_a_loop() -> Path:
         return html_to_pdf(page, tmp_path / "r.pdf")
 
-    assert asyncio.run(inside_a_loop()).read_bytes()[:5] == b"%PDF-"
+    # A thread of the test's own runs the loop, so the test does not depend on whether this
+    # thread already runs one (pytest-playwright's, in a worker that ran browser tests).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        printed = pool.submit(asyncio.run, inside_a_loop()).result()
+    assert printed.read_bytes()[:5] == b"%PDF-"
