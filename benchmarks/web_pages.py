@@ -12,9 +12,11 @@ chromium``) and times, for every page:
   only the period applies, the period's first month moved on by one), computed for the first
   time;
 - **filter back**: the same filter changed back (kept);
-- **served**: a second server as ``vawg serve`` runs it, given ``--settle`` seconds for its
-  start-up warm-up (the default view's Results, and the overview for every single filter
-  change), then every page's first visit and a first filter change.
+- **served**: a second server as ``vawg serve`` runs it, once its start-up warm-up has finished
+  (its log says so; at most ``--settle`` seconds): the default view's Results, the overview for
+  every single filter change, then the profile, hot spots and outcomes for every single change.
+  Then every page's first visit, and the first filter change on the overview, profile, place and
+  outcomes pages.
 
 Each is timed twice: **answer**, from the click until the page shows content for the new page
 or selection (its first figures, or the line saying what is being computed); **complete**, until
@@ -176,17 +178,21 @@ def _peak_memory(pid: int) -> str:
     return "?"
 
 
-def _serve(db: Path, users: Path, *, warm: bool) -> tuple[subprocess.Popen[bytes], str, float]:
-    """Start the dashboard server; return it, its address and the seconds until it answered."""
+def _serve(
+    db: Path, users: Path, log: Path, *, warm: bool
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    """Start the dashboard server (its log to ``log``); return it, its address and the seconds
+    until it answered."""
     port = _port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     started = time.perf_counter()
-    server = subprocess.Popen(
-        serve_command(db, users, port=port, warm=warm),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            serve_command(db, users, port=port, warm=warm),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
     base = f"http://127.0.0.1:{port}"
     for _ in range(3000):
         try:
@@ -195,6 +201,17 @@ def _serve(db: Path, users: Path, *, warm: bool) -> tuple[subprocess.Popen[bytes
         except OSError:
             time.sleep(0.2)
     return server, base, time.perf_counter() - started
+
+
+def _settle(log: Path, most: float) -> str:
+    """Wait for the server's start-up warm-up to finish (its log line), at most ``most`` s."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < most:
+        for line in log.read_text(errors="replace").splitlines():
+            if "warm-up finished" in line:
+                return line.split("vawg.web: ", 1)[-1]
+        time.sleep(1.0)
+    return f"warm-up not finished after {most:.0f} s"
 
 
 def _sign_in(page: Page, base: str) -> Timing:
@@ -231,7 +248,7 @@ def _as_served(page: Page, base: str) -> list[tuple[str, str, Timing]]:
         rows.append(("served", path, _visit(page, path)))
     _visit(page, "overview")
     rows.append(("served filter", "overview", _change(page, "overview", back=False)))
-    for path in ("profile", "outcomes"):
+    for path in ("profile", "place", "outcomes"):
         rows.append(("served filter", path, _visit(page, path)))
     return rows
 
@@ -242,7 +259,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--db", type=Path, default=None, help="use this database instead")
     parser.add_argument(
-        "--settle", type=float, default=180.0, help="seconds given to the start-up warm-up"
+        "--settle", type=float, default=900.0, help="most seconds to wait for the warm-up"
     )
     args = parser.parse_args()
 
@@ -264,13 +281,14 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for warm, run in ((False, _cold_then_warm), (True, _as_served)):
-                server, base, seconds = _serve(db, users, warm=warm)
+                log = root / f"server-{warm}.log"
+                server, base, seconds = _serve(db, users, log, warm=warm)
                 print(
                     f"server {'with' if warm else 'without'} warm-up answering in {seconds:.1f} s"
                 )
                 try:
                     if warm:
-                        time.sleep(args.settle)
+                        print(f"server with warm-up: {_settle(log, args.settle)}")
                     page = browser.new_page(viewport={"width": 1400, "height": 1000})
                     rows += run(page, base)
                     page.close()

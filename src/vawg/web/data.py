@@ -98,7 +98,7 @@ log = logging.getLogger("vawg.web")
 _CONNECTIONS = Memo(keep=16)  # per thread role and database version: a few
 _SCOPES = Memo(keep=8)  # the scope held in temporary tables, per database version and settings
 _QUICK = Memo(keep=256)  # filter choices, exclusions and overviews: small frames
-_RESULTS = Memo(keep=24)  # the analyses' Results: the large ones
+_RESULTS = Memo(keep=96)  # the analyses' Results: every single filter change's, warmed
 _LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
 _JOBS: Jobs | None = None
@@ -115,9 +115,10 @@ def db_stamp(db: Path) -> float:
 
 
 def _role() -> str:
-    """Which connection the calling thread uses: a worker's own, or the pages' shared one."""
+    """Which connection the calling thread uses: a worker's or the start-up warm-up's own, or
+    the pages' shared one (so warming up never holds the lock a page is waiting for)."""
     name = threading.current_thread().name
-    return name if name.startswith("vawg-jobs-") else "pages"
+    return name if name.startswith(("vawg-jobs-", "vawg-warm")) else "pages"
 
 
 def _lock() -> threading.RLock:
@@ -276,7 +277,7 @@ def _jobs() -> Jobs:
     global _JOBS
     with _LOCKS_GUARD:
         if _JOBS is None:
-            _JOBS = Jobs()
+            _JOBS = Jobs(keep=256)  # page views: small (the Results are in _RESULTS)
         return _JOBS
 
 
@@ -607,7 +608,8 @@ def warm(
     """At start-up: the overview for ``filters`` and for every single change of them (so the
     first filter a user picks answers at once), every page's Results for ``filters``, then the
     overview for every period of the public ``grid`` (label, first day, last day): the only
-    periods a viewer can pick, and the financial years and quarters analysts pick most."""
+    periods a viewer can pick, and the financial years and quarters analysts pick most; last,
+    the profile, hot spots and outcomes for every single change, for analysts and viewers."""
     spans = {(start, end) for _, start, end in grid}
     periods = [dataclasses.replace(filters, start=start, end=end) for start, end in sorted(spans)]
     for changed in (filters, *single_changes(filters, districts, groups), *periods):
@@ -621,3 +623,17 @@ def warm(
                 return
         if changed is filters:
             prefetch_all(db, stamp, settings, filters)
+    # Last, every filtered page's Results for every single change, one at a time on the
+    # prefetch worker (a page's own request still goes first), so the first filter a user
+    # changes completes at once, not only its overview.
+    for changed in single_changes(filters, districts, groups):
+        for public in (False, True):
+            for page in (profile_view, hotspots, outcomes_result):
+                _prefetch_and_wait(page, db, stamp, settings, changed, public)
+
+
+def _prefetch_and_wait(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> None:
+    """:func:`prefetch` ``fn(*args)`` and wait until it is done (its error, if any, is kept
+    for the page that asks). Asked again every 30 s, so the queue never forgets it."""
+    while not prefetch(fn, *args, **kwargs).wait(timeout=30.0):
+        pass

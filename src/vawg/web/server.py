@@ -63,6 +63,7 @@ def warm(db: Path, settings: Settings, *, data_too: bool = True) -> None:
 
     if not data_too:
         return
+    started = time.monotonic()
     try:
         key, stamp = str(db.resolve()), data.db_stamp(db)
         opts = data.options(key, stamp, settings)
@@ -80,6 +81,8 @@ def warm(db: Path, settings: Settings, *, data_too: bool = True) -> None:
         )
     except Exception:  # the pages show the error when they ask
         log.warning("warming the dashboard's data failed", exc_info=True)
+    else:
+        log.info("warm-up finished in %.0f s", time.monotonic() - started)
 
 
 def build_app(db: Path, users: Path, argv: Sequence[str], *, warm_up: bool = True) -> Any:
