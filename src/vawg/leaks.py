@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import hashlib
 import importlib.util
 import io
@@ -255,8 +256,11 @@ _COUNT_WORDS = re.compile(
 """Words that make an axis title say its values are counts."""
 
 
+@functools.lru_cache(maxsize=8192)
 def is_count_name(name: str) -> bool:
-    """Whether a column or key called ``name`` holds counts (see :data:`NON_COUNT`)."""
+    """Whether a column or key called ``name`` holds counts (see :data:`NON_COUNT`).
+
+    Kept per name: a national release has over a million keys but only a few hundred names."""
     lowered = name.strip().lower()
     return (
         not any(

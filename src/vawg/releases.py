@@ -18,6 +18,7 @@ check that it did not, and the record of what left the building.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import hashlib
 import importlib.metadata
@@ -90,29 +91,42 @@ def filters_of(settings: Settings, **extra: Any) -> dict[str, Any]:
     return json.loads(json.dumps(chosen, default=str, sort_keys=True))
 
 
-def _walk(node: Any, path: str) -> Iterator[tuple[str, int]]:
+def _walk(node: Any, path: str, shape: str) -> Iterator[tuple[str, int]]:
+    """Every count under ``node`` at ``path``; ``shape`` is the path with each list index
+    written ``[0]``, on which whether a key is a count depends (see :func:`_counted`)."""
     if isinstance(node, Mapping):
         for key, value in node.items():
-            here = f"{path}.{key}" if path else str(key)
             if key in SETTINGS_KEYS:
                 continue
+            here = f"{path}.{key}" if path else str(key)
+            here_shape = f"{shape}.{key}" if shape else str(key)
             if (
                 isinstance(value, int | float)
                 and not isinstance(value, bool)
-                and is_count(here)
+                and _counted(here_shape)
                 and float(value).is_integer()
             ):
                 yield here, int(value)
-            yield from _walk(value, here)
+            elif isinstance(value, Mapping | list | tuple):
+                yield from _walk(value, here, here_shape)
     elif isinstance(node, list | tuple):
+        inner = f"{shape}[0]"
         for i, value in enumerate(node):
-            yield from _walk(value, f"{path}[{i}]")
+            if isinstance(value, Mapping | list | tuple):
+                yield from _walk(value, f"{path}[{i}]", inner)
+
+
+@functools.lru_cache(maxsize=16384)
+def _counted(shape: str) -> bool:
+    """:func:`vawg.leaks.is_count` of one path shape: a national release has over a million
+    places but a few hundred shapes (its index in a list never decides it)."""
+    return is_count(shape)
 
 
 def released_figures(document: Any) -> dict[str, int]:
     """Every count a public output publishes (its JSON document), by its place in it: the
     same keys the leak walker treats as counts."""
-    return dict(_walk(document, ""))
+    return dict(_walk(document, "", ""))
 
 
 def _digest(figures: Mapping[str, int]) -> str:

