@@ -17,6 +17,11 @@ beside them.
 
     PYTHONPATH=src .venv/bin/python benchmarks/national.py --scales 0.2 1 5 --json out.json
     PYTHONPATH=src .venv/bin/python benchmarks/national.py --scales --england 1 --keep /big/dir
+
+``--together`` runs the analyses in one process, in the demo's order with one
+:class:`~vawg.opensite.MadeResults`, as ``vawg demo`` runs them: the open site then takes the
+public Results the earlier steps made instead of computing them again. Each step's times are
+its own; its peak memory is the process's high-water mark when it ended.
 """
 
 from __future__ import annotations
@@ -95,19 +100,52 @@ def _child(step: str, data: str, db: str, reports: str, scale: float, geography:
     }
 
 
-def _run_step(step: str, root: Path, scale: float, geography: str) -> dict[str, Any]:
-    data, db, reports = root / "data", root / "vawg.duckdb", root / "reports"
+def _together(steps: list[str], db: str, reports: str) -> dict[str, dict]:
+    """Run the analysis ``steps`` one after another in this (fresh) process, as ``vawg demo``
+    does: one :class:`~vawg.opensite.MadeResults`, so the open site takes the public Results
+    the earlier steps made. Each step's wall and CPU seconds are its own; its ``peak_mb`` is the
+    process's high-water mark when the step ended (so far, not the step's alone)."""
+    from vawg.cli.demo import STEPS as DEMO_STEPS
+    from vawg.config import Settings
+    from vawg.opensite import MadeResults
+
+    made, out = MadeResults(), {}
+    Path(reports).mkdir(parents=True, exist_ok=True)
+    for step in steps:
+        demo_step = next(s for s in DEMO_STEPS if f"vawg {step}" in s.title)
+        started, before = time.perf_counter(), _usage()["cpu_seconds"]
+        rows = len(demo_step.run(Path(db), Path(reports), Settings(), made))
+        usage = _usage()
+        out[step] = {
+            "seconds": time.perf_counter() - started,
+            "cpu_seconds": usage["cpu_seconds"] - before,
+            "peak_mb": usage["peak_mb"],
+            "rows_or_files": rows,
+            "one_process": True,
+        }
+        print(f"  {step}: {json.dumps(out[step])}", file=sys.stderr, flush=True)
+    return out
+
+
+def _in_child(call: str) -> Any:
+    """``bench.<call>`` in a fresh Python process; its JSON answer, or {"error": ...}."""
     code = (
         "import json, importlib.util, sys; "
         f"spec = importlib.util.spec_from_file_location('bench_national', {str(HERE)!r}); "
         "bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench); "
-        f"r = bench._child({step!r}, {str(data)!r}, {str(db)!r}, {str(reports)!r}, "
-        f"{scale!r}, {geography!r}); print(json.dumps(r))"
+        f"r = bench.{call}; print(json.dumps(r))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if out.returncode != 0:
         return {"error": (out.stderr or out.stdout).strip().splitlines()[-1][:300]}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _run_step(step: str, root: Path, scale: float, geography: str) -> dict[str, Any]:
+    data, db, reports = root / "data", root / "vawg.duckdb", root / "reports"
+    return _in_child(
+        f"_child({step!r}, {str(data)!r}, {str(db)!r}, {str(reports)!r}, {scale!r}, {geography!r})"
+    )
 
 
 def _crimes(root: Path) -> int:
@@ -120,16 +158,26 @@ def _size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in files) / 2**20
 
 
-def run_scale(root: Path, scale: float, geography: str, steps: tuple[str, ...]) -> dict[str, Any]:
-    """Every step at one scale, in order, in ``root``; stops at the first step that fails."""
+def run_scale(
+    root: Path, scale: float, geography: str, steps: tuple[str, ...], *, together: bool = False
+) -> dict[str, Any]:
+    """Every step at one scale, in order, in ``root``; stops at the first step that fails.
+    ``together``: the analyses in one process, as the demo runs them (:func:`_together`)."""
     root.mkdir(parents=True, exist_ok=True)
     measured: dict[str, Any] = {}
-    for step in steps:
+    alone = [s for s in steps if not together or s not in ANALYSES]
+    for step in alone:
         got = _run_step(step, root, scale, geography)
         measured[step] = got
         print(f"  {geography} {scale:g} {step}: {json.dumps(got)}", file=sys.stderr, flush=True)
         if "error" in got:
             break
+    analyses = [s for s in steps if together and s in ANALYSES]
+    if analyses and not any("error" in m for m in measured.values()):
+        got = _in_child(
+            f"_together({analyses!r}, {str(root / 'vawg.duckdb')!r}, {str(root / 'reports')!r})"
+        )
+        measured.update(got if "error" not in got else {analyses[0]: got})
     out: dict[str, Any] = {"geography": geography, "scale": scale, "steps": measured}
     if (root / "data" / "truth.json").exists():
         out["crimes"] = _crimes(root)
@@ -196,6 +244,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="Folder to keep the data and databases in.")
     parser.add_argument("--json", type=Path, help="Also write the measurements here.")
     parser.add_argument("--add", type=Path, help="Earlier --json output to include in the table.")
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="run the analyses in one process, as vawg demo does (the open site reuses Results)",
+    )
     args = parser.parse_args()
     earlier = json.loads(args.add.read_text())["runs"] if args.add else []
     tmp = tempfile.mkdtemp(prefix="vawg-national-")
@@ -205,7 +258,9 @@ def main() -> None:
         plan = [("kent", s) for s in args.scales] + [("england", s) for s in args.england]
         for geography, scale in plan:
             where = root / f"{geography}-{scale:g}"
-            runs.append(run_scale(where, scale, geography, tuple(args.steps)))
+            runs.append(
+                run_scale(where, scale, geography, tuple(args.steps), together=args.together)
+            )
             if args.json:  # after every scale, so a long run that stops keeps what it measured
                 args.json.write_text(json.dumps({"runs": runs}, indent=2), encoding="utf-8")
             if args.keep is None:
