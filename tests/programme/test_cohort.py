@@ -95,6 +95,41 @@ def test_covariates_on_the_index_date_by_hand() -> None:
     assert p1["time_at_risk"] == (LAST - D).days
 
 
+def test_latest_victim_is_the_same_whatever_order_the_rows_come_in() -> None:
+    # P1's last day (day -10) holds two offences against two victims: c3 against V2 and c3b
+    # against V9. Ties on a day go in crime-reference order, so his latest victim is V9's
+    # (c3b comes after c3) and he has one offence against her, whichever order the database
+    # returns the rows in.
+    crimes, offenders, victims, births = _history()
+    crimes = pl.concat(
+        [
+            crimes,
+            pl.DataFrame(
+                {
+                    "crime_ref": ["c3b"],
+                    "day": [_day(-10)],
+                    "harm_days": [5.0],
+                    "domestic_abuse": [True],
+                }
+            ),
+        ]
+    )
+    offenders = pl.concat([offenders, pl.DataFrame({"crime_ref": ["c3b"], "person_id": ["P1"]})])
+    victims = pl.concat([victims, pl.DataFrame({"crime_ref": ["c3b"], "person_id": ["V9"]})])
+    settings = Settings(programme_comparisons=1)
+    seen = set()
+    for seed in range(6):
+        shuffled = [
+            frame.sample(fraction=1.0, shuffle=True, seed=seed)
+            for frame in (crimes, offenders, victims, births)
+        ]
+        history = offence_history(*shuffled)
+        cohort = build_cohort(_referrals().head(1), history, REFERRED, LAST, settings)
+        p1 = cohort.table.filter(pl.col("person_id") == "P1").row(0, named=True)
+        seen.add(p1["current_victim_offences"])
+    assert seen == {1}
+
+
 def test_the_twin_is_the_comparison_and_the_others_are_not() -> None:
     history = offence_history(*_history())
     settings = Settings(programme_comparisons=1)

@@ -114,11 +114,14 @@ def offence_history(
     )
     people = tuple(sorted(links["person_id"].unique().to_list()))
     lookup = pl.DataFrame({"person_id": list(people)}).with_row_index("code")
-    links = links.join(lookup, on="person_id").sort("day", "code")
+    # Offences of one person on one day are put in crime-reference order, and his victims in
+    # theirs: "the victim of his latest offence" is then the same on every run (the rows come
+    # from the database in no fixed order).
+    links = links.join(lookup, on="person_id").sort("day", "code", "crime_ref")
     pairs = (
         links.select("crime_ref", "code", "day")
         .join(victims.select("crime_ref", victim=pl.col("person_id")), on="crime_ref")
-        .sort("day", "code")
+        .sort("day", "code", "crime_ref", "victim")
     )
     victim_codes = pairs["victim"].cast(pl.Categorical).to_physical().to_numpy()
     birth = lookup.join(births, on="person_id", how="left").sort("code")
