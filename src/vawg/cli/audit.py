@@ -49,7 +49,7 @@ from vawg.report.audit import audit_csv_rows, audit_html, audit_json, fmt_ci, fm
 from vawg.report.outcomes import outcomes_csv_rows, outcomes_html, outcomes_json
 from vawg.store import DEFAULT_DB
 
-__all__ = ["audit", "outcomes", "run_audit", "run_outcomes"]
+__all__ = ["analyst_audit", "audit", "outcomes", "run_audit", "run_outcomes"]
 
 
 PublicOption = Annotated[
@@ -88,8 +88,11 @@ def _audit(
         result = half_year_audit(tables, settings, chosen, as_of=as_of, fdr=rate)
     finally:
         close_tables(tables)  # the release log below writes to the database
-    if not public:
-        return result
+    return _released_audit(db, result, settings) if public else result
+
+
+def _released_audit(db: Path, result: AuditResult, settings: Settings) -> AuditResult:
+    """The public audit of ``result``, recorded in ``db``'s release log."""
     result = disclose_audit(result, settings)
     record_result(db, f"audit {result.half.label}", result, settings)
     return result
@@ -127,27 +130,52 @@ def _write_outcomes(
     )
 
 
+def analyst_audit(db: Path, settings: Settings, half: Half | None = None) -> AuditResult:
+    """The audit of ``half`` (default the latest complete half) as analysts see it."""
+    return _audit(db, open_tables(db), settings, half, None, None, False)
+
+
 def run_audit(
-    db: Path, out_dir: Path, settings: Settings, *, public: bool, half: Half | None = None
+    db: Path,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    public: bool,
+    half: Half | None = None,
+    analysed: AuditResult | None = None,
 ) -> list[Path]:
     """For ``vawg demo``: the audit of ``half`` (default the latest complete half) as HTML, JSON
-    and CSV in ``out_dir``; returns the paths written."""
-    result = _audit(db, open_tables(db), settings, half, None, None, public)
+    and CSV in ``out_dir``; returns the paths written. ``analysed``: the (analyst) audit already
+    made from ``db``, written (or disclosed and written) instead of auditing again."""
+    if analysed is None:
+        result = _audit(db, open_tables(db), settings, half, None, None, public)
+    else:
+        result = _released_audit(db, analysed, settings) if public else analysed
     stem = f"audit-{result.half.label}" + ("-public" if public else "")
     manifest = output_manifest(db, "audit", settings, public=public)
     return _write_audit(result, out_dir, stem, DEMO_FORMATS, manifest)
 
 
 def run_outcomes(
-    db: Path, out_dir: Path, settings: Settings, *, public: bool, made: MadeResults | None = None
+    db: Path,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    public: bool,
+    made: MadeResults | None = None,
+    analysed: OutcomeSummary | None = None,
 ) -> list[Path]:
     """For ``vawg demo``: the outcomes report over the settings' period (HTML, JSON, CSV); a
-    public summary is also kept in ``made`` when given (for the demo's open site)."""
-    tables = open_tables(db)
-    try:
-        summary = outcome_summary(tables, settings)
-    finally:
-        close_tables(tables)
+    public summary is also kept in ``made`` when given (for the demo's open site).
+    ``analysed``: the (analyst) summary already made from ``db``, not made again."""
+    if analysed is not None:
+        summary = analysed
+    else:
+        tables = open_tables(db)
+        try:
+            summary = outcome_summary(tables, settings)
+        finally:
+            close_tables(tables)
     if public:
         summary = disclose_summary(summary, settings)
         record_result(db, "outcomes", summary, settings)

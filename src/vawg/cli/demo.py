@@ -11,17 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from vawg.cli._app import app
-from vawg.cli.audit import run_audit, run_outcomes
+from vawg.cli.audit import analyst_audit, run_audit, run_outcomes
 from vawg.cli.common import close_tables, console, output_manifest
 from vawg.cli.drivers import write_drivers, write_hotspots
-from vawg.cli.evaluate import run_evaluate, run_target
+from vawg.cli.evaluate import analyst_evaluations, run_evaluate, run_target
 from vawg.cli.ingest import ingest_and_report
 from vawg.cli.open_data import write_open_drivers, write_open_hotspots, write_open_outcomes
 from vawg.cli.profile import run_profile
@@ -34,15 +34,19 @@ from vawg.models.drivers import drivers
 from vawg.models.open_data import open_data_drivers
 from vawg.opensite import MadeResults
 from vawg.outcomes.open_data import open_data_outcomes
-from vawg.query import connect
+from vawg.outcomes.summary import outcome_summary
+from vawg.profile import profile
+from vawg.query import Tables, connect
 from vawg.spatial.analysis import hotspot_analysis
 from vawg.spatial.open_data import open_data_hotspots
 from vawg.spatial.public import disclose_hotspots
 from vawg.survey import disclose_survey
 from vawg.synth import generate
+from vawg.targeting.analysis import targeting
 
 __all__ = ["OPEN_STEPS", "STEPS", "DemoStep", "demo"]
 
+R = TypeVar("R")
 ALL = ("html", "json", "csv")
 PUBLIC = ("html", "json")
 
@@ -57,10 +61,24 @@ class DemoStep:
     run: Callable[[Path, Path, Settings, MadeResults], list[Path]]
 
 
+def _once(db: Path, make: Callable[[Tables], R]) -> R:
+    """``make(tables)`` on ``db``: the analyst Result, made once for both reports of a step
+    (the public one is its disclosure). The connection is closed before the public report
+    records its release in the database."""
+    tables = connect(db)
+    try:
+        return make(tables)
+    finally:
+        close_tables(tables)
+
+
 def _profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+    result = _once(db, lambda t: profile(t, settings))
     return [
-        *run_profile(db, reports, settings, public=False),
-        *run_profile(db, reports, settings, public=True, formats=PUBLIC, made=made),
+        *run_profile(db, reports, settings, public=False, analysed=result),
+        *run_profile(
+            db, reports, settings, public=True, formats=PUBLIC, made=made, analysed=result
+        ),
     ]
 
 
@@ -99,27 +117,38 @@ def _surveys(db: Path, reports: Path, settings: Settings, made: MadeResults) -> 
 
 
 def _outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+    summary = _once(db, lambda t: outcome_summary(t, settings))
     return [
-        *run_outcomes(db, reports, settings, public=False),
-        *run_outcomes(db, reports, settings, public=True, made=made),
+        *run_outcomes(db, reports, settings, public=False, analysed=summary),
+        *run_outcomes(db, reports, settings, public=True, made=made, analysed=summary),
     ]
 
 
 def _audit(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+    result = analyst_audit(db, settings)
     return [
-        *run_audit(db, reports, settings, public=False),
-        *run_audit(db, reports, settings, public=True),
+        *run_audit(db, reports, settings, public=False, analysed=result),
+        *run_audit(db, reports, settings, public=True, analysed=result),
     ]
 
 
 def _evaluate(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    made.evaluation, made.programme, written = run_evaluate(db, reports, settings, public=True)
-    return [*run_evaluate(db, reports, settings, public=False)[2], *written]
+    analysed = analyst_evaluations(db, settings)
+    made.evaluation, made.programme, written = run_evaluate(
+        db, reports, settings, public=True, analysed=analysed
+    )
+    return [*run_evaluate(db, reports, settings, public=False, analysed=analysed)[2], *written]
 
 
 def _target(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    made.targeting, written = run_target(db, reports, settings, public=True, formats=PUBLIC)
-    return [*run_target(db, reports, settings, public=False, formats=ALL)[1], *written]
+    ranked = _once(db, lambda t: targeting(t, settings))
+    made.targeting, written = run_target(
+        db, reports, settings, public=True, formats=PUBLIC, analysed=ranked
+    )
+    return [
+        *run_target(db, reports, settings, public=False, formats=ALL, analysed=ranked)[1],
+        *written,
+    ]
 
 
 def _open_site(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:

@@ -39,7 +39,14 @@ from vawg.store import DEFAULT_DB
 from vawg.targeting.analysis import TargetingResult, targeting
 from vawg.targeting.public import disclose_targeting
 
-__all__ = ["evaluate_command", "evaluations", "run_evaluate", "run_target", "target_command"]
+__all__ = [
+    "analyst_evaluations",
+    "evaluate_command",
+    "evaluations",
+    "run_evaluate",
+    "run_target",
+    "target_command",
+]
 
 PublicOption = Annotated[
     bool,
@@ -58,12 +65,17 @@ def run_target(
     *,
     public: bool = False,
     formats: tuple[str, ...] = ("html", "json", "csv"),
+    analysed: TargetingResult | None = None,
 ) -> tuple[TargetingResult, list[Path]]:
     """Rank places on ``db`` and write the targeting report to ``out`` (a file or a folder);
-    a public report is made from the public Result, recorded first in ``db``'s release log."""
-    tables = connect(db)
-    result = targeting(tables, settings)
-    tables.backend.disconnect()
+    a public report is made from the public Result, recorded first in ``db``'s release log.
+    ``analysed``: the (analyst) ranking already made from ``db``, not made again."""
+    if analysed is None:
+        tables = connect(db)
+        result = targeting(tables, settings)
+        tables.backend.disconnect()
+    else:
+        result = analysed
     if public:
         result = disclose_targeting(result, settings)
         record_result(db, "targeting", result, settings)
@@ -80,11 +92,29 @@ def run_target(
     return result, paths
 
 
+Evaluated = tuple[PlaceEvaluationResult | None, ProgrammeEvaluationResult | None, tuple[str, ...]]
+"""The place and programme evaluations (None for what is not loaded) and what is missing."""
+
+
 def evaluations(
-    db: Path, settings: Settings, *, public: bool
-) -> tuple[PlaceEvaluationResult | None, ProgrammeEvaluationResult | None, tuple[str, ...]]:
+    db: Path, settings: Settings, *, public: bool, analysed: Evaluated | None = None
+) -> Evaluated:
     """The place and programme evaluations of ``db`` (None for what is not loaded), public
-    ones recorded in the release log."""
+    ones recorded in the release log. ``analysed``: the (analyst) evaluations already made
+    from ``db`` (:func:`analyst_evaluations`), not made again."""
+    place, programme, missing = analysed or analyst_evaluations(db, settings)
+    if public and place is not None:
+        place = disclose_evaluation(place, settings)
+        record_result(db, "evaluation: places", place, settings)
+    if public and programme is not None:
+        programme = disclose_programme(programme, settings)
+        record_result(db, "evaluation: programme", programme, settings)
+    return place, programme, missing
+
+
+def analyst_evaluations(db: Path, settings: Settings) -> Evaluated:
+    """The place and programme evaluations of ``db`` as analysts see them; raises
+    :class:`~vawg.errors.InputError` when neither interventions nor participants are loaded."""
     tables = connect(db)
     missing = []
     place = programme = None
@@ -105,12 +135,6 @@ def evaluations(
             f"{db}: neither interventions.csv nor programme_participants.csv is loaded; load "
             "them with `vawg ingest` (see docs/data-contract.md)"
         )
-    if public and place is not None:
-        place = disclose_evaluation(place, settings)
-        record_result(db, "evaluation: places", place, settings)
-    if public and programme is not None:
-        programme = disclose_programme(programme, settings)
-        record_result(db, "evaluation: programme", programme, settings)
     return place, programme, tuple(missing)
 
 
@@ -121,9 +145,11 @@ def run_evaluate(
     *,
     public: bool = False,
     formats: tuple[str, ...] = ("html", "json"),
+    analysed: Evaluated | None = None,
 ) -> tuple[PlaceEvaluationResult | None, ProgrammeEvaluationResult | None, list[Path]]:
-    """Evaluate the interventions and programmes in ``db``; write the report to ``out``."""
-    place, programme, missing = evaluations(db, settings, public=public)
+    """Evaluate the interventions and programmes in ``db``; write the report to ``out``.
+    ``analysed``: the (analyst) evaluations already made (:func:`analyst_evaluations`)."""
+    place, programme, missing = evaluations(db, settings, public=public, analysed=analysed)
     paths = write_outputs(
         out,
         "evaluation-public" if public else "evaluation",

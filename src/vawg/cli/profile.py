@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -31,6 +31,7 @@ from vawg.cli.common import (
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.opensite import MadeResults
+from vawg.profile import ProfileResult
 from vawg.profile import profile as build_profile
 from vawg.profile.opendata import open_data_profile
 from vawg.profile.public import disclose, disclose_open_data
@@ -69,15 +70,20 @@ def run_profile(
     open_data: bool | None = None,
     tables: Tables | None = None,
     made: MadeResults | None = None,
+    analysed: ProfileResult | None = None,
 ) -> list[Path]:
     """Profile the data in ``db`` (or in ``tables``, e.g. on Spark; the release log of a
     public profile stays in ``db``) and write the report files into ``out_dir``. A public
     profile is also kept in ``made`` when given (the demo's open site takes it from there).
+    ``analysed``: the (analyst) profile already made from ``db``, written (or disclosed and
+    written) instead of profiling again: the demo makes it once for both reports.
 
     ``open_data``: ``None`` = open-data mode only when no force extract is loaded. Every file
     written carries the run's manifest.
     """
     manifest = output_manifest(db, "profile", settings, public=public)
+    if analysed is not None:
+        return _write_made(analysed, db, out_dir, settings, public, formats, manifest, made)
     tables = tables if tables is not None else open_tables(db)
     use_open = open_data if open_data is not None else not _has_force_extract(tables)
     if use_open:
@@ -94,6 +100,20 @@ def run_profile(
         return stamp_outputs(write_open_data(opened, out_dir, formats), manifest)
     result = build_profile(tables, settings, harm_weights=harm_weights)
     close_tables(tables)
+    return _write_made(result, db, out_dir, settings, public, formats, manifest, made)
+
+
+def _write_made(
+    result: ProfileResult,
+    db: Path,
+    out_dir: Path,
+    settings: Settings,
+    public: bool,
+    formats: tuple[str, ...],
+    manifest: dict[str, Any],
+    made: MadeResults | None,
+) -> list[Path]:
+    """Write the profile ``result`` (disclosed, recorded and kept in ``made`` when public)."""
     if public:
         result = disclose(result, settings)
         record_result(db, "profile", result, settings)
