@@ -33,6 +33,7 @@ from vawg.config import Settings
 from vawg.errors import ScopeError
 from vawg.inputs.frames import committed_scope
 from vawg.profile.harm import load_harm_weights
+from vawg.profile.harm_weights import describe
 from vawg.query import Tables
 from vawg.scope import vawg_scope
 
@@ -97,7 +98,7 @@ def _harm(crimes: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, str]:
         .with_columns(harm_days=pl.coalesce("code_weight", "group_weight", pl.lit(0.0)))
         .drop("code_weight", "group_weight")
     )
-    return out, str(weights["source_file"][0]) if weights.height else ""
+    return out, describe(weights) if weights.height else ""
 
 
 def crime_events(tables: Tables, settings: Settings, *, whole_extract: bool) -> CrimeEvents:

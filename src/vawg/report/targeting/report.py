@@ -209,8 +209,8 @@ def _methods(result: TargetingResult) -> str:
         f"<b>What is counted.</b> In-scope VAWG crimes recorded in {when} that "
         f"happened in a public place (any location type but a dwelling or unknown) between "
         f"{esc(hours_text(result.evening_night_hour))}, by the LSOA of the crime. Harm: the "
-        f"days-of-custody weight of each crime (Cambridge Crime Harm Index style), from "
-        f'<code style="overflow-wrap: anywhere">{esc(result.harm_source)}</code>.',
+        f"days-of-custody weight of each crime (Cambridge Crime Harm Index style): "
+        f"{esc(result.harm_source)}.",
         "<b>Ranking by harm, not rate.</b> Town centres have few residents and many visitors; "
         "the question is where the harm is, so places are ranked by the harm of their crimes.",
         f"<b>Rank intervals.</b> {result.params.settings.get('target_bootstrap_replicates')} "
