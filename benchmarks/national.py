@@ -2,8 +2,8 @@
 
 The pipeline is the demo's (:data:`vawg.cli.demo.STEPS`), step by step: ``synth`` (the
 synthetic force, CSV), ``ingest`` (:func:`vawg.store.load_paths` into a new DuckDB file), then
-profile, drivers, hotspots, survey, outcomes, audit and publish, each writing its analyst and
-public reports as the demo does. Every step runs in a fresh child process, so its wall time,
+profile, drivers, hotspots, survey, outcomes, audit, evaluate, target and publish, each
+writing its analyst and public reports as the demo does. Every step runs in a fresh child process, so its wall time,
 CPU seconds and peak resident memory (``ru_maxrss``) are its own. Scales are Kent multiples
 (``--scales 0.2 1 5``); ``--england S`` adds the national synthetic force
 (``vawg synth --geography england --scale S``; S = 1 is about 30 times Kent) when the installed
@@ -45,7 +45,17 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 HERE = Path(__file__).resolve()
-ANALYSES = ("profile", "drivers", "hotspots", "survey", "outcomes", "audit", "publish")
+ANALYSES = (
+    "profile",
+    "drivers",
+    "hotspots",
+    "survey",
+    "outcomes",
+    "audit",
+    "evaluate",
+    "target",
+    "publish",
+)
 STEPS = ("synth", "ingest", *ANALYSES)
 
 
@@ -107,6 +117,7 @@ def _together(steps: list[str], db: str, reports: str) -> dict[str, dict]:
     process's high-water mark when the step ended (so far, not the step's alone)."""
     from vawg.cli.demo import STEPS as DEMO_STEPS
     from vawg.config import Settings
+    from vawg.errors import VawgError
     from vawg.opensite import MadeResults
 
     made, out = MadeResults(), {}
@@ -114,7 +125,12 @@ def _together(steps: list[str], db: str, reports: str) -> dict[str, dict]:
     for step in steps:
         demo_step = next(s for s in DEMO_STEPS if f"vawg {step}" in s.title)
         started, before = time.perf_counter(), _usage()["cpu_seconds"]
-        rows = len(demo_step.run(Path(db), Path(reports), Settings(), made))
+        try:
+            rows = len(demo_step.run(Path(db), Path(reports), Settings(), made))
+        except VawgError as error:  # e.g. no interventions in the national extract
+            out[step] = {"skipped": str(error)}
+            print(f"  {step}: skipped: {error}", file=sys.stderr, flush=True)
+            continue
         usage = _usage()
         out[step] = {
             "seconds": time.perf_counter() - started,
@@ -222,7 +238,7 @@ def _table(runs: list[dict[str, Any]], slopes: dict[str, dict[str, float | None]
         for r in runs:
             m = r["steps"].get(step, {})
             if "seconds" not in m:
-                cells.append("failed" if "error" in m else "–")
+                cells.append("failed" if "error" in m else "not run" if "skipped" in m else "–")
                 continue
             work = f" ({m['work_cpu_seconds']:.1f})" if "work_cpu_seconds" in m else ""
             cells.append(
