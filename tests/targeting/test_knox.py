@@ -107,3 +107,24 @@ def test_no_pattern_without_planting() -> None:
 def test_bad_bands_are_refused() -> None:
     with pytest.raises(InputError, match="increasing numbers from 0"):
         knox_test([0, 1, 2], [0, 1, 2], [0, 1, 2], distance_edges=(50, 100))
+
+
+def test_observed_table_is_every_pair_counted_by_brute_force() -> None:
+    # 300 random offences over four years: every one of the 44,850 pairs put in its cell by
+    # plain comparisons with the band edges, against the test's observed counts.
+    rng = np.random.default_rng(11)
+    x, y = rng.uniform(0, 3000, 300), rng.uniform(0, 3000, 300)
+    days = rng.integers(16000, 16000 + 4 * 365, 300)
+    d_edges, t_edges = (0, 100, 200, 400, 800), (0, 7, 14, 28, 56)
+    expected = np.zeros((5, 5), dtype=int)
+    for a, b in itertools.combinations(range(300), 2):
+        distance = math.hypot(x[a] - x[b], y[a] - y[b])
+        gap = abs(int(days[a]) - int(days[b]))
+        row = sum(distance > edge for edge in d_edges[1:])
+        column = sum(gap > edge for edge in t_edges[1:])
+        expected[row, column] += 1
+    result = knox_test(x, y, days, permutations=99, seed=0)
+    got = np.zeros((5, 5), dtype=int)
+    for cell in result.table.iter_rows(named=True):
+        got[cell["distance_index"], cell["time_index"]] = cell["observed"]
+    assert (got == expected).all()
