@@ -62,9 +62,9 @@ class DemoStep:
 
 
 def _once(db: Path, make: Callable[[Tables], R]) -> R:
-    """``make(tables)`` on ``db``: the analyst Result, made once for both reports of a step
-    (the public one is its disclosure). The connection is closed before the public report
-    records its release in the database."""
+    """``make(tables)`` on ``db``: a step's analyst Result, made once for both its reports (the
+    public one is its disclosure). The connection is closed before the public report records
+    its release in the database."""
     tables = connect(db)
     try:
         return make(tables)
@@ -83,11 +83,7 @@ def _profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> 
 
 
 def _drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    tables = connect(db)
-    try:
-        result = drivers(tables, settings)
-    finally:
-        close_tables(tables)  # the public report records its release in the database
+    result = _once(db, lambda t: drivers(t, settings))
     return [
         *write_drivers(result, reports, settings, public=False, formats=ALL, db=db),
         *write_drivers(result, reports, settings, public=True, formats=PUBLIC, db=db),
@@ -95,11 +91,7 @@ def _drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> 
 
 
 def _hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    tables = connect(db)
-    try:
-        result = hotspot_analysis(tables, settings)
-    finally:
-        close_tables(tables)  # the public report records its release in the database
+    result = _once(db, lambda t: hotspot_analysis(t, settings))
     made.places = disclose_hotspots(result, settings)
     return [
         *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png"), db=db),
@@ -176,11 +168,7 @@ def _open_profile(db: Path, reports: Path, settings: Settings, made: MadeResults
 
 
 def _open_outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    tables = connect(db)
-    try:
-        result = open_data_outcomes(tables)
-    finally:
-        close_tables(tables)
+    result = _once(db, open_data_outcomes)
     manifest = output_manifest(db, "outcomes", settings, public=False)
     return write_open_outcomes(
         result,
@@ -195,11 +183,7 @@ def _open_outcomes(db: Path, reports: Path, settings: Settings, made: MadeResult
 
 
 def _open_drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    tables = connect(db)
-    try:
-        result = open_data_drivers(tables, k=settings.hotspot_k)
-    finally:
-        close_tables(tables)
+    result = _once(db, lambda t: open_data_drivers(t, k=settings.hotspot_k))
     manifest = output_manifest(db, "drivers", settings, public=False)
     return write_open_drivers(
         result, reports, ALL, public=False, settings=settings, db=db, manifest=manifest
@@ -207,11 +191,7 @@ def _open_drivers(db: Path, reports: Path, settings: Settings, made: MadeResults
 
 
 def _open_hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    tables = connect(db)
-    try:
-        result = open_data_hotspots(tables, settings)
-    finally:
-        close_tables(tables)
+    result = _once(db, lambda t: open_data_hotspots(t, settings))
     manifest = output_manifest(db, "hotspots", settings, public=False)
     return write_open_hotspots(
         result, reports, settings, ALL, public=False, db=db, manifest=manifest

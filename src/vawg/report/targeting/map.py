@@ -11,6 +11,7 @@ metres (area proportional to harm), with district names for orientation. Offline
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -39,6 +40,12 @@ def _status_words(top_n: int) -> dict[str, str]:
     }
 
 
+def _classes(top_n: int) -> dict[str, Any]:
+    """The map's classes in words and their colours, for both map makers."""
+    words = _status_words(top_n)
+    return {"categories": list(words.values()), "colours": [STATUS_COLOURS[k] for k in words]}
+
+
 def _values(result: TargetingResult) -> pl.DataFrame:
     """lsoa_code, status (in words), name (for hover), hidden (withheld by a public Result)."""
     words = _status_words(result.top_rank)
@@ -59,16 +66,14 @@ def targeting_choropleth(result: TargetingResult, *, title: str) -> MapFigure | 
     """The static map for the reports (None without boundaries: use the symbol fallback)."""
     if result.boundaries is None or not result.table.height:
         return None
-    words = _status_words(result.top_rank)
     return choropleth(
         _values(result),
         result.boundaries,
         value="status",
         legend_title="harm rank",
         title=title,
-        categories=list(words.values()),
-        colours=[STATUS_COLOURS[k] for k in words],
         withheld="hidden",
+        **_classes(result.top_rank),
         legend=False,
     )
 
@@ -101,14 +106,12 @@ def targeting_area_map(result: TargetingResult, *, title: str) -> go.Figure | No
     """The dashboard's interactive map (None without boundaries: use the symbol fallback)."""
     if result.boundaries is None or not result.table.height:
         return None
-    words = _status_words(result.top_rank)
     return area_map_figure(
         _values(result),
         result.boundaries,
         value="status",
-        categories=list(words.values()),
-        colours=[STATUS_COLOURS[k] for k in words],
         title=title,
+        **_classes(result.top_rank),
         hover="name",
         withheld="hidden",
     )
