@@ -46,4 +46,5 @@ def test_names_are_used_where_given_and_the_rest_linked() -> None:
         "C": "Dover town centre",
         "D": "Thanet town centre",
     }
-    assert source.startswith("town_centre_name where given")
+    assert source.startswith("the area reference's town-centre names where given")
+    assert "_" not in source  # a sentence, not a field name

@@ -45,7 +45,7 @@ def town_centres(areas: pl.DataFrame) -> tuple[pl.DataFrame, str]:
         ~pl.col("lsoa_code").is_in(named["lsoa_code"].implode()),
     )
     if flagged.is_empty():
-        return named, "town_centre_name in the area reference"
+        return named, "the town-centre names given in the area reference"
     located = flagged.filter(pl.col("easting").is_not_null() & pl.col("northing").is_not_null())
     xy = located.select("easting", "northing").to_numpy().astype(np.float64)
     pairs = cKDTree(xy).query_pairs(r=TOWN_LINK_METRES, output_type="ndarray")
@@ -68,12 +68,12 @@ def town_centres(areas: pl.DataFrame) -> tuple[pl.DataFrame, str]:
     clustered = groups.join(firsts.select("group", "town_centre"), on="group").select(
         "lsoa_code", "town_centre"
     )
+    linked = "town-centre LSOAs linked within 1.5 km and named by district"
     source = (
-        "town-centre LSOAs linked within 1.5 km and named by district (no town_centre_name "
-        "in the area reference)"
+        f"the area reference's town-centre names where given; other {linked}"
+        if named.height
+        else f"{linked} (the area reference gives no town-centre names)"
     )
-    if named.height:
-        source = "town_centre_name where given; other " + source
     return pl.concat([named, clustered]), source
 
 

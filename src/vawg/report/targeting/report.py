@@ -184,7 +184,13 @@ def _knox_section(result: TargetingResult) -> str:
         knox.table.drop("distance_index", "time_index", strict=False),
         caption="Knox table (observed pairs, expected under shuffled dates)",
         max_rows=200,
-        labels={**SCANNED_LABELS, "expected": "expected mean", "observed": "observed pairs"},
+        labels={
+            **SCANNED_LABELS,
+            "expected": "expected mean",
+            "observed": "observed pairs",
+            "knox_ratio": "Knox ratio (observed ÷ expected)",
+            "p_value": "share of shuffles as high (p)",
+        },
     )
     return body
 
