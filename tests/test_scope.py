@@ -13,7 +13,7 @@ import pytest
 
 from vawg.config import Settings
 from vawg.query import Tables, connect, crimes_per_month
-from vawg.scope import default_period, vawg_scope
+from vawg.scope import default_period, held, vawg_scope
 from vawg.store import load_paths
 
 DATA = Path(__file__).parent / "data" / "scope"
@@ -75,6 +75,37 @@ def test_offenders_and_victims(tables: Tables) -> None:
         ("S12", "F2"),
         ("S13", "F1"),
     ]
+
+
+def _temporary(tables: Tables) -> set[str]:
+    con = tables.backend.con  # type: ignore[attr-defined]
+    return {
+        row[0]
+        for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+    }
+
+
+def test_a_held_scope_reads_temporary_tables_and_drops_them(tables: Tables) -> None:
+    before = _temporary(tables)
+    with held(tables, vawg_scope(tables, PERIOD)) as scope:
+        made = _temporary(tables) - before
+        # The hand-worked rows above, now read from three temporary tables.
+        assert len(made) == 3
+        for part in (scope.crimes, scope.offenders, scope.victims):
+            [name] = part.op().find(ibis.expr.operations.DatabaseTable)
+            assert name.name in made  # one table each, no join left to derive
+        assert _refs(scope.crimes) == ["S01", "S03", "S09", "S11", "S12", "S13"]
+        offenders = scope.offenders.to_polars().sort("crime_ref", "person_id")
+        assert offenders.select("person_id", "age").rows() == [
+            ("M30", 30),
+            ("M30", 31),
+            ("M18", 18),
+            ("M30", 30),
+            ("M25", 25),
+            ("M45", 45),
+        ]
+        assert _refs(scope.victims) == _refs(scope.crimes)
+    assert _temporary(tables) == before
 
 
 def test_settings_change_the_scope(tables: Tables) -> None:

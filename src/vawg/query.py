@@ -9,6 +9,8 @@ pattern.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,9 @@ from vawg import store
 from vawg.errors import InputError
 from vawg.schema import TABLES
 
-__all__ = ["Tables", "connect", "crimes_per_month", "month_of", "tables_from"]
+__all__ = ["Tables", "connect", "crimes_per_month", "materialise", "month_of", "tables_from"]
+
+_COUNTER = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -77,3 +81,34 @@ def crimes_per_month(tables: Tables) -> ir.Table:
     crimes = tables.crimes
     month = month_of(crimes.recorded_date).name("month")
     return crimes.group_by(month).aggregate(crimes=crimes.count()).order_by("month")
+
+
+def materialise(
+    backend: BaseBackend, expr: ir.Table, stem: str, release: list[Callable[[], None]]
+) -> ir.Table:
+    """``expr`` computed once and held by the backend until the callable added to ``release``
+    runs: a temporary table on DuckDB, a cached temporary view on Spark (ibis's PySpark backend
+    has no temporary tables; ``cache`` persists the view's DataFrame, ``release`` unpersists it).
+
+    For an expression several queries read (the in-scope crimes, say): each would otherwise
+    derive it again from the stored tables.
+    """
+    name = f"_vawg_{stem}_{next(_COUNTER)}"
+    if backend.name == "pyspark":
+        # create_view registers the in-memory tables (harm weights) the expression reads.
+        cached = backend.create_view(name, expr).cache()
+
+        def unpersist() -> None:
+            cached.release()
+            backend.raw_sql(f"DROP VIEW IF EXISTS `{name}`")  # the same sqlglot fault as _drop
+
+        release.append(unpersist)
+        return cached
+    backend.create_table(name, expr, temp=True)
+    release.append(lambda: _drop(backend, name))
+    return backend.table(name)
+
+
+def _drop(backend: BaseBackend, name: str) -> None:
+    # ibis 12's drop_table builds an empty DROP statement with sqlglot 30, so drop it directly.
+    backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')

@@ -10,7 +10,9 @@ runs on DuckDB or Spark alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
 
 import ibis.expr.types as ir
@@ -18,9 +20,9 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import ScopeError
-from vawg.query import Tables
+from vawg.query import Tables, materialise
 
-__all__ = ["Scope", "age_on", "default_period", "financial_year", "vawg_scope"]
+__all__ = ["Scope", "age_on", "default_period", "financial_year", "held", "vawg_scope"]
 
 
 def age_on(date_of_birth: ir.DateValue, when: ir.DateValue) -> ir.IntegerValue:
@@ -202,3 +204,29 @@ def vawg_scope(tables: Tables, settings: Settings) -> Scope:
         settings,
         no_date_of_birth_crimes=int(n["no_age"]),
     )
+
+
+@contextmanager
+def held(tables: Tables, scope: Scope) -> Iterator[Scope]:
+    """``scope`` with its crimes, perpetrators and victims computed once, for the ``with`` block.
+
+    A scope is a chain of joins and semi-joins over the stored tables; an analysis that reads it
+    in many queries (the drivers read it in about twenty) would derive it again in each. Held,
+    each query reads three temporary tables instead (a cached view on Spark), dropped when the
+    block ends. The perpetrators and victims are read from the held crimes, not re-derived.
+    """
+    backend = tables.backend
+    release: list[Callable[[], None]] = []
+    try:
+        crimes = materialise(backend, scope.crimes, "scope_crimes", release)
+        swap = {scope.crimes.op(): crimes.op()}
+        offenders = materialise(
+            backend, scope.offenders.op().replace(swap).to_expr(), "scope_offenders", release
+        )
+        victims = materialise(
+            backend, scope.victims.op().replace(swap).to_expr(), "scope_victims", release
+        )
+        yield replace(scope, crimes=crimes, offenders=offenders, victims=victims)
+    finally:
+        for done in release:
+            done()

@@ -9,6 +9,7 @@ them for the area model; days in them for the daily and birthday models).
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +27,7 @@ from vawg.models.daily import DailyModelResult, fit_daily_model
 from vawg.query import Tables
 from vawg.results import Estimate, Params, ResultMixin
 from vawg.schema import OFFENCE_GROUPS
-from vawg.scope import vawg_scope
+from vawg.scope import held, vawg_scope
 from vawg.spatial.placement import place_scope
 from vawg.spatial.weights import knn_weights
 
@@ -71,7 +72,16 @@ def drivers(
     tables: Tables, settings: Settings, *, exclude_anomalies: bool = False
 ) -> DriversResult:
     """Run the feed check and every driver model on ``tables``."""
-    scope = vawg_scope(tables, settings)
+    # The models read the scope (and the scope widened to every recorded date) in about twenty
+    # queries: each is held once instead of derived again in every one.
+    with ExitStack() as stack:
+        return _drivers(tables, settings, exclude_anomalies, stack)
+
+
+def _drivers(
+    tables: Tables, settings: Settings, exclude_anomalies: bool, stack: ExitStack
+) -> DriversResult:
+    scope = stack.enter_context(held(tables, vawg_scope(tables, settings)))
     anomalies = feed_anomalies(
         frames.monthly_series(tables, scope),
         z_threshold=settings.anomaly_z,
@@ -120,6 +130,7 @@ def drivers(
         errors["area"] = str(error)
     # Daily and birthday models: crimes by the day they were committed.
     committed, days, day_notes = frames.committed_scope(tables, settings, scope)
+    committed = stack.enter_context(held(tables, committed))
     notes += day_notes
     full_days = frames.daily_counts(committed, days)
     daily_frame = (

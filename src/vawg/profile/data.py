@@ -21,7 +21,6 @@ polars, so every crime-level table is one query.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from ibis.backends import BaseBackend
 
 from vawg.datasets import england_wales_district_population, kent_lsoas
 from vawg.ingest.boundaries import boundaries_for
-from vawg.query import Tables, month_of
+from vawg.query import Tables, materialise, month_of
 from vawg.scope import Scope, financial_year
 from vawg.spatial.placement import Placement, place_scope
 
@@ -53,7 +52,6 @@ CUBE_KEYS = (
     "harm_key",
 )
 UNKNOWN_DISTRICT = "Not placed"
-_COUNTER = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -152,34 +150,6 @@ def _enriched_crimes(scope: Scope, lookup: ir.Table, weights: pl.DataFrame) -> i
     )
 
 
-def _materialise(
-    backend: BaseBackend, expr: ir.Table, stem: str, release: list[Callable[[], None]]
-) -> ir.Table:
-    """``expr`` computed once and held by the backend until the callable added to ``release``
-    runs: a temporary table on DuckDB, a cached temporary view on Spark (ibis's PySpark backend
-    has no temporary tables; ``cache`` persists the view's DataFrame, ``release`` unpersists it).
-    """
-    name = f"_vawg_profile_{stem}_{next(_COUNTER)}"
-    if backend.name == "pyspark":
-        # create_view registers the in-memory tables (harm weights) the expression reads.
-        cached = backend.create_view(name, expr).cache()
-
-        def unpersist() -> None:
-            cached.release()
-            backend.raw_sql(f"DROP VIEW IF EXISTS `{name}`")  # the same sqlglot fault as _drop
-
-        release.append(unpersist)
-        return cached
-    backend.create_table(name, expr, temp=True)
-    release.append(lambda: _drop(backend, name))
-    return backend.table(name)
-
-
-def _drop(backend: BaseBackend, name: str) -> None:
-    # ibis 12's drop_table builds an empty DROP statement with sqlglot 30, so drop it directly.
-    backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
-
-
 @contextmanager
 def prepared(tables: Tables, scope: Scope, weights: pl.DataFrame) -> Iterator[ProfileData]:
     """The profile's tables, materialised for the duration of the ``with`` block."""
@@ -191,18 +161,20 @@ def prepared(tables: Tables, scope: Scope, weights: pl.DataFrame) -> Iterator[Pr
     try:
         # The in-scope crimes once; the perpetrator and victim expressions then read that
         # table instead of re-deriving the in-scope crimes (the scope's rule chain) twice more.
-        crimes = _materialise(backend, _enriched_crimes(scope, lookup, weights), "crimes", names)
+        crimes = materialise(
+            backend, _enriched_crimes(scope, lookup, weights), "profile_crimes", names
+        )
         swap = {scope.crimes.op(): crimes.op()}
         scope_offenders = scope.offenders.op().replace(swap).to_expr()
         scope_victims = scope.victims.op().replace(swap).to_expr()
         harm = crimes.select("crime_ref", "harm_days")
-        offenders = _materialise(
+        offenders = materialise(
             backend,
             scope_offenders.join(harm, "crime_ref"),
-            "offenders",
+            "profile_offenders",
             names,
         )
-        victims = _materialise(backend, scope_victims, "victims", names)
+        victims = materialise(backend, scope_victims, "profile_victims", names)
         districts = lookup.select("district").distinct().to_pyarrow().column(0).to_pylist()
         cube = to_polars(
             crimes.group_by(*CUBE_KEYS).aggregate(
