@@ -8,6 +8,8 @@ memory is its own:
   check every value and rule, duplicate keys, write to a new DuckDB file as one delivery);
 - ``vawg pq``: the same on the Parquet file;
 - ``vawg enc``: the CSV again into an encrypted database (``--encrypted``);
+- ``duckdb``: DuckDB by itself, no contract: ``CREATE TABLE AS FROM read_csv`` with the types it
+  guesses, into a new database file (the floor for a loader built on DuckDB on this machine);
 - ``pandas``: a plain pandas script that reads the same CSV and applies the same validations
   (required values, types, enums, patterns, ranges, the cross-column rules, duplicate keys) and
   builds the clean frame and the quarantine records, but writes no database.
@@ -262,6 +264,22 @@ def pandas_load(path: Path) -> tuple[int, int, int]:
     return n, len(loaded), int(bad)
 
 
+def duckdb_alone(path: Path) -> int:
+    """DuckDB by itself, no contract: the file into a new database with the types it guesses.
+
+    The floor for any loader built on DuckDB on this machine (no checks, no quarantine, no line
+    numbers, no hash); rows loaded."""
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as folder:
+        con = duckdb.connect(str(Path(folder) / "alone.duckdb"))
+        con.execute("CREATE TABLE crimes AS FROM read_csv(?)", [str(path)])
+        row = con.execute("SELECT count(*) FROM crimes").fetchone()
+        con.close()
+    assert row is not None
+    return int(row[0])
+
+
 # --- one measurement per child process ---------------------------------------------------------
 
 
@@ -289,6 +307,9 @@ def _child(task: str, path: Path, profile: bool) -> None:
     started = time.perf_counter()
     if task == "pandas":
         read, loaded, quarantined = pandas_load(path)
+    elif task == "duckdb":
+        read = loaded = duckdb_alone(path)
+        quarantined = 0
     else:
         with tempfile.TemporaryDirectory() as folder:
             [load] = load_paths([path], Path(folder) / "bench.duckdb", key=key).files
@@ -433,6 +454,7 @@ def main() -> None:
             _measure("csv", csv_path, False),
             _measure("parquet", parquet_path, False),
             *([_measure("encrypted", csv_path, False)] if args.encrypted else []),
+            _measure("duckdb", csv_path, False),
             _measure("pandas", csv_path, False),
         ]
         profiled = _measure("csv", csv_path, True) if args.profile else None
@@ -443,7 +465,13 @@ def main() -> None:
         f"{'':10} {'seconds':>8} {'rows/s':>10} {'CPU s':>6} {'peak MB':>8} {'(start)':>8} "
         f"{'vs pandas':>9}  read/loaded/quarantined"
     )
-    names = {"csv": "vawg csv", "parquet": "vawg pq", "encrypted": "vawg enc", "pandas": "pandas"}
+    names = {
+        "csv": "vawg csv",
+        "parquet": "vawg pq",
+        "encrypted": "vawg enc",
+        "duckdb": "duckdb *",
+        "pandas": "pandas",
+    }
     for r in results:
         print(
             f"{names[r.task]:10} {r.seconds:8.2f} {r.rate:10,.0f} {r.cpu:6.1f} {r.peak_mb:8,.0f} "
@@ -461,6 +489,12 @@ def main() -> None:
         f"{'met' if csv_run.peak_mb < 1024 else 'MISSED'} ({csv_run.peak_mb:,.0f} MB)"
     )
     print("(peak MB: the child process's peak resident memory; start: before the load began)")
+    alone = next(r for r in results if r.task == "duckdb")
+    print(
+        f"* duckdb: DuckDB by itself, no contract (guessed types, no checks, quarantine, line "
+        f"numbers or hash): {alone.rate:,.0f} rows/s, {pandas.seconds / alone.seconds:.1f}x "
+        f"pandas; vawg takes {csv_run.seconds / alone.seconds:.1f}x its time"
+    )
     if profiled is not None:
         print()
         print(f"where a CSV load's {profiled.seconds:.2f} s go (nested steps overlap):")
