@@ -25,7 +25,7 @@ from vawg.inputs import frames
 from vawg.inputs.anomaly import feed_anomalies
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin
-from vawg.scope import vawg_scope
+from vawg.scope import Scope, held, vawg_scope
 from vawg.spatial.concentration import ConcentrationResult, concentration
 from vawg.spatial.hotspots import (
     GI_CITATION,
@@ -150,7 +150,22 @@ def hotspot_analysis(
     neighbours (``weights_kind="queen"``) and draw the maps.
     """
     boundaries = boundaries if boundaries is not None else boundaries_for(settings)
-    scope = vawg_scope(tables, settings)
+    # The scope is read by the feed check, the placement and the counts: held once for them.
+    with held(tables, vawg_scope(tables, settings)) as scope:
+        return _hotspot_analysis(
+            tables, settings, scope, exclude_anomalies, weights_kind, boundaries, distance_band
+        )
+
+
+def _hotspot_analysis(
+    tables: Tables,
+    settings: Settings,
+    scope: Scope,
+    exclude_anomalies: bool,
+    weights_kind: str,
+    boundaries: Boundaries,
+    distance_band: float,
+) -> HotspotAnalysis:
     anomalies = feed_anomalies(
         frames.monthly_series(tables, scope),
         z_threshold=settings.anomaly_z,
