@@ -252,6 +252,36 @@ def _table(runs: list[dict[str, Any]], slopes: dict[str, dict[str, float | None]
     return "\n".join(lines)
 
 
+PIPELINE_MINUTES, PIPELINE_GB = 10.0, 8.0  # issue 17's targets for the national run
+
+
+def verdicts(runs: list[dict[str, Any]]) -> list[str]:
+    """For each national run: the pipeline's time (ingest and every analysis; generating the
+    synthetic data is no part of a user's pipeline) and its peak memory, against the targets.
+    A run that did not ingest, or whose analyses did not all run, is said to be partial."""
+    lines = []
+    for run in runs:
+        if run["geography"] == "kent":
+            continue
+        steps = run["steps"]
+        timed = {k: v for k, v in steps.items() if k != "synth" and "seconds" in v}
+        seconds = sum(v["seconds"] for v in timed.values())
+        peak = max((v["peak_mb"] for v in timed.values()), default=0.0) / 1024
+        missing = [k for k in ("ingest", *ANALYSES) if k not in timed]
+        skipped = [k for k in missing if "skipped" in steps.get(k, {})]
+        absent = [k for k in missing if k not in skipped]
+        time_ok = seconds / 60 < PIPELINE_MINUTES and not absent
+        memory_ok = peak < PIPELINE_GB
+        lines.append(
+            f"{run['geography']} {run['scale']:g}: pipeline {seconds / 60:.1f} min "
+            f"(target < {PIPELINE_MINUTES:g}): {'met' if time_ok else 'MISSED'}; peak "
+            f"{peak:.2f} GB (target < {PIPELINE_GB:g}): {'met' if memory_ok else 'MISSED'}"
+            + (f"; not run, the data cannot support them: {', '.join(skipped)}" if skipped else "")
+            + (f"; PARTIAL, not measured: {', '.join(absent)}" if absent else "")
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="*", default=[0.2, 1.0, 5.0])
@@ -290,6 +320,8 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(_table(runs, slopes))
+    for line in verdicts(runs):
+        print(line)
     print(json.dumps({"slopes": slopes, "load_average": report["load_average"]}, indent=2))
 
 
