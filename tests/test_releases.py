@@ -8,10 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vawg.config import Settings
 from vawg.errors import InputError
-from vawg.releases import filters_of, record_release, release_log, released_figures
+from vawg.releases import _problems, filters_of, record_release, release_log, released_figures
 from vawg.store import connect
 
 PERIOD = (date(2021, 4, 1), date(2022, 3, 31))
@@ -94,3 +96,44 @@ def test_small_counts_within_one_release_are_refused(db: Path) -> None:
 
 def test_an_empty_log_reads_as_no_releases(db: Path) -> None:
     assert release_log(db).height == 0
+
+
+def _problems_by_every_pair(
+    figures: dict[str, int], earlier: list[tuple[int, str, str, int]], threshold: int
+) -> list[str]:
+    """The differencing rule as written: for each figure, every known figure in sorted order,
+    the first whose value differs from it by 1 to threshold - 1 (no search, no de-duplication)."""
+    out = [
+        f"{n} = {v} breaks the rule"
+        for n, v in figures.items()
+        if 0 < v < threshold or (threshold > 1 and v % threshold)
+    ]
+    if threshold <= 1:
+        return out
+    known = sorted(
+        [(v, f"this release's {n}") for n, v in figures.items()]
+        + [(v, f"release {rid} ({output}) {n}") for rid, output, n, v in earlier]
+    )
+    for name, value in figures.items():
+        for other, where in known:
+            if other != value and abs(other - value) < threshold:
+                out.append(f"{name} = {value} and {where} = {other} differ by {abs(value - other)}")
+                break
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 40), max_size=30),
+    earlier_values=st.lists(st.integers(0, 40), max_size=30),
+    threshold=st.integers(1, 7),
+)
+def test_the_differencing_check_finds_what_a_scan_of_every_pair_finds(
+    values: list[int], earlier_values: list[int], threshold: int
+) -> None:
+    # Few distinct values, many repeats: the shape of a national release (0, 5, 10, ...).
+    figures = {f"f{i}": v for i, v in enumerate(values)}
+    earlier = [(1 + i % 3, "site", f"e{i}", v) for i, v in enumerate(earlier_values)]
+    assert _problems(figures, earlier, threshold) == _problems_by_every_pair(
+        figures, earlier, threshold
+    )

@@ -145,18 +145,25 @@ def _problems(
             out.append(f"{name} = {value} breaks the rule")
     if threshold <= 1:
         return out
-    known = sorted(
+    # Each distinct value once, with the first place (in sorted order) that holds it: a
+    # national release repeats a few values (0, 5, 10) hundreds of thousands of times, and
+    # stepping over the repeats of a value to reach a different one made this quadratic.
+    first: dict[int, str] = {}
+    for v, where in sorted(
         [(v, f"this release's {n}") for n, v in figures.items()]
         + [(v, f"release {rid} ({output}) {n}") for rid, output, n, v in earlier]
-    )
-    values = [v for v, _ in known]
+    ):
+        first.setdefault(v, where)
+    values = list(first)  # sorted, distinct
     for name, value in figures.items():
-        low = bisect.bisect_left(values, value - threshold + 1)
-        high = bisect.bisect_right(values, value + threshold - 1)
-        for other, where in known[low:high]:
-            if other != value:
-                out.append(f"{name} = {value} and {where} = {other} differ by {abs(value - other)}")
-                break
+        # The smallest value within threshold - 1 of this one that is not this one.
+        i = bisect.bisect_left(values, value - threshold + 1)
+        if i < len(values) and values[i] == value:
+            i += 1
+        if i < len(values) and values[i] <= value + threshold - 1:
+            other = values[i]
+            where = first[other]
+            out.append(f"{name} = {value} and {where} = {other} differ by {abs(value - other)}")
     return out
 
 
