@@ -94,6 +94,18 @@ def test_small_counts_within_one_release_are_refused(db: Path) -> None:
         record_release(db, "x", _document(3, 0), period=None, filters=FILTERS, threshold=5)
 
 
+def test_a_whole_number_mean_is_not_read_as_a_count(db: Path) -> None:
+    # A national run's programme evaluation: the participants' mean harm came out at exactly
+    # 148 days, 3 from an earlier release's 145. A mean is no count: published. The same
+    # number under a count's name is still refused (the counter-check).
+    record_release(db, "profile", _document(120, 145), period=PERIOD, filters=FILTERS, threshold=5)
+    mean = {"programmes": [{"mean_harm_participants": 148, "median_days_to_charge": 31}]}
+    record_release(db, "evaluation", mean, period=PERIOD, filters=FILTERS, threshold=5)
+    with pytest.raises(InputError, match="participants = 148 breaks the rule"):
+        count = {"programmes": [{"participants": 148}]}
+        record_release(db, "evaluation", count, period=PERIOD, filters=FILTERS, threshold=5)
+
+
 def test_an_empty_log_reads_as_no_releases(db: Path) -> None:
     assert release_log(db).height == 0
 

@@ -256,9 +256,16 @@ _COUNT_WORDS = re.compile(
 """Words that make an axis title say its values are counts."""
 
 
+NON_COUNT_PREFIXES = ("mean_", "median_", "share_", "rate_", "ratio_", "pct_")
+"""A key that begins with one of these is a statistic of counts, not a count, whatever follows:
+``mean_harm_participants`` is a mean over participants and can be a whole number (148) by
+chance; read as a count, it refused a national release."""
+
+
 @functools.lru_cache(maxsize=8192)
 def is_count_name(name: str) -> bool:
-    """Whether a column or key called ``name`` holds counts (see :data:`NON_COUNT`).
+    """Whether a column or key called ``name`` holds counts (see :data:`NON_COUNT` and
+    :data:`NON_COUNT_PREFIXES`).
 
     Kept per name: a national release has over a million keys but only a few hundred names."""
     lowered = name.strip().lower()
@@ -269,6 +276,7 @@ def is_count_name(name: str) -> bool:
             if len(suffix) > 1
         )
         and lowered not in NON_COUNT
+        and not lowered.startswith(NON_COUNT_PREFIXES)
     )
 
 
