@@ -32,7 +32,7 @@ from vawg.profile.public.release import disclose_open_data
 from vawg.programme.analysis import ProgrammeEvaluationResult, programme_evaluation
 from vawg.programme.public import disclose_programme
 from vawg.query import Tables
-from vawg.scope import vawg_scope
+from vawg.scope import held, vawg_scope
 from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
 from vawg.spatial.open_data import OpenDataHotspots, open_data_hotspots
 from vawg.spatial.public import disclose_hotspots, disclose_open_hotspots
@@ -97,9 +97,11 @@ def open_site_results(
     """
     made = made or MadeResults()
     scope = vawg_scope(tables, settings)
-    front = disclose_overview(
-        overview(tables, scope, threshold=settings.disclosure_threshold), settings
-    )
+    # The overview reads the scope in five queries (its perpetrators and victims too): held once.
+    with held(tables, scope) as kept:
+        front = disclose_overview(
+            overview(tables, kept, threshold=settings.disclosure_threshold), settings
+        )
     skipped: dict[str, str] = {}
     try:
         who: ProfileResult | None = _made_or(
