@@ -35,7 +35,7 @@ from vawg.inputs.frames import committed_scope
 from vawg.profile.harm import load_harm_weights
 from vawg.profile.harm_weights import describe
 from vawg.query import Tables
-from vawg.scope import Scope, held, vawg_scope
+from vawg.scope import vawg_scope
 
 __all__ = ["CrimeEvents", "crime_events", "evening_night", "hours_text"]
 
@@ -101,25 +101,6 @@ def _harm(crimes: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, str]:
     return out, describe(weights) if weights.height else ""
 
 
-def _pulled(scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The scope's crimes (the columns events need), perpetrators and victims, as frames."""
-    crimes = scope.crimes.select(
-        "crime_ref",
-        "recorded_date",
-        "committed_from",
-        "offence_code",
-        "offence_group",
-        "domestic_abuse",
-        "location_type",
-        "lsoa_code",
-        "easting",
-        "northing",
-    ).to_polars()
-    offenders = scope.offenders.select("crime_ref", "person_id", "age").to_polars()
-    victims = scope.victims.select("crime_ref", "person_id").to_polars()
-    return crimes, offenders, victims
-
-
 def crime_events(tables: Tables, settings: Settings, *, whole_extract: bool) -> CrimeEvents:
     """The in-scope crimes as events (see module docstring for the two windows)."""
     hours = setting_hours(settings)
@@ -137,10 +118,22 @@ def crime_events(tables: Tables, settings: Settings, *, whole_extract: bool) -> 
         scope = vawg_scope(tables, settings)
         first, last = scope.period
         window = "period"
-    # Three pulls of the scope (crimes, perpetrators, victims): held once for them.
-    with held(tables, scope) as scope:
-        crimes, offenders, victims = _pulled(scope)
-    crimes = crimes.rename({"committed_from": "committed"})
+    crimes = (
+        scope.crimes.select(
+            "crime_ref",
+            "recorded_date",
+            "committed_from",
+            "offence_code",
+            "offence_group",
+            "domestic_abuse",
+            "location_type",
+            "lsoa_code",
+            "easting",
+            "northing",
+        )
+        .to_polars()
+        .rename({"committed_from": "committed"})
+    )
     crimes = crimes.with_columns(
         pl.col("recorded_date").cast(pl.Date),
         day=pl.col("committed").dt.date(),
@@ -155,6 +148,8 @@ def crime_events(tables: Tables, settings: Settings, *, whole_extract: bool) -> 
         crimes = crimes.filter(pl.col("day").is_between(first, last))
     crimes, source = _harm(crimes, settings)
     refs = crimes.select("crime_ref")
+    offenders = scope.offenders.select("crime_ref", "person_id", "age").to_polars()
+    victims = scope.victims.select("crime_ref", "person_id").to_polars()
     return CrimeEvents(
         crimes=crimes.sort("committed", "crime_ref"),
         offenders=offenders.join(refs, on="crime_ref", how="semi"),
