@@ -169,6 +169,13 @@ def _page(spec: PageSpec, holder: dict[str, PageContext]) -> Callable[[], None]:
     return draw
 
 
+# On a phone, the maps' district names (a text trace at 11 px) would run into each other.
+_PHONE_CSS = (
+    "<style>@media (max-width: 640px) { .stPlotlyChart g.textpoint text "
+    "{ font-size: 8px !important; } }</style>"
+)
+
+
 def _sidebar_account(session: Session) -> None:
     """Who is signed in, and the sign-out form (posted to the server, with the session's own
     token against cross-site forgery)."""
@@ -179,6 +186,7 @@ def _sidebar_account(session: Session) -> None:
             f'<input type="hidden" name="token" value="{session.form_token}">'
             '<button type="submit" style="font:inherit;padding:.3rem .9rem;border-radius:.5rem;'
             'border:1px solid #ccc;background:#fff;cursor:pointer">Sign out</button></form>'
+            + _PHONE_CSS
         )
 
 
