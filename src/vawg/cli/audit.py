@@ -24,6 +24,7 @@ from vawg.cli.common import (
     SetOption,
     SourceOption,
     ToOption,
+    analysed_on,
     close_tables,
     console,
     open_tables,
@@ -168,14 +169,11 @@ def run_outcomes(
     """For ``vawg demo``: the outcomes report over the settings' period (HTML, JSON, CSV); a
     public summary is also kept in ``made`` when given (for the demo's open site).
     ``analysed``: the (analyst) summary already made from ``db``, not made again."""
-    if analysed is not None:
-        summary = analysed
-    else:
-        tables = open_tables(db)
-        try:
-            summary = outcome_summary(tables, settings)
-        finally:
-            close_tables(tables)
+    summary = (
+        analysed
+        if analysed is not None
+        else analysed_on(db, lambda t: outcome_summary(t, settings))
+    )
     if public:
         summary = disclose_summary(summary, settings)
         record_result(db, "outcomes", summary, settings)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -44,6 +44,8 @@ from vawg.report.page import PLOTLY_JS, write_html
 from vawg.report.pdf import html_to_pdf
 from vawg.report.stamp import stamp_outputs
 from vawg.safe_csv import write_csv
+
+R = TypeVar("R")
 
 __all__ = [
     "DEMO_FORMATS",
@@ -61,6 +63,7 @@ __all__ = [
     "SetOption",
     "SourceOption",
     "ToOption",
+    "analysed_on",
     "check_period",
     "close_tables",
     "console",
@@ -220,6 +223,16 @@ def close_tables(tables: Tables) -> None:
     stops with the process)."""
     if tables.backend.name == "duckdb":
         tables.backend.disconnect()
+
+
+def analysed_on(db: Path, make: Callable[[Tables], R]) -> R:
+    """``make(tables)`` on ``db``, its connection closed afterwards: before a public report
+    records its release in the database, which needs the database open for writing."""
+    tables = connect(db)
+    try:
+        return make(tables)
+    finally:
+        close_tables(tables)
 
 
 class Format(StrEnum):

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.panel import Panel
@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from vawg.cli._app import app
 from vawg.cli.audit import analyst_audit, run_audit, run_outcomes
-from vawg.cli.common import close_tables, console, output_manifest
+from vawg.cli.common import analysed_on, console, output_manifest
 from vawg.cli.drivers import write_drivers, write_hotspots
 from vawg.cli.evaluate import analyst_evaluations, run_evaluate, run_target
 from vawg.cli.ingest import ingest_and_report
@@ -36,7 +36,6 @@ from vawg.opensite import MadeResults
 from vawg.outcomes.open_data import open_data_outcomes
 from vawg.outcomes.summary import outcome_summary
 from vawg.profile import profile
-from vawg.query import Tables, connect
 from vawg.spatial.analysis import hotspot_analysis
 from vawg.spatial.open_data import open_data_hotspots
 from vawg.spatial.public import disclose_hotspots
@@ -46,7 +45,6 @@ from vawg.targeting.analysis import targeting
 
 __all__ = ["OPEN_STEPS", "STEPS", "DemoStep", "demo"]
 
-R = TypeVar("R")
 ALL = ("html", "json", "csv")
 PUBLIC = ("html", "json")
 
@@ -61,19 +59,8 @@ class DemoStep:
     run: Callable[[Path, Path, Settings, MadeResults], list[Path]]
 
 
-def _once(db: Path, make: Callable[[Tables], R]) -> R:
-    """``make(tables)`` on ``db``: a step's analyst Result, made once for both its reports (the
-    public one is its disclosure). The connection is closed before the public report records
-    its release in the database."""
-    tables = connect(db)
-    try:
-        return make(tables)
-    finally:
-        close_tables(tables)
-
-
 def _profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = _once(db, lambda t: profile(t, settings))
+    result = analysed_on(db, lambda t: profile(t, settings))
     return [
         *run_profile(db, reports, settings, public=False, analysed=result),
         *run_profile(
@@ -83,7 +70,7 @@ def _profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> 
 
 
 def _drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = _once(db, lambda t: drivers(t, settings))
+    result = analysed_on(db, lambda t: drivers(t, settings))
     return [
         *write_drivers(result, reports, settings, public=False, formats=ALL, db=db),
         *write_drivers(result, reports, settings, public=True, formats=PUBLIC, db=db),
@@ -91,7 +78,7 @@ def _drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> 
 
 
 def _hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = _once(db, lambda t: hotspot_analysis(t, settings))
+    result = analysed_on(db, lambda t: hotspot_analysis(t, settings))
     made.places = disclose_hotspots(result, settings)
     return [
         *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png"), db=db),
@@ -109,7 +96,7 @@ def _surveys(db: Path, reports: Path, settings: Settings, made: MadeResults) -> 
 
 
 def _outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    summary = _once(db, lambda t: outcome_summary(t, settings))
+    summary = analysed_on(db, lambda t: outcome_summary(t, settings))
     return [
         *run_outcomes(db, reports, settings, public=False, analysed=summary),
         *run_outcomes(db, reports, settings, public=True, made=made, analysed=summary),
@@ -133,7 +120,7 @@ def _evaluate(db: Path, reports: Path, settings: Settings, made: MadeResults) ->
 
 
 def _target(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    ranked = _once(db, lambda t: targeting(t, settings))
+    ranked = analysed_on(db, lambda t: targeting(t, settings))
     made.targeting, written = run_target(
         db, reports, settings, public=True, formats=PUBLIC, analysed=ranked
     )
@@ -168,7 +155,7 @@ def _open_profile(db: Path, reports: Path, settings: Settings, made: MadeResults
 
 
 def _open_outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = _once(db, open_data_outcomes)
+    result = analysed_on(db, open_data_outcomes)
     manifest = output_manifest(db, "outcomes", settings, public=False)
     return write_open_outcomes(
         result,
@@ -183,7 +170,7 @@ def _open_outcomes(db: Path, reports: Path, settings: Settings, made: MadeResult
 
 
 def _open_drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = _once(db, lambda t: open_data_drivers(t, k=settings.hotspot_k))
+    result = analysed_on(db, lambda t: open_data_drivers(t, k=settings.hotspot_k))
     manifest = output_manifest(db, "drivers", settings, public=False)
     return write_open_drivers(
         result, reports, ALL, public=False, settings=settings, db=db, manifest=manifest
@@ -191,7 +178,7 @@ def _open_drivers(db: Path, reports: Path, settings: Settings, made: MadeResults
 
 
 def _open_hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = _once(db, lambda t: open_data_hotspots(t, settings))
+    result = analysed_on(db, lambda t: open_data_hotspots(t, settings))
     manifest = output_manifest(db, "hotspots", settings, public=False)
     return write_open_hotspots(
         result, reports, settings, ALL, public=False, db=db, manifest=manifest

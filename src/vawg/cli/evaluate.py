@@ -18,6 +18,7 @@ from vawg.cli.common import (
     OutOption,
     SetOption,
     ToOption,
+    analysed_on,
     console,
     output_manifest,
     period_settings,
@@ -70,12 +71,7 @@ def run_target(
     """Rank places on ``db`` and write the targeting report to ``out`` (a file or a folder);
     a public report is made from the public Result, recorded first in ``db``'s release log.
     ``analysed``: the (analyst) ranking already made from ``db``, not made again."""
-    if analysed is None:
-        tables = connect(db)
-        result = targeting(tables, settings)
-        tables.backend.disconnect()
-    else:
-        result = analysed
+    result = analysed if analysed is not None else analysed_on(db, lambda t: targeting(t, settings))
     if public:
         result = disclose_targeting(result, settings)
         record_result(db, "targeting", result, settings)
