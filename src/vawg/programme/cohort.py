@@ -153,18 +153,28 @@ def _band_recent(days: FloatArray, edges: tuple[float, ...]) -> FloatArray:
     )
 
 
+def _last_position(person: IntArray, n: int) -> IntArray:
+    """Each person's last position in ``person`` (-1 when he is not in it)."""
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, person, np.arange(person.size, dtype=np.int64))
+    return last
+
+
 def _last_gap(person: IntArray, day: IntArray, n: int, lookback: int) -> FloatArray:
     """Days between each person's last two offences in the window (the look-back when he has
-    fewer than two): how fast his offending was going just before the index date."""
+    fewer than two): how fast his offending was going just before the index date. ``day`` is
+    ascending."""
     gap = np.full(n, float(lookback), dtype=np.float64)
     if person.size < 2:
         return gap
-    order = np.lexsort((day, person))
-    p, d = person[order], day[order]
-    same = p[1:] == p[:-1]
-    # Within a person the days are ascending: the last pair of each person is its last gap.
-    last_of = np.flatnonzero(same & np.append(p[2:] != p[1:-1], True))
-    gap[p[1:][last_of]] = (d[1:] - d[:-1])[last_of]
+    last = _last_position(person, n)
+    # His second-last offence is his last once the last is set aside.
+    rest = np.ones(person.size, dtype=bool)
+    rest[last[last >= 0]] = False
+    before = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(before, person[rest], np.flatnonzero(rest))
+    two = before >= 0
+    gap[two] = day[last[two]] - day[before[two]]
     return gap
 
 
@@ -176,9 +186,8 @@ def _current_victim_offences(h: OffenceHistory, first: int, index: int, n: int) 
         return np.zeros(n)
     person, victim = h.pair_person[lo:hi], h.pair_victim[lo:hi]
     # Pairs are in day order: a person's last pair holds his latest victim.
-    people, last = np.unique(person[::-1], return_index=True)
-    latest = np.full(n, -1, dtype=np.int64)
-    latest[people] = victim[::-1][last]
+    last = _last_position(person, n)
+    latest = np.where(last >= 0, victim[np.maximum(last, 0)], -1)
     return np.bincount(person, weights=(victim == latest[person]), minlength=n).astype(np.float64)
 
 
@@ -199,10 +208,10 @@ def _history_on(h: OffenceHistory, index: int, settings: Settings) -> pl.DataFra
     crimes = np.bincount(h.person[w_lo:hi], minlength=n).astype(np.float64)
     harm = np.bincount(h.person[w_lo:hi], weights=h.harm[w_lo:hi], minlength=n).astype(np.float64)
     p_lo, p_hi = np.searchsorted(h.pair_day, [index - window, index], side="left")
-    pairs = np.unique(np.column_stack([h.pair_person[p_lo:p_hi], h.pair_victim[p_lo:p_hi]]), axis=0)
-    victims = (
-        np.bincount(pairs[:, 0], minlength=n).astype(np.float64) if pairs.size else np.zeros(n)
-    )
+    # Distinct victims: one key per (person, victim) pair.
+    span = int(h.pair_victim.max()) + 1 if h.pair_victim.size else 1
+    pairs = np.unique(h.pair_person[p_lo:p_hi] * span + h.pair_victim[p_lo:p_hi])
+    victims = np.bincount(pairs // span, minlength=n).astype(np.float64)
     since = np.where(last >= 0, index - last, lookback + 1).astype(np.float64)
     recency = np.where(last >= 0, since, np.inf).astype(np.float64)
     current = _current_victim_offences(h, index - lookback, index, n)
@@ -263,7 +272,9 @@ def _participants_on(
     codes = [code_of.get(p, -1) for p in group["person_id"].to_list()]
     mine = group.with_columns(code=pl.Series(codes, dtype=pl.Int64))
     excluded["no in-scope offence at all"] += mine.filter(pl.col("code") < 0).height
-    mine = mine.filter(pl.col("code") >= 0).join(on_day, on="code", how="left")
+    mine = mine.filter(pl.col("code") >= 0)
+    # A person's code is his row in ``on_day``: take those rows rather than join them all.
+    mine = mine.join(on_day[mine["code"].unique().to_numpy()], on="code", how="left")
     excluded["no date of birth"] += mine.filter(pl.col("age").is_null()).height
     mine = mine.filter(pl.col("age").is_not_null())
     excluded["no in-scope offence in the look-back"] += mine.filter(
@@ -305,17 +316,6 @@ def build_cohort(
         ],
         dtype=np.int64,
     )
-    # First pass: every participant's history on his own referral date.
-    days: list[tuple[date, int, pl.DataFrame]] = []
-    for key, group in first.group_by("referral_date", maintain_order=True):
-        day = (key[0] - _DAY0).days
-        if day >= last:
-            excluded["referred after the data end"] += group.height
-            continue
-        on_day = _history_on(history, day, settings)
-        mine = _participants_on(group, on_day, code_of, excluded)
-        if mine.height:
-            days.append((key[0], day, mine))
     schema = {
         "person_id": pl.String,
         "group": pl.String,
@@ -325,23 +325,26 @@ def build_cohort(
         "censor_day": pl.Int64,
         **dict.fromkeys(COVARIATES, pl.Float64),
     }
-    if not days:
-        empty = pl.DataFrame(schema=dict.fromkeys(COVARIATES, pl.Float64))
-        return Cohort(
-            pl.DataFrame(schema=schema), empty, {k: v for k, v in excluded.items() if v}, 0
-        )
-    # Second pass: the candidates on each referral date.
+    names = pl.Series("key", history.people, dtype=pl.String)
+    # On each referral date: the participants' history and the candidates', from one pass.
     rows, pools = [], []
     short = 0
-    for index_date, day, mine in days:
-        at_risk = float(last - day)
+    for key, group in first.group_by("referral_date", maintain_order=True):
+        index_date, day = key[0], (key[0] - _DAY0).days
+        if day >= last:
+            excluded["referred after the data end"] += group.height
+            continue
         on_day = _history_on(history, day, settings)
+        mine = _participants_on(group, on_day, code_of, excluded)
+        if not mine.height:
+            continue
+        at_risk = float(last - day)
         not_yet = referred_on > day  # not referred by this day (perhaps later)
         pool = on_day.filter(
             pl.Series(not_yet), pl.col("prior_offences") > 0, pl.col("age").is_not_null()
         )
         pool = pool.with_columns(
-            key=pl.Series([history.people[c] for c in pool["code"].to_list()], dtype=pl.String),
+            key=names.gather(pool["code"]),
             time_at_risk=pl.lit(at_risk),
             censor_day=pl.Series(
                 np.minimum(referred_on[pool["code"].to_numpy()], last), dtype=pl.Int64
@@ -388,6 +391,11 @@ def build_cohort(
             )
         )
         pools.append(pool.select(*COVARIATES))
+    if not rows:
+        empty = pl.DataFrame(schema=dict.fromkeys(COVARIATES, pl.Float64))
+        return Cohort(
+            pl.DataFrame(schema=schema), empty, {k: v for k, v in excluded.items() if v}, 0
+        )
     table = pl.concat(rows, how="vertical_relaxed")
     return Cohort(
         table=table.with_columns(pl.col("index_date").cast(pl.Date)),
