@@ -73,6 +73,54 @@ def _inverse_covariance(values: np.ndarray, columns: int) -> np.ndarray:
     return np.diag(1 / var)
 
 
+def _strata(
+    treated: pl.DataFrame, pool: pl.DataFrame, exact: Sequence[str]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(treated rows, pool rows) alike on every ``exact`` column, both ascending; strata with
+    no pool row are left out."""
+    if not exact:
+        return [(np.arange(treated.height), np.arange(pool.height))] if pool.height else []
+    both = pl.concat(
+        [treated.select(exact), pool.select(exact)], how="vertical_relaxed"
+    ).with_row_index("row")
+    groups = both.group_by(list(exact), maintain_order=True).agg("row")["row"].to_list()
+    out = []
+    for rows in groups:
+        r = np.asarray(rows, dtype=np.int64)
+        members, candidates = r[r < treated.height], r[r >= treated.height] - treated.height
+        if members.size and candidates.size:
+            out.append((members, candidates))
+    return out
+
+
+def _first_k(order: np.ndarray, ci: np.ndarray, k: int) -> np.ndarray:
+    """With replacement: each treated row's first ``k`` candidates in ``order``, in that order."""
+    rows = ci[order]
+    by_row = np.argsort(rows, kind="stable")
+    starts = np.flatnonzero(np.r_[True, rows[by_row][1:] != rows[by_row][:-1]])
+    rank = np.empty(rows.size, dtype=np.int64)
+    rank[by_row] = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
+    return order[rank < k]
+
+
+def _greedy(
+    order: np.ndarray, ci: np.ndarray, cj: np.ndarray, need: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Without replacement: walk ``order`` and take a pair while its treated row needs one and
+    its candidate is still free."""
+    used = np.zeros(b.shape[0], dtype=bool)
+    chosen = []
+    for n in order:
+        i, j = int(ci[n]), int(cj[n])
+        if need[i] and not used[j]:
+            chosen.append(n)
+            need[i] -= 1
+            used[j] = True
+            if not need.any():
+                break
+    return np.asarray(chosen, dtype=np.int64)
+
+
 def match_nearest(
     treated: pl.DataFrame,
     pool: pl.DataFrame,
@@ -107,25 +155,13 @@ def match_nearest(
             )
     a, b = _matrix(treated, covariates), _matrix(pool, covariates)
     inverse = _inverse_covariance(np.vstack([a, b]), len(covariates))
-    t_ids, p_ids = treated[id_column].to_list(), pool[id_column].to_list()
-    t_keys = treated.select(exact).rows() if exact else [()] * treated.height
-    p_keys = pool.select(exact).rows() if exact else [()] * pool.height
-    by_key: dict[tuple[object, ...], list[int]] = {}
-    for j, key in enumerate(p_keys):
-        by_key.setdefault(tuple(key), []).append(j)
     keep = 20 * k + 20  # nearest candidates kept per treated unit
     cand_i: list[np.ndarray] = []
     cand_j: list[np.ndarray] = []
     cand_d: list[np.ndarray] = []
-    strata: dict[tuple[object, ...], list[int]] = {}
-    for i, key in enumerate(t_keys):
-        strata.setdefault(tuple(key), []).append(i)
-    for key, members in strata.items():
-        candidates = np.asarray(by_key.get(key, []), dtype=np.int64)
-        if candidates.size == 0:
-            continue
-        for start in range(0, len(members), 256):
-            rows_i = np.asarray(members[start : start + 256], dtype=np.int64)
+    for members, candidates in _strata(treated, pool, exact):
+        for start in range(0, members.size, 256):
+            rows_i = members[start : start + 256]
             diff = a[rows_i][:, None, :] - b[candidates][None, :, :]
             dist = np.sqrt(np.maximum(np.einsum("ijk,kl,ijl->ij", diff, inverse, diff), 0.0))
             take = min(keep, candidates.size)
@@ -134,24 +170,23 @@ def match_nearest(
             cand_j.append(candidates[nearest].ravel())
             cand_d.append(np.take_along_axis(dist, nearest, axis=1).ravel())
     need = np.full(a.shape[0], k)
-    used = np.zeros(b.shape[0], dtype=bool)
-    rows = []
+    chosen = np.zeros(0, dtype=np.int64)
+    ci = cj = np.zeros(0, dtype=np.int64)
+    cd = np.zeros(0, dtype=np.float64)
     if cand_i:
         ci, cj, cd = np.concatenate(cand_i), np.concatenate(cand_j), np.concatenate(cand_d)
-        for n in np.lexsort((cj, ci, cd)):
-            i, j = int(ci[n]), int(cj[n])
-            if need[i] and (replace or not used[j]):
-                rows.append((str(t_ids[i]), str(p_ids[j]), float(cd[n])))
-                need[i] -= 1
-                used[j] = True
-                if not need.any():
-                    break
+        order = np.lexsort((cj, ci, cd))  # the closest pair anywhere first
+        chosen = _first_k(order, ci, k) if replace else _greedy(order, ci, cj, need.copy(), b)
+        need -= np.bincount(ci[chosen], minlength=a.shape[0])
+    t_ids, p_ids = treated[id_column].cast(pl.String), pool[id_column].cast(pl.String)
     pairs = pl.DataFrame(
-        rows,
-        schema={"treated": pl.String, "comparison": pl.String, "distance": pl.Float64},
-        orient="row",
+        {
+            "treated": t_ids.gather(ci[chosen]),
+            "comparison": p_ids.gather(cj[chosen]),
+            "distance": pl.Series(cd[chosen], dtype=pl.Float64),
+        }
     )
-    short = tuple(str(t_ids[int(i)]) for i in np.flatnonzero(need))
+    short = tuple(t_ids.gather(np.flatnonzero(need)).to_list())
     return Matched(pairs=pairs, short=short, k=k)
 
 
