@@ -130,8 +130,11 @@ def _series(panel: pl.DataFrame) -> pl.DataFrame:
 def _synthetic(
     panel: pl.DataFrame, treated: list[str], donors: list[str]
 ) -> tuple[Estimate | None, dict[str, float | int | None], pl.DataFrame, pl.DataFrame]:
+    # Only the treated areas and the donors: the pivot makes a column per area, and a national
+    # panel has 32,844 of them.
     quarterly = (
-        panel.with_columns(quarter=pl.col("relative_month") // 3)
+        panel.filter(pl.col("lsoa_code").is_in([*treated, *donors]))
+        .with_columns(quarter=pl.col("relative_month") // 3)
         .group_by("lsoa_code", "quarter")
         .agg(pl.col("crimes").sum(), months=pl.len())
     )
