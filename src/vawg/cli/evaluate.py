@@ -29,6 +29,7 @@ from vawg.cli.common import (
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.evaluation.analysis import PlaceEvaluationResult, place_evaluation
+from vawg.evaluation.events import crime_events
 from vawg.evaluation.public import disclose_evaluation
 from vawg.programme.analysis import ProgrammeEvaluationResult, programme_evaluation
 from vawg.programme.public import disclose_programme
@@ -114,12 +115,15 @@ def analyst_evaluations(db: Path, settings: Settings) -> Evaluated:
     tables = connect(db)
     missing = []
     place = programme = None
-    if _rows(tables, "interventions"):
-        place = place_evaluation(tables, settings)
+    wanted = [_rows(tables, "interventions"), _rows(tables, "programme_participants")]
+    # Both evaluations read the same crimes, perpetrators and victims: pulled once.
+    events = crime_events(tables, settings, whole_extract=True) if all(wanted) else None
+    if wanted[0]:
+        place = place_evaluation(tables, settings, events=events)
     else:
         missing.append("No interventions are loaded (interventions.csv), so no place is evaluated.")
-    if _rows(tables, "programme_participants"):
-        programme = programme_evaluation(tables, settings)
+    if wanted[1]:
+        programme = programme_evaluation(tables, settings, events=events)
     else:
         missing.append(
             "No programme participants are loaded (programme_participants.csv), so no "

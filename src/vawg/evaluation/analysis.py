@@ -20,7 +20,7 @@ from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.evaluation.did import DID_CITATION
 from vawg.evaluation.displacement import WDQ_CITATION
-from vawg.evaluation.events import PUBLIC, crime_events, hours_text
+from vawg.evaluation.events import PUBLIC, CrimeEvents, crime_events, hours_text
 from vawg.evaluation.interventions import monthly_outcome, read_interventions
 from vawg.evaluation.matching import MATCHING_CITATION
 from vawg.evaluation.place import InterventionEvaluation, evaluate_intervention, first_after
@@ -121,8 +121,12 @@ def _month_range(first_day: date, last_day: date) -> tuple[date, date]:
     return first, date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
 
 
-def place_evaluation(tables: Tables, settings: Settings) -> PlaceEvaluationResult:
-    """Evaluate every loaded intervention (see module docstring)."""
+def place_evaluation(
+    tables: Tables, settings: Settings, *, events: CrimeEvents | None = None
+) -> PlaceEvaluationResult:
+    """Evaluate every loaded intervention (see module docstring). ``events``: the whole
+    extract's :func:`~vawg.evaluation.events.crime_events`, when the caller already has them
+    (the programme evaluation reads the same)."""
     areas, area_source = area_table(tables)
     interventions = read_interventions(tables, areas, float(settings.evaluation_ring_metres))
     if not interventions:
@@ -130,7 +134,8 @@ def place_evaluation(tables: Tables, settings: Settings) -> PlaceEvaluationResul
             "no interventions are loaded; load an interventions.csv (see docs/data-contract.md) "
             "with `vawg ingest`"
         )
-    events = crime_events(tables, settings, whole_extract=True)
+    if events is None:
+        events = crime_events(tables, settings, whole_extract=True)
     notes = list(events.notes)
     first_month, last_month = _month_range(events.first_day, events.last_day)
     outcome = events.crimes.filter(pl.col("place") == PUBLIC, pl.col("evening_night"))

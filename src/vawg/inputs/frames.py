@@ -194,7 +194,9 @@ def committed_scope(
     latest = tables.crimes.recorded_date.max().to_pyarrow().as_py()
     if latest is None:
         raise ScopeError("no crimes are loaded; load a force extract first")
-    wide = vawg_scope(tables, settings.replace(period_start=date(1900, 1, 1), period_end=latest))
+    widened = settings.replace(period_start=date(1900, 1, 1), period_end=latest)
+    # A base already widened (the evaluations ask for every recorded date) is not derived again.
+    wide = base if base.settings == widened else vawg_scope(tables, widened)
     crimes = wide.crimes
     delay = (crimes.recorded_date - crimes.committed_from.date()).cast("int64")
     lag_value = crimes.select(lag=delay.quantile(0.9)).to_pyarrow().to_pylist()[0]["lag"]

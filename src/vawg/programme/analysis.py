@@ -21,7 +21,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import InputError, ModelError
-from vawg.evaluation.events import crime_events
+from vawg.evaluation.events import CrimeEvents, crime_events
 from vawg.evaluation.matching import MATCHING_CITATION, balance_table
 from vawg.programme.cohort import COVARIATES, OffenceHistory, build_cohort, offence_history
 from vawg.programme.outcomes import (
@@ -256,8 +256,11 @@ def _evaluate_one(
     )
 
 
-def programme_evaluation(tables: Tables, settings: Settings) -> ProgrammeEvaluationResult:
-    """Evaluate every programme in the loaded ``programme_participants`` table."""
+def programme_evaluation(
+    tables: Tables, settings: Settings, *, events: CrimeEvents | None = None
+) -> ProgrammeEvaluationResult:
+    """Evaluate every programme in the loaded ``programme_participants`` table. ``events``: the
+    whole extract's :func:`~vawg.evaluation.events.crime_events`, when the caller has them."""
     referrals = tables.programme_participants.drop("_file", "_line").to_polars()
     if referrals.is_empty():
         raise InputError(
@@ -272,7 +275,8 @@ def programme_evaluation(tables: Tables, settings: Settings) -> ProgrammeEvaluat
         .then(pl.lit(COMPLETION[False]))
         .otherwise(pl.lit(COMPLETION[None])),
     )
-    events = crime_events(tables, settings, whole_extract=True)
+    if events is None:
+        events = crime_events(tables, settings, whole_extract=True)
     births = tables.people.select("person_id", "date_of_birth").to_polars()
     history = offence_history(events.crimes, events.offenders, events.victims, births)
     referred = {

@@ -1,0 +1,26 @@
+"""The two evaluations read the same crimes: pulled once and shared, they answer as they do
+when each pulls its own (as ``vawg evaluate`` shares them)."""
+
+from __future__ import annotations
+
+from polars.testing import assert_frame_equal
+from tests.evaluation.conftest import FAST, Evaluated
+
+from vawg.evaluation.analysis import place_evaluation
+from vawg.evaluation.events import crime_events
+from vawg.programme.analysis import programme_evaluation
+from vawg.query import connect
+from vawg.synth.interventions import PLANNED
+
+
+def test_shared_events_give_the_same_evaluations(planted: Evaluated) -> None:
+    tables = connect(planted.db)
+    try:
+        events = crime_events(tables, FAST, whole_extract=True)
+        place = place_evaluation(tables, FAST, events=events)
+        programme = programme_evaluation(tables, FAST, events=events)
+    finally:
+        tables.backend.disconnect()
+    assert_frame_equal(place.table, planted.place.table)
+    assert_frame_equal(programme.table, planted.programme.table)
+    assert place.table.height == len(PLANNED)
