@@ -128,3 +128,16 @@ def test_observed_table_is_every_pair_counted_by_brute_force() -> None:
     for cell in result.table.iter_rows(named=True):
         got[cell["distance_index"], cell["time_index"]] = cell["observed"]
     assert (got == expected).all()
+
+
+def test_the_shuffles_do_not_depend_on_how_many_cores_count_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(0, 2000, 400), rng.uniform(0, 2000, 400)
+    day = rng.integers(0, 200, 400)
+    tables = []
+    for cores in (1, 3, 8):
+        monkeypatch.setattr("vawg.targeting.knox.os.cpu_count", lambda cores=cores: cores)
+        tables.append(knox_test(x, y, day, permutations=101, seed=9).table)
+    assert tables[0].equals(tables[1]) and tables[0].equals(tables[2])
