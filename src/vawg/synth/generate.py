@@ -33,7 +33,7 @@ from vawg.synth.calendar import BANK_HOLIDAYS, LOCKDOWNS, daily_intensity
 from vawg.synth.crimes import PH_FAMILY, crime_parameters, lay_out_crimes
 from vawg.synth.geography import MAX_KENT_MULTIPLE, Geography, load_geography
 from vawg.synth.harm import harm_parameters
-from vawg.synth.interventions import InterventionPlan, plant_interventions
+from vawg.synth.interventions import plant_interventions
 from vawg.synth.outcomes import assign_outcomes, outcome_parameters
 from vawg.synth.params import PlantedEffects, check_effects
 from vawg.synth.people import (
@@ -304,20 +304,21 @@ def _simulate(
     kind = cast.perp_kind[cast.dyad_perp[skel.dyad]]
     domestic = (skel.phase <= PH_FAMILY) & (kind != UNIDENTIFIED) & (kind != OTHER_NON_DA)
     step("interventions")
-    places: InterventionPlan | None = None
     programme: ProgrammePlan | None = None
-    if geo.name == "kent":  # the interventions are in Kent's named town centres
-        places = plant_interventions(
-            areas,
-            ids.crime_lsoa,
-            day,
-            skel.hour,
-            skel.place_class,
-            skel.unknown_location,
-            eff.safer_streets,
-            rngs[11],
-        )
-        ids = dataclasses.replace(ids, crime_lsoa=places.crime_lsoa)
+    # Safer Streets schemes everywhere (Kent's named town centres, else the largest districts');
+    # the perpetrator programme is one PCC's own scheme, planted for Kent only.
+    places = plant_interventions(
+        areas,
+        ids.crime_lsoa,
+        day,
+        skel.hour,
+        skel.place_class,
+        skel.unknown_location,
+        eff.safer_streets,
+        rngs[11],
+    )
+    ids = dataclasses.replace(ids, crime_lsoa=places.crime_lsoa)
+    if geo.name == "kent":
         programme = plant_programme(
             ids.crime_perp,
             (cast.perp_kind == CORE) & cast.perp_domestic,
@@ -343,8 +344,9 @@ def _simulate(
     step("tables")
     _release_freed_memory()
     keep = rec.recorded_day <= last_day
-    if places is not None and programme is not None:
-        keep &= ~places.prevented & ~programme.prevented
+    keep &= ~places.prevented
+    if programme is not None:
+        keep &= ~programme.prevented
     force = build_force_tables(
         skel,
         ids,
@@ -387,12 +389,12 @@ def _simulate(
     not_planted = {
         "planted": False,
         "reason": (
-            f"not planted for {geo.label}: the Safer Streets interventions and the perpetrator "
-            "programme are Kent's (named Kent town centres); use --geography kent"
+            f"not planted for {geo.label}: the perpetrator programme is the Kent PCC's own "
+            "scheme; use --geography kent"
         ),
     }
-    if places is not None and programme is not None:
-        tables["interventions"] = places.table
+    tables["interventions"] = places.table
+    if programme is not None:
         tables["programme_participants"] = _participants(programme, force.person_number)
     return (
         tables,
@@ -400,7 +402,7 @@ def _simulate(
         {
             "public_survey": pub.truth,
             "victim_survey": vic.truth,
-            "safer_streets": places.truth if places is not None else not_planted,
+            "safer_streets": places.truth,
             "programme": programme.truth if programme is not None else not_planted,
         },
     )

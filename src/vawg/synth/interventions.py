@@ -8,6 +8,13 @@ the newsletter, but their **start dates, costs and exact areas are ASSUMPTIONS**
 synthetic force, not the real schemes. One is given as a point and radius, to exercise that
 form of the contract.
 
+Outside Kent (the national geography, or one English force) the town centres are unnamed
+proxies (:mod:`vawg.synth.geography`), so the same eight schemes (kinds, dates, costs and
+funders) are placed by :func:`schemes` in the most populous districts: the largest district of
+each of the most populous forces first, then the next largest districts. Each covers a town of
+three town-centre LSOAs: the district's most populous town-centre LSOA and the two of its
+town-centre LSOAs nearest it. These places are ASSUMPTIONS too.
+
 The planted effect (:class:`~vawg.synth.params.SaferStreetsEffects`): from the start date,
 each public-place crime committed in the evening or at night in a treated LSOA is prevented
 with probability ``1 - rate_ratio``; a share of the prevented crimes is displaced into the
@@ -30,7 +37,7 @@ from vawg.synth.areas import TOWN_CENTRES, AreaModel
 from vawg.synth.crimes import PUBLIC
 from vawg.synth.params import SaferStreetsEffects
 
-__all__ = ["PLANNED", "InterventionPlan", "plant_interventions"]
+__all__ = ["PLANNED", "InterventionPlan", "Scheme", "plant_interventions", "schemes"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -58,6 +65,28 @@ PLANNED: tuple[tuple[str, str, str, str, str, str | None, float, str, float], ..
 )  # fmt: skip
 
 _DAY0 = date(1970, 1, 1)
+_TOWN_LSOAS = 3  # town-centre LSOAs of a town outside Kent (as the proxy flags a town)
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One planned intervention: a row of :data:`PLANNED`, placed on the area model.
+
+    ``treated``: the indices of the LSOAs it covers; ``centre``: the point it is given as
+    (with ``radius``) in interventions.csv, or None when it is given as a list of LSOAs.
+    """
+
+    intervention_id: str
+    name: str
+    kind: str
+    town: str
+    start: str
+    end: str | None
+    cost: float
+    funder: str
+    treated: IntArray
+    centre: tuple[int, int] | None
+    radius: float
 
 
 @dataclass(frozen=True)
@@ -85,6 +114,67 @@ def _treated(areas: AreaModel, town: str, radius: float) -> IntArray:
     x, y = next((e, n) for name, e, n, _ in TOWN_CENTRES if name == town)
     inside = np.flatnonzero(np.hypot(east - x, north - y) <= radius)
     return inside.astype(np.int64)
+
+
+def _kent_schemes(areas: AreaModel) -> list[Scheme]:
+    out = []
+    for plan_id, name, kind, town, start, end, cost, funder, radius in PLANNED:
+        centre = next((e, n) for t, e, n, _ in TOWN_CENTRES if t == town) if radius else None
+        out.append(
+            Scheme(plan_id, name, kind, town, start, end, cost, funder,
+                   _treated(areas, town, radius), centre, radius)
+        )  # fmt: skip
+    return out
+
+
+def _largest_districts(table: pl.DataFrame, n: int) -> list[str]:
+    """``n`` districts with town centres: the largest of each force (forces by population),
+    then the next largest districts."""
+    flagged = table.filter(pl.col("town_centre"))["district"].unique()
+    by_district = (
+        table.filter(pl.col("district").is_in(flagged.implode()))
+        .group_by("district", "force")
+        .agg(pl.col("population").sum())
+        .with_columns(force_population=pl.col("population").sum().over("force"))
+        .sort(["force_population", "population", "district"], descending=[True, True, False])
+    )
+    first = by_district.unique("force", keep="first", maintain_order=True)["district"].to_list()
+    rest = [d for d in by_district["district"].to_list() if d not in first]
+    return (first + rest)[:n]
+
+
+def _town_schemes(areas: AreaModel) -> list[Scheme]:
+    table = areas.table.with_row_index("row")
+    if "force" not in table.columns:
+        table = table.with_columns(force=pl.lit(""))
+    out = []
+    districts = _largest_districts(table, len(PLANNED))
+    for plan, district in zip(PLANNED, districts, strict=False):
+        plan_id, name, kind, _, start, end, cost, funder, _ = plan
+        centres = table.filter(pl.col("district") == district, pl.col("town_centre"))
+        peak = centres.sort(["population", "lsoa_code"], descending=[True, False]).row(
+            0, named=True
+        )
+        near = centres.with_columns(
+            metres=((pl.col("easting") - peak["easting"]) ** 2
+                    + (pl.col("northing") - peak["northing"]) ** 2).sqrt()
+        ).sort("metres", "lsoa_code")  # fmt: skip
+        treated = np.sort(near["row"].head(_TOWN_LSOAS).to_numpy().astype(np.int64))
+        scheme_id = f"{plan_id.split('-')[0]}-{district.upper().replace(' ', '-')}"
+        what = name.split(": ", 1)[1]
+        out.append(
+            Scheme(scheme_id, f"{district}: {what}", kind, district, start, end, cost, funder,
+                   treated, None, 0.0)
+        )  # fmt: skip
+    return out
+
+
+def schemes(areas: AreaModel) -> list[Scheme]:
+    """The planned interventions on ``areas``: Kent's named town centres when the areas are
+    Kent's (they carry town names), else the largest districts' proxy town centres."""
+    if areas.table["town_centre_name"].drop_nulls().len():
+        return _kent_schemes(areas)
+    return _town_schemes(areas)
 
 
 def _ring(areas: AreaModel, treated: IntArray, all_treated: IntArray, metres: float) -> IntArray:
@@ -118,10 +208,8 @@ def plant_interventions(
     ``committed_day`` is in days since 1970-01-01. The interventions file is written whatever
     the effect (a null force has the same interventions with no effect).
     """
-    areas_of = {
-        plan[0]: _treated(areas, plan[3], plan[8]) for plan in PLANNED
-    }  # id -> treated LSOAs
-    all_treated = np.unique(np.concatenate(list(areas_of.values())))
+    planned = schemes(areas)
+    all_treated = np.unique(np.concatenate([plan.treated for plan in planned]))
     codes = areas.table["lsoa_code"].to_list()
     lsoa = crime_lsoa.copy()
     prevented = np.zeros(lsoa.size, dtype=bool)
@@ -131,8 +219,8 @@ def plant_interventions(
         & _evening(hour, effects.evening_from, effects.evening_to)
     )
     rows, truth = [], []
-    for plan_id, name, kind, town, start, end, cost, funder, radius in PLANNED:
-        treated = areas_of[plan_id]
+    for plan in planned:
+        treated, start = plan.treated, plan.start
         ring = _ring(areas, treated, all_treated, effects.ring_metres)
         hit = public_night & np.isin(crime_lsoa, treated) & (committed_day >= _days(start))
         hit &= ~prevented
@@ -145,26 +233,26 @@ def plant_interventions(
         treated_p = float(areas.public_prob[treated].sum())
         ring_p = float(areas.public_prob[ring].sum())
         moved = effects.displacement_share * (1 - effects.rate_ratio)
-        x, y = next((e, n) for t, e, n, _ in TOWN_CENTRES if t == town)
+        x, y = plan.centre if plan.centre else (None, None)
         rows.append(
             {
-                "intervention_id": plan_id,
-                "name": name,
-                "type": kind,
-                "lsoa_codes": None if radius else ";".join(codes[i] for i in treated),
-                "easting": x if radius else None,
-                "northing": y if radius else None,
-                "radius_m": radius if radius else None,
+                "intervention_id": plan.intervention_id,
+                "name": plan.name,
+                "type": plan.kind,
+                "lsoa_codes": None if plan.centre else ";".join(codes[i] for i in treated),
+                "easting": x,
+                "northing": y,
+                "radius_m": plan.radius if plan.centre else None,
                 "start_date": start,
-                "end_date": end,
-                "cost": cost,
-                "funder": funder,
+                "end_date": plan.end,
+                "cost": plan.cost,
+                "funder": plan.funder,
             }
         )
         truth.append(
             {
-                "intervention_id": plan_id,
-                "town": town,
+                "intervention_id": plan.intervention_id,
+                "town": plan.town,
                 "start_date": start,
                 "treated_lsoas": [codes[i] for i in treated],
                 "ring_lsoas": [codes[i] for i in ring],

@@ -11,24 +11,39 @@ def _rr(d: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.3f}" for k, v in d.items())
 
 
-def _evaluation_files(ss: dict[str, Any], prog: dict[str, Any]) -> str:
-    return (
-        f"| interventions.csv | {len(ss['interventions'])} Safer Streets interventions in real "
-        "town centres named by the PCC; **dates, costs and areas are synthetic** |\n"
-        f"| programme_participants.csv | {prog['participants']} synthetic referrals to the "
-        f"perpetrator programme `{prog['programme']}` |\n"
+def _evaluation_files(ss: dict[str, Any], prog: dict[str, Any], kent: bool) -> str:
+    where = (
+        "real town centres named by the PCC"
+        if kent
+        else "the proxy town centres of the largest districts"
     )
+    files = (
+        f"| interventions.csv | {len(ss['interventions'])} Safer Streets interventions in "
+        f"{where}; **dates, costs and areas are synthetic** |\n"
+    )
+    if prog.get("planted", True):
+        files += (
+            f"| programme_participants.csv | {prog['participants']} synthetic referrals to the "
+            f"perpetrator programme `{prog['programme']}` |\n"
+        )
+    return files
 
 
 def _evaluation_plants(ss: dict[str, Any], prog: dict[str, Any]) -> str:
-    return f"""- Safer Streets: in each intervention's LSOAs, from its start, public-place crimes in the
+    out = f"""- Safer Streets: in each intervention's LSOAs, from its start, public-place crimes in the
   evening and at night (18:00 to 06:00) have rate ratio {ss["rate_ratio"]}; a share
   {ss["displacement_share"]} of the prevented crimes move into the ring of LSOAs within
   {ss["ring_metres"]:g} m (per intervention in `planted.safer_streets`).
-- Perpetrator programme: each participant's hazard of a next offence after his referral is
+"""
+    if not prog.get("planted", True):
+        return out + f"- Perpetrator programme: {prog['reason']}.\n"
+    return (
+        out
+        + f"""- Perpetrator programme: each participant's hazard of a next offence after his referral is
   multiplied by {prog["hazard_ratio"]} ({prog["completed"]} completed, {prog["left_early"]} left
   early, {prog["still_on_it"]} still on it).
 """
+    )
 
 
 def readme_text(truth: dict[str, Any]) -> str:
@@ -37,16 +52,10 @@ def readme_text(truth: dict[str, Any]) -> str:
     p = truth["planted"]
     area, daily, bday = p["area"], p["daily"], p["birthday"]
     ss, prog = p["safer_streets"], p["programme"]
-    if ss.get("planted", True):
-        evaluation_files, evaluation_plants = (
-            _evaluation_files(ss, prog),
-            _evaluation_plants(ss, prog),
-        )
-    else:  # not planted outside Kent
-        evaluation_files = ""
-        evaluation_plants = f"- Safer Streets and the perpetrator programme: {ss['reason']}.\n"
-    ratio = h["home_crimes"] / h["public_crimes"] if h["public_crimes"] else float("nan")
     geo = truth["geography"]
+    evaluation_files = _evaluation_files(ss, prog, kent=geo["name"] == "kent")
+    evaluation_plants = _evaluation_plants(ss, prog)
+    ratio = h["home_crimes"] / h["public_crimes"] if h["public_crimes"] else float("nan")
     if geo["name"] == "kent":
         place, size = "Kent", "1.0 = Kent-sized"
         areas = "real Kent + Medway 2011 LSOAs"
