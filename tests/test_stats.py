@@ -118,6 +118,18 @@ def test_benjamini_hochberg_and_holm_by_hand() -> None:
     assert holm(p) == pytest.approx([0.03, 0.06, 0.06, 0.02])
 
 
+@given(
+    st.lists(
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.01, 0.05, 0.5, 1.0])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_holm_is_statsmodels_holm(p: list[float]) -> None:
+    # Ties, zeros and ones included: the written-out Holm against the library's.
+    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1], rel=1e-12, abs=0)
+
+
 def test_corrections_skip_missing_values_and_match_statsmodels() -> None:
     p = [0.001, 0.04, None, 0.03, 0.2, float("nan"), 0.0005, 0.9]
     present = [v for v in p if v is not None and not math.isnan(v)]

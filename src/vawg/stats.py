@@ -182,12 +182,23 @@ def fisher_exact_test(later: tuple[int, int], earlier: tuple[int, int]) -> float
     return float(scipy_stats.fisher_exact(table, alternative="two-sided").pvalue)
 
 
+def _holm(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Holm's step-down adjustment, as statsmodels' ``multipletests(method="holm")`` computes
+    it. Written out because that function runs a full garbage collection on every call: 0.14 s
+    each in a process holding a large analysis, 3.5 of the survey step's 8 s."""
+    order = np.argsort(p)
+    stepped = np.maximum.accumulate(p[order] * np.arange(p.size, 0, -1))
+    out = np.empty_like(p)
+    out[order] = np.minimum(stepped, 1.0)
+    return out
+
+
 def _adjust(p_values: npt.ArrayLike, method: str) -> npt.NDArray[np.float64]:
     p = np.asarray(p_values, dtype=np.float64)
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
     if ok.any():
-        out[ok] = multipletests(p[ok], method=method)[1]
+        out[ok] = _holm(p[ok]) if method == "holm" else multipletests(p[ok], method=method)[1]
     return out
 
 
