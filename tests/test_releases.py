@@ -4,6 +4,7 @@ worked out by hand."""
 
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime
 from pathlib import Path
 
@@ -149,3 +150,21 @@ def test_the_differencing_check_finds_what_a_scan_of_every_pair_finds(
     assert _problems(figures, earlier, threshold) == _problems_by_every_pair(
         figures, earlier, threshold
     )
+
+
+def test_a_read_only_connection_left_to_the_garbage_collector_does_not_stop_a_release(
+    db: Path,
+) -> None:
+    # An analysis that drops its read-only connection inside a reference cycle leaves the file
+    # held until the collector runs; recording a release must still open it for writing.
+    gc.disable()
+    try:
+        held = [connect(db, read_only=True)]
+        held.append(held)  # type: ignore[arg-type]
+        del held
+        release = record_release(
+            db, "profile", _document(120, 45), period=PERIOD, filters=FILTERS, threshold=5
+        )
+    finally:
+        gc.enable()
+    assert release.release_id == 1

@@ -29,6 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from vawg import store
@@ -167,6 +168,17 @@ def _problems(
     return out
 
 
+def _writable(db: Path) -> duckdb.DuckDBPyConnection:
+    """``db`` opened for writing. When it will not open, a read-only connection an analysis
+    left to the garbage collector may still hold it: collected, and tried once more (collecting
+    every time cost 0.2 s a release in a large process)."""
+    try:
+        return store.connect(db)
+    except InputError:
+        gc.collect()
+        return store.connect(db)
+
+
 def record_release(
     db: Path,
     output: str,
@@ -185,9 +197,8 @@ def record_release(
     digest = _digest(figures)
     stamp = now or datetime.now().replace(microsecond=0)
     filters_text = json.dumps(dict(filters), sort_keys=True, default=str)
-    gc.collect()  # let go of read-only connections to ``db`` the analyses left behind
     try:
-        con = store.connect(db)
+        con = _writable(db)
     except InputError as error:
         raise InputError(
             f"{output}: the release log is kept in the database, and recording this release "
