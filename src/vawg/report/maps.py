@@ -227,7 +227,8 @@ def choropleth(
     by_code = dict(zip(frame["lsoa_code"].to_list(), klass, strict=True))
     shapes = drawable(boundaries, float(tolerance))
     classes = [by_code.get(code, NO_DATA) or NO_DATA for code in boundaries.codes]
-    missing = [c for c in frame["lsoa_code"].to_list() if c not in set(boundaries.codes)]
+    drawn = set(boundaries.codes)
+    missing = [c for c in frame["lsoa_code"].to_list() if c not in drawn]
     order = [*names, *([withheld_label] if withheld_label in classes else [])]
     fills = [*palette, *([WITHHELD_FILL] if withheld_label in classes else [])]
     if NO_DATA in classes:
