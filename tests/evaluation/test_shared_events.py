@@ -3,6 +3,7 @@ when each pulls its own (as ``vawg evaluate`` shares them)."""
 
 from __future__ import annotations
 
+import pytest
 from polars.testing import assert_frame_equal
 from tests.evaluation.conftest import FAST, Evaluated
 
@@ -24,3 +25,19 @@ def test_shared_events_give_the_same_evaluations(planted: Evaluated) -> None:
     assert_frame_equal(place.table, planted.place.table)
     assert_frame_equal(programme.table, planted.programme.table)
     assert place.table.height == len(PLANNED)
+
+
+def test_the_programme_cohort_does_not_depend_on_how_many_cores_match_it(
+    planted: Evaluated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The referral dates are matched on several threads and taken back in date order.
+    monkeypatch.setattr("vawg.programme.cohort.os.cpu_count", lambda: 1)
+    tables = connect(planted.db)
+    try:
+        one = programme_evaluation(tables, FAST)
+    finally:
+        tables.backend.disconnect()
+    (alone,) = one.programmes
+    (shared,) = planted.programme.programmes
+    assert_frame_equal(alone.cohort, shared.cohort)
+    assert_frame_equal(one.table, planted.programme.table)

@@ -32,6 +32,9 @@ in the look-back.
 
 from __future__ import annotations
 
+import os
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -283,6 +286,88 @@ def _participants_on(
     return mine.filter(pl.col("prior_offences") > 0).with_columns(key=pl.col("person_id"))
 
 
+@dataclass(frozen=True)
+class _Matched:
+    """One referral date's participants and comparisons (see :func:`build_cohort`)."""
+
+    rows: list[pl.DataFrame]
+    pools: list[pl.DataFrame]
+    short: int
+    excluded: dict[str, int]
+
+
+def _match_day(
+    index_date: date,
+    group: pl.DataFrame,
+    history: OffenceHistory,
+    code_of: dict[str, int],
+    names: pl.Series,
+    referred_on: IntArray,
+    last: int,
+    settings: Settings,
+) -> _Matched:
+    """Match the participants referred on ``index_date`` to the candidates of that day."""
+    excluded: dict[str, int] = defaultdict(int)
+    day = (index_date - _DAY0).days
+    on_day = _history_on(history, day, settings)
+    mine = _participants_on(group, on_day, code_of, excluded)
+    if not mine.height:
+        return _Matched([], [], 0, dict(excluded))
+    rows: list[pl.DataFrame] = []
+    at_risk = float(last - day)
+    not_yet = referred_on > day  # not referred by this day (perhaps later)
+    pool = on_day.filter(
+        pl.Series(not_yet), pl.col("prior_offences") > 0, pl.col("age").is_not_null()
+    )
+    pool = pool.with_columns(
+        key=names.gather(pool["code"]),
+        time_at_risk=pl.lit(at_risk),
+        censor_day=pl.Series(
+            np.minimum(referred_on[pool["code"].to_numpy()], last), dtype=pl.Int64
+        ),
+    )
+    mine = mine.with_columns(time_at_risk=pl.lit(at_risk), censor_day=pl.lit(last))
+    bands = [
+        pl.col("prior_offences").clip(0, 6).alias("prior_band"),
+        pl.col("recent_offences").clip(0, 3).alias("recent_band"),
+    ]
+    mine, pool = mine.with_columns(bands), pool.with_columns(bands)
+    matched: Matched = match_nearest(
+        mine,
+        pool,
+        id_column="key",
+        covariates=list(_MATCHED_ON),
+        k=int(settings.programme_comparisons),
+        exact=["prior_band", "recent_band"],
+        replace=True,
+    )
+    set_of = {p: f"{p}@{index_date}" for p in mine["person_id"].to_list()}
+    status = dict(zip(mine["person_id"].to_list(), mine["completed"].to_list(), strict=True))
+    rows.append(
+        mine.select(
+            "person_id",
+            pl.lit("participant").alias("group"),
+            pl.col("person_id").replace_strict(set_of).alias("set_id"),
+            pl.lit(index_date).alias("index_date"),
+            pl.col("completed"),
+            "censor_day",
+            *COVARIATES,
+        )
+    )
+    rows.append(
+        pool.join(matched.pairs, left_on="key", right_on="comparison").select(
+            pl.col("key").alias("person_id"),
+            pl.lit("comparison").alias("group"),
+            pl.col("treated").replace_strict(set_of).alias("set_id"),
+            pl.lit(index_date).alias("index_date"),
+            pl.col("treated").replace_strict(status, return_dtype=pl.String).alias("completed"),
+            "censor_day",
+            *COVARIATES,
+        )
+    )
+    return _Matched(rows, [pool.select(*COVARIATES)], len(matched.short), dict(excluded))
+
+
 def build_cohort(
     referrals: pl.DataFrame,
     history: OffenceHistory,
@@ -326,71 +411,28 @@ def build_cohort(
         **dict.fromkeys(COVARIATES, pl.Float64),
     }
     names = pl.Series("key", history.people, dtype=pl.String)
-    # On each referral date: the participants' history and the candidates', from one pass.
+    days = []
+    for key, group in first.group_by("referral_date", maintain_order=True):
+        if (key[0] - _DAY0).days >= last:
+            excluded["referred after the data end"] += group.height
+        else:
+            days.append((key[0], group))
+
+    def on(index_date: date, group: pl.DataFrame) -> _Matched:
+        return _match_day(index_date, group, history, code_of, names, referred_on, last, settings)
+
+    # Each referral date is matched on its own; the days are shared among the cores and
+    # taken back in date order, so the cohort is the same however many there are.
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as workers:
+        done = list(workers.map(lambda d: on(*d), days))
     rows, pools = [], []
     short = 0
-    for key, group in first.group_by("referral_date", maintain_order=True):
-        index_date, day = key[0], (key[0] - _DAY0).days
-        if day >= last:
-            excluded["referred after the data end"] += group.height
-            continue
-        on_day = _history_on(history, day, settings)
-        mine = _participants_on(group, on_day, code_of, excluded)
-        if not mine.height:
-            continue
-        at_risk = float(last - day)
-        not_yet = referred_on > day  # not referred by this day (perhaps later)
-        pool = on_day.filter(
-            pl.Series(not_yet), pl.col("prior_offences") > 0, pl.col("age").is_not_null()
-        )
-        pool = pool.with_columns(
-            key=names.gather(pool["code"]),
-            time_at_risk=pl.lit(at_risk),
-            censor_day=pl.Series(
-                np.minimum(referred_on[pool["code"].to_numpy()], last), dtype=pl.Int64
-            ),
-        )
-        mine = mine.with_columns(time_at_risk=pl.lit(at_risk), censor_day=pl.lit(last))
-        bands = [
-            pl.col("prior_offences").clip(0, 6).alias("prior_band"),
-            pl.col("recent_offences").clip(0, 3).alias("recent_band"),
-        ]
-        mine, pool = mine.with_columns(bands), pool.with_columns(bands)
-        matched: Matched = match_nearest(
-            mine,
-            pool,
-            id_column="key",
-            covariates=list(_MATCHED_ON),
-            k=int(settings.programme_comparisons),
-            exact=["prior_band", "recent_band"],
-            replace=True,
-        )
-        short += len(matched.short)
-        set_of = {p: f"{p}@{index_date}" for p in mine["person_id"].to_list()}
-        status = dict(zip(mine["person_id"].to_list(), mine["completed"].to_list(), strict=True))
-        rows.append(
-            mine.select(
-                "person_id",
-                pl.lit("participant").alias("group"),
-                pl.col("person_id").replace_strict(set_of).alias("set_id"),
-                pl.lit(index_date).alias("index_date"),
-                pl.col("completed"),
-                "censor_day",
-                *COVARIATES,
-            )
-        )
-        rows.append(
-            pool.join(matched.pairs, left_on="key", right_on="comparison").select(
-                pl.col("key").alias("person_id"),
-                pl.lit("comparison").alias("group"),
-                pl.col("treated").replace_strict(set_of).alias("set_id"),
-                pl.lit(index_date).alias("index_date"),
-                pl.col("treated").replace_strict(status, return_dtype=pl.String).alias("completed"),
-                "censor_day",
-                *COVARIATES,
-            )
-        )
-        pools.append(pool.select(*COVARIATES))
+    for day in done:
+        for reason, n in day.excluded.items():
+            excluded[reason] += n
+        short += day.short
+        rows += day.rows
+        pools += day.pools
     if not rows:
         empty = pl.DataFrame(schema=dict.fromkeys(COVARIATES, pl.Float64))
         return Cohort(
