@@ -186,7 +186,6 @@ def _sidebar_account(session: Session) -> None:
             f'<input type="hidden" name="token" value="{session.form_token}">'
             '<button type="submit" style="font:inherit;padding:.3rem .9rem;border-radius:.5rem;'
             'border:1px solid #ccc;background:#fff;cursor:pointer">Sign out</button></form>'
-            + _PHONE_CSS
         )
 
 
@@ -273,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     page = st.navigation(pages, position="sidebar")
     _sidebar_account(session)
+    st.html(_PHONE_CSS)  # style only: Streamlit applies it without drawing anything
     shown = specs.get(page.url_path or PAGES[0].url_path)
     try:
         if shown is not None:
