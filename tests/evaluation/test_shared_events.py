@@ -31,7 +31,7 @@ def test_the_programme_cohort_does_not_depend_on_how_many_cores_match_it(
     planted: Evaluated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The referral dates are matched on several threads and taken back in date order.
-    monkeypatch.setattr("vawg.programme.cohort.os.cpu_count", lambda: 1)
+    monkeypatch.setattr("vawg.threads.os.cpu_count", lambda: 1)
     tables = connect(planted.db)
     try:
         one = programme_evaluation(tables, FAST)

@@ -138,6 +138,6 @@ def test_the_shuffles_do_not_depend_on_how_many_cores_count_them(
     day = rng.integers(0, 200, 400)
     tables = []
     for cores in (1, 3, 8):
-        monkeypatch.setattr("vawg.targeting.knox.os.cpu_count", lambda cores=cores: cores)
+        monkeypatch.setattr("vawg.threads.os.cpu_count", lambda cores=cores: cores)
         tables.append(knox_test(x, y, day, permutations=101, seed=9).table)
     assert tables[0].equals(tables[1]) and tables[0].equals(tables[2])

@@ -32,7 +32,6 @@ in the look-back.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.evaluation.matching import Matched, match_nearest
+from vawg.threads import workers
 
 __all__ = [
     "COVARIATES",
@@ -423,8 +423,8 @@ def build_cohort(
 
     # Each referral date is matched on its own; the days are shared among the cores and
     # taken back in date order, so the cohort is the same however many there are.
-    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as workers:
-        done = list(workers.map(lambda d: on(*d), days))
+    with ThreadPoolExecutor(workers()) as pool:
+        done = list(pool.map(lambda d: on(*d), days))
     rows, pools = [], []
     short = 0
     for day in done:

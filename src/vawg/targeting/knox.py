@@ -21,7 +21,6 @@ thousands of offences.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
@@ -33,6 +32,7 @@ from scipy.spatial import cKDTree
 
 from vawg.errors import InputError
 from vawg.results import Params, ResultMixin
+from vawg.threads import workers
 
 __all__ = ["KNOX_CITATION", "KnoxResult", "band_labels", "knox_test"]
 
@@ -187,12 +187,11 @@ def knox_test(
     shuffled = np.empty((permutations, n_d, n_t), dtype=np.int64)
     # About ten million near pairs nationally and a thousand shuffles: the shuffles are drawn
     # in order from the one generator, counted a few at a time on every core.
-    workers = max(1, min(4, os.cpu_count() or 1))
-    with ThreadPoolExecutor(workers) as pool:
-        for start in range(0, permutations, 4 * workers):
-            batch = [
-                t[rng.permutation(t.size)] for _ in range(min(4 * workers, permutations - start))
-            ]
+    threads = workers()
+    size = 4 * threads  # shuffles drawn at a time
+    with ThreadPoolExecutor(threads) as pool:
+        for start in range(0, permutations, size):
+            batch = [t[rng.permutation(t.size)] for _ in range(min(size, permutations - start))]
             for r, counts in enumerate(pool.map(counter.count, batch), start):
                 shuffled[r] = np.vstack([counts, totals - counts.sum(axis=0)])
     expected = shuffled.mean(axis=0)

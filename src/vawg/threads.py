@@ -1,0 +1,21 @@
+"""How many threads an analysis shares independent pieces of work among.
+
+The Knox test's shuffles and the programme cohort's referral days are each independent, and
+numpy and polars let go of the interpreter while they count, so a small pool of threads uses
+the machine's cores. At most four: DuckDB and polars keep pools of their own, and on a small
+machine more threads only compete with them. Results never depend on the number: the pieces
+are taken back in the order they were given.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["MAX_WORKERS", "workers"]
+
+MAX_WORKERS = 4
+
+
+def workers() -> int:
+    """Threads for a pool of independent pieces of work: the cores, at most :data:`MAX_WORKERS`."""
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
