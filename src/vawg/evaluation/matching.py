@@ -104,11 +104,11 @@ def _first_k(order: np.ndarray, ci: np.ndarray, k: int) -> np.ndarray:
 
 
 def _greedy(
-    order: np.ndarray, ci: np.ndarray, cj: np.ndarray, need: np.ndarray, b: np.ndarray
+    order: np.ndarray, ci: np.ndarray, cj: np.ndarray, need: np.ndarray, pool_size: int
 ) -> np.ndarray:
     """Without replacement: walk ``order`` and take a pair while its treated row needs one and
     its candidate is still free."""
-    used = np.zeros(b.shape[0], dtype=bool)
+    used = np.zeros(pool_size, dtype=bool)
     chosen = []
     for n in order:
         i, j = int(ci[n]), int(cj[n])
@@ -176,7 +176,9 @@ def match_nearest(
     if cand_i:
         ci, cj, cd = np.concatenate(cand_i), np.concatenate(cand_j), np.concatenate(cand_d)
         order = np.lexsort((cj, ci, cd))  # the closest pair anywhere first
-        chosen = _first_k(order, ci, k) if replace else _greedy(order, ci, cj, need.copy(), b)
+        chosen = (
+            _first_k(order, ci, k) if replace else _greedy(order, ci, cj, need.copy(), b.shape[0])
+        )
         need -= np.bincount(ci[chosen], minlength=a.shape[0])
     t_ids, p_ids = treated[id_column].cast(pl.String), pool[id_column].cast(pl.String)
     pairs = pl.DataFrame(
