@@ -71,8 +71,10 @@ def scan(path: Path) -> Scan:
             digest.update(block)
             size += len(block)
             lf += block.count(b"\n")
-            cr += block.count(b"\r")
-            crlf += block.count(b"\r\n") + (previous == CR and block[0] == LF)
+            crs = block.count(b"\r")
+            cr += crs
+            if crs or previous == CR:  # (counting pairs costs more; most files have no CR)
+                crlf += block.count(b"\r\n") + (previous == CR and block[0] == LF)
             nul = nul or b"\x00" in block
             previous = block[-1]
             tail = block[-4096:] if len(block) >= 4096 else (tail + block)[-4096:]
