@@ -20,7 +20,9 @@ chromium``) and times, for every page:
 
 Each is timed twice: **answer**, from the click until the page shows content for the new page
 or selection (its first figures, or the line saying what is being computed); **complete**, until
-the script run has finished with every chart drawn. Then the peak memory of each server
+the script run has finished with every chart drawn; and **server**, the seconds of the script
+runs the server logged meanwhile (its "page …: script run" lines), so the rest of the complete
+time is the browser drawing and the round trips. Then the peak memory of each server
 process (``VmHWM``) and the machine's load. Writes nothing; prints a table, and the ratio of
 warm to cold (same run).
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -90,10 +93,24 @@ _STATE = """() => {
 
 @dataclass
 class Timing:
-    """Seconds to the first content and to the complete page."""
+    """Seconds to the first content and to the complete page, and the server's part: the
+    script runs it logged meanwhile (the rest is the browser drawing and the round trips)."""
 
     answer: float
     complete: float
+    server: float = 0.0
+
+
+_RUN = re.compile(r"page \S+: script run ([0-9.]+) s")
+_SERVER_LOG: list[Path] = []  # the log of the server being measured
+
+
+def _server_runs() -> list[float]:
+    """Every script run the server being measured has logged so far (seconds each)."""
+    if not _SERVER_LOG:
+        return []
+    text = _SERVER_LOG[0].read_text(errors="replace")
+    return [float(m.group(1)) for m in _RUN.finditer(text)]
 
 
 def _port() -> int:
@@ -110,6 +127,7 @@ def _state(page: Page) -> dict[str, object]:
 
 def _measure(page: Page, action: Callable[[], None], answered: Callable[[dict], bool]) -> Timing:
     """Do ``action``; time until ``answered(state)`` and until the run is over and settled."""
+    runs = len(_server_runs())
     started = time.perf_counter()
     action()
     answer = None
@@ -122,7 +140,8 @@ def _measure(page: Page, action: Callable[[], None], answered: Callable[[dict], 
         if answer is not None and state and not state["running"] and not state["waiting"]:
             settled_since = settled_since or now
             if now - settled_since >= 0.3:  # no new run started in the meantime
-                return Timing(answer, settled_since - started)
+                server = sum(_server_runs()[runs:])
+                return Timing(answer, settled_since - started, server)
         else:
             settled_since = None
         if now - started > 900:
@@ -286,6 +305,7 @@ def main() -> None:
                 print(
                     f"server {'with' if warm else 'without'} warm-up answering in {seconds:.1f} s"
                 )
+                _SERVER_LOG[:] = [log]
                 try:
                     if warm:
                         print(f"server with warm-up: {_settle(log, args.settle)}")
@@ -297,9 +317,16 @@ def main() -> None:
                     server.terminate()
                     server.wait(timeout=30)
             browser.close()
-    print(f"\n{'what':<14} {'page':<10} {'answer s':>9} {'complete s':>11}")
+    print(f"\n{'what':<14} {'page':<10} {'answer s':>9} {'complete s':>11} {'server s':>9}")
     for what, path, timing in rows:
-        print(f"{what:<14} {path:<10} {timing.answer:9.2f} {timing.complete:11.2f}")
+        print(
+            f"{what:<14} {path:<10} {timing.answer:9.2f} {timing.complete:11.2f} "
+            f"{timing.server:9.2f}"
+        )
+    print(
+        "(server s: the dashboard's script runs during the step, from its log; the rest of "
+        "'complete' is the browser drawing the page)"
+    )
     cold = {p: t for w, p, t in rows if w == "cold"}
     warm_visits = {p: t for w, p, t in rows if w == "warm"}
     print("\nwarm / cold (complete), same run:")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -230,7 +231,19 @@ def _signed_in(access: Access) -> tuple[str, Session] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Draw the app for this run."""
+    """Draw the app for this run, and log how long the server took over it.
+
+    The log line separates the server's share of a page's time from the browser's (drawing
+    the charts), which ``benchmarks/web_pages.py`` reports side by side.
+    """
+    started = time.perf_counter()
+    drawn = _draw(argv)
+    if drawn is not None:
+        log.info("page %s: script run %.3f s", drawn, time.perf_counter() - started)
+
+
+def _draw(argv: Sequence[str] | None) -> str | None:
+    """Draw the app for this run; the page drawn (its address), or None when none was."""
     st.set_page_config(
         page_title="VAWG insight", page_icon=":material/shield_person:", layout="wide"
     )
@@ -241,16 +254,16 @@ def main(argv: Sequence[str] | None = None) -> None:
             "Start the dashboard with `vawg serve` (it signs users in and checks every request).",
             icon=":material/block:",
         )
-        return
+        return None
     config = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         signed_in = _signed_in(access)
     except VawgError as error:
         show_error(error)
-        return
+        return None
     if signed_in is None:
         _ended(str(st.session_state.get("vawg_ended", "")))
-        return
+        return None
     token, session = signed_in
     _watch(access, token, session.client)
     holder: dict[str, PageContext] = {}
@@ -283,3 +296,4 @@ def main(argv: Sequence[str] | None = None) -> None:
             data.prefetch_all(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, public=ctx.public)
     except Exception as error:  # the one handler: nothing escapes to Streamlit's trace view
         show_error(error)
+    return page.url_path or PAGES[0].url_path
