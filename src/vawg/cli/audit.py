@@ -30,6 +30,7 @@ from vawg.cli.common import (
     open_tables,
     output_manifest,
     period_settings,
+    released,
     report_formats,
     settings_from,
     write_outputs,
@@ -45,7 +46,6 @@ from vawg.outcomes.open_data import open_data_outcomes
 from vawg.outcomes.public import disclose_audit, disclose_summary
 from vawg.outcomes.summary import OutcomeSummary, outcome_summary
 from vawg.query import Tables
-from vawg.releases import record_result
 from vawg.report.audit import audit_csv_rows, audit_html, audit_json, fmt_ci, fmt_value
 from vawg.report.outcomes import outcomes_csv_rows, outcomes_html, outcomes_json
 from vawg.store import DEFAULT_DB
@@ -94,9 +94,7 @@ def _audit(
 
 def _released_audit(db: Path, result: AuditResult, settings: Settings) -> AuditResult:
     """The public audit of ``result``, recorded in ``db``'s release log."""
-    result = disclose_audit(result, settings)
-    record_result(db, f"audit {result.half.label}", result, settings)
-    return result
+    return released(db, f"audit {result.half.label}", result, disclose_audit, settings)
 
 
 def _write_audit(
@@ -175,8 +173,7 @@ def run_outcomes(
         else analysed_on(db, lambda t: outcome_summary(t, settings))
     )
     if public:
-        summary = disclose_summary(summary, settings)
-        record_result(db, "outcomes", summary, settings)
+        summary = released(db, "outcomes", summary, disclose_summary, settings)
         if made is not None:
             made.outcomes = summary
     manifest = output_manifest(db, "outcomes", settings, public=public)
@@ -296,8 +293,7 @@ def outcomes(
         finally:
             close_tables(tables)
         if public:
-            summary = disclose_summary(summary, settings)
-            record_result(db, "outcomes", summary, settings)
+            summary = released(db, "outcomes", summary, disclose_summary, settings)
     manifest = output_manifest(db, "outcomes", settings, public=public)
     paths = _write_outcomes(
         summary, out, f"outcomes{'-public' if public else ''}", formats, manifest

@@ -40,12 +40,15 @@ from vawg.errors import InputError
 from vawg.manifest import build_manifest
 from vawg.outcomes.halves import Half, parse_half
 from vawg.query import Tables, connect
+from vawg.releases import record_result
 from vawg.report.page import PLOTLY_JS, write_html
 from vawg.report.pdf import html_to_pdf
 from vawg.report.stamp import stamp_outputs
+from vawg.results import Result
 from vawg.safe_csv import write_csv
 
 R = TypeVar("R")
+P = TypeVar("P", bound=Result)
 
 __all__ = [
     "DEMO_FORMATS",
@@ -75,6 +78,7 @@ __all__ = [
     "parse_day",
     "parse_half_option",
     "period_settings",
+    "released",
     "report_formats",
     "settings_from",
     "write_outputs",
@@ -233,6 +237,17 @@ def analysed_on(db: Path, make: Callable[[Tables], R]) -> R:
         return make(tables)
     finally:
         close_tables(tables)
+
+
+def released(
+    db: Path, output: str, result: P, disclose: Callable[[P, Settings], P], settings: Settings
+) -> P:
+    """The public version of ``result``, made by its family's one transformation
+    (``disclose``) and recorded in ``db``'s release log as ``output`` before any file of it is
+    written; the release log refuses it (nothing written) if it would disclose."""
+    public = disclose(result, settings)
+    record_result(db, output, public, settings)
+    return public
 
 
 class Format(StrEnum):

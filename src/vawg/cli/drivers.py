@@ -29,6 +29,7 @@ from vawg.cli.common import (
     out_is_file,
     output_manifest,
     period_settings,
+    released,
     report_formats,
     settings_from,
     write_outputs,
@@ -40,7 +41,6 @@ from vawg.inputs.open_data import flagged_police_months, open_data_only
 from vawg.models.drivers import EFFECT_KEYS, DriversResult, drivers
 from vawg.models.open_data import open_data_drivers
 from vawg.models.public import disclose_drivers
-from vawg.releases import record_result
 from vawg.report.drivers import LABELS, drivers_csv_rows, drivers_html, drivers_json
 from vawg.report.hotspots import (
     hotspot_map_figures,
@@ -97,8 +97,7 @@ def write_drivers(
     public report is made from the public Result, recorded first in ``db``'s release log."""
     stem = "drivers-public" if public else "drivers"
     if public:
-        result = disclose_drivers(result, settings)
-        record_result(db, "drivers", result, settings)
+        result = released(db, "drivers", result, disclose_drivers, settings)
     shown = result
     return write_outputs(
         out,
@@ -126,8 +125,7 @@ def write_hotspots(
     recorded first in ``db``'s release log."""
     stem = "hotspots-public" if public else "hotspots"
     if public:
-        result = disclose_hotspots(result, settings)
-        record_result(db, "hotspots", result, settings)
+        result = released(db, "hotspots", result, disclose_hotspots, settings)
     shown = result
     manifest = output_manifest(db, "hotspots", settings, public=public)
     written = write_outputs(

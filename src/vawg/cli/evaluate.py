@@ -22,6 +22,7 @@ from vawg.cli.common import (
     console,
     output_manifest,
     period_settings,
+    released,
     report_formats,
     settings_from,
     write_outputs,
@@ -34,7 +35,6 @@ from vawg.evaluation.public import disclose_evaluation
 from vawg.programme.analysis import ProgrammeEvaluationResult, programme_evaluation
 from vawg.programme.public import disclose_programme
 from vawg.query import Tables, connect
-from vawg.releases import record_result
 from vawg.report.evaluation import evaluation_html, evaluation_json
 from vawg.report.targeting import targeting_csv_rows, targeting_html, targeting_json
 from vawg.store import DEFAULT_DB
@@ -74,8 +74,7 @@ def run_target(
     ``analysed``: the (analyst) ranking already made from ``db``, not made again."""
     result = analysed if analysed is not None else analysed_on(db, lambda t: targeting(t, settings))
     if public:
-        result = disclose_targeting(result, settings)
-        record_result(db, "targeting", result, settings)
+        result = released(db, "targeting", result, disclose_targeting, settings)
     shown = result
     paths = write_outputs(
         out,
@@ -101,11 +100,9 @@ def evaluations(
     from ``db`` (:func:`analyst_evaluations`), not made again."""
     place, programme, missing = analysed or analyst_evaluations(db, settings)
     if public and place is not None:
-        place = disclose_evaluation(place, settings)
-        record_result(db, "evaluation: places", place, settings)
+        place = released(db, "evaluation: places", place, disclose_evaluation, settings)
     if public and programme is not None:
-        programme = disclose_programme(programme, settings)
-        record_result(db, "evaluation: programme", programme, settings)
+        programme = released(db, "evaluation: programme", programme, disclose_programme, settings)
     return place, programme, missing
 
 

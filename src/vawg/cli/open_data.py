@@ -13,13 +13,12 @@ from typing import Any, TypeVar
 
 from rich.markup import escape
 
-from vawg.cli.common import console, out_is_file, write_outputs
+from vawg.cli.common import console, out_is_file, released, write_outputs
 from vawg.config import Settings
 from vawg.models.open_data import OpenDataDrivers
 from vawg.models.public import disclose_open_drivers
 from vawg.outcomes.open_data import OpenDataOutcomes
 from vawg.outcomes.public import disclose_open_outcomes
-from vawg.releases import record_result
 from vawg.report.maps import choropleth_png
 from vawg.report.open_data import (
     open_drivers_csv_rows,
@@ -61,11 +60,7 @@ def _shown(
 ) -> R:
     """``result`` as the report shows it: for a public report its public version, recorded
     first in ``db``'s release log as ``output``."""
-    if not public:
-        return result
-    shown = disclose(result, settings)
-    record_result(db, output, shown, settings)
-    return shown
+    return released(db, output, result, disclose, settings) if public else result
 
 
 def write_open_outcomes(

@@ -26,6 +26,7 @@ from vawg.cli.common import (
     output_formats,
     output_manifest,
     period_settings,
+    released,
     settings_from,
 )
 from vawg.config import Settings
@@ -36,7 +37,6 @@ from vawg.profile import profile as build_profile
 from vawg.profile.opendata import open_data_profile
 from vawg.profile.public import disclose, disclose_open_data
 from vawg.query import Tables
-from vawg.releases import record_result
 from vawg.report.profile import write_open_data, write_profile
 from vawg.report.stamp import stamp_outputs
 from vawg.store import DEFAULT_DB
@@ -95,8 +95,7 @@ def run_profile(
         opened = open_data_profile(tables, settings)
         close_tables(tables)
         if public:
-            opened = disclose_open_data(opened, settings)
-            record_result(db, "profile (open data)", opened, settings)
+            opened = released(db, "profile (open data)", opened, disclose_open_data, settings)
         return stamp_outputs(write_open_data(opened, out_dir, formats), manifest)
     result = build_profile(tables, settings, harm_weights=harm_weights)
     close_tables(tables)
@@ -115,8 +114,7 @@ def _write_made(
 ) -> list[Path]:
     """Write the profile ``result`` (disclosed, recorded and kept in ``made`` when public)."""
     if public:
-        result = disclose(result, settings)
-        record_result(db, "profile", result, settings)
+        result = released(db, "profile", result, disclose, settings)
         if made is not None:
             made.profile = result
     return stamp_outputs(write_profile(result, out_dir, formats), manifest)

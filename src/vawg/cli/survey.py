@@ -24,13 +24,13 @@ from vawg.cli.common import (
     open_tables,
     output_manifest,
     period_settings,
+    released,
     report_formats,
     settings_from,
     write_outputs,
 )
 from vawg.config import Settings
 from vawg.query import Tables
-from vawg.releases import record_result
 from vawg.report.survey import survey_csv_rows, survey_html, survey_json, survey_view
 from vawg.store import DEFAULT_DB
 from vawg.survey import SurveyResult, disclose_survey, survey_analysis
@@ -78,8 +78,7 @@ def write_survey(
     public report is made from the public Result, recorded first in ``db``'s release log."""
     stem = "survey-public" if public else "survey"
     if public:
-        result = disclose_survey(result, settings)
-        record_result(db, "survey", result, settings)
+        result = released(db, "survey", result, disclose_survey, settings)
     shown = result
     return write_outputs(
         out,
