@@ -22,7 +22,7 @@ from vawg.config import Settings
 from vawg.errors import ScopeError
 from vawg.query import Tables, materialise
 
-__all__ = ["Scope", "age_on", "default_period", "financial_year", "held", "vawg_scope"]
+__all__ = ["Scope", "age_on", "default_period", "financial_year", "held", "hold", "vawg_scope"]
 
 
 def age_on(date_of_birth: ir.DateValue, when: ir.DateValue) -> ir.IntegerValue:
@@ -206,27 +206,38 @@ def vawg_scope(tables: Tables, settings: Settings) -> Scope:
     )
 
 
+def hold(tables: Tables, scope: Scope, release: list[Callable[[], None]]) -> Scope:
+    """``scope`` with its crimes, perpetrators and victims computed once into temporary tables
+    (a cached view on Spark); the callable that drops each is added to ``release``.
+
+    The perpetrators and victims are read from the held crimes, not re-derived. For a ``with``
+    block use :func:`held`; a caller that keeps the scope as long as its connection (the
+    dashboard) holds it with this and lets the tables go with the connection.
+    """
+    backend = tables.backend
+    crimes = materialise(backend, scope.crimes, "scope_crimes", release)
+    swap = {scope.crimes.op(): crimes.op()}
+    offenders = materialise(
+        backend, scope.offenders.op().replace(swap).to_expr(), "scope_offenders", release
+    )
+    victims = materialise(
+        backend, scope.victims.op().replace(swap).to_expr(), "scope_victims", release
+    )
+    return replace(scope, crimes=crimes, offenders=offenders, victims=victims)
+
+
 @contextmanager
 def held(tables: Tables, scope: Scope) -> Iterator[Scope]:
     """``scope`` with its crimes, perpetrators and victims computed once, for the ``with`` block.
 
     A scope is a chain of joins and semi-joins over the stored tables; an analysis that reads it
-    in many queries (the drivers read it in about twenty) would derive it again in each. Held,
-    each query reads three temporary tables instead (a cached view on Spark), dropped when the
-    block ends. The perpetrators and victims are read from the held crimes, not re-derived.
+    in many queries (the drivers read it in about twenty) would derive it again in each. Held
+    (:func:`hold`), each query reads three temporary tables instead, dropped when the block
+    ends.
     """
-    backend = tables.backend
     release: list[Callable[[], None]] = []
     try:
-        crimes = materialise(backend, scope.crimes, "scope_crimes", release)
-        swap = {scope.crimes.op(): crimes.op()}
-        offenders = materialise(
-            backend, scope.offenders.op().replace(swap).to_expr(), "scope_offenders", release
-        )
-        victims = materialise(
-            backend, scope.victims.op().replace(swap).to_expr(), "scope_victims", release
-        )
-        yield replace(scope, crimes=crimes, offenders=offenders, victims=victims)
+        yield hold(tables, scope, release)
     finally:
         for done in release:
             done()

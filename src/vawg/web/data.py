@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -34,8 +33,6 @@ from datetime import date
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-import ibis
-import ibis.expr.types as ir
 import polars as pl
 
 from vawg.config import Settings
@@ -53,7 +50,7 @@ from vawg.programme.analysis import ProgrammeEvaluationResult
 from vawg.query import Tables, connect
 from vawg.report.site.sections import profile_tables
 from vawg.report.survey.view import SurveyView
-from vawg.scope import Scope, default_period, vawg_scope
+from vawg.scope import Scope, default_period, hold, vawg_scope
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.survey import SurveyResult
 from vawg.targeting.analysis import TargetingResult
@@ -208,15 +205,9 @@ def _base_scope(db: str, stamp: float, settings: Settings) -> Scope:
 
     def work() -> Scope:
         t = tables(db, stamp)
-        scope = vawg_scope(t, span)
-        key = hashlib.sha1(repr((db, stamp, span)).encode()).hexdigest()[:16]
-        held: dict[str, ir.Table] = {}
-        for part in ("crimes", "offenders", "victims"):
-            name = f"_vawg_web_{key}_{part}"
-            sql = ibis.to_sql(getattr(scope, part), dialect="duckdb")
-            t.backend.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
-            held[part] = t.backend.table(name)
-        return dataclasses.replace(scope, **held)
+        # Held as long as the pages' connection (one per database version and role): its
+        # temporary tables go with it, so nothing is released here.
+        return hold(t, vawg_scope(t, span), [])
 
     return _SCOPES.get(("base-scope", db, stamp, span, _role()), lambda: locked(work))
 
