@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 
 from vawg.config import Settings
 from vawg.query import Tables
+from vawg.schema.labels import label as words
 from vawg.scope import Scope, vawg_scope
 
 __all__ = [
@@ -41,24 +42,10 @@ FILTERS = ("period", "district", "offence_group", "domestic_abuse")
 
 DOMESTIC_ABUSE_CHOICES = {"all": "All", "yes": "Domestic abuse", "no": "Not domestic abuse"}
 
-_LABELS = {
-    "violence_with_injury": "Violence with injury",
-    "violence_without_injury": "Violence without injury",
-    "stalking": "Stalking",
-    "harassment": "Harassment",
-    "coercive_control": "Coercive control",
-    "rape": "Rape",
-    "other_sexual": "Other sexual offences",
-    "drink_spiking": "Drink spiking",
-    "other": "Other (domestic abuse)",
-}
-
 
 def label(code: str | None) -> str:
-    """A readable label for an offence group (or any snake_case code)."""
-    if code is None:
-        return "Unknown"
-    return _LABELS.get(code, code.replace("_", " ").capitalize())
+    """An offence group in words, from the one label table (:mod:`vawg.schema.labels`)."""
+    return words(code, "offence_group")
 
 
 def month_end(month: date) -> date:
