@@ -17,16 +17,19 @@ import polars as pl
 from vawg.errors import InputError
 from vawg.spatial.hotspots import CLASSES
 
-__all__ = ["CLASS_COLOURS", "hotspot_map_figure"]
+__all__ = ["CLASS_COLOURS", "district_labels", "hotspot_map_figure"]
 
 CLASS_COLOURS = dict(
     zip(CLASSES, ("#b2182b", "#f4a582", "#d5d8dd", "#92c5de", "#2166ac"), strict=True)
 )
 
 
-def _district_labels(table: pl.DataFrame) -> go.Scatter:
+def district_labels(table: pl.DataFrame) -> go.Scatter:
+    """Each district's name at the mean of its LSOAs' centroids (``district``, ``easting``,
+    ``northing``), as a text trace on top of a symbol map."""
     centres = (
-        table.group_by("district")
+        table.filter(pl.col("easting").is_not_null())
+        .group_by("district")
         .agg(pl.col("easting").mean(), pl.col("northing").mean())
         .sort("district")
     )
@@ -38,6 +41,7 @@ def _district_labels(table: pl.DataFrame) -> go.Scatter:
         textfont={"size": 11, "color": "#1d2433"},
         hoverinfo="skip",
         showlegend=False,
+        meta={"measure": "label"},
     )
 
 
@@ -128,7 +132,7 @@ def hotspot_map_figure(
             )
         )
     if "district" in table.columns:
-        fig.add_trace(_district_labels(table))
+        fig.add_trace(district_labels(table))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(

@@ -18,6 +18,7 @@ import polars as pl
 
 from vawg.report.area_map import area_map_figure
 from vawg.report.maps import MapFigure, choropleth, map_html
+from vawg.report.symbol_map import district_labels
 from vawg.targeting.analysis import TargetingResult
 
 __all__ = [
@@ -153,24 +154,7 @@ def targeting_map_figure(table: pl.DataFrame, *, top_n: int, title: str) -> go.F
             )
         )
     if "district" in table.columns and rows:
-        centres = (
-            table.filter(pl.col("easting").is_not_null())
-            .group_by("district")
-            .agg(pl.col("easting").mean(), pl.col("northing").mean())
-            .sort("district")
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=centres["easting"].to_list(),
-                y=centres["northing"].to_list(),
-                text=centres["district"].to_list(),
-                mode="text",
-                textfont={"size": 11, "color": "#1d2433"},
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"measure": "label"},
-            )
-        )
+        fig.add_trace(district_labels(table))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.02}, plot_bgcolor="#f7f8fb")
