@@ -97,6 +97,8 @@ class OffenceHistory:
     pair_person: IntArray
     pair_victim: IntArray
     pair_day: IntArray
+    pair_key: IntArray  # pair_person * victim_span + pair_victim: one integer per pair
+    victim_span: int  # more than the largest victim code
     birth: FloatArray  # per person, days since 1970-01-01; NaN = unknown
 
 
@@ -129,15 +131,20 @@ def offence_history(
     victim_codes = pairs["victim"].cast(pl.Categorical).to_physical().to_numpy()
     birth = lookup.join(births, on="person_id", how="left").sort("code")
     birth_days = birth["date_of_birth"].cast(pl.Date).cast(pl.Float64).fill_null(np.nan).to_numpy()
+    pair_person = pairs["code"].to_numpy().astype(np.int64)
+    pair_victim = victim_codes.astype(np.int64)
+    span = int(pair_victim.max()) + 1 if pair_victim.size else 1
     return OffenceHistory(
         people=people,
         person=links["code"].to_numpy().astype(np.int64),
         day=_days(links["day"]),
         harm=links["harm_days"].to_numpy().astype(np.float64),
         domestic=links["domestic_abuse"].fill_null(False).cast(pl.Float64).to_numpy(),
-        pair_person=pairs["code"].to_numpy().astype(np.int64),
-        pair_victim=victim_codes.astype(np.int64),
+        pair_person=pair_person,
+        pair_victim=pair_victim,
         pair_day=_days(pairs["day"]),
+        pair_key=pair_person * span + pair_victim,
+        victim_span=span,
         birth=birth_days.astype(np.float64),
     )
 
@@ -211,10 +218,9 @@ def _history_on(h: OffenceHistory, index: int, settings: Settings) -> pl.DataFra
     crimes = np.bincount(h.person[w_lo:hi], minlength=n).astype(np.float64)
     harm = np.bincount(h.person[w_lo:hi], weights=h.harm[w_lo:hi], minlength=n).astype(np.float64)
     p_lo, p_hi = np.searchsorted(h.pair_day, [index - window, index], side="left")
-    # Distinct victims: one key per (person, victim) pair.
-    span = int(h.pair_victim.max()) + 1 if h.pair_victim.size else 1
-    pairs = np.unique(h.pair_person[p_lo:p_hi] * span + h.pair_victim[p_lo:p_hi])
-    victims = np.bincount(pairs // span, minlength=n).astype(np.float64)
+    # Distinct victims: the distinct pair keys in the window, counted by person.
+    pairs = np.unique(h.pair_key[p_lo:p_hi])
+    victims = np.bincount(pairs // h.victim_span, minlength=n).astype(np.float64)
     since = np.where(last >= 0, index - last, lookback + 1).astype(np.float64)
     recency = np.where(last >= 0, since, np.inf).astype(np.float64)
     current = _current_victim_offences(h, index - lookback, index, n)
