@@ -127,6 +127,7 @@ class _NearPairs:
         bands: int,
         days: IntArray,
         time_edges: tuple[float, ...],
+        totals: IntArray,
     ) -> None:
         order = np.lexsort((second, first, band))
         self.first = first[order].astype(np.int32)
@@ -138,6 +139,7 @@ class _NearPairs:
         self.origin = int(days.min()) if days.size else 0
         self.edges = [min(int(np.floor(e)), top) for e in time_edges[1:]]
         self.bands = bands
+        self.totals = totals
 
     def count(self, days: IntArray) -> IntArray:
         """Near pairs per (distance band, time band) for ``days`` (one per offence)."""
@@ -151,6 +153,12 @@ class _NearPairs:
             within = [np.count_nonzero(part <= edge) for edge in self.edges]
             out[b] = np.diff(np.asarray([*within, part.size], dtype=np.int64), prepend=0)
         return out
+
+    def table(self, days: IntArray) -> IntArray:
+        """The whole Knox table for ``days``: the near pairs by band, then every other pair
+        (``totals``, all pairs per time band, less the near ones) as the last row."""
+        near = self.count(days)
+        return np.vstack([near, self.totals - near.sum(axis=0)])
 
 
 def knox_test(
@@ -180,9 +188,10 @@ def knox_test(
     n_d, n_t = len(d_edges), len(t_edges)  # bands including the "more than" band
     near = cKDTree(np.column_stack([x, y])).query_pairs(r=d_edges[-1], output_type="ndarray")
     band = _band(np.hypot(x[near[:, 0]] - x[near[:, 1]], y[near[:, 0]] - y[near[:, 1]]), d_edges)
-    totals = _time_totals(t, t_edges)
-    counter = _NearPairs(near[:, 0], near[:, 1], band, n_d - 1, t, t_edges)
-    observed = np.vstack([(near_counts := counter.count(t)), totals - near_counts.sum(axis=0)])
+    counter = _NearPairs(
+        near[:, 0], near[:, 1], band, n_d - 1, t, t_edges, _time_totals(t, t_edges)
+    )
+    observed = counter.table(t)
     rng = np.random.default_rng(seed)
     shuffled = np.empty((permutations, n_d, n_t), dtype=np.int64)
     # About ten million near pairs nationally and a thousand shuffles: the shuffles are drawn
@@ -192,8 +201,8 @@ def knox_test(
     with ThreadPoolExecutor(threads) as pool:
         for start in range(0, permutations, size):
             batch = [t[rng.permutation(t.size)] for _ in range(min(size, permutations - start))]
-            for r, counts in enumerate(pool.map(counter.count, batch), start):
-                shuffled[r] = np.vstack([counts, totals - counts.sum(axis=0)])
+            for r, table in enumerate(pool.map(counter.table, batch), start):
+                shuffled[r] = table
     expected = shuffled.mean(axis=0)
     p_value = (1 + (shuffled >= observed).sum(axis=0)) / (1 + permutations)
     with np.errstate(divide="ignore", invalid="ignore"):
