@@ -10,13 +10,16 @@ from the same Parquet. Every engine runs in a fresh child process so its peak re
 is its own; for Spark the JVM's peak (VmHWM) is added to Python's. Figures are checked against
 each other and against the generator's ``truth.json``.
 
-``--analyses`` also times every analysis (profile, drivers, hotspots, outcomes, audit, survey:
-the functions ``vawg <analysis>`` calls, with the same tables) on DuckDB and on Spark, once each
-after the workload; their JSON agreement is what tests/test_spark_parity.py checks.
+``--analyses`` also times the analyses it names, or every one (profile, drivers, hotspots,
+outcomes, audit, survey: the functions ``vawg <analysis>`` calls, with the same tables) on
+DuckDB and on Spark, once each after the workload; their JSON agreement is what
+tests/test_spark_parity.py checks. ``--geography england`` runs on the national synthetic force.
 
     PYTHONPATH=src .venv/bin/python benchmarks/spark.py                 # scale 1 (~180k crimes)
     PYTHONPATH=src .venv/bin/python benchmarks/spark.py --scale 0.2 --cores 2 --keep /tmp/b
     PYTHONPATH=src .venv/bin/python benchmarks/spark.py --scale 1 --analyses
+    PYTHONPATH=src .venv/bin/python benchmarks/spark.py --geography england --scale 1 \
+        --driver-memory 8g --keep /tmp/n --analyses hotspots outcomes   # national, chosen analyses
 """
 
 from __future__ import annotations
@@ -79,8 +82,11 @@ def _workload(tables: Any, period: tuple[date, date]) -> dict[str, Any]:
     }
 
 
-def _analyses(tables: Any) -> dict[str, float]:
-    """Seconds each analysis takes on ``tables`` (default settings, as ``vawg <analysis>``)."""
+ANALYSES = ("profile", "drivers", "hotspots", "outcomes", "audit", "survey")
+
+
+def _analyses(tables: Any, names: tuple[str, ...]) -> dict[str, float]:
+    """Seconds each named analysis takes on ``tables`` (default settings, as ``vawg <analysis>``)."""
     from vawg.config import Settings
     from vawg.models.drivers import drivers
     from vawg.outcomes.audit import half_year_audit
@@ -98,18 +104,21 @@ def _analyses(tables: Any) -> dict[str, float]:
         half = Half.of(day) if Half.of(day).end == day else Half.of(day).previous()
         return half_year_audit(t, s, half)
 
+    runs = {
+        "profile": profile,
+        "drivers": drivers,
+        "hotspots": hotspot_analysis,
+        "outcomes": outcome_summary,
+        "audit": audit,
+        "survey": survey_analysis,
+    }
     seconds = {}
-    for name, run in (
-        ("profile", profile),
-        ("drivers", drivers),
-        ("hotspots", hotspot_analysis),
-        ("outcomes", outcome_summary),
-        ("audit", audit),
-        ("survey", survey_analysis),
-    ):
+    for name in names:
+        run = runs[name]
         started = time.perf_counter()
         run(tables, settings)
         seconds[name] = time.perf_counter() - started
+        print(f"  {name}: {seconds[name]:.1f} s", file=sys.stderr, flush=True)  # as it goes
     return seconds
 
 
@@ -124,7 +133,7 @@ def _timed(tables: Any, period: tuple[date, date]) -> tuple[dict[str, Any], floa
 
 
 def _child_duckdb(
-    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool = False
+    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     from vawg.query import connect
 
@@ -135,7 +144,7 @@ def _child_duckdb(
         "cold_seconds": cold,
         "warm_seconds": warm,
         "cpu_seconds": _cpu() - cpu,
-        "analysis_seconds": _analyses(tables) if analyses else {},
+        "analysis_seconds": _analyses(tables, analyses),
         "peak_mb": _peak_mb(),
         "figures": figures,
     }
@@ -152,19 +161,24 @@ def _jvm_status(session: Any) -> tuple[float, float]:
 
 
 def _child_spark(
-    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool = False
+    db: Path,
+    parquet: Path,
+    period: tuple[date, date],
+    cores: int,
+    analyses: tuple[str, ...] = (),
+    driver_memory: str = "2g",
 ) -> dict[str, Any]:
     from vawg.scale import local_spark, spark_tables
 
     started = time.perf_counter()
-    session = local_spark(f"local[{cores}]", driver_memory="2g")
+    session = local_spark(f"local[{cores}]", driver_memory=driver_memory)
     start_seconds = time.perf_counter() - started
     opened = time.perf_counter()
     tables = spark_tables(session, parquet)
     open_seconds = time.perf_counter() - opened
     cpu = _cpu()
     figures, cold, warm = _timed(tables, period)
-    analysis_seconds = _analyses(tables) if analyses else {}
+    analysis_seconds = _analyses(tables, analyses)
     jvm_mb, jvm_cpu = _jvm_status(session)
     session.stop()
     return {
@@ -182,7 +196,7 @@ def _child_spark(
 
 
 def _child_pandas(
-    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool = False
+    db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     import pandas as pd
 
@@ -237,31 +251,49 @@ def _child_pandas(
 
 
 def _run(
-    kind: str, db: Path, parquet: Path, period: tuple[date, date], cores: int, analyses: bool
+    kind: str,
+    db: Path,
+    parquet: Path,
+    period: tuple[date, date],
+    cores: int,
+    analyses: tuple[str, ...],
+    driver_memory: str,
 ) -> dict[str, Any]:
+    memory = f", driver_memory={driver_memory!r}" if kind == "spark" else ""
     code = (
         "import json, importlib.util, sys; from pathlib import Path; from datetime import date; "
         f"spec = importlib.util.spec_from_file_location('bench_spark', {str(HERE)!r}); "
         "bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench); "
         f"r = bench._child_{kind}(Path({str(db)!r}), Path({str(parquet)!r}), "
         f"(date.fromisoformat({period[0].isoformat()!r}), "
-        f"date.fromisoformat({period[1].isoformat()!r})), {cores}, {analyses}); "
+        f"date.fromisoformat({period[1].isoformat()!r})), {cores}, {analyses!r}{memory}); "
         "print(json.dumps(r))"
     )
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    print(f"{kind}:", file=sys.stderr, flush=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, stdout=subprocess.PIPE, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _setup(root: Path, scale: float) -> tuple[Path, Path, dict[str, Any], dict[str, float]]:
-    """Generate, load and export (in a child: a parent's peak RSS carries over into forks)."""
-    data, db, parquet = root / f"scale{scale:g}", root / f"scale{scale:g}.duckdb", root / "pq"
+def _setup(
+    root: Path, scale: float, geography: str
+) -> tuple[Path, Path, dict[str, Any], dict[str, float]]:
+    """Generate, load and export (in a child: a parent's peak RSS carries over into forks).
+
+    Kent keeps its old folder names, so a kept folder from an earlier run is reused."""
+    name = f"scale{scale:g}" if geography == "kent" else f"{geography}{scale:g}"
+    data, db, parquet = root / name, root / f"{name}.duckdb", root / f"{name}-pq"
+    if geography == "kent" and not parquet.exists():
+        parquet = root / "pq"
     times: dict[str, float] = {}
     if not db.exists():
         code = (
             "import json, time; from pathlib import Path; from vawg.synth import generate; "
             "from vawg.store import load_paths; from vawg.scale import export_parquet; "
             "t0 = time.perf_counter(); "
-            f"generate(Path({str(data)!r}), scale={scale}, seed=0); t1 = time.perf_counter(); "
+            f"generate(Path({str(data)!r}), scale={scale}, seed=0, geography={geography!r}); "
+            "t1 = time.perf_counter(); "
             f"load_paths([Path({str(data)!r})], Path({str(db)!r})); t2 = time.perf_counter(); "
             f"export_parquet(Path({str(db)!r}), Path({str(parquet)!r}), overwrite=True); "
             "print(json.dumps({'generate_seconds': t1 - t0, 'load_seconds': t2 - t1, "
@@ -277,21 +309,33 @@ def _setup(root: Path, scale: float) -> tuple[Path, Path, dict[str, Any], dict[s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="Synthetic Kent scale.")
+    parser.add_argument("--scale", type=float, default=1.0, help="Synthetic force's scale.")
+    parser.add_argument(
+        "--geography",
+        default="kent",
+        choices=("kent", "england"),
+        help="Synthetic Kent, or England (scale 1 is about 30 times Kent).",
+    )
+    parser.add_argument("--driver-memory", default="2g", help="Spark driver's memory (local).")
     parser.add_argument("--cores", type=int, default=2, help="N in Spark's local[N].")
     parser.add_argument("--keep", type=Path, help="Folder to keep (and reuse) generated data in.")
     parser.add_argument(
-        "--analyses", action="store_true", help="Also time every analysis on DuckDB and Spark."
+        "--analyses",
+        nargs="*",
+        choices=ANALYSES,
+        help="Also time these analyses on DuckDB and Spark (all of them when none is named).",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
-        db, parquet, truth, setup = _setup(root, args.scale)
+        db, parquet, truth, setup = _setup(root, args.scale, args.geography)
         period = _period(truth)
-        runs = {
-            kind: _run(kind, db, parquet, period, args.cores, args.analyses) for kind in ENGINES
-        }
+        analyses = () if args.analyses is None else tuple(args.analyses or ANALYSES)
+        runs = {}
+        for kind in ENGINES:
+            runs[kind] = _run(kind, db, parquet, period, args.cores, analyses, args.driver_memory)
+            print(f"{kind}: {json.dumps(runs[kind])}", file=sys.stderr, flush=True)
     expected = {k: truth["headline"][k] for k in ("crimes_in_scope", "distinct_offenders")}
     for kind, run in runs.items():
         assert run["figures"] == runs["duckdb"]["figures"], (kind, run, runs["duckdb"])
@@ -299,6 +343,7 @@ def main() -> None:
         assert got == expected, (kind, got, expected)
     duck, spark, base = runs["duckdb"], runs["spark"], runs["pandas"]
     report = {
+        "geography": args.geography,
         "scale": args.scale,
         "crimes": truth["headline"]["crimes_in_extract"],
         "setup": setup,
