@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import ibis
@@ -156,15 +156,18 @@ def prepared(tables: Tables, scope: Scope, weights: pl.DataFrame) -> Iterator[Pr
     backend = tables.backend
     lookup, source = district_lookup(tables)
     codes = lookup.select("lsoa_code").to_pyarrow().column(0).to_pylist()
-    scope, placement = place_scope(scope, codes, boundaries_for(scope.settings))
     names: list[Callable[[], None]] = []
     try:
-        # The in-scope crimes once; the perpetrator and victim expressions then read that
-        # table instead of re-deriving the in-scope crimes (the scope's rule chain) twice more.
+        # The in-scope crimes (the scope's rule chain) are derived once, into a table that the
+        # placement and the enriched crimes then read; the perpetrator and victim expressions
+        # read the enriched crimes instead of deriving the in-scope crimes twice more.
+        chain = scope.crimes
+        scope = replace(scope, crimes=materialise(backend, chain, "profile_scope", names))
+        scope, placement = place_scope(scope, codes, boundaries_for(scope.settings))
         crimes = materialise(
             backend, _enriched_crimes(scope, lookup, weights), "profile_crimes", names
         )
-        swap = {scope.crimes.op(): crimes.op()}
+        swap = {chain.op(): crimes.op()}
         scope_offenders = scope.offenders.op().replace(swap).to_expr()
         scope_victims = scope.victims.op().replace(swap).to_expr()
         harm = crimes.select("crime_ref", "harm_days")
