@@ -46,6 +46,23 @@ def test_shipped_boundaries_are_a_clean_coverage_of_kent_and_medway() -> None:
     assert float(shapely.distance(own, shapely.points(east, north)).max()) < 10.0
 
 
+def test_locate_gives_the_first_lsoa_each_point_touches_as_a_brute_force_check_does() -> None:
+    """Random points over Kent, polygon corners (on shared edges) and points outside, against
+    every polygon tested one by one: the first code in sort order whose polygon the point
+    touches, else None."""
+    b = shipped_boundaries()
+    rng = np.random.default_rng(7)
+    x0, y0, x1, y1 = shapely.total_bounds(b.polygons)
+    corners = shapely.get_coordinates(shapely.get_exterior_ring(b.polygons[rng.choice(b.n, 40)]))
+    east = np.concatenate([rng.uniform(x0 - 5_000, x1, 400), corners[::7, 0], [np.nan, 1.0]])
+    north = np.concatenate([rng.uniform(y0, y1 + 5_000, 400), corners[::7, 1], [1.0, np.nan]])
+    touches = shapely.intersects(b.polygons[:, None], shapely.points(east, north)[None, :])
+    expected = [b.codes[int(np.argmax(col))] if col.any() else None for col in touches.T]
+    assert b.locate(east, north).tolist() == expected
+    assert sum(code is None for code in expected) > 50  # points outside Kent, and the NaNs
+    assert touches.sum(axis=0).max() > 1  # some corners lie on shared edges
+
+
 def test_a_force_file_in_longitude_latitude() -> None:
     from pyproj import Transformer
 
