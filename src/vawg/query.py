@@ -16,13 +16,23 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
+import polars as pl
+import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from vawg import store
 from vawg.errors import InputError
 from vawg.schema import TABLES
 
-__all__ = ["Tables", "connect", "crimes_per_month", "materialise", "month_of", "tables_from"]
+__all__ = [
+    "Tables",
+    "connect",
+    "crimes_per_month",
+    "in_memory",
+    "materialise",
+    "month_of",
+    "tables_from",
+]
 
 _COUNTER = itertools.count()
 
@@ -65,6 +75,18 @@ def connect(db: Path) -> Tables:
     wrong key is one clear error.
     """
     return tables_from(ibis.duckdb.from_connection(store.connect(db, read_only=True)))
+
+
+def in_memory(data: pa.Table | pl.DataFrame) -> ir.Table:
+    """``data`` (Arrow or polars) as an in-memory table any backend can join, in one chunk.
+
+    On Spark, ibis hands an in-memory table to ``createDataFrame``, whose Arrow transfer
+    refuses columns in several chunks (what a query's Arrow result or a filtered polars frame
+    usually holds) and falls back, with a warning, to copying row by row in Python: minutes
+    for a national extract's millions of rows. One chunk goes over Arrow.
+    """
+    table = data.to_arrow() if isinstance(data, pl.DataFrame) else data
+    return ibis.memtable(table.combine_chunks())
 
 
 def month_of(day: ir.DateValue) -> ir.DateValue:

@@ -21,7 +21,7 @@ from vawg.config import Settings
 from vawg.datasets import kent_lsoas
 from vawg.errors import InputError, ScopeError
 from vawg.outcomes.framework import OUTCOME_TYPES
-from vawg.query import Tables
+from vawg.query import Tables, in_memory
 from vawg.scope import vawg_scope
 
 __all__ = ["DIMENSIONS", "RELATIONSHIP_ORDER", "Cases", "as_of_date", "outcome_cases"]
@@ -68,7 +68,7 @@ def _group_expression(code: ir.IntegerValue) -> ir.StringValue:
 def _district(tables: Tables, crimes: ir.Table) -> ir.Table:
     """``crime_ref, district`` from the loaded areas, else the shipped Kent LSOA lookup."""
     areas = tables.areas.select(lsoa_code="lsoa_code", area_district="district")
-    kent = ibis.memtable(kent_lsoas().select("lsoa_code", kent_district="district"))
+    kent = in_memory(kent_lsoas().select("lsoa_code", kent_district="district"))
     joined = crimes.select("crime_ref", "lsoa_code").left_join(areas, "lsoa_code")
     joined = joined.select("crime_ref", "lsoa_code", "area_district")
     joined = joined.left_join(kent, "lsoa_code")
@@ -125,5 +125,5 @@ def outcome_cases(
     if materialise:
         # One narrow row per in-scope crime: small enough to hold, and every later query then
         # compiles in milliseconds instead of re-deriving the scope each time.
-        cases = ibis.memtable(cases.to_pyarrow())
+        cases = in_memory(cases.to_pyarrow())
     return Cases(cases, as_of, scope.exclusions)

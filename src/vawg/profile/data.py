@@ -33,7 +33,7 @@ from ibis.backends import BaseBackend
 
 from vawg.datasets import england_wales_district_population, kent_lsoas
 from vawg.ingest.boundaries import boundaries_for
-from vawg.query import Tables, materialise, month_of
+from vawg.query import Tables, in_memory, materialise, month_of
 from vawg.scope import Scope, financial_year
 from vawg.spatial.placement import Placement, place_scope
 
@@ -86,7 +86,7 @@ def district_lookup(tables: Tables) -> tuple[ir.Table, str]:
     if int(areas.count().to_pyarrow().as_py()) > 0:
         return areas.select("lsoa_code", "district").distinct(), "the loaded areas table"
     shipped = kent_lsoas().select("lsoa_code", "district")
-    return ibis.memtable(shipped.to_arrow()), "the shipped Kent and Medway LSOA reference"
+    return in_memory(shipped), "the shipped Kent and Medway LSOA reference"
 
 
 def _female_population(districts: list[str]) -> pl.DataFrame:
@@ -112,7 +112,7 @@ def _harm_weight_tables(weights: pl.DataFrame) -> tuple[ir.Table, ir.Table]:
     by_group = weights.filter(pl.col("key_type") == "offence_group").select(
         offence_group=pl.col("key"), group_weight=pl.col("weight_days").cast(pl.Float64)
     )
-    return ibis.memtable(by_code.to_arrow()), ibis.memtable(by_group.to_arrow())
+    return in_memory(by_code), in_memory(by_group)
 
 
 def _enriched_crimes(scope: Scope, lookup: ir.Table, weights: pl.DataFrame) -> ir.Table:

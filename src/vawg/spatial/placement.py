@@ -32,11 +32,11 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import ibis
 import numpy as np
 import polars as pl
 
 from vawg.ingest.boundaries import SHIPPED_SOURCE, Boundaries, lonlat_to_bng
+from vawg.query import in_memory
 from vawg.results import Params, ResultMixin
 from vawg.scope import Scope
 
@@ -254,12 +254,12 @@ def place_scope(
     raw = pl.from_arrow(crimes.select("crime_ref", "lsoa_code", "easting", "northing").to_pyarrow())
     assert isinstance(raw, pl.DataFrame)
     placed, placement = place_rows(raw, area_codes, boundaries, noun="in-scope crimes")
-    lookup = ibis.memtable(
+    lookup = in_memory(
         placed.select(
             "crime_ref",
             pl.col("placed_lsoa").alias("_placed_lsoa"),
             pl.col("placed_by").alias("_placed_by"),
-        ).to_arrow()
+        )
     )
     joined = crimes.join(lookup, "crime_ref")
     columns = [c for c in crimes.columns if c != "lsoa_code"]

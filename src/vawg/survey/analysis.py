@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import ibis
 import numpy as np
 import polars as pl
 
@@ -21,7 +20,7 @@ from vawg.config import Settings
 from vawg.datasets import district_population, kent_lsoas
 from vawg.errors import InputError, ScopeError
 from vawg.ingest.boundaries import boundaries_for
-from vawg.query import Tables
+from vawg.query import Tables, in_memory
 from vawg.results import Params, to_jsonable
 from vawg.scope import vawg_scope
 from vawg.spatial.placement import place_scope
@@ -161,7 +160,7 @@ def _crimes_by_district(
     start, end = scope.period
     areas = tables.areas.select("lsoa_code", "district")
     if int(areas.count().to_pyarrow().as_py()) == 0:
-        areas = ibis.memtable(kent_lsoas().select("lsoa_code", "district").to_arrow())
+        areas = in_memory(kent_lsoas().select("lsoa_code", "district"))
     # Crimes with coordinates but no usable code are placed in their LSOA first.
     codes = areas.select("lsoa_code").to_pyarrow().column(0).to_pylist()
     scope, _ = place_scope(scope, codes, boundaries_for(settings))
