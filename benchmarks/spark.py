@@ -317,6 +317,13 @@ def main() -> None:
         help="Synthetic Kent, or England (scale 1 is about 30 times Kent).",
     )
     parser.add_argument("--driver-memory", default="2g", help="Spark driver's memory (local).")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=ENGINES,
+        default=list(ENGINES),
+        help="Engines to run (default all; their figures must agree with each other).",
+    )
     parser.add_argument("--cores", type=int, default=2, help="N in Spark's local[N].")
     parser.add_argument("--keep", type=Path, help="Folder to keep (and reuse) generated data in.")
     parser.add_argument(
@@ -333,34 +340,38 @@ def main() -> None:
         period = _period(truth)
         analyses = () if args.analyses is None else tuple(args.analyses or ANALYSES)
         runs = {}
-        for kind in ENGINES:
+        for kind in args.engines:
             runs[kind] = _run(kind, db, parquet, period, args.cores, analyses, args.driver_memory)
             print(f"{kind}: {json.dumps(runs[kind])}", file=sys.stderr, flush=True)
     expected = {k: truth["headline"][k] for k in ("crimes_in_scope", "distinct_offenders")}
+    first = runs[args.engines[0]]["figures"]
     for kind, run in runs.items():
-        assert run["figures"] == runs["duckdb"]["figures"], (kind, run, runs["duckdb"])
+        assert run["figures"] == first, (kind, run, first)
         got = {k: run["figures"][k] for k in expected}
         assert got == expected, (kind, got, expected)
-    duck, spark, base = runs["duckdb"], runs["spark"], runs["pandas"]
-    report = {
+    report: dict[str, Any] = {
         "geography": args.geography,
         "scale": args.scale,
         "crimes": truth["headline"]["crimes_in_extract"],
         "setup": setup,
         **runs,
-        "spark_over_duckdb_warm": spark["warm_seconds"] / duck["warm_seconds"],
-        "spark_over_duckdb_cold_with_start": (
-            spark["start_seconds"] + spark["open_seconds"] + spark["cold_seconds"]
-        )
-        / duck["cold_seconds"],
-        "pandas_over_duckdb_warm": base["seconds"] / duck["warm_seconds"],
-        "analysis_spark_over_duckdb": {
-            name: spark["analysis_seconds"][name] / seconds
-            for name, seconds in duck["analysis_seconds"].items()
-        },
-        "all_engines_agree_with_truth_json": True,
+        "engines_agree_with_truth_json": True,
         "load_average": list(os.getloadavg()),
     }
+    if {"duckdb", "spark"} <= runs.keys():
+        duck, spark = runs["duckdb"], runs["spark"]
+        report["spark_over_duckdb_warm"] = spark["warm_seconds"] / duck["warm_seconds"]
+        report["spark_over_duckdb_cold_with_start"] = (
+            spark["start_seconds"] + spark["open_seconds"] + spark["cold_seconds"]
+        ) / duck["cold_seconds"]
+        report["analysis_spark_over_duckdb"] = {
+            name: spark["analysis_seconds"][name] / seconds
+            for name, seconds in duck["analysis_seconds"].items()
+        }
+    if {"duckdb", "pandas"} <= runs.keys():
+        report["pandas_over_duckdb_warm"] = (
+            runs["pandas"]["seconds"] / runs["duckdb"]["warm_seconds"]
+        )
     print(json.dumps(report, indent=2), flush=True)
 
 
