@@ -70,7 +70,7 @@ def render(ctx: PageContext) -> None:
                 marker_color=PALETTE[1],
             )
         )
-        fig.update_layout(title="Share of harm caused by the most harmful perpetrators")
+        fig.update_layout(title="Most harmful perpetrators' share of harm")  # fits half a page
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
         show_chart(ctx, styled(fig, legend=False), view.concentration, "harm concentration")
 
