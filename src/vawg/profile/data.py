@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import ibis
@@ -34,7 +34,7 @@ from ibis.backends import BaseBackend
 from vawg.datasets import england_wales_district_population, kent_lsoas
 from vawg.ingest.boundaries import boundaries_for
 from vawg.query import Tables, in_memory, materialise, month_of
-from vawg.scope import Scope, financial_year
+from vawg.scope import Scope, financial_year, hold
 from vawg.spatial.placement import Placement, place_scope
 
 __all__ = ["HOME", "PUBLIC", "UNKNOWN", "ProfileData", "district_lookup", "prepared", "to_polars"]
@@ -158,26 +158,18 @@ def prepared(tables: Tables, scope: Scope, weights: pl.DataFrame) -> Iterator[Pr
     codes = lookup.select("lsoa_code").to_pyarrow().column(0).to_pylist()
     names: list[Callable[[], None]] = []
     try:
-        # The in-scope crimes (the scope's rule chain) are derived once, into a table that the
-        # placement and the enriched crimes then read; the perpetrator and victim expressions
-        # read the enriched crimes instead of deriving the in-scope crimes twice more.
-        chain = scope.crimes
-        scope = replace(scope, crimes=materialise(backend, chain, "profile_scope", names))
+        # The scope held once (vawg.scope.hold: its rule chain derived into temporary tables);
+        # the placement and the enriched crimes then read the held crimes.
+        scope = hold(tables, scope, names)
         scope, placement = place_scope(scope, codes, boundaries_for(scope.settings))
         crimes = materialise(
             backend, _enriched_crimes(scope, lookup, weights), "profile_crimes", names
         )
-        swap = {chain.op(): crimes.op()}
-        scope_offenders = scope.offenders.op().replace(swap).to_expr()
-        scope_victims = scope.victims.op().replace(swap).to_expr()
         harm = crimes.select("crime_ref", "harm_days")
         offenders = materialise(
-            backend,
-            scope_offenders.join(harm, "crime_ref"),
-            "profile_offenders",
-            names,
+            backend, scope.offenders.join(harm, "crime_ref"), "profile_offenders", names
         )
-        victims = materialise(backend, scope_victims, "profile_victims", names)
+        victims = scope.victims
         districts = lookup.select("district").distinct().to_pyarrow().column(0).to_pylist()
         cube = to_polars(
             crimes.group_by(*CUBE_KEYS).aggregate(
