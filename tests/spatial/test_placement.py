@@ -13,6 +13,7 @@ import pytest
 from vawg.config import Settings
 from vawg.ingest.boundaries import read_boundaries, shipped_boundaries
 from vawg.profile import profile as build_profile
+from vawg.profile.overview import overview
 from vawg.query import Tables, connect
 from vawg.scope import vawg_scope
 from vawg.spatial.analysis import hotspot_analysis
@@ -107,6 +108,15 @@ def test_profile_district_table_has_a_not_placed_row(tables: Tables) -> None:
     assert rows == {"Dover": 3, "Thanet": 2, "Not placed": 3}
     assert result.place.placement is not None
     assert result.place.placement.by_coordinates == 2
+
+
+def test_overview_districts_place_crimes_as_the_profile_does(tables: Tables) -> None:
+    # The open site's front page and the dashboard overview count by district too: K2 and K7
+    # (no usable code, coordinates inside an LSOA) are placed by their coordinates, as in the
+    # profile, not counted as unplaced.
+    result = overview(tables, vawg_scope(tables, SETTINGS))
+    rows = dict(result.by_district.select("district", "crimes").iter_rows())
+    assert rows == {"Dover": 3, "Thanet": 2, "Not placed": 3}
 
 
 def test_police_uk_longitude_latitude_are_placed() -> None:

@@ -14,10 +14,12 @@ import ibis
 import ibis.expr.types as ir
 import polars as pl
 
-from vawg.profile.data import _female_population
+from vawg.ingest.boundaries import boundaries_for
+from vawg.profile.data import UNKNOWN_DISTRICT, _female_population, district_lookup
 from vawg.query import Tables, month_of
 from vawg.results import Params, ResultMixin
 from vawg.scope import Scope
+from vawg.spatial.placement import place_scope
 from vawg.stats import rate_per_1000_per_year
 
 __all__ = ["Overview", "overview", "period_years", "with_district_rates"]
@@ -88,8 +90,15 @@ def _place(crimes: ir.Table) -> ir.StringValue:
 def overview(tables: Tables, scope: Scope, *, threshold: int = 5) -> Overview:
     """Counts of the scope's crimes by month, offence group, district and place (restricted:
     every count as it is; ``threshold`` is only recorded)."""
-    crimes = scope.crimes.left_join(tables.areas.select("lsoa_code", "district"), "lsoa_code")
-    crimes = crimes.mutate(district=crimes.district.fill_null("Unknown area"), place=_place(crimes))
+    # Districts by each crime's placed LSOA (its code, else its coordinates), as the profile
+    # places them, so the two never give a district different counts.
+    lookup, _ = district_lookup(tables)
+    codes = lookup.select("lsoa_code").to_pyarrow().column(0).to_pylist()
+    placed, _ = place_scope(scope, codes, boundaries_for(scope.settings))
+    crimes = placed.crimes.left_join(lookup, "lsoa_code")
+    crimes = crimes.mutate(
+        district=crimes.district.fill_null(UNKNOWN_DISTRICT), place=_place(crimes)
+    )
     totals = ibis.memtable({"x": [0]}).select(
         crimes=scope.crimes.count().as_scalar(),
         offenders=scope.offenders.person_id.nunique().as_scalar(),
