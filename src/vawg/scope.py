@@ -170,8 +170,8 @@ def vawg_scope(tables: Tables, settings: Settings) -> Scope:
         ),
         (
             "perpetrator_under_age_or_no_date_of_birth",
-            f"no such perpetrator aged {settings.offender_min_age}+ "
-            f"({n['no_age']:,} of these had one with no date of birth)",
+            f"no such perpetrator known to be aged {settings.offender_min_age}+ (one with no "
+            f"date of birth is not counted as {settings.offender_min_age}+)",
             n["has_perpetrator"],
             n["has_adult"],
         ),

@@ -334,8 +334,5 @@ def _public_exclusions(result: ProfileResult, threshold: int) -> tuple[pl.DataFr
     safe = protect(cells, relations, threshold)
     out = frame.with_columns(
         pl.Series("crimes_excluded", [safe[r] for r in frame["rule"]], dtype=pl.Int64),
-        description=pl.col("description").str.replace(
-            r" \([\d,]+ of these had one with no date of birth\)", ""
-        ),
     ).drop("crimes_remaining")
     return out, safe.get("no_dob")
