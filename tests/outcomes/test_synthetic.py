@@ -180,6 +180,40 @@ def test_public_audit_has_no_small_counts_and_no_identifiers(audit: AuditResult)
     assert 0 < public.changes.height < audit.changes.height
 
 
+def test_public_audit_comparisons_are_built_from_the_published_counts(
+    audit: AuditResult,
+) -> None:
+    """A share in the public grid or headlines computed from an unrounded count would give
+    that count away (share x rounded denominator): each must be the published numerator over
+    the published denominator."""
+    public = disclose_audit(audit, Settings())
+    keys = ["base", "dimension", "value", "measure"]
+    published = public.rates.filter(pl.col("estimate").is_not_null()).select(
+        *keys, "half", share=pl.col("numerator") / pl.col("denominator")
+    )
+    measures = published["measure"].unique().to_list()
+    grid = public.changes.filter(pl.col("measure").is_in(measures))
+    checked = 0
+    for side in ("from", "to"):
+        joined = grid.join(
+            published.rename({"half": f"{side}_half"}), on=[*keys, f"{side}_half"], how="inner"
+        )
+        assert joined.height > 0
+        assert (joined[f"{side}_estimate"] - joined["share"]).abs().max() < 1e-12
+        checked += joined.height
+    assert (
+        checked
+        == 2 * grid.filter(pl.col("base") != "cjs").filter(pl.col("base") != "victim_survey").height
+    )
+    for row in public.headlines.iter_rows(named=True):
+        if row["verdict"] == "not available" or row["measure"] not in measures:
+            continue
+        match = published.filter(
+            (pl.col("measure") == row["measure"]) & (pl.col("dimension") == "all")
+        )
+        assert any(abs(row["to_estimate"] - s) < 1e-12 for s in match["share"]), row["measure"]
+
+
 def test_outcome_summary_covers_every_half(synthetic: Synthetic) -> None:
     summary = outcome_summary(synthetic.tables, Settings())
     assert [h.label for h in summary.halves] == [

@@ -52,8 +52,11 @@ __all__ = [
     "MEASURE_LABELS",
     "AuditResult",
     "comparable_rates",
+    "comparators",
     "half_year_audit",
     "headline",
+    "judged_changes",
+    "survival_rows",
 ]
 
 HEADLINE_MEASURES = (
@@ -302,27 +305,34 @@ def comparable_rates(
     return out
 
 
-def assemble_changes(
+def comparators(half: Half) -> dict[str, str]:
+    """The halves ``half`` is compared with, by name."""
+    return {"previous": half.previous().label, "year_earlier": half.year_earlier().label}
+
+
+def judged_changes(
     rates: pl.DataFrame,
-    survival: SurvivalResult,
-    durations_by: dict[str, pl.DataFrame],
-    agencies: AgencyResult | None,
-    satisfaction: pl.DataFrame | None,
+    survival_changes: pl.DataFrame,
+    extra: list[pl.DataFrame],
     half: Half,
     fdr: float,
 ) -> pl.DataFrame:
-    """Every comparison of the audit, judged together (one BH family)."""
-    comparators = {"previous": half.previous().label, "year_earlier": half.year_earlier().label}
-    parts = [changes(rates, half.label, comparators)]
-    parts.append(_survival_changes(survival, durations_by, half.label, comparators))
-    parts += [
-        changes(extra, half.label, comparators)
-        for extra in comparable_rates(agencies, satisfaction)
-    ]
+    """Every comparison of the audit, judged together (one BH family): the outcome rates', the
+    time-to-outcome rows already made (:func:`_survival_changes`) and those of ``extra`` (agency
+    and satisfaction rates in the shape of outcome rates, :func:`comparable_rates`). The public
+    audit calls this again on the published rates."""
+    against = comparators(half)
+    parts = [changes(rates, half.label, against), survival_changes]
+    parts += [changes(more, half.label, against) for more in extra]
     parts = [
         p if "sign" in p.columns else p.with_columns(sign=pl.lit(None, pl.Int64)) for p in parts
     ]
     return judge(pl.concat([p.select(list(_CHANGE_SCHEMA)) for p in parts]), fdr)
+
+
+def survival_rows(judged: pl.DataFrame) -> pl.DataFrame:
+    """The time-to-outcome comparisons of a judged grid, as :func:`judged_changes` takes them."""
+    return judged.filter(pl.col("measure") == "median_days_to_outcome").select(list(_CHANGE_SCHEMA))
 
 
 def headline(rates: pl.DataFrame, survival: SurvivalResult, roles: dict[str, Half]) -> pl.DataFrame:
@@ -441,7 +451,13 @@ def half_year_audit(
     if int(tables.victim_survey.count().execute()) > 0:
         s_counts, coverage = satisfaction_counts(cases.table, tables.victim_survey, halves)
         satisfaction = satisfaction_rates(s_counts, level=level)
-    judged = assemble_changes(rates, survival, durations_by, agencies, satisfaction, half, fdr)
+    judged = judged_changes(
+        rates,
+        _survival_changes(survival, durations_by, half.label, comparators(half)),
+        comparable_rates(agencies, satisfaction),
+        half,
+        fdr,
+    )
     params = Params(
         method=(
             "Half-year audit of criminal justice outcomes: both Home Office count bases, equal "

@@ -31,9 +31,16 @@ from vawg.disclosure import (
 )
 from vawg.outcomes.agencies import AgencyResult, agency_rates
 from vawg.outcomes.attrition import AttritionResult, attrition
-from vawg.outcomes.audit import AuditResult, comparable_rates, headline
+from vawg.outcomes.audit import (
+    BETTER,
+    AuditResult,
+    comparable_rates,
+    headline,
+    judged_changes,
+    survival_rows,
+)
 from vawg.outcomes.halves import Half
-from vawg.outcomes.headlines import headline_row
+from vawg.outcomes.headlines import headline_family, headline_row
 from vawg.outcomes.open_data import OpenDataOutcomes
 from vawg.outcomes.police_uk import PoliceUkOutcomes, with_shares
 from vawg.outcomes.rates import denominators, rates_from_counts
@@ -354,9 +361,11 @@ def disclose_audit(result: AuditResult, settings: Settings) -> AuditResult:
         if result.satisfaction is not None
         else None
     )
-    changes = visible_changes(
-        result.changes, rates, survival, comparable_rates(agencies, satisfaction)
-    )
+    # Every comparison rebuilt from the published rates and judged again, so no published
+    # share, difference or interval can be worked back to an unrounded count.
+    extra = comparable_rates(agencies, satisfaction)
+    rebuilt = judged_changes(rates, survival_rows(result.changes), extra, result.half, result.fdr)
+    changes = visible_changes(rebuilt, rates, survival, extra)
     return dataclasses.replace(
         result,
         params=params,
@@ -372,5 +381,7 @@ def disclose_audit(result: AuditResult, settings: Settings) -> AuditResult:
         exclusions=public_exclusions(result.exclusions, threshold),
         public=True,
         threshold=threshold,
-        headlines=visible_headlines(result.headlines, changes),
+        headlines=visible_headlines(
+            headline_family(changes, settings.audit_headlines, BETTER, alpha=result.fdr), changes
+        ),
     )
