@@ -165,3 +165,37 @@ def test_cli_rakes_to_user_margins(tiny_db: Path, tmp_path: Path) -> None:
 
 def test_survey_is_a_demo_step() -> None:
     assert any("survey" in step.title for step in STEPS)
+
+
+def test_public_model_withholds_effects_that_would_give_a_small_side_away(force: Force) -> None:
+    # A group where all but one or two were satisfied has a huge odds ratio: publishing it
+    # beside the group's size tells the reader the small other side that the tables hide.
+    result = force.result()
+    assert result.satisfaction is not None and result.satisfaction.model is not None
+    restricted = result.satisfaction.model.table
+    public = disclose_survey(result, Settings()).satisfaction
+    assert public is not None and public.model is not None
+    shown = public.model.table
+    small = 0
+    for before, after in zip(restricted.iter_rows(named=True), shown.iter_rows(named=True)):
+        assert (before["term"], before["level"]) == (after["term"], after["level"])
+        sides = (before["n"], before["satisfied"], before["n"] - before["satisfied"])
+        if any(0 < side < 5 for side in sides):
+            small += 1
+            assert after["estimate"] is None and after["ci_low"] is None, before
+            assert after["n"] is None and after["satisfied"] is None
+        for count in (after["n"], after["satisfied"]):
+            assert count is None or count % 5 == 0
+    assert small > 0  # the synthetic force has such groups (so the check above is exercised)
+
+
+def test_public_effective_bases_are_rounded_like_the_bases(force: Force) -> None:
+    # Unweighted, the effective base is the base: unrounded it gives the exact count away.
+    result = force.result(rake=False)
+    public = disclose_survey(result, Settings())
+    assert result.public is not None and public.public is not None
+    exact = result.public.table["n_effective"].drop_nulls()
+    assert any(v % 5 for v in exact.to_list())  # there is something to round
+    for n, effective in public.public.table.select("n", "n_effective").iter_rows():
+        assert effective is None or effective % 5 == 0
+        assert effective is None or n is not None

@@ -67,17 +67,21 @@ def _estimates(frame: pl.DataFrame, threshold: int, groups: list[str]) -> pl.Dat
             hidden = hidden | out[SUPPRESSED_FLAG]
             out = out.drop(SUPPRESSED_FLAG)
         out = out.drop("_rest")
+    rounded = [
+        pl.Series(c, [round_count(v, threshold) for v in out[c].to_list()], dtype=out[c].dtype)
+        for c in ("n", "count")
+        if c in out.columns
+    ]
+    if "n_effective" in out.columns:
+        # The effective base is the base itself for an unweighted survey: published as it is,
+        # it would give away the exact count that ``n`` rounds. Rounded the same way.
+        effective = [
+            None if v is None else round_count(round(v), threshold)
+            for v in out["n_effective"].to_list()
+        ]
+        rounded.append(pl.Series("n_effective", effective, dtype=pl.Float64))
     return (
-        out.with_columns(
-            *(
-                pl.Series(
-                    c, [round_count(v, threshold) for v in out[c].to_list()], dtype=out[c].dtype
-                )
-                for c in ("n", "count")
-                if c in out.columns
-            ),
-            pl.Series("_hidden", hidden),
-        )
+        out.with_columns(*rounded, pl.Series("_hidden", hidden))
         .with_columns(
             pl.when(pl.col("_hidden")).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("n", *deps)
@@ -103,6 +107,23 @@ def _counts(
         dependents=[d for d in dependents if d in frame.columns],
     )
     return out.drop(SUPPRESSED_FLAG)
+
+
+def _model_effects(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """The satisfaction model's effects: each level's responses, and those satisfied and not,
+    protected within their term; a level's effect is withheld with any of them (an odds ratio
+    of a group where almost everyone was satisfied would give the small other side away)."""
+    effects = ["estimate", "ci_low", "ci_high", "p_value"]
+    out = table.with_columns(_not=pl.col("n") - pl.col("satisfied"))
+    hidden = pl.Series([False] * out.height)
+    for column in ("n", "satisfied", "_not"):
+        out = suppress(out, column, threshold=threshold, margins=[["term"]], dependents=effects)
+        hidden = hidden | out[SUPPRESSED_FLAG]
+        out = out.drop(SUPPRESSED_FLAG)
+    return out.with_columns(
+        pl.when(pl.Series(hidden)).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("n", "satisfied")
+    ).drop("_not")
 
 
 def _scalar(value: int, threshold: int) -> Any:
@@ -191,11 +212,7 @@ def disclose_survey(result: SurveyResult, settings: Settings) -> SurveyResult:
         model = satisfaction.model
         if model is not None:
             model = dataclasses.replace(
-                model,
-                table=_counts(
-                    model.table, "n", t, [["term"]], ["estimate", "ci_low", "ci_high", "p_value"]
-                ),
-                n=_scalar(model.n, t),
+                model, table=_model_effects(model.table, t), n=_scalar(model.n, t)
             )
         satisfaction = dataclasses.replace(
             satisfaction,

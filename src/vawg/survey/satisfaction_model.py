@@ -81,7 +81,7 @@ class SatisfactionModel:
     ``table``: term (``outcome_group``, ``offence_group``, ``years_to_outcome``,
     ``kept_informed``), level, estimate (``measure``: odds ratio or latent shift), ci_low,
     ci_high, p_value, n (responses at that level), reference (the level others are compared
-    with). Fit: ``n``, ``aic``, ``pseudo_r2`` (McFadden), the likelihood-ratio test against no
+    with), satisfied (of the responses at that level, those satisfied). Fit: ``n``, ``aic``, ``pseudo_r2`` (McFadden), the likelihood-ratio test against no
     predictors (for Firth's model: of the penalised likelihood). ``kind`` is the model asked
     for; ``method_used`` the one fitted; ``separated`` the levels whose ordinary estimate is
     infinite (empty without separation).
@@ -123,12 +123,14 @@ class SatisfactionModel:
 
 
 def _design(
-    frame: pl.DataFrame, min_level_n: int
-) -> tuple[npt.NDArray[np.float64], Names, list[str]]:
-    """Dummy-coded outcome and offence groups, years and kept informed; (X, names, notes)."""
+    frame: pl.DataFrame, min_level_n: int, y: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], Names, list[str], list[int]]:
+    """Dummy-coded outcome and offence groups, years and kept informed; (X, names, notes, and
+    for each name the responses at that level that were satisfied, ``y`` = 1)."""
     notes: list[str] = []
     columns: list[npt.NDArray[np.float64]] = []
     names: Names = []
+    satisfied: list[int] = []
     for term, preferred in (("outcome_group", "other"), ("offence_group", None)):
         values = frame[term].to_list()
         counts = {v: values.count(v) for v in set(values)}
@@ -146,19 +148,24 @@ def _design(
             else max(sorted(counts), key=lambda v: counts[v])
         )
         names.append((term, ref, counts[ref], True))
+        satisfied.append(int(y[np.array([v == ref for v in values])].sum()))
         for level in sorted(counts):
             if level == ref:
                 continue
             columns.append(np.array([v == level for v in values], dtype=float))
             names.append((term, level, counts[level], False))
+            satisfied.append(int(y[columns[-1] == 1].sum()))
     columns.append(frame["years_to_outcome"].to_numpy().astype(float))
     names.append(("years_to_outcome", "per year", frame.height, False))
+    satisfied.append(int(y.sum()))
     if KEPT_INFORMED_TERM in frame.columns:
         kept = frame[KEPT_INFORMED_TERM].to_numpy().astype(float)
         names.append((KEPT_INFORMED_TERM, "not satisfied", int((kept == 0).sum()), True))
+        satisfied.append(int(y[kept == 0].sum()))
         columns.append(kept)
         names.append((KEPT_INFORMED_TERM, "satisfied", int(kept.sum()), False))
-    return np.column_stack(columns), names, notes
+        satisfied.append(int(y[kept == 1].sum()))
+    return np.column_stack(columns), names, notes, satisfied
 
 
 def _effects(
@@ -278,9 +285,9 @@ def fit_satisfaction_model(
             f"only {frame.height} responses are linked to a crime with an outcome; "
             "a model needs at least 50"
         )
-    x, names, notes = _design(frame, min_level_n)
     scores = frame["whole_experience"].to_numpy().astype(int)
     y = (scores >= satisfied_min).astype(float)
+    x, names, notes, satisfied = _design(frame, min_level_n, y)
     if y.min() == y.max():
         raise ModelError("every linked response is on the same side of 'satisfied'")
     k = x.shape[1]
@@ -331,7 +338,7 @@ def fit_satisfaction_model(
             fitted["high"],
             fitted["p"],
             exponentiate=measure == "odds ratio",
-        ),
+        ).with_columns(satisfied=pl.Series(satisfied, dtype=pl.Int64)),
         n=frame.height,
         aic=fitted["aic"],
         pseudo_r2=1 - fitted["llf"] / fitted["llnull"] if fitted["llnull"] else math.nan,
