@@ -170,3 +170,20 @@ def test_cli_writes_reports(planted: Force, tmp_path: pytest.TempPathFactory) ->
     page = (tmp_path / "h.html").read_text()  # type: ignore[operator]
     assert_opens_offline(tmp_path / "h.html")  # type: ignore[operator]
     assert "Main points" in page and "confirmed hot spot" in page
+
+
+def test_main_points_name_the_outcome_their_area_effects_come_from(planted: Force) -> None:
+    from vawg.models.mainpoints import AREA_OUTCOME_WORDS, drivers_main_points
+
+    result = planted.drivers
+    assert result.area is not None
+    fits = result.area.fits
+    for point in drivers_main_points(result):
+        if not point.topic.startswith(("Each extra pub", "Town-centre areas")):
+            continue
+        term = "pubs" if point.topic.startswith("Each extra pub") else "town_centre"
+        # The topic names one outcome, and the estimate is that outcome's fit.
+        named = [o for o, words in AREA_OUTCOME_WORDS.items() if f"({words})" in point.topic]
+        assert len(named) == 1, point.topic
+        assert point.change is not None
+        assert point.change.estimate == fits[named[0]].rate_ratios[term].estimate
