@@ -58,10 +58,15 @@ def _places(frame: pl.DataFrame, threshold: int, margins: list[tuple[str, ...]])
         harm_days=pl.when(pl.col("crimes").is_null()).then(None).otherwise(scaled.fill_nan(0.0))
     )
     total = out["harm_days"].sum()
-    return out.with_columns(
+    out = out.with_columns(
         harm_days=pl.col("harm_days").round(0),
         harm_share=pl.col("harm_days") / total if total else pl.lit(None, pl.Float64),
     )
+    # The rows come in rank order: a withheld place left where it was would give its rank
+    # away. The shown places keep their order; the withheld ones follow, by the place's key
+    # (the first column: LSOA code or town centre).
+    withheld = pl.col("crimes").is_null()
+    return pl.concat([out.filter(~withheld), out.filter(withheld).sort(out.columns[0])])
 
 
 def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:

@@ -1,0 +1,30 @@
+"""The public place rankings: a withheld place must not keep its place in the ranked list."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from vawg.targeting.public import _places
+
+
+def test_withheld_places_follow_the_shown_ones_so_their_rank_is_not_given_away() -> None:
+    ranked = pl.DataFrame(
+        {
+            "lsoa_code": ["E5", "E2", "E9", "E1", "E7", "E3"],
+            "crimes": [40, 3, 30, 25, 2, 20],  # E2 and E7 are small: withheld
+            "harm_days": [900.0, 800.0, 700.0, 600.0, 500.0, 400.0],
+            "harm_share": [0.23, 0.2, 0.18, 0.15, 0.13, 0.1],
+            "rank": [1, 2, 3, 4, 5, 6],
+            "best_rank": [1, 1, 2, 3, 4, 5],
+            "worst_rank": [2, 3, 4, 5, 6, 6],
+        }
+    )
+    public = _places(ranked, 5, [()])
+    shown = public.filter(pl.col("crimes").is_not_null())
+    withheld = public.filter(pl.col("crimes").is_null())
+    assert {"E2", "E7"} <= set(withheld["lsoa_code"])
+    # every shown place first, in rank order; then the withheld ones by code, with no rank
+    assert public["lsoa_code"].to_list() == [*shown["lsoa_code"], *withheld["lsoa_code"]]
+    assert shown["rank"].to_list() == sorted(shown["rank"].to_list())
+    assert withheld["lsoa_code"].to_list() == sorted(withheld["lsoa_code"].to_list())
+    assert withheld["rank"].null_count() == withheld.height
