@@ -119,6 +119,15 @@ def test_overview_districts_place_crimes_as_the_profile_does(tables: Tables) -> 
     assert rows == {"Dover": 3, "Thanet": 2, "Not placed": 3}
 
 
+def test_targeting_and_evaluation_events_place_crimes_as_the_profile_does(tables: Tables) -> None:
+    from vawg.evaluation.events import crime_events
+
+    events = crime_events(tables, SETTINGS, whole_extract=False)
+    got = dict(events.crimes.select("crime_ref", "lsoa_code").iter_rows())
+    assert got == {ref: code for ref, (code, _) in EXPECTED.items()}
+    assert any("2 crimes by their coordinates" in note for note in events.notes)
+
+
 def test_police_uk_longitude_latitude_are_placed() -> None:
     from pyproj import Transformer
 

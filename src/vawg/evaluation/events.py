@@ -7,6 +7,8 @@ frames. Each crime gets:
 
 * ``place``: ``home`` (location type ``dwelling``), ``unknown``, or ``public`` (every other
   location type), as in the profile and the hot spots;
+* ``lsoa_code``: placed (:mod:`vawg.spatial.placement`): its code when the area table holds
+  it, else the LSOA its coordinates fall in; unchanged when it cannot be placed;
 * ``day`` and ``hour`` from ``committed_from`` (when it happened, not when it was recorded);
 * ``evening_night``: committed in the evening and night hours of the setting
   ``evening_night_hours`` (18,6 = 18:00 to 05:59);
@@ -31,11 +33,13 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import ScopeError
-from vawg.inputs.frames import committed_scope
+from vawg.ingest.boundaries import boundaries_for
+from vawg.inputs.frames import area_table, committed_scope
 from vawg.profile.harm import load_harm_weights
 from vawg.profile.harm_weights import describe
 from vawg.query import Tables
 from vawg.scope import vawg_scope
+from vawg.spatial.placement import place_rows
 
 __all__ = ["CrimeEvents", "crime_events", "evening_night", "hours_text"]
 
@@ -146,6 +150,17 @@ def crime_events(tables: Tables, settings: Settings, *, whole_extract: bool) -> 
     ).with_columns(evening_night=evening_night(pl.col("hour"), hours))
     if whole_extract:
         crimes = crimes.filter(pl.col("day").is_between(first, last))
+    # Each crime's LSOA: its code, else the LSOA its coordinates fall in (as the profile and
+    # the hot spots place them), so a crime with coordinates but no usable code still counts
+    # in its area's ranking and panel.
+    areas, _ = area_table(tables)
+    placed, placement = place_rows(
+        crimes, areas["lsoa_code"], boundaries_for(settings), noun="in-scope crimes"
+    )
+    notes.append(placement.sentence())
+    crimes = placed.with_columns(lsoa_code=pl.coalesce("placed_lsoa", "lsoa_code")).drop(
+        "placed_lsoa", "placed_by", "placement_reason"
+    )
     crimes, source = _harm(crimes, settings)
     refs = crimes.select("crime_ref")
     offenders = scope.offenders.select("crime_ref", "person_id", "age").to_polars()
