@@ -26,7 +26,7 @@ from vawg.report.evaluation._format import (
 from vawg.report.evaluation.charts import event_study_chart, synthetic_chart
 from vawg.report.fmt import change, change_interval
 from vawg.report.page import Section, figure_html, paragraphs, table_html
-from vawg.results import Estimate
+from vawg.results import Estimate, excludes
 
 __all__ = ["intervention_section", "place_summary", "pooled_section"]
 
@@ -62,26 +62,53 @@ def _effect_cards(
     cost: Estimate | None,
     cost_harm: Estimate | None,
 ) -> str:
-    cards = [
-        kpi(
-            change(rate.estimate, "crimes") if rate else "not estimated",
+    """The effect in figures. When its interval holds no change, each card says "not clear"
+    first and gives the point estimate and interval only as detail: a PCC quoting a card must
+    not quote "28% fewer" or a cost per crime averted that may be no crime at all."""
+    clear = excludes(rate, 1.0)
+    if rate is None:
+        first = kpi(
+            "not estimated", "against the comparison areas", "no usable estimate (see the finding)"
+        )
+    elif clear:
+        first = kpi(
+            change(rate.estimate, "crimes"),
             "against the comparison areas",
-            (
-                f"rate ratio {rate.estimate:.2f}; {change_interval(rate.ci_low, rate.ci_high)}"
-                if rate
-                else "no usable estimate (see the finding)"
-            ),
-        ),
-        kpi(about(saved), "estimated crimes averted", _interval(saved)),
-        kpi(about(harm), "estimated days of harm averted", _interval(harm)),
-        kpi(
-            about(net),
-            "estimated crimes averted net of displacement into the ring",
-            _interval(net),
-        ),
-        _cost_card(cost, saved, "cost per crime averted"),
-        _cost_card(cost_harm, harm, "cost per day of harm averted"),
-    ]
+            change_interval(rate.ci_low, rate.ci_high),
+        )
+    else:
+        first = kpi(
+            "no clear change",
+            "against the comparison areas",
+            f"point estimate {change(rate.estimate, 'crimes')}; "
+            f"{change_interval(rate.ci_low, rate.ci_high)}",
+        )
+    cards = [first]
+    for value, label in (
+        (saved, "estimated crimes averted"),
+        (harm, "estimated days of harm averted"),
+        (net, "estimated crimes averted net of displacement into the ring"),
+    ):
+        if clear is False and value is not None:
+            cards.append(
+                kpi("not clear", label, f"point estimate {about(value)}; {_interval(value)}")
+            )
+        else:
+            cards.append(kpi(about(value), label, _interval(value)))
+    for unit_cost, averted, label in (
+        (cost, saved, "cost per crime averted"),
+        (cost_harm, harm, "cost per day of harm averted"),
+    ):
+        if clear is False and unit_cost is not None:
+            cards.append(
+                kpi(
+                    "not clear",
+                    label,
+                    "the interval includes no change, so what was averted may be nothing",
+                )
+            )
+        else:
+            cards.append(_cost_card(unit_cost, averted, label))
     return f'<div class="kpis">{"".join(cards)}</div>'
 
 
