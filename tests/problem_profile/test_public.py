@@ -46,6 +46,8 @@ COUNT_KEYS = {
     "offenders_with_several_victims",
     "victims_with_several_offenders",
     "perpetrators_scored",
+    "crimes_weighted_by_code",
+    "crimes_weighted_by_group",
 }
 
 
@@ -164,3 +166,19 @@ def test_csv_rows_hold_no_small_counts(public: ProfileResult) -> None:
     for table, _row, column, value in profile_csv_rows(public):
         if column in COUNT_KEYS and isinstance(value, int | float):
             assert not 0 < value < THRESHOLD, (table, column, value)
+
+
+def test_crimes_weighted_by_code_and_group_are_protected_together(
+    hand_result: ProfileResult, public: ProfileResult
+) -> None:
+    # By hand: 2 crimes weighted by code (C04, C08), 28 by group. The 2 is small, and with the
+    # crimes in scope published the 28 would give it back: both withheld, neither shown as 0.
+    assert (
+        hand_result.harm.crimes_weighted_by_code,
+        hand_result.harm.crimes_weighted_by_group,
+    ) == (
+        2,
+        28,
+    )
+    assert public.harm.crimes_weighted_by_code is None
+    assert public.harm.crimes_weighted_by_group is None

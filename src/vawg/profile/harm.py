@@ -173,8 +173,8 @@ class HarmResult(ResultMixin):
     perpetrators: int
     crime_harm_days: float
     perpetrator_harm_days: float
-    crimes_weighted_by_code: int
-    crimes_weighted_by_group: int
+    crimes_weighted_by_code: int | None
+    crimes_weighted_by_group: int | None
     weights_source: str
     weights_table: str
     sensitivity: pl.DataFrame

@@ -250,6 +250,14 @@ def _public_harm(
         (offenders_total / harm.perpetrators) if offenders_total and harm.perpetrators else 0.0
     )
     gini = harm.gini if n >= threshold else Estimate(NAN, NAN, NAN)
+    # How many crimes took a weight by code and by group: the two add up to the crimes, a
+    # published total, so they are protected together.
+    by_code, by_basis = harm.crimes_weighted_by_code, harm.crimes_weighted_by_group
+    weighted = protect(
+        {"crimes": (by_code or 0) + (by_basis or 0), "code": by_code, "group": by_basis},
+        [(["code", "group"], "crimes")],
+        threshold,
+    )
     return dataclasses.replace(
         harm,
         table=conc,
@@ -264,8 +272,8 @@ def _public_harm(
         perpetrator_harm_days=(
             harm.perpetrator_harm_days * people_scale if offenders_total is not None else NAN
         ),
-        crimes_weighted_by_code=0,
-        crimes_weighted_by_group=0,
+        crimes_weighted_by_code=weighted["code"],
+        crimes_weighted_by_group=weighted["group"],
         weights_source=public_source(harm.weights_source),
     )
 
