@@ -82,6 +82,15 @@ def class_figure(
     )
 
 
+def q_words(column: str) -> pl.Expr:
+    """A q-value as the hot-spot tables write it: to 4 decimals, and ``< 0.0001`` below that
+    (rounded, a tiny q would read 0, which no q can be)."""
+    q = pl.col(column)
+    return (
+        pl.when(q < 0.0001).then(pl.lit("< 0.0001")).otherwise(q.round(4).cast(pl.String))
+    ).alias(column)
+
+
 def class_map(
     result: HotspotAnalysis, table: pl.DataFrame, place: str, public: bool, *, drawn: bool = True
 ) -> str:
@@ -91,17 +100,8 @@ def class_map(
     klass = prefix + "hotspot_class"
     hot = table.filter(pl.col(klass).is_in(_HOT_CLASSES)).sort(prefix + "gi_z", descending=True)
     finding = pl.col(klass).replace_strict(CLASS_WORDS, default=None).alias("class")
-    q = pl.col(prefix + "q_value")
-    shown = hot.select(
-        _lsoa(),
-        "district",
-        pl.col(prefix + "rate").round(1),
-        pl.when(q < 0.0001)
-        .then(pl.lit("< 0.0001"))
-        .otherwise(q.round(4).cast(pl.String))
-        .alias(prefix + "q_value"),
-        finding,
-    )
+    q_text = q_words(prefix + "q_value")
+    shown = hot.select(_lsoa(), "district", pl.col(prefix + "rate").round(1), q_text, finding)
     extra = [c for c in (prefix + "gi_z", prefix + "p_perm") if c in table.columns]
     full = hot.select(
         _lsoa(),
@@ -109,7 +109,7 @@ def class_map(
         prefix + "crimes",
         pl.col(prefix + "rate").round(1),
         *(pl.col(c).round(4) for c in extra),
-        pl.col(prefix + "q_value").round(4),
+        q_text,
         finding,
     )
     caption = f"Confirmed hot spots and exploratory clusters, {PLACES[place]} (strongest first)"
