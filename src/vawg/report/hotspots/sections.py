@@ -215,9 +215,19 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
                 colorbar={"title": "G* z"},
             )
         )
-        fig.update_yaxes(autorange="reversed")
-        fig.update_layout(title="Yearly G* z-scores of the LSOAs most often hot")
+        fig.update_yaxes(autorange="reversed", showgrid=False)
+        fig.update_xaxes(showgrid=False)
+        # A cell with no z (withheld in a public report) shows the grey background: left
+        # transparent on white, it would read as z = 0, the white of the colour scale.
+        fig.update_layout(
+            title="Yearly G* z-scores of the LSOAs most often hot", plot_bgcolor="#9e9e9e"
+        )
         body += figure_html(fig, height=max(320, 22 * top.height + 120))
+        if z.select(list(trends.years)).null_count().sum_horizontal().item():
+            body += (
+                '<p class="note">Grey cells: no z-score shown for that year (withheld: too '
+                "few crimes to publish).</p>"
+            )
         wanted = (
             "lsoa_name",
             "district",
@@ -227,10 +237,15 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
             "pattern_unadjusted",
             "trend_tau",  # not in a public Result
         )
+        tau = (
+            "; trend tau: Kendall's tau of the yearly z-scores"
+            if "trend_tau" in top.columns
+            else ""
+        )
         body += table_html(
             top.select(c for c in wanted if c in top.columns),
             caption="LSOAs hot in at least one year (years hot: confirmed; unadjusted: including "
-            "exploratory; trend tau: Kendall's tau of the yearly z-scores)",
+            f"exploratory{tau})",
             labels={"lsoa_name": "LSOA"},
         )
     return body
