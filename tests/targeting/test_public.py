@@ -28,3 +28,20 @@ def test_withheld_places_follow_the_shown_ones_so_their_rank_is_not_given_away()
     assert shown["rank"].to_list() == sorted(shown["rank"].to_list())
     assert withheld["lsoa_code"].to_list() == sorted(withheld["lsoa_code"].to_list())
     assert withheld["rank"].null_count() == withheld.height
+
+
+def test_shares_are_of_every_ranked_place_as_in_the_restricted_table() -> None:
+    ranked = pl.DataFrame(
+        {
+            "lsoa_code": ["E1", "E2", "E3"],
+            "crimes": [40, 3, 20],  # E2 withheld
+            "harm_days": [800.0, 600.0, 400.0],
+            "harm_share": [800 / 1800, 600 / 1800, 400 / 1800],
+            "rank": [1, 2, 3],
+        }
+    )
+    public = _places(ranked, 5, [()])
+    shares = dict(public.select("lsoa_code", "harm_share").iter_rows())
+    # E1: 40 crimes, shown as 40 -> 800 days of the 1,800 of all three (E2 is withheld, and
+    # E3 with it so the published total cannot give E2 back).
+    assert shares == {"E1": 800 / 1800, "E2": None, "E3": None}

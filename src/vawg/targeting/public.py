@@ -57,7 +57,10 @@ def _places(frame: pl.DataFrame, threshold: int, margins: list[tuple[str, ...]])
     out = out.drop(SUPPRESSED_FLAG).with_columns(
         harm_days=pl.when(pl.col("crimes").is_null()).then(None).otherwise(scaled.fill_nan(0.0))
     )
-    total = out["harm_days"].sum()
+    # Each share is of the harm of every ranked place, withheld ones included, as in the
+    # restricted table (of the shown places only, the shares came out up to three times
+    # larger and disagreed with the headline).
+    total = float(frame["harm_days"].sum())
     out = out.with_columns(
         harm_days=pl.col("harm_days").round(0),
         harm_share=pl.col("harm_days") / total if total else pl.lit(None, pl.Float64),
