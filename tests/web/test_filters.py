@@ -158,7 +158,8 @@ def test_a_download_is_named_and_stamped_with_what_applies(web_data: WebData) ->
         "Period: 1 Apr 2019 to 31 Mar 2020 (date recorded)",
         "Filters: Dover + Thanet; all offence groups",
         "Figures: disclosure-controlled. Small numbers withheld; the rest rounded: counts of 1 "
-        "to 4 are not shown and every other count is rounded to the nearest 5.",
+        "to 4 are not shown (a dash; so is a larger count where it would let a hidden one be "
+        "worked out by subtraction) and every other count is rounded to the nearest 5.",
     )
     assert download.header[4].startswith("Database: vawg.duckdb (loaded 1970-01-01 00:00 UTC)")
     assert download.header[4].endswith(" for vic") and download.header[5] == "Note: A note"

@@ -59,7 +59,8 @@ def describe(threshold: int) -> dict[str, Any]:
         "rounding_base": threshold,
         "summary": (
             f"Small numbers withheld, the rest rounded: counts of 1 to {limit} are not shown "
-            f"and every other count is rounded to the nearest {threshold}."
+            "(a dash; so is a larger count where it would let a hidden one be worked out by "
+            f"subtraction) and every other count is rounded to the nearest {threshold}."
         ),
         "method": [
             f"To protect the people behind these figures, no count of 1 to {limit} is "
