@@ -171,7 +171,12 @@ def attrition(
         Params(
             method="Attrition of crimes recorded in each financial half-year"
             + (
-                f", each counted {follow_up.days} days after the half ended (equal follow-up)"
+                (
+                    ", each counted at the end of its half (equal follow-up)"
+                    if follow_up.days == 0
+                    else f", each counted {follow_up.days} days after the half ended (equal "
+                    "follow-up)"
+                )
                 if follow_up is not None
                 else ", as at the data date"
             ),

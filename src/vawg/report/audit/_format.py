@@ -58,6 +58,14 @@ table.audit td{vertical-align:top}table.audit .note{font-size:11.5px;white-space
 
 
 # ----------------------------------------------------------------------------- formatting
+def followed(days: int) -> str:
+    """When each half's outcomes were read, in words: ``at the end of each half`` (no follow-up:
+    the latest half ends at the data date) or ``365 days after each half ended``."""
+    if days == 0:
+        return "at the end of each half"
+    return f"{days:,} days after each half ended"
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

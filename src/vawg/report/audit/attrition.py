@@ -17,7 +17,8 @@ def _attrition(result: AuditResult) -> Section:
     table = result.attrition.table
     days = result.attrition.follow_up_days
     within = (
-        f"within {days:,} days of the half's end (the same follow-up for every half)"
+        f"{'by the end of the half' if days == 0 else f'within {days:,} days of the half’s end'}"
+        " (the same follow-up for every half)"
         if days is not None
         else "by the data date (older halves have had longer to progress)"
     )

@@ -6,6 +6,7 @@ import html
 
 from vawg.outcomes.audit import AuditResult
 from vawg.outcomes.framework import SOURCE, framework_table
+from vawg.report.audit._format import followed, half_months
 from vawg.report.page import Section, disclosure_rule, table_html
 
 
@@ -16,7 +17,7 @@ def _methods(result: AuditResult) -> Section:
     parts = [
         "<h3>Count bases</h3><ul>"
         f"<li><b>Crimes recorded</b>: crimes recorded in the half and the outcome each had reached "
-        f"{result.follow_up_days} days after the half ended (for {result.half.label} that is the "
+        f"{followed(result.follow_up_days)} (for {half_months(result.half.label)} that is the "
         f"data date, {result.as_of:%d %B %Y}; the comparison halves are read the same number of days "
         "after their own end). Open cases stay in the denominator as open.</li>"
         "<li><b>Outcomes assigned</b>: outcomes dated in the half, whenever the crime was recorded; "

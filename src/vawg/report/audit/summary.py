@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from vawg.outcomes.audit import HEADLINE_MEASURES, AuditResult
-from vawg.report.audit._format import STYLE, _bullet, _kpi
+from vawg.report.audit._format import STYLE, _bullet, _kpi, followed
 from vawg.report.audit.attrition import _headline_table
 from vawg.report.page import Section
 
@@ -58,8 +58,9 @@ def _summary(result: AuditResult) -> Section:
         + chip("bad", f"What got worse ({len(bad)})", bad)
         + "</div>"
         + f'<p class="note">Headline figures are for crimes recorded in each half-year, with '
-        f"outcomes as they stood {result.follow_up_days} days after the half ended (equal "
-        f"follow-up for all three halves, data to {result.as_of:%d %B %Y}). A change is called "
+        f"outcomes as they stood {followed(result.follow_up_days)} (equal follow-up for all "
+        f"three halves, data to {result.as_of:%d %B %Y}), so they are lower than the outcomes "
+        "report's, which counts every outcome reached by the data date. A change is called "
         f"improved or worse only where it survives a false discovery rate of "
         f"{100 * result.fdr:.0f}% across all {tested} comparisons in the full grid "
         "(Benjamini–Hochberg; the appendix lists them); everything else is shown as no clear "
