@@ -101,7 +101,7 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
     body = (
         f"<p>{reasons if reasons is not None else 'Few'} people gave a reason for not "
         f"reporting; {unclassified if unclassified is not None else 'few'} matched no theme. "
-        "A reason can mention several themes, so shares add to more than 100%.</p>"
+        "A reason can mention several themes, so the shares can add to more than 100%.</p>"
     )
     body += figure_html(fig, height=120 + 30 * t.height)
     body += table_html(
