@@ -14,7 +14,8 @@ import statsmodels.api as sm
 
 from vawg.errors import ModelError
 from vawg.evaluation.did import did_poisson, event_study, pre_trend
-from vawg.evaluation.effects import conclusion_reasons, conclusion_text
+from vawg.evaluation.effects import conclusion_reasons, conclusion_text, leads_caution
+from vawg.results import Estimate
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "evaluation"
 
@@ -167,3 +168,32 @@ def test_event_study_with_crimes_only_in_the_reference_month_says_so() -> None:
     )
     with pytest.raises(ModelError, match="no month besides the reference"):
         event_study(frame, unit="lsoa_code", period="month", treated="treated")
+
+
+def test_one_period_before_the_start_joint_test_is_its_own_z_test() -> None:
+    # Six months before the start, in quarters: one lead (-2) besides the reference (-1). A
+    # Wald test of one coefficient is the square of its z: the same p-value as its row.
+    panel = _panel(7, months=18, start=6)
+    study = event_study(panel, unit="lsoa_code", period="month")
+    assert study.width == "quarter" and study.leads == 1
+    row = study.table.filter(pl.col("offset") == -2)
+    assert study.leads_p_value == pytest.approx(row["p_value"][0], rel=1e-9)
+
+
+def test_a_spike_before_the_start_is_caught_by_the_joint_test() -> None:
+    # No trend, no effect; the treated areas had three times their crimes in one quarter,
+    # a year before the start. The joint test of the quarters before the start sees it.
+    panel = _panel(11)
+    spike = pl.col("treated") & pl.col("relative_month").is_between(-12, -10)
+    panel = panel.with_columns(
+        crimes=pl.when(spike).then(pl.col("crimes") * 3).otherwise(pl.col("crimes"))
+    )
+    study = event_study(panel, unit="lsoa_code", period="month")
+    assert study.leads_p_value is not None and study.leads_p_value < 0.001
+    flat = event_study(_panel(11), unit="lsoa_code", period="month")
+    assert flat.leads_p_value is not None and flat.leads_p_value > 0.05
+    caution = leads_caution(study.leads_p_value, study.leads)
+    assert caution is not None and "not steady" in caution
+    assert leads_caution(flat.leads_p_value, flat.leads) is None
+    text = conclusion_text(Estimate(0.9, 0.8, 1.02), [], "Crimes", caution)
+    assert text.startswith("No clear change in crimes") and text.endswith(caution)

@@ -56,6 +56,7 @@ __all__ = [
     "PreTrend",
     "did_poisson",
     "event_study",
+    "joint_wald",
     "pre_trend",
 ]
 
@@ -217,11 +218,35 @@ class EventStudy:
     (e.g. ``-1``, ``+2``, ``-8 or earlier``), rate_ratio, ci_low, ci_high, p_value; the
     reference has rate ratio 1 and no interval, and a period in which the treated areas had no
     crimes at all has rate ratio 0 and no interval.
+
+    ``leads_p_value``: the joint Wald test that every period before the start (besides the
+    reference) has a rate ratio of 1, on ``leads`` periods (None with fewer than one). A small
+    p-value says the treated areas were not steady against the comparison areas before the
+    start, which the linear pre-trend test can miss (a dip or a spike rather than a slope).
     """
 
     table: pl.DataFrame
     width_months: int
     width: str
+    leads_p_value: float | None = None
+    leads: int = 0
+
+
+def joint_wald(fit: DidFit, names: Sequence[str]) -> float | None:
+    """p-value of the Wald test that the coefficients ``names`` of ``fit`` are all 0 (None when
+    there are none, or their covariance is singular)."""
+    if not names:
+        return None
+    index = [fit.terms.index(n) for n in names]
+    coef = np.asarray(fit.coef)[index]
+    cov = np.asarray(fit.cov)[np.ix_(index, index)]
+    try:
+        statistic = float(coef @ np.linalg.solve(cov, coef))
+    except np.linalg.LinAlgError:
+        return None
+    if not math.isfinite(statistic):
+        return None
+    return float(stats.chi2.sf(statistic, len(index)))
 
 
 def _width(frame: pl.DataFrame, outcome: str, treated: str, relative_month: str) -> int:
@@ -313,12 +338,15 @@ def event_study(
         .then(signed + pl.lit(" or later"))
         .otherwise(signed)
     )
+    leads = [n for b, n in zip(estimated, names, strict=True) if b < 0]
     return EventStudy(
         table.with_columns(label=label).select(
             "offset", "label", "rate_ratio", "ci_low", "ci_high", "p_value"
         ),
         width,
         _WIDTH_NAMES[width],
+        leads_p_value=joint_wald(fit, leads),
+        leads=len(leads),
     )
 
 

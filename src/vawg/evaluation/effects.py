@@ -36,6 +36,7 @@ __all__ = [
     "conclusion_text",
     "cost_per",
     "harm_averted",
+    "leads_caution",
     "net_averted",
 ]
 
@@ -147,12 +148,34 @@ def conclusion_reasons(
     return reasons
 
 
-def conclusion_text(ratio: Estimate | None, reasons: list[str], outcome: str) -> str:
-    """The plain-English finding, or why there is none."""
+def leads_caution(p_value: float | None, leads: int, alpha: float = 0.05) -> str | None:
+    """A caution for a finding whose event study was not steady before the start (the joint
+    test of :attr:`~vawg.evaluation.did.EventStudy.leads_p_value` below ``alpha``), else None."""
+    if p_value is None or p_value >= alpha:
+        return None
+    periods = "period" if leads == 1 else f"{leads} periods"
+    return (
+        f"Caution: before the start, the treated areas were not steady against the comparison "
+        f"areas (the {periods} before the start differ from the last one before it, in a joint "
+        f"test at the {alpha:.0%} level), so the comparison may not stand for what would have "
+        "happened; see the chart of periods from the start before quoting this."
+    )
+
+
+def conclusion_text(
+    ratio: Estimate | None, reasons: list[str], outcome: str, caution: str | None = None
+) -> str:
+    """The plain-English finding, or why there is none; ``caution`` (when a finding is drawn)
+    follows it."""
     if reasons:
         return "Cannot conclude: " + "; ".join(reasons) + "."
     if ratio is None:
         return "Cannot conclude: the model could not be fitted."
+    finding = _finding(ratio, outcome)
+    return f"{finding} {caution}" if caution else finding
+
+
+def _finding(ratio: Estimate, outcome: str) -> str:
     rr, lo, hi = ratio.estimate, ratio.ci_low, ratio.ci_high
     ci = f"rate ratio {rr:.2f}, 95% CI {lo:.2f} to {hi:.2f}"
     if hi < 1:

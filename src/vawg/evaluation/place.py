@@ -29,6 +29,7 @@ from vawg.evaluation.effects import (
     conclusion_text,
     cost_per,
     harm_averted,
+    leads_caution,
     net_averted,
 )
 from vawg.evaluation.interventions import Intervention, month_floor
@@ -89,6 +90,8 @@ class InterventionEvaluation(ResultMixin):
     reasons: tuple[str, ...]
     conclusion: str
     notes: tuple[str, ...]
+    event_leads_p_value: float | None = None
+    """The event study's joint test of the periods before the start (see ``EventStudy``)."""
 
 
 def first_after(start: date) -> date:
@@ -265,12 +268,15 @@ def evaluate_intervention(
     count_fit = None
     trend: PreTrend | None = None
     events, width = pl.DataFrame(), ""
+    leads_p: float | None = None
+    leads = 0
     if after_months and before_months and treated_codes:
         count_fit, fit_notes = _fit(study, has_ring)
         notes += fit_notes
         try:
             study_fit = event_study(core, unit="lsoa_code", period="month", treated="treated")
             events, width = study_fit.table, study_fit.width
+            leads_p, leads = study_fit.leads_p_value, study_fit.leads
         except VawgError as error:
             notes.append(f"event study: {error}")
         try:
@@ -360,6 +366,7 @@ def evaluate_intervention(
         series=_series(study),
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
-        conclusion=conclusion_text(rate, reasons, OUTCOME),
+        conclusion=conclusion_text(rate, reasons, OUTCOME, leads_caution(leads_p, leads)),
         notes=tuple(notes),
+        event_leads_p_value=leads_p,
     )

@@ -27,6 +27,7 @@ from vawg.evaluation.effects import (
     conclusion_text,
     cost_per,
     harm_averted,
+    leads_caution,
     net_averted,
 )
 from vawg.evaluation.place import OUTCOME, InterventionEvaluation
@@ -59,6 +60,8 @@ class PooledEvaluation(ResultMixin):
     reasons: tuple[str, ...]
     conclusion: str
     notes: tuple[str, ...]
+    event_leads_p_value: float | None = None
+    """The event study's joint test of the periods before the start (see ``EventStudy``)."""
 
 
 def _stack(evaluation: InterventionEvaluation, frame: pl.DataFrame) -> pl.DataFrame:
@@ -160,10 +163,13 @@ def pooled_evaluation(
         notes.append(f"pooled difference-in-differences: {error}")
     core = stacked.filter(pl.col("group") != "ring")
     events, width = pl.DataFrame(), ""
+    leads_p: float | None = None
+    leads = 0
     trend = None
     try:
         study = event_study(core, treated="treated", **common)
         events, width = study.table, study.width
+        leads_p, leads = study.leads_p_value, study.leads
     except VawgError as error:
         notes.append(f"pooled event study: {error}")
     try:
@@ -210,6 +216,7 @@ def pooled_evaluation(
         event_width=width,
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
-        conclusion=conclusion_text(rate, reasons, OUTCOME),
+        conclusion=conclusion_text(rate, reasons, OUTCOME, leads_caution(leads_p, leads)),
         notes=tuple(notes),
+        event_leads_p_value=leads_p,
     )
