@@ -60,7 +60,10 @@ def _place(result: PlaceEvaluationResult) -> list[tuple[str, str]]:
             "The same model with one rate ratio per quarter "
             "(half-year or year when quarters hold too few crimes) relative to the last one before "
             "the start; a linear difference in trend before the start with p < 0.05 means the "
-            "comparison cannot stand for what would have happened, and no conclusion is drawn.",
+            "comparison cannot stand for what would have happened, and no conclusion is drawn. "
+            "The periods before the start are also tested together (a Wald test that each has "
+            "the rate ratio of the last one; Wooldridge 2010, §4.2.3): a dip or a spike the "
+            "linear test misses puts a caution beside the finding.",
         ),
         (
             "Synthetic control (second estimator).",

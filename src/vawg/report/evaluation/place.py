@@ -31,6 +31,25 @@ from vawg.results import Estimate, excludes
 __all__ = ["intervention_section", "place_summary", "pooled_section"]
 
 
+def _before_the_start(p_value: float | None) -> str:
+    """What the periods before the start say together (the event study's joint test), under
+    its chart: one period outside its interval is what chance gives among several."""
+    if p_value is None:
+        return ""
+    if p_value < 0.05:
+        verdict = (
+            "differ from the last one before it, taken together (a joint test at the 5% level): "
+            "the treated areas were not steady against the comparison areas before the start"
+        )
+    else:
+        verdict = (
+            "do not differ clearly from the last one before it, taken together (a joint test at "
+            "the 5% level); a single period outside its interval is what chance gives among "
+            "several"
+        )
+    return paragraphs(f"The periods before the start {verdict}.")
+
+
 def _counts_table(counts: dict[str, int | None]) -> str:
     frame = pl.DataFrame(
         {
@@ -192,6 +211,7 @@ def pooled_section(p: PooledEvaluation, public: bool) -> str:
             ),
             height=360,
         )
+    body += _before_the_start(p.event_leads_p_value)
     if p.pre_trend is not None:
         body += paragraphs(
             "Trend before the start, treated against comparison areas: x"
@@ -260,6 +280,8 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
             ),
             height=340,
         )
+    if e.event_study.height:
+        body += _before_the_start(e.event_leads_p_value)
     if e.pre_trend is not None:
         body += paragraphs(
             "Trend before the start, treated against comparison areas: x"
