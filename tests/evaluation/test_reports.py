@@ -82,6 +82,10 @@ def test_public_reports_pass_the_leak_walker_and_name_no_one(
         assert "lsoas" not in item and "diagnostic" not in item
         if not item["can_conclude"]:
             assert item["rate_ratio"] is None and item["crimes_averted"] is None
+    for item in [*data["place"]["interventions"], data["place"]["pooled"]]:
+        # A withheld estimate is withheld from the finding's words too.
+        if item["rate_ratio"] is None:
+            assert "rate ratio" not in item["conclusion"], item["conclusion"]
     targeting = json.loads((public / "targeting-public.json").read_text(encoding="utf-8"))
     assert targeting["repeat_locations"]["places"] == []
     # The restricted files do name the areas (they are for analysts).
@@ -125,4 +129,15 @@ def test_evaluate_says_what_is_missing(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "neither interventions.csv nor programme_participants.csv is loaded" in str(
         result.exception
+    )
+
+
+def test_a_finding_resting_on_a_withheld_count_is_not_published() -> None:
+    from vawg.evaluation.public import WITHHELD, _statement
+
+    finding = "Crimes fell by 12% relative to the comparison areas (rate ratio 0.88, ...)."
+    assert _statement(True, (), finding, hidden=False) == finding
+    assert _statement(True, (), finding, hidden=True) == WITHHELD
+    assert _statement(False, ("too few crimes",), finding, hidden=True) == (
+        "Cannot conclude: too few crimes."
     )

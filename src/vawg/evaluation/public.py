@@ -87,8 +87,20 @@ def _shown_harm(
     return float(round((harm or 0.0) * (shown[f"treated_{when}"] or 0) / count)) if count else 0.0
 
 
-def _statement(can: bool, reasons: tuple[str, ...], conclusion: str) -> str:
-    return conclusion if can else "Cannot conclude: " + "; ".join(reasons) + "."
+WITHHELD = (
+    "Not published: a count this finding rests on is too small to publish, so its estimate is "
+    "withheld with it (the restricted report has it)."
+)
+"""The public finding of an evaluation whose counts are partly withheld."""
+
+
+def _statement(can: bool, reasons: tuple[str, ...], conclusion: str, hidden: bool) -> str:
+    """The public finding: the reasons when no conclusion can be drawn; when one can but a
+    count behind it is withheld, :data:`WITHHELD` (the finding's figures come from that
+    count); else the finding."""
+    if not can:
+        return "Cannot conclude: " + "; ".join(reasons) + "."
+    return WITHHELD if hidden else conclusion
 
 
 def _intervention(
@@ -121,7 +133,7 @@ def _intervention(
         donors=e.donors.clear(),
         series=e.series.clear(),
         reasons=reasons,
-        conclusion=_statement(e.can_conclude, reasons, e.conclusion),
+        conclusion=_statement(e.can_conclude, reasons, e.conclusion, hidden),
         notes=public_notes(e.notes, threshold),
         **changes,  # type: ignore[arg-type]
     )
@@ -135,7 +147,7 @@ def _pooled(
     reasons = public_reasons(p.reasons)
     text = {
         "reasons": reasons,
-        "conclusion": _statement(p.can_conclude, reasons, p.conclusion),
+        "conclusion": _statement(p.can_conclude, reasons, p.conclusion, hidden),
         "notes": public_notes(p.notes, threshold),
     }
     if hidden or not p.can_conclude:

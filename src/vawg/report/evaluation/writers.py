@@ -211,7 +211,14 @@ def evaluation_html(
                 "Safer Streets: each intervention",
                 paragraphs(
                     "One part per intervention: the finding, the crimes, the comparison areas "
-                    "and their balance, the event study, the synthetic control and displacement."
+                    "and their balance, the event study"
+                    + (
+                        " and displacement, where the counts behind them can be published (the "
+                        "synthetic control is in the restricted report: it is built from small "
+                        "counts by area and quarter)."
+                        if public
+                        else ", the synthetic control and displacement."
+                    )
                 ),
                 anchor="interventions",
                 subsections=tuple(intervention_section(e, public) for e in place.interventions),
