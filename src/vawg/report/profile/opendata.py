@@ -215,7 +215,7 @@ def open_data_sections(result: OpenDataResult) -> list[Section]:
     place = (
         table_html(conc, caption="Concentration: share of VSO in the LSOAs with most")
         + table_html(result.by_lsoa, caption=f"The {result.by_lsoa.height} LSOAs with most VSO")
-        + '<div style="display:grid;grid-template-columns:1fr 1fr;gap:12px">'
+        + '<div class="pair">'
         + figure_html(kind_fig, height=420)
         + figure_html(out_fig, height=420)
         + "</div>"

@@ -89,7 +89,7 @@ def _people(r: ProfileResult) -> Section:
             pe.table, caption="Repeats and multiple links (share of distinct people, exact 95% CI)"
         )
         + figure_html(ages, height=360)
-        + '<div style="display:grid;grid-template-columns:1fr 1fr;gap:12px">'
+        + '<div class="pair">'
         + figure_html(rel, height=340)
         + figure_html(rep, height=340)
         + "</div>"
@@ -119,26 +119,38 @@ def _harm(r: ProfileResult) -> Section:
         )
     top = h.harm_share_top_10pct
     if not _missing(top.estimate):
+        # The top 10%'s share is the gap above the curve at 90%: drawn as that gap, so the
+        # label does not sit on the curve's own value (1 - share).
         fig.add_scatter(
-            x=[0.9],
-            y=[1 - top.estimate],
-            mode="markers+text",
-            marker={"color": PUBLIC_C, "size": 10},
-            text=[f"top 10% cause {_pct(top.estimate)}"],
-            textposition="top left",
-            name="top 10%",
+            x=[0.9, 0.9],
+            y=[1 - top.estimate, 1],
+            mode="lines+markers",
+            marker={"color": PUBLIC_C, "size": 8},
+            line={"color": PUBLIC_C, "width": 3},
+            name=f"most harmful 10%: {_pct(top.estimate)} of harm",
+        )
+        fig.add_annotation(
+            x=0.9,
+            y=1 - top.estimate / 2,
+            text=f"most harmful 10%:<br>{_pct(top.estimate)} of harm",
+            showarrow=False,
+            xanchor="right",
+            xshift=-8,
+            font={"color": PUBLIC_C},
+            bgcolor="rgba(255,255,255,0.85)",
         )
     fig.update_layout(
         title="Lorenz curve of harm",
-        xaxis_title="share of perpetrators (least to most harmful)",
+        xaxis_title="perpetrators, least to most harmful",
         yaxis_title="share of harm",
         xaxis_tickformat=".0%",
         yaxis_tickformat=".0%",
         legend={"orientation": "h", "y": -0.2},
     )
-    conc = h.concentration.with_columns(pl.col("top_pct").cast(pl.String) + "%").rename(
-        {"top_pct": "most harmful", "perpetrators": "perpetrators (n x share)"}
-    )
+    conc = h.concentration.with_columns(
+        pl.col("top_pct").cast(pl.String) + "%",
+        pl.col("perpetrators").round(0).cast(pl.Int64, strict=False),
+    ).rename({"top_pct": "most harmful", "perpetrators": "perpetrators (about)"})
     bars = go.Figure(
         go.Bar(
             x=[f"top {p}%" for p in h.concentration["top_pct"]],
@@ -166,7 +178,7 @@ def _harm(r: ProfileResult) -> Section:
     hg.update_layout(title="Harm (days of custody) by offence group", xaxis_title="harm days")
     gini = h.gini
     body = (
-        '<div style="display:grid;grid-template-columns:1.2fr 1fr;gap:12px">'
+        '<div class="pair wide-left">'
         + figure_html(fig, height=420)
         + figure_html(bars, height=420)
         + "</div>"

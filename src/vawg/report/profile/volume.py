@@ -113,7 +113,7 @@ def _volume(r: ProfileResult) -> Section:
     body = (
         figure_html(fig, height=360)
         + f'<p class="note">{_esc(trend_text)}</p>'
-        + '<div style="display:grid;grid-template-columns:1fr 1fr;gap:12px">'
+        + '<div class="pair">'
         + figure_html(fy, height=340)
         + figure_html(og, height=340)
         + "</div>"
