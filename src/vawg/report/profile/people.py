@@ -185,7 +185,9 @@ def _harm(r: ProfileResult) -> Section:
         + paragraphs_html(
             f"Gini coefficient of harm across {_n(h.perpetrators)} perpetrators: "
             f"{_x(gini.estimate, 3)} ({_ci(gini, lambda x: f'{x:.3f}')}). For comparison, the "
-            "Kent profile of 2017-2022 reported that 10% of perpetrators caused 63% of harm."
+            "Kent and Medway Police and Crime Panel's minutes on the VAWG inquiry record that "
+            "Kent's own 2017-2022 profile, also with the Cambridge Crime Harm Index, found that "
+            "10% of perpetrators caused 63% of the harm."
         )
         + table_html(conc, caption="Harm concentration (percentile bootstrap 95% CI)")
         + figure_html(hg, height=340)
