@@ -86,11 +86,19 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
     for place in ("all", "public"):
         r = result.by_place.get(place)
         if r is not None:
+            klass = PREFIX[place] + "hotspot_class"
+            exploratory = r.hot_unadjusted - r.hot_spots
+            drawn = table.filter(pl.col(klass) == HOT_UNADJUSTED).height
+            unseen = (
+                f" ({exploratory - drawn} of them in LSOAs whose figures are not shown)"
+                if exploratory > drawn
+                else ""
+            )
             cards.append(
                 kpi(
                     f"{r.hot_spots} LSOAs",
                     f"confirmed hot spots, {PLACES[place]} (of {table.height:,} LSOAs)",
-                    f"plus {r.hot_unadjusted - r.hot_spots} exploratory clusters",
+                    f"plus {exploratory} exploratory clusters{unseen}",
                 )
             )
     conc = result.concentration.get("all")
