@@ -12,6 +12,7 @@ from vawg.models.drivers import DriversResult
 from vawg.report import fmt
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
 from vawg.report.page import figure_html, table_html
+from vawg.schema.labels import LABELS
 
 
 def _daily(result: DriversResult) -> str:
@@ -81,12 +82,16 @@ def _daily(result: DriversResult) -> str:
         f'<p class="note">Is the curve different from a straight line on the log scale? '
         f"Likelihood-ratio test of the spline against the linear model: {html.escape(tests)}.</p>"
     )
+    # Series are the places and the offence groups: written in words, from the label table.
+    series_words = {"all": "all places", "home": "at home", "public": "in public places"}
+    series_words |= dict(LABELS["offence_group"])
     per_degree = daily.table.select(
-        "series",
+        pl.col("series").replace_strict(series_words, default=pl.col("series")),
         "crimes",
         "days",
         *(((pl.col(c) - 1) * 100).alias(c) for c in ("rate_ratio", "ci_low", "ci_high")),
         "p_value",
+        "method_used",
         "alpha",
         "dispersion_scale",
         ((pl.col("poisson_rate_ratio") - 1) * 100).alias("poisson"),
@@ -95,7 +100,8 @@ def _daily(result: DriversResult) -> str:
         per_degree,
         caption="Change in crimes per 1 °C warmer, % (rate ratio − 1), by place and offence group",
         labels={
-            "rate_ratio": "% per °C (NB2)",
+            "rate_ratio": "% per °C",
+            "method_used": "model fitted",
             "ci_low": "95% CI low",
             "ci_high": "95% CI high",
             "alpha": "NB alpha",
