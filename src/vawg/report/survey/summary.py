@@ -12,6 +12,37 @@ from vawg.report.survey.view import SurveyView, count_text
 from vawg.report.survey.writers import _all_row
 from vawg.survey import SurveyResult
 
+_TERM_WORDS = {
+    "kept_informed": "victims satisfied with being kept informed",
+    "years_to_outcome": "each extra year to an outcome",
+    "outcome_group": "victims whose outcome was '{level}'",
+    "offence_group": "victims of {level}",
+}
+
+
+def _clearest_link(effects: pl.DataFrame) -> str:
+    """The model's clearest link with satisfaction in words (the largest effect whose 95%
+    interval leaves out 1), or that none is clear: never an unclear effect stated as a fact."""
+    clear = effects.filter(
+        ~pl.col("reference"),
+        pl.col("estimate").is_not_null(),
+        (pl.col("ci_low") > 1) | (pl.col("ci_high") < 1),
+    )
+    if clear.is_empty():
+        return "no group, and not the time to an outcome, is clearly linked with it in the model"
+    row = clear.with_columns(size=pl.col("estimate").log().abs()).sort("size").row(-1, named=True)
+    who = _TERM_WORDS.get(row["term"], row["term"].replace("_", " ")).format(
+        level=str(row["level"]).replace("_", " ")
+    )
+    odds, low, high = row["estimate"], row["ci_low"], row["ci_high"]
+    how = "higher" if odds > 1 else "lower"
+    ratio = odds if odds > 1 else 1 / odds
+    low, high = (low, high) if odds > 1 else (1 / high, 1 / low)
+    return (
+        f"the clearest link in the model: {who} had odds of being satisfied {ratio:.1f} times "
+        f"{how} (95% CI {low:.1f} to {high:.1f})"
+    )
+
 
 def _summary(result: SurveyResult, view: SurveyView) -> Section:
     est = view.estimates
@@ -60,14 +91,8 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
     model = result.satisfaction.model if result.satisfaction else None
     if whole and whole["estimate"] is not None:
         text = f"{_pct(whole['estimate'])} of victims surveyed were satisfied with the whole experience"
-        if model is not None:
-            years = view.effects.filter(pl.col("term") == "years_to_outcome").to_dicts()
-            if years and years[0]["estimate"] is not None and model.kind == "logistic":
-                text += (
-                    f"; each extra year to an outcome multiplies the odds of being satisfied "
-                    f"by {years[0]['estimate']:.2f} (95% CI {years[0]['ci_low']:.2f}–"
-                    f"{years[0]['ci_high']:.2f})"
-                )
+        if model is not None and model.measure == "odds ratio":
+            text += "; " + _clearest_link(view.effects)
         points.append(text + ".")
     if result.side_by_side and not view.side.is_empty():
         rates = view.side.filter(pl.col("rate_per_1000").is_not_null()).sort("rate_per_1000")
