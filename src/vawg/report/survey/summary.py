@@ -98,10 +98,19 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
         rates = view.side.filter(pl.col("rate_per_1000").is_not_null()).sort("rate_per_1000")
         if rates.height >= 2:
             lo, hi = rates.row(0, named=True), rates.row(-1, named=True)
+
+            def rate(row: dict[str, object]) -> str:
+                ci = (
+                    f", 95% CI {row['rate_ci_low']:.1f} to {row['rate_ci_high']:.1f}"
+                    if row.get("rate_ci_low") is not None and row.get("rate_ci_high") is not None
+                    else ""
+                )
+                return f"{row['rate_per_1000']:.1f} ({row['district']}{ci})"
+
             points.append(
-                f"Recorded VAWG crime runs from {lo['rate_per_1000']:.1f} per 1,000 women and girls "
-                f"a year ({lo['district']}) to {hi['rate_per_1000']:.1f} ({hi['district']}); "
-                "recorded crime is only what is reported, and most of it is not (see below)."
+                f"Recorded VAWG crime runs from {rate(lo)} to {rate(hi)} crimes per 1,000 women "
+                "and girls a year; recorded crime is only what is reported, and most of it is not "
+                "(see below)."
             )
     if result.weighting or result.weight_source:
         points.append(
