@@ -7,7 +7,7 @@ import polars as pl
 
 from vawg.profile.profile import ProfileResult
 from vawg.report import fmt
-from vawg.report.page import Section, table_html
+from vawg.report.page import Section, details_html, table_html
 from vawg.report.profile._format import (
     ACCENT,
     GREY,
@@ -96,8 +96,10 @@ def _volume(r: ProfileResult) -> Section:
     t = trend.rate_ratio_per_year
     trend_text = (
         f"Trend: {fmt.change(t.estimate, 'crimes')} each year "
-        f"({fmt.change_interval(t.ci_low, t.ci_high)}). Model details: {trend.model} "
-        f"regression of {trend.months} monthly counts on time with log(days) offset "
+        f"({fmt.change_interval(t.ci_low, t.ci_high)}). " + trend.note
+    )
+    model_text = (
+        f"{trend.model} regression of {trend.months} monthly counts on time with log(days) offset "
         f"(rate ratio per year {_x(t.estimate, 3)}, {fmt.p_value(t.p_value)}"
         + (f"; NB2 dispersion alpha {fmt.small(trend.alpha)}" if trend.alpha is not None else "")
         + (f"; AIC Poisson {trend.aic_poisson:.1f}" if trend.aic_poisson is not None else "")
@@ -106,13 +108,13 @@ def _volume(r: ProfileResult) -> Section:
             if trend.aic_negative_binomial is not None
             else ""
         )
-        + "). "
-        + trend.note
+        + ")."
     )
     rate = v.rate_per_1000_per_year
     body = (
         figure_html(fig, height=360)
         + f'<p class="note">{_esc(trend_text)}</p>'
+        + details_html("Model details", f'<p class="note">{_esc(model_text)}</p>')
         + '<div class="pair">'
         + figure_html(fy, height=340)
         + figure_html(og, height=340)
