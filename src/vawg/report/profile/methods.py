@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
 
 from vawg.profile.profile import ProfileResult
-from vawg.report.page import Section, disclosure_rule, table_html
+from vawg.report.page import Section, details_html, disclosure_rule, table_html
 from vawg.report.profile._format import LABELS, _esc, _n, _ul, paragraphs_html
 from vawg.results import to_jsonable
+
+
+def _settings_table(settings: Mapping[str, Any]) -> str:
+    """Every setting and its value, one a row ("not set" where the default applies); the
+    disclosure rule, a paragraph rather than a setting, is in its own section above."""
+    values = to_jsonable(settings)
+    rows = (
+        sorted((k, v) for k, v in values.items() if not isinstance(v, dict))
+        if isinstance(values, dict)
+        else []
+    )
+    shown = [
+        "not set" if v is None else v if isinstance(v, str) else json.dumps(v) for _, v in rows
+    ]
+    frame = pl.DataFrame(
+        {"setting": [k for k, _ in rows], "value": shown},
+        schema={"setting": pl.String, "value": pl.String},
+    )
+    return table_html(frame, caption="Settings", max_rows=frame.height)
 
 
 def _scope(r: ProfileResult) -> Section:
@@ -143,6 +166,6 @@ def _methods(r: ProfileResult) -> Section:
         + table_html(rf.bands, caption="Bands and weights")
         + "<h3>References</h3>"
         + _ul(_esc(c) for c in citations)
-        + paragraphs_html("Settings used: " + json.dumps(to_jsonable(settings), sort_keys=True))
+        + details_html("Settings used (to reproduce this report)", _settings_table(settings))
     )
     return Section("Methods and definitions", body, anchor="methods")

@@ -141,7 +141,7 @@ def _harm(r: ProfileResult) -> Section:
         )
     fig.update_layout(
         title="Lorenz curve of harm",
-        xaxis_title="perpetrators, least to most harmful",
+        xaxis_title="share of perpetrators, least to most harmful",
         yaxis_title="share of harm",
         xaxis_tickformat=".0%",
         yaxis_tickformat=".0%",

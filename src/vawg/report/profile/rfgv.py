@@ -68,7 +68,7 @@ def _timing(r: ProfileResult) -> Section:
     )
     heat.update_layout(
         title="When crimes were committed: hour of day by day of week",
-        xaxis_title="hour (committed_from)",
+        xaxis_title="hour of the day it happened (or began)",
         yaxis={"autorange": "reversed"},
     )
     months = _bar(t.by_month_of_year, "month_name", "crimes", "By month of the year")
