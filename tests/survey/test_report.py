@@ -177,7 +177,8 @@ def test_public_model_withholds_effects_that_would_give_a_small_side_away(force:
     assert public is not None and public.model is not None
     shown = public.model.table
     small = 0
-    for before, after in zip(restricted.iter_rows(named=True), shown.iter_rows(named=True)):
+    rows = zip(restricted.iter_rows(named=True), shown.iter_rows(named=True), strict=True)
+    for before, after in rows:
         assert (before["term"], before["level"]) == (after["term"], after["level"])
         sides = (before["n"], before["satisfied"], before["n"] - before["satisfied"])
         if any(0 < side < 5 for side in sides):
