@@ -15,7 +15,10 @@ A missing or undefined figure is written ``–`` (never ``nan`` or a blank).
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
+
+from vawg.outcomes.halves import Half
 
 __all__ = [
     "DASH",
@@ -153,6 +156,20 @@ def period(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{start:%b}–{end:%b %Y}"
     return f"{start:%b %Y}–{end:%b %Y}"
+
+
+HALF_LABEL = re.compile(r"^(\d{4})H([12])$")
+"""A financial half-year's code, as the outcome Results label halves (``2021H1``)."""
+
+
+def half_months(label: str) -> str:
+    """A financial half-year code in months (``2021H1`` → ``Apr–Sep 2021``, ``2021H2`` →
+    ``Oct 2021–Mar 2022``); any other text as it is."""
+    found = HALF_LABEL.match(label)
+    if found is None:
+        return label
+    half = Half(int(found.group(1)), int(found.group(2)))
+    return period(half.start, half.end)
 
 
 def span(period_: tuple[date, date] | None) -> str:

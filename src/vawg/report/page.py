@@ -27,6 +27,7 @@ import plotly.offline
 import polars as pl
 
 from vawg.report.bulletin import bullet_points
+from vawg.report.fmt import HALF_LABEL, half_months
 from vawg.results import MainPoint
 from vawg.schema.labels import LABELS, label
 
@@ -163,6 +164,9 @@ def _cell(value: Any) -> _Cell:
     return _Cell(str(value))
 
 
+_HALF_COLUMNS = ("half", "from_half", "to_half")
+"""Columns holding financial half-year codes (``2021H1``): shown in months."""
+
 _CODED_COLUMNS = ("offence_group", "location_type", "relationship")
 """Columns whose values are contract codes: shown in words (:func:`vawg.schema.labels.label`)."""
 
@@ -170,6 +174,8 @@ _CODED_COLUMNS = ("offence_group", "location_type", "relationship")
 def _header(column: str, labels: Mapping[str, str]) -> str:
     if column in labels:
         return labels[column]
+    if HALF_LABEL.match(column):  # a column per financial half-year (a pivot)
+        return half_months(column)
     if column in LABELS["field"]:
         return label(column, "field")
     return column.replace("_", " ")
@@ -178,6 +184,11 @@ def _header(column: str, labels: Mapping[str, str]) -> str:
 def _table(
     frame: pl.DataFrame, *, caption: str, max_rows: int, labels: Mapping[str, str]
 ) -> _Table:
+    halves = [c for c in _HALF_COLUMNS if c in frame.columns and frame[c].dtype == pl.String]
+    if halves:  # financial half-years in months, as a bulletin writes them
+        frame = frame.with_columns(
+            pl.col(c).map_elements(half_months, return_dtype=pl.String) for c in halves
+        )
     coded = [c for c in _CODED_COLUMNS if c in frame.columns and frame[c].dtype == pl.String]
     if coded:
         frame = frame.with_columns(

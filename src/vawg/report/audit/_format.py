@@ -13,7 +13,6 @@ import polars as pl
 
 from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
 from vawg.outcomes.cases import DIMENSIONS
-from vawg.outcomes.halves import Half
 from vawg.report import fmt
 from vawg.report.page import compared_kpi_html, verdict_html
 
@@ -39,10 +38,7 @@ ROLE_TITLES = {
 ROLE_COLOURS = {"year_earlier": "#56B4E9", "previous": "#E69F00", "current": "#0072B2"}
 
 
-def half_months(label: str) -> str:
-    """A financial half-year label as months: ``2021H1`` → ``Apr–Sep 2021``."""
-    half = Half(int(label[:4]), int(label[-1]))
-    return fmt.period(half.start, half.end)
+half_months = fmt.half_months
 
 
 STYLE = """<style>

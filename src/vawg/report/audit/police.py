@@ -27,7 +27,7 @@ def _mix_chart(result: AuditResult, base: str) -> str:
     counts = result.counts.filter((pl.col("base") == base) & (pl.col("dimension") == "all"))
     fig = go.Figure()
     order = [result.year_earlier, result.previous, result.half]
-    labels = [f"{h.label} ({h.title})" for h in order]
+    labels = [h.title for h in order]
     for group, label in SHORT_GROUPS.items():
         if base == "assigned" and group == "open":
             continue
@@ -97,9 +97,9 @@ def _figures_table(result: AuditResult) -> str:
         for h in (
             "Count base",
             "Measure",
-            f"{result.year_earlier.label}",
-            f"{result.previous.label}",
-            f"<b>{result.half.label}</b>",
+            f"{result.year_earlier.title}",
+            f"{result.previous.title}",
+            f"<b>{result.half.title}</b>",
             "vs previous",
             "vs year earlier",
         )
@@ -155,7 +155,7 @@ def _breakdown_table(result: AuditResult) -> str:
             body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return (
         '<div class="table-wrap"><table class="audit"><caption>Crimes recorded in '
-        f"{html.escape(result.half.label)} by group: rate (95% CI) and change</caption><thead><tr>"
+        f"{html.escape(result.half.title)} by group: rate (95% CI) and change</caption><thead><tr>"
         + "".join(f"<th>{html.escape(h)}</th>" for h in head)
         + "</tr></thead><tbody>"
         + "".join(body)

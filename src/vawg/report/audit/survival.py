@@ -33,7 +33,7 @@ def _survival(result: AuditResult) -> Section:
             y=[0, *[100 * v for v in c["share_with_outcome"].to_list()]],
             mode="lines",
             line_shape="hv",
-            name=f"{half.label} ({ROLE_TITLES[role].lower()})",
+            name=f"{half.title} ({ROLE_TITLES[role].lower()})",
             line={"color": ROLE_COLOURS[role], "width": 3 if role == "current" else 2},
         )
     fig.update_layout(
@@ -73,9 +73,9 @@ def _survival(result: AuditResult) -> Section:
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     head = [
         "Offence group",
-        result.year_earlier.label,
-        result.previous.label,
-        result.half.label,
+        result.year_earlier.title,
+        result.previous.title,
+        result.half.title,
         "vs previous",
         "vs year earlier",
     ]

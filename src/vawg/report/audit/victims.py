@@ -52,7 +52,7 @@ def _victims(result: AuditResult) -> Section:
         )
     fig.update_layout(
         xaxis={"title": "% satisfied with the whole experience", "range": [0, 100]},
-        title=f"Victims satisfied, by police outcome ({result.half.label})",
+        title=f"Victims satisfied, by police outcome ({result.half.title})",
         showlegend=False,
     )
     items = (

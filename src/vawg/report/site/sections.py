@@ -13,6 +13,7 @@ import polars as pl
 from vawg.errors import InputError
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult
+from vawg.report.fmt import half_months
 from vawg.report.page import Section, paragraphs
 from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
 from vawg.report.survey import survey_view
@@ -193,7 +194,7 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
         part = rates.filter(pl.col("measure") == measure)
         if part.height:
             fig.add_scatter(
-                x=part["half"].to_list(),
+                x=[half_months(h) for h in part["half"].to_list()],
                 y=nullable(part["estimate"]),
                 mode="lines+markers",
                 name=name,
@@ -230,7 +231,7 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
             "charge-rate-by-district",
             latest,
             "district",
-            f"Charge rate by district, crimes recorded in {last} (95% CI)",
+            f"Charge rate by district, crimes recorded in {half_months(last or '')} (95% CI)",
         )
         page.sections.append(Section("By district", body))
     return page
