@@ -81,8 +81,9 @@ class SatisfactionModel:
     ``table``: term (``outcome_group``, ``offence_group``, ``years_to_outcome``,
     ``kept_informed``), level, estimate (``measure``: odds ratio or latent shift), ci_low,
     ci_high, p_value, n (responses at that level), reference (the level others are compared
-    with), satisfied (of the responses at that level, those satisfied). Fit: ``n``, ``aic``, ``pseudo_r2`` (McFadden), the likelihood-ratio test against no
-    predictors (for Firth's model: of the penalised likelihood). ``kind`` is the model asked
+    with), satisfied (of the responses at that level, those satisfied). Fit: ``n``, ``aic``,
+    ``pseudo_r2`` (McFadden), the likelihood-ratio test against no predictors (for Firth's
+    model: of the penalised likelihood). ``kind`` is the model asked
     for; ``method_used`` the one fitted; ``separated`` the levels whose ordinary estimate is
     infinite (empty without separation).
     """
