@@ -38,10 +38,22 @@ def _clearest_link(effects: pl.DataFrame) -> str:
     how = "higher" if odds > 1 else "lower"
     ratio = odds if odds > 1 else 1 / odds
     low, high = (low, high) if odds > 1 else (1 / high, 1 / low)
+    verb = "came with" if row["term"] == "years_to_outcome" else "had"
     return (
-        f"the clearest link in the model: {who} had odds of being satisfied {ratio:.1f} times "
-        f"{how} (95% CI {low:.1f} to {high:.1f})"
+        f"the clearest link in the model: {who} {verb} odds of being satisfied {ratio:.1f} "
+        f"times {how} (95% CI {low:.1f} to {high:.1f})"
     )
+
+
+def _district_rate(row: dict[str, object]) -> str:
+    """A district's recorded-crime rate with its interval, e.g. ``6.8 (Thanet, 95% CI 6.6 to
+    7.1)``."""
+    ci = (
+        f", 95% CI {row['rate_ci_low']:.1f} to {row['rate_ci_high']:.1f}"
+        if row.get("rate_ci_low") is not None and row.get("rate_ci_high") is not None
+        else ""
+    )
+    return f"{row['rate_per_1000']:.1f} ({row['district']}{ci})"
 
 
 def _summary(result: SurveyResult, view: SurveyView) -> Section:
@@ -98,19 +110,10 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
         rates = view.side.filter(pl.col("rate_per_1000").is_not_null()).sort("rate_per_1000")
         if rates.height >= 2:
             lo, hi = rates.row(0, named=True), rates.row(-1, named=True)
-
-            def rate(row: dict[str, object]) -> str:
-                ci = (
-                    f", 95% CI {row['rate_ci_low']:.1f} to {row['rate_ci_high']:.1f}"
-                    if row.get("rate_ci_low") is not None and row.get("rate_ci_high") is not None
-                    else ""
-                )
-                return f"{row['rate_per_1000']:.1f} ({row['district']}{ci})"
-
             points.append(
-                f"Recorded VAWG crime runs from {rate(lo)} to {rate(hi)} crimes per 1,000 women "
-                "and girls a year; recorded crime is only what is reported, and most of it is not "
-                "(see below)."
+                f"Recorded VAWG crime runs from {_district_rate(lo)} to {_district_rate(hi)} "
+                "crimes per 1,000 women and girls a year; recorded crime is only what is "
+                "reported, and most of it is not (see below)."
             )
     if result.weighting or result.weight_source:
         points.append(
