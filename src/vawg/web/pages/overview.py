@@ -95,12 +95,22 @@ def render(ctx: PageContext) -> None:
         yaxis_title="per 1,000 a year",
     )
     fig.update_xaxes(categoryorder="total descending")
+    rate = districts["rate_per_1000_per_year"]
+    fig.update_traces(
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": (districts["ci_high"] - rate).to_list(),
+            "arrayminus": (rate - districts["ci_low"]).to_list(),
+        }
+    )
     show_chart(
         ctx,
         styled(fig, legend=False),
         districts,
         "crimes by district",
-        caption="Residents: all ages and sexes (area reference).",
+        caption="Women and girls of all ages (ONS mid-2019 estimates); the bars show 95% "
+        "intervals.",
     )
 
     with st.expander("How the scope was applied (crimes excluded by each rule)"):
