@@ -50,6 +50,7 @@ __all__ = [
     "MODEL_CITATION",
     "SMALL_GROUPS",
     "SatisfactionModel",
+    "clearest_effect",
     "fit_satisfaction_model",
 ]
 
@@ -121,6 +122,25 @@ class SatisfactionModel:
             "notes": list(self.notes),
             "effects": to_jsonable(self.table),
         }
+
+
+def clearest_effect(effects: pl.DataFrame) -> dict[str, Any] | None:
+    """The row of a model's ``effects`` table (odds ratios) furthest from 1 among those whose
+    95% interval leaves 1 out, or None when no effect is clear: what a summary may state as a
+    finding (an unclear effect never is)."""
+    clear = effects.filter(
+        ~pl.col("reference"),
+        pl.col("estimate").is_not_null(),
+        (pl.col("ci_low") > 1) | (pl.col("ci_high") < 1),
+    )
+    if clear.is_empty():
+        return None
+    return (
+        clear.with_columns(_size=pl.col("estimate").log().abs())
+        .sort("_size")
+        .drop("_size")
+        .row(-1, named=True)
+    )
 
 
 def _design(

@@ -11,6 +11,7 @@ from vawg.report.survey._format import _ci, _kpi, _pct, _significant, _value
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.report.survey.writers import _all_row
 from vawg.survey import SurveyResult
+from vawg.survey.satisfaction_model import clearest_effect
 
 _TERM_WORDS = {
     "kept_informed": "victims satisfied with being kept informed",
@@ -21,16 +22,11 @@ _TERM_WORDS = {
 
 
 def _clearest_link(effects: pl.DataFrame) -> str:
-    """The model's clearest link with satisfaction in words (the largest effect whose 95%
-    interval leaves out 1), or that none is clear: never an unclear effect stated as a fact."""
-    clear = effects.filter(
-        ~pl.col("reference"),
-        pl.col("estimate").is_not_null(),
-        (pl.col("ci_low") > 1) | (pl.col("ci_high") < 1),
-    )
-    if clear.is_empty():
+    """The model's clearest link with satisfaction in words
+    (:func:`~vawg.survey.satisfaction_model.clearest_effect`), or that none is clear."""
+    row = clearest_effect(effects)
+    if row is None:
         return "no group, and not the time to an outcome, is clearly linked with it in the model"
-    row = clear.with_columns(size=pl.col("estimate").log().abs()).sort("size").row(-1, named=True)
     who = _TERM_WORDS.get(row["term"], row["term"].replace("_", " ")).format(
         level=str(row["level"]).replace("_", " ")
     )
