@@ -114,6 +114,16 @@ def test_hostile_values_in_titles_tables_and_main_points_are_text() -> None:
     assert_valid_html(page)
 
 
+def test_share_columns_named_as_percent_are_written_as_percentages() -> None:
+    import polars as pl
+
+    frame = pl.DataFrame({"group": ["a", "b"], "share": [0.4962, None], "n": [3, 4]})
+    page = table_html(frame, percent=["share"])
+    assert "49.6%" in page and "0.496" not in page and ">3<" in page
+    with pytest.raises(ValueError, match="shares"):
+        table_html(frame, percent=["shares"])
+
+
 def test_formats_written_as_a_bulletin_writes_them() -> None:
     assert fmt.pct(0.497) == "50%" and fmt.pct(0.004) == "0.4%" and fmt.pct(None) == "–"
     assert fmt.change(1.12) == "12% more" and fmt.change(0.92) == "8.0% fewer"

@@ -27,7 +27,7 @@ import plotly.offline
 import polars as pl
 
 from vawg.report.bulletin import bullet_points
-from vawg.report.fmt import HALF_LABEL, half_months
+from vawg.report.fmt import HALF_LABEL, half_months, pct
 from vawg.results import MainPoint
 from vawg.schema.labels import LABELS, label
 
@@ -150,7 +150,9 @@ class _Table:
     more: str = ""
 
 
-def _cell(value: Any) -> _Cell:
+def _cell(value: Any, *, percent: bool = False) -> _Cell:
+    if percent and isinstance(value, float) and value == value:
+        return _Cell(pct(value, 1), "num")
     if value is None:
         return _Cell("–", "empty")
     if isinstance(value, bool):
@@ -182,7 +184,12 @@ def _header(column: str, labels: Mapping[str, str]) -> str:
 
 
 def _table(
-    frame: pl.DataFrame, *, caption: str, max_rows: int, labels: Mapping[str, str]
+    frame: pl.DataFrame,
+    *,
+    caption: str,
+    max_rows: int,
+    labels: Mapping[str, str],
+    percent: Sequence[str] = (),
 ) -> _Table:
     halves = [c for c in _HALF_COLUMNS if c in frame.columns and frame[c].dtype == pl.String]
     if halves:  # financial half-years in months, as a bulletin writes them
@@ -202,7 +209,10 @@ def _table(
     return _Table(
         caption,
         tuple(_header(c, labels) for c in frame.columns),
-        tuple(tuple(_cell(v) for v in row) for row in frame.head(max_rows).iter_rows()),
+        tuple(
+            tuple(_cell(v, percent=c in percent) for c, v in zip(frame.columns, row, strict=True))
+            for row in frame.head(max_rows).iter_rows()
+        ),
         more,
     )
 
@@ -311,10 +321,23 @@ def table_html(
     caption: str = "",
     max_rows: int = 200,
     labels: dict[str, str] | None = None,
+    percent: Sequence[str] = (),
 ) -> str:
-    """A polars frame as an escaped HTML table (at most ``max_rows`` rows, said when cut)."""
+    """A polars frame as an escaped HTML table (at most ``max_rows`` rows, said when cut).
+    The ``percent`` columns hold shares (0–1) and are written as percentages (``49.6%``)."""
+    unknown = set(percent) - set(frame.columns)
+    if unknown:
+        raise ValueError(f"percent names columns the table does not have: {sorted(unknown)}")
     return str(
-        _macro("table")(_table(frame, caption=caption, max_rows=max_rows, labels=labels or {}))
+        _macro("table")(
+            _table(
+                frame,
+                caption=caption,
+                max_rows=max_rows,
+                labels=labels or {},
+                percent=tuple(percent),
+            )
+        )
     )
 
 
