@@ -114,6 +114,23 @@ def test_hostile_values_in_titles_tables_and_main_points_are_text() -> None:
     assert_valid_html(page)
 
 
+def test_the_correction_note_appears_only_beside_corrected_main_points() -> None:
+    plain = MainPoint(topic="Rate", measure="share", value=Estimate(0.5, 0.4, 0.6), clear=True)
+    held = MainPoint(
+        topic="Charge rate",
+        measure="share",
+        value=Estimate(0.5, 0.4, 0.6),
+        clear=False,
+        tested="Holm's correction across the 4 pre-declared headline comparisons",
+    )
+    note = "after correcting for how many were tested"
+
+    def page(points: list[MainPoint]) -> str:
+        return render_page("t", [], classification=Classification("x", "y"), main_points=points)
+
+    assert note not in page([plain]) and note in page([plain, held])
+
+
 def test_share_columns_named_as_percent_are_written_as_percentages() -> None:
     import polars as pl
 

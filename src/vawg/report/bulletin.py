@@ -19,12 +19,14 @@ __all__ = ["BulletPoint", "bullet_points", "sentence"]
 @dataclass(frozen=True)
 class BulletPoint:
     """A main point as text: ``text`` the sentence, ``status`` ``clear`` / ``not clear`` /
-    ``None`` (nothing tested), ``status_text`` the words for it, ``note`` a short caveat."""
+    ``None`` (nothing tested), ``status_text`` the words for it, ``note`` a short caveat;
+    ``corrected`` whether its test was corrected for several comparisons made together."""
 
     text: str
     status: str | None
     status_text: str
     note: str
+    corrected: bool = False
 
 
 def _level(p: MainPoint, e: Estimate) -> str:
@@ -105,5 +107,6 @@ def bullet_points(points: Sequence[MainPoint]) -> tuple[BulletPoint, ...]:
     out = []
     for p in points:
         status, words = _status(p)
-        out.append(BulletPoint(sentence(p), status, words, p.note))
+        corrected = "correction" in p.tested.lower()
+        out.append(BulletPoint(sentence(p), status, words, p.note, corrected))
     return tuple(out)
