@@ -131,6 +131,26 @@ def test_the_correction_note_appears_only_beside_corrected_main_points() -> None
     assert note not in page([plain]) and note in page([plain, held])
 
 
+def test_a_chart_data_table_is_headed_by_its_axes_and_long_titles_wrap() -> None:
+    import plotly.graph_objects as go
+
+    from vawg.report.page import figure_html
+
+    figure = go.Figure(go.Bar(x=[12.0, 3456.7], y=["Medway", "Thanet"], orientation="h"))
+    long_title = "crimes per 1,000 women and girls a year, over the five years to March 2022"
+    figure.update_layout(xaxis_title=long_title, yaxis_title="district")
+    markup = figure_html(figure)
+    headers = markup.split("<thead>")[1].split("</thead>")[0]
+    # the category (on the y axis of a horizontal bar) first, then the value; one unnamed
+    # series has no series column
+    assert headers.index("district") < headers.index("crimes per 1,000")
+    assert "series" not in headers and "group" not in headers
+    assert ">Medway<" in markup and ">3,457<" in markup  # no scientific notation
+    assert figure.layout.xaxis.title.text.count("<br>") >= 1
+    assert all(len(line) <= 42 for line in figure.layout.xaxis.title.text.split("<br>"))
+    assert figure.layout.legend.orientation == "h" and figure.layout.legend.y > 1
+
+
 def test_share_columns_named_as_percent_are_written_as_percentages() -> None:
     import polars as pl
 

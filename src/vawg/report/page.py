@@ -226,10 +226,18 @@ def _values(values: Any) -> list[Any]:
         return [values]
 
 
+def _axis_title(figure: go.Figure, axis: str) -> str:
+    title = getattr(figure.layout, axis).title.text
+    return str(title).replace("<br>", " ") if title else ""
+
+
 def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
-    """The numbers a chart draws, as a long table (series, x, y), for readers who cannot see
-    it; ``None`` when the chart has no x/y traces (then its own data table is given)."""
+    """The numbers a chart draws, as a long table for readers who cannot see it: one row per
+    point, headed by the chart's axis titles (the category first, then the value), with the
+    series named when there are several; ``None`` when the chart has no x/y traces (then its
+    own data table is given)."""
     rows: list[tuple[str, str, str]] = []
+    horizontal = False
     for i, trace in enumerate(figure.data):
         name = str(getattr(trace, "name", None) or f"series {i + 1}")
         if trace.type == "heatmap":
@@ -247,18 +255,68 @@ def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
             xs = list(range(1, len(ys) + 1))
         if not ys:
             ys = [None] * len(xs)
-        for x, y in zip(xs, ys, strict=False):
-            rows.append((name, _text(x), _text(y)))
+        if getattr(trace, "orientation", None) == "h":  # the category is on the y axis
+            horizontal = True
+            rows.extend((name, _text(y), _text(x)) for x, y in zip(xs, ys, strict=False))
+        else:
+            rows.extend((name, _text(x), _text(y)) for x, y in zip(xs, ys, strict=False))
     if not rows:
         return None
-    return pl.DataFrame(rows, schema=["series", "x", "y"], orient="row")
+    category_axis, value_axis = ("yaxis", "xaxis") if horizontal else ("xaxis", "yaxis")
+    category = _axis_title(figure, category_axis) or "category"
+    value = _axis_title(figure, value_axis) or "value"
+    if value == category:
+        value = f"{value} (value)"
+    frame = pl.DataFrame(rows, schema=["group", category, value], orient="row")
+    if frame["group"].n_unique() == 1 and frame["group"][0].startswith("series "):
+        frame = frame.drop("group")  # one unnamed series: its name says nothing
+    return frame
+
+
+_WRAP = 42
+"""Axis titles longer than this many characters are broken over lines: Plotly does not wrap
+them, and on a phone a long one runs off the chart."""
+
+
+def _wrapped(text: str) -> str:
+    if len(text) <= _WRAP or "<br>" in text:
+        return text
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > _WRAP:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def _phone_ready(figure: go.Figure) -> None:
+    """One layout rule for every chart, so none squeezes on a phone: the legend sits above
+    the plot, across it (a legend at the side leaves a phone's plot a sliver, one below it
+    collides with the axis title); axes make room for their labels; long axis titles wrap."""
+    figure.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+    )
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    figure.for_each_xaxis(_wrap_title)
+    figure.for_each_yaxis(_wrap_title)
+
+
+def _wrap_title(axis: Any) -> None:
+    if axis.title and axis.title.text:
+        axis.title.text = _wrapped(str(axis.title.text))
 
 
 def _text(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return "–" if value != value else f"{value:,.4g}"
+        if value != value:
+            return "–"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
     return str(value)
 
 
@@ -287,6 +345,7 @@ def figure_html(
         colorway=list(PALETTE),
         font={"family": "system-ui, sans-serif"},
     )
+    _phone_ready(figure)
     markup = str(
         figure.to_html(
             full_html=False,
