@@ -259,6 +259,13 @@ def test_rfgv_is_scored_over_the_period_selected(dashboard: str, page: Page) -> 
     snapshot(page, "analyst-rfgv-2019")
 
 
+def test_the_first_page_answers_at_its_own_name_too(dashboard: str, page: Page) -> None:
+    # It lives at the root; a link or bookmark to /overview must not say "Page not found".
+    sign_in(page, dashboard, ANALYST, "overview")
+    expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(5, timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+
+
 def test_viewer_cannot_reach_the_restricted_page_or_its_data(
     dashboard: str, page: Page, web_data: WebData
 ) -> None:

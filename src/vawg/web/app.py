@@ -278,9 +278,21 @@ def _draw(argv: Sequence[str] | None) -> str | None:
                 _page(spec, holder) if allowed else _refusal(spec, access, session),
                 title=spec.title if allowed else "Not available",
                 icon=spec.icon,
-                url_path=spec.url_path,
+                # the first page lives at the root URL ...
+                url_path="" if index == 0 else spec.url_path,
                 default=index == 0,
                 visibility="visible" if allowed else "hidden",
+            )
+        )
+    first = PAGES[0]
+    if first.url_path in specs:  # ... and at its own name too, so a link to it keeps working
+        pages.append(
+            st.Page(
+                _page(first, holder),
+                title=first.title,
+                icon=first.icon,
+                url_path=first.url_path,
+                visibility="hidden",
             )
         )
     page = st.navigation(pages, position="sidebar")
