@@ -161,7 +161,8 @@ _LOOK: dict[str, object] = {
         "color": "#2a3f5f",
     },
     "title": {"font": {"size": 15}, "x": 0, "xanchor": "left"},
-    "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
+    # Above the plot, under the title: below it, the legend ran into the x-axis title.
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
     "hoverlabel": {"font": {"size": 12}, "align": "left"},
 }
 
@@ -191,7 +192,7 @@ def styled(figure: go.Figure, *, height: int = 360, legend: bool = True) -> go.F
         {
             "height": height,
             "showlegend": legend,
-            "margin": {"l": 10, "r": 10, "t": 40, "b": 40 if legend else 10},
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         },
     )
     return go.Figure(data=figure.data, layout=layout)
@@ -206,8 +207,14 @@ def show_chart(
     caption: str = "",
     key: str = "",
 ) -> None:
-    """Draw ``figure`` with a CSV download of ``data`` (and Plotly's PNG button)."""
+    """Draw ``figure`` with a CSV download of ``data`` (and Plotly's PNG button). The chart's
+    title is written above it as text, as in the reports: it wraps on a phone, and the legend
+    above the plot has the chart's top to itself."""
     slug = _slug(name)
+    title = figure.layout.title.text
+    if title:
+        figure.layout.title.text = None
+        st.markdown(f"**{_escaped(str(title))}**")
     st.plotly_chart(
         figure,
         width="stretch",
@@ -224,6 +231,11 @@ def show_chart(
         },
     )
     _caption_and_download(ctx, data, name, caption, key)
+
+
+def _escaped(text: str) -> str:
+    """``text`` shown as it is in Markdown (no emphasis, links or HTML from its characters)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)
 
 
 def _caption_and_download(
