@@ -6,6 +6,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from vawg.outcomes.attrition import STAGES
+from vawg.report.fmt import half_months
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
@@ -27,7 +29,7 @@ def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
         if not part.height:
             continue
         fig.add_scatter(
-            x=part["half"].to_list(),
+            x=[half_months(h) for h in part["half"].to_list()],
             y=part["estimate"].to_list(),
             name=name,
             mode="lines+markers",
@@ -40,7 +42,7 @@ def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
                 "thickness": 1,
             },
         )
-    fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title="financial half-year")
+    fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title="crimes recorded in")
     return fig
 
 
@@ -55,7 +57,8 @@ def render(ctx: PageContext) -> None:
     disclosure_note(ctx)
     st.caption(
         f"Outcomes as the data stand on {result.as_of:%d %B %Y}; recent halves have had less "
-        "time to reach an outcome (use `vawg audit` for like-with-like comparisons)."
+        "time to reach an outcome. The half-year audit compares halves followed up for the "
+        "same time."
     )
     overall = result.table.filter(pl.col("dimension") == "all")
     base = (
@@ -83,7 +86,7 @@ def render(ctx: PageContext) -> None:
         survival = result.survival.table.filter(pl.col("dimension") == "all").sort("half")
         fig = go.Figure(
             go.Scatter(
-                x=survival["half"].to_list(),
+                x=[half_months(h) for h in survival["half"].to_list()],
                 y=survival["median_days"].to_list(),
                 mode="lines+markers",
                 line_color=PALETTE[2],
@@ -95,21 +98,30 @@ def render(ctx: PageContext) -> None:
                 },
             )
         )
-        fig.update_layout(title="Median days to an outcome (Kaplan–Meier)", yaxis_title="days")
+        fig.update_layout(
+            title="Median days from recording to an outcome (open crimes counted to the data date)",
+            yaxis_title="days",
+        )
         show_chart(ctx, styled(fig, legend=False), survival, "time to outcome")
     with right:
         attrition = result.attrition.table
         last = str(attrition["half"].max()) if attrition.height else None
         part = attrition.filter(pl.col("half") == last)
         fig = go.Figure(
-            go.Funnel(y=part["stage"].to_list(), x=part["count"].to_list(), marker_color=PALETTE[0])
+            go.Funnel(
+                y=[STAGES.get(stage, stage) for stage in part["stage"].to_list()],
+                x=part["count"].to_list(),
+                marker_color=PALETTE[0],
+            )
         )
-        fig.update_layout(title=f"Attrition, crimes recorded in {last}")
+        when = half_months(last) if last else "no half"
+        fig.update_layout(title=f"Crimes recorded in {when}: how far they got")
         show_chart(ctx, styled(fig, legend=False), attrition, "attrition")
     dimension = st.selectbox(
         "Break down by",
         ["district", "offence_group", "domestic_abuse", "relationship"],
         key="outcome_dim",
+        format_func=lambda d: d.replace("_", " ").capitalize(),
     )
     by = result.table.filter(
         (pl.col("dimension") == dimension)
@@ -124,7 +136,7 @@ def render(ctx: PageContext) -> None:
         fig.add_bar(
             x=part["value"].to_list(),
             y=part["estimate"].to_list(),
-            name=half,
+            name=half_months(half),
             marker_color=PALETTE[index],
         )
     fig.update_layout(
