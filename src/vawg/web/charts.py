@@ -16,12 +16,14 @@ import csv
 import io
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from vawg.safe_csv import escape_cell
+from vawg.schema.labels import LABELS, label
 from vawg.web.context import PageContext
 from vawg.web.jobs import Memo
 
@@ -268,10 +270,40 @@ def show_table(
     key: str = "",
     height: int | None = None,
 ) -> None:
-    """A table with its CSV download (dates shown as dates, not midnight timestamps)."""
+    """A table with its CSV download (dates shown as dates, not midnight timestamps; headers
+    in words; share columns as percentages). The CSV keeps the column names as they are."""
     shown = data.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
-    st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", height=height or "auto")
+    st.dataframe(
+        shown.to_pandas(),
+        hide_index=True,
+        width="stretch",
+        height=height or "auto",
+        column_config=_column_config(shown),
+    )
     _caption_and_download(ctx, data, name, caption, key)
+
+
+def _is_share(column: str, columns: Sequence[str]) -> bool:
+    """A column of shares (0–1): named as one, or the interval of the one just before it."""
+    if "share" in column:
+        return True
+    if column not in ("ci_low", "ci_high") or "ci_low" not in columns:
+        return False
+    start = list(columns).index("ci_low")
+    return start > 0 and "share" in columns[start - 1]
+
+
+def _column_config(frame: pl.DataFrame) -> dict[str, Any]:
+    """Each column headed in words, and shares written as percentages."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        header = label(column, "field") if column in LABELS["field"] else column
+        header = header.replace("_", " ")
+        if frame[column].dtype.is_float() and _is_share(column, frame.columns):
+            config[column] = st.column_config.NumberColumn(header, format="percent")
+        else:
+            config[column] = st.column_config.Column(header)
+    return config
 
 
 def _fmt(value: float | None, kind: str) -> str:
