@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from vawg.schema.labels import label
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
@@ -21,6 +22,13 @@ _LABELS = {
     "offender_birthday": "Offender's birthday",
     "victim_birthday": "Victim's birthday",
 }
+
+_PLACES = {"all": "All places", "public": "Public places", "home": "Home"}
+
+
+def _series(code: str) -> str:
+    """A temperature-model series in words: a place, else an offence group."""
+    return _PLACES.get(code) or label(code, "offence_group")
 
 
 def _forest(frame: pl.DataFrame, label: str, title: str) -> go.Figure:
@@ -67,7 +75,11 @@ def render(ctx: PageContext) -> None:
             if area.filter(pl.col("model").str.contains("negative binomial")).height:
                 area = area.filter(pl.col("model").str.contains("negative binomial"))
             area = area.with_columns(
-                (pl.col("outcome") + ": " + pl.col("term")).alias("label"),
+                (
+                    pl.col("outcome").replace_strict(_PLACES, default=pl.col("outcome"))
+                    + ": "
+                    + pl.col("term").replace_strict(_LABELS, default=pl.col("term"))
+                ).alias("label"),
                 pl.col("rate_ratio").alias("estimate"),
             )
             fig = _forest(area, "label", "Area model (LSOAs), by place")
@@ -79,9 +91,12 @@ def render(ctx: PageContext) -> None:
             )
     if result.daily is not None:
         with right:
-            daily = result.daily.table.with_columns(pl.col("rate_ratio").alias("estimate"))
-            fig = _forest(daily, "series", "Per 1 °C warmer day, by series")
-            shown = daily.drop("estimate")
+            daily = result.daily.table.with_columns(
+                pl.col("rate_ratio").alias("estimate"),
+                pl.col("series").map_elements(_series, return_dtype=pl.String).alias("shown"),
+            )
+            fig = _forest(daily, "shown", "Per 1 °C warmer day, by place and offence group")
+            shown = daily.drop("estimate", "shown")
             show_chart(ctx, styled(fig, height=460, legend=False), shown, "temperature model")
     if result.birthday is not None:
         profile = result.birthday.profile

@@ -32,7 +32,7 @@ def render(ctx: PageContext) -> None:
     table = view.table
     if ctx.filters.districts:
         table = table.filter(pl.col("district").is_in(list(ctx.filters.districts)))
-    title = f"Getis-Ord G* hot spots: {place}"
+    title = f"Hot spots: {(place or 'All places').lower()}"
     boundaries = view.boundaries
     if boundaries is None:
         caption = (
@@ -112,7 +112,12 @@ def render(ctx: PageContext) -> None:
         show_chart(ctx, styled(fig), conc, "concentration by year")
     with right:
         klass = prefix + "hotspot_class"
-        counts = table.group_by(klass).len("lsoas").sort(klass)
+        counts = (
+            table.group_by(klass)
+            .len("lsoas")
+            .sort(klass)
+            .with_columns(pl.col(klass).replace_strict(CLASS_WORDS, default=pl.col(klass)))
+        )
         fig = bars(counts, x=klass, y="lsoas")
         fig.update_layout(title="LSOAs by class", xaxis_title=None)
         show_chart(ctx, styled(fig, legend=False), counts, "lsoas by hotspot class")

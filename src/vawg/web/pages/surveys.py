@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from vawg.survey.satisfaction import ITEMS
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
@@ -113,7 +114,7 @@ def render(ctx: PageContext) -> None:
         )
     if view.satisfaction is not None and view.satisfaction.height:
         sat = view.satisfaction.filter(pl.col("dimension") == "all").with_columns(
-            pl.col("item").str.replace_all("_", " ").str.to_titlecase()
+            pl.col("item").replace_strict(ITEMS, default=pl.col("item"))
         )
         show_chart(
             ctx,
