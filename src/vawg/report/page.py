@@ -239,7 +239,7 @@ def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
     rows: list[tuple[str, str, str]] = []
     horizontal = False
     for i, trace in enumerate(figure.data):
-        name = str(getattr(trace, "name", None) or f"series {i + 1}")
+        name = str(getattr(trace, "name", None) or f"series {i + 1}").replace("<br>", " ")
         if trace.type == "heatmap":
             xs, ys, zs = _values(trace.x), _values(trace.y), _values(trace.z)
             for yi, row in enumerate(zs):
@@ -278,13 +278,17 @@ _WRAP = 42
 them, and on a phone a long one runs off the chart."""
 
 
-def _wrapped(text: str) -> str:
-    if len(text) <= _WRAP or "<br>" in text:
+_LEGEND_WRAP = 34
+"""Legend entries longer than this are broken over lines (Plotly cuts them at the edge)."""
+
+
+def _wrapped(text: str, width: int = _WRAP) -> str:
+    if len(text) <= width or "<br>" in text:
         return text
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > _WRAP:
+        if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
         else:
@@ -303,6 +307,10 @@ def _phone_ready(figure: go.Figure) -> None:
     figure.update_yaxes(automargin=True)
     figure.for_each_xaxis(_wrap_title)
     figure.for_each_yaxis(_wrap_title)
+    for trace in figure.data:  # a long legend entry runs off a phone's screen: wrap it
+        name = getattr(trace, "name", None)
+        if name and getattr(trace, "showlegend", None) is not False:
+            trace.name = _wrapped(str(name), _LEGEND_WRAP)
 
 
 def _wrap_title(axis: Any) -> None:
