@@ -199,11 +199,22 @@ def test_public_lsoa_rates_give_back_only_the_rounded_count(force: Force) -> Non
     for prefix in ("", "public_", "home_"):
         shown = public.table.filter(pl.col(f"{prefix}crimes").is_not_null())
         assert shown.height > 0, prefix
-        # residents are public, so rate x residents x years must be the shown (rounded) count
-        implied = shown[f"{prefix}rate"] * shown["population"] * restricted.years / 1000.0
+        # the denominators (women and girls, estimated from published populations) are
+        # public, so rate x women and girls x years must be the shown (rounded) count
+        implied = shown[f"{prefix}rate"] * shown["female_population"] * restricted.years / 1000.0
         counts = shown[f"{prefix}crimes"]
         assert (implied - counts).abs().max() < 1e-6, prefix
         assert (counts % THRESHOLD == 0).all(), prefix
+        # and the neighbourhood's rate gives back only a rounded neighbourhood count
+        around = (
+            shown[f"{prefix}neighbourhood_rate"]
+            * shown["neighbourhood_female_population"]
+            * restricted.years
+            / 1000.0
+        )
+        assert ((around - around.round(0)).abs().max() or 0.0) < 1e-6, prefix
+        assert (around.round(0) % THRESHOLD == 0).all(), prefix
+        assert f"{prefix}neighbourhood_crimes" not in public.table.columns, prefix
         q = shown[f"{prefix}q_value"].drop_nulls().to_list()
         assert all(v == float(f"{v:.2g}") for v in q), prefix
 

@@ -6,16 +6,23 @@ place; then builds the spatial weights (k nearest neighbours between population-
 centroids by default; queen contiguity between the LSOA boundaries on request), runs G* on
 in-scope crimes per 1,000 residents of each LSOA for all places, public places and homes
 (:mod:`vawg.spatial.hotspots`: normal z-test p-values, FDR decision, permutation check), repeats
-it per financial year for persistent and emerging hot spots, and measures concentration. Months
+it per financial year for persistent and emerging hot spots, and measures concentration. The
+rates it reports are, as everywhere in the product, crimes per 1,000 women and girls a year with
+their exact Poisson intervals: an LSOA's female residents are estimated as its share of its
+district's residents times the district's ONS female population (the profile's denominator), so
+the LSOA rates add up to the profile's district rates. Beside its own rate each LSOA has its
+neighbourhood's (itself and its neighbours, the area G* tests). Months
 the feed check flags can be left out. The per-LSOA table carries the names a reader needs: the
 LSOA name, the district and, where the area table has one, the town whose centre it is.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from vawg.config import Settings
@@ -36,6 +43,7 @@ from vawg.spatial.hotspots import (
 )
 from vawg.spatial.placement import Placement, place_scope
 from vawg.spatial.weights import SpatialWeights, distance_band_weights, knn_weights, queen_weights
+from vawg.stats import rate_per_1000_per_year
 
 __all__ = ["PLACES", "HotspotAnalysis", "hotspot_analysis"]
 
@@ -43,18 +51,38 @@ PLACES = ("all", "public", "home")
 # Below this mean count of crimes per LSOA the G* z-test's normal approximation is optimistic
 # (measured: P(any false hot spot | nothing planted) 6% at 20 per LSOA, 12% at 5, 17% at 2).
 SMALL_COUNTS = 20.0
+# Those measurements: mean crimes per LSOA -> % of datasets with nothing planted that showed a
+# false hot spot (5% intended).
+_FALSE_ALARMS = ((2.0, 17), (5.0, 12), (20.0, 6))
+_PLACE_WORDS = {"all": "all places", "public": "public places", "home": "homes"}
+
+
+def _small_counts_note(place: str, per_lsoa: float) -> str:
+    """The warning for few crimes per LSOA, quoting the measured case nearest ``per_lsoa``."""
+    near, share = min(_FALSE_ALARMS, key=lambda m: abs(m[0] - per_lsoa))
+    return (
+        f"Few crimes per LSOA at {_PLACE_WORDS[place]} ({per_lsoa:.1f} on average): the test "
+        f"then finds false hot spots a little more often than intended (in simulation with "
+        f"{near:.0f} crimes per LSOA and nothing planted, {share}% of datasets showed a false "
+        "hot spot, against 5% intended); give most weight to hot spots the second check also "
+        "confirms."
+    )
 
 
 @dataclass(frozen=True)
 class HotspotAnalysis(ResultMixin):
     """``table``: one row per LSOA (lsoa_code, lsoa_name, district, town_centre, town, easting,
-    northing, population, then crimes, rate (per 1,000 residents per year), gi_z, p_value,
-    p_perm, q_value, declared, hotspot_class for all places, the same prefixed ``public_`` and
-    ``home_``, and the pattern across years), strongest all-places G* first.
+    northing, population (all residents), female_population (estimated: see the module
+    docstring), neighbourhood_female_population (the LSOA's and its neighbours'), then crimes,
+    rate, rate_ci_low, rate_ci_high (per 1,000 women and girls a year, exact 95% Poisson interval),
+    neighbourhood_crimes, neighbourhood_rate (the same rate over the LSOA and its neighbours),
+    gi_z, p_value, p_perm, q_value, declared, hotspot_class for all places, the same prefixed
+    ``public_`` and ``home_``, and the pattern across years), strongest all-places G* first.
     ``placement``: how the in-scope crimes were placed in LSOAs (and how many were not).
     ``boundaries``: the LSOA polygons used for placement, queen weights and maps.
-    ``force_rates``: in-scope crimes placed in the area's LSOAs per 1,000 residents per year,
-    by place (all, public, home), the benchmark an LSOA's ``rate`` is read against; ``years``:
+    ``force_rates``: in-scope crimes placed in the area's LSOAs per 1,000 women and girls per
+    year, by place (all, public, home), the benchmark an LSOA's ``rate`` is read against;
+    ``force_rate_intervals``: their 95% intervals (low, high); ``years``:
     the length of the period in years (flagged months left out when excluded)."""
 
     params: Params
@@ -75,6 +103,7 @@ class HotspotAnalysis(ResultMixin):
     excluded_months: tuple[date, ...]
     flagged_months: tuple[date, ...]
     notes: tuple[str, ...]
+    force_rate_intervals: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
 
 
 def _weights(
@@ -107,6 +136,51 @@ def _weights(
     if kind == "distance":
         return distance_band_weights(ids, east, north, threshold=band)
     raise InputError(f"--weights {kind!r}: use knn, queen or distance")
+
+
+def _female_population(areas: pl.DataFrame) -> pl.DataFrame:
+    """lsoa_code, female_population: each LSOA's share of its district's residents (in the area
+    table) times the district's ONS mid-2019 female population (all ages); a district the
+    national file does not know gets the force-wide female share of residents."""
+    from vawg.datasets.national import england_wales_district_population
+
+    females = (
+        england_wales_district_population()
+        .filter(pl.col("sex") == "F")
+        .group_by("district")
+        .agg(pl.col("population").sum().cast(pl.Float64).alias("_females"))
+    )
+    frame = areas.select("lsoa_code", "district", pl.col("population").cast(pl.Float64)).join(
+        females, on="district", how="left"
+    )
+    frame = frame.with_columns(
+        pl.col("population").sum().over("district").alias("_residents")
+    ).with_columns((pl.col("_females") / pl.col("_residents")).alias("_share"))
+    known = (
+        frame.filter(pl.col("_share").is_not_null())
+        .group_by("district")
+        .agg(pl.col("_females").first(), pl.col("population").sum())
+    )
+    overall = (
+        float(known["_females"].sum()) / float(known["population"].sum())
+        if known.height and float(known["population"].sum()) > 0
+        else 0.51  # no district known: about the female share of England and Wales
+    )
+    return frame.select(
+        "lsoa_code",
+        (pl.col("population") * pl.col("_share").fill_null(overall)).alias("female_population"),
+    )
+
+
+def _neighbourhood(weights: SpatialWeights, codes: pl.Series, values: pl.Series) -> pl.Series:
+    """Each LSOA's value plus its neighbours' (the neighbourhood G* tests), in ``codes`` order."""
+    index = {code: i for i, code in enumerate(weights.ids)}
+    vector = np.zeros(weights.n)
+    for code, value in zip(codes.to_list(), values.to_list(), strict=True):
+        if code in index and value is not None:
+            vector[index[code]] = float(value)
+    summed = np.asarray((weights.matrix != 0) @ vector).ravel() + vector
+    return pl.Series([float(summed[index[c]]) if c in index else None for c in codes.to_list()])
 
 
 def _names(areas: pl.DataFrame, boundaries: Boundaries) -> pl.DataFrame:
@@ -184,10 +258,16 @@ def _hotspot_analysis(
         notes.append(
             "The feed check flagged "
             + ", ".join(m.strftime("%b %Y") for m in flagged)
-            + "; they are included (use --exclude-anomalies to leave them out)."
+            + "; they are included (they can be left out on request)."
         )
     population = areas.select("lsoa_code", "population")
-    residents = float(population["population"].sum())
+    female = _female_population(areas)
+    female = female.with_columns(
+        _neighbourhood(weights, female["lsoa_code"], female["female_population"]).alias(
+            "neighbourhood_female_population"
+        )
+    )
+    women = float(female["female_population"].sum())
     measure, decision = settings.hotspot_measure, settings.hotspot_decision
     years_in_period = _years(scope.period, excluded)
     by_place: dict[str, HotspotResult] = {}
@@ -200,12 +280,7 @@ def _hotspot_analysis(
             continue
         per_lsoa = int(part["crimes"].sum()) / part.height
         if per_lsoa < SMALL_COUNTS and decision == "normal":
-            notes.append(
-                f"Few crimes per LSOA at {place} places ({per_lsoa:.1f} on average): the z-test "
-                "is then a little optimistic (in simulation with 5 per LSOA, about 1 dataset in 8 "
-                "with nothing planted showed a false hot spot, against 1 in 20 intended); give "
-                "most weight to hot spots the permutation check also confirms."
-            )
+            notes.append(_small_counts_note(place, per_lsoa))
         by_place[place] = hotspots(
             part,
             weights,
@@ -265,18 +340,47 @@ def _hotspot_analysis(
     table = _names(areas, boundaries).join(
         areas.select("lsoa_code", "easting", "northing", "population"), on="lsoa_code"
     )
+    table = table.join(female, on="lsoa_code", how="left")
     for place, result in by_place.items():
         prefix = "" if place == "all" else f"{place}_"
+        own = result.table.select("lsoa_code", "crimes").join(female, on="lsoa_code", how="left")
+        rates = [
+            rate_per_1000_per_year(int(c), p, years_in_period)
+            for c, p in zip(own["crimes"], own["female_population"], strict=True)
+        ]
+        nbhd = _neighbourhood(weights, own["lsoa_code"], own["crimes"])
+        own = own.with_columns(
+            pl.Series(prefix + "rate", [r.estimate for r in rates], dtype=pl.Float64),
+            pl.Series(prefix + "rate_ci_low", [r.ci_low for r in rates], dtype=pl.Float64),
+            pl.Series(prefix + "rate_ci_high", [r.ci_high for r in rates], dtype=pl.Float64),
+            nbhd.cast(pl.Int64).alias(prefix + "neighbourhood_crimes"),
+            (1000.0 * nbhd / own["neighbourhood_female_population"] / years_in_period).alias(
+                prefix + "neighbourhood_rate"
+            ),
+        )
         table = table.join(
             result.table.select(
                 pl.col("lsoa_code"),
                 pl.col("crimes").cast(pl.Int64).alias(prefix + "crimes"),
-                (1000.0 * pl.col("crimes") / pl.col("population") / years_in_period).alias(
-                    prefix + "rate"
-                ),
                 *(
                     pl.col(c).alias(prefix + c)
                     for c in ("gi_z", "p_value", "p_perm", "q_value", "declared", "hotspot_class")
+                ),
+            ),
+            on="lsoa_code",
+            how="left",
+        ).join(
+            own.select(
+                "lsoa_code",
+                *(
+                    prefix + c
+                    for c in (
+                        "rate",
+                        "rate_ci_low",
+                        "rate_ci_high",
+                        "neighbourhood_crimes",
+                        "neighbourhood_rate",
+                    )
                 ),
             ),
             on="lsoa_code",
@@ -292,6 +396,10 @@ def _hotspot_analysis(
         table = table.sort(["gi_z", "lsoa_code"], descending=[True, False], nulls_last=True)
     what = "crimes per 1,000 residents" if measure == "rate" else "crime counts"
     test = "normal z-test" if decision == "normal" else "conditional permutation"
+    force = {
+        place: rate_per_1000_per_year(int(r.table["crimes"].sum()), women, years_in_period)
+        for place, r in by_place.items()
+    }
     return HotspotAnalysis(
         params=Params(
             method=f"Getis-Ord G* on {what}, {test} p-values, Benjamini-Hochberg FDR at "
@@ -332,10 +440,8 @@ def _hotspot_analysis(
         boundaries=boundaries,
         measure=measure,
         decision=decision,
-        force_rates={
-            place: 1000.0 * int(r.table["crimes"].sum()) / residents / years_in_period
-            for place, r in by_place.items()
-        },
+        force_rates={p: f.estimate for p, f in force.items()},
+        force_rate_intervals={p: (f.ci_low, f.ci_high) for p, f in force.items()},
         years=years_in_period,
         excluded_months=excluded,
         flagged_months=flagged,

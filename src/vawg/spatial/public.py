@@ -7,7 +7,9 @@
 * No statistic of a withheld LSOA: its rate, G* z-score, q-value, class, hot-spot flag and
   pattern across the years are blank too (a z-score of a hidden count, with its neighbours'
   counts, would give it back). A shown rate is the rate of the rounded count (the exact rate
-  would give the exact count back, residents being public). G* z-scores are rounded to one
+  would give the exact count back, residents being public), with the exact interval of the
+  rounded count; a neighbourhood's rate is that of its count rounded the same way (the
+  neighbourhood count itself is not published). G* z-scores are rounded to one
   decimal and q-values to two significant figures; p-values (normal and permutation) and the
   trend statistics are not published.
 * Placement: the counts of crimes placed by code, by coordinates and not at all are rounded,
@@ -40,6 +42,7 @@ from vawg.spatial.concentration import ConcentrationResult
 from vawg.spatial.hotspots import HotspotResult, HotspotTrendResult
 from vawg.spatial.open_data import CAVEAT, OpenDataHotspots
 from vawg.spatial.placement import Placement
+from vawg.stats import rate_per_1000_per_year
 
 __all__ = ["PREFIXES", "disclose_hotspots", "disclose_open_hotspots", "disclose_placement"]
 
@@ -48,6 +51,10 @@ PREFIXES = {"all": "", "public": "public_", "home": "home_"}
 
 _STATISTICS = (
     "rate",
+    "rate_ci_low",
+    "rate_ci_high",
+    "neighbourhood_crimes",
+    "neighbourhood_rate",
     "gi_z",
     "p_value",
     "p_sim",
@@ -83,17 +90,18 @@ def disclose_hotspots(result: HotspotAnalysis, settings: Settings) -> HotspotAna
                 for c in ("years_hot", "pattern")
                 if c in table.columns
             )
-        table = table.drop(SUPPRESSED_FLAG).with_columns(
-            pl.col(prefix + "gi_z").round(1),
-            # The rate of the rounded count: an exact rate would give the exact count back.
-            (1000.0 * pl.col(prefix + "crimes") / pl.col("population") / result.years).alias(
-                prefix + "rate"
-            ),
-            pl.col(prefix + "q_value").round_sig_figs(2),
+        table = _rounded_rates(table.drop(SUPPRESSED_FLAG), prefix, result.years, threshold)
+        table = table.with_columns(
+            pl.col(prefix + "gi_z").round(1), pl.col(prefix + "q_value").round_sig_figs(2)
         )
         by_place[place] = _place(found, table, prefix)
     table = table.drop(
-        [c for c in table.columns if c.endswith(_EXACT_P) or c == "trend_tau"], strict=False
+        [
+            c
+            for c in table.columns
+            if c.endswith((*_EXACT_P, "neighbourhood_crimes")) or c == "trend_tau"
+        ],
+        strict=False,
     )
     hidden = table.filter(pl.col("crimes").is_null())["lsoa_code"]
     placement = disclose_placement(result.placement, threshold)
@@ -111,6 +119,39 @@ def disclose_hotspots(result: HotspotAnalysis, settings: Settings) -> HotspotAna
         placement=placement,
         area_source=public_source(result.area_source),
     )
+
+
+def _rounded_rates(table: pl.DataFrame, prefix: str, years: float, base: int) -> pl.DataFrame:
+    """The place's rates (own, with interval, and the neighbourhood's) of the rounded counts:
+    an exact rate would give the exact count back, residents being public."""
+    if "female_population" not in table.columns:  # an older Result: residents only
+        return table.with_columns(
+            (1000.0 * pl.col(prefix + "crimes") / pl.col("population") / years).alias(
+                prefix + "rate"
+            )
+        )
+    rates = [
+        rate_per_1000_per_year(c, p, years)
+        for c, p in zip(table[prefix + "crimes"], table["female_population"], strict=True)
+    ]
+    out = table.with_columns(
+        pl.Series(prefix + "rate", [r.estimate for r in rates], dtype=pl.Float64),
+        pl.Series(prefix + "rate_ci_low", [r.ci_low for r in rates], dtype=pl.Float64),
+        pl.Series(prefix + "rate_ci_high", [r.ci_high for r in rates], dtype=pl.Float64),
+    ).with_columns(
+        pl.col(prefix + c).fill_nan(None) for c in ("rate", "rate_ci_low", "rate_ci_high")
+    )
+    if prefix + "neighbourhood_crimes" in out.columns:
+        rounded = pl.Series(
+            [round_count(n, base) for n in out[prefix + "neighbourhood_crimes"].to_list()],
+            dtype=pl.Float64,
+        )
+        out = out.with_columns(
+            (1000.0 * rounded / out["neighbourhood_female_population"] / years).alias(
+                prefix + "neighbourhood_rate"
+            )
+        )
+    return out
 
 
 def disclose_open_hotspots(result: OpenDataHotspots, settings: Settings) -> OpenDataHotspots:
@@ -152,6 +193,7 @@ def disclose_open_hotspots(result: OpenDataHotspots, settings: Settings) -> Open
 def _place(found: HotspotResult, table: pl.DataFrame, prefix: str) -> HotspotResult:
     """The place's own table, made from the public per-LSOA table (nothing else of it)."""
     columns = ("crimes", "population", "rate", "gi_z", "q_value", "declared", "hotspot_class")
+    # (the own-rate interval and the neighbourhood's rate stay in the per-LSOA table)
     shown = table.select(
         "lsoa_code",
         *(pl.col(prefix + c).alias(c) for c in columns if prefix + c in table.columns),
