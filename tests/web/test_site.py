@@ -54,7 +54,17 @@ def test_small_counts_in_the_data_were_suppressed_not_dropped(
     assert ((shown == 0) | (shown >= THRESHOLD)).all()
 
 
-FIGURES = ("crimes", "rate", "gi_z", "q_value", "hotspot_class")
+RATE = "rate per 1,000 women and girls a year"
+# The CSV's figures of an LSOA, headed in the page's words.
+FIGURES = (
+    "crimes (rounded)",
+    RATE,
+    "rate, lower 95% limit",
+    "rate, upper 95% limit",
+    "neighbourhood " + RATE,
+    "cluster z-score",
+    "finding",
+)
 
 
 def test_the_places_page_maps_the_public_lsoa_figures(site: Path) -> None:
@@ -72,17 +82,17 @@ def test_the_places_page_maps_the_public_lsoa_figures(site: Path) -> None:
     assert rates.height == hot.height == 1065
     # A withheld LSOA has no figure at all, and the map's legend counts exactly those LSOAs
     # as "not shown" (hatched).
-    for frame, prefix in ((rates, ""), (hot, "public_")):
-        count = prefix + "crimes"
+    for frame in (rates, hot):
+        count = "crimes (rounded)"
         withheld = frame.filter(pl.col(count).is_null())
         assert withheld.height > 0
-        figures = [c for c in frame.columns if c.removeprefix(prefix) in FIGURES]
-        assert count in figures and prefix + "rate" in figures
+        figures = [c for c in frame.columns if c in FIGURES]
+        assert count in figures and RATE in figures
         assert all(withheld[c].null_count() == withheld.height for c in figures)
         assert f"not shown (small count): {withheld.height:,}" in text
         shown = frame[count].drop_nulls()
         assert ((shown % THRESHOLD) == 0).all()
-    declared = hot.filter(pl.col("public_hotspot_class") == "hot spot").height
+    declared = hot.filter(pl.col("finding") == "confirmed hot spot").height
     assert f"confirmed hot spot: {declared}" in text
 
 

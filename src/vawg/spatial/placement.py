@@ -54,7 +54,7 @@ __all__ = [
 BY_CODE, BY_COORDINATES, NOT_PLACED = "code", "coordinates", "not placed"
 PLACEMENT_METHOD = (
     "LSOA code when the area table holds it (code wins over coordinates); else the LSOA "
-    "boundary that holds the coordinates (point in polygon, shapely STRtree); else not placed"
+    "boundary that holds the coordinates; else not placed"
 )
 # (placed_by, reason): every outcome a row can have, in the order reports show them.
 REASONS: tuple[tuple[str, str], ...] = (

@@ -7,6 +7,7 @@ import html
 import polars as pl
 
 from vawg.report.fmt import span
+from vawg.report.hotspots._format import RATE_WORDS, neighbours_words
 from vawg.report.page import disclosure_rule, is_public, table_html
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.concentration import CONCENTRATION_CITATION
@@ -20,23 +21,33 @@ def methods_section(result: HotspotAnalysis) -> str:
     rate = result.measure == "rate"
     items = [
         f"<b>Data.</b> In-scope VAWG crimes recorded in {when}, each placed in an "
-        f"LSOA ({html.escape(PLACEMENT_METHOD)}); residents from "
-        f"{html.escape(result.area_source)}.",
+        f"LSOA ({html.escape(PLACEMENT_METHOD)}); residents from the area reference. "
+        f"<b>Rates</b> are in-scope crimes {RATE_WORDS}, the one rate of every report, with "
+        "exact 95% Poisson intervals. There is no official count of women and girls for each "
+        "LSOA, so each LSOA's is estimated as its share of its district's residents times the "
+        "district's ONS mid-2019 female population (the profile's denominator): the LSOA rates "
+        "add up to the profile's district rates, and an LSOA whose residents are unusually "
+        "male or female gets a slightly wrong rate. The neighbourhood rate is the crimes of the "
+        "LSOA and its neighbours over their women and girls.",
         "<b>What is tested.</b> "
         + (
             "Each LSOA's in-scope crimes per 1,000 residents (rates, not counts, so a cluster of "
-            "populous LSOAs is not mistaken for a cluster of risk)."
+            "populous LSOAs is not mistaken for a cluster of risk; per resident rather than per "
+            "woman and girl because the test needs a count for each LSOA, not an estimate, and "
+            "the two differ by little within a district)."
             if rate
-            else "Each LSOA's count of in-scope crimes (counts: set hotspot_measure = rate to "
+            else "Each LSOA's count of in-scope crimes (counts, as this run was set to; rates "
             "allow for the number of residents)."
         ),
-        f"<b>Neighbours.</b> {html.escape(result.weights)}. k nearest neighbours gives every "
-        "LSOA the same number of neighbours whatever its size (LSOAs are small in towns and large "
-        "in the countryside); queen contiguity between the LSOA boundaries is the alternative "
-        "(--weights queen).",
+        f"<b>Neighbours.</b> An LSOA's neighbourhood is itself and "
+        f"{html.escape(neighbours_words(result))} ({html.escape(result.weights)}). A fixed "
+        "number of nearest neighbours gives every LSOA the same number whatever its size "
+        "(LSOAs are small in towns and large in the countryside); the LSOAs sharing a border "
+        "are the alternative.",
         "<b>Getis-Ord G*.</b> For each LSOA, the sum of its own value and its neighbours' as a "
         "share of the total, turned into a z-score with its exact mean and variance when values "
-        "are shuffled between LSOAs. The numbers equal esda's G_Local(star=True).",
+        "are shuffled between LSOAs. The numbers are checked against the reference "
+        "implementation cited below.",
         "<b>The decision, and why.</b> "
         + (
             "Each z-score gives a two-sided p-value from the normal distribution; the "
@@ -61,9 +72,9 @@ def methods_section(result: HotspotAnalysis) -> str:
         "of all LSOAs would reach that by chance alone: leads, not findings.",
         "<b>Few crimes per LSOA.</b> With fewer than about 20 crimes per LSOA (homes or public "
         "places in a small force, single years) the z-test is a little optimistic: in "
-        "simulation with 5 per LSOA, 1 dataset in 8 with nothing planted showed a false hot "
-        "spot, against 1 in 20 intended. The notes say when this applies; then weigh the "
-        "permutation check.",
+        "simulation with nothing planted, 6% of datasets with 20 crimes per LSOA, 12% with 5 "
+        "and 17% with 2 showed a false hot spot, against 5% intended. The notes say when this "
+        "applies; then weigh the permutation check.",
         "<b>Concentration.</b> Share of crimes in the busiest 5% of LSOAs, against the share the "
         "same number of crimes would give if spread at random in proportion to population.",
         "<b>Sources.</b> " + html.escape(GI_CITATION) + " " + html.escape(CONCENTRATION_CITATION),

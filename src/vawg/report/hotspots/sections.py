@@ -13,6 +13,9 @@ from vawg.report.hotspots._format import (
     MAP_COLOURS,
     PLACES,
     PREFIX,
+    RATE_WORDS,
+    neighbourhood_words,
+    rate_with_interval,
 )
 from vawg.report.maps import MapFigure, choropleth, map_html
 from vawg.report.page import figure_html, table_html
@@ -25,15 +28,16 @@ NOT_SHOWN = "not shown (small count)"
 
 def _labels(prefix: str) -> dict[str, str]:
     return {
+        "rate": f"rate {RATE_WORDS} (95% CI)",
         "lsoa_name": "LSOA",
         "town": "town centre",
         prefix + "crimes": "crimes",
-        prefix + "rate": "per 1,000 residents a year",
-        prefix + "gi_z": "G* z",
-        prefix + "q_value": "q (FDR)",
-        prefix + "p_perm": "permutation p",
+        prefix + "rate": "own rate (95% CI)",
+        prefix + "neighbourhood_rate": "neighbourhood rate",
+        prefix + "gi_z": "cluster score (z)",
+        prefix + "q_value": "adjusted p (q)",
+        prefix + "p_perm": "second check p",
         "class": "finding",
-        "rate": "per 1,000 residents a year",
     }
 
 
@@ -101,22 +105,33 @@ def class_map(
     hot = table.filter(pl.col(klass).is_in(_HOT_CLASSES)).sort(prefix + "gi_z", descending=True)
     finding = pl.col(klass).replace_strict(CLASS_WORDS, default=None).alias("class")
     q_text = q_words(prefix + "q_value")
-    shown = hot.select(_lsoa(), "district", pl.col(prefix + "rate").round(1), q_text, finding)
+    rate = rate_with_interval(prefix)
+    nbhd = [
+        pl.col(prefix + "neighbourhood_rate").round(1)
+        for c in (prefix + "neighbourhood_rate",)
+        if c in table.columns
+    ]
+    shown = hot.select(_lsoa(), finding, *nbhd, rate, "district")
     extra = [c for c in (prefix + "gi_z", prefix + "p_perm") if c in table.columns]
     full = hot.select(
         _lsoa(),
+        finding,
+        *nbhd,
+        rate,
         "district",
         prefix + "crimes",
-        pl.col(prefix + "rate").round(1),
         *(pl.col(c).round(4) for c in extra),
         q_text,
-        finding,
     )
-    caption = f"Confirmed hot spots and exploratory clusters, {PLACES[place]} (strongest first)"
+    caption = f"Hot spots, {PLACES[place]}, strongest first"
+    force = result.force_rates.get(place)
+    lead = f'<p class="note">{html.escape(neighbourhood_words(result, force))}</p>' if nbhd else ""
     if shown.is_empty():
         shown = full = pl.DataFrame({"finding": ["no LSOA is hot, even before the correction"]})
     if not drawn:
-        return table_html(full, caption=caption, labels=_labels(prefix), max_rows=full.height)
+        return lead + table_html(
+            full, caption=caption, labels=_labels(prefix), max_rows=full.height
+        )
     figure = class_figure(result, table, place, public=public, legend=False)
     return map_html(
         figure,
@@ -125,13 +140,14 @@ def class_map(
         caption=caption,
         labels=_labels(prefix),
         attribution=result.boundaries.attribution,
+        lead=lead,
     )
 
 
 def rate_figure(
     result: HotspotAnalysis, table: pl.DataFrame, public: bool, *, legend: bool = True
 ) -> MapFigure:
-    """In-scope crimes per 1,000 residents a year, all places, in five equal-sized classes;
+    """In-scope crimes per 1,000 women and girls a year, all places, in five equal-sized classes;
     LSOAs a public Result does not show, hatched."""
     values = table.select(
         "lsoa_code",
@@ -143,8 +159,8 @@ def rate_figure(
         values,
         result.boundaries,
         value="rate",
-        legend_title="crimes per 1,000 residents a year",
-        title="In-scope VAWG per 1,000 residents a year, by LSOA (fifths of LSOAs)",
+        legend_title=f"crimes {RATE_WORDS}",
+        title=f"In-scope VAWG {RATE_WORDS}, by LSOA (fifths of LSOAs)",
         withheld="hidden",
         withheld_label=NOT_SHOWN,
         legend=legend,
@@ -156,20 +172,24 @@ def rate_map(
 ) -> str:
     """The rate map beside the LSOAs by rate (the table alone when not ``drawn``)."""
     data = table.sort("rate", descending=True, nulls_last=True).select(
-        _lsoa(), "district", "crimes", pl.col("rate").round(1)
+        _lsoa(), rate_with_interval(""), "crimes", "district"
     )
     force = result.force_rates.get("all")
+    low, high = result.force_rate_intervals.get("all", (float("nan"), float("nan")))
     caption = "LSOAs by rate, highest first" + (
-        f" (force-wide: {force:,.1f})" if force is not None else ""
+        f" (force-wide: {force:,.1f}, 95% CI {low:,.1f} to {high:,.1f})"
+        if force is not None
+        else ""
     )
+    labels = {**_labels(""), "rate": f"rate {RATE_WORDS} (95% CI)"}
     if not drawn:
-        return table_html(data.head(50), caption=caption + " (the first 50)", labels=_labels(""))
+        return table_html(data.head(50), caption=caption + " (the first 50)", labels=labels)
     figure = rate_figure(result, table, public, legend=False)
     return map_html(
         figure,
         data,
         caption=caption,
-        labels=_labels(""),
+        labels=labels,
         attribution=result.boundaries.attribution,
     )
 
@@ -187,8 +207,8 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         }
     )
     body = (
-        f"<p>G* was run separately for each financial year ({', '.join(trends.years)}), with the "
-        "same neighbours and the same test. Persistent: a confirmed hot spot every year. "
+        f"<p>The test was run separately for each financial year ({', '.join(trends.years)}), "
+        "with the same neighbours. Persistent: a confirmed hot spot in every year. "
         "Emerging: hot in the latest year, not the first, and in fewer than half of the earlier "
         "years. Diminishing: hot in the first year but not the latest. Intermittent: anything "
         "else.</p>"
@@ -212,7 +232,7 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
                 y=z["lsoa_name"].to_list(),
                 colorscale="RdBu_r",
                 zmid=0,
-                colorbar={"title": "G* z"},
+                colorbar={"title": "score"},
             )
         )
         fig.update_yaxes(autorange="reversed", showgrid=False)
@@ -220,7 +240,13 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         # A cell with no z (withheld in a public report) shows the grey background: left
         # transparent on white, it would read as z = 0, the white of the colour scale.
         fig.update_layout(
-            title="Yearly G* z-scores of the LSOAs most often hot", plot_bgcolor="#9e9e9e"
+            title="How strongly each LSOA stood out, year by year",
+            plot_bgcolor="#9e9e9e",
+        )
+        body += (
+            '<p class="note">Each cell is the LSOA\'s cluster score (z) in that year: red, a '
+            "neighbourhood rate higher than the force's (above about 2, unusually high); blue, "
+            "lower.</p>"
         )
         body += figure_html(fig, height=max(320, 22 * top.height + 120))
         if z.select(list(trends.years)).null_count().sum_horizontal().item():
@@ -235,18 +261,16 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
             "pattern",
             "years_hot_unadjusted",
             "pattern_unadjusted",
-            "trend_tau",  # not in a public Result
-        )
-        tau = (
-            "; trend tau: Kendall's tau of the yearly z-scores"
-            if "trend_tau" in top.columns
-            else ""
         )
         body += table_html(
             top.select(c for c in wanted if c in top.columns),
-            caption="LSOAs hot in at least one year (years hot: confirmed; unadjusted: including "
-            f"exploratory{tau})",
-            labels={"lsoa_name": "LSOA"},
+            caption="LSOAs hot in at least one year",
+            labels={
+                "lsoa_name": "LSOA",
+                "years_hot": "years a confirmed hot spot",
+                "years_hot_unadjusted": "years hot, including exploratory",
+                "pattern_unadjusted": "pattern, including exploratory",
+            },
         )
     return body
 
@@ -265,7 +289,7 @@ def concentration_section(result: HotspotAnalysis) -> str:
                 x=[100 * v for v in c.table["share_of_lsoas"].to_list()],
                 y=[100 * v for v in c.table["share_of_crimes"].to_list()],
                 mode="lines",
-                name=f"{PLACES[place]} (Gini {c.gini:.2f})",
+                name=PLACES[place],
                 line={"color": colour, "width": 3},
             )
         )
@@ -280,7 +304,7 @@ def concentration_section(result: HotspotAnalysis) -> str:
     )
     fig.add_vline(x=5, line_dash="dash", line_color="#9aa1ad")
     fig.update_layout(
-        title="Share of crimes held by the busiest LSOAs (Lorenz curve)",
+        title="Share of crimes held by the busiest LSOAs",
         xaxis_title="% of LSOAs, busiest first",
         yaxis_title="% of in-scope crimes",
     )
@@ -293,7 +317,6 @@ def concentration_section(result: HotspotAnalysis) -> str:
             "share of residents": f"{c.top_population_share:.1%}",
             "chance share": f"{c.chance_share:.1%}",
             "chance 95% range": f"{c.chance_low:.1%} to {c.chance_high:.1%}",
-            "Gini": c.gini,
         }
         for p, c in result.concentration.items()
     ]
@@ -302,7 +325,16 @@ def concentration_section(result: HotspotAnalysis) -> str:
         pl.DataFrame(rows), caption="Share of crimes in the top 5% of LSOAs, against chance"
     )
     if result.concentration_by_year.height:
-        body += table_html(result.concentration_by_year, caption="By financial year (all places)")
+        body += table_html(
+            result.concentration_by_year.drop("gini", strict=False),
+            caption="By financial year (all places)",
+            percent=["top_share", "chance_share"],
+            labels={
+                "year": "financial year",
+                "top_share": "share of crimes in the busiest 5% of LSOAs",
+                "chance_share": "the same by chance alone",
+            },
+        )
     return body
 
 
@@ -315,8 +347,7 @@ def placement_section(result: HotspotAnalysis) -> str:
         caption="How each in-scope crime was placed in an LSOA of the area table",
     )
     body += (
-        f'<p class="note">Boundaries: {html.escape(p.boundaries)}; area table: '
-        f"{html.escape(result.area_source)} ({p.area_lsoas:,} LSOAs, "
-        f"{p.area_lsoas_with_boundary:,} with a boundary).</p>"
+        f'<p class="note">{p.area_lsoas:,} LSOAs in the area reference, '
+        f"{p.area_lsoas_with_boundary:,} of them with a boundary.</p>"
     )
     return body

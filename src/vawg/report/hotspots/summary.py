@@ -6,7 +6,16 @@ import html
 
 import polars as pl
 
-from vawg.report.hotspots._format import PLACES, PREFIX, kpi, place_name, towns_phrase
+from vawg.report.hotspots._format import (
+    PLACES,
+    PREFIX,
+    RATE_WORDS,
+    kpi,
+    neighbours_words,
+    old_district_names,
+    place_name,
+    towns_phrase,
+)
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.hotspots import HOT, HOT_UNADJUSTED
 
@@ -15,7 +24,17 @@ def _rate(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def _points(result: HotspotAnalysis, table: pl.DataFrame) -> list[str]:
+def _rate_ci(row: dict[str, object], prefix: str) -> str:
+    """'31.0 (95% CI 26.4 to 36.2)', or the rate alone when it has no interval."""
+    rate, low, high = (row.get(prefix + c) for c in ("rate", "rate_ci_low", "rate_ci_high"))
+    if not isinstance(rate, float | int):
+        return ""
+    if isinstance(low, float | int) and isinstance(high, float | int):
+        return f"{rate:,.1f} (95% CI {low:,.1f} to {high:,.1f})"
+    return f"{rate:,.1f}"
+
+
+def _points(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool = False) -> list[str]:
     points: list[str] = []
     n_lsoas = table.height
     for place in ("all", "public"):
@@ -27,13 +46,19 @@ def _points(result: HotspotAnalysis, table: pl.DataFrame) -> list[str]:
         hot = table.filter(pl.col(klass) == HOT).sort(prefix + "gi_z", descending=True)
         exploratory = table.filter(pl.col(klass) == HOT_UNADJUSTED)
         force = result.force_rates.get(place)
-        benchmark = f"; force-wide, {_rate(force)}" if force is not None and place == "all" else ""
+        low, high = result.force_rate_intervals.get(place, (None, None))
+        benchmark = (
+            f"; force-wide, {_rate(force)}"
+            + (f" (95% CI {_rate(low)} to {_rate(high)})" if low is not None and high else "")
+            if force is not None
+            else ""
+        )
         if hot.height:
             rows = hot.to_dicts()
             highest = hot.sort(prefix + "rate", descending=True, nulls_last=True).to_dicts()
             named = "; ".join(
                 html.escape(place_name(x))
-                + ("" if x.get(prefix + "rate") is None else f" ({x[prefix + 'rate']:,.1f})")
+                + ("" if x.get(prefix + "rate") is None else f": {_rate_ci(x, prefix)}")
                 for x in highest[:3]
             )
             unnamed = r.hot_spots - hot.height
@@ -46,7 +71,7 @@ def _points(result: HotspotAnalysis, table: pl.DataFrame) -> list[str]:
             points.append(
                 f"<b>{r.hot_spots} confirmed hot spot{'s' if r.hot_spots != 1 else ''} at "
                 f"{PLACES[place]}</b>, in {html.escape(towns_phrase(rows))}{hidden}. The highest "
-                f"rates among them, in-scope crimes per 1,000 residents a year: {named}"
+                f"rates among them, in-scope crimes {RATE_WORDS}: {named}"
                 f"{html.escape(benchmark)}."
             )
         elif r.hot_spots:
@@ -68,19 +93,24 @@ def _points(result: HotspotAnalysis, table: pl.DataFrame) -> list[str]:
                 f"correction for testing {n_lsoas:,} LSOAs; up to about {chance} could reach that "
                 "level by chance): leads to check, not findings."
             )
-        if place == "all" and r.hot_spots:
+        if place == "all" and r.hot_spots and not site:
             check = r.confirmed_by_permutation
             points.append(
-                f"Check: {check} of the {r.hot_spots} confirmed hot spots are also significant "
-                "by conditional permutation (which asks only whether the neighbours are high)."
+                f"Check: {check} of the {r.hot_spots} confirmed hot spots also pass a second "
+                "test, which asks only whether the LSOAs around them are high (see the methods)."
             )
+    renamed = old_district_names(table.filter(pl.col("hotspot_class") == HOT))
+    if renamed:
+        points.append(html.escape(renamed))
     points.append(html.escape(result.placement.sentence()))
     return points
 
 
-def summary_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
-    """Main points, key figures, what a hot spot is, and every note."""
-    points = _points(result, table)
+def summary_section(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool = False) -> str:
+    """Main points, key figures, what a hot spot is, and every note. ``site``: for the open
+    site's page, which shows the rates and the hot spots of all and public places only (no
+    persistence over the years, no second check, no homes)."""
+    points = _points(result, table, site=site)
     body = '<div class="callout"><ul>' + "".join(f"<li>{p}</li>" for p in points) + "</ul></div>"
     cards = []
     for place in ("all", "public"):
@@ -108,25 +138,27 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
                 f"{conc.top_share:.0%}",
                 f"of in-scope crimes in the busiest {conc.top_fraction:.0%} of LSOAs "
                 f"({conc.top_lsoas})",
-                f"chance alone: {conc.chance_share:.0%} ({conc.chance_low:.0%}-"
-                f"{conc.chance_high:.0%})",
+                f"by chance alone: {conc.chance_share:.1%} (95% range {conc.chance_low:.1%} "
+                f"to {conc.chance_high:.1%})",
             )
         )
-    if result.trends is not None:
+    if result.trends is not None and not site:
         p = result.trends.patterns
+        n = len(result.trends.years)
+        years_hot = result.trends.table["years_hot"].drop_nulls()
+        most = int((years_hot >= n - 1).sum()) if n > 2 else p["persistent"]
         cards.append(
             kpi(
-                f"{p['persistent']} / {p['emerging']}",
-                f"persistent / emerging hot spots over {len(result.trends.years)} years",
-                f"before the correction: {result.trends.patterns_unadjusted['persistent']} / "
-                f"{result.trends.patterns_unadjusted['emerging']}",
+                f"{p['persistent']} / {most}",
+                f"LSOAs a confirmed hot spot in all {n} years / in {n - 1} or more of them",
+                f"newly hot in the latest year: {p['emerging']}",
             )
         )
     body += f'<div class="kpis">{"".join(cards)}</div>'
     body += (
-        "<p>A <b>confirmed hot spot</b> is an LSOA whose neighbourhood (itself and its "
-        f"{html.escape(result.weights)}) has a markedly higher rate of in-scope crime per "
-        "resident than the force as a whole, after allowing for testing every LSOA at once "
+        "<p>A <b>confirmed hot spot</b> is an LSOA whose neighbourhood (itself and "
+        f"{html.escape(neighbours_words(result))}) has a markedly higher rate of in-scope crime "
+        "than the force as a whole, after allowing for testing every LSOA at once "
         "(on average no more than 1 in 20 of the hot spots declared this way is a false alarm). An "
         "<b>exploratory cluster</b> passes the test only before that allowance: worth a look, "
         "not a finding.</p>"
@@ -136,11 +168,13 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         action = (
             "They are left out."
             if result.excluded_months
-            else "They are included; run with --exclude-anomalies to leave them out."
+            else "They are included; they can be left out on request."
         )
         body += f'<div class="warning">The feed check flagged {html.escape(months)}. {action}</div>'
     placement = set(result.placement.notes())
     for note in result.notes:
+        if site and "at homes" in note:  # the site has no map of homes
+            continue
         if not note.startswith("The feed check") and note not in placement:
             body += f'<p class="note">{html.escape(note)}</p>'
     return body

@@ -103,7 +103,7 @@ def hotspots_html(result: HotspotAnalysis) -> str:
             if public
             else Classification.restricted()
         ),
-        subtitle=f"Getis-Ord G* over LSOAs · {when}",
+        subtitle=f"Neighbourhoods (LSOAs) with high rates · {when}",
     )
 
 

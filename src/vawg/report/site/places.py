@@ -15,7 +15,7 @@ import polars as pl
 
 from vawg.errors import InputError
 from vawg.report.fmt import span
-from vawg.report.hotspots._format import PLACES, PREFIX
+from vawg.report.hotspots._format import CLASS_WORDS, PLACES, PREFIX, RATE_WORDS
 from vawg.report.hotspots.sections import class_map, placement_section, rate_map
 from vawg.report.hotspots.summary import summary_section
 from vawg.report.hotspots.writers import no_map_reason
@@ -29,17 +29,35 @@ _COLUMNS = ("lsoa_code", "lsoa_name", "district", "town_centre", "town")
 
 
 def _map_csv(table: pl.DataFrame, place: str) -> pl.DataFrame:
-    """The map's data as published: one row per LSOA (a blank is a figure not shown)."""
+    """The map's data as published: one row per LSOA (a blank is a figure not shown), with the
+    page's words for headers and findings and rates to the page's one decimal."""
     prefix = PREFIX[place]
-    wanted = [
-        *_COLUMNS,
-        *(prefix + c for c in ("crimes", "rate", "gi_z", "q_value", "hotspot_class")),
-    ]
-    return table.select(c for c in wanted if c in table.columns)
+    names = {
+        "lsoa_code": "LSOA code",
+        "lsoa_name": "LSOA",
+        "district": "district",
+        "town_centre": "town centre LSOA",
+        "town": "town",
+        prefix + "crimes": "crimes (rounded)",
+        prefix + "rate": f"rate {RATE_WORDS}",
+        prefix + "rate_ci_low": "rate, lower 95% limit",
+        prefix + "rate_ci_high": "rate, upper 95% limit",
+        prefix + "neighbourhood_rate": f"neighbourhood rate {RATE_WORDS}",
+        prefix + "gi_z": "cluster z-score",
+        prefix + "hotspot_class": "finding",
+    }
+    out = table.select(c for c in names if c in table.columns)
+    rates = [c for c in out.columns if "rate" in c]
+    out = out.with_columns(pl.col(rates).round(1))
+    if prefix + "hotspot_class" in out.columns:
+        out = out.with_columns(
+            pl.col(prefix + "hotspot_class").replace_strict(CLASS_WORDS, default=None)
+        )
+    return out.rename({c: names[c] for c in out.columns})
 
 
 def places_page(result: HotspotAnalysis) -> SitePage:
-    """Where: crimes per 1,000 residents and the confirmed hot spots, by LSOA, on maps."""
+    """Where: crimes per 1,000 women and girls and the confirmed hot spots, by LSOA, on maps."""
     if not is_public(result.params.settings):
         raise InputError(
             "site: the hot-spot Result is not the public one; nothing restricted is drawn"
@@ -51,7 +69,9 @@ def places_page(result: HotspotAnalysis) -> SitePage:
         "Where: rates and hot spots",
         f"In-scope crimes by neighbourhood (LSOA), {when}, and where they cluster.",
     )
-    page.sections.append(Section("Main points", summary_section(result, table), anchor="summary"))
+    page.sections.append(
+        Section("Main points", summary_section(result, table, site=True), anchor="summary")
+    )
     reason = no_map_reason(result)
     drawn = reason is None
     lead = "" if drawn else f'<p class="note">{html.escape(str(reason))}</p>'
@@ -59,7 +79,7 @@ def places_page(result: HotspotAnalysis) -> SitePage:
         body = lead + rate_map(result, table, True, drawn=drawn)
         body += page.add_csv(
             "map-rates",
-            _map_csv(table, "all").drop("gi_z", "q_value", "hotspot_class", strict=False),
+            _map_csv(table, "all").drop("cluster z-score", "finding", strict=False),
         )
         page.sections.append(Section("Rates by LSOA", body, anchor="rates"))
     for place in ("all", "public"):
@@ -70,11 +90,13 @@ def places_page(result: HotspotAnalysis) -> SitePage:
                 Section(f"Hot spots: {PLACES[place]}", body, anchor=f"hotspots-{place}")
             )
     about = paragraphs(
-        "Each LSOA (a neighbourhood of about 1,500 residents) is coloured by its figure. Hot "
-        "spots are found with the Getis-Ord G* statistic: an LSOA and its nearest neighbours "
-        "together have a higher rate per resident than the force as a whole; a hot spot is "
-        "confirmed when its z-test p-value passes the false discovery rate control at 5% for "
-        "all the LSOAs tested together (Benjamini and Hochberg).",
+        "Each LSOA (a neighbourhood of about 1,500 residents) is coloured by its figure. Rates "
+        f"are in-scope crimes {RATE_WORDS}, as elsewhere on this site; an LSOA's women and "
+        "girls are estimated as its share of its district's residents. A hot spot is an LSOA "
+        "which, together with its nearest neighbours, has a markedly higher rate than the "
+        "force as a whole; it is confirmed when it still stands out after allowing for testing "
+        "every LSOA at once, so that on average no more than 1 in 20 confirmed hot spots is a "
+        "false alarm.",
         "LSOAs hatched grey ('not shown') have too few crimes to publish their figures; the "
         "LSOAs of a district are protected together, so district totals elsewhere on this site "
         "cannot give them back. Counts shown are rounded.",
