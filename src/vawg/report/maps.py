@@ -275,8 +275,9 @@ def choropleth(
                 )
             )
     district_names = _district_names(frame, boundaries) if districts else None
+    points: list[dict[str, Any]] = []  # where each district's name is written
     if district_names is not None:
-        outlines, points = [], []
+        outlines: list[dict[str, Any]] = []
         for name in sorted({d for d in district_names if d}):
             part = shapely.coverage_union_all(shapes[[d == name for d in district_names]])
             outline = _feature(shapely.boundary(part), district=name)
@@ -319,12 +320,14 @@ def choropleth(
             if poly is not None
             for p in [shapely.point_on_surface(poly)]
         ]
-        if marks:
-            layers.append(
-                alt.Chart(alt.Data(values=marks))
-                .mark_text(fontSize=10, dy=-9, color="#000000", fontStyle="italic")
-                .encode(longitude="x:Q", latitude="y:Q", text="label:N")
-            )
+        above, below = _place_labels(marks, points, maxx - minx)
+        for rows, dy in ((above, -9), (below, 13)):
+            if rows:
+                layers.append(
+                    alt.Chart(alt.Data(values=rows))
+                    .mark_text(fontSize=10, dy=dy, color="#000000", fontStyle="italic")
+                    .encode(longitude="x:Q", latitude="y:Q", text="label:N")
+                )
     bar = _nice_length(maxx - minx)
     x0, y0 = minx + 0.02 * (maxx - minx), miny + 0.02 * (maxy - miny)
     tick = 0.012 * (maxy - miny)
@@ -369,6 +372,33 @@ def choropleth(
     )
 
 
+def _place_labels(
+    marks: list[dict[str, Any]], districts: list[dict[str, Any]], width: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Town labels that do not fight the district names: a town named like a district near
+    it is left out (the district's name is already there, 'Dover' twice reads as a slip);
+    one close to a district's name goes on the far side of its point (drawn above by
+    default, below when the district's name sits just above)."""
+    near = 0.08 * width
+    above: list[dict[str, Any]] = []
+    below: list[dict[str, Any]] = []
+    for mark in marks:
+        close = [
+            d
+            for d in districts
+            if abs(d["x"] - mark["x"]) < near and abs(d["y"] - mark["y"]) < near / 2
+        ]
+        if any(d["district"] == mark["label"] for d in close) or any(
+            d["district"] == mark["label"]
+            and abs(d["x"] - mark["x"]) < 2 * near
+            and abs(d["y"] - mark["y"]) < near
+            for d in districts
+        ):
+            continue
+        (below if any(d["y"] >= mark["y"] for d in close) else above).append(mark)
+    return above, below
+
+
 def _district_names(frame: pl.DataFrame, boundaries: Boundaries) -> list[str | None] | None:
     """District of each boundary polygon: from the values when given, else the boundaries'."""
     lookup: dict[str, str | None] = {}
@@ -389,20 +419,28 @@ def map_html(
     attribution: str = "",
     visible_rows: int = 15,
     full: pl.DataFrame | None = None,
+    lead: str = "",
 ) -> str:
     """The map beside its data table: the first ``visible_rows`` rows of ``data`` shown, all
-    rows of ``full`` (default ``data``) in a ``<details>`` below; the SVG carries
+    rows of ``full`` (default ``data``) in a ``<details>`` below, ``lead`` (HTML, e.g. how to
+    read the table) just above the table; the SVG carries
     ``role="img"`` and the text alternative, and the legend with counts is written under it."""
+    # On a phone the map keeps a legible size (its names would shrink to a few pixels) and
+    # scrolls sideways in its box, as the tables do.
     svg = figure.svg.replace(
         "<svg ",
-        f'<svg role="img" aria-label="{html.escape(figure.alt, quote=True)}" ',
+        f'<svg role="img" aria-label="{html.escape(figure.alt, quote=True)}" '
+        'style="min-width:520px" ',
         1,
     )
-    legend = " · ".join(
-        f'<span class="swatch" style="background:{c}"></span>{html.escape(k)}: {n:,}'
+    # Each swatch kept on one line with its label (a legend that wraps never splits them), no
+    # separator to be left stranded at the start of a line.
+    legend = " ".join(
+        '<span style="display:inline-block;white-space:nowrap;margin-right:0.9em">'
+        f'<span class="swatch" style="background:{c}"></span>{html.escape(k)}: {n:,}</span>'
         for k, c, n in figure.legend.iter_rows()
     )
-    table = table_html(data.head(visible_rows), caption=caption, labels=labels)
+    table = lead + table_html(data.head(visible_rows), caption=caption, labels=labels)
     full = data if full is None else full
     rest = ""
     if full.height > visible_rows or full.width > data.width:
@@ -414,7 +452,8 @@ def map_html(
     notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in figure.notes)
     credit = f'<p class="note">{html.escape(attribution)}</p>' if attribution else ""
     return (
-        f'<figure class="map"><div class="map-svg">{svg}'
+        f'<figure class="map"><div class="map-svg" style="min-width:0">'
+        f'<div style="overflow-x:auto;max-width:100%">{svg}</div>'
         f'<figcaption class="note">{legend}</figcaption>{credit}{notes}</div>'
         f'<div class="map-data">{table}</div></figure>{rest}'
     )
