@@ -21,7 +21,7 @@ from tests.pages import assert_opens_offline, assert_valid_html
 from vawg.config import Settings
 from vawg.leaks import scan_folder
 from vawg.models.drivers import drivers
-from vawg.models.public import disclose_drivers
+from vawg.models.public import PUBLIC_BIRTHDAY_METHOD, disclose_drivers
 from vawg.query import connect
 from vawg.releases import release_log
 from vawg.spatial.analysis import hotspot_analysis
@@ -235,6 +235,13 @@ def test_birthday_table_and_chart_are_protected_together(force: Force) -> None:
         v for v in birthday.table["crimes"] if v is not None
     ]
     assert all(v % THRESHOLD == 0 for v in counts)
+    # The public ratios are the rounded count over the expected count: the table names that
+    # method, not the fitted model's, and every shown ratio is that quotient.
+    assert set(birthday.table["method_used"]) == {PUBLIC_BIRTHDAY_METHOD}
+    assert set(birthday.methods.values()) <= {PUBLIC_BIRTHDAY_METHOD}
+    for n, expected, ratio in birthday.table.select("crimes", "expected", "rate_ratio").iter_rows():
+        if n is not None and ratio is not None:
+            assert abs(ratio - n / expected) < 0.01 * ratio + 1e-9
 
 
 def test_report_and_web_hold_no_disclosure_code() -> None:

@@ -175,6 +175,10 @@ def _exact(observed: int | None, expected: float) -> Estimate:
     return Estimate(observed / expected, low, high, min(1.0, 2 * min(below, above)))
 
 
+PUBLIC_BIRTHDAY_METHOD = "rounded count / expected count, exact Poisson interval"
+"""How a public birthday rate ratio is made (the restricted one is the fitted model's)."""
+
+
 def _birthday(result: BirthdayResult, threshold: int) -> BirthdayResult:
     table, profile = result.table, result.profile
     cells: dict[Hashable, int | None] = {}
@@ -204,6 +208,8 @@ def _birthday(result: BirthdayResult, threshold: int) -> BirthdayResult:
         ),
     ).with_columns(
         rate_ratio=pl.col("estimate"),
+        # The public ratios are recomputed here, so the fitted model's name no longer applies.
+        method_used=pl.lit(PUBLIC_BIRTHDAY_METHOD),
     )
     table = table.drop("estimate")
     per_day = [safe[("day", r, o)] for r, o in profile.select("role", "offset").iter_rows()]
@@ -218,7 +224,10 @@ def _birthday(result: BirthdayResult, threshold: int) -> BirthdayResult:
         key = f"{role}_birthday" if exposure == "birthday" else f"{role}_birthday_window"
         effects[key] = e
     people = {k: round_count(v, threshold) or 0 for k, v in result.people.items()}
-    return dataclasses.replace(result, table=table, profile=profile, effects=effects, people=people)
+    methods = {role: PUBLIC_BIRTHDAY_METHOD for role in result.methods}
+    return dataclasses.replace(
+        result, table=table, profile=profile, effects=effects, people=people, methods=methods
+    )
 
 
 def _age(result: AgeProfileResult, threshold: int) -> AgeProfileResult:
