@@ -95,8 +95,8 @@ def _drivers(
         notes.append(
             "The feed check flagged "
             + ", ".join(m.strftime("%b %Y") for m in force_flags)
-            + " in the force extract; the models below still include them (use "
-            "--exclude-anomalies to leave them out)."
+            + " in the force extract; the models below still include them (they can be left "
+            "out on request)."
         )
     # Area model: every in-scope crime placed in an LSOA first (by code, else coordinates).
     areas, area_source = frames.area_table(tables)

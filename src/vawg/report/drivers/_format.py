@@ -17,11 +17,11 @@ _ACCENT, _SECOND, _GREY, _RED = "#0072B2", "#E69F00", "#999999", "#D55E00"
 
 
 LABELS = {
-    "imd_decile_step": "Deprivation: each IMD decile less deprived",
+    "imd_decile_step": "Deprivation: each decile less deprived",
     "pubs": "Pubs: each extra pub or bar",
-    "town_centre": "Town-centre LSOA",
+    "town_centre": "Town-centre areas",
     "tmax_per_degree": "Temperature: each 1 °C warmer",
-    "offender_birthday": "Offender's birthday",
+    "offender_birthday": "Perpetrator's birthday",
     "victim_birthday": "Victim's birthday",
 }
 
@@ -44,19 +44,6 @@ def _ci(e: Estimate) -> str:
 
 def _kpi(value: str, label: str, ci: str = "") -> str:
     return kpi_html(value, label, ci)
-
-
-def _change(e: Estimate) -> str:
-    if not math.isfinite(e.estimate):
-        return "could not be estimated"
-    pct = (e.estimate - 1) * 100
-    word = "more" if pct >= 0 else "fewer"
-    sure = (
-        "the interval excludes no effect"
-        if e.ci_low > 1 or e.ci_high < 1
-        else "the interval includes no effect"
-    )
-    return f"{abs(pct):.1f}% {word} crimes ({sure})"
 
 
 def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:

@@ -8,9 +8,10 @@ import html
 import polars as pl
 
 from vawg.models.drivers import DriversResult
+from vawg.report import fmt
 from vawg.report.drivers._format import LABELS, _forest
 from vawg.report.maps import MapFigure, choropleth, map_html
-from vawg.report.page import figure_html, is_public, table_html
+from vawg.report.page import details_html, figure_html, is_public, table_html
 
 # Crimes against the area model's expectation, in words; a diverging colour-blind-safe scale
 # (ColorBrewer RdBu), blue for fewer than expected, red for more.
@@ -99,11 +100,12 @@ def _area(result: DriversResult) -> str:
         for term, e in fit.rate_ratios.items():
             rows.append((names.get(outcome, outcome), LABELS.get(term, term), e))
     body = (
-        f"<p>In-scope crimes per LSOA ({area.areas:,} LSOAs, {html.escape(result.area_source)}), "
-        "modelled with a negative binomial GLM and the population as exposure, so each rate "
-        "ratio compares crimes per resident.</p>"
+        f"<p>In-scope crimes in each of {area.areas:,} LSOAs, modelled together with the LSOA's "
+        "residents, so each effect compares crimes per resident between areas that differ in "
+        "that one respect and are alike in the others. Crimes are counted by the date they "
+        "were recorded (the temperature model below counts by the date committed).</p>"
     )
-    body += figure_html(_forest(rows, "Area effects by place (NB2 rate ratios)"), height=420)
+    body += figure_html(_forest(rows, "Area effects by place (1 = no difference)"), height=420)
     if area.pubs_level == "district":
         body += (
             '<div class="warning"><b>Pubs are known only by district.</b> The pubs term is district '
@@ -115,17 +117,50 @@ def _area(result: DriversResult) -> str:
             "more VAWG per head; it cannot show that pubs in a place raise crime there, nor "
             "which streets. LSOA pub counts (licensing registers) would be needed for that.</div>"
         )
+    plain = [
+        {
+            "crimes": names.get(outcome, outcome),
+            "area": LABELS.get(term, term),
+            "change (95% CI)": f"{fmt.change(e.estimate, 'crimes')} "
+            f"({fmt.change_interval(e.ci_low, e.ci_high)})",
+        }
+        for outcome, fit in area.fits.items()
+        for term, e in fit.rate_ratios.items()
+    ]
+    if plain:
+        body += table_html(pl.DataFrame(plain), caption="Area effects, by place")
     labels = {"rate_ratio": "rate ratio", "ci_low": "95% CI low", "ci_high": "95% CI high"}
-    body += table_html(
-        area.table, caption="Rate ratios: negative binomial and Poisson fits", labels=labels
+    fold = table_html(
+        area.table.with_columns(pl.col("term").replace_strict(dict(LABELS), default=pl.col("term")))
+        if "term" in area.table.columns
+        else area.table,
+        caption="Rate ratios: negative binomial and Poisson fits",
+        labels=labels,
     )
-    body += table_html(
+    fold += table_html(
         area.fit_table,
-        caption=(
-            "Model fit: NB2 dispersion alpha (with CI), AIC of NB2 vs Poisson (lower is better), "
-            "Pearson chi-square/df of the Poisson, overdispersion tests, Moran's I of residuals"
-        ),
+        caption="Model fit, by place",
+        labels={
+            "lsoas": "LSOAs",
+            "method_used": "model used",
+            "alpha": "NB2 alpha",
+            "alpha_ci_low": "alpha 95% CI low",
+            "alpha_ci_high": "alpha 95% CI high",
+            "aic_nb": "AIC, NB2",
+            "aic_poisson": "AIC, Poisson",
+            "pearson_chi2_df_poisson": "Pearson chi-square / df, Poisson",
+            "cameron_trivedi_p": "overdispersion test p (Cameron-Trivedi)",
+            "lr_alpha_p": "likelihood-ratio test of alpha, p",
+            "morans_i": "Moran's I of residuals",
+            "morans_i_p": "Moran's I p",
+            "standard_errors": "standard errors",
+        },
     )
+    fold += (
+        '<p class="note">AIC: lower is the better fit. A p-value shown as 0 is below the '
+        "smallest number the computer holds (under 1e-300).</p>"
+    )
+    body += details_html("Model details", fold)
     body += _excess_map(result)
     units = "; ".join(f"{LABELS.get(k, k)}: {v}" for k, v in area.units.items())
     body += f'<p class="note">Units: {html.escape(units)}.</p>'

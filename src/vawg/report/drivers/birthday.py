@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
 import polars as pl
 
 from vawg.models.drivers import DriversResult
+from vawg.report import fmt
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
 from vawg.report.page import figure_html, table_html
 
@@ -43,10 +45,45 @@ def _birthday(result: DriversResult) -> str:
         "(day of week, month of each year, bank holidays).</p>"
     )
     body += figure_html(fig, height=360)
-    body += table_html(
-        table, caption=f"Rate ratios: birthday and the {b.window} day(s) either side, vs other days"
+    days = f"{b.window} day{'s' if b.window != 1 else ''}"
+    shown = table.with_columns(
+        pl.struct("rate_ratio", "ci_low", "ci_high")
+        .map_elements(_change_words, return_dtype=pl.String)
+        .alias("change")
+    ).select(
+        c
+        for c in ("role", "exposure", "change", "crimes", "expected")
+        if c in table.columns or c == "change"
     )
+    body += table_html(
+        shown,
+        caption=f"Crimes on the birthday and on the {days} either side, against other days",
+        labels={
+            "role": "whose birthday",
+            "exposure": "days",
+            "change": "crimes against other days (95% CI)",
+            "expected": "expected crimes",
+        },
+    )
+    methods = sorted(set(table["method_used"].to_list())) if "method_used" in table.columns else []
+    if methods:
+        body += (
+            '<p class="note">How the ratios were worked out: '
+            + html.escape("; ".join(methods))
+            + " (see the methods).</p>"
+        )
     return body
+
+
+def _change_words(row: dict[str, float | None]) -> str:
+    """A rate ratio and its interval as '54% more (95% CI 27% more to 85% more)'."""
+    rr, low, high = row.get("rate_ratio"), row.get("ci_low"), row.get("ci_high")
+    if rr is None or not math.isfinite(rr):
+        return "–"
+    text = fmt.change(rr, "crimes")
+    if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
+        return text
+    return f"{text} ({fmt.change_interval(low, high)})"
 
 
 def _age(result: DriversResult) -> str:
@@ -78,17 +115,44 @@ def _age(result: DriversResult) -> str:
             )
         )
     fig.update_layout(
-        title="People involved per 1,000 residents of the same sex and age, over the period",
+        title="People involved per 1,000 of the same sex and age, over the whole period",
         barmode="group",
         yaxis_title="per 1,000 residents",
     )
     body = figure_html(fig, height=360)
+    rate_words = [
+        "–" if r is None or lo is None or hi is None else f"{r:,.1f} ({lo:,.1f} to {hi:,.1f})"
+        for r, lo, hi in table.select("rate_per_1000", "ci_low", "ci_high").iter_rows()
+    ]
+    against = [
+        "–" if r is None else _change_words({"rate_ratio": r, "ci_low": lo, "ci_high": hi})
+        for r, lo, hi in table.select("rate_ratio", "rr_ci_low", "rr_ci_high").iter_rows()
+    ]
+    plain = table.select(
+        pl.col("role").replace_strict(
+            {"offender": "perpetrators", "victim": "victims"}, default=pl.col("role")
+        ),
+        "age_band",
+        "people",
+    ).with_columns(
+        pl.Series("rate", rate_words, dtype=pl.String),
+        pl.Series("against", against, dtype=pl.String),
+    )
     body += table_html(
-        table, caption=f"Age as a driver (rate ratio against age {age.reference_band})"
+        plain,
+        caption=f"Age as a driver, against age {age.reference_band}",
+        labels={
+            "role": "who",
+            "age_band": "age",
+            "people": "people involved",
+            "rate": "per 1,000 of the same sex and age, over the whole period (95% CI)",
+            "against": f"against age {age.reference_band} (95% CI)",
+        },
     )
     body += (
         '<p class="note">Offenders: men 18+, per 1,000 men (male population is an assumption, '
-        "see the methods). Victims: women, per 1,000 women. 18-24 uses 7/9 of the 16-24 "
-        "population.</p>"
+        "see the methods, so these rates are approximate). Victims: women, per 1,000 women. "
+        "These count people, each once, over the whole period, not crimes a year. 18-24 uses "
+        "7/9 of the 16-24 population.</p>"
     )
     return body

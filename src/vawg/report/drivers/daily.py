@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 from vawg.models.drivers import DriversResult
 from vawg.report import fmt
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
-from vawg.report.page import figure_html, table_html
+from vawg.report.page import details_html, figure_html, table_html
 from vawg.schema.labels import LABELS
 
 
@@ -21,9 +21,11 @@ def _daily(result: DriversResult) -> str:
         return "<p>The daily model could not be fitted (see the summary).</p>"
     variable = "daily maximum" if daily.temperature == "tmax_c" else "daily mean"
     body = (
-        f"<p>Crimes committed on each of {daily.days:,} days ({daily.first_day} to "
-        f"{daily.last_day}) against the {variable} temperature ({html.escape(result.weather_source)}), "
-        "with day of week, month, bank holidays, lockdowns and trend controlled.</p>"
+        f"<p>Crimes committed on each of {daily.days:,} days "
+        f"({html.escape(fmt.period(daily.first_day, daily.last_day))}) against the {variable} "
+        "temperature, with day of week, month, bank holidays, lockdowns and trend controlled. "
+        "The days are counted by the date each crime was committed (the area model counts by "
+        "the date it was recorded), so the totals here differ slightly from those above.</p>"
     )
     fig = make_subplots(
         rows=1, cols=max(1, len(daily.curves)), subplot_titles=list(daily.curves), shared_yaxes=True
@@ -70,45 +72,54 @@ def _daily(result: DriversResult) -> str:
             row=1,
             col=i,
         )
-        fig.update_xaxes(title_text=f"{variable} temperature (°C)", row=1, col=i)
+        fig.update_xaxes(
+            title_text="°C" if len(daily.curves) > 1 else f"{variable} temperature (°C)",
+            row=1,
+            col=i,
+        )
     fig.add_hline(y=1, line_dash="dot", line_color=_GREY)
-    fig.update_yaxes(title_text="rate ratio vs median-temperature day", row=1, col=1)
-    fig.update_layout(
-        title="Fitted temperature curves (natural spline, 95% band) and the linear fit"
-    )
+    fig.update_yaxes(title_text="crimes vs a median day (ratio)", row=1, col=1)
+    fig.update_layout(title=f"Crimes by {variable} temperature (95% band)")
     body += figure_html(fig, height=400)
-    tests = "; ".join(f"{k}: {fmt.p_value(c.lr_p_value)}" for k, c in daily.curves.items())
-    body += (
-        f'<p class="note">Is the curve different from a straight line on the log scale? '
-        f"Likelihood-ratio test of the spline against the linear model: {html.escape(tests)}.</p>"
-    )
     # Series are the places and the offence groups: written in words, from the label table.
     series_words = {"all": "all places", "home": "at home", "public": "in public places"}
     series_words |= dict(LABELS["offence_group"])
-    per_degree = daily.table.select(
-        pl.col("series").replace_strict(series_words, default=pl.col("series")),
-        "crimes",
-        "days",
-        *(((pl.col(c) - 1) * 100).alias(c) for c in ("rate_ratio", "ci_low", "ci_high")),
-        "p_value",
-        "method_used",
-        "alpha",
-        "dispersion_scale",
-        ((pl.col("poisson_rate_ratio") - 1) * 100).alias("poisson"),
+    series = pl.col("series").replace_strict(series_words, default=pl.col("series"))
+    words = [
+        f"{fmt.change(r, 'crimes')} ({fmt.change_interval(lo, hi)})"
+        for r, lo, hi in daily.table.select("rate_ratio", "ci_low", "ci_high").iter_rows()
+    ]
+    per_degree = daily.table.select(series, "crimes", "days").with_columns(
+        pl.Series("change", words, dtype=pl.String)
     )
     body += table_html(
-        per_degree,
-        caption="Change in crimes per 1 °C warmer, % (rate ratio − 1), by place and offence group",
+        per_degree.select("series", "change", "crimes", "days"),
+        caption="Change in crimes for each 1 °C warmer day, by place and offence group",
+        labels={"series": "crimes", "change": "each 1 °C warmer (95% CI)", "crimes": "total"},
+    )
+    details = daily.table.select(
+        series,
+        ((pl.col("rate_ratio") - 1) * 100).round(2).alias("% per °C, fitted model"),
+        "method_used",
+        "p_value",
+        "alpha",
+        "dispersion_scale",
+        ((pl.col("poisson_rate_ratio") - 1) * 100).round(2).alias("% per °C, Poisson"),
+    )
+    tests = "; ".join(f"{k}: {fmt.p_value(c.lr_p_value)}" for k, c in daily.curves.items())
+    fold = table_html(
+        details,
+        caption="The fitted models, by place and offence group",
         labels={
-            "rate_ratio": "% per °C",
             "method_used": "model fitted",
-            "ci_low": "95% CI low",
-            "ci_high": "95% CI high",
-            "alpha": "NB alpha",
+            "alpha": "negative binomial alpha",
             "dispersion_scale": "Pearson dispersion",
-            "poisson": "% per °C (Poisson)",
         },
     )
-    for note in daily.notes:
-        body += f'<p class="note">{html.escape(note)}</p>'
+    fold += (
+        f'<p class="note">Is the curve different from a straight line on the log scale? '
+        f"Likelihood-ratio test of the spline against the linear model: {html.escape(tests)}.</p>"
+    )
+    fold += "".join(f'<p class="note">{html.escape(note)}</p>' for note in daily.notes)
+    body += details_html("Model details", fold)
     return body

@@ -12,12 +12,18 @@ from vawg.models.drivers import DriversResult
 from vawg.report.drivers._format import _RED
 from vawg.report.page import figure_html, table_html
 
+# The feed check's series in words (others, e.g. police.uk's, are already named in words).
+SERIES_WORDS = {
+    "force extract: all crimes": "every crime in the delivered extract",
+    "force extract: in scope": "in-scope crimes",
+}
+
 
 def _feed(result: DriversResult) -> str:
     table = result.anomalies.table
     fig = go.Figure()
     for name, part in table.group_by("series", maintain_order=True):
-        series = str(name[0])
+        series = SERIES_WORDS.get(str(name[0]), str(name[0]))
         fig.add_trace(
             go.Scatter(
                 x=part["month"].to_list(),
@@ -44,7 +50,9 @@ def _feed(result: DriversResult) -> str:
     body = (
         "<p>Before any model uses the data, each monthly series is checked for months far "
         "outside what the other months predict (a records-system change, a failed or doubled "
-        "extract). "
+        "extract). The first line counts every crime in the extract the force delivered for "
+        "this work (the crimes it supplied, not all of the force's recorded crime); the second, "
+        "the in-scope crimes among them. "
         + (
             f"{flagged.height} series-months were flagged."
             if flagged.height
@@ -58,6 +66,13 @@ def _feed(result: DriversResult) -> str:
             flagged.select("series", "month", "count", "expected", "ratio", "z", "direction"),
             caption="Flagged months (expected = leave-one-out median of the neighbouring months)",
         )
-    cv = ", ".join(f"{k}: {v:.3f}" for k, v in result.anomalies.cv.items() if math.isfinite(v))
-    body += f'<p class="note">Normal month-to-month variation (CV) used: {html.escape(cv)}.</p>'
+    cv = ", ".join(
+        f"{SERIES_WORDS.get(k, k)}: {v:.0%}"
+        for k, v in result.anomalies.cv.items()
+        if math.isfinite(v)
+    )
+    body += (
+        '<p class="note">Normal month-to-month variation allowed for (the typical difference '
+        f"from the expected month): {html.escape(cv)}.</p>"
+    )
     return body

@@ -7,47 +7,49 @@ import math
 
 from vawg.models.drivers import EFFECT_KEYS, DriversResult
 from vawg.report import fmt
-from vawg.report.drivers._format import LABELS, _change, _ci, _kpi, _rr
+from vawg.report.drivers._format import LABELS, _ci, _kpi, _rr
 
 
 def _summary(result: DriversResult) -> str:
     e = result.effects
     cards = [_kpi(_rr(e[k]), LABELS[k], _ci(e[k])) for k in EFFECT_KEYS]
+    # Only what the main points above do not say, each with its interval: the area effects
+    # for crimes in public places (the main points give all in-scope crimes) and the victim's
+    # birthday.
     lines = []
     if result.area is not None:
         public = result.area.fits.get("public")
+        for key, words in (
+            ("town_centre", "town-centre areas against other areas"),
+            ("pubs", "each extra pub or bar in an area"),
+            ("imd_decile_step", "each step of one deprivation decile towards less deprived"),
+        ):
+            if public is not None and key in public.rate_ratios:
+                rr = public.rate_ratios[key]
+                if math.isfinite(rr.estimate):
+                    lines.append(
+                        f"Crimes in public places only, {words}: "
+                        f"{fmt.change(rr.estimate, 'crimes')} ({_ci(rr)})."
+                    )
+    victim = e.get("victim_birthday")
+    if victim is not None and math.isfinite(victim.estimate):
         lines.append(
-            f"Each IMD decile step towards less deprived: {_change(e['imd_decile_step'])} per "
-            "resident (all in-scope crimes)."
+            f"The victim's birthday, against the same person's other days: "
+            f"{fmt.change(victim.estimate, 'crimes')} ({_ci(victim)})."
         )
-        if public is not None and "town_centre" in public.rate_ratios:
-            tc = public.rate_ratios["town_centre"]
-            lines.append(
-                f"In public places, town-centre areas have {fmt.change(tc.estimate, 'crimes')} "
-                f"per resident than other areas ({_ci(tc)})."
-            )
-        if public is not None and "pubs" in public.rate_ratios:
-            lines.append(f"Public places, each extra pub: {_change(public.rate_ratios['pubs'])}.")
-    if math.isfinite(e["tmax_per_degree"].estimate):
-        lines.append(f"Each 1 °C warmer day: {_change(e['tmax_per_degree'])}.")
-    for key, who in (("offender_birthday", "offender's"), ("victim_birthday", "victim's")):
-        if math.isfinite(e[key].estimate):
-            lines.append(
-                f"On the {who} birthday: {fmt.change(e[key].estimate, 'crimes')} than on the "
-                f"same people's other days ({_ci(e[key])})."
-            )
     body = f'<div class="kpis">{"".join(cards)}</div>'
-    body += (
-        '<div class="callout"><ul>'
-        + "".join(f"<li>{html.escape(x)}</li>" for x in lines)
-        + "</ul></div>"
-    )
+    if lines:
+        body += (
+            '<div class="callout"><ul>'
+            + "".join(f"<li>{html.escape(x)}</li>" for x in lines)
+            + "</ul></div>"
+        )
     if result.anomalies.flagged:
         months = ", ".join(m.strftime("%B %Y") for m in result.anomalies.flagged)
         action = (
             "They are left out of every model."
             if result.excluded_months
-            else "They are still in the models; run with --exclude-anomalies to leave them out."
+            else "They are still in the models; they can be left out on request."
         )
         body += f'<div class="warning">The feed check flagged {html.escape(months)}. {action}</div>'
     for note in result.notes:
