@@ -25,6 +25,13 @@ LABELS = {
     "victim_birthday": "Victim's birthday",
 }
 
+# Short names for the forest plot's rows: long ones leave the plot a sliver on a phone.
+SHORT_LABELS = {
+    "imd_decile_step": "Deprivation (decile)",
+    "pubs": "Each extra pub",
+    "town_centre": "Town centre",
+}
+
 
 def _rr(e: Estimate | dict[str, Any] | None) -> str:
     if e is None:
@@ -68,7 +75,7 @@ def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
             )
         )
     fig.add_vline(x=1, line_dash="dash", line_color=_GREY)
-    fig.update_xaxes(type="log", title="rate ratio (log scale), 95% CI")
+    fig.update_xaxes(type="log", title="crimes against no difference (1)", tickvals=[0.5, 1, 2, 4])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.25})
     return fig

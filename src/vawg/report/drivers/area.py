@@ -9,7 +9,7 @@ import polars as pl
 
 from vawg.models.drivers import DriversResult
 from vawg.report import fmt
-from vawg.report.drivers._format import LABELS, _forest
+from vawg.report.drivers._format import LABELS, SHORT_LABELS, _forest
 from vawg.report.maps import MapFigure, choropleth, map_html
 from vawg.report.page import details_html, figure_html, is_public, table_html
 
@@ -98,7 +98,7 @@ def _area(result: DriversResult) -> str:
     names = {"home": "at home", "public": "public places", "all": "all places"}
     for outcome, fit in area.fits.items():
         for term, e in fit.rate_ratios.items():
-            rows.append((names.get(outcome, outcome), LABELS.get(term, term), e))
+            rows.append((names.get(outcome, outcome), SHORT_LABELS.get(term, term), e))
     body = (
         f"<p>In-scope crimes in each of {area.areas:,} LSOAs, modelled together with the LSOA's "
         "residents, so each effect compares crimes per resident between areas that differ in "

@@ -13,6 +13,8 @@ from vawg.report import fmt
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
 from vawg.report.page import figure_html, table_html
 
+ROLE_WORDS = {"offender": "perpetrators", "victim": "victims"}
+
 
 def _birthday(result: DriversResult) -> str:
     b = result.birthday
@@ -27,17 +29,18 @@ def _birthday(result: DriversResult) -> str:
                 x=part["offset"].to_list(),
                 y=part["ratio"].to_list(),
                 mode="lines+markers",
-                name=role,
+                name={"offender": "perpetrator"}.get(role, role),
                 line={"color": colour},
             )
         )
     fig.add_hline(y=1, line_dash="dot", line_color=_GREY)
     fig.update_layout(
         title="Crimes by days from the person's birthday, against the number expected",
-        xaxis_title="days from the birthday (0 = the birthday)",
-        yaxis_title="observed / expected",
+        xaxis_title="days from birthday",
+        yaxis_title="crimes / expected",
+        legend={"orientation": "h", "y": -0.3, "x": 0},
     )
-    people = ", ".join(f"{n:,} {role}s" for role, n in b.people.items())
+    people = ", ".join(f"{n:,} {ROLE_WORDS.get(role, role + 's')}" for role, n in b.people.items())
     body = (
         f"<p>Each person is compared with themselves: {html.escape(people)} with a date of birth "
         "and at least one in-scope crime in the period. The expected count on a day comes from "
@@ -54,6 +57,12 @@ def _birthday(result: DriversResult) -> str:
         c
         for c in ("role", "exposure", "change", "crimes", "expected")
         if c in table.columns or c == "change"
+    )
+    shown = shown.with_columns(
+        pl.col("role").replace_strict(
+            {"offender": "perpetrator's", "victim": "victim's"}, default=pl.col("role")
+        ),
+        pl.col("exposure").str.replace(r"\bday\(s\)", "days" if b.window != 1 else "day"),
     )
     body += table_html(
         shown,
@@ -99,7 +108,7 @@ def _age(result: DriversResult) -> str:
             go.Bar(
                 x=part["age_band"].to_list(),
                 y=rate,
-                name=f"{role}s",
+                name={"offender": "perpetrators"}.get(role, f"{role}s"),
                 marker_color=colour,
                 error_y={
                     "type": "data",
@@ -117,7 +126,8 @@ def _age(result: DriversResult) -> str:
     fig.update_layout(
         title="People involved per 1,000 of the same sex and age, over the whole period",
         barmode="group",
-        yaxis_title="per 1,000 residents",
+        yaxis_title="per 1,000",
+        legend={"orientation": "h", "y": -0.3, "x": 0},
     )
     body = figure_html(fig, height=360)
     rate_words = [

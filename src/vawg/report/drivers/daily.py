@@ -28,7 +28,13 @@ def _daily(result: DriversResult) -> str:
         "the date it was recorded), so the totals here differ slightly from those above.</p>"
     )
     fig = make_subplots(
-        rows=1, cols=max(1, len(daily.curves)), subplot_titles=list(daily.curves), shared_yaxes=True
+        rows=1,
+        cols=max(1, len(daily.curves)),
+        subplot_titles=[
+            {"all": "all places", "home": "at home", "public": "in public"}.get(k, k)
+            for k in daily.curves
+        ],
+        shared_yaxes=True,
     )
     for i, (name, curve) in enumerate(daily.curves.items(), start=1):
         t = curve.table
@@ -72,6 +78,7 @@ def _daily(result: DriversResult) -> str:
             row=1,
             col=i,
         )
+        fig.update_xaxes(nticks=4, row=1, col=i)
         fig.update_xaxes(
             title_text="°C" if len(daily.curves) > 1 else f"{variable} temperature (°C)",
             row=1,
@@ -79,7 +86,10 @@ def _daily(result: DriversResult) -> str:
         )
     fig.add_hline(y=1, line_dash="dot", line_color=_GREY)
     fig.update_yaxes(title_text="crimes vs a median day (ratio)", row=1, col=1)
-    fig.update_layout(title=f"Crimes by {variable} temperature (95% band)")
+    fig.update_layout(
+        title=f"Crimes by {variable} temperature (95% band)",
+        legend={"orientation": "h", "y": -0.3, "x": 0},
+    )
     body += figure_html(fig, height=400)
     # Series are the places and the offence groups: written in words, from the label table.
     series_words = {"all": "all places", "home": "at home", "public": "in public places"}

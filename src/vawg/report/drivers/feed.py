@@ -44,7 +44,10 @@ def _feed(result: DriversResult) -> str:
                 )
             )
     fig.update_layout(
-        title="Crimes per month and the months the feed check flagged", yaxis_title="crimes"
+        title="Crimes per month and the months the feed check flagged",
+        yaxis_title="crimes",
+        # below the plot: at the side it squeezes the plot to a sliver on a phone
+        legend={"orientation": "h", "y": -0.3, "x": 0},
     )
     flagged = table.filter(pl.col("flagged").fill_null(False))
     body = (
