@@ -137,3 +137,20 @@ def test_a_rendered_kent_map_fills_kent_and_not_its_frame(tmp_path: Path) -> Non
     # a filled frame or an empty one. The top-left corner (north of the Thames) stays white.
     assert 0.3 < dark < 0.8, dark
     assert pixels.getpixel((3, 3)) > 200
+
+
+def test_town_labels_do_not_repeat_or_sit_on_district_names() -> None:
+    from vawg.report.maps import _place_labels
+
+    districts = [
+        {"district": "Dover", "x": 0.0, "y": 0.0},
+        {"district": "Thanet", "x": 50.0, "y": 50.0},
+    ]
+    marks = [
+        {"label": "Dover", "x": 30.0, "y": -20.0},  # named like a district: left out
+        {"label": "Ramsgate", "x": 51.0, "y": 48.0},  # just under Thanet's name: drawn below
+        {"label": "Margate", "x": 20.0, "y": 80.0},  # clear of every name: drawn above
+    ]
+    above, below = _place_labels(marks, districts, width=100.0)
+    assert [m["label"] for m in above] == ["Margate"]
+    assert [m["label"] for m in below] == ["Ramsgate"]

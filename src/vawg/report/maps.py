@@ -375,8 +375,8 @@ def choropleth(
 def _place_labels(
     marks: list[dict[str, Any]], districts: list[dict[str, Any]], width: float
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Town labels that do not fight the district names: a town named like a district near
-    it is left out (the district's name is already there, 'Dover' twice reads as a slip);
+    """Town labels that do not fight the district names: a town named like a district is
+    left out (the district's name is already there, 'Dover' twice reads as a slip);
     one close to a district's name goes on the far side of its point (drawn above by
     default, below when the district's name sits just above)."""
     near = 0.08 * width
@@ -388,12 +388,7 @@ def _place_labels(
             for d in districts
             if abs(d["x"] - mark["x"]) < near and abs(d["y"] - mark["y"]) < near / 2
         ]
-        if any(d["district"] == mark["label"] for d in close) or any(
-            d["district"] == mark["label"]
-            and abs(d["x"] - mark["x"]) < 2 * near
-            and abs(d["y"] - mark["y"]) < near
-            for d in districts
-        ):
+        if any(d["district"] == mark["label"] for d in districts):
             continue
         (below if any(d["y"] >= mark["y"] for d in close) else above).append(mark)
     return above, below
