@@ -111,7 +111,7 @@ def class_map(
         for c in (prefix + "neighbourhood_rate",)
         if c in table.columns
     ]
-    shown = hot.select(_lsoa(), finding, *nbhd, rate, "district")
+    shown = hot.select(_lsoa(), finding, *nbhd, rate)  # the district: in the full table
     extra = [c for c in (prefix + "gi_z", prefix + "p_perm") if c in table.columns]
     full = hot.select(
         _lsoa(),
