@@ -38,9 +38,16 @@ def _methods(result: DriversResult) -> str:
         "days, weighted by the calendar's expected volume; robust standard errors by person. "
         + html.escape(BIRTHDAY_CITATION),
         f"<b>Feed anomaly check.</b> Sequential leave-one-out median test on log monthly counts. {html.escape(ANOMALY_CITATION)}",
-        "<b>Assumptions.</b> Population is the LSOA's all-age resident population (mid-2015); "
+        "<b>Assumptions.</b> Population is the LSOA's all-age resident population (mid-2015, "
+        "the estimate the area reference holds, a little before the period); "
         "male age-band populations are assumed (female × a fixed ratio); recorded crime "
         "measures what is reported and recorded, so every effect is an effect on recorded VAWG.",
+        "<b>Rates and bases.</b> The area effects compare crimes per resident between areas: "
+        "they are ratios, so they need no rate per 1,000, and counting women and girls instead "
+        "of all residents would change them only where an LSOA's female share differs from "
+        "its neighbours'. The product's rate (in the profile and the hot spots) is crimes per "
+        "1,000 women and girls a year. The age table is different: it counts people, each "
+        "once, over the whole period, per 1,000 of the same sex and age.",
     ]
     if is_public(result.params.settings):
         rule = disclosure_rule(result.params.settings)
