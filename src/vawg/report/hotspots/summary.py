@@ -175,6 +175,10 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool 
     for note in result.notes:
         if site and "at homes" in note:  # the site has no map of homes
             continue
+        if site:  # nor the second check
+            note = note.replace(
+                "; give most weight to hot spots the second check also confirms", ""
+            )
         if not note.startswith("The feed check") and note not in placement:
             body += f'<p class="note">{html.escape(note)}</p>'
     return body
