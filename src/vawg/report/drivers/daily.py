@@ -112,9 +112,8 @@ def _daily(result: DriversResult) -> str:
         ((pl.col("rate_ratio") - 1) * 100).round(2).alias("% per °C, fitted model"),
         "method_used",
         "p_value",
-        "alpha",
         "dispersion_scale",
-        ((pl.col("poisson_rate_ratio") - 1) * 100).round(2).alias("% per °C, Poisson"),
+        ((pl.col("poisson_rate_ratio") - 1) * 100).round(2).alias("% per °C, plain Poisson"),
     )
     tests = "; ".join(f"{k}: {fmt.p_value(c.lr_p_value)}" for k, c in daily.curves.items())
     fold = table_html(
@@ -122,7 +121,6 @@ def _daily(result: DriversResult) -> str:
         caption="The fitted models, by place and offence group",
         labels={
             "method_used": "model fitted",
-            "alpha": "negative binomial alpha",
             "dispersion_scale": "Pearson dispersion",
         },
     )
@@ -130,6 +128,15 @@ def _daily(result: DriversResult) -> str:
         f'<p class="note">Is the curve different from a straight line on the log scale? '
         f"Likelihood-ratio test of the spline against the linear model: {html.escape(tests)}.</p>"
     )
-    fold += "".join(f'<p class="note">{html.escape(note)}</p>' for note in daily.notes)
+    fold += "".join(
+        f'<p class="note">{html.escape(_series_note(note, series_words))}</p>'
+        for note in daily.notes
+    )
     body += details_html("Model details", fold)
     return body
+
+
+def _series_note(note: str, words: dict[str, str]) -> str:
+    """A model note ('violence_with_injury: Poisson, ...') with its series named in words."""
+    name, sep, rest = note.partition(": ")
+    return f"{words.get(name, name)}{sep}{rest}" if sep else note
