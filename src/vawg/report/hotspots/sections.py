@@ -211,7 +211,8 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         "with the same neighbours. Persistent: a confirmed hot spot in every year. "
         "Emerging: hot in the latest year, not the first, and in fewer than half of the earlier "
         "years. Diminishing: hot in the first year but not the latest. Intermittent: anything "
-        "else.</p>"
+        "else, which includes an LSOA hot in all years but one; the years column says how "
+        "often each was hot.</p>"
     )
     body += table_html(counts, caption="LSOAs by pattern across the years")
     top = (
