@@ -25,7 +25,7 @@ KPI_LABELS = (
     "Charge/summons rate",
     "Victim does not support action (14, 16)",
     "Still under investigation",
-    "Median days from recording to outcome",
+    "Median days from recording to any police outcome",
 )
 
 

@@ -216,14 +216,30 @@ def test_public_audit_comparisons_are_built_from_the_published_counts(
 
 def test_outcome_summary_covers_every_half(synthetic: Synthetic) -> None:
     summary = outcome_summary(synthetic.tables, Settings())
+    # Five financial years, then on to the latest complete half by the data date (30 September
+    # 2022): the half the audit reports.
+    assert summary.as_of == date(2022, 9, 30)
     assert [h.label for h in summary.halves] == [
-        h.label for h in halves_between(date(2017, 4, 1), date(2022, 3, 31))
+        h.label for h in halves_between(date(2017, 4, 1), date(2022, 9, 30))
     ]
+    assert summary.halves[-1].label == "2022H1"
     assert summary.police_uk is None
     charge = summary.table.filter(
         (pl.col("dimension") == "all") & (pl.col("measure") == "charge_rate")
     )
-    assert charge.height == 2 * 10
+    assert charge.height == 2 * 11
+    # Attrition at equal follow-up: only halves a full year past their end, each counted then.
+    assert summary.attrition_equal is not None
+    equal = summary.attrition_equal.table
+    assert equal["half"].unique().sort().to_list() == [
+        h.label for h in halves_between(date(2017, 4, 1), date(2021, 9, 30))
+    ]
+    assert set(equal["days_followed"].to_list()) == {365}
+    # The latest median time to outcome against the same half a year earlier.
+    change = summary.survival_change
+    assert change.height == 1
+    assert change.row(0, named=True)["from_half"] == "2021H1"
+    assert change.row(0, named=True)["to_half"] == "2022H1"
 
 
 def test_a_planted_improvement_is_found(synthetic: Synthetic, tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ MEASURE_LABELS: dict[str, str] = {
     "charge_rate": "Charge/summons rate",
     "victim_not_supporting_rate": "Victim does not support action (14, 16)",
     "open_share": "Still under investigation",
-    "median_days_to_outcome": "Median days from recording to outcome",
+    "median_days_to_outcome": "Median days from recording to any police outcome",
     "cps_charge_rate": "CPS charging decisions to charge",
     "conviction_rate": "Verdicts that were convictions",
     **{f"satisfied_{k}": f"Victims satisfied: {v.lower()}" for k, v in ITEMS.items()},

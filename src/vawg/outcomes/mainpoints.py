@@ -5,7 +5,12 @@
   whether the change is clear after Holm's correction across the declared comparisons only.
 - **Outcomes**: the charge rate and the victim-withdrawal rate among outcomes *assigned* in the
   latest half against the same half a year earlier (assigned outcomes need no follow-up, so the
-  two halves compare fairly), Holm across the two; and the median time to an outcome.
+  two halves compare fairly), and the median time to any police outcome against the same half a
+  year earlier (log-rank test of the whole curves; crimes still open count up to the data
+  date), Holm across the three.
+
+A point resting on few survey responses says its base in its note, and one withheld from a
+public report says why.
 """
 
 from __future__ import annotations
@@ -86,10 +91,50 @@ def audit_main_points(result: AuditResult) -> tuple[MainPoint, ...]:
                 + (
                     " (log-rank test of the whole time-to-outcome curves)" if kind == "days" else ""
                 ),
-                note="" if available else "Not available for this half: see the tables below.",
+                note=_base_note(result, measure) if available else _missing_note(result, measure),
             )
         )
     return tuple(points)
+
+
+SMALL_BASE = 100
+"""Survey responses below which a satisfaction main point says its base."""
+
+
+def _answered(result: AuditResult, measure: str, half: Half) -> int | None:
+    """The responses behind a satisfaction headline in ``half`` (None: none, or withheld)."""
+    if result.satisfaction is None or not measure.startswith("satisfied_"):
+        return None
+    found = result.satisfaction.filter(
+        (pl.col("item") == measure.removeprefix("satisfied_"))
+        & (pl.col("half") == half.label)
+        & (pl.col("group") == "all")
+    )
+    return found["answered"][0] if found.height else None
+
+
+def _base_note(result: AuditResult, measure: str) -> str:
+    n = _answered(result, measure, result.half)
+    if n is None or n >= SMALL_BASE:
+        return ""
+    about = "about " if result.public else ""
+    return (
+        f"Based on only {about}{n:,} survey responses in the half: the interval is wide, so "
+        "quote the range, not the single figure."
+    )
+
+
+def _missing_note(result: AuditResult, measure: str) -> str:
+    if measure.startswith("satisfied_"):
+        if result.satisfaction is None:
+            return "No victim survey is loaded."
+        if result.public:
+            return (
+                "Not published for this half: too few survey responses to show without risking "
+                "identifying someone."
+            )
+        return "Too few survey responses in one of the two halves to compare."
+    return "Not available for this half: see the tables below."
 
 
 def outcomes_main_points(result: OutcomeSummary) -> tuple[MainPoint, ...]:
@@ -110,7 +155,19 @@ def outcomes_main_points(result: OutcomeSummary) -> tuple[MainPoint, ...]:
             strict=True,
         )
     )
-    tested = f"Holm's correction across these {len(rows)} comparisons, family-wise level 5%"
+    km_change = (
+        result.survival_change.filter(
+            (pl.col("dimension") == "all") & (pl.col("comparison") == "year_earlier")
+        )
+        if result.survival_change.height
+        else result.survival_change
+    )
+    km_row = km_change.row(0, named=True) if km_change.height else None
+    family = [rows[m]["p_value"] for m in rows] + ([km_row["p_value"]] if km_row else [])
+    adjusted_all = adjusted_list(family, "holm")
+    adjusted = dict(zip(rows, adjusted_all[: len(rows)], strict=True))
+    p_km = adjusted_all[len(rows)] if km_row else None
+    tested = f"Holm's correction across these {len(family)} comparisons, family-wise level 5%"
     points = []
     for measure in wanted:
         row = rows.get(measure)
@@ -145,11 +202,18 @@ def outcomes_main_points(result: OutcomeSummary) -> tuple[MainPoint, ...]:
         k = km.row(0, named=True)
         points.append(
             MainPoint(
-                topic=MEASURE_LABELS["median_days_to_outcome"],
+                topic=MEASURE_LABELS["median_days_to_outcome"] + " (crimes recorded in the half)",
                 measure="days",
                 value=Estimate(_num(k["median_days"]), _num(k["ci_low"]), _num(k["ci_high"])),
                 period=(latest.start, latest.end),
-                note="Kaplan–Meier median: crimes still open count up to the data date.",
+                change=(Estimate(_num(km_row["difference"]), _NAN, _NAN, p_km) if km_row else None),
+                change_kind="days",
+                comparison=(earlier.start, earlier.end) if km_row else None,
+                comparison_value=km_row["from_estimate"] if km_row else None,
+                clear=None if p_km is None or math.isnan(p_km) else p_km < 0.05,
+                better_when=BETTER.get("median_days_to_outcome"),
+                tested=tested + (" (log-rank test of the whole time-to-outcome curves)"),
+                note="Crimes still without an outcome count up to the data date.",
             )
         )
     return tuple(points)

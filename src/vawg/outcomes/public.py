@@ -331,13 +331,28 @@ def disclose_summary(result: OutcomeSummary, settings: Settings) -> OutcomeSumma
     params = _public_params(result.params, result.halves, settings)
     threshold = settings.disclosure_threshold
     cells, rates = public_counts(result.counts, threshold)
+    survival = public_survival(result.survival, threshold)
+    shown = survival.table.filter(pl.col("n").is_not_null()).select("half", "dimension", "value")
+    change = result.survival_change
+    if change.height:
+        # Only a comparison whose both medians are still published.
+        for side in ("from_half", "to_half"):
+            change = change.join(
+                shown.rename({"half": side}), on=[side, "dimension", "value"], how="semi"
+            )
     return dataclasses.replace(
         result,
         params=params,
         table=rates,
         counts=cells,
-        survival=public_survival(result.survival, threshold),
+        survival=survival,
+        survival_change=change,
         attrition=public_attrition(result.attrition, threshold, result.as_of),
+        attrition_equal=(
+            public_attrition(result.attrition_equal, threshold, result.as_of)
+            if result.attrition_equal is not None
+            else None
+        ),
         police_uk=public_police_uk(result.police_uk, threshold) if result.police_uk else None,
         exclusions=public_exclusions(result.exclusions, threshold),
         public=True,

@@ -4,18 +4,26 @@ bases, time to outcome, attrition, and the police.uk outcome categories when tho
 Unlike the audit, the recorded base here is *as the data stand* on ``as_of`` (no equal
 follow-up), so the most recent halves look more open: the table carries ``days_followed`` and
 the report says so. Use ``vawg audit`` for like-with-like comparisons between halves.
+
+The period runs to the latest complete half-year by ``as_of`` (the half the audit reports), so
+the two reports end at the same half. Attrition is given twice: as at the data date, and at an
+equal follow-up of :data:`ATTRITION_FOLLOW_UP_DAYS` after each half's end for the halves that
+have had that long (``attrition_equal``), so a chart of it compares like with like. The median
+time to outcome of the latest half is compared with the same half a year earlier by the
+log-rank test (``survival_change``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import polars as pl
 
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.outcomes.attrition import AttritionResult, attrition, attrition_counts, cjs_present
+from vawg.outcomes.audit import _survival_changes
 from vawg.outcomes.cases import outcome_cases
 from vawg.outcomes.halves import Half, halves_between
 from vawg.outcomes.police_uk import PoliceUkOutcomes, police_uk_outcomes
@@ -26,12 +34,21 @@ from vawg.outcomes.survival import SurvivalResult, survival_by_dimension
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin, to_jsonable
 
-__all__ = ["OutcomeSummary", "outcome_summary"]
+__all__ = ["ATTRITION_FOLLOW_UP_DAYS", "OutcomeSummary", "outcome_summary"]
+
+ATTRITION_FOLLOW_UP_DAYS = 365
+"""The equal follow-up (days after each half's end) of the attrition chart's halves."""
 
 
 @dataclass(frozen=True)
 class OutcomeSummary(ResultMixin):
-    """Outcomes for every half in the period. ``table``: rates (both bases, by dimension)."""
+    """Outcomes for every half in the period. ``table``: rates (both bases, by dimension).
+
+    ``attrition``: as at the data date; ``attrition_equal``: every half that has had
+    :data:`ATTRITION_FOLLOW_UP_DAYS` counted that long after its end (None: no such half).
+    ``survival_change``: the latest half's median days to outcome against the same half a year
+    earlier (whole scope; the audit's change schema, log-rank p-value), empty when either is
+    missing."""
 
     params: Params
     halves: tuple[Half, ...]
@@ -44,14 +61,17 @@ class OutcomeSummary(ResultMixin):
     exclusions: pl.DataFrame
     public: bool = False
     threshold: int | None = None
+    attrition_equal: AttritionResult | None = None
+    survival_change: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def _period(settings: Settings, as_of: date) -> tuple[date, date]:
-    """The settings' period, else the last ``period_years`` financial years ending on or before
-    ``as_of`` (the extract's date, so that recent outcomes count)."""
+    """The settings' period, else the ``period_years`` financial years before the last one
+    ending on or before ``as_of`` (the extract's date), and on to ``as_of``: every complete
+    half-year up to the data date, so the latest half the audit reports is here too."""
     fy_end_year = as_of.year if as_of >= date(as_of.year, 3, 31) else as_of.year - 1
-    end = settings.period_end or date(fy_end_year, 3, 31)
-    start = settings.period_start or date(end.year - settings.period_years, 4, 1)
+    end = settings.period_end or as_of
+    start = settings.period_start or date(fy_end_year - settings.period_years, 4, 1)
     return start, end
 
 
@@ -83,9 +103,31 @@ def outcome_summary(
             outcome_counts(cases.table, halves, base="assigned", as_of=cases.as_of),
         ]
     )
-    survival, _ = survival_by_dimension(cases.table, halves, cases.as_of, ("offence_group",))
+    survival, durations = survival_by_dimension(
+        cases.table, halves, cases.as_of, ("offence_group",)
+    )
+    latest = halves[-1]
+    earlier = latest.year_earlier()
+    change = _survival_changes(
+        survival,
+        {"all": durations["all"]},
+        latest.label,
+        {"year_earlier": earlier.label} if earlier in halves else {},
+    )
     cjs = tables.cjs_events if cjs_present(tables.cjs_events) else None
     attr = attrition(attrition_counts(cases.table, cjs, halves), cases.as_of, level=level)
+    follow_up = timedelta(days=ATTRITION_FOLLOW_UP_DAYS)
+    followed = [h for h in halves if h.end + follow_up <= cases.as_of]
+    attr_equal = (
+        attrition(
+            attrition_counts(cases.table, cjs, followed, as_of=cases.as_of, follow_up=follow_up),
+            cases.as_of,
+            follow_up=follow_up,
+            level=level,
+        )
+        if followed
+        else None
+    )
     police = None
     if int(tables.police_street.count().execute()) > 0:
         police = police_uk_outcomes(tables, level=level)
@@ -105,4 +147,6 @@ def outcome_summary(
         attr,
         police,
         cases.exclusions,
+        attrition_equal=attr_equal,
+        survival_change=change,
     )
