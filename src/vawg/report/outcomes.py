@@ -14,11 +14,11 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from vawg.outcomes.attrition import AttritionResult
 from vawg.outcomes.audit import MEASURE_LABELS
 from vawg.outcomes.framework import HEADLINE_GROUPS, SOURCE, framework_table, police_uk_table
 from vawg.outcomes.mainpoints import outcomes_main_points
-from vawg.outcomes.rates import BASES
-from vawg.outcomes.summary import OutcomeSummary
+from vawg.outcomes.summary import ATTRITION_FOLLOW_UP_DAYS, OutcomeSummary
 from vawg.report import fmt
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
 from vawg.report.audit._format import half_months
@@ -40,6 +40,19 @@ __all__ = ["outcomes_csv_rows", "outcomes_html", "outcomes_json"]
 
 _MEASURES = ("charge_rate", "victim_not_supporting_rate", "open_share")
 _BASE_COLOURS = {"recorded": "#0072B2", "assigned": "#D55E00"}
+_BASE_NAMES = {
+    "recorded": "Crimes recorded in the half (outcomes by the data date)",
+    "assigned": "Outcomes assigned in the half",
+}
+
+
+_RATE_LABELS = {
+    "half": "half-year",
+    "base": "count base",
+    "numerator": "crimes with the outcome",
+    "denominator": "out of",
+    "ci": "95% CI",
+}
 
 
 def _all(result: OutcomeSummary) -> pl.DataFrame:
@@ -50,10 +63,6 @@ def _row(frame: pl.DataFrame, **match: str) -> dict[str, Any] | None:
     for key, value in match.items():
         frame = frame.filter(pl.col(key) == value)
     return frame.row(0, named=True) if frame.height else None
-
-
-def _kpi(value: str, label: str, ci: str) -> str:
-    return kpi_html(value, label, ci)
 
 
 def _trend(result: OutcomeSummary, measure: str) -> str:
@@ -76,12 +85,12 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
             x=[half_months(h) for h in part["half"].to_list()],
             y=est,
             mode="lines+markers",
-            name=BASES[base],
+            name=_BASE_NAMES[base],
             line={"color": _BASE_COLOURS[base]},
             error_y={"type": "data", "symmetric": False, "array": high, "arrayminus": low},
         )
     fig.update_layout(
-        title=MEASURE_LABELS[measure] + " by financial half-year (95% CI)",
+        title=MEASURE_LABELS[measure] + " by half-year (95% CI)",
         yaxis={"title": "%", "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2},
     )
@@ -89,8 +98,10 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
 
 
 def _summary(result: OutcomeSummary) -> Section:
-    latest = result.halves[-1].label if result.halves else ""
-    months = half_months(latest) if latest else "no half-year"
+    latest = result.halves[-1] if result.halves else None
+    months = half_months(latest.label) if latest else "no half-year"
+    earlier = latest.year_earlier().label if latest else ""
+    as_of = f"{result.as_of:%d %b %Y}"
     rates = _all(result)
     kpis = []
     for base, measure in (
@@ -99,12 +110,23 @@ def _summary(result: OutcomeSummary) -> Section:
         ("recorded", "charge_rate"),
         ("recorded", "open_share"),
     ):
-        r = _row(rates, base=base, measure=measure, half=latest)
+        r = _row(rates, base=base, measure=measure, half=latest.label if latest else "")
+        then = _row(rates, base=base, measure=measure, half=earlier)
+        where = (
+            f"outcomes assigned in {months}"
+            if base == "assigned"
+            else f"crimes recorded in {months}, outcomes by {as_of} (the data date)"
+        )
+        ci = fmt_ci(measure, r["ci_low"], r["ci_high"]) if r else ""
+        if then is not None and then["estimate"] is not None:
+            ci += f" · {half_months(earlier)}: {fmt_value(measure, then['estimate'])}" + (
+                "" if base == "assigned" else " (followed a year longer)"
+            )
         kpis.append(
-            _kpi(
+            kpi_html(
                 fmt_value(measure, r["estimate"] if r else None),
-                f"{MEASURE_LABELS[measure]} ({'outcomes assigned' if base == 'assigned' else 'crimes recorded'} in {months})",
-                fmt_ci(measure, r["ci_low"], r["ci_high"]) if r else "",
+                f"{MEASURE_LABELS[measure]}: {where}",
+                ci,
             )
         )
     body = (
@@ -113,9 +135,11 @@ def _summary(result: OutcomeSummary) -> Section:
         + _trend(result, "charge_rate")
         + _trend(result, "victim_not_supporting_rate")
         + "<p class='note'>Crimes recorded: outcomes as they stood on "
-        f"{result.as_of:%d %B %Y}, so recent halves have had less time to close and look more "
-        "open (use <code>vawg audit</code> for like-with-like comparisons). Outcomes assigned: "
-        "everything closed in the half, whenever recorded.</p>"
+        f"{result.as_of:%d %B %Y} (the data date), so recent halves have had less time to reach "
+        "an outcome and look more open. The half-year audit counts each half at the same "
+        "follow-up instead, so its charge rates for crimes recorded are lower than these. "
+        "Outcomes assigned: every outcome given in the half, whenever the crime was recorded; "
+        "these need no follow-up and match the audit's.</p>"
     )
     return Section("Summary", body)
 
@@ -132,7 +156,7 @@ def _rates_table(result: OutcomeSummary) -> Section:
                 lambda s: fmt_value("r", s["estimate"]), return_dtype=pl.String
             ),
             ci=pl.struct("ci_low", "ci_high").map_elements(
-                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", "") or "–",
                 return_dtype=pl.String,
             ),
         )
@@ -175,7 +199,7 @@ def _rates_table(result: OutcomeSummary) -> Section:
                 lambda s: fmt_value("r", s["estimate"]), return_dtype=pl.String
             ),
             ci=pl.struct("ci_low", "ci_high").map_elements(
-                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", "") or "–",
                 return_dtype=pl.String,
             ),
         )
@@ -184,14 +208,23 @@ def _rates_table(result: OutcomeSummary) -> Section:
     return Section(
         "Outcome rates by half-year",
         figure_html(fig, height=380)
-        + table_html(
-            rates, caption="Rates for all in scope, both count bases (95% Wilson CI)", max_rows=500
+        + details_html(
+            f"Every rate, both count bases, every half-year ({rates.height} rows)",
+            table_html(
+                rates,
+                caption=(
+                    "Rates for all in scope (crimes recorded: outcomes by the data date, "
+                    f"{result.as_of:%d %B %Y})"
+                ),
+                max_rows=500,
+                labels=_RATE_LABELS,
+            ),
         ),
         subsections=(
             Section(
                 "Charge rate by offence group, outcomes assigned in "
                 + (half_months(halves[-1]) if halves else "no half-year"),
-                table_html(offence, labels={"value": "offence group"}),
+                table_html(offence, labels={"value": "offence group", **_RATE_LABELS}),
             ),
         ),
     )
@@ -204,7 +237,7 @@ def _survival(result: OutcomeSummary) -> Section:
             lambda s: fmt_value("median", s["median_days"]), return_dtype=pl.String
         ),
         ci=pl.struct("ci_low", "ci_high").map_elements(
-            lambda s: fmt_ci("median", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+            lambda s: fmt_ci("median", s["ci_low"], s["ci_high"]).replace("95% CI ", "") or "–",
             return_dtype=pl.String,
         ),
     ).select("half", "dimension", "value", "n", "outcomes", "open", "median", "ci")
@@ -231,7 +264,7 @@ def _survival(result: OutcomeSummary) -> Section:
         name="median days",
     )
     fig.update_layout(
-        title="Median days from recording to outcome (Kaplan–Meier, 95% CI)",
+        title="Median days from recording to any police outcome (95% CI)",
         yaxis={"title": "days", "rangemode": "tozero"},
     )
     whole = table.filter(pl.col("dimension") == "all").drop("dimension", "value")
@@ -241,36 +274,91 @@ def _survival(result: OutcomeSummary) -> Section:
         figure_html(fig, height=320)
         + table_html(
             whole.with_columns(pl.col("half").map_elements(half_months, return_dtype=pl.String)),
-            caption="Kaplan–Meier medians for the whole scope, open cases censored at the data date",
-            labels={"ci": "95% CI", "open": "still open"},
+            caption=(
+                "Median days to any police outcome, whole scope (crimes still open count up to "
+                "the data date)"
+            ),
+            labels={
+                "half": "half-year",
+                "n": "crimes recorded",
+                "outcomes": "with an outcome",
+                "ci": "95% CI",
+                "open": "still open at the data date",
+            },
         )
         + details_html(
-            f"By offence group, domestic abuse, district and relationship ({groups.height} rows)",
-            table_html(groups, max_rows=500, labels={"ci": "95% CI", "open": "still open"}),
+            f"By offence group ({groups.height} rows)",
+            table_html(
+                groups.drop("dimension").with_columns(
+                    pl.col("half").map_elements(half_months, return_dtype=pl.String)
+                ),
+                max_rows=500,
+                labels={
+                    "half": "half-year",
+                    "value": "offence group",
+                    "n": "crimes recorded",
+                    "outcomes": "with an outcome",
+                    "ci": "95% CI",
+                    "open": "still open at the data date",
+                },
+            ),
         ),
     )
 
 
-def _attrition(result: OutcomeSummary) -> Section:
-    table = result.attrition.table.with_columns(
+def _stage_tables(attr: AttritionResult) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    table = attr.table.with_columns(
         stage=pl.col("stage").map_elements(lambda v: pretty(v, "stage"), return_dtype=pl.String),
         share=pl.struct("share_of_recorded").map_elements(
             lambda s: fmt_value("r", s["share_of_recorded"]), return_dtype=pl.String
         ),
     )
-    wide = table.pivot(on="stage", index=["half", "days_followed"], values="share").sort("half")
-    counts = table.pivot(on="stage", index="half", values="count").sort("half")
+    months = pl.col("half").map_elements(half_months, return_dtype=pl.String)
+    wide = (
+        table.pivot(on="stage", index=["half", "days_followed"], values="share")
+        .sort("half")
+        .with_columns(months)
+    )
+    counts = table.pivot(on="stage", index="half", values="count").sort("half").with_columns(months)
+    return table, wide, counts
+
+
+_ATTRITION_CHART_STAGES = ("Outcome assigned", "Suspect identified", "Charged", "Convicted")
+
+
+def _attrition(result: OutcomeSummary) -> Section:
+    equal = result.attrition_equal
+    _, wide_now, counts_now = _stage_tables(result.attrition)
+    labels = {"half": "half-year", "days_followed": "days followed after the half ended"}
+    at_data_date = details_html(
+        "Every half as it stood at the data date (recent halves have had less time)",
+        table_html(wide_now, caption="Share of crimes recorded reaching each stage", labels=labels)
+        + table_html(counts_now, caption="Crimes recorded reaching each stage", labels=labels),
+    )
+    if equal is None:
+        return Section(
+            "Attrition",
+            paragraphs(
+                f"No half-year has yet had {ATTRITION_FOLLOW_UP_DAYS} days after its end, so "
+                "attrition cannot be compared between halves at equal follow-up."
+            )
+            + at_data_date,
+        )
+    table, wide, counts = _stage_tables(equal)
     fig = go.Figure()
-    for stage in [s for s in table["stage"].unique(maintain_order=True) if s != "Recorded"]:
+    for stage in _ATTRITION_CHART_STAGES:
         part = table.filter(pl.col("stage") == stage).sort("half")
+        if not part.height:
+            continue
         fig.add_scatter(
             x=[half_months(h) for h in part["half"].to_list()],
             y=[None if v is None else 100 * v for v in part["share_of_recorded"].to_list()],
             mode="markers+lines",
             name=stage,
         )
+    last = table["half"].max()
     fig.update_layout(
-        title="Share of crimes recorded that reached each stage by the data date",
+        title="Crimes reaching each stage within a year of the half's end",
         yaxis={"title": "% of crimes recorded", "rangemode": "tozero"},
         title_font_size=14,
     )
@@ -278,20 +366,22 @@ def _attrition(result: OutcomeSummary) -> Section:
         "Attrition",
         figure_html(fig, height=380)
         + paragraphs(
-            "Each half is counted as it stood on the data date, so the most recent halves have "
-            "had less time to reach the later stages (days followed, below): the fall at the "
-            "right of the chart is mostly time, not change. The audit compares halves at the "
-            "same follow-up."
+            f"Every half is counted as it stood {ATTRITION_FOLLOW_UP_DAYS} days after it ended, "
+            f"so the halves compare like with like; halves after {half_months(str(last))} have "
+            "not yet had a year and are in the fold below. First hearings, verdicts and the "
+            "other stages are in the tables."
         )
         + table_html(
-            wide.with_columns(pl.col("half").map_elements(half_months, return_dtype=pl.String)),
-            caption="Share of crimes recorded reaching each stage",
-            labels={"days_followed": "days followed after the half ended"},
+            wide.drop("days_followed"),
+            caption="Share of crimes recorded reaching each stage within a year of the half's end",
+            labels=labels,
         )
         + table_html(
-            counts.with_columns(pl.col("half").map_elements(half_months, return_dtype=pl.String)),
-            caption="Crimes recorded reaching each stage",
-        ),
+            counts,
+            caption="Crimes recorded reaching each stage within a year of the half's end",
+            labels=labels,
+        )
+        + at_data_date,
     )
 
 
@@ -306,7 +396,7 @@ def _police_uk(result: OutcomeSummary) -> Section | None:
                 lambda s: fmt_value("r", s["share"]), return_dtype=pl.String
             ),
             ci=pl.struct("ci_low", "ci_high").map_elements(
-                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", "") or "–",
                 return_dtype=pl.String,
             ),
         ).drop("ci_low", "ci_high")
