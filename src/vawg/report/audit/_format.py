@@ -177,10 +177,6 @@ _BASE_WORDS = {
 }
 
 
-def _q(q: float) -> str:
-    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
-
-
 def _bullet(rows: list[dict[str, Any]]) -> str:
     """One finding: a measure for one group, with each comparison that was clear."""
     first = rows[0]
@@ -194,8 +190,7 @@ def _bullet(rows: list[dict[str, Any]]) -> str:
     for row in sorted(rows, key=lambda r: r["comparison"] != "previous"):
         than = "the previous half" if row["comparison"] == "previous" else "a year earlier"
         parts.append(
-            f"from {fmt_value(m, row['from_estimate'])} {than} "
-            f"({html.escape(_change(row))}, {_q(row['q_value'])})"
+            f"from {fmt_value(m, row['from_estimate'])} {than} ({html.escape(_change(row))})"
         )
     return (
         f"<li><b>{html.escape(MEASURE_LABELS.get(m, pretty(m)))}</b> — {html.escape(where)} "

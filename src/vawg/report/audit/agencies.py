@@ -5,8 +5,27 @@ from __future__ import annotations
 import polars as pl
 
 from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
-from vawg.report.audit._format import SHORT_GROUPS, fmt_ci, fmt_value
-from vawg.report.page import Section, table_html
+from vawg.report.audit._format import (
+    SHORT_GROUPS,
+    _change,
+    fmt_ci,
+    fmt_value,
+    half_months,
+)
+from vawg.report.page import Section, details_html, table_html
+from vawg.schema.labels import label
+
+_LABELS = {
+    "half": "half-year",
+    "numerator": "count",
+    "denominator": "out of",
+    "ci": "95% CI",
+    "ci_low": "95% CI from",
+    "ci_high": "95% CI to",
+    "stage": "stage",
+    "result": "result",
+    "value": "agency",
+}
 
 
 def _agencies(result: AuditResult) -> Section:
@@ -31,18 +50,43 @@ def _agencies(result: AuditResult) -> Section:
                 return_dtype=pl.String,
             ),
         )
-        .select("agency", "measure", "half", "numerator", "denominator", "rate", "ci")
         .sort("agency", "measure", "half")
+        .with_columns(half=pl.col("half").map_elements(half_months, return_dtype=pl.String))
+        .select("agency", "measure", "half", "numerator", "denominator", "rate", "ci")
     )
     verdicts = (
         result.changes.filter(pl.col("base") == "cjs")
-        .select("value", "measure", "comparison", "from_half", "verdict", "q_value")
-        .with_columns(measure=pl.col("measure").replace_strict(MEASURE_LABELS))
+        .with_columns(
+            measure=pl.col("measure").replace_strict(MEASURE_LABELS),
+            comparison=pl.col("comparison").replace_strict(
+                {"previous": "the half before", "year_earlier": "a year earlier"},
+                default=pl.col("comparison"),
+            ),
+            from_half=pl.col("from_half").map_elements(half_months, return_dtype=pl.String),
+            change=pl.struct("measure", "difference", "ci_low", "ci_high").map_elements(
+                lambda s: _change({**s, "measure": "rate"}), return_dtype=pl.String
+            ),
+        )
+        .select("value", "measure", "comparison", "from_half", "change", "verdict")
     )
-    counts = ag.counts.pivot(on="half", index=["agency", "stage", "result"], values="count").sort(
-        "agency", "stage"
+    tests = result.changes.filter(pl.col("base") == "cjs").select(
+        "value", "measure", "comparison", "p_value", "q_value"
     )
-    timely = ag.timeliness.sort("stage", "half")
+    counts = (
+        ag.counts.with_columns(
+            stage=pl.col("stage").map_elements(
+                lambda v: label(v, "cjs_stage"), return_dtype=pl.String
+            ),
+            result=pl.col("result").map_elements(label, return_dtype=pl.String),
+            half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
+        )
+        .pivot(on="half", index=["agency", "stage", "result"], values="count")
+        .sort("agency", "stage")
+    )
+    timely = ag.timeliness.sort("stage", "half").with_columns(
+        stage=pl.col("stage").map_elements(lambda v: label(v, "cjs_stage"), return_dtype=pl.String),
+        half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
+    )
     police = result.counts.filter((pl.col("base") == "assigned") & (pl.col("dimension") == "all"))
     police = police.with_columns(group=pl.col("group").replace_strict(SHORT_GROUPS)).pivot(
         on="half", index="group", values="count"
@@ -60,18 +104,34 @@ def _agencies(result: AuditResult) -> Section:
             ),
             Section(
                 "CPS and courts: rates",
-                table_html(rates, caption="Rates with 95% Wilson intervals")
-                + table_html(verdicts, caption="Changes (BH-adjusted q-values)"),
+                table_html(rates, caption="Rates (95% CI)", labels=_LABELS)
+                + table_html(
+                    verdicts,
+                    caption="Changes against earlier halves",
+                    labels={**_LABELS, "value": "agency", "from_half": "compared with"},
+                )
+                + details_html(
+                    "Model details",
+                    table_html(
+                        tests,
+                        caption=(
+                            "p-values, and q-values after the Benjamini–Hochberg adjustment "
+                            "across the whole audit grid"
+                        ),
+                        labels={"value": "agency"},
+                    ),
+                ),
             ),
-            Section("CPS and courts: every event by result", table_html(counts)),
+            Section("CPS and courts: every event by result", table_html(counts, labels=_LABELS)),
             Section(
                 "Timeliness",
                 table_html(
                     timely,
                     caption=(
-                        "Median days from recording to the first hearing / verdict in each half (95% CI, "
-                        "binomial order statistics)"
+                        "Median days from recording to the first hearing / verdict in each half "
+                        "(95% CI)"
                     ),
+                    labels={**_LABELS, "n": "events", "median_days": "median days"},
                 ),
             ),
         ),

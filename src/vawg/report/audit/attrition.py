@@ -130,8 +130,9 @@ def _headline_change(measure: str, r: dict[str, Any]) -> str:
     return text
 
 
-def _headline_table(result: AuditResult) -> str:
-    """The pre-declared headline comparisons, in words."""
+def _headline_table(result: AuditResult) -> tuple[str, str]:
+    """The pre-declared headline comparisons, in words; and their p-values for the model
+    details fold."""
     rows = []
     for r in result.headlines.iter_rows(named=True):
         m = r["measure"]
@@ -157,11 +158,16 @@ def _headline_table(result: AuditResult) -> str:
             "p-value (Holm)",
         ],
     )
-    return table_html(
-        frame,
+    body = table_html(
+        frame.drop("p-value (Holm)"),
         caption=(
             f"Headline comparisons: {fmt.period(result.half.start, result.half.end)} against "
-            f"{fmt.period(result.year_earlier.start, result.year_earlier.end)}, whole scope, "
-            f"Holm-corrected across these {frame.height}"
+            f"{fmt.period(result.year_earlier.start, result.year_earlier.end)}, whole scope"
+        ),
+    )
+    return body, table_html(
+        frame.select("measure", "verdict", "p-value (Holm)"),
+        caption=(
+            f"Headline comparisons: p-values after Holm's correction across these {frame.height}"
         ),
     )

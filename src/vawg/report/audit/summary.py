@@ -11,7 +11,7 @@ import polars as pl
 from vawg.outcomes.audit import HEADLINE_MEASURES, AuditResult
 from vawg.report.audit._format import STYLE, _bullet, _kpi, followed
 from vawg.report.audit.attrition import _headline_table
-from vawg.report.page import Section
+from vawg.report.page import Section, details_html, paragraphs
 
 
 def _findings(rows: pl.DataFrame) -> list[list[dict[str, Any]]]:
@@ -48,11 +48,12 @@ def _summary(result: AuditResult) -> Section:
         return f'<div class="chip {kind}"><h3>{title}</h3><ul>{items}</ul></div>'
 
     tested = changes.filter(pl.col("p_value").is_not_null()).height
+    headline_body, headline_tests = _headline_table(result)
     body = (
         STYLE
         + f'<div class="kpis">{kpis}</div>'
-        + _headline_table(result)
-        + "<h3>Across the full grid of comparisons</h3>"
+        + headline_body
+        + "<h3>Across every group and comparison</h3>"
         + '<div class="chips">'
         + chip("good", f"What improved ({len(good)})", good)
         + chip("bad", f"What got worse ({len(bad)})", bad)
@@ -60,11 +61,20 @@ def _summary(result: AuditResult) -> Section:
         + f'<p class="note">Headline figures are for crimes recorded in each half-year, with '
         f"outcomes as they stood {followed(result.follow_up_days)} (equal follow-up for all "
         f"three halves, data to {result.as_of:%d %B %Y}), so they are lower than the outcomes "
-        "report's, which counts every outcome reached by the data date. A change is called "
-        f"improved or worse only where it survives a false discovery rate of "
-        f"{100 * result.fdr:.0f}% across all {tested} comparisons in the full grid "
-        "(Benjamini–Hochberg; the appendix lists them); everything else is shown as no clear "
-        "change, which is not the same as no change. The headline comparisons above are "
-        "declared in advance and tested on their own (Holm).</p>"
+        "report's, which counts every outcome reached by the data date. A change in a group is "
+        "called improved or worse only where it stays clear after allowing for the "
+        f"{tested} comparisons made (the appendix lists them); everything else is shown as no "
+        "clear change, which is not the same as no change.</p>"
+        + details_html(
+            "Model details",
+            headline_tests
+            + paragraphs(
+                "The four headline comparisons are declared in advance and tested as their own "
+                "family with Holm's correction (family-wise level "
+                f"{100 * result.fdr:.0f}%); time to outcome by the log-rank test of the whole "
+                "curves. The full grid is judged at a Benjamini–Hochberg false discovery rate "
+                f"of {100 * result.fdr:.0f}% across all {tested} comparisons."
+            ),
+        )
     )
     return Section("Summary", body, anchor="summary")

@@ -19,6 +19,10 @@ from vawg.report.audit._format import (
 from vawg.report.page import Section, figure_html
 
 
+def _count(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
 def _survival(result: AuditResult) -> Section:
     curves = result.survival.curves.filter(pl.col("dimension") == "all")
     fig = go.Figure()
@@ -39,7 +43,7 @@ def _survival(result: AuditResult) -> Section:
     fig.update_layout(
         xaxis={"title": "days since the crime was recorded", "range": [0, 365]},
         yaxis={"title": "% with an outcome", "range": [0, 100]},
-        title="Time to outcome (Kaplan–Meier; open cases censored)",
+        title="Share of crimes with a police outcome, by days since recording",
     )
     table = result.survival.table.filter(pl.col("dimension").is_in(["all", "offence_group"]))
     rows = []
@@ -55,7 +59,7 @@ def _survival(result: AuditResult) -> Section:
             n = (
                 "–"
                 if d["n"] is None
-                else f"{d['n']:,} crimes, {'–' if d['open'] is None else d['open']} open"
+                else f"{d['n']:,} crimes, {_count(d['open'])} still open at the data date"
             )
             cells.append(
                 f"{fmt_value('median', d['median_days'])}<br><span class='note'>{ci}</span>"
@@ -81,7 +85,8 @@ def _survival(result: AuditResult) -> Section:
     ]
     median_table = (
         '<div class="table-wrap"><table class="audit"><caption>Median days from recording to '
-        "outcome (95% CI, Brookmeyer–Crowley; log-rank test for change)</caption><thead><tr>"
+        "any police outcome (95% CI; crimes still open count up to the data date)</caption>"
+        "<thead><tr>"
         + "".join(f"<th>{html.escape(h)}</th>" for h in head)
         + "</tr></thead><tbody>"
         + "".join(rows)

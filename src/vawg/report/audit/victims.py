@@ -7,8 +7,12 @@ import polars as pl
 
 from vawg.outcomes.audit import AuditResult
 from vawg.outcomes.satisfaction import ITEMS, SATISFIED_FROM
-from vawg.report.audit._format import GROUP_COLOURS, fmt_ci, fmt_value, pretty
-from vawg.report.page import Section, figure_html, table_html
+from vawg.report import fmt
+from vawg.report.audit._format import GROUP_COLOURS, fmt_ci, fmt_value, half_months, pretty
+from vawg.report.page import Section, figure_html, paragraphs, table_html
+
+MIN_CHART_BASE = 30
+"""Survey responses a police outcome needs before its satisfied share is charted."""
 
 
 def _victims(result: AuditResult) -> Section:
@@ -27,7 +31,9 @@ def _victims(result: AuditResult) -> Section:
         & (pl.col("group") != "all")
     )
     fig = go.Figure()
-    whole = whole.filter(pl.col("estimate").is_not_null()).sort("estimate")
+    whole = whole.filter(
+        pl.col("estimate").is_not_null() & (pl.col("answered") >= MIN_CHART_BASE)
+    ).sort("estimate")
     if whole.height:
         est = [100 * v for v in whole["estimate"].to_list()]
         fig.add_bar(
@@ -52,8 +58,16 @@ def _victims(result: AuditResult) -> Section:
         )
     fig.update_layout(
         xaxis={"title": "% satisfied with the whole experience", "range": [0, 100]},
-        title=f"Victims satisfied, by police outcome ({result.half.title})",
+        title=f"Victims satisfied, by police outcome ({fmt.period(result.half.start, result.half.end)})",
         showlegend=False,
+    )
+    chart = (
+        figure_html(fig, height=320)
+        if whole.height
+        else paragraphs(
+            f"Satisfaction by police outcome in {result.half.title} is not shown: no outcome "
+            f"had {MIN_CHART_BASE} or more survey responses, too few for a share to mean much."
+        )
     )
     items = (
         sat.filter(pl.col("group") == "all")
@@ -63,12 +77,13 @@ def _victims(result: AuditResult) -> Section:
                 lambda s: fmt_value("r", s["estimate"]), return_dtype=pl.String
             ),
             ci=pl.struct("ci_low", "ci_high").map_elements(
-                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", ""),
+                lambda s: fmt_ci("r", s["ci_low"], s["ci_high"]).replace("95% CI ", "") or "–",
                 return_dtype=pl.String,
             ),
         )
-        .select("item", "half", "answered", "satisfied", "satisfied_pct", "ci")
         .sort("item", "half")
+        .with_columns(half=pl.col("half").map_elements(half_months, return_dtype=pl.String))
+        .select("item", "half", "answered", "satisfied", "satisfied_pct", "ci")
     )
     cov = result.survey_coverage
     note = (
@@ -79,7 +94,17 @@ def _victims(result: AuditResult) -> Section:
     )
     return Section(
         "The victim's voice",
-        figure_html(fig, height=320)
-        + table_html(items, caption="Satisfied share by question and half (95% Wilson CI)")
+        chart
+        + table_html(
+            items,
+            caption="Satisfied share by question and half (95% CI)",
+            labels={
+                "item": "question",
+                "half": "half-year",
+                "answered": "responses",
+                "satisfied_pct": "share satisfied",
+                "ci": "95% CI",
+            },
+        )
         + note,
     )
