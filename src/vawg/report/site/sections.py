@@ -7,12 +7,16 @@ number. :func:`profile_tables` is shared with the dashboard's profile page.
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import polars as pl
 
 from vawg.errors import InputError
+from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult
+from vawg.report.bulletin import bullet_points
 from vawg.report.fmt import half_months
 from vawg.report.page import Section, paragraphs
 from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
@@ -172,6 +176,24 @@ def profile_page(result: ProfileResult) -> SitePage:
     return page
 
 
+def _outcome_points_html(result: OutcomeSummary) -> str:
+    """The public outcomes Result's main points as a list: level with its interval, the change
+    on a year earlier, and whether that change is statistically clear."""
+    items = []
+    for point in bullet_points(outcomes_main_points(result)):
+        status = f" <b>{html.escape(point.status_text)}.</b>" if point.status_text else ""
+        note = f" <span class='note'>{html.escape(point.note)}</span>" if point.note else ""
+        items.append(f"<li>{html.escape(point.text)}{status}{note}</li>")
+    if not items:
+        return ""
+    return (
+        "<ul>" + "".join(items) + "</ul><p class='note'>Charge and victim-withdrawal rates here "
+        "are among outcomes assigned in the half, which need no follow-up, so the two halves "
+        "compare fairly. A change that is not statistically clear may still be real; the data "
+        "cannot tell it from chance.</p>"
+    )
+
+
 def outcomes_page(result: OutcomeSummary) -> SitePage:
     """What happened next: outcome rates by financial half-year (from the public summary)."""
     _require_public(result.public, "outcomes")
@@ -181,6 +203,9 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
         f"Police outcomes of VAWG crimes by financial half-year, as the data stood on "
         f"{result.as_of:%d %B %Y}.",
     )
+    points = _outcome_points_html(result)
+    if points:
+        page.sections.append(Section("Main points", points))
     rates = result.table.filter(pl.col("dimension") == "all", pl.col("base") == "recorded").sort(
         "half"
     )
@@ -199,12 +224,22 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
                 mode="lines+markers",
                 name=name,
             )
-    fig.update_layout(title="Outcomes of crimes recorded in each half-year", yaxis_tickformat=".0%")
+    fig.update_layout(
+        title=f"Crimes recorded in each half-year: outcome by {result.as_of:%d %b %Y}",
+        yaxis_tickformat=".0%",
+    )
     columns = ["half", "measure", "numerator", "denominator", "estimate", "ci_low", "ci_high"]
-    body = chart(page, "outcome-rates-by-half-year", fig, rates.select(columns), measure="share")
+    data = rates.select(columns).with_columns(
+        half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
+        measure=pl.col("measure").replace_strict(names, default=pl.col("measure")),
+    )
+    body = chart(page, "outcome-rates-by-half-year", fig, data, measure="share")
     body += paragraphs(
-        "Recent half-years have had less time to reach an outcome, so more of their crimes are "
-        "still open; the audit compares halves with equal follow-up."
+        f"Each half-year's crimes are counted as their outcomes stood on {result.as_of:%d %B %Y} "
+        "(the data date). Recent half-years have had less time to reach an outcome, so more of "
+        "their crimes are still open and fewer charged so far. The PCC's half-year audit counts "
+        "every half at the same follow-up instead, so its charge rates for crimes recorded are "
+        "lower than these for the same half-years."
     )
     page.sections.append(Section("Outcome rates", body))
     district = result.table.filter(
@@ -231,7 +266,8 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
             "charge-rate-by-district",
             latest,
             "district",
-            f"Charge rate by district, crimes recorded in {half_months(last or '')} (95% CI)",
+            f"Charge rate by district, crimes recorded in {half_months(last or '')}, outcome by "
+            f"{result.as_of:%d %b %Y} (95% CI)",
         )
         page.sections.append(Section("By district", body))
     return page
