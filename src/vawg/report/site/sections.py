@@ -242,9 +242,11 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
         "lower than these for the same half-years."
     )
     page.sections.append(Section("Outcome rates", body))
+    # Outcomes assigned in the half: no follow-up needed, so the latest half is not flattered
+    # or penalised by how long its crimes have had (as the main points).
     district = result.table.filter(
         pl.col("dimension") == "district",
-        pl.col("base") == "recorded",
+        pl.col("base") == "assigned",
         pl.col("measure") == "charge_rate",
     )
     last = str(district["half"].max()) if district.height else None
@@ -266,8 +268,7 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
             "charge-rate-by-district",
             latest,
             "district",
-            f"Charge rate by district, crimes recorded in {half_months(last or '')}, outcome by "
-            f"{result.as_of:%d %b %Y} (95% CI)",
+            f"Charge rate by district, outcomes assigned in {half_months(last or '')} (95% CI)",
         )
         page.sections.append(Section("By district", body))
     return page
