@@ -41,10 +41,13 @@ __all__ = ["outcomes_csv_rows", "outcomes_html", "outcomes_json"]
 _MEASURES = ("charge_rate", "victim_not_supporting_rate", "open_share")
 _BASE_COLOURS = {"recorded": "#0072B2", "assigned": "#D55E00"}
 _BASE_NAMES = {
-    "recorded": "Crimes recorded in the half (outcomes by the data date)",
-    "assigned": "Outcomes assigned in the half",
+    "recorded": "Crimes recorded (outcome by data date)",
+    "assigned": "Outcomes assigned",
 }
 
+
+_HALF_AXIS = {"tickangle": -45, "automargin": True}
+"""Half-year labels slanted, with room kept for them, so none is cut short."""
 
 _RATE_LABELS = {
     "half": "half-year",
@@ -92,9 +95,10 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
     fig.update_layout(
         title=MEASURE_LABELS[measure] + " by half-year (95% CI)",
         yaxis={"title": "%", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2},
+        xaxis=_HALF_AXIS,
+        legend={"orientation": "h", "y": -0.45},
     )
-    return figure_html(fig, height=340)
+    return figure_html(fig, height=420)
 
 
 def _summary(result: OutcomeSummary) -> Section:
@@ -184,7 +188,8 @@ def _rates_table(result: OutcomeSummary) -> Section:
         barmode="stack",
         title="Outcome of crimes recorded in each half (as at the data date)",
         yaxis={"title": "% of crimes recorded", "range": [0, 100]},
-        legend={"orientation": "h", "y": -0.25},
+        xaxis=_HALF_AXIS,
+        legend={"orientation": "h", "y": -0.45},
     )
     offence = (
         result.table.filter(
@@ -207,7 +212,7 @@ def _rates_table(result: OutcomeSummary) -> Section:
     )
     return Section(
         "Outcome rates by half-year",
-        figure_html(fig, height=380)
+        figure_html(fig, height=500)
         + details_html(
             f"Every rate, both count bases, every half-year ({rates.height} rows)",
             table_html(
@@ -266,6 +271,7 @@ def _survival(result: OutcomeSummary) -> Section:
     fig.update_layout(
         title="Median days from recording to any police outcome (95% CI)",
         yaxis={"title": "days", "rangemode": "tozero"},
+        xaxis=_HALF_AXIS,
     )
     whole = table.filter(pl.col("dimension") == "all").drop("dimension", "value")
     groups = table.filter(pl.col("dimension") != "all")
@@ -360,11 +366,13 @@ def _attrition(result: OutcomeSummary) -> Section:
     fig.update_layout(
         title="Crimes reaching each stage within a year of the half's end",
         yaxis={"title": "% of crimes recorded", "rangemode": "tozero"},
+        xaxis=_HALF_AXIS,
+        legend={"orientation": "h", "y": -0.45},
         title_font_size=14,
     )
     return Section(
         "Attrition",
-        figure_html(fig, height=380)
+        figure_html(fig, height=440)
         + paragraphs(
             f"Every half is counted as it stood {ATTRITION_FOLLOW_UP_DAYS} days after it ended, "
             f"so the halves compare like with like; halves after {half_months(str(last))} have "

@@ -29,15 +29,19 @@ def _attrition(result: AuditResult) -> Section:
         if not part.height:
             continue
         est = part["share_of_recorded"].to_list()
+        # Horizontal bars: every stage keeps its label at phone width.
         fig.add_bar(
-            x=[pretty(s, "stage") for s in part["stage"].to_list()],
-            y=[None if v is None else 100 * v for v in est],
+            y=[pretty(s, "stage") for s in part["stage"].to_list()],
+            x=[None if v is None else 100 * v for v in est],
+            orientation="h",
             name=fmt.period(half.start, half.end),
             marker_color=ROLE_COLOURS[role],
         )
     fig.update_layout(
         barmode="group",
-        yaxis={"title": "% of crimes recorded", "range": [0, 100]},
+        xaxis={"title": "% of crimes recorded", "range": [0, 100]},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
         title=f"Share of crimes recorded that reached each stage {within}",
         title_font_size=14,
     )
@@ -54,7 +58,7 @@ def _attrition(result: AuditResult) -> Section:
     ).select("half", "stage", "count", "share", "ci", "days_followed")
     return Section(
         "Attrition",
-        figure_html(fig, height=380)
+        figure_html(fig, height=480)
         + table_html(
             shown,
             caption=f"Crimes recorded in each half, by the furthest stage reached {within}",

@@ -41,8 +41,9 @@ def _survival(result: AuditResult) -> Section:
             line={"color": ROLE_COLOURS[role], "width": 3 if role == "current" else 2},
         )
     fig.update_layout(
-        xaxis={"title": "days since the crime was recorded", "range": [0, 365]},
+        xaxis={"title": "days since recorded", "range": [0, 365]},
         yaxis={"title": "% with an outcome", "range": [0, 100]},
+        legend={"orientation": "h", "y": -0.25},
         title="Share of crimes with a police outcome, by days since recording",
     )
     table = result.survival.table.filter(pl.col("dimension").is_in(["all", "offence_group"]))
@@ -92,4 +93,4 @@ def _survival(result: AuditResult) -> Section:
         + "".join(rows)
         + "</tbody></table></div>"
     )
-    return Section("Time to outcome", figure_html(fig, height=360) + median_table)
+    return Section("Time to outcome", figure_html(fig, height=400) + median_table)
