@@ -14,9 +14,10 @@ from statsmodels.stats.proportion import proportion_confint
 
 from vawg.config import Settings
 from vawg.errors import InputError
-from vawg.outcomes.audit import AuditResult, half_year_audit
+from vawg.outcomes.audit import MEASURE_LABELS, AuditResult, half_year_audit
 from vawg.outcomes.cases import outcome_cases
 from vawg.outcomes.halves import Half, parse_half
+from vawg.outcomes.mainpoints import audit_main_points
 from vawg.outcomes.rates import outcome_counts, rates_from_counts
 
 from .conftest import Loaded
@@ -219,3 +220,16 @@ def test_half_arithmetic() -> None:
     assert half.previous() == H1 and half.year_earlier() == Y
     assert Half.of(date(2022, 3, 31)) == half and Half.of(date(2022, 4, 1)) == Half(2022, 1)
     assert half.end + timedelta(days=91) == AS_OF
+
+
+def test_a_satisfaction_main_point_says_its_small_base(audit: AuditResult) -> None:
+    """Whole-experience satisfaction in 2021H2 rests on 4 responses (README): its main point
+    must say so, so that a reader does not quote the single figure."""
+    points = {p.topic: p for p in audit_main_points(audit)}
+    point = points[MEASURE_LABELS["satisfied_whole_experience"]]
+    if point.value is not None:
+        assert "only 4 survey responses" in point.note
+    else:
+        assert "Too few survey responses" in point.note
+    rates = [p for t, p in points.items() if not t.startswith("Victims satisfied")]
+    assert all("survey responses" not in p.note for p in rates)

@@ -19,6 +19,7 @@ from vawg.config import Settings
 from vawg.outcomes.audit import AuditResult, half_year_audit
 from vawg.outcomes.cases import outcome_cases
 from vawg.outcomes.halves import Half, halves_between
+from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.public import disclose_audit
 from vawg.outcomes.rates import outcome_counts, rates_from_counts
 from vawg.outcomes.summary import outcome_summary
@@ -240,6 +241,12 @@ def test_outcome_summary_covers_every_half(synthetic: Synthetic) -> None:
     assert change.height == 1
     assert change.row(0, named=True)["from_half"] == "2021H1"
     assert change.row(0, named=True)["to_half"] == "2022H1"
+    # ... which its main point states, with a verdict, like the two rate points.
+    points = outcomes_main_points(summary)
+    days = [p for p in points if p.measure == "days"]
+    assert len(days) == 1 and days[0].comparison == (date(2021, 4, 1), date(2021, 9, 30))
+    assert days[0].change is not None and days[0].clear is not None
+    assert all(p.tested.startswith("Holm's correction across these 3") for p in points)
 
 
 def test_a_planted_improvement_is_found(synthetic: Synthetic, tmp_path: Path) -> None:
