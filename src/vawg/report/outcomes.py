@@ -16,12 +16,12 @@ import polars as pl
 
 from vawg.outcomes.attrition import AttritionResult
 from vawg.outcomes.audit import MEASURE_LABELS
-from vawg.outcomes.framework import HEADLINE_GROUPS, SOURCE, framework_table, police_uk_table
+from vawg.outcomes.framework import HEADLINE_GROUPS, police_uk_table
 from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.summary import ATTRITION_FOLLOW_UP_DAYS, OutcomeSummary
 from vawg.report import fmt
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
-from vawg.report.audit._format import half_months
+from vawg.report.audit._format import exclusions_html, framework_html, half_months
 from vawg.report.audit.writers import rates_csv_rows
 from vawg.report.page import (
     Classification,
@@ -432,12 +432,27 @@ def _methods(result: OutcomeSummary) -> Section:
         "Crowley (1982) log-log intervals.</li><li>Crimes recorded base: denominator every "
         "crime recorded in the half, open ones included as open; outcomes assigned base: every "
         "outcome dated in the half.</li></ul>",
-        "<h3>Outcome framework</h3><p class='note'>"
-        + html.escape(SOURCE)
-        + "</p>"
-        + table_html(framework_table()),
-        "<h3>police.uk category mapping (unverified)</h3>" + table_html(police_uk_table()),
-        "<h3>Scope exclusions</h3>" + table_html(result.exclusions),
+        "<h3>Outcome framework</h3>" + framework_html(public=result.public),
+        *(
+            ()
+            if result.police_uk is None
+            else (
+                details_html(
+                    "How police.uk outcome categories are matched to these groups",
+                    table_html(
+                        police_uk_table().drop("group"),
+                        labels={
+                            "category": "police.uk category",
+                            "group_label": "nearest group",
+                            "likely_types": "likely outcome types",
+                            "precision": "match",
+                            "status": "checked",
+                        },
+                    ),
+                ),
+            )
+        ),
+        "<h3>Scope exclusions</h3>" + exclusions_html(result.exclusions),
     ]
     if result.public:
         parts.insert(

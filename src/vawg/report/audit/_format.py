@@ -13,8 +13,9 @@ import polars as pl
 
 from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
 from vawg.outcomes.cases import DIMENSIONS
+from vawg.outcomes.framework import SOURCE, framework_table
 from vawg.report import fmt
-from vawg.report.page import compared_kpi_html, verdict_html
+from vawg.report.page import compared_kpi_html, table_html, verdict_html
 
 GROUP_COLOURS = {
     "charged": "#009E73",
@@ -99,7 +100,9 @@ def _change(row: dict[str, Any]) -> str:
     if _missing(d):
         return "–"
     if row["measure"].startswith("median"):
-        return f"{d:+,.0f} days"
+        if d == 0:
+            return "same median"
+        return f"{fmt.days(abs(d))} {'longer' if d > 0 else 'shorter'}"
     text = f"{100 * d:+.1f} pts"
     if not _missing(row["ci_low"]):
         text += f" ({100 * row['ci_low']:+.1f} to {100 * row['ci_high']:+.1f})"
@@ -196,4 +199,60 @@ def _bullet(rows: list[dict[str, Any]]) -> str:
         f"<li><b>{html.escape(MEASURE_LABELS.get(m, pretty(m)))}</b> — {html.escape(where)} "
         f"<span class='note'>({html.escape(_BASE_WORDS.get(first['base'], first['base']))})</span>: "
         f"<b>{fmt_value(m, first['to_estimate'])}</b> now, " + "; ".join(parts) + "</li>"
+    )
+
+
+def framework_html(*, public: bool) -> str:
+    """The outcome framework table in words (headline groups by their short labels). The
+    analyst's version keeps which names and groups are still to be checked against the Home
+    Office technical annex; the public one gives the published source only."""
+    frame = framework_table().with_columns(
+        headline_group=pl.col("headline_group").replace_strict(
+            SHORT_GROUPS, default=pl.col("headline_group")
+        )
+    )
+    labels = {
+        "code": "outcome type",
+        "name": "name",
+        "bulletin_group": "Home Office bulletin group",
+        "headline_group": "group in this report",
+        "name_status": "name checked",
+        "group_status": "group checked",
+    }
+    if public:
+        return (
+            "<p class='note'>Outcome types as in the Home Office crime outcomes framework "
+            "(outcomes bulletin, Table 1.1).</p>"
+            + table_html(
+                frame.select("code", "name", "bulletin_group", "headline_group"), labels=labels
+            )
+        )
+    return (
+        "<p class='note'>"
+        + html.escape(SOURCE)
+        + ". Names and group memberships marked unverified must be checked against the Home "
+        "Office technical annex.</p>"
+        + table_html(
+            frame.select(
+                "code", "name", "bulletin_group", "headline_group", "name_status", "group_status"
+            ),
+            labels=labels,
+        )
+    )
+
+
+def exclusions_html(exclusions: pl.DataFrame) -> str:
+    """The scope rules' counts, described in words (not by their rule names)."""
+    if "description" not in exclusions.columns:
+        return table_html(exclusions)
+    shown = exclusions.select(
+        [c for c in ("description", "crimes_excluded", "crimes_remaining") if c in exclusions]
+    )
+    return table_html(
+        shown,
+        labels={
+            "description": "left out because",
+            "crimes_excluded": "crimes left out",
+            "crimes_remaining": "crimes remaining",
+        },
     )

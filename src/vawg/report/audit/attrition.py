@@ -8,8 +8,18 @@ import plotly.graph_objects as go
 import polars as pl
 
 from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
+from vawg.outcomes.cases import DIMENSIONS
 from vawg.report import fmt
-from vawg.report.audit._format import ROLE_COLOURS, fmt_ci, fmt_value, half_months, pretty
+from vawg.report.audit._format import (
+    _BASE_WORDS,
+    ROLE_COLOURS,
+    _change,
+    fmt_ci,
+    fmt_value,
+    half_months,
+    pretty,
+)
+from vawg.report.audit.police import _breakdown_table
 from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
 
 
@@ -61,35 +71,53 @@ def _attrition(result: AuditResult) -> Section:
         figure_html(fig, height=480)
         + table_html(
             shown,
-            caption=f"Crimes recorded in each half, by the furthest stage reached {within}",
+            caption=f"Crimes recorded in each half that reached each stage {within}",
             labels={"days_followed": "days followed after the half ended", "ci": "95% CI"},
         ),
     )
 
 
 def _all_changes(result: AuditResult) -> Section:
-    shown = result.changes.with_columns(
-        measure=pl.col("measure").replace_strict(MEASURE_LABELS, default=pl.col("measure")),
-        value=pl.col("value").map_elements(pretty, return_dtype=pl.String),
-    ).select(
-        "verdict",
-        "base",
-        "dimension",
-        "value",
-        "measure",
-        "comparison",
-        "from_estimate",
-        "to_estimate",
-        "difference",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "q_value",
-        "test",
-    )
-    shown = shown.sort("q_value", nulls_last=True).with_columns(
-        pl.col("p_value", "q_value").map_elements(fmt.p_value, return_dtype=pl.String),
-        pl.col("from_estimate", "to_estimate", "difference", "ci_low", "ci_high").round(4),
+    comparisons = {"previous": "the half before", "year_earlier": "a year earlier"}
+    shown = (
+        result.changes.sort("q_value", nulls_last=True)
+        .with_columns(
+            then=pl.struct("measure", "from_estimate").map_elements(
+                lambda s: fmt_value(s["measure"], s["from_estimate"]), return_dtype=pl.String
+            ),
+            now=pl.struct("measure", "to_estimate").map_elements(
+                lambda s: fmt_value(s["measure"], s["to_estimate"]), return_dtype=pl.String
+            ),
+            change=pl.struct("measure", "difference", "ci_low", "ci_high").map_elements(
+                _change, return_dtype=pl.String
+            ),
+            base=pl.col("base").replace_strict(_BASE_WORDS, default=pl.col("base")),
+            dimension=pl.col("dimension").replace_strict(
+                {**DIMENSIONS, "all": "All in scope"}, default=pl.col("dimension")
+            ),
+            comparison=pl.col("comparison").replace_strict(
+                comparisons, default=pl.col("comparison")
+            ),
+            measure=pl.col("measure").replace_strict(MEASURE_LABELS, default=pl.col("measure")),
+            value=pl.col("value").map_elements(pretty, return_dtype=pl.String),
+            p_value=pl.col("p_value").map_elements(fmt.p_value, return_dtype=pl.String),
+            q_value=pl.col("q_value").map_elements(
+                lambda q: fmt.p_value(q).replace("p", "q", 1), return_dtype=pl.String
+            ),
+        )
+        .select(
+            "verdict",
+            "base",
+            "dimension",
+            "value",
+            "measure",
+            "comparison",
+            "then",
+            "now",
+            "change",
+            "p_value",
+            "q_value",
+        )
     )
     return Section(
         "Appendix: all comparisons",
@@ -99,7 +127,11 @@ def _all_changes(result: AuditResult) -> Section:
             "year earlier), corrected together for multiple testing (Benjamini–Hochberg false "
             f"discovery rate {100 * result.fdr:.0f}%; q-value). With this many comparisons "
             "only large changes can show; the headline comparisons at the top are tested on "
-            "their own. Shares are proportions (0.25 = 25%)."
+            "their own. Changes in shares are in percentage points, with their 95% interval."
+        )
+        + details_html(
+            "Rates by offence group, domestic abuse, district and relationship",
+            _breakdown_table(result),
         )
         + details_html(
             f"Show all {shown.height} comparisons (sorted by q-value)",
@@ -110,11 +142,13 @@ def _all_changes(result: AuditResult) -> Section:
 
 
 GRID_LABELS = {
-    "from_estimate": "estimate then",
-    "to_estimate": "estimate now",
-    "difference": "change in the estimate",
-    "ci_low": "change 95% CI low",
-    "ci_high": "change 95% CI high",
+    "base": "count base",
+    "dimension": "by",
+    "value": "group",
+    "comparison": "against",
+    "then": "estimate then",
+    "now": "estimate now",
+    "change": "change (95% CI)",
     "p_value": "p-value",
     "q_value": "q-value (BH)",
 }

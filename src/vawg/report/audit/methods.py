@@ -5,15 +5,11 @@ from __future__ import annotations
 import html
 
 from vawg.outcomes.audit import AuditResult
-from vawg.outcomes.framework import SOURCE, framework_table
-from vawg.report.audit._format import followed, half_months
-from vawg.report.page import Section, disclosure_rule, table_html
+from vawg.report.audit._format import exclusions_html, followed, framework_html, half_months
+from vawg.report.page import Section, disclosure_rule
 
 
 def _methods(result: AuditResult) -> Section:
-    framework = framework_table().select(
-        "code", "name", "bulletin_group", "headline_group", "name_status", "group_status"
-    )
     parts = [
         "<h3>Count bases</h3><ul>"
         f"<li><b>Crimes recorded</b>: crimes recorded in the half and the outcome each had reached "
@@ -45,10 +41,8 @@ def _methods(result: AuditResult) -> Section:
         "<li>Victims' satisfaction: answers 5–7 on the 1–7 scale, counted by survey date, linked to "
         "in-scope crimes by crime reference; unweighted.</li>"
         "<li>Outcome dates before the recorded date are quarantined at load and not counted.</li></ul>",
-        "<h3>Outcome framework</h3><p class='note'>" + html.escape(SOURCE) + ". Names and group "
-        "memberships marked unverified must be checked against the Home Office technical annex.</p>"
-        + table_html(framework),
-        "<h3>Scope exclusions</h3>" + table_html(result.exclusions),
+        "<h3>Outcome framework</h3>" + framework_html(public=result.public),
+        "<h3>Scope exclusions</h3>" + exclusions_html(result.exclusions),
     ]
     if result.public:
         parts.insert(

@@ -176,10 +176,6 @@ def _police(result: AuditResult) -> Section:
     )
     return Section(
         "Police outcomes",
-        body,
-        subsections=(
-            Section(
-                "By offence, domestic abuse, district and relationship", _breakdown_table(result)
-            ),
-        ),
+        body + "<p class='note'>The same rates by offence group, domestic abuse, district and "
+        "relationship, with their changes, are in the appendix.</p>",
     )
