@@ -181,6 +181,22 @@ def test_public_audit_has_no_small_counts_and_no_identifiers(audit: AuditResult)
     assert 0 < public.changes.height < audit.changes.height
 
 
+def test_public_survey_base_is_one_rounded_total_on_every_question(audit: AuditResult) -> None:
+    """The number who answered is rounded from its own true value (the nearest 5), so the same
+    respondents give the same published base on every question, not the sum of two rounded
+    parts (23 people showed as 25 on four questions and 20 on the fifth)."""
+    assert audit.satisfaction is not None
+    public = disclose_audit(audit, Settings()).satisfaction
+    assert public is not None
+    both = public.join(
+        audit.satisfaction.select("half", "item", "group", true=pl.col("answered")),
+        on=["half", "item", "group"],
+    ).filter(pl.col("answered").is_not_null())
+    assert both.height > 0
+    for row in both.iter_rows(named=True):
+        assert row["answered"] == (row["true"] + 2) // 5 * 5, row
+
+
 def test_public_audit_comparisons_are_built_from_the_published_counts(
     audit: AuditResult,
 ) -> None:

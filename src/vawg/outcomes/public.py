@@ -219,11 +219,23 @@ def public_satisfaction(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
         )
     long = pl.concat(parts)
     wide = long.pivot(on="kind", index=["half", "item", "group"], values="count")
+    # The number who answered is a total: rounded from its own true value (as every published
+    # total), not the sum of its rounded parts, so the same people give the same rounded count
+    # on every question.
+    true_answered = base.select(
+        "half",
+        "item",
+        "group",
+        true_answered=pl.col("answered").map_elements(
+            lambda n: round_count(n, threshold), return_dtype=pl.Int64
+        ),
+    )
     out = (
-        wide.with_columns(
+        wide.join(true_answered, on=["half", "item", "group"], how="left")
+        .with_columns(
             answered=pl.when(pl.col("satisfied").is_null() | pl.col("not_satisfied").is_null())
             .then(None)
-            .otherwise(pl.col("satisfied") + pl.col("not_satisfied"))
+            .otherwise(pl.col("true_answered"))
         )
         .select("half", "item", "group", "answered", "satisfied")
         .sort("half", "item", "group")
