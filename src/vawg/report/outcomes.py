@@ -21,7 +21,7 @@ from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.summary import ATTRITION_FOLLOW_UP_DAYS, OutcomeSummary
 from vawg.report import fmt
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
-from vawg.report.audit._format import exclusions_html, framework_html, half_months
+from vawg.report.audit._format import SHORT_GROUPS, exclusions_html, framework_html, half_months
 from vawg.report.audit.writers import rates_csv_rows
 from vawg.report.page import (
     Classification,
@@ -171,7 +171,8 @@ def _rates_table(result: OutcomeSummary) -> Section:
     mix = result.counts.filter((pl.col("base") == "recorded") & (pl.col("dimension") == "all"))
     fig = go.Figure()
     halves = [h.label for h in result.halves]
-    for group, label in HEADLINE_GROUPS.items():
+    for group in HEADLINE_GROUPS:
+        label = SHORT_GROUPS.get(group, group)
         shares = []
         for h in halves:
             part = mix.filter(pl.col("half") == h)

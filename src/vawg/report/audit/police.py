@@ -12,12 +12,14 @@ import polars as pl
 from vawg.outcomes.audit import MEASURE_LABELS, AuditResult
 from vawg.outcomes.cases import DIMENSIONS, RELATIONSHIP_ORDER
 from vawg.outcomes.rates import BASES
+from vawg.report import fmt
 from vawg.report.audit._format import (
     GROUP_COLOURS,
     SHORT_GROUPS,
     _verdict_html,
     fmt_ci,
     fmt_value,
+    followed,
     pretty,
 )
 from vawg.report.page import Section, figure_html
@@ -27,7 +29,7 @@ def _mix_chart(result: AuditResult, base: str) -> str:
     counts = result.counts.filter((pl.col("base") == base) & (pl.col("dimension") == "all"))
     fig = go.Figure()
     order = [result.year_earlier, result.previous, result.half]
-    labels = [h.title for h in order]
+    labels = [fmt.period(h.start, h.end) for h in order]
     for group, label in SHORT_GROUPS.items():
         if base == "assigned" and group == "open":
             continue
@@ -54,13 +56,18 @@ def _mix_chart(result: AuditResult, base: str) -> str:
     fig.update_layout(
         barmode="stack",
         xaxis={
-            "title": "% of " + ("crimes recorded" if base == "recorded" else "outcomes assigned"),
+            "title": "% of " + ("crimes" if base == "recorded" else "outcomes"),
             "range": [0, 100],
         },
-        legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
-        title=BASES[base],
+        yaxis={"automargin": True},
+        legend={"orientation": "h", "y": -0.4, "traceorder": "normal"},
+        title=(
+            f"Crimes recorded in each half: outcome {followed(result.follow_up_days)}"
+            if base == "recorded"
+            else "Outcomes assigned in each half"
+        ),
     )
-    return figure_html(fig, height=320)
+    return figure_html(fig, height=420)
 
 
 def _figures_table(result: AuditResult) -> str:
