@@ -292,3 +292,49 @@ def test_a_planted_improvement_is_found(synthetic: Synthetic, tmp_path: Path) ->
         assert verdicts[("charge_rate", comparison)] == "improved"
         assert verdicts[("victim_not_supporting_rate", comparison)] == "improved"
     assert "worse" not in {verdicts[("charge_rate", c)] for c in ("previous", "year_earlier")}
+
+
+def test_a_withheld_headline_keeps_its_published_year_earlier_figure() -> None:
+    """Satisfaction withheld in the latest half: the headline row still gives the published
+    year-earlier share (the tables below print it), and no verdict."""
+    from vawg.outcomes.headlines import HEADLINE_SCHEMA
+    from vawg.outcomes.public import _with_published_year_earlier
+
+    headlines = pl.DataFrame(
+        [
+            {
+                "measure": "charge_rate",
+                "from_half": "2021H1",
+                "from_estimate": 0.06,
+                "verdict": "no clear change",
+            },
+            {"measure": "satisfied_whole_experience", "verdict": "not available"},
+        ],
+        schema=HEADLINE_SCHEMA,
+    )
+    rates = pl.DataFrame(
+        {
+            "base": ["recorded"],
+            "dimension": ["all"],
+            "value": ["all"],
+            "measure": ["charge_rate"],
+            "half": ["2021H1"],
+            "estimate": [0.07],
+        }
+    )
+    survey = pl.DataFrame(
+        {
+            "base": ["victim_survey"] * 2,
+            "dimension": ["outcome_group"] * 2,
+            "value": ["all", "charged"],
+            "measure": ["satisfied_whole_experience"] * 2,
+            "half": ["2021H1"] * 2,
+            "estimate": [0.5, 0.9],
+        }
+    )
+    out = _with_published_year_earlier(headlines, rates, [survey], "2021H1")
+    rows = {r["measure"]: r for r in out.iter_rows(named=True)}
+    assert rows["charge_rate"]["from_estimate"] == 0.06  # a compared row is left as it was
+    assert rows["satisfied_whole_experience"]["from_estimate"] == 0.5
+    assert rows["satisfied_whole_experience"]["from_half"] == "2021H1"
+    assert rows["satisfied_whole_experience"]["verdict"] == "not available"

@@ -408,7 +408,41 @@ def disclose_audit(result: AuditResult, settings: Settings) -> AuditResult:
         exclusions=public_exclusions(result.exclusions, threshold),
         public=True,
         threshold=threshold,
-        headlines=visible_headlines(
-            headline_family(changes, settings.audit_headlines, BETTER, alpha=result.fdr), changes
+        headlines=_with_published_year_earlier(
+            visible_headlines(
+                headline_family(changes, settings.audit_headlines, BETTER, alpha=result.fdr),
+                changes,
+            ),
+            rates,
+            extra,
+            result.year_earlier.label,
         ),
+    )
+
+
+def _with_published_year_earlier(
+    headlines: pl.DataFrame, rates: pl.DataFrame, extra: list[pl.DataFrame], label: str
+) -> pl.DataFrame:
+    """A headline that cannot be compared (its latest figure withheld) still gives its year-
+    earlier figure where that one is published, as the tables below it do."""
+    keys = ["measure", "estimate"]
+    published = pl.concat(
+        [
+            frame.filter(
+                (pl.col("half") == label)
+                & ((pl.col("value") == "all") | (pl.col("dimension") == "all"))
+                & pl.col("estimate").is_not_null()
+            ).select(keys)
+            for frame in [rates.filter(pl.col("base") == "recorded"), *extra]
+        ]
+    ).unique("measure", keep="first")
+    found = dict(zip(published["measure"].to_list(), published["estimate"].to_list(), strict=True))
+    missing = pl.col("from_estimate").is_null() & (pl.col("verdict") == "not available")
+    return headlines.with_columns(
+        from_estimate=pl.when(missing)
+        .then(pl.col("measure").replace_strict(found, default=None, return_dtype=pl.Float64))
+        .otherwise(pl.col("from_estimate")),
+        from_half=pl.when(missing & pl.col("measure").is_in(list(found)))
+        .then(pl.lit(label))
+        .otherwise(pl.col("from_half")),
     )
