@@ -160,7 +160,7 @@ def _headline_change(measure: str, r: dict[str, Any]) -> str:
         return "–"
     if measure.startswith("median"):
         if d == 0:
-            return "no different"
+            return "same median"
         return f"{fmt.days(abs(d))} {'longer' if d > 0 else 'shorter'}"
     text = fmt.points(d)
     if r["ci_low"] is not None:

@@ -15,6 +15,10 @@ MIN_CHART_BASE = 30
 """Survey responses a police outcome needs before its satisfied share is charted."""
 
 
+def _n(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
 def _victims(result: AuditResult) -> Section:
     if result.satisfaction is None:
         return Section(
@@ -87,10 +91,12 @@ def _victims(result: AuditResult) -> Section:
     )
     cov = result.survey_coverage
     note = (
-        f"<p class='note'>{cov.get('linked_to_in_scope_crime', '–')} of {cov.get('responses', '–')} "
-        f"responses link to an in-scope crime; {cov.get('no_crime_link', '–')} have no crime "
-        f"reference and {cov.get('no_date', '–')} no survey date, so cannot be placed. Satisfied = "
-        f"{SATISFIED_FROM}–7 on the 1–7 scale; unweighted.</p>"
+        f"<p class='note'>{_n(cov.get('linked_to_in_scope_crime'))} of "
+        f"{_n(cov.get('responses'))} survey responses link to a crime in this report's scope. "
+        f"Of the rest, {_n(cov.get('no_crime_link'))} have no crime reference and "
+        f"{_n(cov.get('no_date'))} no survey date, so cannot be placed; the others are about "
+        "crimes outside the scope or not in the data. A victim counts as satisfied when they answered "
+        f"{SATISFIED_FROM} to 7 on the 1 to 7 scale; every response counts the same.</p>"
     )
     return Section(
         "The victim's voice",

@@ -270,6 +270,12 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
             "district",
             f"Charge rate by district, outcomes assigned in {half_months(last or '')} (95% CI)",
         )
+        hidden = latest.filter(pl.col("estimate").is_null())["district"].to_list()
+        if hidden:
+            body += paragraphs(
+                f"No bar for {', '.join(hidden)}: too few outcomes there to publish the rate "
+                "without risking identifying someone. A missing bar is not a rate of zero."
+            )
         page.sections.append(Section("By district", body))
     return page
 
