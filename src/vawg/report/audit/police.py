@@ -25,6 +25,16 @@ from vawg.report.audit._format import (
 from vawg.report.page import Section, figure_html
 
 
+def _two_lines(period: str) -> str:
+    """A half-year's months on two lines, so upright tick labels need not be slanted or cut:
+    ``Apr–Sep<br>2022``, ``Oct 2021–<br>Mar 2022``."""
+    if period.count(" ") > 1 and "–" in period:
+        first, last = period.split("–", 1)
+        return f"{first}–<br>{last}"
+    head, _, year = period.rpartition(" ")
+    return f"{head}<br>{year}" if head else period
+
+
 def _mix_chart(result: AuditResult, base: str) -> str:
     counts = result.counts.filter((pl.col("base") == base) & (pl.col("dimension") == "all"))
     fig = go.Figure()
@@ -45,29 +55,35 @@ def _mix_chart(result: AuditResult, base: str) -> str:
             value = part.filter(pl.col("group") == group)["count"]
             v = value[0] if value.len() else None
             shares.append(None if v is None or not total else 100 * v / total)
+        # Upright bars: three halves side by side keep their width on a phone, where labels
+        # beside horizontal bars left them a sliver.
         fig.add_bar(
-            y=labels,
-            x=shares,
+            x=labels,
+            y=shares,
             name=label,
-            orientation="h",
             marker_color=GROUP_COLOURS[group],
-            hovertemplate="%{y}<br>" + html.escape(label) + ": %{x:.1f}%<extra></extra>",
+            hovertemplate="%{x}<br>" + html.escape(label) + ": %{y:.1f}%<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",
-        xaxis={
+        yaxis={
             "title": "% of " + ("crimes" if base == "recorded" else "outcomes"),
             "range": [0, 100],
         },
-        yaxis={"automargin": True},
-        legend={"orientation": "h", "y": -0.4, "traceorder": "normal"},
+        xaxis={
+            "automargin": True,
+            "tickangle": 0,
+            "tickvals": labels,
+            "ticktext": [_two_lines(label) for label in labels],
+        },
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "traceorder": "normal"},
         title=(
             f"Crimes recorded in each half: outcome {followed(result.follow_up_days)}"
             if base == "recorded"
             else "Outcomes assigned in each half"
         ),
     )
-    return figure_html(fig, height=420)
+    return figure_html(fig, height=520)
 
 
 def _figures_table(result: AuditResult) -> str:
