@@ -212,7 +212,7 @@ def framework_html(*, public: bool) -> str:
         )
     )
     labels = {
-        "code": "outcome type",
+        "code": "outcome code",
         "name": "name",
         "bulletin_group": "Home Office bulletin group",
         "headline_group": "group in this report",

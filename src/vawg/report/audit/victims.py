@@ -63,6 +63,7 @@ def _victims(result: AuditResult) -> Section:
     fig.update_layout(
         xaxis={"title": "% satisfied with the whole experience", "range": [0, 100]},
         title=f"Victims satisfied, by police outcome ({fmt.period(result.half.start, result.half.end)})",
+        yaxis={"automargin": True},
         showlegend=False,
     )
     chart = (

@@ -223,9 +223,15 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
                 y=nullable(part["estimate"]),
                 mode="lines+markers",
                 name=name,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": nullable(part["ci_high"] - part["estimate"]),
+                    "arrayminus": nullable(part["estimate"] - part["ci_low"]),
+                },
             )
     fig.update_layout(
-        title=f"Crimes recorded in each half-year: outcome by {result.as_of:%d %b %Y}",
+        title=f"Crimes recorded in each half-year: outcome by {result.as_of:%d %b %Y} (95% CI)",
         yaxis_tickformat=".0%",
     )
     columns = ["half", "measure", "numerator", "denominator", "estimate", "ci_low", "ci_high"]
