@@ -164,7 +164,7 @@ def test_share_columns_named_as_percent_are_written_as_percentages() -> None:
 def test_formats_written_as_a_bulletin_writes_them() -> None:
     assert fmt.pct(0.497) == "50%" and fmt.pct(0.004) == "0.4%" and fmt.pct(None) == "–"
     assert fmt.change(1.12) == "12% more" and fmt.change(0.92) == "8.0% fewer"
-    assert fmt.change(1.0004) == "no different" and fmt.change(1.004) == "0.4% more"
+    assert fmt.change(1.0004) == "about the same" and fmt.change(1.004) == "0.4% more"
     assert fmt.change(2.05, "crimes") == "2.0 times as many crimes"
     assert fmt.change_interval(0.97, 1.2) == "95% CI 3.0% fewer to 20% more"
     assert fmt.points(0.0312) == "up 3.1 percentage points"

@@ -50,7 +50,7 @@ def _change(p: MainPoint, c: Estimate) -> str:
             return "a change in time that cannot be put in days"
         assert c.estimate is not None
         longer = "longer" if c.estimate > 0 else "shorter"
-        return "no different" if c.estimate == 0 else f"{fmt.days(abs(c.estimate))} {longer}"
+        return "about the same" if c.estimate == 0 else f"{fmt.days(abs(c.estimate))} {longer}"
     return f"{fmt.points(c.estimate)} ({fmt.points_interval(c.ci_low, c.ci_high)})"
 
 

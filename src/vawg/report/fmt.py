@@ -90,7 +90,7 @@ def change(ratio: float | None, unit: str = "") -> str:
         return f"{ratio:.1f} times as many{word}"
     shown = f"{abs(percent):.1f}" if abs(percent) < 10 else f"{abs(percent):.0f}"
     if float(shown) == 0:
-        return "no different"
+        return "about the same"
     return f"{shown}% {'more' if percent > 0 else 'fewer'}{word}"
 
 
@@ -108,7 +108,7 @@ def points(difference: float | None) -> str:
     assert difference is not None
     value = 100 * difference
     if abs(value) < 0.05:
-        return "no different"
+        return "about the same"
     return f"{'up' if value > 0 else 'down'} {abs(value):.1f} percentage points"
 
 
