@@ -127,6 +127,18 @@ def _rule_counts(
     )
 
 
+_SEX_WORDS = {"F": "female", "M": "male"}
+"""The contract's sex codes in the words a scope rule is written in."""
+
+
+def _outside(start: date, end: date) -> str:
+    """The period rule in words (an open start, the earliest date there is, is not written)."""
+    last = f"{end.day} {end:%B %Y}"
+    if start <= date(1901, 1, 1):
+        return f"recorded after {last}"
+    return f"recorded outside {start.day} {start:%B %Y} to {last}"
+
+
 def vawg_scope(tables: Tables, settings: Settings) -> Scope:
     """Apply the scope rules in ``settings`` to the loaded force extract."""
     start, end = default_period(tables, settings)
@@ -155,16 +167,17 @@ def vawg_scope(tables: Tables, settings: Settings) -> Scope:
     n = {key: int(value or 0) for key, value in n.items()}
     groups = "domestic abuse flag or " if settings.include_domestic_abuse else ""
     rules = [
-        ("recorded_outside_period", f"recorded outside {start} to {end}", n["all"], n["in_period"]),
+        ("recorded_outside_period", _outside(start, end), n["all"], n["in_period"]),
         (
             "no_victim_of_scope_sex",
-            f"no victim of sex {settings.victim_sex}",
+            f"no {_SEX_WORDS.get(settings.victim_sex, settings.victim_sex)} victim",
             n["in_period"],
             n["has_victim"],
         ),
         (
             "no_perpetrator_of_scope_sex",
-            f"no {' or '.join(settings.offender_roles)} of sex {settings.offender_sex}",
+            f"no {_SEX_WORDS.get(settings.offender_sex, settings.offender_sex)} "
+            f"{' or '.join(settings.offender_roles)}",
             n["has_victim"],
             n["has_perpetrator"],
         ),
