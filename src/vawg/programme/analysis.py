@@ -92,6 +92,13 @@ def _row(
     programme: str, outcome: str, group: str, fit: CoxFit | None, note: str
 ) -> dict[str, object]:
     e = fit.hazard_ratio if fit else None
+    if fit is not None and min(fit.events_participants, fit.events_comparisons) < MIN_EVENTS:
+        # the report's own rule: with fewer reoffences than this in a group no ratio is given
+        e = None
+        note = note or (
+            f"too few reoffences for a hazard ratio (at least {MIN_EVENTS} in each group are "
+            "needed)"
+        )
     return {
         "programme": programme,
         "outcome": outcome,
@@ -137,16 +144,22 @@ def _conclusion(fit: CoxFit | None, reasons: list[str]) -> str:
     if fit is None:
         return "Cannot conclude: the Cox model could not be fitted."
     e = fit.hazard_ratio
-    ci = f"hazard ratio {e.estimate:.2f}, 95% CI {e.ci_low:.2f} to {e.ci_high:.2f}"
     if e.ci_high < 1:
         return (
-            f"Participants were less likely to reoffend at any time than matched comparisons "
-            f"({ci}): their risk of a next VAWG offence was {1 - e.estimate:.0%} lower."
+            f"Participants were less likely to reoffend at any time than matched comparisons: "
+            f"their rate of a next VAWG offence was {1 - e.estimate:.0%} lower (95% CI "
+            f"{1 - e.ci_high:.0%} to {1 - e.ci_low:.0%} lower)."
         )
     if e.ci_low > 1:
-        return f"Participants were more likely to reoffend than matched comparisons ({ci})."
+        return (
+            f"Participants were more likely to reoffend than matched comparisons: their rate of "
+            f"a next VAWG offence was {e.estimate - 1:.0%} higher (95% CI {e.ci_low - 1:.0%} to "
+            f"{e.ci_high - 1:.0%} higher)."
+        )
     return (
-        f"No clear difference in reoffending between participants and matched comparisons ({ci})."
+        "No clear difference in reoffending between participants and matched comparisons: "
+        f"their rate of a next VAWG offence could be anything from {1 - e.ci_low:.0%} lower to "
+        f"{e.ci_high - 1:.0%} higher (95% CI)."
     )
 
 

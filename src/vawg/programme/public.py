@@ -60,6 +60,15 @@ def _ratios(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
     dependents = ("hazard_ratio", "ci_low", "ci_high", "p_value")
     frame = frame.with_columns(
         [pl.when(pl.col("hidden")).then(None).otherwise(pl.col(c)).alias(c) for c in dependents]
+    ).with_columns(
+        note=pl.when(pl.col("hidden"))
+        .then(
+            pl.lit(
+                "withheld: a count in this row is 1 to 4, or would let one be worked out from "
+                "the total"
+            )
+        )
+        .otherwise(pl.col("note"))
     )
     return frame.drop("total", "hidden")
 

@@ -9,16 +9,71 @@ from vawg.report.evaluation._format import (
     SCANNED_LABELS,
     cannot_box,
     esc,
-    interval_text,
     kpi,
     number,
     pct,
-    ratio_text,
 )
 from vawg.report.evaluation.charts import survival_chart
-from vawg.report.page import Section, figure_html, paragraphs, table_html
+from vawg.report.evaluation.place import ratio_words
+from vawg.report.fmt import change, change_interval
+from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
+from vawg.results import Estimate, excludes
 
 __all__ = ["programme_section"]
+
+
+def harm_words(e: Estimate | None) -> str:
+    """The ratio of harm in words: ``74% less harm (95% CI 45% less to 89% less)``."""
+    if e is None:
+        return "–"
+    text = ratio_words(e, "harm").replace("fewer", "less")
+    return text
+
+
+def _curve_data(curves: pl.DataFrame, curve: str) -> pl.DataFrame:
+    """The survival curve's numbers for its data table: group, day, share and interval."""
+    part = curves.filter(pl.col("curve") == curve).sort("group", "days", descending=[True, False])
+    return pl.DataFrame(
+        {
+            "group": [f"{g}s" for g in part["group"].to_list()],
+            "days from referral": part["days"].to_list(),
+            "not yet reoffended": [pct(v) for v in part["survival"].to_list()],
+            "95% CI": [
+                f"{pct(lo)} to {pct(hi)}"
+                for lo, hi in zip(part["ci_low"].to_list(), part["ci_high"].to_list(), strict=True)
+            ],
+        }
+    )
+
+
+def _rate(text: str) -> str:
+    """A change in a rate (not a count): ``17% lower``, ``2.1 times as high``."""
+    return text.replace("fewer", "lower").replace("more", "higher").replace("as many", "as high")
+
+
+def _hazard_card(e: Estimate | None, label: str) -> str:
+    if e is None:
+        return kpi("–", label, "no estimate")
+    interval = _rate(change_interval(e.ci_low, e.ci_high))
+    if excludes(e, 1.0):
+        return kpi(_rate(change(e.estimate)), label, interval)
+    return kpi(
+        "no clear difference", label, f"point estimate {_rate(change(e.estimate))}; {interval}"
+    )
+
+
+def _harm_card(e: Estimate | None) -> str:
+    label = "harm of reoffending, participants against comparisons"
+    if e is None:
+        return kpi("–", label, "no estimate")
+    interval = change_interval(e.ci_low, e.ci_high).replace("fewer", "less")
+    if excludes(e, 1.0):
+        return kpi(change(e.estimate).replace("fewer", "less"), label, interval)
+    return kpi(
+        "no clear difference",
+        label,
+        f"point estimate {change(e.estimate).replace('fewer', 'less')}; {interval}",
+    )
 
 
 def programme_section(p: ProgrammeEvaluation, public: bool) -> Section:
@@ -28,25 +83,17 @@ def programme_section(p: ProgrammeEvaluation, public: bool) -> Section:
         if not p.can_conclude
         else f'<div class="callout">{esc(p.conclusion)}</div>'
     )
-    harm = ratio_text(p.harm_ratio) if p.harm_ratio else "–"
+    harm = harm_words(p.harm_ratio)
     cards = [
         kpi(number(p.analysed), "participants analysed", f"of {number(p.referrals)} referrals"),
         kpi(number(p.comparisons), "matched comparisons"),
-        kpi(
-            f"{p.hazard_ratio.estimate:.2f}" if p.hazard_ratio else "–",
-            "hazard ratio of a next VAWG offence (1 = no difference)",
-            interval_text(p.hazard_ratio),
+        _hazard_card(
+            p.hazard_ratio, "participants' rate of a next VAWG offence, against comparisons"
         ),
-        kpi(
-            f"{p.same_victim_hazard_ratio.estimate:.2f}" if p.same_victim_hazard_ratio else "–",
-            "hazard ratio, against the same victim",
-            interval_text(p.same_victim_hazard_ratio),
+        _hazard_card(
+            p.same_victim_hazard_ratio, "the same, against a woman he had offended against before"
         ),
-        kpi(
-            f"{p.harm_ratio.estimate:.2f}" if p.harm_ratio else "–",
-            "harm of reoffending, participants over comparisons",
-            harm,
-        ),
+        _harm_card(p.harm_ratio),
     ]
     if p.can_conclude or not public:
         body += f'<div class="kpis">{"".join(cards)}</div>'
@@ -54,45 +101,87 @@ def programme_section(p: ProgrammeEvaluation, public: bool) -> Section:
     if excluded:
         body += paragraphs("Referrals left out: " + "; ".join(excluded) + ".")
     if p.hazard_ratios.height:
+        shown = p.hazard_ratios.drop("programme")
+        words = [
+            "–"
+            if row["hazard_ratio"] is None
+            else _rate(
+                ratio_words(Estimate(row["hazard_ratio"], row["ci_low"], row["ci_high"]), "")
+            )
+            for row in shown.iter_rows(named=True)
+        ]
         body += table_html(
-            p.hazard_ratios.drop("programme"),
-            caption="Hazard ratios by outcome and group (completers and non-completers apart)",
+            shown.select(
+                "outcome",
+                "group",
+                "participants",
+                "comparisons",
+                "reoffended_participants",
+                "reoffended_comparisons",
+            ).with_columns(
+                change=pl.Series(words, dtype=pl.String),
+                note=shown["note"].fill_null("").replace("", "–"),
+            ),
+            caption="Reoffending of participants against their comparisons, by outcome and "
+            "group (completers and non-completers apart); a dash in a row is explained in its "
+            "note",
             max_rows=50,
-            labels=SCANNED_LABELS,
+            labels={"change": "participants' rate of reoffending against comparisons (95% CI)"},
         )
         body += paragraphs(
             "Completion is known only at the end, and men who reoffend may be more likely to "
             "leave, so the completer and non-completer rows describe who did better, not what "
             "completing caused."
         )
+        details = table_html(
+            shown.drop("note"),
+            caption="Hazard ratios (Cox model) with their 95% intervals and p-values",
+            max_rows=50,
+            labels={**SCANNED_LABELS, "ci_low": "95% CI low", "ci_high": "95% CI high"},
+        )
+    else:
+        details = ""
     for curve in ("any victim: all participants", "same victim: all participants"):
         if p.curves.height and p.curves.filter(pl.col("curve") == curve).height:
             body += figure_html(
-                survival_chart(p.curves, curve, f"Not yet reoffended ({curve})"), height=360
+                survival_chart(p.curves, curve, f"Not yet reoffended ({curve})"),
+                height=400,
+                data=_curve_data(p.curves, curve),
             )
     if public and p.curves.height:
         body += paragraphs(
-            "Published at 3, 6, 12 and 24 months only, where enough men had reoffended and were "
-            "still followed: a step of the full curve is one man's reoffence date."
+            "Published at 3, 6 and 12 months, and 24 months where enough men had reoffended and "
+            "were still followed (a step of the full curve is one man's reoffence date); the "
+            "shaded bands are 95% intervals."
         )
     if p.mean_harm_participants is not None:
         body += paragraphs(
             f"Harm of reoffending in the follow-up (days, per man followed that long, "
             f"{number(p.harm_people)} men): participants {number(p.mean_harm_participants, 1)}, "
-            f"comparisons {number(p.mean_harm_comparisons, 1)}; ratio {harm}."
+            f"comparisons {number(p.mean_harm_comparisons, 1)}: {harm}."
         )
     if p.reoffended_share:
         body += paragraphs(
             f"Reoffended within the follow-up: participants "
             f"{pct(p.reoffended_share.get('participant'))}, comparisons "
             f"{pct(p.reoffended_share.get('comparison'))}."
+            + (
+                " A difference in harm with about as many men reoffending comes from how "
+                "serious the reoffences were; a few very serious offences can move it a lot, so "
+                "read it with its interval."
+                if p.mean_harm_participants is not None
+                else ""
+            )
         )
     if p.balance.height:
-        body += table_html(
+        details += table_html(
             p.balance,
-            caption="Balance: participants against all candidates and matched comparisons",
+            caption="Balance: participants against all candidates and matched comparisons "
+            "(standardised difference under 0.1 = well matched)",
             labels=SCANNED_LABELS,
         )
+    if details:
+        body += details_html("Model details", details)
     for note in p.notes:
         body += f'<p class="note">{esc(note)}</p>'
     return Section(f"Programme: {p.programme}", body, anchor=f"programme-{p.programme.lower()}")

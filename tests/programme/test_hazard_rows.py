@@ -1,0 +1,23 @@
+"""The hazard-ratio table keeps the report's own rule: no ratio on fewer than 10 reoffences
+in a group, and a note says why a row has none."""
+
+from __future__ import annotations
+
+from vawg.programme.analysis import MIN_EVENTS, _row
+from vawg.programme.outcomes import CoxFit
+from vawg.results import Estimate
+
+
+def test_a_row_with_too_few_reoffences_has_no_ratio_and_says_why() -> None:
+    # the demo's "not known yet" row: 2 participants, 1 reoffence, yet "0.712 0.113 4.47"
+    fit = CoxFit(Estimate(0.712, 0.113, 4.47, 0.717), 2, 4, 1, 2)
+    row = _row("Choices", "any victim", "not known yet", fit, "")
+    assert row["hazard_ratio"] is None and row["ci_low"] is None and row["p_value"] is None
+    assert row["participants"] == 2 and row["reoffended_participants"] == 1
+    assert "too few reoffences" in str(row["note"])
+
+
+def test_a_row_with_enough_reoffences_keeps_its_ratio() -> None:
+    fit = CoxFit(Estimate(0.83, 0.62, 1.12, 0.22), 115, 225, MIN_EVENTS, 130)
+    row = _row("Choices", "any victim", "all participants", fit, "")
+    assert row["hazard_ratio"] == 0.83 and row["note"] == ""
