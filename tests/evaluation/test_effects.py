@@ -60,3 +60,22 @@ def test_statements_when_a_conclusion_is_possible() -> None:
     assert "fell by 20%" in conclusion_text(Estimate(0.8, 0.7, 0.9), [], "Crime")
     assert "rose by 30%" in conclusion_text(Estimate(1.3, 1.1, 1.5), [], "Crime")
     assert conclusion_text(Estimate(0.9, 0.7, 1.2), [], "Crime").startswith("No clear change")
+
+
+def test_findings_are_percentages_not_bare_ratios() -> None:
+    text = conclusion_text(Estimate(0.72, 0.51, 1.01), [], "Crime")
+    assert "rate ratio" not in text and "0.72" not in text
+    assert "a fall of 49% to a rise of 1%" in text and "point estimate a fall of 28%" in text
+
+
+def test_a_clear_ring_result_does_not_vanish_from_the_public_report() -> None:
+    from types import SimpleNamespace
+
+    from vawg.evaluation.public import _ring_note
+
+    clear = SimpleNamespace(ring_ratio=Estimate(4.01, 1.28, 12.53))
+    unclear = SimpleNamespace(ring_ratio=Estimate(1.2, 0.8, 1.9))
+    (note,) = _ring_note(clear, dropped=True)  # type: ignore[arg-type]
+    assert "rose clearly" in note and "4.0" not in note
+    assert _ring_note(unclear, dropped=True) == ()  # type: ignore[arg-type]
+    assert _ring_note(clear, dropped=False) == ()  # type: ignore[arg-type]

@@ -41,3 +41,47 @@ def test_a_clear_effect_is_quoted_with_its_interval() -> None:
     assert values[0] == "30% fewer crimes" and values[1] == "≈ 40"
     assert "95% CI 45% fewer to 11% fewer" in html
     assert "not clear" not in values
+
+
+def test_no_cost_per_crime_when_about_none_are_averted() -> None:
+    # Chatham in the demo: about 0 crimes averted beside a cost of £176,000 per crime averted.
+    html = _effect_cards(
+        Estimate(0.60, 0.40, 0.90),
+        Estimate(0.3, -5.0, 6.0),
+        None,
+        None,
+        Estimate(176000.0, 30000.0, 1e9),
+        None,
+    )
+    assert "176,000" not in html
+    assert _values(html)[4] == "none"
+
+
+def test_no_cost_per_crime_when_the_interval_of_crimes_averted_includes_none() -> None:
+    html = _effect_cards(
+        Estimate(0.70, 0.50, 0.95),
+        Estimate(12.0, -1.0, 30.0),
+        None,
+        None,
+        Estimate(13912.0, 5000.0, 1e9),
+        None,
+    )
+    assert "13,912" not in html
+    assert _values(html)[4] == "not clear"
+
+
+def test_diagnostics_are_a_folded_table_not_headline_tiles() -> None:
+    from vawg.report.evaluation.place import _diagnostics
+
+    html = _diagnostics(Estimate(0.36, 0.15, 0.85), Estimate(9.0, 1.0, 20.0), None, None, None)
+    assert 'class="kpi"' not in html and "<details" in html
+    assert "64% fewer crimes" in html and "not fit for conclusions" in html
+
+
+def test_a_ratio_whose_interval_holds_no_change_says_so_first() -> None:
+    from vawg.report.evaluation.place import ratio_words
+
+    assert ratio_words(Estimate(1.28, 0.83, 1.98)).startswith("no clear change")
+    assert ratio_words(Estimate(4.01, 1.28, 12.53)) == (
+        "4.0 times as many crimes (95% CI 28% more to 12.5 times as many)"
+    )

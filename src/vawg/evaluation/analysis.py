@@ -152,8 +152,8 @@ def place_evaluation(
     else:
         imd = "imd_decile"
         notes.append(
-            "Deprivation is matched on the IMD decile (1 = most deprived): the area reference "
-            "has no IMD score for every LSOA."
+            "Deprivation is matched on the deprivation decile (1 = the most deprived tenth of "
+            "areas), because the area reference lacks a deprivation score for some LSOAs."
         )
     known_flag = areas["town_centre"].null_count() == 0
     if not known_flag:

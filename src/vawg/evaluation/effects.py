@@ -176,17 +176,22 @@ def conclusion_text(
 
 
 def _finding(ratio: Estimate, outcome: str) -> str:
+    """The finding in words, as a percentage change with its interval (no bare ratio)."""
     rr, lo, hi = ratio.estimate, ratio.ci_low, ratio.ci_high
-    ci = f"rate ratio {rr:.2f}, 95% CI {lo:.2f} to {hi:.2f}"
     if hi < 1:
         least = "almost nothing" if 1 - hi < 0.005 else f"{1 - hi:.0%}"
         return (
-            f"{outcome} fell by {1 - rr:.0%} relative to the comparison areas ({ci}): the data "
-            f"are consistent with a fall of anything from {least} to {1 - lo:.0%}."
+            f"{outcome} fell by {1 - rr:.0%} relative to the comparison areas: the data are "
+            f"consistent with a fall of anything from {least} to {1 - lo:.0%} (95% CI)."
         )
     if lo > 1:
-        return f"{outcome} rose by {rr - 1:.0%} relative to the comparison areas ({ci})."
+        return (
+            f"{outcome} rose by {rr - 1:.0%} relative to the comparison areas: the data are "
+            f"consistent with a rise of anything from {lo - 1:.0%} to {hi - 1:.0%} (95% CI)."
+        )
+    point = f"a fall of {1 - rr:.0%}" if rr < 1 else f"a rise of {rr - 1:.0%}"
     return (
-        f"No clear change in {outcome[0].lower() + outcome[1:]} relative to the comparison areas ({ci}): anything "
-        f"from a fall of {1 - lo:.0%} to a rise of {hi - 1:.0%} is consistent with the data."
+        f"No clear change in {outcome[0].lower() + outcome[1:]} relative to the comparison "
+        f"areas: anything from a fall of {1 - lo:.0%} to a rise of {hi - 1:.0%} is consistent "
+        f"with the data (95% CI; point estimate {point})."
     )

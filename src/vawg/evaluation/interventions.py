@@ -91,7 +91,8 @@ def _resolve(row: dict[str, object], areas: pl.DataFrame) -> tuple[list[str], st
     x, y = float(str(row["easting"])), float(str(row["northing"]))
     radius = float(str(row["radius_m"]))
     codes = _within(areas, x, y, radius)
-    area = f"LSOAs with their centroid within {radius:g} m of ({x:.0f}, {y:.0f})"
+    # the point itself is not given: it can be a venue, and a reader needs the reach, not the grid
+    area = f"{len(codes)} LSOAs whose centre lies within {radius:g} m of the intervention's site"
     if not codes:
         nearest = _nearest(areas, x, y)
         codes = [nearest] if nearest else []

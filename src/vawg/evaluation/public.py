@@ -27,6 +27,7 @@ from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.evaluation.displacement import weighted_displacement_quotient
 from vawg.evaluation.place import InterventionEvaluation
 from vawg.evaluation.pooled import PooledEvaluation
+from vawg.results import excludes
 
 __all__ = ["disclose_evaluation", "public_reasons"]
 
@@ -103,6 +104,21 @@ def _statement(can: bool, reasons: tuple[str, ...], conclusion: str, hidden: boo
     return WITHHELD if hidden else conclusion
 
 
+def _ring_note(e: InterventionEvaluation, dropped: bool) -> tuple[str, ...]:
+    """When the estimates are not published but crime in the ring changed clearly against
+    the comparison areas, say so (the direction only, no figure): a clear result must not
+    vanish without a word."""
+    if not dropped or not excludes(e.ring_ratio, 1.0):
+        return ()
+    assert e.ring_ratio is not None
+    way = "rose" if e.ring_ratio.estimate > 1 else "fell"
+    return (
+        f"Crime in the ring around the areas {way} clearly against the comparison areas. Its "
+        "figures are not published, and it cannot be read as crime moved from (or benefits "
+        "spread from) the treated areas, whose own change cannot be estimated here.",
+    )
+
+
 def _intervention(
     e: InterventionEvaluation, safe: dict[Hashable, int | None], threshold: int
 ) -> InterventionEvaluation:
@@ -134,7 +150,7 @@ def _intervention(
         series=e.series.clear(),
         reasons=reasons,
         conclusion=_statement(e.can_conclude, reasons, e.conclusion, hidden),
-        notes=public_notes(e.notes, threshold),
+        notes=public_notes(e.notes, threshold) + _ring_note(e, drop),
         **changes,  # type: ignore[arg-type]
     )
 

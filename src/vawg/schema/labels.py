@@ -67,12 +67,23 @@ _FIELD = {
     "date_of_birth": "date of birth",
 }
 
+_INTERVENTION_TYPE = {
+    "lighting": "Street lighting",
+    "cctv": "CCTV",
+    "safe_space": "Safe spaces",
+    "bystander_training": "Bystander training",
+    "environmental": "Environmental improvements",
+    "outreach": "Outreach workers",
+    "safe_travel": "Safe travel home",
+}
+
 LABELS: Mapping[str, Mapping[str, str]] = {
     "offence_group": _OFFENCE_GROUP,
     "location_type": _LOCATION_TYPE,
     "relationship": _RELATIONSHIP,
     "cjs_stage": _CJS_STAGE,
     "field": _FIELD,
+    "intervention_type": _INTERVENTION_TYPE,
 }
 """Family → code → words. Every code the contract allows has its words (a test checks)."""
 

@@ -41,7 +41,8 @@ def number(value: float | None, digits: int = 0) -> str:
     """A number with thousands separators, or an en dash when missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    return f"{value:,.{digits}f}"
+    text = f"{value:,.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 def pct(value: float | None, digits: int = 0) -> str:

@@ -15,6 +15,8 @@ __all__ = [
 ]
 
 ACCENT, SECOND, MUTED = "#5b2a86", "#d08a1e", "#9aa1ad"
+_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0}
+"""A legend under the plot, so on a phone it does not take the plot's width."""
 LOG_TICKS = (0.125, 0.25, 0.5, 1, 2, 4, 8, 16)
 
 
@@ -45,11 +47,10 @@ def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
         type="log",
         tickvals=LOG_TICKS,
         ticktext=[f"{t:g}" for t in LOG_TICKS],
-        title="rate ratio against comparison areas (log scale)",
+        title="rate ratio (log scale)",
     )
-    fig.update_xaxes(
-        title=f"{width}s from the start (-1 = the last {width} before it)", type="category"
-    )
+    # short axis titles (a phone clips long ones); the reference period is explained below it
+    fig.update_xaxes(title=f"{width}s from the start", type="category")
     fig.update_layout(title=title, showlegend=False)
     return fig
 
@@ -74,6 +75,7 @@ def synthetic_chart(series: pl.DataFrame, title: str) -> go.Figure:
         title=title,
         xaxis_title="quarters from the start",
         yaxis_title="crimes a quarter per LSOA",
+        legend=_BELOW,
     )
     return fig
 
@@ -85,30 +87,34 @@ def survival_chart(curves: pl.DataFrame, curve: str, title: str) -> go.Figure:
         part = curves.filter(pl.col("curve") == curve, pl.col("group") == group).sort("days")
         if part.is_empty():
             continue
+        # every man starts not yet reoffended: the curve begins at 100% on the day of referral
+        days = [0, *part["days"].to_list()]
         fig.add_scatter(
-            x=part["days"].to_list(),
-            y=part["survival"].to_list(),
-            mode="lines",
+            x=days,
+            y=[1.0, *part["survival"].to_list()],
+            mode="lines+markers",
             line={"shape": "hv", "color": colour, "width": 2},
             name=f"{group}s",
             meta={"measure": "share"},
         )
         fig.add_scatter(
-            x=part["days"].to_list() + part["days"].to_list()[::-1],
-            y=part["ci_high"].to_list() + part["ci_low"].to_list()[::-1],
+            x=days + days[::-1],
+            y=[1.0, *part["ci_high"].to_list(), *part["ci_low"].to_list()[::-1], 1.0],
             fill="toself",
             line={"width": 0, "shape": "hv"},
             fillcolor=colour,
             opacity=0.15,
             hoverinfo="skip",
-            showlegend=False,
+            name=f"{group}s: 95% interval",
             meta={"measure": "share"},
         )
     fig.update_layout(
         title=title,
-        xaxis_title="days from referral (the same day for the matched comparisons)",
-        yaxis_title="share not yet reoffended",
+        xaxis_title="days from referral",
+        yaxis_title="not yet reoffended",
         yaxis_tickformat=".0%",
+        yaxis_range=[0, 1.02],
+        legend=_BELOW,
     )
     return fig
 
@@ -171,7 +177,12 @@ def knox_heatmap(table: pl.DataFrame, title: str) -> go.Figure:
             texttemplate="%{z:.2f}%{text}",
             colorscale="RdBu_r",
             zmid=1,
-            colorbar={"title": "Knox ratio"},
+            colorbar={
+                "title": {"text": "pairs against chance", "side": "top"},
+                "orientation": "h",
+                "y": -0.35,
+                "thickness": 12,
+            },
             meta={"measure": "ratio"},
         )
     )

@@ -38,7 +38,7 @@ def _place(result: PlaceEvaluationResult) -> list[tuple[str, str]]:
             "For each treated LSOA the "
             f"{s.get('evaluation_comparisons_per_area')} nearest LSOAs (Mahalanobis distance; Rubin "
             "1980) on crimes a month and their trend before the start, deprivation "
-            f"({result.imd}) and pubs, exactly alike on town-centre status, chosen without "
+            f"({'the deprivation decile' if result.imd == 'imd_decile' else 'the deprivation score'}) and pubs, exactly alike on town-centre status, chosen without "
             "replacement from LSOAs neither treated nor in any ring. Standardised differences "
             "under 0.1 mark good balance (Austin 2009).",
         ),
@@ -52,8 +52,7 @@ def _place(result: PlaceEvaluationResult) -> list[tuple[str, str]]:
             "is unbiased; the problems of staggered starts (Goodman-Bacon 2021) are avoided by "
             "stacking the interventions for the pooled estimate (Cengiz et al. 2019). Quasi-Poisson "
             "standard errors for one intervention; cluster-robust by LSOA when pooled. The model is "
-            "fitted by iteratively reweighted least squares on a sparse design (the algorithm of "
-            "statsmodels' GLM, which the tests check it reproduces).",
+            "fitted by iteratively reweighted least squares (McCullagh & Nelder 1989).",
         ),
         (
             "Event study and pre-trends.",
@@ -69,10 +68,8 @@ def _place(result: PlaceEvaluationResult) -> list[tuple[str, str]]:
             "Synthetic control (second estimator).",
             "Abadie & Gardeazabal (2003), Abadie, "
             "Diamond & Hainmueller (2010): non-negative weights summing to one on the 30 most "
-            "similar candidate LSOAs, chosen by scipy's SLSQP to track the treated areas' quarterly "
-            "counts before the start; placebo-in-space p-value and an approximate placebo interval. "
-            "The pysyncon package solves the same problem but imports matplotlib on import, so "
-            "this small, tested implementation is used instead.",
+            "similar candidate LSOAs, chosen to track the treated areas' quarterly counts before "
+            "the start; placebo-in-space p-value and an approximate placebo interval.",
         ),
         (
             "Displacement.",
@@ -96,7 +93,7 @@ def _place(result: PlaceEvaluationResult) -> list[tuple[str, str]]:
             f"{s.get('evaluation_min_crimes')} crimes in the treated areas before or after the "
             f"start; fewer than {s.get('evaluation_min_pre_months')} months before or "
             f"{s.get('evaluation_min_post_months')} after; or trends that differed before the "
-            "start. These are settings (evaluation_min_crimes and so on).",
+            "start. The report's settings can change these thresholds.",
         ),
         ("Citations.", result.params.citation),
     ]
@@ -124,17 +121,16 @@ def _programme(result: ProgrammeEvaluationResult) -> list[tuple[str, str]]:
             "history summed up on that same date. A man referred later can be a comparison until "
             "his own referral, when his follow-up stops (leaving such men out altogether would "
             "leave only the men who stopped offending). Matching is with replacement (Abadie & "
-            "Imbens 2006). Following from the start date instead of the referral biased the "
-            "synthetic test with no effect to a hazard ratio of 1.4.",
+            "Imbens 2006). Follow-up starts at the referral, not the programme's start date: "
+            "starting it later would favour men who had not reoffended before they started.",
         ),
         (
             "Reoffending.",
             "Kaplan-Meier curves (Kaplan & Meier 1958) and a Cox proportional "
-            "hazards model (Cox 1972; statsmodels PHReg with Efron ties and standard errors robust "
+            "hazards model (Cox 1972; Efron ties and standard errors robust "
             "to a man appearing more than once, Lin & Wei 1989) of the time from referral to the "
             "next in-scope offence, against any victim and against a woman he had offended against "
-            "before; censored at the end of the data. lifelines offers the same; statsmodels is "
-            "already used throughout. Harm of reoffending: the days of harm of offences in the "
+            "before; censored at the end of the data. Harm of reoffending: the days of harm of offences in the "
             f"{s.get('programme_followup_days')} days after referral, for men followed that long; "
             "ratio of means with a bootstrap over matched sets.",
         ),

@@ -21,21 +21,45 @@ from vawg.report.evaluation._format import (
     money,
     money_interval,
     number,
-    ratio_text,
 )
 from vawg.report.evaluation.charts import event_study_chart, synthetic_chart
 from vawg.report.fmt import change, change_interval
-from vawg.report.page import Section, figure_html, paragraphs, table_html
+from vawg.report.fmt import p_value as fmt_p
+from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
 from vawg.results import Estimate, excludes
+from vawg.schema.labels import label as words_for
 
 __all__ = ["intervention_section", "place_summary", "pooled_section"]
 
 
-def _before_the_start(p_value: float | None) -> str:
+def event_data(table: pl.DataFrame) -> pl.DataFrame:
+    """The event study's numbers for its data table, in words: each period's change against
+    the comparison areas relative to the reference period, with its interval."""
+    rows = []
+    for row in table.iter_rows(named=True):
+        ratio, low, high = row["rate_ratio"], row["ci_low"], row["ci_high"]
+        reference = row["label"] == "-1"
+        rows.append(
+            {
+                "period from the start": row["label"],
+                "change relative to the last period before the start": "reference"
+                if reference
+                else change(ratio),
+                "95% CI": "" if reference or low is None else change_interval(low, high)[7:],
+            }
+        )
+    return pl.DataFrame(rows, schema=[*rows[0]] if rows else None)
+
+
+def _before_the_start(p_value: float | None, width: str = "quarter") -> str:
     """What the periods before the start say together (the event study's joint test), under
     its chart: one period outside its interval is what chance gives among several."""
+    reference = paragraphs(
+        f"Each point is how the treated areas moved against the comparison areas, relative to "
+        f"the last {width} before the start (-1, set at 1); the bars are 95% intervals."
+    )
     if p_value is None:
-        return ""
+        return reference
     if p_value < 0.05:
         verdict = (
             "differ from the last one before it, taken together (a joint test at the 5% level): "
@@ -47,7 +71,7 @@ def _before_the_start(p_value: float | None) -> str:
             "the 5% level); a single period outside its interval is what chance gives among "
             "several"
         )
-    return paragraphs(f"The periods before the start {verdict}.")
+    return reference + paragraphs(f"The periods before the start {verdict}.")
 
 
 def _counts_table(counts: dict[str, int | None]) -> str:
@@ -65,6 +89,31 @@ def _counts_table(counts: dict[str, int | None]) -> str:
 def about(e: Estimate | None) -> str:
     """An estimated number of crimes or days: ``≈ 25`` (an estimate, not a count)."""
     return "–" if e is None else f"≈ {number(e.estimate)}"
+
+
+def ratio_words(e: Estimate | None, unit: str = "crimes") -> str:
+    """A rate ratio in words with its interval, "no clear change" first when the interval
+    includes none: ``no clear change (point estimate 23% more crimes; 95% CI 17% fewer to 82%
+    more)``."""
+    if e is None:
+        return "–"
+    words = f"{change(e.estimate, unit)}; {change_interval(e.ci_low, e.ci_high)}"
+    return (
+        f"{change(e.estimate, unit)} ({change_interval(e.ci_low, e.ci_high)})"
+        if excludes(e, 1.0)
+        else f"no clear change (point estimate {words})"
+    )
+
+
+def _two(value: float) -> str:
+    """Two decimals, never a negative zero."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def _month(day: object) -> str:
+    """A date as its month: ``January 2020``."""
+    return f"{day:%B %Y}"
 
 
 def _interval(e: Estimate | None, digits: int = 0) -> str:
@@ -133,11 +182,47 @@ def _effect_cards(
 
 def _cost_card(cost: Estimate | None, averted: Estimate | None, label: str) -> str:
     """A cost per unit averted, or why there is none (never a bare dash)."""
+    if averted is not None and not round(averted.estimate) > 0:
+        return kpi("none", label, "about nothing is averted, so there is no cost per unit")
+    if averted is not None and not averted.ci_low > 0:
+        return kpi(
+            "not clear",
+            label,
+            "the interval of what was averted includes none, so no cost per unit can be given",
+        )
     if cost is not None:
         return kpi(money(cost.estimate), label, money_interval(cost))
-    if averted is not None and not averted.estimate > 0:
-        return kpi("none", label, "the estimate averts nothing, so there is no cost per unit")
     return kpi("not estimated", label, "no cost recorded, or no usable estimate")
+
+
+def _diagnostics(
+    rate: Estimate | None,
+    saved: Estimate | None,
+    harm: Estimate | None,
+    net: Estimate | None,
+    cost: Estimate | None,
+) -> str:
+    """The figures of a result that cannot support a conclusion, for analysts only: a folded
+    plain table, never headline tiles a reader could quote as findings."""
+    rows = [
+        ("change against the comparison areas", ratio_words(rate)),
+        ("estimated crimes averted", estimate_text(saved)),
+        ("estimated days of harm averted", estimate_text(harm)),
+        ("estimated crimes averted net of displacement", estimate_text(net)),
+        (
+            "cost per crime averted",
+            "none: about nothing is averted"
+            if saved is not None and not round(saved.estimate) > 0
+            else "no limit: the interval of crimes averted includes none"
+            if saved is not None and not saved.ci_low > 0
+            else (f"{money(cost.estimate)} ({money_interval(cost)})" if cost else "–"),
+        ),
+    ]
+    frame = pl.DataFrame(rows, schema=["measure", "estimate (95% CI)"], orient="row")
+    return details_html(
+        "Diagnostics (not fit for conclusions: see the finding above)",
+        table_html(frame, caption="Diagnostic figures, not findings"),
+    )
 
 
 def place_summary(result: PlaceEvaluationResult) -> str:
@@ -157,7 +242,7 @@ def place_summary(result: PlaceEvaluationResult) -> str:
         rows.append(
             {
                 "intervention": f"{iv.name} ({iv.intervention_id})",
-                "started": iv.start,
+                "started": f"{iv.start:%b %Y}",
                 "finding": e.conclusion,
             }
         )
@@ -176,17 +261,21 @@ def pooled_section(p: PooledEvaluation, public: bool) -> str:
         if not p.can_conclude
         else f'<div class="callout">{esc(p.conclusion)}</div>'
     )
-    if p.can_conclude or not public:
-        if not p.can_conclude:
-            body += paragraphs("Diagnostics only (not fit for conclusions, see above):")
+    if p.can_conclude:
         body += _effect_cards(
             p.rate_ratio, p.crimes_averted, p.harm_averted, p.net_crimes_averted,
             p.cost_per_crime_averted, p.cost_per_harm_day_averted,
         )  # fmt: skip
+    elif not public:
+        body += _diagnostics(
+            p.rate_ratio, p.crimes_averted, p.harm_averted, p.net_crimes_averted,
+            p.cost_per_crime_averted,
+        )  # fmt: skip
+    if p.can_conclude or not public:
         if p.ring_ratio is not None:
             body += paragraphs(
-                f"The rings around the areas, against the same comparison areas: rate ratio "
-                f"{ratio_text(p.ring_ratio)}; crimes displaced into them "
+                f"The rings around the areas, against the same comparison areas: "
+                f"{ratio_words(p.ring_ratio)}; estimated crimes displaced into them "
                 f"{estimate_text(p.displaced_crimes)}."
             )
         if p.cost is not None:
@@ -210,40 +299,55 @@ def pooled_section(p: PooledEvaluation, public: bool) -> str:
                 "All interventions: rate ratio by period from the start",
             ),
             height=360,
+            data=event_data(p.event_study),
         )
-    body += _before_the_start(p.event_leads_p_value)
+        body += _before_the_start(p.event_leads_p_value, p.event_width)
     if p.pre_trend is not None:
-        body += paragraphs(
-            "Trend before the start, treated against comparison areas: x"
-            f"{ratio_text(p.pre_trend.ratio_per_year)} a year "
-            f"({'differs' if p.pre_trend.differs else 'no clear difference'})."
-        )
+        body += _pre_trend(p.pre_trend.ratio_per_year, p.pre_trend.differs)
     for note in p.notes:
         body += f'<p class="note">{esc(note)}</p>'
     return body
 
 
+def _pre_trend(per_year: Estimate, differs: bool) -> str:
+    """The difference in trend before the start, in words ("no clear difference" first)."""
+    interval = change_interval(per_year.ci_low, per_year.ci_high)
+    words = f"{change(per_year.estimate, 'crimes')} a year ({interval})"
+    if differs:
+        return paragraphs(
+            "Before the start the treated areas were on a different trend from the comparison "
+            f"areas: {words}. The comparison areas cannot stand for what would have happened."
+        )
+    return paragraphs(
+        "Before the start, no clear difference in trend from the comparison areas: point "
+        f"estimate {words}."
+    )
+
+
 def _balance(e: InterventionEvaluation) -> str:
+    """How alike the treated and comparison areas were: one sentence in the text, the table
+    (a model diagnostic) for the model details."""
     if e.balance.is_empty():
         return ""
     unbalanced = e.balance.filter(~pl.col("balanced"))["covariate"].to_list()
     text = (
-        "Every covariate is balanced (standardised difference under 0.1)."
+        "The comparison areas are alike the treated ones on everything matched."
         if not unbalanced
-        else "Not balanced (standardised difference 0.1 or more): "
+        else "The comparison areas are not closely alike the treated ones on: "
         + ", ".join(unbalanced)
-        + ". The area fixed effects absorb differences in level; a difference in trend would "
-        "show in the pre-trend test."
+        + ". The model allows for a steady difference in level between areas; a difference "
+        "in trend would show in the trend before the start."
     )
-    return table_html(
+    return paragraphs(text) + table_html(
         e.balance,
-        caption="Balance: treated against all candidates and the matched comparisons",
+        caption="Balance: treated against all candidates and the matched comparisons "
+        "(standardised difference under 0.1 = well matched)",
         labels=SCANNED_LABELS,
-    ) + paragraphs(text)
+    )
 
 
 def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
-    """One intervention: statement first, then the evidence."""
+    """One intervention: statement first, then the evidence; model diagnostics folded."""
     iv = e.intervention
     body = (
         cannot_box(e.conclusion)
@@ -251,26 +355,28 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
         else f'<div class="callout">{esc(e.conclusion)}</div>'
     )
     body += paragraphs(
-        f"{iv.type.replace('_', ' ')}; started {iv.start}"
-        + (f", ended {iv.end}" if iv.end else "")
+        f"{words_for(iv.type, 'intervention_type')}; started {_month(iv.start)}"
+        + (f", ended {_month(iv.end)}" if iv.end else "")
         + f"; cost {money(iv.cost)}"
         + (f"; {iv.funder}" if iv.funder else "")
         + f". Area: {iv.area}"
         + (f" ({', '.join(iv.lsoas)})" if iv.lsoas and not public else "")
         + f". {e.before_months} months before and {e.after_months} after the start "
-        f"(from {e.first_after})."
+        f"(from {_month(e.first_after)})."
     )
-    if e.can_conclude or not public:
-        if not e.can_conclude:
-            body += paragraphs("Diagnostics only (not fit for conclusions, see above):")
+    if e.can_conclude:
         body += _effect_cards(
             e.rate_ratio, e.crimes_averted, e.harm_averted, e.net_crimes_averted,
             e.cost_per_crime_averted, e.cost_per_harm_day_averted,
         )  # fmt: skip
+    elif not public:
+        body += _diagnostics(
+            e.rate_ratio, e.crimes_averted, e.harm_averted, e.net_crimes_averted,
+            e.cost_per_crime_averted,
+        )  # fmt: skip
     body += _counts_table(e.counts)
     if not public and e.comparisons:
         body += paragraphs(f"Comparison LSOAs: {', '.join(e.comparisons)}.")
-    body += _balance(e)
     if e.event_study.height:
         body += figure_html(
             event_study_chart(
@@ -279,14 +385,18 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
                 f"{iv.name}: rate ratio by {e.event_width} from the start",
             ),
             height=340,
+            data=event_data(e.event_study),
         )
-    if e.event_study.height:
-        body += _before_the_start(e.event_leads_p_value)
+        body += _before_the_start(e.event_leads_p_value, e.event_width)
     if e.pre_trend is not None:
-        body += paragraphs(
-            "Trend before the start, treated against comparison areas: x"
-            f"{ratio_text(e.pre_trend.ratio_per_year)} a year "
-            f"({'differs: see above' if e.pre_trend.differs else 'no clear difference'})."
+        body += _pre_trend(e.pre_trend.ratio_per_year, e.pre_trend.differs)
+    # where no conclusion can be drawn (analysts only), the other estimates are diagnostics too
+    diagnostic = "" if e.can_conclude else "Diagnostic only, not fit for conclusions: "
+    others = ""
+    if e.ring_ratio is not None and (e.can_conclude or not public):
+        others += paragraphs(
+            f"{diagnostic}The ring around the areas (where crime could have moved to), against "
+            f"the comparison areas: {ratio_words(e.ring_ratio)}."
         )
     if e.synthetic.height:
         body += figure_html(
@@ -295,28 +405,49 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
     fit = e.synthetic_fit
     if fit:
         interval = (
-            f"placebo interval {e.synthetic_ratio.ci_low:.2f} to {e.synthetic_ratio.ci_high:.2f}"
+            f"{change(e.synthetic_ratio.ci_low)} to {change(e.synthetic_ratio.ci_high)}"
             if e.synthetic_ratio
-            else "too few good placebos for an interval"
+            else "too few good comparisons for an interval"
         )
-        body += paragraphs(
-            f"Synthetic control (second estimator): ratio of crimes after the start to the "
-            f"synthetic control's {fit['ratio']:.2f} ({interval}; placebo p = "
-            f"{fit['p_value'] if fit['p_value'] is None else round(float(fit['p_value']), 3)}); "
-            f"fit before the start: root mean squared gap {float(fit['pre_rmspe'] or 0):.2f} "
-            f"crimes a quarter against an average of {float(fit['pre_mean'] or 0):.2f}."
+        others += paragraphs(
+            f"{diagnostic}A second estimate, against a weighted blend of similar areas that "
+            f"tracked the treated areas before the start: "
+            f"{change(float(fit['ratio'] or 0), 'crimes')} after the start (approximate interval "
+            f"{interval})."
+        )
+    details = _balance(e)
+    if e.can_conclude:
+        body += others
+    else:
+        details = others + details
+    if fit:
+        p_value = fit["p_value"]
+        details += paragraphs(
+            "Synthetic control: ratio of crimes after the start to the synthetic control's "
+            f"{float(fit['ratio'] or 0):.2f}; placebo "
+            f"{'p not available' if p_value is None else fmt_p(float(p_value))}; fit before the "
+            f"start: root mean squared gap {float(fit['pre_rmspe'] or 0):.2f} crimes a quarter "
+            f"against an average of {float(fit['pre_mean'] or 0):.2f}."
         )
     if e.displacement is not None:
         d = e.displacement
         wdq = (
-            f"{d.wdq:.2f} ({'–' if d.ci_low is None else f'{d.ci_low:.2f}'} to "
-            f"{'–' if d.ci_high is None else f'{d.ci_high:.2f}'}): {d.reading}"
+            f"{_two(d.wdq)} ({'–' if d.ci_low is None else _two(d.ci_low)} to "
+            f"{'–' if d.ci_high is None else _two(d.ci_high)}): {d.reading}"
             if d.wdq is not None
             else "not meaningful: the treated areas did not fall against the comparison areas"
         )
-        body += paragraphs(f"Weighted displacement quotient: {wdq}.")
+        details += paragraphs(
+            f"Weighted displacement quotient (above 0: benefits spread to the ring; below 0: "
+            f"crime moved there): {wdq}."
+        )
     if e.ring_ratio is not None and (e.can_conclude or not public):
-        body += paragraphs(f"Ring against comparison areas: rate ratio {ratio_text(e.ring_ratio)}.")
+        details += paragraphs(
+            f"Ring against comparison areas, rate ratio: {_two(e.ring_ratio.estimate)} "
+            f"({_two(e.ring_ratio.ci_low)} to {_two(e.ring_ratio.ci_high)})."
+        )
+    if details:
+        body += details_html("Model details", details)
     for note in e.notes:
         body += f'<p class="note">{esc(note)}</p>'
     return Section(iv.name, body, anchor=f"iv-{iv.intervention_id.lower()}")

@@ -210,14 +210,19 @@ def evaluation_html(
             Section(
                 "Safer Streets: each intervention",
                 paragraphs(
-                    "One part per intervention: the finding, the crimes, the comparison areas "
-                    "and their balance, the event study"
+                    "One part per intervention: the finding first, then the crimes before and "
+                    "after the start. "
                     + (
-                        " and displacement, where the counts behind them can be published (the "
-                        "synthetic control is in the restricted report: it is built from small "
-                        "counts by area and quarter)."
+                        "Where a conclusion can be drawn, the change period by period from the "
+                        "start, the ring around the areas (where crime could have moved to) and "
+                        "a second estimate follow; how alike the comparison areas were, and other "
+                        "model details, are folded under each."
                         if public
-                        else ", the synthetic control and displacement."
+                        else "Then the change period by period from the start, the ring around "
+                        "the areas (where crime could have moved to) and a second estimate; how "
+                        "alike the comparison areas were, and other model details, are folded "
+                        "under each. Where no conclusion can be drawn, the figures are "
+                        "diagnostics only."
                     )
                 ),
                 anchor="interventions",
