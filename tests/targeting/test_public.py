@@ -45,3 +45,28 @@ def test_shares_are_of_every_ranked_place_as_in_the_restricted_table() -> None:
     # E1: 40 crimes, shown as 40 -> 800 days of the 1,800 of all three (E2 is withheld, and
     # E3 with it so the published total cannot give E2 back).
     assert shares == {"E1": 800 / 1800, "E2": None, "E3": None}
+
+
+def test_published_ranks_follow_the_published_harm() -> None:
+    # E1 and E2 are close: rounding E1's count down and E2's up puts E2's published harm above
+    # E1's, so the published ranks must swap (the demo showed rank 2 "6,374" above rank 3
+    # "6,724").
+    ranked = pl.DataFrame(
+        {
+            "lsoa_code": ["E1", "E2", "E3"],
+            "crimes": [22, 23, 10],  # rounded to 20, 25, 10
+            "harm_days": [660.0, 650.0, 100.0],
+            "harm_share": [660 / 1410, 650 / 1410, 100 / 1410],
+            "rank": [1, 2, 3],
+            "best_rank": [1, 1, 3],
+            "worst_rank": [2, 2, 3],
+        }
+    )
+    public = _places(ranked, 5, [()])
+    rows = {r["lsoa_code"]: r for r in public.iter_rows(named=True)}
+    assert rows["E1"]["harm_days"] == 600 and rows["E2"]["harm_days"] == round(650 * 25 / 23)
+    assert public["lsoa_code"].to_list() == ["E2", "E1", "E3"]
+    assert [rows[c]["rank"] for c in ("E2", "E1", "E3")] == [1, 2, 3]
+    # every published rank lies within its published range of ranks
+    for r in rows.values():
+        assert r["best_rank"] <= r["rank"] <= r["worst_rank"]

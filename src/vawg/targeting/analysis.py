@@ -16,6 +16,7 @@ harm is.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,13 +29,13 @@ from vawg.evaluation.events import PUBLIC, crime_events, hours_text
 from vawg.ingest.boundaries import Boundaries, boundaries_for
 from vawg.inputs.frames import area_table
 from vawg.query import Tables
-from vawg.results import Params, ResultMixin
+from vawg.results import Estimate, MainPoint, Params, ResultMixin
 from vawg.targeting.knox import KNOX_CITATION, KnoxResult, knox_test
 from vawg.targeting.places import town_centres, unsafe_at_night
 from vawg.targeting.ranking import RANKING_CITATION, Ranking, rank_places
 from vawg.targeting.repeats import REPEAT_CITATION, RepeatResult, repeat_locations
 
-__all__ = ["TargetingResult", "targeting"]
+__all__ = ["TargetingResult", "targeting", "targeting_main_points"]
 
 CITATION = f"{RANKING_CITATION} {KNOX_CITATION} {REPEAT_CITATION}"
 
@@ -70,6 +71,41 @@ class TargetingResult(ResultMixin):
     public: bool
     notes: tuple[str, ...]
     boundaries: Boundaries | None = None  # the LSOA polygons for the map (None: none match)
+    main_points: tuple[MainPoint, ...] = ()  # see targeting_main_points
+
+
+def targeting_main_points(result: TargetingResult) -> tuple[MainPoint, ...]:
+    """What the report opens with: how many crimes, and how much of their harm the top N
+    LSOAs and the top town centres hold (with the interval of that share). Made from the
+    Result's own tables, so the public Result's points come from its published figures."""
+    points: list[MainPoint] = []
+    period = result.params.period
+    what = "public-place VAWG in the evening and at night"
+    if result.crimes is not None:
+        points.append(
+            MainPoint(
+                topic="Recorded public-place VAWG crimes in the evening and at night",
+                measure="count",
+                value=Estimate(float(result.crimes), math.nan, math.nan),
+                period=period,
+            )
+        )
+    for frame, places, size in (
+        (result.coverage, "LSOAs", result.top_rank),
+        (result.town_coverage, "town centres", min(result.top_rank, result.towns.height)),
+    ):
+        row = frame.filter(pl.col("up_to_rank") == size)
+        if row.height and size:
+            r = row.row(0, named=True)
+            points.append(
+                MainPoint(
+                    topic=f"Share of the harm of {what} in the {size} {places} with the most",
+                    measure="share",
+                    value=Estimate(r["harm_share"], r["ci_low"], r["ci_high"]),
+                    period=period,
+                )
+            )
+    return tuple(points)
 
 
 def _ranked(ranking: Ranking, places: pl.DataFrame, key: str) -> pl.DataFrame:
@@ -240,7 +276,7 @@ def targeting(tables: Tables, settings: Settings) -> TargetingResult:
             f"to {knox_end}: too few for a near-repeat test (at least 20 are needed)."
         )
     repeats = repeat_locations(located, metres=float(settings.repeat_location_metres))
-    return TargetingResult(
+    result = TargetingResult(
         params=Params(
             method=(
                 "harm-weighted ranking of public-place evening and night VAWG "
@@ -282,6 +318,7 @@ def targeting(tables: Tables, settings: Settings) -> TargetingResult:
         notes=tuple(notes),
         boundaries=_drawable_boundaries(boundaries_for(settings), places["lsoa_code"]),
     )
+    return dataclasses.replace(result, main_points=targeting_main_points(result))
 
 
 def _drawable_boundaries(boundaries: Boundaries, codes: pl.Series) -> Boundaries | None:

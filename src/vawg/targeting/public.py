@@ -29,11 +29,16 @@ from vawg.disclosure import (
     shown_count,
     suppress,
 )
-from vawg.targeting.analysis import TargetingResult
+from vawg.targeting.analysis import TargetingResult, targeting_main_points
 from vawg.targeting.knox import KnoxResult
 from vawg.targeting.repeats import RepeatResult
 
 __all__ = ["disclose_targeting"]
+
+RANKS_NOTE = (
+    "Ranks are of the published (rounded) harm, among the places shown; the range of ranks "
+    "beside each is from the full figures, among every place."
+)
 
 _RANK_DEPENDENTS = (
     "harm_days",
@@ -69,7 +74,23 @@ def _places(frame: pl.DataFrame, threshold: int, margins: list[tuple[str, ...]])
     # away. The shown places keep their order; the withheld ones follow, by the place's key
     # (the first column: LSOA code or town centre).
     withheld = pl.col("crimes").is_null()
-    return pl.concat([out.filter(~withheld), out.filter(withheld).sort(out.columns[0])])
+    # The shown places are ranked on the harm they are shown with: ranked on the full figures,
+    # a place could sit above one with more published harm beside it. A place's range of
+    # ranks (from the full figures, among every place) is widened to hold its published rank.
+    shown = out.filter(~withheld)
+    if "rank" in shown.columns and shown.height:
+        shown = shown.sort(
+            ["harm_days", "rank"], descending=[True, False], nulls_last=True
+        ).with_columns(
+            # ties share the better rank, as in the full ranking
+            rank=pl.col("harm_days").rank("min", descending=True).cast(shown["rank"].dtype)
+        )
+        if {"best_rank", "worst_rank"} <= set(shown.columns):
+            shown = shown.with_columns(
+                best_rank=pl.min_horizontal("best_rank", "rank"),
+                worst_rank=pl.max_horizontal("worst_rank", "rank"),
+            )
+    return pl.concat([shown, out.filter(withheld).sort(out.columns[0])])
 
 
 def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:
@@ -113,7 +134,7 @@ def disclose_targeting(result: TargetingResult, settings: Settings) -> Targeting
             dependents=["unsafe_at_night_share", "unsafe_ci_low", "unsafe_ci_high"],
         ).drop(SUPPRESSED_FLAG)
     crimes = shown_count(result.crimes, t)
-    return dataclasses.replace(
+    public = dataclasses.replace(
         result,
         # LSOAs: protected against the force's and each district's totals; town centres
         # (a few per district, some alone) against the force's, and named without their
@@ -133,7 +154,8 @@ def disclose_targeting(result: TargetingResult, settings: Settings) -> Targeting
             else None
         ),
         harm_source=public_source(result.harm_source),
-        notes=public_notes(result.notes, t),
         public=True,
         params=public_params(result.params, settings),
+        notes=(*public_notes(result.notes, t), RANKS_NOTE),
     )
+    return dataclasses.replace(public, main_points=targeting_main_points(public))

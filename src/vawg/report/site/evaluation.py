@@ -14,10 +14,12 @@ import polars as pl
 
 from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.programme.analysis import ProgrammeEvaluationResult
-from vawg.report.evaluation.charts import LOG_TICKS
-from vawg.report.page import Section, paragraphs, table_html
+from vawg.report.evaluation.charts import LOG_TICKS, survival_chart
+from vawg.report.fmt import change
+from vawg.report.page import PALETTE, Section, paragraphs, table_html
 from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
 from vawg.report.targeting.map import targeting_map_data, targeting_map_html
+from vawg.results import excludes
 from vawg.targeting.analysis import TargetingResult
 
 __all__ = ["evaluation_page"]
@@ -31,11 +33,18 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
         body += f"<b>All {len(pooled.included)} interventions together:</b> "
         body += f"{pooled.conclusion}</div>"
         if pooled.can_conclude and pooled.rate_ratio is not None:
+            e = pooled.rate_ratio
+            clear = excludes(e, 1.0)
             body += kpis_html(
                 [
-                    (f"{pooled.rate_ratio.estimate:.2f}", "rate ratio against matched areas"),
                     (
-                        f"{pooled.rate_ratio.ci_low:.2f} to {pooled.rate_ratio.ci_high:.2f}",
+                        change(e.estimate, "crimes") if clear else "no clear change",
+                        "against matched areas"
+                        if clear
+                        else f"against matched areas (point estimate {change(e.estimate)})",
+                    ),
+                    (
+                        f"{change(e.ci_low)} to {change(e.ci_high)}",
                         "95% confidence interval",
                     ),
                 ]
@@ -70,10 +79,15 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
             fig.update_xaxes(type="category", title=f"{pooled.event_width}s from the start")
             fig.update_layout(title="Before and after the start, against matched areas")
             body += chart(page, "safer-streets-event-study", fig, es, measure="ratio", legend=False)
+            body += paragraphs(
+                "Each point is how the treated areas moved against the matched areas, relative "
+                f"to the last {pooled.event_width} before the start (-1, set at 1); the bars are "
+                "95% intervals."
+            )
     rows = [
         {
             "intervention": e.intervention.name,
-            "started": e.intervention.start.isoformat(),
+            "started": f"{e.intervention.start:%b %Y}",
             "finding": e.conclusion,
         }
         for e in result.interventions
@@ -93,37 +107,59 @@ def _programme(page: SitePage, result: ProgrammeEvaluationResult) -> None:
         body = f'<div class="{"callout" if p.can_conclude else "warning"}">{p.conclusion}</div>'
         curves = p.curves.filter(pl.col("curve") == "any victim: all participants")
         if curves.height:
-            shown = curves.select("group", "days", pl.col("survival").alias("not_reoffended_share"))
-            fig = go.Figure()
-            for group in ("participant", "comparison"):
-                part = shown.filter(pl.col("group") == group)
-                fig.add_scatter(
-                    x=part["days"].to_list(),
-                    y=nullable(part["not_reoffended_share"]),
-                    mode="lines+markers",
-                    name=f"{group}s",
-                )
-            fig.update_layout(
-                title="Share not yet reoffended", yaxis_tickformat=".0%", xaxis_title="days"
+            shown = curves.select(
+                "group",
+                "days",
+                pl.col("survival").alias("not_reoffended_share"),
+                pl.col("ci_low").alias("not_reoffended_ci_low"),
+                pl.col("ci_high").alias("not_reoffended_ci_high"),
             )
-            body += chart(page, f"programme-{p.programme.lower()}", fig, shown, measure="share")
+            fig = survival_chart(
+                p.curves, "any victim: all participants", "Share not yet reoffended"
+            )
+            # the site colours each trace by its place; a band takes its curve's colour
+            for index, trace in enumerate(fig.data):
+                if trace.fill == "toself":
+                    trace.update(fillcolor=PALETTE[(index - 1) % len(PALETTE)])
+            body += chart(
+                page, f"programme-{p.programme.lower()}", fig, shown, measure="share", height=420
+            )
+            body += paragraphs(
+                "Published at 3, 6 and 12 months (and 24 where enough men were still followed); "
+                "the shaded bands are 95% intervals."
+            )
         page.sections.append(Section(f"Perpetrator programme: {p.programme}", body))
 
 
 def _targeting(page: SitePage, result: TargetingResult) -> None:
     if not result.towns.height:
         return
-    wanted = ("town_centre", "district", "rank", "best_rank", "worst_rank", "top_n", "harm_share")
+    wanted = ("rank", "town_centre", "harm_share", "best_rank", "worst_rank", "top_n")
     towns = result.towns.select(c for c in wanted if c in result.towns.columns)
     n = min(result.top_rank, result.towns.height)
     body = paragraphs(
         "Town centres ranked by the harm of public-place VAWG in the evening and at night, with "
         "the range of ranks each could have had by chance (95%). 'surely' means surely in the "
-        f"top {n}; 'might be' that the range reaches into it."
+        f"top {n}; 'might be' that the range reaches into it. Ranks are of the published "
+        "(rounded) figures."
     )
-    body += table_html(towns, caption="Town centres by harm", max_rows=50)
+    body += table_html(
+        towns,
+        caption="Town centres by harm",
+        max_rows=50,
+        percent=[c for c in ("harm_share",) if c in towns.columns],
+        labels={
+            "town_centre": "town centre",
+            "harm_share": "share of harm",
+            "best_rank": "best rank",
+            "worst_rank": "worst rank",
+            "top_n": f"in the top {n}",
+        },
+    )
     page.add_csv("town-centres-by-harm", towns)
-    drawn = targeting_map_html(result, title="Public-place night harm by LSOA")
+    drawn = targeting_map_html(
+        result, title=f"Which LSOAs could be in the top {result.top_rank} for harm"
+    )
     if drawn is not None:
         body += drawn
         page.add_csv("lsoas-by-harm", targeting_map_data(result))

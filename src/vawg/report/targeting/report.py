@@ -13,10 +13,11 @@ import polars as pl
 from vawg.evaluation.events import hours_text
 from vawg.report.evaluation._format import SCANNED_LABELS, esc, kpi, number, pct
 from vawg.report.evaluation.charts import coverage_chart, knox_heatmap
-from vawg.report.fmt import span
+from vawg.report.fmt import change, span
 from vawg.report.page import (
     Classification,
     Section,
+    details_html,
     disclosure_rule,
     figure_html,
     paragraphs,
@@ -69,17 +70,18 @@ def near_repeat_reading(knox: KnoxResult | None) -> str:
     if near.is_empty():
         return (
             "No near-repeat pattern: in no band of distance and time close to an offence were "
-            "there more pairs of offences than shuffling the dates gives (p < 0.05)."
+            "there clearly more pairs of offences than chance gives."
         )
     first = near.row(0, named=True)
     far_d = near["distance_band"].to_list()[near["distance_index"].arg_max()]  # type: ignore[index]
     far_t = near["time_band"].to_list()[near["time_index"].arg_max()]  # type: ignore[index]
+    bands = "one band" if near.height == 1 else f"{near.height} bands"
     return (
         f"Near repeats: within {first['distance_band']} and {first['time_band']} of a "
-        f"public-place offence, pairs of offences were {first['knox_ratio']:.1f} times as common "
-        f"as chance gives (p = {first['p_value']:.3f}). Raised risk reached as far as "
-        f"{far_d} and as long as {far_t} in {near.height} band(s) at p < 0.05; with "
-        f"{knox.table.height} bands tested, about one in twenty could reach that by chance."
+        f"public-place offence, there were {change(first['knox_ratio'])} pairs of offences "
+        f"than chance gives. Raised risk reached as far as {far_d} and as long as {far_t} "
+        f"({bands} clearly above chance; with {knox.table.height} bands tested, about one in "
+        "twenty could be by chance)."
     )
 
 
@@ -91,7 +93,11 @@ def _summary(result: TargetingResult) -> str:
             "public-place evening and night VAWG crimes",
             hours_text(result.evening_night_hour),
         ),
-        kpi(number(result.harm_days), "days of harm (CCHI-style weights)"),
+        kpi(
+            number(result.harm_days),
+            "days of harm",
+            "each crime weighted by the typical prison sentence for it",
+        ),
     ]
     cov = result.coverage.filter(pl.col("up_to_rank") == n)
     if cov.height:
@@ -106,15 +112,22 @@ def _summary(result: TargetingResult) -> str:
     if result.table.height:
         sure = result.table.filter(pl.col("top_n") == "surely").height
         might = result.table.filter(pl.col("top_n") == "might be").height
-        cards.append(kpi(f"{sure} / {might}", f"LSOAs surely / possibly in the top {n}"))
+        could = sure + might
+        cards.append(
+            kpi(
+                number(could),
+                f"LSOAs that could be in the top {n} by harm",
+                f"{sure} surely: their whole range of ranks is in the top {n}"
+                if sure
+                else f"none surely: the ranks are too uncertain to single out {n}",
+            )
+        )
     body = f'<div class="kpis">{"".join(cards)}</div>'
     if result.towns.height:
         top = result.towns.head(5).to_dicts()
         body += paragraphs(
             "Town centres with the most harm: "
-            + "; ".join(
-                f"{_name(r)} ({r['top_n']} in the top {min(n, result.towns.height)})" for r in top
-            )
+            + "; ".join(f"{_name(r)} ({pct(r['harm_share'], 1)} of all the harm)" for r in top)
             + "."
         )
     body += paragraphs(
@@ -150,18 +163,31 @@ _COLUMNS = {
     "harm_share": "share of harm",
     "best_rank": "best rank",
     "worst_rank": "worst rank",
-    "top_n_share": "top N share",
+    "top_n_share": "how often in the top N when resampled",
     "top_n": "in the top N",
+    "rank_range": "range of ranks (95%)",
     "unsafe_at_night_share": "district: feel unsafe at night",
 }
 
 
-def _ranking(frame: pl.DataFrame, caption: str, rows: int) -> str:
+def _ranking(frame: pl.DataFrame, caption: str, rows: int, top_n: int) -> str:
     if frame.is_empty():
         return "<p>Nothing to rank.</p>"
-    shown = frame.select([c for c in _COLUMNS if c in frame.columns])
+    if {"best_rank", "worst_rank"} <= set(frame.columns):
+        frame = frame.with_columns(
+            rank_range=pl.when(pl.col("best_rank").is_null())
+            .then(None)
+            .otherwise(pl.format("{} to {}", pl.col("best_rank"), pl.col("worst_rank")))
+        )
+    wanted = [c for c in _COLUMNS if c not in ("best_rank", "worst_rank", "top_n_share")]
+    shown = frame.select([c for c in wanted if c in frame.columns])
+    percent = [c for c in ("harm_share", "unsafe_at_night_share") if c in shown.columns]
     return table_html(
-        shown.head(rows), caption=caption, labels={**SCANNED_LABELS, **_COLUMNS}, max_rows=rows
+        shown.head(rows),
+        caption=caption,
+        labels={**SCANNED_LABELS, **_COLUMNS, "top_n": f"in the top {top_n}"},
+        max_rows=rows,
+        percent=percent,
     )
 
 
@@ -172,25 +198,42 @@ def _knox_section(result: TargetingResult) -> str:
     when = span(result.knox_window)
     body = paragraphs(
         near_repeat_reading(knox),
-        f"{number(knox.events)} located public-place offences committed in {when}; "
-        f"{knox.permutations:,} shuffles of the dates (seed {knox.params.seed}). A Knox ratio of "
-        "1.5 means half as many again pairs as chance; * marks p < 0.05.",
+        f"{number(knox.events)} located public-place offences committed in {when}. "
+        "Each cell compares the pairs of offences that close in space and time with what "
+        "shuffling the dates gives: 1.5 means half as many again as chance; * marks a cell "
+        "clearly above chance.",
     )
     body += figure_html(
         knox_heatmap(knox.table, "Knox ratios: pairs of offences close in space and time"),
-        height=420,
+        height=460,
+        data=pl.DataFrame(
+            {
+                "distance apart": knox.table["distance_band"].to_list(),
+                "time apart": knox.table["time_band"].to_list(),
+                "pairs against chance": [
+                    "–" if r is None else change(r) for r in knox.table["knox_ratio"].to_list()
+                ],
+            }
+        ),
     )
-    body += table_html(
-        knox.table.drop("distance_index", "time_index", strict=False),
-        caption="Knox table (observed pairs, expected under shuffled dates)",
-        max_rows=200,
-        labels={
-            **SCANNED_LABELS,
-            "expected": "expected mean",
-            "observed": "observed pairs",
-            "knox_ratio": "Knox ratio (observed ÷ expected)",
-            "p_value": "share of shuffles as high (p)",
-        },
+    body += details_html(
+        "Model details",
+        paragraphs(
+            f"Knox test: {knox.permutations:,} shuffles of the dates (seed {knox.params.seed}); "
+            "the share of shuffles with as many pairs is the p-value."
+        )
+        + table_html(
+            knox.table.drop("distance_index", "time_index", strict=False),
+            caption="Knox table: observed pairs against those expected by chance",
+            max_rows=200,
+            labels={
+                **SCANNED_LABELS,
+                "expected": "expected mean",
+                "observed": "observed pairs",
+                "knox_ratio": "Knox ratio (observed ÷ expected)",
+                "p_value": "share of shuffles as high (p)",
+            },
+        ),
     )
     return body
 
@@ -238,7 +281,8 @@ def _methods(result: TargetingResult) -> str:
         items.append(
             "<b>Disclosure control.</b> "
             + esc(" ".join(disclosure_rule(result.params.settings)["method"]))
-            + " Places are named, not coded; where repeat locations are is not published."
+            + " Places are named (beside the national code of their area); where repeat "
+            "locations are is not published."
         )
     return "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"
 
@@ -248,15 +292,18 @@ def targeting_html(result: TargetingResult) -> str:
     n = result.top_rank
     when = span(result.params.period)
     body_map = "<p>No LSOA has a centroid to map.</p>"
-    drawn = targeting_map_html(result, title="Public-place night harm by LSOA")
+    drawn = targeting_map_html(result, title=f"Which LSOAs could be in the top {n} for harm")
     if drawn is not None:
         body_map = drawn + paragraphs(
             f"Colour: whether the LSOA is surely, might be, or is not in the top {n} by harm "
-            "(its 95% rank interval lies inside, reaches into, or lies outside the top "
-            f"{n}). LSOAs in grey ('not shown') have too few crimes to publish."
+            "(its 95% range of ranks lies inside, reaches into, or lies outside the top "
+            f"{n})."
+            + (" LSOAs marked 'not shown' have too few crimes to publish." if result.public else "")
         )
     elif result.table.height and "easting" in result.table.columns:
-        fig = targeting_map_figure(result.table, top_n=n, title="Public-place night harm by LSOA")
+        fig = targeting_map_figure(
+            result.table, top_n=n, title=f"Which LSOAs could be in the top {n} for harm"
+        )
         body_map = figure_html(fig, height=640) + paragraphs(
             "No LSOA boundaries for these LSOAs, so the map falls back to symbols at LSOA "
             "population-weighted centroids, area proportional to harm; colour: whether the "
@@ -265,35 +312,53 @@ def targeting_html(result: TargetingResult) -> str:
     coverage = "<p>No harm to cover.</p>"
     if result.coverage.height:
         coverage = figure_html(
-            coverage_chart(result.coverage, "Share of all harm in the top N LSOAs"), height=340
+            coverage_chart(result.coverage, "Share of all harm in the top N LSOAs"),
+            height=340,
+            data=pl.DataFrame(
+                {
+                    "places": [f"top {n}" for n in result.coverage["up_to_rank"].to_list()],
+                    "share of all harm": [pct(v, 1) for v in result.coverage["harm_share"]],
+                    "95% CI": [
+                        f"{pct(lo, 1)} to {pct(hi, 1)}"
+                        for lo, hi in zip(
+                            result.coverage["ci_low"], result.coverage["ci_high"], strict=True
+                        )
+                    ],
+                }
+            ),
         )
         labels = {
-            "ci_low": "lower share",
-            "ci_high": "upper share",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
             "up_to_rank": "places up to rank",
+            "harm_share": "share of harm",
+            "crime_share": "share of crimes",
         }
+        shares = ["harm_share", "ci_low", "ci_high", "crime_share"]
         coverage += table_html(
             result.coverage,
             caption="Top-N LSOAs: share of harm and of crimes",
             labels={**SCANNED_LABELS, **labels},
+            percent=shares,
         )
         if result.town_coverage.height:
             coverage += table_html(
                 result.town_coverage,
                 caption="Top-N town centres",
                 labels={**SCANNED_LABELS, **labels},
+                percent=shares,
             )
     sections = [
         Section("Summary", _summary(result), anchor="summary"),
         Section("Map", body_map, anchor="map"),
         Section(
             "LSOAs ranked by harm",
-            _ranking(result.table, f"LSOAs by harm (top 50; N = {n})", 50),
+            _ranking(result.table, "LSOAs by harm (the first 50)", 50, n),
             anchor="lsoas",
         ),
         Section(
             "Town centres ranked by harm",
-            _ranking(result.towns, "Town centres by harm", 100),
+            _ranking(result.towns, "Town centres by harm", 100, min(n, result.towns.height)),
             anchor="towns",
         ),
         Section("How much harm would N places cover?", coverage, anchor="coverage"),
@@ -308,6 +373,7 @@ def targeting_html(result: TargetingResult) -> str:
         if result.public
         else Classification.restricted(),
         subtitle=f"Crimes recorded {when} · {hours_text(result.evening_night_hour)}",
+        main_points=result.main_points,
     )
 
 
