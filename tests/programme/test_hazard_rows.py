@@ -21,3 +21,20 @@ def test_a_row_with_enough_reoffences_keeps_its_ratio() -> None:
     fit = CoxFit(Estimate(0.83, 0.62, 1.12, 0.22), 115, 225, MIN_EVENTS, 130)
     row = _row("Choices", "any victim", "all participants", fit, "")
     assert row["hazard_ratio"] == 0.83 and row["note"] == ""
+
+
+def test_main_points_give_the_hazard_ratio_of_a_programme_that_can_conclude() -> None:
+    from types import SimpleNamespace
+
+    from vawg.programme.analysis import ProgrammeEvaluationResult
+
+    hr = Estimate(0.83, 0.62, 1.12)
+    result = SimpleNamespace(
+        programmes=[
+            SimpleNamespace(programme="Choices", can_conclude=True, hazard_ratio=hr),
+            SimpleNamespace(programme="Other", can_conclude=False, hazard_ratio=hr),
+        ]
+    )
+    (point,) = ProgrammeEvaluationResult.main_points.fget(result)  # type: ignore[attr-defined]
+    assert point.topic.startswith("Choices") and point.change == hr
+    assert point.clear is False and point.better_when == "lower"

@@ -11,6 +11,7 @@ the data cannot support a conclusion.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,7 +29,7 @@ from vawg.evaluation.pooled import PooledEvaluation, pooled_evaluation
 from vawg.evaluation.synthetic import SYNTH_CITATION
 from vawg.inputs.frames import area_table
 from vawg.query import Tables
-from vawg.results import Params, ResultMixin
+from vawg.results import Estimate, MainPoint, Params, ResultMixin, excludes
 
 __all__ = ["PlaceEvaluationResult", "place_evaluation"]
 
@@ -56,6 +57,50 @@ class PlaceEvaluationResult(ResultMixin):
     imd: str
     public: bool
     notes: tuple[str, ...]
+
+    @property
+    def main_points(self) -> tuple[MainPoint, ...]:
+        """What the report opens with: the pooled effect and each intervention's that can
+        support a conclusion (as a change against the comparison areas, with its interval),
+        and how many interventions could be evaluated. Read from this Result's own fields, so
+        the public Result's points are its published figures."""
+        points: list[MainPoint] = []
+        evaluable = [e for e in self.interventions if e.can_conclude and e.rate_ratio]
+        points.append(
+            MainPoint(
+                topic=f"Safer Streets interventions (of {len(self.interventions)}) with enough "
+                "crimes for a conclusion",
+                measure="count",
+                value=Estimate(float(len(evaluable)), math.nan, math.nan),
+            )
+        )
+        pooled = self.pooled
+        if pooled is not None and pooled.can_conclude and pooled.rate_ratio is not None:
+            points.append(_effect_point(
+                f"All {len(pooled.included)} interventions together, public-place evening and "
+                "night VAWG against matched comparison areas",
+                pooled.rate_ratio,
+            ))  # fmt: skip
+        for e in evaluable:
+            assert e.rate_ratio is not None
+            points.append(
+                _effect_point(
+                    f"{e.intervention.name}, against matched comparison areas", e.rate_ratio
+                )
+            )
+        return tuple(points)
+
+
+def _effect_point(topic: str, ratio: Estimate) -> MainPoint:
+    return MainPoint(
+        topic=topic,
+        measure="effect",
+        value=None,
+        change=ratio,
+        clear=excludes(ratio, 1.0),
+        better_when="lower",
+        tested="95% confidence interval",
+    )
 
 
 def _summary(evaluations: list[InterventionEvaluation]) -> pl.DataFrame:

@@ -33,7 +33,7 @@ from vawg.programme.outcomes import (
     reoffending,
 )
 from vawg.query import Tables
-from vawg.results import Estimate, Params, ResultMixin
+from vawg.results import Estimate, MainPoint, Params, ResultMixin, excludes
 
 __all__ = ["ProgrammeEvaluation", "ProgrammeEvaluationResult", "programme_evaluation"]
 
@@ -86,6 +86,26 @@ class ProgrammeEvaluationResult(ResultMixin):
     last_day: date
     public: bool
     notes: tuple[str, ...]
+
+    @property
+    def main_points(self) -> tuple[MainPoint, ...]:
+        """What the report opens with: each programme's next VAWG offences of participants
+        against matched comparisons, where a conclusion can be drawn (read from this
+        Result's own fields, so the public Result's points are its published figures)."""
+        return tuple(
+            MainPoint(
+                topic=f"{p.programme}: next VAWG offences by participants against matched "
+                "comparisons",
+                measure="effect",
+                value=None,
+                change=p.hazard_ratio,
+                clear=excludes(p.hazard_ratio, 1.0),
+                better_when="lower",
+                tested="95% confidence interval",
+            )
+            for p in self.programmes
+            if p.can_conclude and p.hazard_ratio is not None
+        )
 
 
 def _row(

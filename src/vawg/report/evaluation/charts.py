@@ -41,8 +41,11 @@ def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
         )
     )
     fig.add_hline(y=1, line_dash="dot", line_color=MUTED)
-    if "-1" in shown["label"].to_list():
-        fig.add_vline(x="-1", line_dash="dash", line_color=MUTED)
+    labels = shown["label"].to_list()
+    if "-1" in labels:
+        # a category axis places its categories at 0, 1, 2, ...: the start is just after "-1"
+        # (a string x would be read as the number -1, left of the first category)
+        fig.add_vline(x=labels.index("-1") + 0.5, line_dash="dash", line_color=MUTED)
     fig.update_yaxes(
         type="log",
         tickvals=LOG_TICKS,
@@ -97,11 +100,14 @@ def survival_chart(curves: pl.DataFrame, curve: str, title: str) -> go.Figure:
             name=f"{group}s",
             meta={"measure": "share"},
         )
+        upper = _steps(days, [1.0, *part["ci_high"].to_list()])
+        lower = _steps(days, [1.0, *part["ci_low"].to_list()])[::-1]
         fig.add_scatter(
-            x=days + days[::-1],
-            y=[1.0, *part["ci_high"].to_list(), *part["ci_low"].to_list()[::-1], 1.0],
+            x=[x for x, _ in upper + lower],
+            y=[y for _, y in upper + lower],
+            mode="lines",
             fill="toself",
-            line={"width": 0, "shape": "hv"},
+            line={"width": 0},
             fillcolor=colour,
             opacity=0.15,
             hoverinfo="skip",
@@ -117,6 +123,17 @@ def survival_chart(curves: pl.DataFrame, curve: str, title: str) -> go.Figure:
         legend=_BELOW,
     )
     return fig
+
+
+def _steps(xs: list[int], ys: list[float]) -> list[tuple[int, float]]:
+    """The corners of a step line (each value held until the next x), so a band drawn from
+    an upper and a reversed lower step line follows the steps both ways."""
+    points: list[tuple[int, float]] = []
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        if i:
+            points.append((x, ys[i - 1]))
+        points.append((x, y))
+    return points
 
 
 def coverage_chart(coverage: pl.DataFrame, title: str) -> go.Figure:
@@ -177,12 +194,8 @@ def knox_heatmap(table: pl.DataFrame, title: str) -> go.Figure:
             texttemplate="%{z:.2f}%{text}",
             colorscale="RdBu_r",
             zmid=1,
-            colorbar={
-                "title": {"text": "pairs against chance", "side": "top"},
-                "orientation": "h",
-                "y": -0.35,
-                "thickness": 12,
-            },
+            # each cell prints its value: no colour scale, which would take a phone's width
+            showscale=False,
             meta={"measure": "ratio"},
         )
     )

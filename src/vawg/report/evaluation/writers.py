@@ -243,4 +243,8 @@ def evaluation_html(
         sections,
         classification=Classification.public(rule) if rule else Classification.restricted(),
         subtitle="Difference-in-differences against matched areas; matched survival analysis",
+        main_points=[
+            *(place.main_points if place is not None else ()),
+            *(programme.main_points if programme is not None else ()),
+        ],
     )

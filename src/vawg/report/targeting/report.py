@@ -115,8 +115,10 @@ def _summary(result: TargetingResult) -> str:
         could = sure + might
         cards.append(
             kpi(
-                number(could),
-                f"LSOAs that could be in the top {n} by harm",
+                # a count of places, not of crimes: said with its unit, so no reader (or the
+                # open-site scan) takes it for a small count of crimes
+                f"{number(could)} LSOAs",
+                f"could be in the top {n} by harm",
                 f"{sure} surely: their whole range of ranks is in the top {n}"
                 if sure
                 else f"none surely: the ranks are too uncertain to single out {n}",
@@ -199,7 +201,7 @@ def _knox_section(result: TargetingResult) -> str:
     body = paragraphs(
         near_repeat_reading(knox),
         f"{number(knox.events)} located public-place offences committed in {when}. "
-        "Each cell compares the pairs of offences that close in space and time with what "
+        "Each cell compares the pairs of offences close in space and time with what "
         "shuffling the dates gives: 1.5 means half as many again as chance; * marks a cell "
         "clearly above chance.",
     )
