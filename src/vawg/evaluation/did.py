@@ -66,7 +66,7 @@ DID_CITATION = (
     "(McCullagh P, Nelder JA (1989) Generalized Linear Models, 2nd ed.); staggered adoption: "
     "Goodman-Bacon A (2021) J Econometrics 225(2):254-277 and Callaway B, Sant'Anna PHC (2021) "
     "J Econometrics 225(2):200-230; stacking: Cengiz D, Dube A, Lindner A, Zipperer B (2019) "
-    "QJE 134(3):1405-1454; statsmodels GLM (Seabold S, Perktold J (2010) SciPy proceedings)."
+    "QJE 134(3):1405-1454."
 )
 LEVEL = 0.95
 _Z = float(stats.norm.ppf(0.5 + LEVEL / 2))

@@ -41,7 +41,7 @@ SYNTH_CITATION = (
     "Country. AER 93(1):113-132; Abadie A, Diamond A, Hainmueller J (2010) Synthetic control "
     "methods for comparative case studies. JASA 105(490):493-505; Abadie A (2021) Using "
     "synthetic controls: feasibility, data requirements, and methodological aspects. J Econ "
-    "Lit 59(2):391-425; scipy.optimize.minimize (SLSQP)."
+    "Lit 59(2):391-425."
 )
 FloatArray = npt.NDArray[np.float64]
 _PLACEBO_FIT_LIMIT = 5.0

@@ -50,7 +50,7 @@ COX_CITATION = (
     "Wei LJ (1989) The robust inference for the Cox proportional hazards model. JASA "
     "84(408):1074-1078; Kaplan EL, Meier P (1958) JASA 53:457-481; Austin PC (2014) The use of "
     "propensity score methods with survival or time-to-event outcomes. Stat Med "
-    "33(7):1242-1258; statsmodels PHReg."
+    "33(7):1242-1258."
 )
 _Z = float(stats.norm.ppf(0.975))
 IntArray = npt.NDArray[np.int64]

@@ -111,17 +111,17 @@ def programme_section(p: ProgrammeEvaluation, public: bool) -> Section:
             for row in shown.iter_rows(named=True)
         ]
         body += table_html(
-            shown.select(
-                "outcome",
-                "group",
-                "participants",
-                "comparisons",
-                "reoffended_participants",
-                "reoffended_comparisons",
-            ).with_columns(
-                change=pl.Series(words, dtype=pl.String),
-                note=shown["note"].fill_null("").replace("", "–"),
-            ),
+            shown.select("outcome", "group")
+            .with_columns(change=pl.Series(words, dtype=pl.String))
+            .hstack(
+                shown.select(
+                    "participants",
+                    "comparisons",
+                    "reoffended_participants",
+                    "reoffended_comparisons",
+                )
+            )
+            .with_columns(note=shown["note"].fill_null("").replace("", "–")),
             caption="Reoffending of participants against their comparisons, by outcome and "
             "group (completers and non-completers apart); a dash in a row is explained in its "
             "note",

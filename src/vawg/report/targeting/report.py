@@ -118,7 +118,8 @@ def _summary(result: TargetingResult) -> str:
                 # a count of places, not of crimes: said with its unit, so no reader (or the
                 # open-site scan) takes it for a small count of crimes
                 f"{number(could)} LSOAs",
-                f"could be in the top {n} by harm",
+                f"could be in the top {n} by harm"
+                + (" (of those with enough crimes to publish)" if result.public else ""),
                 f"{sure} surely: their whole range of ranks is in the top {n}"
                 if sure
                 else f"none surely: the ranks are too uncertain to single out {n}",
@@ -154,20 +155,21 @@ def _repeat_sentence(result: TargetingResult) -> str:
 
 
 _COLUMNS = {
+    # the figures a reader needs come first, so a phone shows them before it must scroll
     "rank": "rank",
     "place": "place",
-    "lsoa_code": "LSOA",
     "lsoa_name": "name",
     "town_centre": "town centre",
-    "district": "district",
-    "crimes": "crimes",
     "harm_days": "harm (days)",
     "harm_share": "share of harm",
+    "top_n": "in the top N",
+    "rank_range": "range of ranks (95%)",
+    "crimes": "crimes",
+    "district": "district",
+    "lsoa_code": "LSOA",
     "best_rank": "best rank",
     "worst_rank": "worst rank",
     "top_n_share": "how often in the top N when resampled",
-    "top_n": "in the top N",
-    "rank_range": "range of ranks (95%)",
     "unsafe_at_night_share": "district: feel unsafe at night",
 }
 
