@@ -205,7 +205,8 @@ def committed_scope(
     notes = []
     if last < end:
         notes.append(
-            f"Days after {last} are left out: the extract ends on {latest}, too soon for their "
+            f"Days after {last.day} {last:%B %Y} are left out: the extract ends on "
+            f"{latest.day} {latest:%B %Y}, too soon for their "
             f"crimes to have been recorded (90% are recorded within {lag} days)."
         )
     return (

@@ -31,7 +31,8 @@ def methods_section(results: OpenSiteResults, settings: Settings) -> Section:
     rule = disclosure_rule(results.overview.params.settings)
     groups = ", ".join(group_label(g).lower() for g in settings.vawg_offence_groups)
     text = paragraphs(
-        f"Scope: crimes recorded from {period[0]:%d %B %Y} to {period[1]:%d %B %Y} with at least "
+        f"Scope: crimes recorded from {period[0].day} {period[0]:%B %Y} to "
+        f"{period[1].day} {period[1]:%B %Y} with at least "
         f"one female victim and at least one male suspect or offender aged "
         f"{settings.offender_min_age} or over, that are flagged domestic abuse or fall in one of "
         f"these offence groups: {groups}.",
