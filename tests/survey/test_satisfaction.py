@@ -81,6 +81,9 @@ def test_percent_satisfied_and_links_by_hand() -> None:
         assert _level(result, "time_to_outcome", level)["n"] == n, level
     assert _level(result, "offence_group", "rape")["n"] == 2
     assert result.model is None and "at least 50" in result.model_note
+    # The fixture's survey dates run from VS1 (1 March 2021) to VS6 (1 April 2022).
+    assert result.surveyed == (date(2021, 3, 1), date(2022, 4, 1))
+    assert result.to_dict()["surveyed"] == ["2021-03-01", "2022-04-01"]
 
 
 def test_satisfied_threshold_is_a_setting() -> None:

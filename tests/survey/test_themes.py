@@ -96,3 +96,20 @@ def test_empty_themes_or_keywords_are_refused(dictionary: dict[str, tuple[str, .
 
 def test_shipped_dictionary_compiles() -> None:
     assert set(compile_themes(DEFAULT_THEMES)) == set(DEFAULT_THEMES)
+
+
+def test_a_reason_counts_in_every_theme_it_mentions() -> None:
+    # Hand-assigned: the first mentions "nothing would be done" (do anything) and distrust of
+    # the police (think police); the second only embarrassment; the third none.
+    result = reason_themes(
+        ["a", "b", "c"],
+        ["didn't think police would do anything", "too embarrassed", "no reason"],
+        np.ones(3),
+    )
+    counts = dict(zip(result.table["theme"], result.table["respondents"], strict=True))
+    assert counts["nothing would be done"] == 1
+    assert counts["distrust of the police"] == 1
+    assert counts["embarrassment or shame"] == 1
+    assert sum(counts.values()) == 3
+    assert result.reasons == 3 and result.unclassified == 1 and result.several == 1
+    assert result.to_dict()["several_themes"] == 1

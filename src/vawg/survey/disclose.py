@@ -232,6 +232,7 @@ def disclose_survey(result: SurveyResult, settings: Settings) -> SurveyResult:
             ),
             reasons=_scalar(themes.reasons, t),
             unclassified=_scalar(themes.unclassified, t),
+            several=_scalar(themes.several, t),
             examples=pl.DataFrame(schema={"theme": pl.String, "quote": pl.String}),
         )
     weighting = result.weighting

@@ -15,6 +15,7 @@ regression as the fallback under separation; ``method_used`` names the model fit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,7 @@ class SatisfactionResult:
     ``table``: item, dimension (``all``, ``outcome_group``, ``offence_group``,
     ``time_to_outcome``), level, estimate, ci_low, ci_high, n, n_effective, small_base, count.
     ``model`` is ``None`` when it could not be fitted honestly; ``model_note`` says why.
+    ``surveyed``: the first and last survey date (``None`` when no response is dated).
     """
 
     params: Params
@@ -79,6 +81,7 @@ class SatisfactionResult:
     with_outcome: int
     model: SatisfactionModel | None
     model_note: str
+    surveyed: tuple[date, date] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: items by name, link counts, the by-group table and the model."""
@@ -91,6 +94,7 @@ class SatisfactionResult:
             "by_group": to_jsonable(self.table),
             "model": self.model.to_dict() if self.model else None,
             "model_note": self.model_note,
+            "surveyed": to_jsonable(list(self.surveyed)) if self.surveyed else None,
         }
 
 
@@ -218,7 +222,18 @@ def victim_satisfaction(
         ),
         model=fitted,
         model_note=note,
+        surveyed=_surveyed(responses),
     )
+
+
+def _surveyed(responses: pl.DataFrame) -> tuple[date, date] | None:
+    """The first and last survey date, when the responses carry dates."""
+    if "survey_date" not in responses.columns:
+        return None
+    dates = responses["survey_date"].drop_nulls()
+    if dates.is_empty():
+        return None
+    return dates.min(), dates.max()  # type: ignore[return-value]
 
 
 _TABLE_SCHEMA = {

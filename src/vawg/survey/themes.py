@@ -134,6 +134,13 @@ DEFAULT_THEMES: dict[str, tuple[str, ...]] = {
         "police don't care",
         "police do not care",
         "bad experience",
+        "police wouldn't",
+        "police would not",
+        "police never",
+        "police won't",
+        "think police",
+        "think the police",
+        "they never do",
     ),
     "embarrassment or shame": (
         "embarrass*",
@@ -207,7 +214,8 @@ class ThemeResult:
 
     ``table``: theme, keywords, respondents (mentioning it), share (of reasons given,
     unweighted), weighted_share with ci_low/ci_high. ``reasons``: respondents who gave a reason;
-    ``unclassified``: reasons matching no theme. ``examples``: theme, respondent_id, quote —
+    ``unclassified``: reasons matching no theme; ``several``: reasons mentioning more than one
+    theme (when it is 0 the shares add to 100%). ``examples``: theme, respondent_id, quote —
     restricted output only (left out of ``to_dict(include_examples=False)``).
     """
 
@@ -215,6 +223,7 @@ class ThemeResult:
     table: pl.DataFrame
     reasons: int
     unclassified: int
+    several: int
     examples: pl.DataFrame
     dictionary: dict[str, tuple[str, ...]]
 
@@ -224,6 +233,7 @@ class ThemeResult:
             "method": self.params.method,
             "reasons_given": self.reasons,
             "unclassified": self.unclassified,
+            "several_themes": self.several,
             "themes": to_jsonable(self.table),
             "dictionary": {k: list(v) for k, v in self.dictionary.items()},
         }
@@ -283,9 +293,10 @@ def reason_themes(
             examples.append(
                 {"theme": theme, "respondent_id": str(respondent_id[given[j]]), "quote": quote}
             )
-    matched = np.zeros(len(given), dtype=bool)
+    mentions = np.zeros(len(given), dtype=int)
     for mask in hits.values():
-        matched |= mask
+        mentions += mask
+    matched = mentions > 0
     table = pl.DataFrame(
         rows,
         schema={
@@ -312,6 +323,7 @@ def reason_themes(
         table=table,
         reasons=len(given),
         unclassified=int((~matched).sum()),
+        several=int((mentions > 1).sum()),
         examples=pl.DataFrame(
             examples, schema={"theme": pl.String, "respondent_id": pl.String, "quote": pl.String}
         ),
