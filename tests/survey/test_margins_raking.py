@@ -100,7 +100,7 @@ def test_unmatched_levels_keep_their_sample_share() -> None:
     assert u["weighted_share"] == pytest.approx(0.1, abs=1e-6)
     f = result.table.filter(pl.col("level") == "F").row(0, named=True)
     assert f["weighted_share"] == pytest.approx(0.45, abs=1e-6)  # 50% of the other 90%
-    assert any("U" in note for note in result.notes)
+    assert any("sex not stated" in note for note in result.notes)  # U, in words
 
 
 def test_a_margin_level_nobody_has_is_dropped_and_said() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from vawg.schema.contract import CJS_STAGES, LOCATION_TYPES, OFFENCE_GROUPS, RELATIONSHIPS
+from vawg.schema.contract import CJS_STAGES, LOCATION_TYPES, OFFENCE_GROUPS, RELATIONSHIPS, SEXES
 
 __all__ = ["CONTRACT_CODES", "LABELS", "label"]
 
@@ -65,6 +65,15 @@ _FIELD = {
     "domestic_abuse": "domestic abuse flag",
     "person_id": "person",
     "date_of_birth": "date of birth",
+    "age_band": "age band",
+    "sex": "sex",
+    "district": "district",
+}
+
+_SEX = {
+    "F": "Female",
+    "M": "Male",
+    "U": "Sex not stated",
 }
 
 _INTERVENTION_TYPE = {
@@ -84,6 +93,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "cjs_stage": _CJS_STAGE,
     "field": _FIELD,
     "intervention_type": _INTERVENTION_TYPE,
+    "sex": _SEX,
 }
 """Family → code → words. Every code the contract allows has its words (a test checks)."""
 
@@ -100,6 +110,7 @@ CONTRACT_CODES: Mapping[str, tuple[str, ...]] = {
     "location_type": LOCATION_TYPES,
     "relationship": RELATIONSHIPS,
     "cjs_stage": CJS_STAGES,
+    "sex": SEXES,
 }
 """The contract's code lists each family labels (``tests/test_labels.py`` checks coverage)."""
 

@@ -123,7 +123,6 @@ def kent_margins() -> Margins:
     ]
     margins = margins_from_frame(
         pl.concat(parts),
-        source="ONS mid-2019 population estimates, Kent + Medway districts, ages 16+ "
-        "(vawg.datasets.district_population)",
+        source="ONS mid-2019 population estimates for the Kent and Medway districts, ages 16+",
     )
     return Margins(margins.table, margins.source, (KENT_MALE_ASSUMPTION,))

@@ -26,6 +26,7 @@ import polars as pl
 
 from vawg.errors import InputError
 from vawg.results import Params, to_jsonable
+from vawg.schema.labels import label
 from vawg.survey.margins import Margins
 
 __all__ = ["MISSING_LEVEL", "RakingResult", "kish", "rake"]
@@ -136,15 +137,15 @@ def _variables(
         absent = [lv for lv in population if not present[index[lv]]]
         if absent:
             notes.append(
-                f"{name}: no respondent in {', '.join(absent)}; that margin cannot be met and "
-                "the other levels were rescaled"
+                f"{label(name, 'field')}: no respondent in {_levels(name, absent)}; that margin "
+                "cannot be met and the other levels were rescaled"
             )
         unmatched = [lv for lv in levels if lv not in population and present[index[lv]]]
         fixed = float(sum(sample_share[index[lv]] for lv in unmatched))
         if unmatched:
             notes.append(
-                f"{name}: respondents in {', '.join(unmatched)} (no population margin) keep "
-                "their sample share"
+                f"{label(name, 'field')}: respondents with no population margin "
+                f"({_levels(name, unmatched)}) keep their sample share"
             )
         known = np.array([population.get(lv, 0.0) if present[index[lv]] else 0.0 for lv in levels])
         if known.sum() == 0:
@@ -182,6 +183,11 @@ def _error(w: np.ndarray, variables: list[_Variable]) -> float:
         shares = np.bincount(var.codes, weights=w, minlength=len(var.levels)) / w.sum()
         worst = max(worst, float(np.max(np.abs(shares - var.targets))))
     return worst
+
+
+def _levels(variable: str, levels: list[str]) -> str:
+    """Levels of a raking variable in words (sex codes as words; others as they are)."""
+    return ", ".join(label(lv, "sex").lower() if variable == "sex" else lv for lv in levels)
 
 
 def rake(

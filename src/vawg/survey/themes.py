@@ -140,7 +140,6 @@ DEFAULT_THEMES: dict[str, tuple[str, ...]] = {
         "police won't",
         "think police",
         "think the police",
-        "they never do",
     ),
     "embarrassment or shame": (
         "embarrass*",

@@ -4,6 +4,7 @@ key-figure tiles, the shares table and the dot plot. Renders no section itself.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import plotly.graph_objects as go
@@ -12,6 +13,8 @@ import polars as pl
 from vawg.outcomes.framework import HEADLINE_GROUPS
 from vawg.report.page import figure_html, kpi_html, table_html
 from vawg.report.survey.view import SurveyView
+from vawg.schema.contract import OFFENCE_GROUPS as OFFENCE_GROUP_WORDS
+from vawg.schema.labels import label
 
 _ACCENT, _GREY = "#0072B2", "#999999"
 
@@ -41,10 +44,22 @@ def _kpi(value: str, label: str, ci: str = "") -> str:
     return kpi_html(value, label, ci)
 
 
+SMALL_GROUPS_WORDS = "small groups combined"
+
+
 def _label(level: str, dimension: str = "") -> str:
     if dimension in ("outcome_group", "outcome"):
         return HEADLINE_GROUPS.get(level, level.replace("_", " "))
+    if dimension == "sex":
+        return label(level, "sex")
+    if dimension == "offence_group" and level in OFFENCE_GROUP_WORDS:
+        return label(level, "offence_group")
     return level.replace("_", " ")
+
+
+def _group_words(dimension: str, levels: str) -> str:
+    """``outcome_group: other, out_of_court`` (a model note's codes) in words."""
+    return ", ".join(_label(v.strip(), dimension) for v in levels.split(","))
 
 
 def _labels(frame: pl.DataFrame) -> list[str]:
@@ -66,17 +81,57 @@ def _p(p: float | None) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def _shares_table(frame: pl.DataFrame, caption: str, *, rest: bool = True) -> str:
+SHARE_LABELS = {
+    "estimate": "%",
+    "ci_low": "95% CI from",
+    "ci_high": "95% CI to",
+    "n": "respondents",
+    "n_effective": "effective respondents",
+    "small_base": "too few to rely on",
+    "vs_rest": "against the rest of Kent",
+    "clear": "clearly different",
+}
+"""Headers of the shares tables, in words."""
+
+SHARE_PERCENT = ["estimate", "ci_low", "ci_high"]
+
+
+def _vs_rest_text(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * value:+.1f} points".replace("-", "−")
+
+
+def _shares_table(
+    frame: pl.DataFrame, caption: str, *, rest: bool = True, public: bool = False
+) -> str:
+    """Shares by group as percentages with their intervals. Against the rest of Kent: the
+    difference in points and whether it is clear (after allowing for the number of districts
+    compared). Public: a dash where a group is too small to show (said under the table)."""
     frame = frame.with_columns(pl.Series("group", _labels(frame), dtype=pl.String))
-    cols = [pl.col("group")]
-    cols += [(pl.col(c) * 100).round(1).alias(f"{c} %") for c in ("estimate", "ci_low", "ci_high")]
-    cols += [pl.col("n"), pl.col("n_effective").round(0).alias("effective n"), pl.col("small_base")]
+    cols = [pl.col("group"), *SHARE_PERCENT, "n"]
+    if not public:
+        cols += [pl.col("n_effective").round(0), "small_base"]
     if rest and "vs_rest" in frame.columns:
         cols += [
-            (pl.col("vs_rest") * 100).round(1).alias("vs rest of Kent (points)"),
-            _p_text("vs_rest_p_holm").alias("p (Holm)"),
+            pl.col("vs_rest").map_elements(_vs_rest_text, return_dtype=pl.String),
+            pl.when(pl.col("vs_rest_p_holm").is_null())
+            .then(None)
+            .otherwise(pl.col("vs_rest_p_holm") < 0.05)
+            .alias("clear"),
         ]
-    return table_html(frame.select(cols), caption=caption)
+    out = table_html(
+        frame.select(cols), caption=caption, labels=SHARE_LABELS, percent=SHARE_PERCENT
+    )
+    if public and frame["estimate"].is_null().any():
+        out += (
+            '<p class="note">A dash: too few answers in that group to show (fewer than '
+            "30 effective respondents, or a count of 1 to 4).</p>"
+        )
+    return out
+
+
+_LOG_TICKS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
 
 
 def _dot_plot(
@@ -85,37 +140,73 @@ def _dot_plot(
     *,
     percent: bool = True,
     log_x: bool = False,
+    x_title: str = "",
 ) -> str:
+    """Dots with 95% intervals, one row per group. Groups with no estimate (too few answers to
+    show) are left out of the chart, and the caption under it says so; the data table gives
+    each dot's value and interval."""
     fig = go.Figure()
+    scale = 100 if percent else 1
+    data: list[dict[str, Any]] = []
+    left_out: list[str] = []
     for name, frame, colour in frames:
         if frame.is_empty():
             continue
-        scale = 100 if percent else 1
-        x = [None if v is None else v * scale for v in frame["estimate"].to_list()]
-        lo = [
-            None if (v is None or e is None) else (e - v) * scale
-            for v, e in zip(frame["ci_low"].to_list(), frame["estimate"].to_list(), strict=True)
-        ]
-        hi = [
-            None if (v is None or e is None) else (v - e) * scale
-            for v, e in zip(frame["ci_high"].to_list(), frame["estimate"].to_list(), strict=True)
-        ]
+        labels = _labels(frame)
+        shown = [e is not None for e in frame["estimate"].to_list()]
+        left_out += [lab for lab, ok in zip(labels, shown, strict=True) if not ok]
+        frame = frame.filter(pl.Series(shown))
+        labels = [lab for lab, ok in zip(labels, shown, strict=True) if ok]
+        x = [v * scale for v in frame["estimate"].to_list()]
+        lows, highs = frame["ci_low"].to_list(), frame["ci_high"].to_list()
+        lo = [None if v is None else e - v * scale for v, e in zip(lows, x, strict=True)]
+        hi = [None if v is None else v * scale - e for v, e in zip(highs, x, strict=True)]
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=_labels(frame),
+                y=labels,
                 mode="markers",
                 name=name,
                 marker={"color": colour, "size": 10},
                 error_x={"type": "data", "array": hi, "arrayminus": lo, "color": colour},
             )
         )
-    fig.update_layout(title=title, xaxis_title="%" if percent else "", legend={"orientation": "h"})
+        digits = 1 if percent else 2
+        for lab, e, low, high in zip(labels, x, lows, highs, strict=True):
+            data.append(
+                {
+                    "series": name,
+                    "group": lab,
+                    "value": round(e, digits),
+                    "95% CI from": None if low is None else round(low * scale, digits),
+                    "95% CI to": None if high is None else round(high * scale, digits),
+                }
+            )
+    axis = x_title or ("% (95% CI)" if percent else "")
+    fig.update_layout(
+        xaxis_title=axis,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        showlegend=len(fig.data) > 1,
+    )
+    fig.update_layout(title=title)
+    fig.update_yaxes(automargin=True)
     if log_x:
-        fig.update_xaxes(type="log")
+        fig.update_xaxes(type="log", tickvals=_LOG_TICKS, ticktext=[f"{v:g}" for v in _LOG_TICKS])
         fig.add_vline(x=1, line_dash="dot", line_color=_GREY)
-    height = 120 + 28 * max((f.height for _, f, _ in frames), default=1)
-    return figure_html(fig, height=max(300, height))
+    rows = max((f.height for _, f, _ in frames), default=1) - len(set(left_out))
+    height = 140 + 28 * max(rows, 1)
+    table = pl.DataFrame(data) if data else None
+    if table is not None and len(frames) == 1:
+        table = table.drop("series")
+    if table is not None:
+        table = table.rename({"value": "%" if percent else frames[0][0]})
+    out = figure_html(fig, height=max(300, height), data=table)
+    if left_out:
+        names = ", ".join(dict.fromkeys(left_out))
+        out += (
+            f'<p class="note">Not in the chart (too few answers to show): {html.escape(names)}.</p>'
+        )
+    return out
 
 
 def _part(frame: pl.DataFrame, key: str, value: str, dimension: str) -> pl.DataFrame:

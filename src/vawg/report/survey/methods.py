@@ -6,46 +6,83 @@ import html
 
 import polars as pl
 
-from vawg.report.page import Section, table_html
+from vawg.report import fmt
+from vawg.report.page import Section, details_html, paragraphs, table_html
 from vawg.report.survey.view import SurveyView, count_text
+from vawg.schema.labels import label
 from vawg.survey import SurveyResult
 
 
 def _weighting(result: SurveyResult, view: SurveyView) -> Section:
+    n = count_text(result.public.n) if result.public else "–"
     parts = [
-        f"<p>Weights: {html.escape(result.weight_source)}. Kish design effect "
-        f"{result.design_effect:.2f}; effective sample size {result.n_effective:,.0f}.</p>"
+        f"<p>Weights: {html.escape(result.weight_source)}. Because some people count for more "
+        f"than others, the {n} answers give the precision of about "
+        f"{round(result.n_effective, -1):,.0f} answers from a simple random sample "
+        f"(a design effect of {result.design_effect:.2f}).</p>"
     ]
     r = result.weighting
     if r is not None:
-        parts.append(
-            f"<p>Raking {'converged' if r.converged else 'did NOT converge'} after {r.iterations} "
-            f"iterations (largest margin error {r.max_margin_error:.1e}); weights capped at "
-            f"{r.trim_ratio:g} x the median ({count_text(r.trimmed)} trimmed); largest weight "
-            f"{r.max_weight_ratio:.1f} x the median. Margins: {html.escape(r.params.settings['margins'])}.</p>"
-        )
+        if not r.converged:
+            parts.append(
+                '<p class="warning">The weights meet the population margins only approximately.</p>'
+            )
+        parts.append(f"<p>Population margins: {html.escape(r.params.settings['margins'])}.</p>")
         parts += [f'<p class="note">{html.escape(n)}</p>' for n in r.notes]
+        margins = view.margins.with_columns(
+            pl.Series(
+                "level",
+                [
+                    label(lv, "sex") if var == "sex" else lv
+                    for var, lv in zip(view.margins["variable"], view.margins["level"], strict=True)
+                ],
+                dtype=pl.String,
+            ),
+            pl.col("variable").replace_strict(
+                {v: label(v, "field") for v in view.margins["variable"].unique()}
+            ),
+        )
         parts.append(
             table_html(
-                view.margins.select(
+                margins.select(
                     "variable",
                     "level",
                     "respondents",
-                    *[
-                        (pl.col(c) * 100).round(2).alias(f"{c.replace('_', ' ')} %")
-                        for c in ("target_share", "sample_share", "weighted_share")
-                    ],
+                    "target_share",
+                    "sample_share",
+                    "weighted_share",
                 ),
                 caption="Margins: population target, raw sample and weighted sample",
+                labels={
+                    "variable": "",
+                    "target_share": "population %",
+                    "sample_share": "sample %",
+                    "weighted_share": "weighted sample %",
+                },
+                percent=["target_share", "sample_share", "weighted_share"],
+            )
+        )
+        parts.append(
+            details_html(
+                "Weighting details",
+                paragraphs(
+                    f"Raking {'converged' if r.converged else 'did not converge'} after "
+                    f"{r.iterations} iterations (largest margin error "
+                    f"{fmt.small(r.max_margin_error)}); weights capped at {r.trim_ratio:g} times "
+                    f"the median ({count_text(r.trimmed)} trimmed); largest weight "
+                    f"{r.max_weight_ratio:.1f} times the median. Kish design effect "
+                    f"{result.design_effect:.2f}; effective sample size "
+                    f"{round(result.n_effective, -1):,.0f}."
+                ),
             )
         )
     if view.quarantine.is_empty():
-        parts.append("<p>No survey row was quarantined at load.</p>")
+        parts.append("<p>No survey row was set aside at load.</p>")
     else:
         parts.append(
             table_html(
                 view.quarantine,
-                caption="Survey rows quarantined at load (not used; see quarantine.csv)",
+                caption="Survey rows set aside at load (not used)",
             )
         )
     parts += [f'<p class="note">{html.escape(n)}</p>' for n in result.notes]
@@ -67,8 +104,8 @@ def _methods(result: SurveyResult, view: SurveyView) -> Section:
         ),
         (
             "Not reported",
-            "reported = N among those asked (people who experienced harassment or "
-            "crime and answered).",
+            "answered 'no' to whether they reported it, among those asked (people who "
+            "experienced harassment or crime and answered).",
         ),
         (
             "Weighting",
@@ -83,36 +120,41 @@ def _methods(result: SurveyResult, view: SurveyView) -> Section:
             f"(Woodruff 1971; Lumley 2010), treating districts, ages and sexes as domains of the whole "
             f"sample; {s['survey_ci_method']} intervals for shares (Clopper-Pearson on the effective "
             "sample size at 0% or 100%, Korn & Graubard 1998), Wald for means and differences. "
-            "Districts are compared with the rest of Kent, with Holm's (1979) correction across "
-            "districts; 'all districts equal' is a Wald chi-square test.",
+            "Districts are compared with the rest of Kent; a difference is called clear when it "
+            "stays clear after Holm's (1979) correction for comparing every district.",
         ),
         (
             "Small bases",
-            f"estimates on fewer than {s['survey_min_effective_base']} effective "
-            "respondents are flagged small_base and shown, not hidden.",
+            f"estimates on fewer than {s['survey_min_effective_base']} effective respondents "
+            + (
+                "are not shown (a dash)."
+                if view.public
+                else "are marked 'too few to rely on' and shown."
+            ),
         ),
         (
             "Reasons",
-            "a transparent keyword dictionary (listed in the table): a reason mentions a "
-            "theme when it contains one of its keywords as whole words; the dictionary is the "
-            "survey_theme_dictionary setting.",
+            "a published list of words for each theme (in the table): a reason mentions a "
+            "theme when it contains one of its words or phrases as whole words, and a reason can "
+            "mention several themes.",
         ),
         (
             "Satisfied",
             f"a score of {s['survey_satisfied_min']} to 7 on the 1-7 scale. Responses "
-            "link to crimes by crime_ref; outcome groups are the Home Office headline groups; time to "
-            "outcome is recording to outcome date.",
+            "link to crimes by the crime reference; outcome groups are the Home Office headline "
+            "groups; time to outcome runs from recording to the outcome date.",
         ),
         (
             "Model",
-            f"{s['survey_satisfaction_model']} regression of whole-experience satisfaction on "
-            "outcome group, offence group and years to outcome (Hosmer, Lemeshow & Sturdivant 2013; "
-            "McKelvey & Zavoina 1975), Wald CIs.",
+            f"{'logistic' if s['survey_satisfaction_model'] == 'logistic' else 'ordered probit'} "
+            "regression of whole-experience satisfaction on outcome group, offence group, years "
+            "to outcome and being kept informed (Hosmer, Lemeshow & Sturdivant 2013; McKelvey & "
+            "Zavoina 1975), Wald CIs.",
         ),
         (
             "Recorded crime",
-            "in-scope VAWG crimes (vawg scope settings) placed in a district by "
-            "LSOA, per 1,000 women and girls (ONS mid-2019, all ages) a year, exact Poisson CI "
+            "in-scope VAWG crimes placed in a district by their neighbourhood (LSOA), per "
+            "1,000 women and girls (ONS mid-2019, all ages) a year, exact Poisson CI "
             "(Garwood 1936); Spearman rank correlation across districts.",
         ),
     ]
@@ -120,7 +162,7 @@ def _methods(result: SurveyResult, view: SurveyView) -> Section:
         "The survey is self-selected: weighting corrects its mix of district, sex and age, not "
         "the choice to take part, so people who answer may still differ from those who do not.",
         "Male population margins are modelled (female x 0.96), not ONS estimates.",
-        "Respondents of sex U or with no age band keep their sample share in raking.",
+        "Respondents who did not state their sex or age keep their sample share in raking.",
         "The victims' survey is unweighted: it describes those who answered.",
         "Recorded crime counts crimes (a victim may have several) and only those reported.",
     ]

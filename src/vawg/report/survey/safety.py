@@ -3,12 +3,23 @@ and why people did not report."""
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import polars as pl
 
 from vawg.report.page import Section, figure_html, table_html
-from vawg.report.survey._format import _ACCENT, _GREY, _dot_plot, _part, _shares_table
-from vawg.report.survey.view import SurveyView
+from vawg.report.survey._format import (
+    _ACCENT,
+    _GREY,
+    SHARE_LABELS,
+    SHARE_PERCENT,
+    _dot_plot,
+    _labels,
+    _part,
+    _shares_table,
+)
+from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
 
 
@@ -28,10 +39,12 @@ def _safety(view: SurveyView) -> Section:
     body = chart + _shares_table(
         night.sort("estimate", descending=True),
         "Feel unsafe at night (score 1-2 of 5), by district",
+        public=view.public,
     )
     body += _shares_table(
         diff.sort("estimate", descending=True),
         "Unsafe at night minus unsafe by day, same respondents (paired), by district",
+        public=view.public,
     )
     subs = []
     for dim, title in (("age_band", "By age band"), ("sex", "By sex")):
@@ -41,20 +54,19 @@ def _safety(view: SurveyView) -> Section:
         )
         if rows.is_empty():
             continue
-        table = rows.select(
-            pl.col("indicator")
-            .replace({"unsafe_night_share": "at night", "unsafe_day_share": "by day"})
-            .alias("when"),
-            pl.col("level").alias("group"),
-            *[
-                (pl.col(c) * 100).round(1).alias(f"{c} %")
-                for c in ("estimate", "ci_low", "ci_high")
-            ],
+        table = rows.with_columns(
+            pl.Series("group", _labels(rows), dtype=pl.String),
+            pl.col("indicator").replace(
+                {"unsafe_night_share": "at night", "unsafe_day_share": "by day"}
+            ),
+        ).select(
+            pl.col("indicator").alias("when"),
+            "group",
+            *SHARE_PERCENT,
             "n",
-            pl.col("n_effective").round(0).alias("effective n"),
-            "small_base",
+            *([] if view.public else [pl.col("n_effective").round(0), "small_base"]),
         )
-        subs.append(Section(title, table_html(table)))
+        subs.append(Section(title, table_html(table, labels=SHARE_LABELS, percent=SHARE_PERCENT)))
     return Section("Feeling safe in town centres", body, subsections=tuple(subs))
 
 
@@ -74,10 +86,14 @@ def _harassment(view: SurveyView) -> Section:
                     f"Harassment and non-reporting by {title} (95% CI)",
                 )
             )
-        parts.append(_shares_table(h, f"Experienced harassment or crime, by {title}"))
+        parts.append(
+            _shares_table(h, f"Experienced harassment or crime, by {title}", public=view.public)
+        )
         parts.append(
             _shares_table(
-                r, f"Did not report it (base: those who experienced it and answered), by {title}"
+                r,
+                f"Did not report it (of those who experienced harassment or crime), by {title}",
+                public=view.public,
             )
         )
     return Section("Harassment and reporting", "".join(parts))
@@ -87,34 +103,60 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
     if result.themes is None or view.themes.is_empty():
         return Section("Why people did not report", "<p>No reasons were given.</p>")
     t = view.themes
+    shown = t.filter(pl.col("respondents").is_null() | (pl.col("respondents") > 0))
+    none = t.filter(pl.col("respondents") == 0)["theme"].to_list()
     fig = go.Figure(
         go.Bar(
-            x=[None if v is None else 100 * v for v in t["share"].to_list()][::-1],
-            y=t["theme"].to_list()[::-1],
+            x=[None if v is None else 100 * v for v in shown["share"].to_list()][::-1],
+            y=shown["theme"].to_list()[::-1],
             orientation="h",
             marker_color=_ACCENT,
+            name="% of reasons",
         )
     )
     fig.update_layout(title="Share of reasons mentioning each theme", xaxis_title="%")
-    reasons: int | None = result.themes.reasons
-    unclassified: int | None = result.themes.unclassified
-    body = (
-        f"<p>{reasons if reasons is not None else 'Few'} people gave a reason for not "
-        f"reporting; {unclassified if unclassified is not None else 'few'} matched no theme. "
-        "A reason can mention several themes, so the shares can add to more than 100%.</p>"
+    fig.update_yaxes(automargin=True)
+    themes = result.themes
+    reasons, unclassified, several = themes.reasons, themes.unclassified, themes.several
+    text = (
+        f"{count_text(reasons) if reasons is not None else 'A few'} people gave a reason for "
+        "not reporting"
     )
-    body += figure_html(fig, height=120 + 30 * t.height)
+    if unclassified == 0:
+        text += "; every reason mentioned at least one theme"
+    elif unclassified is not None:
+        text += f"; {count_text(unclassified)} mentioned none of the themes"
+    if several == 0:
+        text += ". No reason mentioned more than one theme, so the shares add to 100%."
+    else:
+        several_text = count_text(several) if several is not None else "a few"
+        text += (
+            f". A reason can mention several themes ({several_text} did), so the shares add "
+            "to more than 100%."
+        )
+    if none:
+        text += f" No reason mentioned {' or '.join(f'“{n}”' for n in none)}."
+    body = f"<p>{html.escape(text)}</p>"
+    data = shown.select("theme", pl.col("share") * 100).rename({"share": "% of reasons"})
+    body += figure_html(
+        fig,
+        height=120 + 30 * shown.height,
+        data=data.with_columns(pl.col("% of reasons").round(1)),
+    )
     body += table_html(
         t.select(
-            "theme",
-            "respondents",
-            (pl.col("share") * 100).round(1).alias("share %"),
-            (pl.col("weighted_share") * 100).round(1).alias("weighted %"),
-            (pl.col("ci_low") * 100).round(1).alias("ci low %"),
-            (pl.col("ci_high") * 100).round(1).alias("ci high %"),
-            "keywords",
+            "theme", "respondents", "share", "weighted_share", "ci_low", "ci_high", "keywords"
         ),
-        caption="Themes (keyword dictionary)",
+        caption="Themes and the words that mark them",
+        labels={
+            "respondents": "people",
+            "share": "% of reasons",
+            "weighted_share": "weighted %",
+            "ci_low": "95% CI from",
+            "ci_high": "95% CI to",
+            "keywords": "a reason mentions the theme when it contains",
+        },
+        percent=["share", "weighted_share", "ci_low", "ci_high"],
     )
     if not view.public and not view.examples.is_empty():
         body += (

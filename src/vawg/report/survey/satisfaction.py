@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import html
+import math
+import re
 
 import polars as pl
 
 from vawg.report import fmt
-from vawg.report.page import Section, note_html, paragraphs, table_html
+from vawg.report.page import Section, details_html, note_html, paragraphs, table_html
 from vawg.report.survey._format import (
     _ACCENT,
     _dot_plot,
-    _labels,
+    _group_words,
+    _label,
     _p_text,
     _part,
     _shares_table,
 )
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
-from vawg.survey.satisfaction import ITEMS
+from vawg.survey.satisfaction import ITEMS, SatisfactionModel, SatisfactionResult
+
+
+def surveyed_text(s: SatisfactionResult) -> str:
+    """When the victims' survey ran, in months (or that its responses carry no dates)."""
+    if s.surveyed is None:
+        return "The responses carry no survey dates."
+    return f"Victims answered the survey in {fmt.period(*s.surveyed)}."
 
 
 def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
@@ -32,7 +42,9 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
     body = (
         f"<p>{count_text(s.responses)} responses; {count_text(s.linked)} linked to a "
         f"recorded crime, {count_text(s.with_outcome)} of them with an outcome. "
-        f"Satisfied = score {s.params.settings['satisfied_min']}-7 on the 1-7 scale.</p>"
+        f"Satisfied = score {s.params.settings['satisfied_min']}-7 on the 1-7 scale. "
+        f"{html.escape(surveyed_text(s))} The victims' survey is not weighted: it describes "
+        "those who answered.</p>"
     )
     body += _dot_plot([("% satisfied", items, _ACCENT)], "Victims satisfied, by item (95% CI)")
     subs = []
@@ -49,53 +61,144 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
                     [("whole experience", part, _ACCENT)],
                     f"Satisfied with the whole experience: {title.lower()}",
                 )
-                + _shares_table(part, "Satisfied with the whole experience", rest=False),
+                + _shares_table(
+                    part, "Satisfied with the whole experience", rest=False, public=view.public
+                ),
             )
         )
     model = s.model
     if model is None:
         subs.append(Section("Model", f'<p class="note">No model: {html.escape(s.model_note)}</p>'))
     else:
-        eff = view.effects.filter(~pl.col("reference"))
-        eff = eff.with_columns(
-            level=pl.Series(
-                [
-                    f"{t.replace('_', ' ')}: {lab}"
-                    for t, lab in zip(eff["term"].to_list(), _labels(eff), strict=True)
-                ],
-                dtype=pl.String,
-            ),
-            term=pl.lit(""),
-        )
-        chart = _dot_plot(
-            [(model.measure, eff, _ACCENT)],
-            f"Whole-experience satisfaction: {model.measure} (95% CI)",
-            percent=False,
-            log_x=model.measure == "odds ratio",
-        )
-        refs = view.effects.filter(pl.col("reference"))
-        text = paragraphs(
-            f"Method used: {model.method_used}, on outcome group, offence group, years to "
-            f"outcome and being kept informed; n = {count_text(model.n)}. "
-            f"Compared with: {', '.join(_labels(refs))}. "
-            f"Likelihood-ratio test against no predictors: chi-square {model.lr_statistic:.1f} on "
-            f"{model.lr_df} df, {fmt.p_value(model.lr_p_value)}; McFadden pseudo-R² "
-            f"{model.pseudo_r2:.3f}; AIC {model.aic:.1f}."
-        )
-        notes = "".join(note_html(n) for n in (model.method_note, *model.notes) if n)
-        table = table_html(
-            view.effects.with_columns(
-                pl.Series("group", _labels(view.effects), dtype=pl.String)
-            ).select(
-                pl.col("term").str.replace_all("_", " "),
-                "group",
-                pl.col("estimate").round(3).alias(model.measure),
-                pl.col("ci_low").round(3),
-                pl.col("ci_high").round(3),
-                _p_text("p_value").alias("p"),
-                "n",
-                "reference",
-            )
-        )
-        subs.append(Section("Model of whole-experience satisfaction", text + chart + table + notes))
+        subs.append(_model_section(model, view))
     return Section("Victims' satisfaction", body, subsections=tuple(subs))
+
+
+_TERMS = {
+    "outcome_group": "outcome group",
+    "offence_group": "offence group",
+    "years_to_outcome": "time to outcome",
+    "kept_informed": "kept informed",
+}
+_LEVELS = {"per year": "each extra year", "satisfied": "satisfied with being kept informed"}
+
+
+def odds_words(ratio: float | None) -> str:
+    """An odds ratio in words: ``58% higher odds``, ``61% lower odds``, ``5.8 times the odds``."""
+    if ratio is None or not math.isfinite(ratio):
+        return "–"
+    if ratio >= 2:
+        return f"{ratio:.1f} times the odds"
+    change = (ratio - 1) * 100
+    if round(change) == 0:
+        return "the same odds"
+    return f"{abs(change):.0f}% {'higher' if change > 0 else 'lower'} odds"
+
+
+def _odds_interval(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "–"
+    return f"{odds_words(low)} to {odds_words(high)}"
+
+
+def _group(term: str, level: str) -> str:
+    words = _label(level, term)
+    return _LEVELS.get(words, words)
+
+
+def _note_words(note: str) -> str:
+    """A model note naming coded groups (``outcome_group: other, out_of_court (…``) in words."""
+    found = re.match(r"^(outcome_group|offence_group): (.*?) (\(.*)$", note)
+    if found is None:
+        return note
+    term, levels, rest = found.groups()
+    return f"{_TERMS[term].capitalize()}: {_group_words(term, levels)} {rest}"
+
+
+def _model_section(model: SatisfactionModel, view: SurveyView) -> Section:
+    """The model's effects in words (odds, with their intervals), its chart, and its details
+    (method, fit statistics, p-values) in a fold."""
+    effects = view.effects
+    terms, levels = effects["term"].to_list(), effects["level"].to_list()
+    groups = [_group(t, v) for t, v in zip(terms, levels, strict=True)]
+    named = effects.with_columns(
+        pl.Series("what", [_TERMS.get(t, t.replace("_", " ")) for t in terms], dtype=pl.String),
+        pl.Series("group", groups, dtype=pl.String),
+    )
+    refs = named.filter(pl.col("reference"))
+    eff = named.filter(~pl.col("reference"))
+    odds = model.measure == "odds ratio"
+    chart = _dot_plot(
+        [
+            (
+                model.measure,
+                eff.with_columns(
+                    level=pl.concat_str(pl.col("what"), pl.lit(": "), pl.col("group")),
+                    term=pl.lit(""),
+                ),
+                _ACCENT,
+            )
+        ],
+        f"Whole-experience satisfaction: {model.measure} (95% CI)",
+        percent=False,
+        log_x=odds,
+        x_title=f"{model.measure} (1 = the same as the comparison group; log scale)"
+        if odds
+        else model.measure,
+    )
+    compared = ", ".join(f"{w}: {g}" for w, g in zip(refs["what"], refs["group"], strict=True))
+    intro = paragraphs(
+        "What goes with being satisfied with the whole experience, each part allowing for the "
+        f"others, among {count_text(model.n)} victims whose crime has an outcome. Each group is "
+        f"compared with: {compared}."
+    )
+    clear = (pl.col("ci_low") > 1) | (pl.col("ci_high") < 1)
+    rows = eff.with_columns(
+        pl.col("estimate").map_elements(odds_words, return_dtype=pl.String).alias("odds"),
+        pl.struct("ci_low", "ci_high")
+        .map_elements(lambda r: _odds_interval(r["ci_low"], r["ci_high"]), return_dtype=pl.String)
+        .alias("interval"),
+        pl.when(pl.col("estimate").is_null()).then(None).otherwise(clear).alias("clear"),
+    )
+    if odds:
+        table = table_html(
+            rows.select("what", "group", "odds", "interval", "clear", "n"),
+            caption="Odds of being satisfied, against the comparison group",
+            labels={
+                "what": "",
+                "odds": "odds of being satisfied",
+                "interval": "95% CI",
+                "clear": "clear difference",
+                "n": "responses",
+            },
+        )
+    else:
+        table = table_html(
+            rows.select("what", "group", pl.col("estimate").round(2), "clear", "n"),
+            labels={"what": "", "estimate": model.measure, "n": "responses"},
+        )
+    if view.public and effects["estimate"].is_null().any():
+        table += '<p class="note">A dash: too few responses in that group to show its effect.</p>'
+    details = paragraphs(
+        f"Method used: {model.method_used}; n = {count_text(model.n)}. "
+        f"Likelihood-ratio test against no predictors: chi-square {model.lr_statistic:.1f} on "
+        f"{model.lr_df} df, {fmt.p_value(model.lr_p_value)}; McFadden pseudo-R² "
+        f"{model.pseudo_r2:.3f}; AIC {model.aic:.1f}."
+    )
+    details += table_html(
+        named.select(
+            "what",
+            "group",
+            pl.col("estimate").round(3),
+            pl.col("ci_low").round(3),
+            pl.col("ci_high").round(3),
+            _p_text("p_value").alias("p"),
+            "reference",
+        ),
+        labels={"what": "", "estimate": model.measure, "ci_low": "95% CI from", "ci_high": "to"},
+    )
+    details += "".join(note_html(_note_words(n)) for n in (model.method_note, *model.notes) if n)
+    return Section(
+        "Model of whole-experience satisfaction",
+        intro + table + chart + details_html("Model details", details),
+    )

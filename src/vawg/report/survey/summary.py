@@ -8,9 +8,11 @@ import polars as pl
 
 from vawg.report.page import Section
 from vawg.report.survey._format import _ci, _kpi, _pct, _significant, _value
+from vawg.report.survey.satisfaction import surveyed_text
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.report.survey.writers import _all_row
 from vawg.survey import SurveyResult
+from vawg.survey.analysis import WEIGHT_SOURCES
 from vawg.survey.satisfaction_model import clearest_effect
 
 _TERM_WORDS = {
@@ -83,7 +85,7 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
         points.append(
             "Feeling unsafe at night is clearly higher than in the rest of Kent in "
             f"{', '.join(more) or 'no district'}, and lower in {', '.join(fewer) or 'no district'} "
-            "(differences that survive a Holm correction for 13 comparisons)."
+            "(clear even after allowing for comparing every district)."
         )
     if notrep and notrep["estimate"] is not None:
         top = (
@@ -111,11 +113,24 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
                 "crimes per 1,000 women and girls a year; recorded crime is only what is "
                 "reported, and most of it is not (see below)."
             )
-    if result.weighting or result.weight_source:
+    if result.public is not None:
+        weighted = (
+            "weighted to Kent's population by district, sex and age"
+            if result.weighting is not None
+            else (
+                "weighted as supplied"
+                if result.weight_source != WEIGHT_SOURCES["equal"]
+                else "not weighted"
+            )
+        )
         points.append(
-            f"Weights: {result.weight_source}. Design effect {result.design_effect:.2f}: the "
-            f"{count_text(result.public.n) if result.public else 0} answers carry the "
-            f"precision of about {result.n_effective:,.0f} from a random sample."
+            f"The public survey had {count_text(result.public.n)} answers, {weighted}; its "
+            "file carries no interview dates, and it asks about the last year."
+        )
+    if result.satisfaction is not None:
+        points.append(
+            surveyed_text(result.satisfaction)
+            + " Their answers are not weighted: they describe those who answered."
         )
     body = (
         f'<div class="kpis">{"".join(kpis)}</div>'
