@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,12 +10,23 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from vawg.report.bulletin import bullet_points
 from vawg.report.page import PALETTE as PAGE_PALETTE
 from vawg.report.page import Section, download_html, figure_html
 from vawg.report.page import kpis_html as page_kpis
+from vawg.results import MainPoint
 from vawg.schema.labels import label
 
-__all__ = ["PALETTE", "SitePage", "chart", "count_text", "group_label", "kpis_html", "nullable"]
+__all__ = [
+    "PALETTE",
+    "SitePage",
+    "chart",
+    "count_text",
+    "group_label",
+    "kpis_html",
+    "main_points_section",
+    "nullable",
+]
 
 PALETTE = list(PAGE_PALETTE)
 
@@ -65,10 +77,37 @@ def chart(
     measure: str = "count",
     legend: bool = True,
     height: int = 380,
+    table: pl.DataFrame | None = None,
 ) -> str:
-    """A chart with its CSV link; ``measure`` declares what the trace values are."""
-    body = figure_html(_styled(figure, measure, legend=legend), height=height, data=frame)
+    """A chart with its CSV link; ``measure`` declares what the trace values are. ``table``
+    is the data table shown under the chart for readers (default: ``frame``, the CSV)."""
+    body = figure_html(
+        _styled(figure, measure, legend=legend),
+        height=height,
+        data=frame if table is None else table,
+    )
     return body + page.add_csv(name, frame)
+
+
+def main_points_section(points: Sequence[MainPoint], *extra: str, note: str = "") -> Section:
+    """A page's main points, as the reports word them (:mod:`vawg.report.bulletin`): each
+    with its interval and whether it is statistically clear; ``extra`` sentences follow."""
+    items = [
+        f'<li class="mp{" mp-clear" if b.status == "clear" else " mp-unclear" if b.status == "not clear" else ""}">'
+        f"{html.escape(b.text)}"
+        + (
+            f' <strong class="mp-status">{html.escape(b.status_text)}.</strong>'
+            if b.status_text
+            else ""
+        )
+        + "</li>"
+        for b in bullet_points(points)
+    ]
+    items += [f'<li class="mp">{html.escape(t)}</li>' for t in extra]
+    body = f'<div class="main-points"><ul>{"".join(items)}</ul></div>'
+    if note:
+        body += f'<p class="note">{html.escape(note)}</p>'
+    return Section("Main points", body)
 
 
 def kpis_html(items: Sequence[tuple[str, str]]) -> str:

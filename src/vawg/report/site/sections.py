@@ -16,12 +16,24 @@ from vawg.errors import InputError
 from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult
+from vawg.report import fmt
 from vawg.report.bulletin import bullet_points
 from vawg.report.fmt import half_months
 from vawg.report.page import Section, paragraphs
-from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
+from vawg.report.site.parts import (
+    SitePage,
+    chart,
+    count_text,
+    kpis_html,
+    main_points_section,
+    nullable,
+)
 from vawg.report.survey import survey_view
+from vawg.report.survey._format import _significant
+from vawg.report.survey.view import SurveyView
 from vawg.survey import SurveyResult
+from vawg.survey.mainpoints import survey_main_points
+from vawg.survey.satisfaction import ITEMS
 
 __all__ = ["outcomes_page", "profile_page", "profile_tables", "surveys_page"]
 
@@ -64,7 +76,15 @@ def profile_tables(result: ProfileResult) -> dict[str, pl.DataFrame]:
 
 
 def _share_bars(
-    page: SitePage, name: str, frame: pl.DataFrame, x: str, title: str, *, horizontal: bool = False
+    page: SitePage,
+    name: str,
+    frame: pl.DataFrame,
+    x: str,
+    title: str,
+    *,
+    horizontal: bool = False,
+    table: pl.DataFrame | None = None,
+    reference: tuple[float, str] | None = None,
 ) -> str:
     low = [
         None if e is None or lo is None else e - lo
@@ -86,8 +106,18 @@ def _share_bars(
         fig.update_xaxes(tickformat=".0%")
         fig.update_yaxes(autorange="reversed")
     else:
-        fig.update_yaxes(tickformat=".0%")
-    return chart(page, name, fig, frame, measure="share", legend=False)
+        tops = [v for v in frame["ci_high"].to_list() if v is not None]
+        fig.update_yaxes(tickformat=".0%", range=[0, min(1.0, 1.08 * max(tops))] if tops else None)
+    if reference is not None:
+        value, where = reference
+        fig.add_hline(
+            y=value,
+            line_dash="dot",
+            line_color="#555555",
+            annotation_text=f"{where} {value:.0%}",
+            annotation_position="top right",
+        )
+    return chart(page, name, fig, frame, measure="share", legend=False, table=table)
 
 
 def _require_public(public: bool, what: str) -> None:
@@ -286,6 +316,60 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
     return page
 
 
+CLEAR_NOTE = (
+    "“Statistically clear” means the 95% confidence interval of the difference leaves out no "
+    "difference. A difference that is not clear may still be real; the data cannot tell it "
+    "from chance."
+)
+
+_SURVEY_MEASURES = {
+    "unsafe_night_share": "feel unsafe in the town centre at night",
+    "unsafe_day_share": "feel unsafe in the town centre by day",
+    "harassment_share": "experienced harassment or crime in the last year",
+}
+"""The public survey's measures whose base is every respondent (drawn side by side)."""
+
+
+def _survey_table(frame: pl.DataFrame, first: str) -> pl.DataFrame:
+    """A survey chart's data table for readers: percentages with their interval."""
+    return frame.select(
+        pl.col(first),
+        *[(pl.col(c) * 100).round(1).alias(h) for c, h in _PERCENT_HEADERS.items()],
+        pl.col("n").alias("respondents"),
+    )
+
+
+_PERCENT_HEADERS = {"estimate": "%", "ci_low": "95% CI from", "ci_high": "95% CI to"}
+
+
+def _survey_points(result: SurveyResult, view: SurveyView) -> Section:
+    """The surveys' main points: the public survey's headline shares with their intervals and
+    what is clear, the districts clearly different from the rest of Kent, and who answered
+    when."""
+    more, fewer = (_significant(view, "unsafe_night_share", s) for s in (1, -1))
+    extra = []
+    if more or fewer:
+        extra.append(
+            "Feeling unsafe at night is clearly higher than in the rest of Kent in "
+            f"{', '.join(more) or 'no district'}, and clearly lower in "
+            f"{', '.join(fewer) or 'no district'}; other districts are not clearly different."
+        )
+    if result.public is not None:
+        extra.append(
+            f"The public survey had {count_text(result.public.n)} answers, weighted to Kent's "
+            "population by district, sex and age; it asks about the last year, and its file "
+            "carries no interview dates."
+        )
+    if result.satisfaction is not None:
+        sat = result.satisfaction
+        when = f" ({fmt.period(*sat.surveyed)})" if sat.surveyed else ""
+        extra.append(
+            f"{count_text(sat.responses)} victims answered the satisfaction survey{when}; "
+            "their answers are not weighted."
+        )
+    return main_points_section(survey_main_points(result), *extra, note=CLEAR_NOTE)
+
+
 def surveys_page(result: SurveyResult) -> SitePage | None:
     """What people told the PCC: the public survey and victims' satisfaction (None when
     neither survey is loaded)."""
@@ -299,47 +383,81 @@ def surveys_page(result: SurveyResult) -> SitePage | None:
     keep = ["indicator", "dimension", "level", "estimate", "ci_low", "ci_high", "n"]
     est = view.estimates
     if est.height:
-        labels = {
-            "unsafe_night_share": "feel unsafe in town at night",
-            "harassment_share": "experienced harassment",
-            "not_reported_share": "did not report it",
-        }
-        overall = est.filter(pl.col("dimension") == "all", pl.col("indicator").is_in(list(labels)))
-        overall = overall.select(keep).with_columns(
-            pl.col("indicator").replace_strict(labels).alias("label")
+        overall = (
+            est.filter(
+                pl.col("dimension") == "all", pl.col("indicator").is_in(list(_SURVEY_MEASURES))
+            )
+            .select(keep)
+            .with_columns(pl.col("indicator").replace_strict(_SURVEY_MEASURES).alias("measure"))
+            .sort(
+                pl.col("indicator").replace_strict({k: i for i, k in enumerate(_SURVEY_MEASURES)})
+            )
         )
         body = _share_bars(
             page,
             "public-survey-headline",
-            overall.drop("label").with_columns(overall["label"].alias("indicator")),
-            "indicator",
-            "Public survey (weighted, 95% CI)",
+            overall.drop("indicator", "dimension", "level"),
+            "measure",
+            "Public survey: share of all people asked (weighted, 95% CI)",
+            table=_survey_table(overall, "measure"),
         )
+        notrep = est.filter(
+            pl.col("dimension") == "all", pl.col("indicator") == "not_reported_share"
+        ).to_dicts()
+        if notrep and notrep[0]["estimate"] is not None:
+            r = notrep[0]
+            body += paragraphs(
+                f"Of the people who experienced harassment or crime, {fmt.pct(r['estimate'])} "
+                f"did not report it ({fmt.pct_interval(r['ci_low'], r['ci_high'])})."
+            )
         night = (
             est.filter(
                 pl.col("indicator") == "unsafe_night_share", pl.col("dimension") == "district"
             )
             .select(keep)
-            .sort("level")
+            .sort("estimate", descending=True, nulls_last=True)
+            .rename({"level": "district"})
         )
+        kent = overall.filter(pl.col("indicator") == "unsafe_night_share")["estimate"].to_list()
         body += _share_bars(
             page,
             "unsafe-at-night-by-district",
-            night,
-            "level",
-            "Feel unsafe in town at night, by district (95% CI)",
+            night.drop("indicator", "dimension"),
+            "district",
+            "Feel unsafe in the town centre at night, by district (95% CI)",
+            table=_survey_table(night, "district"),
+            reference=(kent[0], "Kent") if kent and kent[0] is not None else None,
         )
         page.sections.append(Section("Public survey", body))
     if view.satisfaction is not None and view.satisfaction.height:
         sat = view.satisfaction.filter(pl.col("dimension") == "all").select(
-            pl.col("item").str.replace_all("_", " "), "estimate", "ci_low", "ci_high", "n"
+            pl.col("item").replace(ITEMS), "estimate", "ci_low", "ci_high", "n"
         )
-        body = _share_bars(page, "victim-satisfaction", sat, "item", "Victims satisfied (95% CI)")
+        body = _share_bars(
+            page,
+            "victim-satisfaction",
+            sat,
+            "item",
+            "Victims satisfied, by part of the service (95% CI)",
+            table=_survey_table(sat, "item"),
+        )
         page.sections.append(Section("Victims' satisfaction", body))
     if not page.sections:
         return None
+    page.sections.insert(0, _survey_points(result, view))
+    s = result.params.settings
     about = paragraphs(
-        f"Weights: {result.weight_source}. Groups with too few respondents are not shown.",
+        f"Feeling unsafe: a score of 1 to {s['survey_unsafe_max']} on a scale from 1 (very "
+        "unsafe) to 5 (very safe). Did not report it: of those who experienced harassment or "
+        "crime in the last year and answered. Satisfied: a score of "
+        f"{s['survey_satisfied_min']} to 7 on a scale of 1 to 7.",
+        "The public survey is weighted to Kent's population by district, sex and age, so that "
+        "each group counts in proportion to its size; people choose to take part, and weighting "
+        "cannot correct for that. The victims' survey is not weighted: it describes those who "
+        "answered.",
+        "Groups with too few respondents to rely on are not shown. The figures on crime "
+        "recorded by the police, described under Methods and definitions, are not used on this "
+        "page.",
         *[str(note) for note in result.notes],
     )
     page.sections.append(Section("About the surveys", about))

@@ -62,9 +62,9 @@ def _safety(view: SurveyView) -> Section:
         ).select(
             pl.col("indicator").alias("when"),
             "group",
-            *SHARE_PERCENT,
-            "n",
-            *([] if view.public else [pl.col("n_effective").round(0), "small_base"]),
+            *[pl.col(c) for c in SHARE_PERCENT],
+            pl.col("n"),
+            *([] if view.public else [pl.col("n_effective").round(0), pl.col("small_base")]),
         )
         subs.append(Section(title, table_html(table, labels=SHARE_LABELS, percent=SHARE_PERCENT)))
     return Section("Feeling safe in town centres", body, subsections=tuple(subs))

@@ -50,7 +50,7 @@ def _scatter(side: pl.DataFrame, name: str) -> str:
         fig.update_xaxes(range=[min(known) - pad, max(known) + pad])
     fig.update_layout(
         title=f"{INDICATORS[name][1]}, against recorded crime, by district",
-        xaxis_title="recorded crimes per 1,000 women and girls a year",
+        xaxis_title="recorded crimes per 1,000 a year",
         yaxis_title="% of people (95% CI)",
     )
     data = side.select(
