@@ -20,11 +20,14 @@ from datetime import date
 
 import polars as pl
 
+from vawg.profile.data import UNKNOWN_DISTRICT
+from vawg.profile.harm import SENSITIVITY, HarmResult
+from vawg.profile.overview import Overview, period_years
 from vawg.profile.profile import ProfileResult
 from vawg.results import Estimate, MainPoint, excludes
-from vawg.stats import rate_ratio
+from vawg.stats import rate_per_1000_per_year, rate_ratio, wilson_interval
 
-__all__ = ["profile_main_points"]
+__all__ = ["harm_caveat", "overview_main_points", "profile_main_points"]
 
 _CLEAR = "the 95% interval of the change leaves out no change"
 
@@ -102,11 +105,12 @@ def profile_main_points(r: ProfileResult) -> tuple[MainPoint, ...]:
     if _finite(top):
         points.append(
             MainPoint(
-                topic="Share of all recorded harm caused by the most harmful 10% of perpetrators",
+                topic="Share of all recorded harm caused by the most harmful 10% of perpetrators "
+                "(suspects or offenders)",
                 measure="share",
                 value=top,
                 period=r.period,
-                note="Each crime weighted by its Cambridge Crime Harm Index score.",
+                note=harm_caveat(r.harm),
             )
         )
     repeat = r.people.repeat_victim_share
@@ -120,3 +124,110 @@ def profile_main_points(r: ProfileResult) -> tuple[MainPoint, ...]:
             )
         )
     return tuple(points[:5])
+
+
+def harm_caveat(harm: HarmResult) -> str:
+    """What the harm headline rests on, with the same figure under the other weightings: its
+    interval covers only which perpetrators happen to be in the data, not the weights."""
+    rows = harm.sensitivity.filter(pl.col("top_pct") == 10)
+    other = {
+        w: s
+        for w, s in rows.select("weighting", "harm_share").iter_rows()
+        if s is not None and math.isfinite(s)
+    }
+    text = (
+        "Each crime is weighted by a typical sentence for its kind of offence (Cambridge Crime "
+        "Harm Index days); the interval does not cover doubt about those weights."
+    )
+    means, equal = other.get(SENSITIVITY[1]), other.get(SENSITIVITY[2])
+    if means is not None and equal is not None:
+        text += (
+            f" With each offence type's average weight instead it is {means:.0%}, and counting "
+            f"every crime equally {equal:.0%}."
+        )
+    return text
+
+
+def _financial_years(monthly: pl.DataFrame) -> list[tuple[int, int]]:
+    """Complete financial years (April-March) in ``monthly`` with every month counted: (first
+    calendar year, crimes), oldest first."""
+    counted = {m: n for m, n in monthly.select("month", "crimes").iter_rows() if n is not None}
+    years = sorted({m.year if m.month >= 4 else m.year - 1 for m in counted})
+    out = []
+    for year in years:
+        months = [date(year + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3)]
+        if all(m in counted for m in months):
+            out.append((year, sum(int(counted[m]) for m in months)))
+    return out
+
+
+def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
+    """The open site's front-page points, from the (public) overview's own figures: the rate
+    per 1,000 women and girls a year over the period, the latest complete financial year
+    against the one before, the share flagged domestic abuse and crimes at home for each crime
+    in a public place, each with its 95% interval. Nothing is used that the page does not
+    publish, so nothing here reveals more than the public tables do."""
+    points: list[MainPoint] = []
+    period = o.params.period
+    crimes = o.kpis.get("crimes")
+    placed = o.by_district.filter(pl.col("district") != UNKNOWN_DISTRICT)
+    population = float(placed["female_population"].drop_nulls().sum()) if placed.height else 0.0
+    if crimes is not None and population:
+        points.append(
+            MainPoint(
+                topic="VAWG crimes recorded per 1,000 women and girls a year",
+                measure="rate",
+                value=rate_per_1000_per_year(int(crimes), population, period_years(period)),
+                period=period,
+                note=f"{int(crimes):,} crimes in all; female residents of all ages (ONS "
+                "mid-2019) are the denominator. Most of this violence is never reported.",
+            )
+        )
+    years = _financial_years(o.monthly)
+    if len(years) >= 2 and years[-2][1] > 0:
+        (y0, n0), (y1, n1) = years[-2:]
+        span0 = (date(y0, 4, 1), date(y0 + 1, 3, 31))
+        span1 = (date(y1, 4, 1), date(y1 + 1, 3, 31))
+        days0, days1 = (span0[1] - span0[0]).days + 1, (span1[1] - span1[0]).days + 1
+        change = rate_ratio(n1, days1, n0, days0)
+        points.append(
+            MainPoint(
+                topic="VAWG crimes recorded",
+                measure="count",
+                value=Estimate(float(n1), math.nan, math.nan),
+                period=span1,
+                change=change,
+                change_kind="ratio",
+                comparison=span0,
+                comparison_value=float(n0),
+                clear=excludes(change, 1.0),
+                tested=_CLEAR + " (score interval for a ratio of two Poisson rates)",
+                note="Recorded crime reflects reporting and recording as well as offending.",
+            )
+        )
+    da = o.by_group.filter(pl.col("domestic_abuse"))["crimes"]
+    total = o.by_group["crimes"]
+    if crimes and da.null_count() == 0 and total.null_count() == 0 and int(total.sum()) > 0:
+        k, n = int(da.sum()), int(total.sum())
+        low, high = wilson_interval(k, n)
+        points.append(
+            MainPoint(
+                topic="Share of these crimes flagged domestic abuse",
+                measure="share",
+                value=Estimate(k / n, low, high),
+                period=period,
+            )
+        )
+    home = o.by_place.filter(pl.col("place") == "Home")["crimes"]
+    public = o.by_place.filter(pl.col("place") == "Public place")["crimes"]
+    if home.null_count() == 0 and public.null_count() == 0 and int(public.sum()) > 0:
+        ratio = rate_ratio(int(home.sum()), 1.0, int(public.sum()), 1.0)
+        points.append(
+            MainPoint(
+                topic="Crimes at home for every crime in a public place",
+                measure="ratio",
+                value=Estimate(ratio.estimate, ratio.ci_low, ratio.ci_high),
+                period=period,
+            )
+        )
+    return tuple(points)

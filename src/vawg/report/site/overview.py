@@ -7,9 +7,20 @@ import plotly.graph_objects as go
 import polars as pl
 
 from vawg.errors import InputError
+from vawg.profile.mainpoints import overview_main_points
 from vawg.profile.overview import Overview
+from vawg.report import fmt
 from vawg.report.page import Section, paragraphs
-from vawg.report.site.parts import SitePage, chart, count_text, group_label, kpis_html, nullable
+from vawg.report.site.parts import (
+    CLEAR_NOTE,
+    SitePage,
+    chart,
+    count_text,
+    group_label,
+    kpis_html,
+    main_points_section,
+    nullable,
+)
 
 __all__ = ["overview_page"]
 
@@ -22,15 +33,16 @@ def overview_page(overview: Overview) -> SitePage:
     page = SitePage(
         "index",
         "Violence against women and girls: open figures",
-        f"Police-recorded crime, {start:%d %B %Y} to {end:%d %B %Y}. Disclosure-controlled.",
+        f"Police-recorded crime, {fmt.period(start, end)}. Disclosure-controlled.",
     )
     k = overview.kpis
     share = k["domestic_abuse_share"]
     ratio = k["home_per_public"]
+    page.sections.append(main_points_section(overview_main_points(overview), note=CLEAR_NOTE))
     summary = kpis_html(
         [
             (count_text(k["crimes"]), "VAWG crimes recorded"),
-            (count_text(k["offenders"]), "different male offenders aged 18+"),
+            (count_text(k["offenders"]), "different male suspects or offenders aged 18+"),
             (count_text(k["victims"]), "different female victims"),
             ("–" if share is None else f"{share:.0%}", "flagged domestic abuse"),
             ("–" if ratio is None else f"{ratio:.1f}×", "crimes at home per crime in public"),
@@ -52,6 +64,7 @@ def overview_page(overview: Overview) -> SitePage:
         )
     )
     fig.update_layout(title="VAWG crimes recorded per month", yaxis_title="crimes")
+    fig.update_yaxes(rangemode="tozero")
     page.sections.append(
         Section("When", chart(page, "crimes-per-month", fig, monthly, legend=False))
     )
@@ -90,6 +103,11 @@ def overview_page(overview: Overview) -> SitePage:
     page.sections.append(Section("Home or in public", body))
 
     districts = overview.by_district
+    # A district with no rate (crimes not placed in a district) is said in words, not drawn.
+    unplaced = districts.filter(pl.col("rate_per_1000_per_year").is_null())
+    districts = districts.filter(pl.col("rate_per_1000_per_year").is_not_null()).sort(
+        "rate_per_1000_per_year", descending=True
+    )
     fig = go.Figure(
         go.Bar(
             x=list(districts["district"]),
@@ -104,8 +122,30 @@ def overview_page(overview: Overview) -> SitePage:
     )
     fig.update_layout(
         title="Crimes per 1,000 women and girls a year, by district (95% CI)",
-        yaxis_title="per 1,000 a year",
+        yaxis_title="per 1,000 women and girls a year",
     )
-    body = chart(page, "crimes-by-district", fig, districts, measure="rate", legend=False)
+    fig.update_xaxes(automargin=True)
+    table = districts.select(
+        "district",
+        "crimes",
+        pl.col("rate_per_1000_per_year").round(2).alias("per 1,000 women and girls a year"),
+        pl.col("ci_low").round(2).alias("95% CI from"),
+        pl.col("ci_high").round(2).alias("95% CI to"),
+    )
+    body = chart(
+        page,
+        "crimes-by-district",
+        fig,
+        overview.by_district,
+        measure="rate",
+        legend=False,
+        table=table,
+    )
+    not_placed = float(unplaced["crimes"].drop_nulls().sum()) if unplaced.height else 0.0
+    if not_placed:
+        body += paragraphs(
+            f"{count_text(not_placed)} crimes could not be placed in a district and are in no "
+            "district's rate."
+        )
     page.sections.append(Section("Where", body))
     return page

@@ -18,6 +18,7 @@ from vawg.results import MainPoint
 from vawg.schema.labels import label
 
 __all__ = [
+    "CLEAR_NOTE",
     "PALETTE",
     "SitePage",
     "chart",
@@ -29,6 +30,13 @@ __all__ = [
 ]
 
 PALETTE = list(PAGE_PALETTE)
+
+CLEAR_NOTE = (
+    "“Statistically clear” means the 95% confidence interval of the difference leaves out no "
+    "difference. A difference that is not clear may still be real; the data cannot tell it "
+    "from chance."
+)
+"""The site's words for a statistically clear result, under its main points."""
 
 
 def group_label(code: str | None) -> str:
@@ -110,8 +118,8 @@ def main_points_section(points: Sequence[MainPoint], *extra: str, note: str = ""
     return Section("Main points", body)
 
 
-def kpis_html(items: Sequence[tuple[str, str]]) -> str:
-    """Headline figures as (value already formatted, label)."""
+def kpis_html(items: Sequence[tuple[str, str] | tuple[str, str, str]]) -> str:
+    """Headline figures as (value already formatted, label[, interval])."""
     return page_kpis(items)
 
 

@@ -8,6 +8,7 @@ number. :func:`profile_tables` is shared with the dashboard's profile page.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -16,11 +17,13 @@ from vawg.errors import InputError
 from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult
+from vawg.profile.mainpoints import harm_caveat, profile_main_points
 from vawg.report import fmt
 from vawg.report.bulletin import bullet_points
 from vawg.report.fmt import half_months
 from vawg.report.page import Section, paragraphs
 from vawg.report.site.parts import (
+    CLEAR_NOTE,
     SitePage,
     chart,
     count_text,
@@ -31,6 +34,7 @@ from vawg.report.site.parts import (
 from vawg.report.survey import survey_view
 from vawg.report.survey._format import _significant
 from vawg.report.survey.view import SurveyView
+from vawg.schema.labels import label
 from vawg.survey import SurveyResult
 from vawg.survey.mainpoints import survey_main_points
 from vawg.survey.satisfaction import ITEMS
@@ -127,27 +131,68 @@ def _require_public(public: bool, what: str) -> None:
         )
 
 
+_SHARE_WORDS = {
+    "repeat victims": "victims harmed in two or more crimes",
+    "repeat perpetrators": "suspects or offenders in two or more crimes",
+    "perpetrators with several victims": "suspects or offenders with several victims",
+    "victims with several perpetrators": "victims with several suspects or offenders",
+}
+"""The profile's shares in words; a perpetrator here is a suspect or an offender."""
+
+
+def _percent_table(frame: pl.DataFrame, first: str, header: str) -> pl.DataFrame:
+    """A share chart's data table for readers: percentages with their interval."""
+    return frame.select(
+        pl.col(first).alias(header),
+        *[(pl.col(c) * 100).round(1).alias(h) for c, h in _PERCENT_HEADERS.items()],
+    )
+
+
 def profile_page(result: ProfileResult) -> SitePage:
     """Who: repeats, harm concentration, relationships and ages (from the public profile)."""
     _require_public(result.public, "profile")
     frames = profile_tables(result)
+    when = fmt.period(*result.period)
     page = SitePage(
         "profile",
         "Perpetrators and victims",
-        "Repeat offending and victimisation, concentration of harm, relationships and ages.",
+        "Repeat offending and victimisation, concentration of harm, relationships and ages, "
+        f"{when}. Perpetrators are the male suspects or offenders recorded for each crime.",
     )
-    shares = frames["shares"].rename({"share": "estimate", "count": "people"})
-    share = {r["measure"]: r["estimate"] for r in shares.iter_rows(named=True)}
-    conc = {r["top_pct"]: r["harm_share"] for r in frames["concentration"].iter_rows(named=True)}
+    page.sections.append(
+        main_points_section(
+            profile_main_points(result),
+            note=CLEAR_NOTE,
+        )
+    )
+    shares = (
+        frames["shares"]
+        .rename({"share": "estimate", "count": "people"})
+        .with_columns(pl.col("measure").replace(_SHARE_WORDS))
+    )
+    share = {r["measure"]: r for r in shares.iter_rows(named=True)}
+    conc = {r["top_pct"]: r for r in frames["concentration"].iter_rows(named=True)}
 
-    def pct(value: float | None) -> str:
-        return "–" if value is None else f"{value:.0%}"
+    def tile(row: dict[str, Any] | None, label: str) -> tuple[str, str, str]:
+        if row is None or row["estimate"] is None:
+            return ("–", label, "")
+        return (fmt.pct(row["estimate"]), label, fmt.pct_interval(row["ci_low"], row["ci_high"]))
 
+    top = conc.get(10)
     summary = kpis_html(
         [
-            (pct(share.get("repeat perpetrators")), "of perpetrators offended more than once"),
-            (pct(share.get("repeat victims")), "of victims were victimised more than once"),
-            (pct(conc.get(10)), "of the harm was caused by the most harmful 10% of perpetrators"),
+            tile(
+                share.get(_SHARE_WORDS["repeat perpetrators"]),
+                f"of suspects or offenders were recorded for two or more crimes, {when}",
+            ),
+            tile(
+                share.get(_SHARE_WORDS["repeat victims"]),
+                f"of victims were harmed in two or more crimes, {when}",
+            ),
+            tile(
+                None if top is None else {**top, "estimate": top["harm_share"]},
+                f"of the harm was caused by the most harmful 10% of suspects or offenders, {when}",
+            ),
         ]
     )
     page.sections.append(Section("Summary", summary))
@@ -158,6 +203,7 @@ def profile_page(result: ProfileResult) -> SitePage:
         "measure",
         "Repeat offending and victimisation (95% CI)",
         horizontal=True,
+        table=_percent_table(shares, "measure", "measure"),
     )
     conc_frame = (
         frames["concentration"]
@@ -171,24 +217,36 @@ def profile_page(result: ProfileResult) -> SitePage:
         "harm-concentration",
         conc_frame.drop("top_pct"),
         "perpetrators_group",
-        "Share of harm caused by the most harmful perpetrators (95% CI)",
+        "Share of harm caused by the most harmful suspects or offenders (95% CI)",
+        table=_percent_table(conc_frame, "perpetrators_group", "most harmful"),
     )
     body += paragraphs(
-        "Harm is measured in Cambridge Crime Harm Index days (the starting-point sentence for each "
-        "offence); the most harmful perpetrators are ranked by the harm of their crimes in the period."
+        "Harm is measured in Cambridge Crime Harm Index days: each crime counts the typical "
+        "sentence for its kind of offence. Suspects or offenders are ranked by the harm of "
+        "their crimes in the period.",
+        harm_caveat(result.harm),
     )
     page.sections.append(Section("Repeats and harm", body))
     rel = frames["relationship"].sort("victims", descending=True, nulls_last=True)
-    fig = go.Figure(
-        go.Bar(x=[r.replace("_", " ") for r in rel["relationship"]], y=nullable(rel["victims"]))
+    words = [label(r, "relationship") for r in rel["relationship"]]
+    fig = go.Figure(go.Bar(x=words, y=nullable(rel["victims"])))
+    fig.update_layout(
+        title="Victims by their relationship to the suspect or offender", yaxis_title="victims"
     )
-    fig.update_layout(title="Victims by relationship to the perpetrator", yaxis_title="victims")
-    body = chart(page, "victims-by-relationship", fig, rel, legend=False)
+    fig.update_xaxes(automargin=True)
+    body = chart(
+        page,
+        "victims-by-relationship",
+        fig,
+        rel,
+        legend=False,
+        table=rel.with_columns(pl.Series("relationship", words, dtype=pl.String)),
+    )
     ages = pl.concat(
         [
             frames["offender_age"]
             .rename({"offenders": "people"})
-            .with_columns(pl.lit("perpetrators").alias("who")),
+            .with_columns(pl.lit("suspects or offenders").alias("who")),
             frames["victim_age"]
             .rename({"victims": "people"})
             .with_columns(pl.lit("victims").alias("who")),
@@ -197,10 +255,14 @@ def profile_page(result: ProfileResult) -> SitePage:
     order = {band: i for i, band in enumerate(AGE_ORDER)}
     ages = ages.sort(pl.col("age_band").replace_strict(order, default=len(order)), "who")
     fig = go.Figure()
-    for who in ("perpetrators", "victims"):
+    for who in ("suspects or offenders", "victims"):
         part = ages.filter(pl.col("who") == who)
         fig.add_bar(x=part["age_band"].to_list(), y=nullable(part["people"]), name=who)
-    fig.update_layout(title="Ages", barmode="group", yaxis_title="people")
+    bands = list(dict.fromkeys(ages["age_band"].to_list()))
+    fig.update_layout(
+        title=f"Ages at their first crime in {when}", barmode="group", yaxis_title="people"
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=bands)
     body += chart(page, "ages", fig, ages)
     page.sections.append(Section("Relationships and ages", body))
     return page
@@ -315,12 +377,6 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
         page.sections.append(Section("By district", body))
     return page
 
-
-CLEAR_NOTE = (
-    "“Statistically clear” means the 95% confidence interval of the difference leaves out no "
-    "difference. A difference that is not clear may still be real; the data cannot tell it "
-    "from chance."
-)
 
 _SURVEY_MEASURES = {
     "unsafe_night_share": "feel unsafe in the town centre at night",

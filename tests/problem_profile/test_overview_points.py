@@ -1,0 +1,85 @@
+"""The open site's front-page main points, from the overview's own (public) figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from vawg.profile.mainpoints import overview_main_points
+from vawg.profile.overview import Overview
+from vawg.results import Params
+
+
+def _months(first: date, counts: list[int]) -> pl.DataFrame:
+    months, year, month = [], first.year, first.month
+    for _ in counts:
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return pl.DataFrame({"month": months, "crimes": counts})
+
+
+def _overview() -> Overview:
+    # Two whole financial years, Apr 2020-Mar 2022: 100 crimes a month, then 120 a month.
+    monthly = _months(date(2020, 4, 1), [100] * 12 + [120] * 12)
+    return Overview(
+        params=Params(method="test", period=(date(2020, 4, 1), date(2022, 3, 31))),
+        public=True,
+        threshold=5,
+        kpis={"crimes": 2640.0, "offenders": 1000.0, "victims": 1200.0},
+        monthly=monthly,
+        by_group=pl.DataFrame(
+            {
+                "offence_group": ["rape", "rape"],
+                "domestic_abuse": [True, False],
+                "crimes": [990, 1650],
+            }
+        ),
+        by_district=pl.DataFrame(
+            {
+                "district": ["A", "B", "Not placed"],
+                "crimes": [1320, 1300, 20],
+                "female_population": [100_000, 120_000, None],
+            }
+        ),
+        by_place=pl.DataFrame(
+            {
+                "offence_group": ["rape"] * 3,
+                "place": ["Home", "Public place", "Unknown"],
+                "crimes": [1600, 800, 240],
+            }
+        ),
+        exclusions=pl.DataFrame(),
+    )
+
+
+def test_front_page_points_by_hand() -> None:
+    points = {p.topic: p for p in overview_main_points(_overview())}
+    rate = points["VAWG crimes recorded per 1,000 women and girls a year"].value
+    assert rate is not None
+    # 2,640 crimes over 730 days among 220,000 women and girls (unplaced district left out).
+    years = 730 / 365.25
+    assert rate.estimate == pytest.approx(2640 / (220_000 * years / 1000))
+    assert rate.ci_low < rate.estimate < rate.ci_high
+    year = points["VAWG crimes recorded"]
+    assert year.value is not None and year.value.estimate == 1440
+    assert year.comparison_value == 1200
+    assert year.change is not None
+    assert year.change.estimate == pytest.approx((1440 / 365) / (1200 / 365))
+    assert year.clear is True  # 20% more on 1,200 crimes is well outside chance
+    share = points["Share of these crimes flagged domestic abuse"].value
+    low, high = proportion_confint(990, 2640, method="wilson")
+    assert share is not None and share.estimate == pytest.approx(990 / 2640)
+    assert (share.ci_low, share.ci_high) == pytest.approx((low, high))
+    ratio = points["Crimes at home for every crime in a public place"].value
+    assert ratio is not None and ratio.estimate == pytest.approx(2.0)
+    assert ratio.ci_low < 2.0 < ratio.ci_high
+
+
+def test_no_year_on_year_without_two_whole_financial_years() -> None:
+    overview = _overview()
+    short = Overview(**{**overview.__dict__, "monthly": overview.monthly.tail(18)})
+    topics = [p.topic for p in overview_main_points(short)]
+    assert "VAWG crimes recorded" not in topics
