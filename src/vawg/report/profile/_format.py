@@ -29,6 +29,10 @@ LABELS = LABELS_BY_FAMILY["offence_group"]
 # ------------------------------------------------------------------------------------------
 
 
+LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
+"""Labelled ticks of a log axis (Plotly's default labels only some digits: "9 … 1 2 … 9 10 2")."""
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 
@@ -51,10 +55,11 @@ def _ci(e: Estimate, fmt: Any = _x) -> str:
     return f"95% CI {fmt(e.ci_low)} to {fmt(e.ci_high)}"
 
 
-def figure_html(fig: go.Figure, *, height: int = 380) -> str:
-    """A chart with its tool bar down the right-hand side (clear of the title)."""
+def figure_html(fig: go.Figure, *, height: int = 380, data: pl.DataFrame | None = None) -> str:
+    """A chart with its tool bar down the right-hand side (clear of the title); ``data`` is its
+    data table for readers (default: the numbers the traces draw)."""
     fig.update_layout(modebar={"orientation": "v"}, title={"font": {"size": 15}})
-    return _page_figure(fig, height=height)
+    return _page_figure(fig, height=height, data=data)
 
 
 def _finite_table(frame: pl.DataFrame) -> pl.DataFrame:
@@ -114,7 +119,9 @@ def _forest(frame: pl.DataFrame, title: str) -> str:
     fig.update_layout(
         title=title,
         xaxis_type="log",
-        xaxis_title="home crimes per public crime",
+        xaxis_tickvals=LOG_TICKS,
+        xaxis_ticktext=[f"{v:g}" for v in LOG_TICKS],
+        xaxis_title="home crimes per public crime (log scale)",
         yaxis={"autorange": "reversed"},
     )
     return figure_html(fig, height=max(260, 30 * rows.height + 90))

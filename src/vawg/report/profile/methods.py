@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from vawg.profile.profile import ProfileResult
 from vawg.report.page import Section, details_html, disclosure_rule, table_html
 from vawg.report.profile._format import LABELS, _esc, _n, _ul, paragraphs_html
 from vawg.results import to_jsonable
+from vawg.schema.labels import label
 
 
 def _settings_table(settings: Mapping[str, Any]) -> str:
@@ -33,17 +35,65 @@ def _settings_table(settings: Mapping[str, Any]) -> str:
     return table_html(frame, caption="Settings", max_rows=frame.height)
 
 
+_RULE_WORDS = {
+    "recorded_outside_period": "recorded outside the period",
+    "no_victim_of_scope_sex": "no female victim",
+    "no_perpetrator_of_scope_sex": "no male suspect or offender",
+    "perpetrator_under_age_or_no_date_of_birth": "no suspect or offender of adult age (or no "
+    "date of birth)",
+    "not_vawg_offence": "not a VAWG offence and not flagged domestic abuse",
+}
+"""The scope rules in words (their names are the scope's own keys)."""
+
+_WEIGHT_LABELS = {
+    "key_type": "weighted by",
+    "key": "offence",
+    "weight_days": "weight (days)",
+}
+
+
+def _weight_words(frame: pl.DataFrame) -> pl.DataFrame:
+    """A harm weight table with its keys in words: offence groups by name, weights to two
+    decimals (a weight of 182.25 days is not shown as 182)."""
+    out = frame
+    if {"key_type", "key"} <= set(out.columns):
+        out = out.with_columns(
+            pl.when(pl.col("key_type") == "offence_group")
+            .then(pl.col("key").replace(LABELS))
+            .otherwise(pl.col("key"))
+            .alias("key"),
+            pl.col("key_type").replace({"offence_group": "offence group", "code": "offence code"}),
+        )
+    if "weight_days" in out.columns:
+        out = out.with_columns(
+            pl.col("weight_days").map_elements(
+                lambda v: f"{v:,.2f}".rstrip("0").rstrip("."), return_dtype=pl.String
+            )
+        )
+    return out
+
+
+def _source_words(source: str | None) -> str:
+    """Where a weight comes from, without repository paths or commits."""
+    if not source:
+        return "–"
+    text = re.sub(r"\S+/\S+\.csv", "", source)
+    text = re.sub(r"@\s*[0-9a-f]{6,40}", "", text)
+    text = re.sub(r"\b[\w.-]+/[\w.-]+\b", "", text)
+    return " ".join(text.split()) or "published derivation"
+
+
 def _scope(r: ProfileResult) -> Section:
     ex = r.exclusions
     labels = {"crimes_excluded": "crimes excluded", "crimes_remaining": "crimes remaining"}
     s = r.params.settings
     rules = [
         f"Recorded between {r.period[0]:%d %B %Y} and {r.period[1]:%d %B %Y} inclusive "
-        "(recorded_date; default the last five complete financial years in the data).",
-        f"At least one victim of sex {s.get('victim_sex')}.",
-        f"At least one {' or '.join(s.get('offender_roles', ()))} of sex "
-        f"{s.get('offender_sex')} aged {s.get('offender_min_age')}+ on committed_from; a person "
-        "with no date of birth is not counted as an adult.",
+        "(by the date recorded; by default the last five complete financial years in the data).",
+        f"At least one {label(str(s.get('victim_sex')), 'sex').lower()} victim.",
+        f"At least one {label(str(s.get('offender_sex')), 'sex').lower()} "
+        f"{' or '.join(s.get('offender_roles', ()))} aged {s.get('offender_min_age')} or over "
+        "when the crime began; a person with no date of birth is not counted as an adult.",
         "Flagged domestic abuse, or in a VAWG offence group ("
         + ", ".join(LABELS.get(g, g) for g in s.get("vawg_offence_groups", ()))
         + ").",
@@ -59,7 +109,11 @@ def _scope(r: ProfileResult) -> Section:
         + paragraphs_html(
             "Rules apply in order; each crime is charged to the first rule it fails." + no_dob
         )
-        + table_html(ex, caption="Crimes excluded by each rule", labels=labels)
+        + table_html(
+            ex.with_columns(pl.col("rule").replace(_RULE_WORDS)),
+            caption="Crimes excluded by each rule",
+            labels=labels,
+        )
     )
     return Section("Scope", body, anchor="scope")
 
@@ -81,7 +135,7 @@ def _methods(r: ProfileResult) -> Section:
         "<b>Victims by relationship</b>: distinct victims with at least one in-scope crime "
         "recorded under that relationship (a victim recorded as partner in one crime and "
         "ex-partner in another counts under both); the victim-crime pairs are in the CSV "
-        "(<code>victim_crimes</code>).",
+        "(victims by crime).",
         f"<b>Repeat</b> victim or perpetrator: linked to {settings.get('repeat_min_crimes', 2)} "
         "or more in-scope crimes recorded in the period. Shares are of distinct people. Age is "
         "age at the person's first in-scope crime in the period.",
@@ -119,7 +173,7 @@ def _methods(r: ProfileResult) -> Section:
         f"{settings.get('rfgv_window_days')} days of the period with the bands and weights "
         "shown in that section; ties broken by harm, recency, crimes, then id. In the spirit of "
         "the MATAC approach (Davies & Biddle 2018), but a matrix of our own, stated in full.",
-        "<b>Timing</b>: committed_from (the earliest time the crime may have happened).",
+        "<b>Timing</b>: the time the crime began (the earliest time it may have happened).",
     ]
     if r.public:
         definitions.append(
@@ -127,8 +181,8 @@ def _methods(r: ProfileResult) -> Section:
             + _esc(" ".join(disclosure_rule(r.params.settings)["method"]))
             + " Counts that add up to a shown total are protected together, so a hidden count "
             "cannot be worked out from another table; harm concentration is shown only for "
-            "groups of at least the threshold of perpetrators, and harm days for the rounded "
-            "counts. No person-level data."
+            f"groups of at least {r.params.settings.get('disclosure_threshold', 5)} perpetrators, "
+            "and harm days for the rounded counts. No person-level data."
         )
     citations = [
         "Cameron, A. C. & Trivedi, P. K. (2013) Regression Analysis of Count Data, 2nd ed. CUP.",
@@ -152,15 +206,21 @@ def _methods(r: ProfileResult) -> Section:
         + '<div class="warning">The default weights are CCHI 2026 subgroup medians from a '
         "third-party derivation of the official spreadsheet (see the status and source of each); "
         "three offence groups are mapped to a subgroup by assumption. A force can load the "
-        "official per-code sheet (<code>--harm-weights FILE</code>, the values sheet saved as "
-        "CSV) so each crime takes its own code's score.</div>"
+        "official per-code sheet (the values sheet saved as CSV) so each crime takes its own "
+        "code's score.</div>"
         + table_html(
-            assumed,
+            _weight_words(
+                assumed.with_columns(
+                    pl.col("source").map_elements(_source_words, return_dtype=pl.String)
+                )
+            ),
             caption=f"{assumed.height} weights applied to in-scope crimes that are not verified",
+            labels=_WEIGHT_LABELS,
         )
         + table_html(
-            h.weights.select([c for c in h.weights.columns if c != "source"]),
+            _weight_words(h.weights.select([c for c in h.weights.columns if c != "source"])),
             caption="The full harm weight table used",
+            labels=_WEIGHT_LABELS,
         )
         + "<h3>RFGV settings</h3>"
         + table_html(rf.bands, caption="Bands and weights")

@@ -86,7 +86,10 @@ def _people(r: ProfileResult) -> Section:
     )
     body = (
         table_html(
-            pe.table, caption="Repeats and multiple links (share of distinct people, exact 95% CI)"
+            pe.table,
+            caption="Repeats and multiple links (share of distinct people, 95% CI)",
+            labels={"ci_low": "95% CI from", "ci_high": "95% CI to", "count": "people"},
+            percent=["share", "ci_low", "ci_high"],
         )
         + figure_html(ages, height=360)
         + '<div class="pair">'
@@ -142,6 +145,7 @@ def _harm(r: ProfileResult) -> Section:
     fig.update_layout(
         title="Lorenz curve of harm",
         xaxis_title="share of perpetrators, least to most harmful",
+        xaxis_title_standoff=4,
         yaxis_title="share of harm",
         xaxis_tickformat=".0%",
         yaxis_tickformat=".0%",
@@ -189,8 +193,24 @@ def _harm(r: ProfileResult) -> Section:
             "Kent's own 2017-2022 profile, also with the Cambridge Crime Harm Index, found that "
             "10% of perpetrators caused 63% of the harm."
         )
-        + table_html(conc, caption="Harm concentration (percentile bootstrap 95% CI)")
-        + figure_html(hg, height=340)
-        + table_html(_label(h.by_offence_group), caption="Harm by offence group")
+        + table_html(
+            conc,
+            caption="Harm concentration (95% CI)",
+            labels={"harm_share": "share of harm", "ci_low": "95% CI from", "ci_high": "95% CI to"},
+            percent=[c for c in ("harm_share", "ci_low", "ci_high") if c in conc.columns],
+        )
+        + figure_html(
+            hg,
+            height=340,
+            data=by_group.select(
+                "offence_group", pl.col("harm_days").round(0).cast(pl.Int64, strict=False)
+            ),
+        )
+        + table_html(
+            _label(h.by_offence_group),
+            caption="Harm by offence group",
+            labels={"harm_days": "harm (days)", "harm_share": "share of harm"},
+            percent=["harm_share"] if "harm_share" in h.by_offence_group.columns else [],
+        )
     )
     return Section("Harm", body, anchor="harm")

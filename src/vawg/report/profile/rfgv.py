@@ -25,8 +25,8 @@ def _rfgv(r: ProfileResult) -> Section:
             f"Perpetrators of in-scope crimes recorded {start:%d %b %Y} to {end:%d %b %Y} "
             f"({_n(rf.perpetrators_scored)} scored) get four scores from 1 to 5 (recency, "
             "frequency, gravity = harm, victims) from the band edges below; the RFGV score is "
-            "their weighted sum. Forces keep their own RFGV matrices; this one is explicit and every "
-            "edge and weight is a setting (rfgv_*)."
+            "their weighted sum. Forces keep their own RFGV matrices; this one is explicit, and every "
+            "edge and weight can be changed."
         )
         + table_html(rf.bands, caption="Scoring bands and weights")
         + figure_html(fig, height=320)

@@ -26,6 +26,19 @@ from vawg.report.profile._format import (
 # ------------------------------------------------------------------------------------------
 
 
+_RATE_COLUMNS = ("rate_per_1000_per_year", "ci_low", "ci_high")
+_RATE_LABELS = {
+    "rate_per_1000_per_year": "per 1,000 women and girls a year",
+    "ci_low": "95% CI from",
+    "ci_high": "95% CI to",
+}
+
+
+def _two(value: float | None) -> str:
+    """A rate with two decimals (``4.80``, not ``4.8`` beside ``5.67``)."""
+    return "–" if value is None else f"{value:.2f}"
+
+
 def _volume(r: ProfileResult) -> Section:
     v = r.volume
     months = v.by_month
@@ -40,7 +53,7 @@ def _volume(r: ProfileResult) -> Section:
         fig.add_scatter(
             x=months["month"].to_list(),
             y=v.trend.fitted,
-            name=f"trend ({v.trend.model})",
+            name="trend (model fit)",
             mode="lines",
             line={"color": ACCENT, "width": 3},
         )
@@ -49,6 +62,14 @@ def _volume(r: ProfileResult) -> Section:
         yaxis_title="crimes",
         legend={"orientation": "h", "y": -0.15},
     )
+    month_table = months.select(
+        pl.col("month").map_elements(lambda m: f"{m:%b %Y}", return_dtype=pl.String),
+        pl.col("crimes").alias("crimes recorded"),
+    )
+    if v.trend.fitted:
+        month_table = month_table.with_columns(
+            pl.Series("trend (model fit)", [round(f) for f in v.trend.fitted], dtype=pl.Int64)
+        )
     years = v.by_financial_year
     fy = go.Figure()
     for column, colour in (("crimes", ACCENT), ("offenders", PUBLIC_C), ("victims", "#009E73")):
@@ -90,7 +111,13 @@ def _volume(r: ProfileResult) -> Section:
         )
     )
     rates.update_layout(
-        title="Crimes per 1,000 women and girls per year (95% CI)", xaxis_title="rate"
+        title="Crimes per 1,000 women and girls per year (95% CI)",
+        xaxis_title="crimes per 1,000 women and girls a year",
+    )
+    rates.update_yaxes(automargin=True)
+    rate_table = district.sort("rate_per_1000_per_year", descending=True).select(
+        "district",
+        *[pl.col(c).map_elements(_two, return_dtype=pl.String) for c in _RATE_COLUMNS],
     )
     trend = v.trend
     t = trend.rate_ratio_per_year
@@ -112,7 +139,7 @@ def _volume(r: ProfileResult) -> Section:
     )
     rate = v.rate_per_1000_per_year
     body = (
-        figure_html(fig, height=360)
+        figure_html(fig, height=360, data=month_table)
         + f'<p class="note">{_esc(trend_text)}</p>'
         + details_html("Model details", f'<p class="note">{_esc(model_text)}</p>')
         + '<div class="pair">'
@@ -120,31 +147,28 @@ def _volume(r: ProfileResult) -> Section:
         + figure_html(og, height=340)
         + "</div>"
         + (
-            figure_html(rates, height=max(260, 26 * district.height + 80))
+            figure_html(
+                rates,
+                height=max(260, 26 * district.height + 80),
+                data=rate_table.rename(_RATE_LABELS),
+            )
             if district.height
             else ""
         )
         + paragraphs_html(
             f"Across the force area: {_x(rate.estimate, 2)} in-scope crimes per 1,000 women and "
             f"girls per year ({_ci(rate)}), using the ONS mid-2019 female population "
-            f"({_n(v.female_population)}) of the districts in {r.district_source}."
+            f"({_n(v.female_population)}) of its districts."
         )
         + table_html(
             v.by_district.select(
                 "district",
                 "crimes",
                 "female_population",
-                "rate_per_1000_per_year",
-                "ci_low",
-                "ci_high",
+                *[pl.col(c).map_elements(_two, return_dtype=pl.String) for c in _RATE_COLUMNS],
             ),
-            caption="By district (Unknown = no LSOA, or an LSOA outside the area reference)",
-            labels={
-                "rate_per_1000_per_year": "per 1,000 women and girls per year",
-                "female_population": "female population (all ages)",
-                "ci_low": "95% CI low",
-                "ci_high": "95% CI high",
-            },
+            caption="By district",
+            labels={"female_population": "female population (all ages)", **_RATE_LABELS},
         )
         + table_html(
             v.by_domestic_abuse.with_columns(
