@@ -43,6 +43,19 @@ def test_the_site_has_every_section_and_passes_the_scan(site: Path, web_data: We
     assert scan_folder(site, threshold=THRESHOLD, identifiers=_identifiers(web_data)) == []
 
 
+def test_the_front_profile_and_survey_pages_open_with_main_points(site: Path) -> None:
+    for name in ("index", "profile", "surveys"):
+        text = site.joinpath(f"{name}.html").read_text(encoding="utf-8")
+        head = text.split("Main points", 2)[-1][:4000]
+        assert "95% CI" in head, name  # each point with its interval
+    front = site.joinpath("index.html").read_text(encoding="utf-8")
+    assert "per 1,000 women and girls a year" in front
+    assert "male suspects or offenders aged 18+" in front
+    surveys = site.joinpath("surveys.html").read_text(encoding="utf-8")
+    assert "statistically clear" in surveys.lower() and "weighted" in surveys
+    assert "unsafe_night_share" not in surveys
+
+
 def test_small_counts_in_the_data_were_suppressed_not_dropped(
     site: Path, web_data: WebData
 ) -> None:

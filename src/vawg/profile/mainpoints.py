@@ -148,25 +148,13 @@ def harm_caveat(harm: HarmResult) -> str:
     return text
 
 
-def _financial_years(monthly: pl.DataFrame) -> list[tuple[int, int]]:
-    """Complete financial years (April-March) in ``monthly`` with every month counted: (first
-    calendar year, crimes), oldest first."""
-    counted = {m: n for m, n in monthly.select("month", "crimes").iter_rows() if n is not None}
-    years = sorted({m.year if m.month >= 4 else m.year - 1 for m in counted})
-    out = []
-    for year in years:
-        months = [date(year + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3)]
-        if all(m in counted for m in months):
-            out.append((year, sum(int(counted[m]) for m in months)))
-    return out
-
-
 def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
     """The open site's front-page points, from the (public) overview's own figures: the rate
-    per 1,000 women and girls a year over the period, the latest complete financial year
-    against the one before, the share flagged domestic abuse and crimes at home for each crime
-    in a public place, each with its 95% interval. Nothing is used that the page does not
-    publish, so nothing here reveals more than the public tables do."""
+    per 1,000 women and girls a year over the period, the share flagged domestic abuse and
+    crimes at home for each crime in a public place (when no count under them is withheld),
+    each with its 95% interval. Nothing is used that the page does not publish, so nothing here
+    reveals more than the public tables do. The year-on-year change is the profile page's: a
+    sum of rounded monthly counts would not match the profile's rounded yearly total."""
     points: list[MainPoint] = []
     period = o.params.period
     crimes = o.kpis.get("crimes")
@@ -181,28 +169,6 @@ def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
                 period=period,
                 note=f"{int(crimes):,} crimes in all; female residents of all ages (ONS "
                 "mid-2019) are the denominator. Most of this violence is never reported.",
-            )
-        )
-    years = _financial_years(o.monthly)
-    if len(years) >= 2 and years[-2][1] > 0:
-        (y0, n0), (y1, n1) = years[-2:]
-        span0 = (date(y0, 4, 1), date(y0 + 1, 3, 31))
-        span1 = (date(y1, 4, 1), date(y1 + 1, 3, 31))
-        days0, days1 = (span0[1] - span0[0]).days + 1, (span1[1] - span1[0]).days + 1
-        change = rate_ratio(n1, days1, n0, days0)
-        points.append(
-            MainPoint(
-                topic="VAWG crimes recorded",
-                measure="count",
-                value=Estimate(float(n1), math.nan, math.nan),
-                period=span1,
-                change=change,
-                change_kind="ratio",
-                comparison=span0,
-                comparison_value=float(n0),
-                clear=excludes(change, 1.0),
-                tested=_CLEAR + " (score interval for a ratio of two Poisson rates)",
-                note="Recorded crime reflects reporting and recording as well as offending.",
             )
         )
     da = o.by_group.filter(pl.col("domestic_abuse"))["crimes"]

@@ -108,6 +108,7 @@ def main_points_section(points: Sequence[MainPoint], *extra: str, note: str = ""
             if b.status_text
             else ""
         )
+        + (f' <span class="note">{html.escape(b.note)}</span>' if b.note else "")
         + "</li>"
         for b in bullet_points(points)
     ]

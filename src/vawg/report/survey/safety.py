@@ -8,7 +8,7 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
-from vawg.report.page import Section, figure_html, table_html
+from vawg.report.page import Section, details_html, figure_html, table_html
 from vawg.report.survey._format import (
     _ACCENT,
     _GREY,
@@ -144,19 +144,23 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
         data=data.with_columns(pl.col("% of reasons").round(1)),
     )
     body += table_html(
-        t.select(
-            "theme", "respondents", "share", "weighted_share", "ci_low", "ci_high", "keywords"
-        ),
-        caption="Themes and the words that mark them",
+        t.select("theme", "respondents", "share", "weighted_share", "ci_low", "ci_high"),
+        caption="Reasons for not reporting, by theme",
         labels={
             "respondents": "people",
             "share": "% of reasons",
             "weighted_share": "weighted %",
             "ci_low": "95% CI from",
             "ci_high": "95% CI to",
-            "keywords": "a reason mentions the theme when it contains",
         },
         percent=["share", "weighted_share", "ci_low", "ci_high"],
+    )
+    body += details_html(
+        "The words that mark each theme",
+        table_html(
+            t.select("theme", "keywords"),
+            labels={"keywords": "a reason mentions the theme when it contains"},
+        ),
     )
     if not view.public and not view.examples.is_empty():
         body += (

@@ -98,7 +98,9 @@ def odds_words(ratio: float | None) -> str:
 def _odds_interval(low: float | None, high: float | None) -> str:
     if low is None or high is None:
         return "–"
-    return f"{odds_words(low)} to {odds_words(high)}"
+    if low >= 2:
+        return f"{low:.1f} to {high:.1f} times the odds"
+    return f"{odds_words(low).removesuffix(' odds')} to {odds_words(high)}"
 
 
 def _group(term: str, level: str) -> str:
