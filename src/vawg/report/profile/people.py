@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from vawg.profile.profile import ProfileResult
 from vawg.report.page import Section, table_html
@@ -24,56 +23,24 @@ from vawg.report.profile._format import (
     figure_html,
     paragraphs_html,
 )
+from vawg.schema.labels import LABELS as SCHEMA_LABELS
 
 
 def _people(r: ProfileResult) -> Section:
     pe = r.people
-    ages = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=("Perpetrators' age at first crime", "Victims' age at first crime"),
+    age_p = _bar(pe.offender_age, "age_band", "offenders", "Perpetrators' age at first crime")
+    age_v = _bar(
+        pe.victim_age, "age_band", "victims", "Victims' age at first crime", colour="#009E73"
     )
-    ages.add_bar(
-        x=pe.offender_age["age_band"].to_list(),
-        y=pe.offender_age["offenders"].to_list(),
-        marker_color=ACCENT,
-        name="perpetrators",
-        row=1,
-        col=1,
+    relationship = pe.relationship.with_columns(
+        pl.col("relationship").replace(dict(SCHEMA_LABELS["relationship"]))
     )
-    ages.add_bar(
-        x=pe.victim_age["age_band"].to_list(),
-        y=pe.victim_age["victims"].to_list(),
-        marker_color="#009E73",
-        name="victims",
-        row=1,
-        col=2,
-    )
-    ages.update_layout(showlegend=False)
-    rel = _bar(
-        pe.relationship,
-        "relationship",
-        "victims",
-        "Distinct victims by relationship",
-    )
-    rep = make_subplots(
-        rows=1, cols=2, subplot_titles=("Crimes per victim", "Crimes per perpetrator")
-    )
-    rep.add_bar(
-        x=pe.victim_crimes["band"].to_list(),
-        y=pe.victim_crimes["victims"].to_list(),
-        marker_color="#009E73",
-        row=1,
-        col=1,
-    )
-    rep.add_bar(
-        x=pe.offender_crimes["band"].to_list(),
-        y=pe.offender_crimes["offenders"].to_list(),
-        marker_color=ACCENT,
-        row=1,
-        col=2,
-    )
-    rep.update_layout(showlegend=False)
+    rel = _bar(relationship, "relationship", "victims", "Distinct victims by relationship")
+    rel.update_xaxes(automargin=True)
+    rep_v = _bar(pe.victim_crimes, "band", "victims", "Crimes per victim", colour="#009E73")
+    rep_p = _bar(pe.offender_crimes, "band", "offenders", "Crimes per perpetrator")
+    for fig, x in ((age_p, "age"), (age_v, "age"), (rep_v, "crimes"), (rep_p, "crimes")):
+        fig.update_layout(xaxis_title=x)
     links = (
         pe.offender_victims.rename({"offenders": "perpetrators"})
         .join(
@@ -91,10 +58,14 @@ def _people(r: ProfileResult) -> Section:
             labels={"ci_low": "95% CI from", "ci_high": "95% CI to", "count": "people"},
             percent=["share", "ci_low", "ci_high"],
         )
-        + figure_html(ages, height=360)
         + '<div class="pair">'
+        + figure_html(age_p, height=340)
+        + figure_html(age_v, height=340)
+        + "</div>"
         + figure_html(rel, height=340)
-        + figure_html(rep, height=340)
+        + '<div class="pair">'
+        + figure_html(rep_v, height=320)
+        + figure_html(rep_p, height=320)
         + "</div>"
         + table_html(
             links,

@@ -23,6 +23,11 @@ from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
 from vawg.survey.satisfaction import ITEMS, SatisfactionModel, SatisfactionResult
 
+_CODES_NOTE = (
+    '<p class="note">Numbers in brackets are the Home Office outcome types in each group; NFIB '
+    "is the National Fraud Intelligence Bureau, to which some crimes are passed.</p>"
+)
+
 
 def surveyed_text(s: SatisfactionResult) -> str:
     """When the victims' survey ran, in months (or that its responses carry no dates)."""
@@ -63,7 +68,8 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
                 )
                 + _shares_table(
                     part, "Satisfied with the whole experience", rest=False, public=view.public
-                ),
+                )
+                + (_CODES_NOTE if dim == "outcome_group" else ""),
             )
         )
     model = s.model
