@@ -151,8 +151,8 @@ def harm_caveat(harm: HarmResult) -> str:
 def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
     """The open site's front-page points, from the (public) overview's own figures: the rate
     per 1,000 women and girls a year over the period, the share flagged domestic abuse and
-    crimes at home for each crime in a public place (when no count under them is withheld),
-    each with its 95% interval. Nothing is used that the page does not publish, so nothing here
+    crimes at home for each crime in a public place (from the overview's own totals, left out
+    when one is withheld), each with its 95% interval. Nothing is used that the page does not publish, so nothing here
     reveals more than the public tables do. The year-on-year change is the profile page's: a
     sum of rounded monthly counts would not match the profile's rounded yearly total."""
     points: list[MainPoint] = []
@@ -171,29 +171,27 @@ def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
                 "mid-2019) are the denominator. Most of this violence is never reported.",
             )
         )
-    da = o.by_group.filter(pl.col("domestic_abuse"))["crimes"]
-    total = o.by_group["crimes"]
-    if crimes and da.null_count() == 0 and total.null_count() == 0 and int(total.sum()) > 0:
-        k, n = int(da.sum()), int(total.sum())
-        low, high = wilson_interval(k, n)
+    k = o.kpis
+    da, home, public = (k.get(n) for n in ("domestic_abuse_crimes", "home_crimes", "public_crimes"))
+    if crimes and da is not None:
+        low, high = wilson_interval(int(da), int(crimes))
         points.append(
             MainPoint(
                 topic="Share of these crimes flagged domestic abuse",
                 measure="share",
-                value=Estimate(k / n, low, high),
+                value=Estimate(da / crimes, low, high),
                 period=period,
             )
         )
-    home = o.by_place.filter(pl.col("place") == "Home")["crimes"]
-    public = o.by_place.filter(pl.col("place") == "Public place")["crimes"]
-    if home.null_count() == 0 and public.null_count() == 0 and int(public.sum()) > 0:
-        ratio = rate_ratio(int(home.sum()), 1.0, int(public.sum()), 1.0)
+    if home is not None and public:
+        ratio = rate_ratio(int(home), 1.0, int(public), 1.0)
         points.append(
             MainPoint(
                 topic="Crimes at home for every crime in a public place",
                 measure="ratio",
                 value=Estimate(ratio.estimate, ratio.ci_low, ratio.ci_high),
                 period=period,
+                note="Crimes with no recorded place are left out.",
             )
         )
     return tuple(points)

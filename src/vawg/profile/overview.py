@@ -30,7 +30,8 @@ class Overview(ResultMixin):
     """Volumes of in-scope crime. ``public``: every count went through the disclosure rule.
 
     ``kpis``: crimes, offenders, victims (distinct people), domestic_abuse_share,
-    home_per_public. ``monthly``: month, crimes. ``by_group``: offence_group, domestic_abuse,
+    home_per_public, and the counts under those two: domestic_abuse_crimes, home_crimes,
+    public_crimes. ``monthly``: month, crimes. ``by_group``: offence_group, domestic_abuse,
     crimes. ``by_district``: district, crimes, female_population, rate_per_1000_per_year,
     ci_low, ci_high (crimes per 1,000 women and girls per year, :func:`with_district_rates`;
     the denominator is female residents of all ages, as the numerator is crimes against
@@ -136,6 +137,9 @@ def overview(tables: Tables, scope: Scope, *, threshold: int = 5) -> Overview:
     }
     kpis["domestic_abuse_share"] = da / total if total else None
     kpis["home_per_public"] = home / outside if outside else None
+    kpis["domestic_abuse_crimes"] = float(da)
+    kpis["home_crimes"] = float(home)
+    kpis["public_crimes"] = float(outside)
     params = Params(
         method="counts of in-scope crimes by recorded month, offence group, district and place",
         period=scope.period,

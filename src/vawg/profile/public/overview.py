@@ -115,6 +115,9 @@ def disclose_overview(result: Overview, settings: Settings) -> Overview:
         "victims": _float(shown_people.get("victims")),
         "domestic_abuse_share": _ratio(safe[("da", True)], safe["G"]),
         "home_per_public": _ratio(safe[("place", "Home")], safe[("place", "Public place")]),
+        "domestic_abuse_crimes": _float(safe[("da", True)]),
+        "home_crimes": _float(safe[("place", "Home")]),
+        "public_crimes": _float(safe[("place", "Public place")]),
     }
     exclusions = suppress(result.exclusions, "crimes_excluded", threshold=threshold, margins=[])
     return dataclasses.replace(

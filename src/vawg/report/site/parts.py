@@ -114,7 +114,7 @@ def main_points_section(points: Sequence[MainPoint], *extra: str, note: str = ""
     ]
     items += [f'<li class="mp">{html.escape(t)}</li>' for t in extra]
     body = f'<div class="main-points"><ul>{"".join(items)}</ul></div>'
-    if note:
+    if note and any(p.clear is not None for p in points):
         body += f'<p class="note">{html.escape(note)}</p>'
     return Section("Main points", body)
 
