@@ -110,7 +110,7 @@ def _scope(r: ProfileResult) -> Section:
             "Rules apply in order; each crime is charged to the first rule it fails." + no_dob
         )
         + table_html(
-            ex.with_columns(pl.col("rule").replace(_RULE_WORDS)),
+            ex.with_columns(pl.col("rule").replace(_RULE_WORDS)).drop("description", strict=False),
             caption="Crimes excluded by each rule",
             labels=labels,
         )
@@ -226,6 +226,10 @@ def _methods(r: ProfileResult) -> Section:
         + table_html(rf.bands, caption="Bands and weights")
         + "<h3>References</h3>"
         + _ul(_esc(c) for c in citations)
-        + details_html("Settings used (to reproduce this report)", _settings_table(settings))
+        + (
+            ""
+            if r.public
+            else details_html("Settings used (to reproduce this report)", _settings_table(settings))
+        )
     )
     return Section("Methods and definitions", body, anchor="methods")

@@ -24,6 +24,12 @@ from vawg.report.profile._format import (
     figure_html,
 )
 
+_RATIO_LABELS = {
+    "ratio": "home crimes per public crime",
+    "ci_low": "95% CI from",
+    "ci_high": "95% CI to",
+}
+
 
 def _placement(p: PlaceResult) -> str:
     """How the crimes were placed in LSOAs (analyst output only)."""
@@ -94,6 +100,7 @@ def _place(r: ProfileResult) -> Section:
                 )
             ),
             caption="Home and public by district, with the home/public ratio (95% CI)",
+            labels=_RATIO_LABELS,
         )
         + table_html(
             _finite_table(
@@ -108,8 +115,9 @@ def _place(r: ProfileResult) -> Section:
                     "ci_high",
                 )
             ),
-            caption="Home and public by offence group (empty ratio: no public crimes, or "
-            "a count not shown)",
+            caption="Home and public by offence group (a dash in the ratio: no public "
+            "crimes, or a count not shown)",
+            labels=_RATIO_LABELS,
         )
         + table_html(p.by_location_type, caption="Every recorded location type")
     )
