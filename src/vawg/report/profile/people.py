@@ -173,9 +173,7 @@ def _harm(r: ProfileResult) -> Section:
         + figure_html(
             hg,
             height=340,
-            data=by_group.select(
-                "offence_group", pl.col("harm_days").round(0).cast(pl.Int64, strict=False)
-            ),
+            data=by_group.select("offence_group", pl.col("harm_days").round(0)),
         )
         + table_html(
             _label(h.by_offence_group),

@@ -66,10 +66,6 @@ def _volume(r: ProfileResult) -> Section:
         pl.col("month").map_elements(lambda m: f"{m:%b %Y}", return_dtype=pl.String),
         pl.col("crimes").alias("crimes recorded"),
     )
-    if v.trend.fitted:
-        month_table = month_table.with_columns(
-            pl.Series("trend (model fit)", [round(f) for f in v.trend.fitted], dtype=pl.Int64)
-        )
     years = v.by_financial_year
     fy = go.Figure()
     for column, colour in (("crimes", ACCENT), ("offenders", PUBLIC_C), ("victims", "#009E73")):
