@@ -128,9 +128,14 @@ def overview_page(overview: Overview) -> SitePage:
     table = districts.select(
         "district",
         "crimes",
-        pl.col("rate_per_1000_per_year").round(2).alias("per 1,000 women and girls a year"),
-        pl.col("ci_low").round(2).alias("95% CI from"),
-        pl.col("ci_high").round(2).alias("95% CI to"),
+        *[
+            pl.col(c).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String).alias(h)
+            for c, h in (
+                ("rate_per_1000_per_year", "per 1,000 women and girls a year"),
+                ("ci_low", "95% CI from"),
+                ("ci_high", "95% CI to"),
+            )
+        ],
     )
     body = chart(
         page,

@@ -144,7 +144,10 @@ def _percent_table(frame: pl.DataFrame, first: str, header: str) -> pl.DataFrame
     """A share chart's data table for readers: percentages with their interval."""
     return frame.select(
         pl.col(first).alias(header),
-        *[(pl.col(c) * 100).round(1).alias(h) for c, h in _PERCENT_HEADERS.items()],
+        *[
+            (pl.col(c) * 100).map_elements(lambda v: f"{v:.1f}", return_dtype=pl.String).alias(h)
+            for c, h in _PERCENT_HEADERS.items()
+        ],
     )
 
 
@@ -390,7 +393,10 @@ def _survey_table(frame: pl.DataFrame, first: str) -> pl.DataFrame:
     """A survey chart's data table for readers: percentages with their interval."""
     return frame.select(
         pl.col(first),
-        *[(pl.col(c) * 100).round(1).alias(h) for c, h in _PERCENT_HEADERS.items()],
+        *[
+            (pl.col(c) * 100).map_elements(lambda v: f"{v:.1f}", return_dtype=pl.String).alias(h)
+            for c, h in _PERCENT_HEADERS.items()
+        ],
         pl.col("n").alias("respondents"),
     )
 

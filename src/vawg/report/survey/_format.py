@@ -177,9 +177,9 @@ def _dot_plot(
                 {
                     "series": name,
                     "group": lab,
-                    "value": round(e, digits),
-                    "95% CI from": None if low is None else round(low * scale, digits),
-                    "95% CI to": None if high is None else round(high * scale, digits),
+                    "value": f"{e:.{digits}f}",
+                    "95% CI from": "–" if low is None else f"{low * scale:.{digits}f}",
+                    "95% CI to": "–" if high is None else f"{high * scale:.{digits}f}",
                 }
             )
     axis = x_title or ("% (95% CI)" if percent else "")

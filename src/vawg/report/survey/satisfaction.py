@@ -197,9 +197,10 @@ def _model_section(model: SatisfactionModel, view: SurveyView) -> Section:
         named.select(
             "what",
             "group",
-            pl.col("estimate").round(3),
-            pl.col("ci_low").round(3),
-            pl.col("ci_high").round(3),
+            *[
+                pl.col(c).map_elements(lambda v: f"{v:.3f}", return_dtype=pl.String)
+                for c in ("estimate", "ci_low", "ci_high")
+            ],
             _p_text("p_value").alias("p"),
             "reference",
         ),

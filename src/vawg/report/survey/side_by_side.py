@@ -15,6 +15,11 @@ from vawg.survey.public import INDICATORS
 from vawg.survey.side_by_side import SURVEY_COLUMNS
 
 
+def _fixed(column: pl.Expr, digits: int) -> pl.Expr:
+    """Figures as text with fixed decimals (a rate or share of 24.0 never reads as a count)."""
+    return column.map_elements(lambda v: f"{v:.{digits}f}", return_dtype=pl.String)
+
+
 def _scatter(side: pl.DataFrame, name: str) -> str:
     """One survey measure (y, with its interval) against the recorded rate (x), a dot per
     district, labelled; the x range is padded so a label at either end is not clipped."""
@@ -55,10 +60,10 @@ def _scatter(side: pl.DataFrame, name: str) -> str:
     )
     data = side.select(
         "district",
-        pl.col("rate_per_1000").round(2).alias("recorded crimes per 1,000 a year"),
-        (pl.col(name) * 100).round(1).alias("%"),
-        (pl.col(f"{name}_ci_low") * 100).round(1).alias("95% CI from"),
-        (pl.col(f"{name}_ci_high") * 100).round(1).alias("95% CI to"),
+        _fixed(pl.col("rate_per_1000"), 2).alias("recorded crimes per 1,000 a year"),
+        _fixed(pl.col(name) * 100, 1).alias("%"),
+        _fixed(pl.col(f"{name}_ci_low") * 100, 1).alias("95% CI from"),
+        _fixed(pl.col(f"{name}_ci_high") * 100, 1).alias("95% CI to"),
     )
     return figure_html(fig, height=420, data=data)
 
