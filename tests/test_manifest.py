@@ -98,6 +98,9 @@ def test_stamping_puts_the_manifest_in_each_kind_of_file(tmp_path: Path, rolled:
     assert embedded is not None and json.loads(embedded.group(1)) == manifest
     assert text.index('<footer class="vawg-manifest"') < text.index("</body>")
     assert "Made by vawg-insight" in text and "OFFICIAL-SENSITIVE" not in text
+    # a public page's footer is for the public: no command line, digest or seed in its text
+    footer = text.split('<footer class="vawg-manifest"')[1].split("</footer>")[0]
+    assert "vawg test" not in footer and "digest" not in footer and "seed" not in footer
 
 
 def test_the_leak_walker_reads_a_manifest_as_provenance_not_counts(

@@ -34,14 +34,23 @@ def _footer(manifest: Mapping[str, Any]) -> str:
         source = f"delivery {deliveries[0]}"
     else:
         source = f"deliveries {deliveries[0]} to {deliveries[-1]}"
-    parts = [
-        f"Made by vawg-insight {manifest['version']} on {manifest['created'][:16].replace('T', ' ')} "
-        f"UTC with {manifest['command']}",
-        f"from {source} (inputs digest {manifest['inputs']['digest'][:12]})",
-    ]
-    if manifest.get("seed") is not None:
-        parts.append(f"seed {manifest['seed']}")
-    text = "; ".join(parts) + ". The full manifest is in this page's source."
+    made = (
+        f"Made by vawg-insight {manifest['version']} on "
+        f"{manifest['created'][:16].replace('T', ' ')} UTC"
+    )
+    if not manifest.get("marking"):  # public: the record stays in the source, not the text
+        text = (
+            f"{made} from data {source}. How it was made (the exact inputs and settings) is "
+            "recorded in this page's source."
+        )
+    else:
+        parts = [
+            f"{made} with {manifest['command']}",
+            f"from {source} (inputs digest {manifest['inputs']['digest'][:12]})",
+        ]
+        if manifest.get("seed") is not None:
+            parts.append(f"seed {manifest['seed']}")
+        text = "; ".join(parts) + ". The full manifest is in this page's source."
     if manifest.get("marking"):
         text = f"<strong>{html.escape(manifest['marking'])}</strong> · " + html.escape(text)
     else:
