@@ -90,16 +90,25 @@ def targeting_main_points(result: TargetingResult) -> tuple[MainPoint, ...]:
                 period=period,
             )
         )
-    for frame, places, size in (
-        (result.coverage, "LSOAs", result.top_rank),
-        (result.town_coverage, "town centres", min(result.top_rank, result.towns.height)),
+    for frame, topic, size in (
+        (
+            result.coverage,
+            f"Share of the harm of {what} in the {{size}} LSOAs with the most",
+            result.top_rank,
+        ),
+        (  # town-centre shares are of the harm in town centres, not of all the harm
+            result.town_coverage,
+            f"Share of the harm of {what} in town centres that is in the {{size}} "
+            "town centres with the most",
+            min(result.top_rank, result.towns.height),
+        ),
     ):
         row = frame.filter(pl.col("up_to_rank") == size)
         if row.height and size:
             r = row.row(0, named=True)
             points.append(
                 MainPoint(
-                    topic=f"Share of the harm of {what} in the {size} {places} with the most",
+                    topic=topic.format(size=size),
                     measure="share",
                     value=Estimate(r["harm_share"], r["ci_low"], r["ci_high"]),
                     period=period,

@@ -150,7 +150,7 @@ def _targeting(page: SitePage, result: TargetingResult) -> None:
         percent=[c for c in ("harm_share",) if c in towns.columns],
         labels={
             "town_centre": "town centre",
-            "harm_share": "share of harm",
+            "harm_share": "share of the harm in town centres",
             "best_rank": "best rank",
             "worst_rank": "worst rank",
             "top_n": f"in the top {n}",

@@ -130,7 +130,9 @@ def _summary(result: TargetingResult) -> str:
         top = result.towns.head(5).to_dicts()
         body += paragraphs(
             "Town centres with the most harm: "
-            + "; ".join(f"{_name(r)} ({pct(r['harm_share'], 1)} of all the harm)" for r in top)
+            + "; ".join(
+                f"{_name(r)} ({pct(r['harm_share'], 1)} of the harm in town centres)" for r in top
+            )
             + "."
         )
     body += paragraphs(
@@ -348,7 +350,7 @@ def targeting_html(result: TargetingResult) -> str:
         if result.town_coverage.height:
             coverage += table_html(
                 result.town_coverage,
-                caption="Top-N town centres",
+                caption="Top-N town centres: share of the harm and crimes in town centres",
                 labels={**SCANNED_LABELS, **labels},
                 percent=shares,
             )
@@ -362,7 +364,12 @@ def targeting_html(result: TargetingResult) -> str:
         ),
         Section(
             "Town centres ranked by harm",
-            _ranking(result.towns, "Town centres by harm", 100, min(n, result.towns.height)),
+            _ranking(
+                result.towns,
+                "Town centres by harm (shares are of the harm in town centres)",
+                100,
+                min(n, result.towns.height),
+            ),
             anchor="towns",
         ),
         Section("How much harm would N places cover?", coverage, anchor="coverage"),
