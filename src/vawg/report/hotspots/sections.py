@@ -194,6 +194,10 @@ def rate_map(
     )
 
 
+_HEATMAP_ROWS = 25
+"""The heat map draws the LSOAs hot most often, at most this many; the table lists them all."""
+
+
 def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
     """Persistent and emerging hot spots: the pattern counts, a heat map and its table."""
     trends = result.trends
@@ -215,13 +219,13 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         "often each was hot.</p>"
     )
     body += table_html(counts, caption="LSOAs by pattern across the years")
-    top = (
+    hot = (
         trends.table.filter(pl.col("years_hot_unadjusted") > 0)
         .sort(["years_hot", "years_hot_unadjusted"], descending=True)
-        .head(25)
         .join(table.select("lsoa_code", "lsoa_name", "district"), on="lsoa_code", how="left")
         .with_columns(pl.col("lsoa_name").fill_null(pl.col("lsoa_code")))
     )
+    top = hot.head(_HEATMAP_ROWS)
     if top.height:
         yearly = trends.yearly.filter(pl.col("lsoa_code").is_in(top["lsoa_code"].implode()))
         z = yearly.pivot(on="year", index="lsoa_code", values="gi_z")
@@ -240,8 +244,13 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         fig.update_xaxes(showgrid=False)
         # A cell with no z (withheld in a public report) shows the grey background: left
         # transparent on white, it would read as z = 0, the white of the colour scale.
+        shown = (
+            "each LSOA"
+            if top.height == hot.height
+            else f"the {top.height} of {hot.height} LSOAs hot most often"
+        )
         fig.update_layout(
-            title="How strongly each LSOA stood out, year by year",
+            title=f"How strongly {shown} stood out, year by year",
             plot_bgcolor="#9e9e9e",
         )
         body += (
@@ -264,8 +273,8 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
             "pattern_unadjusted",
         )
         body += table_html(
-            top.select(c for c in wanted if c in top.columns),
-            caption="LSOAs hot in at least one year",
+            hot.select(c for c in wanted if c in hot.columns),
+            caption=f"LSOAs hot in at least one year: all {hot.height:,}",
             labels={
                 "lsoa_name": "LSOA",
                 "years_hot": "years a confirmed hot spot",
