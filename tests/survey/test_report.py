@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import polars as pl
 import pytest
 from tests.pages import assert_opens_offline, assert_valid_html
 from typer.testing import CliRunner
@@ -200,3 +201,22 @@ def test_public_effective_bases_are_rounded_like_the_bases(force: Force) -> None
     for n, effective in public.public.table.select("n", "n_effective").iter_rows():
         assert effective is None or effective % 5 == 0
         assert effective is None or n is not None
+
+
+def test_public_satisfaction_shares_come_from_the_published_counts(force: Force) -> None:
+    # Unweighted, a share from the exact counts (5 of 13 = 38.5%) gives them away beside a
+    # rounded base of 15: the public share is the rounded count over the rounded base.
+    result = force.result()
+    public = disclose_survey(result, Settings()).satisfaction
+    assert public is not None
+    shown = public.table.filter(pl.col("estimate").is_not_null())
+    assert shown.height > 0
+    for row in shown.iter_rows(named=True):
+        assert row["n"] >= 30 and row["n"] % 5 == 0 and row["count"] % 5 == 0
+        assert row["estimate"] == pytest.approx(row["count"] / row["n"])
+        assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+    assert public.table["vs_rest"].is_null().all() if "vs_rest" in public.table.columns else True
+    restricted = result.satisfaction
+    assert restricted is not None
+    exact = restricted.table.filter((pl.col("n") < 30) & pl.col("estimate").is_not_null())
+    assert exact.height > 0  # small groups exist, so the rule above is exercised

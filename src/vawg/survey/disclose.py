@@ -20,7 +20,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.disclosure import SUPPRESSED_FLAG, public_notes, public_params, round_count, suppress
-from vawg.stats import poisson_rate_interval
+from vawg.stats import poisson_rate_interval, wilson_interval
 from vawg.survey.analysis import SurveyResult
 from vawg.survey.estimates import SurveyEstimate
 from vawg.survey.side_by_side import SURVEY_COLUMNS, SideBySideResult
@@ -88,6 +88,40 @@ def _estimates(frame: pl.DataFrame, threshold: int, groups: list[str]) -> pl.Dat
         )
         .drop("_hidden")
     )
+
+
+_MIN_BASE = 30
+"""A published share of the (unweighted) victims' survey needs at least this many responses."""
+
+_COMPARISONS = ("vs_rest", "vs_rest_ci_low", "vs_rest_ci_high", "vs_rest_p_value", "vs_rest_p_holm")
+
+
+def _from_rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Shares of an unweighted table worked out again from the published (rounded) counts.
+
+    Unweighted, a share is its count over its base: from the exact counts (5 of 13 = 38.5%)
+    it gives both away beside a rounded base of 15. So the share and its Wilson interval are
+    worked out from the rounded counts, a base under :data:`_MIN_BASE` is not shown, and the
+    comparisons with the rest (made from exact counts) are not published.
+    """
+    if frame.is_empty() or not {"n", "count", "estimate"} <= set(frame.columns):
+        return frame
+    estimate: list[float | None] = []
+    low: list[float | None] = []
+    high: list[float | None] = []
+    for n, count in zip(frame["n"].to_list(), frame["count"].to_list(), strict=True):
+        shown = n is not None and count is not None and n >= _MIN_BASE
+        interval = wilson_interval(int(count), int(n)) if shown else (None, None)
+        estimate.append(count / n if shown else None)
+        low.append(interval[0])
+        high.append(interval[1])
+    out = frame.with_columns(
+        pl.Series("estimate", estimate, dtype=pl.Float64),
+        pl.Series("ci_low", low, dtype=pl.Float64),
+        pl.Series("ci_high", high, dtype=pl.Float64),
+    )
+    gone = [c for c in (*_COMPARISONS, "se", "p_value") if c in out.columns]
+    return out.with_columns(pl.lit(None, out[c].dtype).alias(c) for c in gone)
 
 
 def _counts(
@@ -208,7 +242,7 @@ def disclose_survey(result: SurveyResult, settings: Settings) -> SurveyResult:
         )
     satisfaction = result.satisfaction
     if satisfaction is not None:
-        table = _estimates(satisfaction.table, t, ["item", "dimension"])
+        table = _from_rounded(_estimates(satisfaction.table, t, ["item", "dimension"]))
         model = satisfaction.model
         if model is not None:
             model = dataclasses.replace(
