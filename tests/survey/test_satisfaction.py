@@ -204,3 +204,21 @@ def test_complete_separation_gives_a_firth_model_and_says_why() -> None:
     assert "outcome_group: charged" in model.separated
     row = model.table.filter(pl.col("level") == "charged").row(0, named=True)
     assert row["ci_low"] > 10 and math.isfinite(row["ci_high"])
+
+
+def test_the_clearest_effect_is_never_one_on_a_group_too_small_to_rely_on() -> None:
+    from vawg.survey.satisfaction_model import clearest_effect
+
+    effects = pl.DataFrame(
+        {
+            "term": ["outcome", "kept_informed", "year"],
+            "reference": [False, False, False],
+            "estimate": [17.6, 5.8, 0.4],
+            "ci_low": [4.6, 3.0, 0.1],
+            "ci_high": [67.2, 11.0, 1.4],
+            "n": [16, 200, 300],
+        }
+    )
+    chosen = clearest_effect(effects)
+    assert chosen is not None and chosen["term"] == "kept_informed"
+    assert clearest_effect(effects.filter(pl.col("n") < 30)) is None

@@ -124,14 +124,23 @@ class SatisfactionModel:
         }
 
 
+MIN_FINDING_N = 30
+"""A model effect stated as a finding must rest on at least this many responses (the base the
+survey's tables need to show a share)."""
+
+
 def clearest_effect(effects: pl.DataFrame) -> dict[str, Any] | None:
     """The row of a model's ``effects`` table (odds ratios) furthest from 1 among those whose
-    95% interval leaves 1 out, or None when no effect is clear: what a summary may state as a
-    finding (an unclear effect never is)."""
+    95% interval leaves 1 out and that rest on at least :data:`MIN_FINDING_N` responses, or
+    None when no effect is clear: what a summary may state as a finding (an unclear effect,
+    or one on a group too small to rely on, never is)."""
     clear = effects.filter(
         ~pl.col("reference"),
         pl.col("estimate").is_not_null(),
         (pl.col("ci_low") > 1) | (pl.col("ci_high") < 1),
+        pl.col("n").is_null() | (pl.col("n") >= MIN_FINDING_N)
+        if "n" in effects.columns
+        else pl.lit(True),
     )
     if clear.is_empty():
         return None
