@@ -195,6 +195,13 @@ def test_public_survey_base_is_one_rounded_total_on_every_question(audit: AuditR
     assert both.height > 0
     for row in both.iter_rows(named=True):
         assert row["answered"] == (row["true"] + 2) // 5 * 5, row
+    # a share on fewer than 30 answers is not published: rounding would move it by up to ten
+    # points; on 30 or more it is the published satisfied over the published answered
+    few = both.filter(pl.col("answered") < 30)
+    assert few.height > 0 and few["estimate"].is_null().all()
+    many = both.filter((pl.col("answered") >= 30) & pl.col("satisfied").is_not_null())
+    for row in many.iter_rows(named=True):
+        assert row["estimate"] == pytest.approx(row["satisfied"] / row["answered"])
 
 
 def test_public_audit_comparisons_are_built_from_the_published_counts(

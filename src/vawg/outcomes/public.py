@@ -199,8 +199,14 @@ def public_agencies(result: AgencyResult, halves: list[Half], threshold: int) ->
     )
 
 
+MIN_SATISFACTION_BASE = 30
+"""A public satisfaction share needs at least this many answers: on fewer, counts rounded to
+5 move it by up to ten points (10 of a rounded 25 is 40%; the true 11 of 23 is 48%)."""
+
+
 def public_satisfaction(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """Answered / satisfied / not satisfied suppressed (groups under each item's total)."""
+    """Answered / satisfied / not satisfied suppressed (groups under each item's total); the
+    share and its interval only where at least :data:`MIN_SATISFACTION_BASE` answered."""
     base = table.select("half", "item", "group", "answered", "satisfied").with_columns(
         not_satisfied=pl.col("answered") - pl.col("satisfied")
     )
@@ -240,7 +246,12 @@ def public_satisfaction(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
         .select("half", "item", "group", "answered", "satisfied")
         .sort("half", "item", "group")
     )
-    return satisfaction_rates(out)
+    rates = satisfaction_rates(out)
+    small = pl.col("answered").is_null() | (pl.col("answered") < MIN_SATISFACTION_BASE)
+    return rates.with_columns(
+        pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("estimate", "ci_low", "ci_high")
+    )
 
 
 def public_police_uk(result: PoliceUkOutcomes, threshold: int) -> PoliceUkOutcomes:
