@@ -295,8 +295,15 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
     page = SitePage(
         "outcomes",
         "Outcomes by half-year",
-        f"Police outcomes of VAWG crimes by financial half-year, as the data stood on "
-        f"{result.as_of:%d %B %Y}.",
+        "Police outcomes of VAWG crimes recorded "
+        + (
+            f"in {fmt.period(result.halves[0].start, result.halves[-1].end)}, "
+            if result.halves
+            else ""
+        )
+        + f"as the data stood on {result.as_of.day} {result.as_of:%B %Y}. This page runs to "
+        "the latest complete half-year, past the period of the other pages: outcomes take "
+        "time, and the PCC's audit reports the latest half.",
     )
     points = _outcome_points_html(result)
     if points:
