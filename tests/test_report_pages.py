@@ -151,6 +151,26 @@ def test_a_chart_data_table_is_headed_by_its_axes_and_long_titles_wrap() -> None
     assert figure.layout.legend.orientation == "h" and figure.layout.legend.y > 1
 
 
+def test_a_change_in_days_carries_its_interval_when_it_has_one() -> None:
+    from datetime import date as day
+
+    from vawg.report.bulletin import sentence
+
+    point = MainPoint(
+        topic="Median days",
+        measure="days",
+        value=Estimate(39.0, 36.0, 42.0),
+        period=(day(2022, 4, 1), day(2022, 9, 30)),
+        change=Estimate(1.0, -2.0, 4.0),
+        change_kind="days",
+        comparison=(day(2021, 4, 1), day(2021, 9, 30)),
+        comparison_value=38.0,
+    )
+    assert "1 day longer (95% CI 2 days shorter to 4 days longer)" in sentence(point)
+    bare = MainPoint(**{**point.__dict__, "change": Estimate(1.0, math.nan, math.nan)})
+    assert sentence(bare).endswith("1 day longer.")
+
+
 def test_share_columns_named_as_percent_are_written_as_percentages() -> None:
     import polars as pl
 
