@@ -202,7 +202,7 @@ def _table(
             pl.col(c).replace_strict(dict(LABELS[c]), default=pl.col(c)) for c in coded
         )
     more = (
-        f"Showing {max_rows:,} of {frame.height:,} rows; the CSV has all."
+        f"Showing the first {max_rows:,} of {frame.height:,} rows."
         if frame.height > max_rows
         else ""
     )
