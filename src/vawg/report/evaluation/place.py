@@ -53,7 +53,7 @@ def event_data(table: pl.DataFrame) -> pl.DataFrame:
 
 def _before_the_start(p_value: float | None, width: str = "quarter") -> str:
     """What the periods before the start say together (the event study's joint test), under
-    its chart: one period outside its interval is what chance gives among several."""
+    its chart, with what a reader should not make of single periods."""
     reference = paragraphs(
         f"Each point is how the treated areas moved against the comparison areas, relative to "
         f"the last {width} before the start (-1, set at 1); the bars are 95% intervals."
@@ -68,8 +68,10 @@ def _before_the_start(p_value: float | None, width: str = "quarter") -> str:
     else:
         verdict = (
             "do not differ clearly from the last one before it, taken together (a joint test at "
-            "the 5% level); a single period outside its interval is what chance gives among "
-            "several"
+            "the 5% level). Among several periods, one or two outside their intervals can be "
+            "chance; but if most of them sit above (or below) 1, the last period before the "
+            "start may itself have been unusual, and the estimate should be read with that in "
+            "mind"
         )
     return reference + paragraphs(f"The periods before the start {verdict}.")
 
