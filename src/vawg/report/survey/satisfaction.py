@@ -147,12 +147,13 @@ def _model_section(model: SatisfactionModel, view: SurveyView) -> Section:
                 _ACCENT,
             )
         ],
-        f"Whole-experience satisfaction: {model.measure} (95% CI)",
+        "Whole-experience satisfaction: the odds of being satisfied against the comparison "
+        "group (95% CI)"
+        if odds
+        else f"Whole-experience satisfaction: {model.measure} (95% CI)",
         percent=False,
         log_x=odds,
-        x_title=f"{model.measure} (1 = the same as the comparison group; log scale)"
-        if odds
-        else model.measure,
+        x_title="times the odds (1 = the same)" if odds else model.measure,
     )
     compared = ", ".join(f"{w}: {g}" for w, g in zip(refs["what"], refs["group"], strict=True))
     intro = paragraphs(
