@@ -21,6 +21,7 @@ from vawg.report.evaluation._format import esc
 from vawg.report.evaluation.methods import methods_html
 from vawg.report.evaluation.place import intervention_section, place_summary, pooled_section
 from vawg.report.evaluation.programme import programme_section
+from vawg.report.fmt import period as fmt_period
 from vawg.report.page import (
     Classification,
     Section,
@@ -31,6 +32,21 @@ from vawg.report.page import (
 from vawg.results import Estimate, to_jsonable
 
 __all__ = ["evaluation_html", "evaluation_json"]
+
+
+def _subtitle(
+    place: PlaceEvaluationResult | None, programme: ProgrammeEvaluationResult | None
+) -> str:
+    """What was compared, in words, and over which months (methods are named in Methods)."""
+    parts = []
+    if place is not None:
+        parts.append("Safer Streets areas against similar areas")
+    if programme is not None:
+        parts.append("programme participants against similar people who did not take part")
+    text = "; ".join(parts)
+    if place is not None and place.params.period is not None:
+        text += f" · {fmt_period(*place.params.period)}"
+    return text
 
 
 def _flat(prefix: str, e: Estimate | None) -> dict[str, Any]:
@@ -242,7 +258,7 @@ def evaluation_html(
         "Did it work? Safer Streets and the perpetrator programme",
         sections,
         classification=Classification.public(rule) if rule else Classification.restricted(),
-        subtitle="Difference-in-differences against matched areas; matched survival analysis",
+        subtitle=_subtitle(place, programme),
         main_points=[
             *(place.main_points if place is not None else ()),
             *(programme.main_points if programme is not None else ()),
