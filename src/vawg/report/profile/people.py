@@ -19,7 +19,6 @@ from vawg.report.profile._format import (
     _missing,
     _n,
     _pct,
-    _x,
     figure_html,
     paragraphs_html,
 )
@@ -114,7 +113,7 @@ def _harm(r: ProfileResult) -> Section:
             bgcolor="rgba(255,255,255,0.85)",
         )
     fig.update_layout(
-        title="Lorenz curve of harm",
+        title="How concentrated the harm is: perpetrators from least to most harmful",
         xaxis_title="share of perpetrators, least to most harmful",
         xaxis_title_standoff=4,
         yaxis_title="share of harm",
@@ -158,8 +157,9 @@ def _harm(r: ProfileResult) -> Section:
         + figure_html(bars, height=420)
         + "</div>"
         + paragraphs_html(
-            f"Gini coefficient of harm across {_n(h.perpetrators)} perpetrators: "
-            f"{_x(gini.estimate, 3)} ({_ci(gini, lambda x: f'{x:.3f}')}). For comparison, the "
+            f"How unequally harm is spread across {_n(h.perpetrators)} perpetrators, from 0% "
+            f"(all cause the same harm) to 100% (one causes it all): "
+            f"{_pct(gini.estimate)} ({_ci(gini, _pct)}; the Gini coefficient). For comparison, the "
             "Kent and Medway Police and Crime Panel's minutes on the VAWG inquiry record that "
             "Kent's own 2017-2022 profile, also with the Cambridge Crime Harm Index, found that "
             "10% of perpetrators caused 63% of the harm."
