@@ -7,6 +7,8 @@ fit for conclusions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from vawg.evaluation.analysis import PlaceEvaluationResult
@@ -243,7 +245,7 @@ def place_summary(result: PlaceEvaluationResult) -> str:
         iv = e.intervention
         rows.append(
             {
-                "intervention": f"{iv.name} ({iv.intervention_id})",
+                "intervention": iv.name,
                 "started": f"{iv.start:%b %Y}",
                 "finding": e.conclusion,
             }
@@ -256,8 +258,12 @@ def place_summary(result: PlaceEvaluationResult) -> str:
     return body
 
 
-def pooled_section(p: PooledEvaluation, public: bool) -> str:
-    """All interventions together (stacked difference-in-differences)."""
+def pooled_section(
+    p: PooledEvaluation, public: bool, names: Mapping[str, str] | None = None
+) -> str:
+    """All interventions together (stacked difference-in-differences); ``names``: each
+    intervention's name by its code, so the text names places, not codes."""
+    named = names or {}
     body = (
         cannot_box(p.conclusion)
         if not p.can_conclude
@@ -285,10 +291,10 @@ def pooled_section(p: PooledEvaluation, public: bool) -> str:
     body += _counts_table(p.counts)
     body += paragraphs(
         "Included: "
-        + ", ".join(p.included)
+        + ", ".join(named.get(i, i) for i in p.included)
         + "."
         + (
-            " Left out: " + "; ".join(f"{i} ({why})" for i, why in p.excluded) + "."
+            " Left out: " + "; ".join(f"{named.get(i, i)} ({why})" for i, why in p.excluded) + "."
             if p.excluded
             else ""
         )

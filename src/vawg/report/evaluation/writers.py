@@ -218,7 +218,14 @@ def evaluation_html(
             sections.append(
                 Section(
                     "Safer Streets: all interventions together",
-                    pooled_section(place.pooled, public),
+                    pooled_section(
+                        place.pooled,
+                        public,
+                        {
+                            e.intervention.intervention_id: e.intervention.name
+                            for e in place.interventions
+                        },
+                    ),
                     anchor="pooled",
                 )
             )
