@@ -84,12 +84,12 @@ def _birthday(result: DriversResult) -> str:
     return body
 
 
-def _change_words(row: dict[str, float | None]) -> str:
-    """A rate ratio and its interval as '54% more (95% CI 27% more to 85% more)'."""
+def _change_words(row: dict[str, float | None], unit: str = "crimes") -> str:
+    """A rate ratio and its interval as '54% more crimes (95% CI 27% more to 85% more)'."""
     rr, low, high = row.get("rate_ratio"), row.get("ci_low"), row.get("ci_high")
     if rr is None or not math.isfinite(rr):
         return "–"
-    text = fmt.change(rr, "crimes")
+    text = fmt.change(rr, unit)
     if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
         return text
     return f"{text} ({fmt.change_interval(low, high)})"
@@ -135,7 +135,9 @@ def _age(result: DriversResult) -> str:
         for r, lo, hi in table.select("rate_per_1000", "ci_low", "ci_high").iter_rows()
     ]
     against = [
-        "–" if r is None else _change_words({"rate_ratio": r, "ci_low": lo, "ci_high": hi})
+        "–"
+        if r is None
+        else _change_words({"rate_ratio": r, "ci_low": lo, "ci_high": hi}, "people")
         for r, lo, hi in table.select("rate_ratio", "rr_ci_low", "rr_ci_high").iter_rows()
     ]
     plain = table.select(
