@@ -300,8 +300,19 @@ def _phone_ready(figure: go.Figure) -> None:
     """One layout rule for every chart, so none squeezes on a phone: the legend sits above
     the plot, across it (a legend at the side leaves a phone's plot a sliver, one below it
     collides with the axis title); axes make room for their labels; long axis titles wrap."""
+    # Subplot titles sit just above each panel: the legend goes above them.
+    titled = any(
+        (a.yanchor == "bottom" and a.y is not None and a.y >= 0.98)
+        for a in figure.layout.annotations or ()
+    )
     figure.update_layout(
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.12 if titled else 1.02,
+            "yanchor": "bottom",
+        }
     )
     figure.update_xaxes(automargin=True)
     figure.update_yaxes(automargin=True)
