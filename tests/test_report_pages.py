@@ -129,6 +129,10 @@ def test_the_correction_note_appears_only_beside_corrected_main_points() -> None
         return render_page("t", [], classification=Classification("x", "y"), main_points=points)
 
     assert note not in page([plain]) and note in page([plain, held])
+    # points that test nothing (a count, a share with no comparison) get no such note at all
+    untested = MainPoint(topic="Crimes", measure="count", value=Estimate(2715.0, None, None))
+    assert "Statistically clear" not in page([untested])
+    assert "Statistically clear" in page([untested, plain])
 
 
 def test_a_chart_data_table_is_headed_by_its_axes_and_long_titles_wrap() -> None:
