@@ -13,6 +13,7 @@ Nothing here computes a statistic: sections are built from Results by the report
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -283,17 +284,10 @@ _LEGEND_WRAP = 34
 
 
 def _wrapped(text: str, width: int = _WRAP) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters (Plotly's ``<br>``)."""
     if len(text) <= width or "<br>" in text:
         return text
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
 
 
 def _phone_ready(figure: go.Figure) -> None:
