@@ -215,7 +215,6 @@ def test_public_satisfaction_shares_come_from_the_published_counts(force: Force)
         assert row["n"] >= 30 and row["n"] % 5 == 0 and row["count"] % 5 == 0
         assert row["estimate"] == pytest.approx(row["count"] / row["n"])
         assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
-    assert public.table["vs_rest"].is_null().all() if "vs_rest" in public.table.columns else True
     restricted = result.satisfaction
     assert restricted is not None
     exact = restricted.table.filter((pl.col("n") < 30) & pl.col("estimate").is_not_null())

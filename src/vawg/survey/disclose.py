@@ -93,16 +93,13 @@ def _estimates(frame: pl.DataFrame, threshold: int, groups: list[str]) -> pl.Dat
 _MIN_BASE = 30
 """A published share of the (unweighted) victims' survey needs at least this many responses."""
 
-_COMPARISONS = ("vs_rest", "vs_rest_ci_low", "vs_rest_ci_high", "vs_rest_p_value", "vs_rest_p_holm")
-
 
 def _from_rounded(frame: pl.DataFrame) -> pl.DataFrame:
     """Shares of an unweighted table worked out again from the published (rounded) counts.
 
     Unweighted, a share is its count over its base: from the exact counts (5 of 13 = 38.5%)
     it gives both away beside a rounded base of 15. So the share and its Wilson interval are
-    worked out from the rounded counts, a base under :data:`_MIN_BASE` is not shown, and the
-    comparisons with the rest (made from exact counts) are not published.
+    worked out from the rounded counts, and a base under :data:`_MIN_BASE` is not shown.
     """
     if frame.is_empty() or not {"n", "count", "estimate"} <= set(frame.columns):
         return frame
@@ -115,13 +112,11 @@ def _from_rounded(frame: pl.DataFrame) -> pl.DataFrame:
         estimate.append(count / n if shown else None)
         low.append(interval[0])
         high.append(interval[1])
-    out = frame.with_columns(
+    return frame.with_columns(
         pl.Series("estimate", estimate, dtype=pl.Float64),
         pl.Series("ci_low", low, dtype=pl.Float64),
         pl.Series("ci_high", high, dtype=pl.Float64),
     )
-    gone = [c for c in (*_COMPARISONS, "se", "p_value") if c in out.columns]
-    return out.with_columns(pl.lit(None, out[c].dtype).alias(c) for c in gone)
 
 
 def _counts(
