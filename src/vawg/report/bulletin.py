@@ -40,18 +40,6 @@ def _level(p: MainPoint, e: Estimate) -> str:
     return f"{fmt.number(e.estimate, digits)} ({fmt.interval(e.ci_low, e.ci_high, digits)})"
 
 
-def _days_interval(low: float | None, high: float | None) -> str:
-    """``95% CI 3 days shorter to 5 days longer`` for a difference in days."""
-
-    def side(value: float | None) -> str:
-        assert value is not None
-        if round(value) == 0:
-            return "no change"
-        return f"{fmt.days(abs(value))} {'longer' if value > 0 else 'shorter'}"
-
-    return f"95% CI {side(low)} to {side(high)}"
-
-
 def _change(p: MainPoint, c: Estimate) -> str:
     if p.change_kind in ("ratio", "ratio_per_year"):
         unit = "crimes" if p.measure in ("count", "effect", "trend") else ""
@@ -65,7 +53,7 @@ def _change(p: MainPoint, c: Estimate) -> str:
         words = "about the same" if c.estimate == 0 else f"{fmt.days(abs(c.estimate))} {longer}"
         if fmt.missing(c.ci_low) or fmt.missing(c.ci_high):
             return words
-        return f"{words} ({_days_interval(c.ci_low, c.ci_high)})"
+        return f"{words} ({fmt.days_interval(c.ci_low, c.ci_high)})"
     return f"{fmt.points(c.estimate)} ({fmt.points_interval(c.ci_low, c.ci_high)})"
 
 

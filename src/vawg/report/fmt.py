@@ -25,6 +25,7 @@ __all__ = [
     "change",
     "change_interval",
     "days",
+    "days_interval",
     "interval",
     "missing",
     "number",
@@ -126,6 +127,20 @@ def days(value: float | None) -> str:
         return DASH
     assert value is not None
     return "1 day" if round(value) == 1 else f"{value:,.0f} days"
+
+
+def days_interval(low: float | None, high: float | None) -> str:
+    """``95% CI 3 days shorter to 5 days longer`` for a difference in days."""
+    if missing(low) or missing(high):
+        return "interval not available"
+
+    def side(value: float) -> str:
+        if round(value) == 0:
+            return "no change"
+        return f"{days(abs(value))} {'longer' if value > 0 else 'shorter'}"
+
+    assert low is not None and high is not None
+    return f"95% CI {side(low)} to {side(high)}"
 
 
 def small(value: float | None) -> str:
