@@ -105,6 +105,28 @@ def test_a_cluster_every_year_is_persistent() -> None:
     assert trends.patterns["emerging"] == 0
 
 
+def test_a_cluster_hot_in_all_years_but_one_is_counted_beside_the_persistent() -> None:
+    # Block A is planted in all three years, block B in the first two only: B's centre is hot
+    # in all years but one, so it is counted there and not as persistent.
+    ids, e, n = _lattice(12)
+    w = knn_weights(ids, e, n, k=8)
+    rng = np.random.default_rng(11)
+    block_a = [(r * 12 + c) for r in range(1, 4) for c in range(1, 4)]
+    block_b = [(r * 12 + c) for r in range(7, 10) for c in range(7, 10)]
+    rows = []
+    for index, year in enumerate(("2019/20", "2020/21", "2021/22")):
+        y = rng.poisson(5, 144)
+        y[block_a] = rng.poisson(40, len(block_a))
+        if index < 2:
+            y[block_b] = rng.poisson(40, len(block_b))
+        rows.append(pl.DataFrame({"lsoa_code": ids, "year": year, "crimes": y}))
+    trends = hotspot_trends(pl.concat(rows), w, permutations=999, seed=3)
+    centre_b = trends.table.filter(pl.col("lsoa_code") == ids[8 * 12 + 8]).row(0, named=True)
+    assert centre_b["years_hot"] == 2 and centre_b["pattern"] != "persistent"
+    assert trends.patterns["persistent"] >= 1
+    assert trends.hot_all_but_one >= trends.patterns["persistent"] + 1
+
+
 def test_concentration_worked_by_hand() -> None:
     # 20 LSOAs: one with 30 crimes, four with 5, the rest none. Top 5% = ceil(1) = 1 LSOA,
     # holding 30 of 50 crimes = 60%. Gini of (0 x15, 5 x4, 30): sorted ascending, i = 1..20,

@@ -267,7 +267,8 @@ class HotspotTrendResult(ResultMixin):
     ``table``: lsoa_code, years_hot, hot_first, hot_latest, trend_tau, trend_p, pattern, and
     years_hot_unadjusted, pattern_unadjusted (the same on the exploratory p < 0.05 layer); one
     row per LSOA. ``yearly``: lsoa_code, year, crimes, gi_z, p_value, p_perm, q_value,
-    hotspot_class.
+    hotspot_class. ``hot_all_but_one``: LSOAs a confirmed hot spot in every year but at most
+    one (with fewer than three years, in every year): persistent in all but name.
     """
 
     params: Params
@@ -276,6 +277,7 @@ class HotspotTrendResult(ResultMixin):
     years: tuple[str, ...]
     patterns: dict[str, int]
     patterns_unadjusted: dict[str, int]
+    hot_all_but_one: int
 
 
 PATTERNS = ("persistent", "emerging", "diminishing", "intermittent", "never")
@@ -391,6 +393,7 @@ def hotspot_trends(
     ).sort(["years_hot", "years_hot_unadjusted", "lsoa_code"], descending=[True, True, False])
     counts_by_pattern = {k: int((table["pattern"] == k).sum()) for k in PATTERNS}
     unadjusted = {k: int((table["pattern_unadjusted"] == k).sum()) for k in PATTERNS}
+    most = len(years) - 1 if len(years) > 2 else len(years)
     return HotspotTrendResult(
         params=params
         or Params(
@@ -406,4 +409,5 @@ def hotspot_trends(
         years=years,
         patterns=counts_by_pattern,
         patterns_unadjusted=unadjusted,
+        hot_all_but_one=int((table["years_hot"] >= most).sum()),
     )

@@ -145,11 +145,9 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool 
     if result.trends is not None and not site:
         p = result.trends.patterns
         n = len(result.trends.years)
-        years_hot = result.trends.table["years_hot"].drop_nulls()
-        most = int((years_hot >= n - 1).sum()) if n > 2 else p["persistent"]
         cards.append(
             kpi(
-                f"{p['persistent']} / {most}",
+                f"{p['persistent']} / {result.trends.hot_all_but_one}",
                 f"LSOAs a confirmed hot spot in all {n} years / in {n - 1} or more of them",
                 f"newly hot in the latest year: {p['emerging']}",
             )
