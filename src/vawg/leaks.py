@@ -116,6 +116,7 @@ NON_COUNT = (
     "years_hot",
     "years_hot_unadjusted",
     "persistent",
+    "hot_all_but_one",
     "emerging",
     "diminishing",
     "intermittent",

@@ -7,6 +7,7 @@ lattice, which must be found, and pure noise, in which the FDR control must find
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -18,9 +19,12 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from vawg.leaks import is_count_name
 from vawg.spatial.concentration import concentration, top_share
 from vawg.spatial.hotspots import (
     HOT,
+    HotspotResult,
+    HotspotTrendResult,
     _kendall,
     _pattern,
     hotspot_trends,
@@ -191,3 +195,15 @@ def test_queen_contiguity_from_polygons() -> None:
     assert card["E01000005"] == 8
     assert [card[c] for c in ("E01000001", "E01000003", "E01000007", "E01000009")] == [3, 3, 3, 3]
     assert [card[c] for c in ("E01000002", "E01000004", "E01000006", "E01000008")] == [5, 5, 5, 5]
+
+
+@pytest.mark.parametrize("result_type", [HotspotResult, HotspotTrendResult])
+def test_every_whole_number_of_a_hot_spot_result_counts_areas_and_is_published_as_such(
+    result_type: type,
+) -> None:
+    # The whole numbers on these Results count LSOAs (or permutations), which are public; read
+    # as counts of crimes, the release log refused the demo's public hot spots when two LSOAs
+    # were hot in all years but one.
+    whole = [f.name for f in dataclasses.fields(result_type) if f.type in ("int", int)]
+    assert whole  # the check is not vacuous
+    assert [name for name in whole if is_count_name(name)] == []
