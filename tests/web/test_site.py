@@ -232,3 +232,25 @@ def test_no_site_page_scrolls_sideways_on_a_phone(site: Path, page: Any) -> None
         page.goto(html.as_uri())
         page.wait_for_timeout(500)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, html.name
+
+
+@pytest.mark.browser
+def test_a_map_on_a_phone_shows_the_whole_force_with_names_that_can_be_read(
+    site: Path, page: Any
+) -> None:
+    # At a fixed 520 px a map scrolled sideways in its box, so east Kent (Thanet, Dover, where
+    # most hot spots are) opened off screen, its title cut; its names were about 5 px.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((site / "places.html").as_uri())
+    maps = page.locator(".map-svg svg")
+    assert maps.count() == 3
+    for index in range(maps.count()):
+        box = maps.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        heights = maps.nth(index).evaluate(
+            "svg => [...svg.querySelectorAll('.district_names_marks text')]"
+            ".map(t => t.getBoundingClientRect().height)"
+        )
+        assert len(heights) >= 12 and min(heights) >= 8, heights  # Kent's 13 districts
+    titles = page.locator(".map-svg .map-title").all_inner_texts()
+    assert len(titles) == 3 and all(t.strip() for t in titles)

@@ -294,8 +294,11 @@ def choropleth(
                 description="District boundaries",
             )
         )
+        # Long names break after "and" ("Tonbridge and / Malling"), so that written larger on
+        # a phone (see the page's style) they do not run into their neighbours.
+        named = [{**p, "district": p["district"].replace(" and ", " and\n")} for p in points]
         layers.append(
-            alt.Chart(alt.Data(values=points))
+            alt.Chart(alt.Data(values=named), name="district_halo")
             .mark_text(
                 fontSize=11,
                 fontWeight="bold",
@@ -303,12 +306,13 @@ def choropleth(
                 stroke="#ffffff",
                 strokeWidth=2.5,
                 strokeOpacity=0.8,
+                lineBreak="\n",
             )
             .encode(longitude="x:Q", latitude="y:Q", text="district:N")
         )
         layers.append(
-            alt.Chart(alt.Data(values=points))
-            .mark_text(fontSize=11, fontWeight="bold", color="#1d2433")
+            alt.Chart(alt.Data(values=named), name="district_names")
+            .mark_text(fontSize=11, fontWeight="bold", color="#1d2433", lineBreak="\n")
             .encode(longitude="x:Q", latitude="y:Q", text="district:N")
         )
     if label:
@@ -321,13 +325,20 @@ def choropleth(
             for p in [shapely.point_on_surface(poly)]
         ]
         above, below = _place_labels(marks, points, maxx - minx)
-        for rows, dy in ((above, -9), (below, 13)):
-            if rows:
-                layers.append(
-                    alt.Chart(alt.Data(values=rows))
-                    .mark_text(fontSize=10, dy=dy, color="#000000", fontStyle="italic")
-                    .encode(longitude="x:Q", latitude="y:Q", text="label:N")
-                )
+        # A name near the left or right edge is written inward from its point, so that
+        # written larger on a phone it is not cut by the edge ("Ramsgat").
+        edge = 0.08 * (maxx - minx)
+        for rows, dy, where in ((above, -9, "above"), (below, 13, "below")):
+            for align in ("left", "center", "right"):
+                here = [r for r in rows if _side(r["x"], minx + edge, maxx - edge) == align]
+                if here:
+                    layers.append(
+                        alt.Chart(alt.Data(values=here), name=f"place_names_{where}_{align}")
+                        .mark_text(
+                            fontSize=10, dy=dy, align=align, color="#000000", fontStyle="italic"
+                        )
+                        .encode(longitude="x:Q", latitude="y:Q", text="label:N")
+                    )
     bar = _nice_length(maxx - minx)
     x0, y0 = minx + 0.02 * (maxx - minx), miny + 0.02 * (maxy - miny)
     tick = 0.012 * (maxy - miny)
@@ -342,14 +353,17 @@ def choropleth(
         .encode(longitude="x:Q", latitude="y:Q", longitude2="x2:Q", latitude2="y2:Q")
     )
     layers.append(
-        alt.Chart(alt.Data(values=[{"x": x0 + bar / 2, "y": y0 + tick, "t": f"{bar / 1000:g} km"}]))
+        alt.Chart(
+            alt.Data(values=[{"x": x0 + bar / 2, "y": y0 + tick, "t": f"{bar / 1000:g} km"}]),
+            name="scale_text",
+        )
         .mark_text(fontSize=11, dy=-8, color="#1d2433")
         .encode(longitude="x:Q", latitude="y:Q", text="t:N")
     )
     chart = (
         alt.layer(*layers)
         .project(type="identity", reflectY=True)
-        .properties(width=width, height=height, title=title)
+        .properties(width=width, height=height)
         .configure_view(stroke=None)
         .configure(font="sans-serif")
     )
@@ -370,6 +384,12 @@ def choropleth(
     return MapFigure(
         svg=svg, alt=alt_text, legend=counts, spec=spec, title=title, notes=tuple(notes)
     )
+
+
+def _side(x: float, left: float, right: float) -> str:
+    """How a name at ``x`` is aligned: to the ``left`` of the inner band it is written
+    rightward from its point ("left"), past ``right`` leftward ("right"), else centred."""
+    return "left" if x < left else "right" if x > right else "center"
 
 
 def _place_labels(
@@ -420,14 +440,13 @@ def map_html(
     rows of ``full`` (default ``data``) in a ``<details>`` below, ``lead`` (HTML, e.g. how to
     read the table) just above the table; the SVG carries
     ``role="img"`` and the text alternative, and the legend with counts is written under it."""
-    # On a phone the map keeps a legible size (its names would shrink to a few pixels) and
-    # scrolls sideways in its box, as the tables do.
+    # The drawing fits the width of any screen, so that on a phone the whole force is in view
+    # (at a fixed 520 px, east Kent opened off screen); the page's style writes its names
+    # larger there. The title is the page's text, so it wraps instead of being cut.
     svg = figure.svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{html.escape(figure.alt, quote=True)}" '
-        'style="min-width:520px" ',
-        1,
+        "<svg ", f'<svg role="img" aria-label="{html.escape(figure.alt, quote=True)}" ', 1
     )
+    title = f'<p class="map-title">{html.escape(figure.title)}</p>' if figure.title else ""
     # Each swatch kept on one line with its label (a legend that wraps never splits them), no
     # separator to be left stranded at the start of a line.
     legend = " ".join(
@@ -447,8 +466,7 @@ def map_html(
     notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in figure.notes)
     credit = f'<p class="note">{html.escape(attribution)}</p>' if attribution else ""
     return (
-        f'<figure class="map"><div class="map-svg" style="min-width:0">'
-        f'<div style="overflow-x:auto;max-width:100%">{svg}</div>'
+        f'<figure class="map"><div class="map-svg" style="min-width:0">{title}{svg}'
         f'<figcaption class="note">{legend}</figcaption>{credit}{notes}</div>'
         f'<div class="map-data">{table}</div></figure>{rest}'
     )
@@ -458,5 +476,8 @@ def choropleth_png(figure: MapFigure, path: Path, *, scale: float = 2.0) -> Path
     """Write ``figure`` as a PNG (vl-convert; fully offline)."""
     import vl_convert as vlc
 
-    path.write_bytes(vlc.vegalite_to_png(figure.spec, scale=scale))
+    spec = json.loads(figure.spec)
+    if figure.title:  # the page writes the title above the drawing; a PNG carries its own
+        spec["title"] = figure.title
+    path.write_bytes(vlc.vegalite_to_png(json.dumps(spec, separators=(",", ":")), scale=scale))
     return path
