@@ -255,7 +255,9 @@ def choropleth(
             color=alt.Color(
                 "properties.cls:N",
                 scale=scale,
-                legend=alt.Legend(title=legend_title, orient="bottom", columns=3, labelLimit=240)
+                legend=alt.Legend(
+                    title=legend_title, orient="bottom", columns=3, labelLimit=240, titleLimit=600
+                )
                 if legend
                 else None,
             )
