@@ -21,8 +21,10 @@ from vawg.cli import app
 from vawg.config import Settings
 from vawg.models.drivers import EFFECT_KEYS
 from vawg.models.public import disclose_drivers
+from vawg.query import connect
 from vawg.report.drivers import drivers_json
 from vawg.report.hotspots import hotspots_json
+from vawg.scope import vawg_scope
 from vawg.spatial.public import disclose_hotspots
 
 AREA = ("imd_decile_step", "pubs", "town_centre")
@@ -187,3 +189,15 @@ def test_main_points_name_the_outcome_their_area_effects_come_from(planted: Forc
         assert len(named) == 1, point.topic
         assert point.change is not None
         assert point.change.estimate == fits[named[0]].rate_ratios[term].estimate
+
+
+def test_the_two_counts_of_the_period_are_said_side_by_side(planted: Force) -> None:
+    # The daily model counts crimes by the day committed, the area model by the day recorded:
+    # the report's tables showed both (27,134 and 27,109 for the demo) with no word on why.
+    d = planted.drivers
+    assert d.daily is not None and d.area is not None
+    committed = int(d.daily.table.filter(pl.col("series") == "all")["crimes"][0])
+    recorded = vawg_scope(connect(planted.db), Settings()).crimes.count().execute()
+    assert committed != recorded  # the force has crimes of both kinds
+    (note,) = [n for n in d.notes if "by the day they were committed" in n]
+    assert f"{committed:,} crimes committed" in note and f"the {recorded:,} crimes recorded" in note

@@ -138,6 +138,15 @@ def _drivers(
         if excluded
         else full_days
     )
+    committed_total = int(daily_frame["all"].sum())
+    if placement.rows is not None and committed_total != placement.rows:
+        # The same period read two ways: a reader comparing the daily model's table with the
+        # report's total would otherwise see two counts of the same crimes.
+        notes.append(
+            f"The daily and birthday models count crimes by the day they were committed: "
+            f"{committed_total:,} crimes committed in the period, where the area model and the "
+            f"report's totals count the {placement.rows:,} crimes recorded in it."
+        )
     weather, weather_source = frames.weather_table(tables)
     daily: DailyModelResult | None = None
     try:
