@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import polars as pl
 
 __all__ = [
     "LOG_TICKS",
+    "change_label",
+    "change_ticks",
     "coverage_chart",
     "event_study_chart",
     "knox_heatmap",
@@ -20,9 +24,44 @@ _BELOW = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0}
 LOG_TICKS = (0.125, 0.25, 0.5, 1, 2, 4, 8, 16)
 
 
+def change_label(ratio: float | None, *, whole: bool = False) -> str:
+    """A ratio as a signed change for a chart's cells, ticks and hover: ``+2.1%``, ``−44%``,
+    ``0%``; one decimal under 10% (none when ``whole``: a small cell), ``–`` when missing.
+    (Formatting only: ``(ratio − 1) × 100``.)"""
+    if ratio is None or ratio != ratio or ratio <= 0:
+        return "–"
+    percent = round((ratio - 1) * 100, 9)  # 0.9 is 10% fewer, not 9.999...%
+    decimals = 1 if abs(percent) < 10 and not whole else 0
+    shown = f"{abs(percent):,.{decimals}f}"
+    if float(shown.replace(",", "")) == 0:
+        return "0%"
+    return f"{'+' if percent > 0 else '−'}{shown}%"
+
+
+def change_ticks(ticks: tuple[float, ...] = LOG_TICKS) -> dict[str, list[Any]]:
+    """Tick values (ratios, for a log axis) and their labels as changes: ``−50%``, ``0``,
+    ``+100%`` (0 is no change)."""
+    return {
+        "tickvals": list(ticks),
+        "ticktext": ["0" if t == 1 else change_label(t, whole=True) for t in ticks],
+    }
+
+
+def _interval_words(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return ""
+    return f" (95% CI {change_label(low)} to {change_label(high)})"
+
+
 def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
-    """Rate ratio per period from the start, with 95% intervals and the line at 1."""
+    """The change in crimes per period from the start (against the comparison areas, relative
+    to the reference period), with 95% intervals and the line at no change. Drawn on a log
+    scale (a halving and a doubling the same distance from no change), labelled in %."""
     shown = table.filter(pl.col("rate_ratio") > 0)
+    hover = [
+        f"{label}: {change_label(r)}{_interval_words(lo, hi)}"
+        for label, r, lo, hi in shown.select("label", "rate_ratio", "ci_low", "ci_high").iter_rows()
+    ]
     fig = go.Figure(
         go.Scatter(
             x=shown["label"].to_list(),
@@ -36,7 +75,9 @@ def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
                 "array": (shown["ci_high"] - shown["rate_ratio"]).fill_null(0).to_list(),
                 "arrayminus": (shown["rate_ratio"] - shown["ci_low"]).fill_null(0).to_list(),
             },
-            name="rate ratio",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            name="change in crimes",
             meta={"measure": "ratio"},
         )
     )
@@ -46,12 +87,7 @@ def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
         # a category axis places its categories at 0, 1, 2, ...: the start is just after "-1"
         # (a string x would be read as the number -1, left of the first category)
         fig.add_vline(x=labels.index("-1") + 0.5, line_dash="dash", line_color=MUTED)
-    fig.update_yaxes(
-        type="log",
-        tickvals=LOG_TICKS,
-        ticktext=[f"{t:g}" for t in LOG_TICKS],
-        title="rate ratio (log scale)",
-    )
+    fig.update_yaxes(type="log", **change_ticks(), title="change in crimes (%)")
     # short axis titles (a phone clips long ones); the reference period is explained below it
     fig.update_xaxes(title=f"{width}s from the start", type="category")
     fig.update_layout(title=title, showlegend=False)
@@ -157,33 +193,31 @@ def coverage_chart(coverage: pl.DataFrame, title: str) -> go.Figure:
 
 
 def knox_heatmap(table: pl.DataFrame, title: str) -> go.Figure:
-    """Knox ratios by distance and time band (p < 0.05 cells marked)."""
+    """Pairs of offences close in space and time against chance (the Knox ratio), written as
+    % more / fewer than chance in each cell, coloured around no change; a cell whose shuffles
+    rarely reach it (p < 0.05) is marked *."""
     # the table is in band order (distance, then time): its labels' first appearances give it
     d_labels = table["distance_band"].unique(maintain_order=True).to_list()
     t_labels = table["time_band"].unique(maintain_order=True).to_list()
-    grid = [
-        [
-            table.filter(pl.col("distance_band") == d, pl.col("time_band") == t)["knox_ratio"][0]
-            for t in t_labels
-        ]
-        for d in d_labels
-    ]
+
+    def cell(d: str, t: str) -> tuple[float | None, float | None]:
+        row = table.filter(pl.col("distance_band") == d, pl.col("time_band") == t)
+        return row["knox_ratio"][0], row["p_value"][0]
+
+    cells = [[cell(d, t) for t in t_labels] for d in d_labels]
+    # the colour is the change in % (0 = as many pairs as chance gives)
+    grid = [[None if r is None else (r - 1) * 100 for r, _ in row] for row in cells]
     marks = [
+        [change_label(r, whole=True) + ("*" if p is not None and p < 0.05 else "") for r, p in row]
+        for row in cells
+    ]
+    hover = [
         [
-            (
-                "*"
-                if (
-                    p := table.filter(pl.col("distance_band") == d, pl.col("time_band") == t)[
-                        "p_value"
-                    ][0]
-                )
-                is not None
-                and p < 0.05
-                else ""
-            )
-            for t in t_labels
+            f"{d} and {t} apart: {change_label(r)} pairs against chance"
+            + (" (clearly above chance)" if p is not None and p < 0.05 and (r or 0) > 1 else "")
+            for t, (r, p) in zip(t_labels, row, strict=True)
         ]
-        for d in d_labels
+        for d, row in zip(d_labels, cells, strict=True)
     ]
     fig = go.Figure(
         go.Heatmap(
@@ -191,15 +225,36 @@ def knox_heatmap(table: pl.DataFrame, title: str) -> go.Figure:
             x=t_labels,
             y=d_labels,
             text=marks,
-            texttemplate="%{z:.2f}%{text}",
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
             colorscale="RdBu_r",
-            zmid=1,
+            zmid=0,
             # each cell prints its value: no colour scale, which would take a phone's width
             showscale=False,
-            meta={"measure": "ratio"},
+            name="pairs against chance (%)",
+            meta={"measure": "pct"},
         )
     )
-    fig.update_yaxes(autorange="reversed", title="distance apart")
-    fig.update_xaxes(title="time apart")
+    # long band names broken over two lines, so on a phone they leave the cells room
+    fig.update_yaxes(
+        autorange="reversed",
+        title="distance apart",
+        tickvals=d_labels,
+        ticktext=[_two_lines(x) for x in d_labels],
+    )
+    fig.update_xaxes(
+        title="time apart",
+        tickvals=t_labels,
+        ticktext=[_two_lines(x) for x in t_labels],
+        tickangle=0,
+    )
     fig.update_layout(title=title)
     return fig
+
+
+def _two_lines(label: str) -> str:
+    """A band name short and over two lines (``0-7<br>days``, ``over<br>56 days``), so a
+    phone can print it level under a narrow cell."""
+    first, _, rest = label.replace("more than ", "over ").partition(" ")
+    return f"{first}<br>{rest}" if rest else first

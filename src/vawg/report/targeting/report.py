@@ -205,12 +205,14 @@ def _knox_section(result: TargetingResult) -> str:
     body = paragraphs(
         near_repeat_reading(knox),
         f"{number(knox.events)} located public-place offences committed in {when}. "
-        "Each cell compares the pairs of offences close in space and time with what "
-        "shuffling the dates gives: 1.5 means half as many again as chance; * marks a cell "
-        "clearly above chance.",
+        "Each cell says how many more (+) or fewer (−) pairs of offences there were, that "
+        "far apart in distance and in time, than chance alone would give: +50% means half as "
+        "many again as chance, 0% as many; * marks a cell clearly above chance.",
     )
     body += figure_html(
-        knox_heatmap(knox.table, "Knox ratios: pairs of offences close in space and time"),
+        knox_heatmap(
+            knox.table, "Near repeats: pairs of offences close in space and time, against chance"
+        ),
         height=460,
         data=pl.DataFrame(
             {
@@ -218,6 +220,10 @@ def _knox_section(result: TargetingResult) -> str:
                 "time apart": knox.table["time_band"].to_list(),
                 "pairs against chance": [
                     "–" if r is None else change(r) for r in knox.table["knox_ratio"].to_list()
+                ],
+                "clearly above chance": [
+                    "yes" if r is not None and p is not None and r > 1 and p < 0.05 else ""
+                    for r, p in knox.table.select("knox_ratio", "p_value").iter_rows()
                 ],
             }
         ),
@@ -373,7 +379,7 @@ def targeting_html(result: TargetingResult) -> str:
             anchor="towns",
         ),
         Section("How much harm would N places cover?", coverage, anchor="coverage"),
-        Section("Near repeats (Knox test)", _knox_section(result), anchor="near-repeats"),
+        Section("Near repeats", _knox_section(result), anchor="near-repeats"),
         Section("Repeat locations", _repeats_section(result), anchor="repeats"),
         Section("Methods, definitions and assumptions", _methods(result), anchor="methods"),
     ]
