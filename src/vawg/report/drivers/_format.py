@@ -10,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from vawg.report import fmt
+from vawg.report.evaluation.charts import change_label, change_ticks
 from vawg.report.page import kpi_html
 from vawg.results import Estimate
 
@@ -66,6 +67,12 @@ def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
                 mode="markers",
                 name=group,
                 marker={"size": 10, "color": colours[group]},
+                customdata=[
+                    f"{label}: {change_label(e.estimate)} "
+                    f"(95% CI {change_label(e.ci_low)} to {change_label(e.ci_high)})"
+                    for label, e in part
+                ],
+                hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -75,7 +82,12 @@ def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
             )
         )
     fig.add_vline(x=1, line_dash="dash", line_color=_GREY)
-    fig.update_xaxes(type="log", title="crimes against no difference (1)", tickvals=[0.5, 1, 2, 4])
+    # a log scale (a halving and a doubling the same distance from no change), labelled in %
+    fig.update_xaxes(
+        type="log",
+        title="change in crimes (%)",
+        **change_ticks((0.5, 1, 2, 4)),
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.25})
     return fig

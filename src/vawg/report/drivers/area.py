@@ -70,7 +70,9 @@ def _excess_map(result: DriversResult) -> str:
             pl.col("lsoa_name").fill_null(pl.col("lsoa_code")),
             "district",
             "crimes",
-            pl.col("excess_ratio").round(2),
+            pl.col("excess_ratio")
+            .map_elements(fmt.change, return_dtype=pl.String)
+            .alias("against expected"),
         )
     )
     return (
@@ -78,13 +80,13 @@ def _excess_map(result: DriversResult) -> str:
         "<p>Each LSOA's in-scope crimes divided by the number the model expects from its "
         "deprivation, pubs, town-centre status and population. Red areas have more crime than "
         "those explain, blue areas less: places to look at for what the model leaves out "
-        "(a venue, a transport hub, a recording practice). A ratio from a few crimes is "
+        "(a venue, a transport hub, a recording practice). A figure from a few crimes is "
         "uncertain.</p>"
         + map_html(
             figure,
             data,
             caption="LSOAs by crimes against the model's expectation, highest first",
-            labels={"excess_ratio": "crimes / expected", "lsoa_name": "LSOA"},
+            labels={"against expected": "crimes against expected", "lsoa_name": "LSOA"},
             attribution=result.boundaries.attribution,
         )
     )
@@ -105,7 +107,21 @@ def _area(result: DriversResult) -> str:
         "that one respect and are alike in the others. Crimes are counted by the date they "
         "were recorded (the temperature model below counts by the date committed).</p>"
     )
-    body += figure_html(_forest(rows, "Area effects by place (1 = no difference)"), height=420)
+    plain = [
+        {
+            "crimes": names.get(outcome, outcome),
+            "area": LABELS.get(term, term),
+            "change (95% CI)": f"{fmt.change(e.estimate, 'crimes')} "
+            f"({fmt.change_interval(e.ci_low, e.ci_high)})",
+        }
+        for outcome, fit in area.fits.items()
+        for term, e in fit.rate_ratios.items()
+    ]
+    body += figure_html(
+        _forest(rows, "Area effects by place: % more or fewer crimes (0 = no difference)"),
+        height=420,
+        data=pl.DataFrame(plain) if plain else None,
+    )
     if area.pubs_level == "district":
         body += (
             '<div class="warning"><b>Pubs are known only by district.</b> The pubs term is district '
@@ -117,16 +133,6 @@ def _area(result: DriversResult) -> str:
             "more VAWG per head; it cannot show that pubs in a place raise crime there, nor "
             "which streets. LSOA pub counts (licensing registers) would be needed for that.</div>"
         )
-    plain = [
-        {
-            "crimes": names.get(outcome, outcome),
-            "area": LABELS.get(term, term),
-            "change (95% CI)": f"{fmt.change(e.estimate, 'crimes')} "
-            f"({fmt.change_interval(e.ci_low, e.ci_high)})",
-        }
-        for outcome, fit in area.fits.items()
-        for term, e in fit.rate_ratios.items()
-    ]
     if plain:
         body += table_html(pl.DataFrame(plain), caption="Area effects, by place")
     labels = {"rate_ratio": "rate ratio", "ci_low": "95% CI low", "ci_high": "95% CI high"}

@@ -11,7 +11,7 @@ import polars as pl
 from vawg.models.drivers import DriversResult
 from vawg.report import fmt
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
-from vawg.report.page import figure_html, table_html
+from vawg.report.page import details_html, figure_html, table_html
 
 ROLE_WORDS = {"offender": "perpetrators", "victim": "victims"}
 
@@ -27,17 +27,22 @@ def _birthday(result: DriversResult) -> str:
         fig.add_trace(
             go.Scatter(
                 x=part["offset"].to_list(),
-                y=part["ratio"].to_list(),
+                y=[
+                    None if r is None or not math.isfinite(r) else (r - 1) * 100
+                    for r in part["ratio"].to_list()
+                ],
                 mode="lines+markers",
                 name={"offender": "perpetrator"}.get(role, role),
                 line={"color": colour},
+                hovertemplate="%{x} days: %{y:+.0f}%<extra>%{fullData.name}</extra>",
             )
         )
-    fig.add_hline(y=1, line_dash="dot", line_color=_GREY)
+    fig.add_hline(y=0, line_dash="dot", line_color=_GREY)
     fig.update_layout(
-        title="Crimes by days from the person's birthday, against the number expected",
+        title="Crimes by days from the person's birthday: % more or fewer than expected",
         xaxis_title="days from birthday",
-        yaxis_title="crimes / expected",
+        yaxis_title="crimes against expected (%)",
+        yaxis_ticksuffix="%",
         legend={"orientation": "h", "y": -0.3, "x": 0},
     )
     people = ", ".join(f"{n:,} {ROLE_WORDS.get(role, role + 's')}" for role, n in b.people.items())
@@ -47,7 +52,12 @@ def _birthday(result: DriversResult) -> str:
         "the person's own number of crimes spread over the period in proportion to the calendar "
         "(day of week, month of each year, bank holidays).</p>"
     )
-    body += figure_html(fig, height=360)
+    body += figure_html(fig, height=360, data=_profile_data(profile))
+    body += (
+        '<p class="note">0% is as many crimes as expected on that day; +50% is half as many '
+        "again. A single day rests on few crimes, so its figure swings widely: the table below "
+        "gives the birthday and the days around it together, with intervals.</p>"
+    )
     days = f"{b.window} day{'s' if b.window != 1 else ''}"
     shown = table.with_columns(
         pl.struct("rate_ratio", "ci_low", "ci_high")
@@ -76,12 +86,27 @@ def _birthday(result: DriversResult) -> str:
     )
     methods = sorted(set(table["method_used"].to_list())) if "method_used" in table.columns else []
     if methods:
-        body += (
-            '<p class="note">How the ratios were worked out: '
+        body += details_html(
+            "Model details",
+            '<p class="note">How the changes were worked out: '
             + html.escape("; ".join(methods))
-            + " (see the methods).</p>"
+            + " (see the methods).</p>",
         )
     return body
+
+
+def _profile_data(profile: pl.DataFrame) -> pl.DataFrame:
+    """The chart's numbers for its data table, in words: each day's crimes against the
+    number expected, one column for each person whose birthday it is."""
+    words = profile.select(
+        pl.col("role").replace_strict(
+            {"offender": "perpetrator's birthday", "victim": "victim's birthday"},
+            default=pl.col("role"),
+        ),
+        pl.col("offset").alias("days from birthday"),
+        pl.col("ratio").map_elements(lambda r: fmt.change(r, "crimes"), return_dtype=pl.String),
+    )
+    return words.pivot(on="role", index="days from birthday", values="ratio").fill_null("–")
 
 
 def _change_words(row: dict[str, float | None], unit: str = "crimes") -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from vawg.models.daily import SplineCurve
 from vawg.models.drivers import DriversResult
 from vawg.report import fmt
 from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
@@ -41,7 +43,7 @@ def _daily(result: DriversResult) -> str:
         fig.add_trace(
             go.Scatter(
                 x=t["temperature"].to_list() + t["temperature"].to_list()[::-1],
-                y=t["ci_high"].to_list() + t["ci_low"].to_list()[::-1],
+                y=_percent(t["ci_high"].to_list() + t["ci_low"].to_list()[::-1]),
                 fill="toself",
                 fillcolor="rgba(91,42,134,0.15)",
                 line={"width": 0},
@@ -54,10 +56,11 @@ def _daily(result: DriversResult) -> str:
         fig.add_trace(
             go.Scatter(
                 x=t["temperature"].to_list(),
-                y=t["rate_ratio"].to_list(),
+                y=_percent(t["rate_ratio"].to_list()),
                 mode="lines",
                 line={"color": _ACCENT, "width": 3},
-                name=f"{name} (spline)",
+                name=f"{name} (curve)",
+                hovertemplate="%{x:.0f} °C: %{y:+.0f}%<extra></extra>",
                 showlegend=False,
             ),
             row=1,
@@ -69,10 +72,11 @@ def _daily(result: DriversResult) -> str:
         fig.add_trace(
             go.Scatter(
                 x=grid,
-                y=[slope ** (x - curve.reference) for x in grid],
+                y=_percent([slope ** (x - curve.reference) for x in grid]),
                 mode="lines",
                 line={"color": _SECOND, "dash": "dash"},
-                name="linear fit",
+                name="the same % for each degree",
+                hovertemplate="%{x:.0f} °C: %{y:+.0f}%<extra></extra>",
                 showlegend=i == 1,
             ),
             row=1,
@@ -84,13 +88,21 @@ def _daily(result: DriversResult) -> str:
             row=1,
             col=i,
         )
-    fig.add_hline(y=1, line_dash="dot", line_color=_GREY)
-    fig.update_yaxes(title_text="crimes vs a median day (ratio)", row=1, col=1)
+    fig.add_hline(y=0, line_dash="dot", line_color=_GREY)
+    fig.update_yaxes(ticksuffix="%", showticksuffix="all")
+    fig.update_yaxes(title_text="change in crimes vs a typical day (%)", row=1, col=1)
     fig.update_layout(
-        title=f"Crimes by {variable} temperature (95% band)",
+        title=f"Crimes by {variable} temperature, against a typical day (95% band)",
         legend={"orientation": "h", "y": -0.3, "x": 0},
     )
-    body += figure_html(fig, height=400)
+    references = sorted({f"{c.reference:.0f} °C" for c in daily.curves.values()})
+    body += figure_html(fig, height=400, data=_curve_data(daily.curves))
+    body += (
+        '<p class="note">0% is a typical day: one at the median temperature '
+        f"({html.escape(' / '.join(references))}); the line is how many more (+) or fewer (−) "
+        "crimes were committed on a warmer or cooler day, the shaded band its 95% interval, "
+        "and the dashed line what the same change for each degree would give.</p>"
+    )
     # Series are the places and the offence groups: written in words, from the label table.
     series_words = {"all": "all places", "home": "at home", "public": "in public places"}
     series_words |= dict(LABELS["offence_group"])
@@ -134,6 +146,40 @@ def _daily(result: DriversResult) -> str:
     )
     body += details_html("Model details", fold)
     return body
+
+
+def _percent(ratios: list[float | None]) -> list[float | None]:
+    """Ratios to a typical day as % more (+) or fewer (−) crimes: (ratio − 1) × 100."""
+    return [None if r is None else (r - 1) * 100 for r in ratios]
+
+
+def _curve_data(curves: dict[str, SplineCurve], step: int = 2) -> pl.DataFrame:
+    """The chart's numbers for its data table, in words: the change in crimes against a
+    typical day at every ``step`` degrees (the curve's nearest point), one column a place."""
+    places = {"all": "all places", "home": "at home", "public": "in public"}
+    columns: dict[str, dict[int, str]] = {}
+    for name, curve in curves.items():
+        t = curve.table.select("temperature", "rate_ratio", "ci_low", "ci_high")
+        cells: dict[int, str] = {}
+        low, high = t["temperature"].min(), t["temperature"].max()
+        if not isinstance(low, float | int) or not isinstance(high, float | int):
+            continue
+        for degree in range(math.ceil(low / step) * step, math.floor(high) + 1, step):
+            _, r, lo, hi = min(t.iter_rows(), key=lambda row: abs(row[0] - degree))
+            cells[degree] = (
+                f"{fmt.change(r, 'crimes')} ({fmt.change_interval(lo, hi).removeprefix('95% CI ')})"
+            )
+        columns[places.get(name, name)] = cells
+    degrees = sorted({d for cells in columns.values() for d in cells})
+    return pl.DataFrame(
+        {
+            "temperature": [f"{d} °C" for d in degrees],
+            **{
+                f"{place} (95% CI)": [cells.get(d, "–") for d in degrees]
+                for place, cells in columns.items()
+            },
+        }
+    )
 
 
 def _series_note(note: str, words: dict[str, str]) -> str:
