@@ -1,13 +1,54 @@
-"""How the hot-spot tables write a q-value."""
+"""How the hot-spot tables write a q-value, and where their test statistics go."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import polars as pl
 
-from vawg.report.hotspots.sections import q_words
+from vawg.report.hotspots.sections import class_map, q_words
+from vawg.spatial.hotspots import HOT, HOT_UNADJUSTED
 
 
 def test_a_tiny_q_value_never_reads_zero() -> None:
     frame = pl.DataFrame({"q_value": [1.8e-06, 0.00056, 0.14, None]})
     words = frame.select(q_words("q_value"))["q_value"].to_list()
     assert words == ["< 0.0001", "0.0006", "0.14", None]
+
+
+def _hotspots() -> tuple[Any, pl.DataFrame]:
+    table = pl.DataFrame(
+        {
+            "lsoa_code": ["E01", "E02"],
+            "lsoa_name": ["Dover 001A", "Dover 001B"],
+            "district": ["Dover", "Dover"],
+            "town": [None, None],
+            "town_centre": [False, False],
+            "crimes": [40, 30],
+            "rate": [30.0, 25.0],
+            "rate_ci_low": [21.4, 16.9],
+            "rate_ci_high": [40.8, 35.7],
+            "neighbourhood_rate": [28.0, 24.0],
+            "gi_z": [5.123456, 3.2],
+            "p_perm": [0.001, 0.02],
+            "q_value": [0.00001, 0.03],
+            "hotspot_class": [HOT, HOT_UNADJUSTED],
+        }
+    )
+    result = SimpleNamespace(
+        force_rates={"all": 12.0}, weights_kind="queen", params=SimpleNamespace(settings={})
+    )
+    return result, table
+
+
+def test_the_hot_spot_tables_keep_test_statistics_to_the_model_details() -> None:
+    result, table = _hotspots()
+    html = class_map(result, table, "all", False, drawn=False)
+    body, _, details = html.partition("<details")
+    assert "Dover 001A" in body
+    for header in ("cluster score", "adjusted p", "second check"):
+        assert header not in body
+        assert header in details
+    assert "Model details" in details
+    assert "5.12" in details and "&lt; 0.0001" in details

@@ -18,7 +18,7 @@ from vawg.report.hotspots._format import (
     rate_with_interval,
 )
 from vawg.report.maps import MapFigure, choropleth, map_html
-from vawg.report.page import figure_html, table_html
+from vawg.report.page import details_html, figure_html, table_html
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.hotspots import CLASSES, PATTERNS
 
@@ -113,34 +113,51 @@ def class_map(
     ]
     shown = hot.select(_lsoa(), finding, *nbhd, rate)  # the district: in the full table
     extra = [c for c in (prefix + "gi_z", prefix + "p_perm") if c in table.columns]
-    full = hot.select(
-        _lsoa(),
-        finding,
-        *nbhd,
-        rate,
-        "district",
-        prefix + "crimes",
-        *(pl.col(c).round(4) for c in extra),
-        q_text,
-    )
+    # the body's tables in words; the test statistics only in the model details below them
+    full = hot.select(_lsoa(), finding, *nbhd, rate, "district", prefix + "crimes")
+    scores = hot.select(_lsoa(), finding, *(pl.col(c).round(4) for c in extra), q_text)
     caption = f"Hot spots, {PLACES[place]}, strongest first"
     force = result.force_rates.get(place)
     lead = f'<p class="note">{html.escape(neighbourhood_words(result, force))}</p>' if nbhd else ""
     if shown.is_empty():
-        shown = full = pl.DataFrame({"finding": ["no LSOA is hot, even before the correction"]})
+        shown = full = pl.DataFrame(
+            {"finding": ["no LSOA stands out, not even as a possible hot spot"]}
+        )
+    details = (
+        ""
+        if scores.is_empty()
+        else details_html(
+            "Model details",
+            table_html(
+                scores,
+                caption=f"{caption}: the Getis-Ord Gi* test behind each finding",
+                labels=_labels(prefix),
+                max_rows=scores.height,
+            )
+            + '<p class="note">cluster score (z): how far the neighbourhood\'s crimes are above '
+            "the force-wide rate, in standard errors; adjusted p (q): the chance of a score as "
+            "high, after allowing for testing every LSOA (a confirmed hot spot has q below "
+            "0.05); second check p: the same asked by shuffling the LSOAs around each one.</p>",
+        )
+    )
     if not drawn:
-        return lead + table_html(
-            full, caption=caption, labels=_labels(prefix), max_rows=full.height
+        return (
+            lead
+            + table_html(full, caption=caption, labels=_labels(prefix), max_rows=full.height)
+            + details
         )
     figure = class_figure(result, table, place, public=public, legend=False)
-    return map_html(
-        figure,
-        shown,
-        full=full,
-        caption=caption,
-        labels=_labels(prefix),
-        attribution=result.boundaries.attribution,
-        lead=lead,
+    return (
+        map_html(
+            figure,
+            shown,
+            full=full,
+            caption=caption,
+            labels=_labels(prefix),
+            attribution=result.boundaries.attribution,
+            lead=lead,
+        )
+        + details
     )
 
 
