@@ -51,21 +51,16 @@ PLACES = ("all", "public", "home")
 # Below this mean count of crimes per LSOA the G* z-test's normal approximation is optimistic
 # (measured: P(any false hot spot | nothing planted) 6% at 20 per LSOA, 12% at 5, 17% at 2).
 SMALL_COUNTS = 20.0
-# Those measurements: mean crimes per LSOA -> % of datasets with nothing planted that showed a
-# false hot spot (5% intended).
-_FALSE_ALARMS = ((2.0, 17), (5.0, 12), (20.0, 6))
 _PLACE_WORDS = {"all": "all places", "public": "public places", "home": "homes"}
 
 
 def _small_counts_note(place: str, per_lsoa: float) -> str:
-    """The warning for few crimes per LSOA, quoting the measured case nearest ``per_lsoa``."""
-    near, share = min(_FALSE_ALARMS, key=lambda m: abs(m[0] - per_lsoa))
+    """The warning for few crimes per LSOA, in words for the report's body (the measured false
+    alarm rates, from simulation, are in the report's methods)."""
     return (
-        f"Few crimes per LSOA at {_PLACE_WORDS[place]} ({per_lsoa:.1f} on average): the test "
-        f"then finds false hot spots a little more often than intended (in simulation with "
-        f"{near:.0f} crimes per LSOA and nothing planted, {share}% of datasets showed a false "
-        "hot spot, against 5% intended); give most weight to hot spots the second check also "
-        "confirms."
+        f"Few crimes per LSOA at {_PLACE_WORDS[place]} ({per_lsoa:.1f} on average): with so "
+        "few, the test declares a false hot spot somewhat more often than intended (see the "
+        "methods); give most weight to hot spots the second check also confirms."
     )
 
 

@@ -87,11 +87,13 @@ def _points(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool = False)
             )
         if exploratory.height and place == "all":
             chance = round(0.05 * n_lsoas)
+            many = exploratory.height != 1
             points.append(
-                f"{exploratory.height} further LSOA{'s are' if exploratory.height != 1 else ' is'} "
-                f"an exploratory cluster at {PLACES[place]} (significant only before the "
-                f"correction for testing {n_lsoas:,} LSOAs; up to about {chance} could reach that "
-                "level by chance): leads to check, not findings."
+                f"{exploratory.height} further LSOA{'s are' if many else ' is'} "
+                f"{'' if many else 'a '}possible hot spot{'s' if many else ''} at "
+                f"{PLACES[place]} (exploratory cluster{'s' if many else ''}): unusually high, "
+                f"but with {n_lsoas:,} LSOAs tested, up to about {chance} could look this high by "
+                "chance alone. Leads to check, not findings."
             )
         if place == "all" and r.hot_spots and not site:
             check = r.confirmed_by_permutation
