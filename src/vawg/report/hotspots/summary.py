@@ -175,10 +175,10 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool 
     for note in result.notes:
         if site and "at homes" in note:  # the site has no map of homes
             continue
-        if site:  # nor the second check
+        if site:  # nor the second check, and its methods are under the maps
             note = note.replace(
                 "; give most weight to hot spots the second check also confirms", ""
-            )
+            ).replace("(see the methods)", "(see About these maps)")
         if not note.startswith("The feed check") and note not in placement:
             body += f'<p class="note">{html.escape(note)}</p>'
     return body

@@ -16,6 +16,7 @@ import polars as pl
 from vawg.errors import InputError
 from vawg.report.fmt import span
 from vawg.report.hotspots._format import CLASS_WORDS, PLACES, PREFIX, RATE_WORDS
+from vawg.report.hotspots.methods import FEW_CRIMES
 from vawg.report.hotspots.sections import class_map, placement_section, rate_map
 from vawg.report.hotspots.summary import summary_section
 from vawg.report.hotspots.writers import no_map_reason
@@ -101,6 +102,7 @@ def places_page(result: HotspotAnalysis) -> SitePage:
         "LSOAs of a district are protected together, so district totals elsewhere on this site "
         "cannot give them back. Counts shown are rounded.",
     )
+    about += f"<p>{FEW_CRIMES} The main points say when this applies.</p>"
     about += placement_section(result)
     about += f'<p class="note">{html.escape(result.boundaries.attribution)}</p>'
     page.sections.append(Section("About these maps", about, anchor="about-maps"))
