@@ -52,3 +52,22 @@ def test_the_hot_spot_tables_keep_test_statistics_to_the_model_details() -> None
         assert header in details
     assert "Model details" in details
     assert "5.12" in details and "&lt; 0.0001" in details
+
+
+def test_the_year_by_year_heat_map_shows_findings_in_words_not_scores() -> None:
+    from vawg.report.hotspots.sections import _yearly_findings
+
+    yearly = pl.DataFrame(
+        {
+            "lsoa_code": ["E01", "E01", "E02", "E02"],
+            "year": ["2020/21", "2021/22", "2020/21", "2021/22"],
+            "gi_z": [4.2, 2.1, None, 1.0],
+            "hotspot_class": [HOT, HOT_UNADJUSTED, None, "not significant"],
+        }
+    )
+    top = pl.DataFrame({"lsoa_code": ["E01", "E02"], "lsoa_name": ["Dover 001A", "Dover 001B"]})
+    html = _yearly_findings(yearly, top, 2, ["2020/21", "2021/22"])
+    table = html[html.index("<table") :]
+    assert "confirmed hot spot" in table and "exploratory hot cluster" in table
+    assert "not shown" in table  # a withheld year says so
+    assert "4.2" not in html and "score" not in html

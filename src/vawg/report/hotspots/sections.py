@@ -19,8 +19,9 @@ from vawg.report.hotspots._format import (
 )
 from vawg.report.maps import MapFigure, choropleth, map_html
 from vawg.report.page import details_html, figure_html, table_html
+from vawg.report.symbol_map import CLASS_COLOURS
 from vawg.spatial.analysis import HotspotAnalysis
-from vawg.spatial.hotspots import CLASSES, PATTERNS
+from vawg.spatial.hotspots import CLASSES, COLD, COLD_UNADJUSTED, HOT, HOT_UNADJUSTED, PATTERNS
 
 _HOT_CLASSES = [CLASSES[0], CLASSES[1]]
 NOT_SHOWN = "not shown (small count)"
@@ -215,6 +216,76 @@ _HEATMAP_ROWS = 25
 """The heat map draws the LSOAs hot most often, at most this many; the table lists them all."""
 
 
+_YEAR_CELLS = {
+    HOT: (2, "hot"),
+    HOT_UNADJUSTED: (1, "possible"),
+    CLASSES[2]: (0, ""),
+    COLD_UNADJUSTED: (-1, ""),
+    COLD: (-2, "cold"),
+}
+"""Each finding's place on the year-by-year heat map's colour scale and its word in the cell."""
+
+
+def _yearly_findings(yearly: pl.DataFrame, top: pl.DataFrame, hot: int, years: list[str]) -> str:
+    """The LSOAs hot most often, year by year: each cell the year's finding in words and in
+    the map's colours (the test statistics are in the per-year data, not in the body)."""
+    findings = yearly.filter(pl.col("lsoa_code").is_in(top["lsoa_code"].implode())).pivot(
+        on="year", index="lsoa_code", values="hotspot_class"
+    )
+    findings = top.select("lsoa_code", "lsoa_name").join(findings, on="lsoa_code", how="left")
+    for year in years:  # a year with no finding for any of these LSOAs
+        if year not in findings.columns:
+            findings = findings.with_columns(pl.lit(None, pl.String).alias(year))
+    cells = findings.select(years).rows()
+    shown = "each LSOA" if top.height == hot else f"the {top.height} of {hot} LSOAs hot most often"
+    # a discrete scale: each finding's colour from the maps, over its fifth of the range
+    colours = [CLASS_COLOURS[c] for c in (COLD, COLD_UNADJUSTED, CLASSES[2], HOT_UNADJUSTED, HOT)]
+    scale = [
+        [edge, colour]
+        for k, colour in enumerate(colours)
+        for edge in (k / len(colours), (k + 1) / len(colours))
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=[[None if c is None else _YEAR_CELLS[c][0] for c in row] for row in cells],
+            x=years,
+            y=findings["lsoa_name"].to_list(),
+            text=[["" if c is None else _YEAR_CELLS[c][1] for c in row] for row in cells],
+            texttemplate="%{text}",
+            customdata=[
+                ["not shown" if c is None else CLASS_WORDS[c] for c in row] for row in cells
+            ],
+            hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
+            colorscale=scale,
+            zmin=-2.5,
+            zmax=2.5,
+            showscale=False,
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(showgrid=False, side="top")
+    # A cell with no finding (withheld in a public report) shows the grey background.
+    fig.update_layout(title=f"Hot spots year by year: {shown}", plot_bgcolor="#9e9e9e")
+    data = findings.select(
+        pl.col("lsoa_name").alias("LSOA"),
+        *(pl.col(y).replace_strict(CLASS_WORDS, default="not shown").alias(y) for y in years),
+    )
+    body = (
+        '<p class="note">Each cell is the LSOA\'s finding in that financial year: dark red '
+        "(hot), a confirmed hot spot; light red (possible), an exploratory cluster; grey, "
+        "neither; blue, lower than the force's rate.</p>"
+    )
+    body += figure_html(fig, height=max(320, 22 * top.height + 120), data=data)
+    if any(c is None for row in cells for c in row):
+        body += (
+            '<p class="note">Dark grey cells: no finding shown for that year (withheld: too '
+            "few crimes to publish).</p>"
+        )
+    return body
+
+
 def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
     """Persistent and emerging hot spots: the pattern counts, a heat map and its table."""
     trends = result.trends
@@ -244,43 +315,7 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
     )
     top = hot.head(_HEATMAP_ROWS)
     if top.height:
-        yearly = trends.yearly.filter(pl.col("lsoa_code").is_in(top["lsoa_code"].implode()))
-        z = yearly.pivot(on="year", index="lsoa_code", values="gi_z")
-        z = top.select("lsoa_code", "lsoa_name").join(z, on="lsoa_code", how="left")
-        fig = go.Figure(
-            go.Heatmap(
-                z=z.select(list(trends.years)).to_numpy(),
-                x=list(trends.years),
-                y=z["lsoa_name"].to_list(),
-                colorscale="RdBu_r",
-                zmid=0,
-                colorbar={"title": "score"},
-            )
-        )
-        fig.update_yaxes(autorange="reversed", showgrid=False)
-        fig.update_xaxes(showgrid=False)
-        # A cell with no z (withheld in a public report) shows the grey background: left
-        # transparent on white, it would read as z = 0, the white of the colour scale.
-        shown = (
-            "each LSOA"
-            if top.height == hot.height
-            else f"the {top.height} of {hot.height} LSOAs hot most often"
-        )
-        fig.update_layout(
-            title=f"How strongly {shown} stood out, year by year",
-            plot_bgcolor="#9e9e9e",
-        )
-        body += (
-            '<p class="note">Each cell is the LSOA\'s cluster score (z) in that year: red, a '
-            "neighbourhood rate higher than the force's (above about 2, unusually high); blue, "
-            "lower.</p>"
-        )
-        body += figure_html(fig, height=max(320, 22 * top.height + 120))
-        if z.select(list(trends.years)).null_count().sum_horizontal().item():
-            body += (
-                '<p class="note">Grey cells: no z-score shown for that year (withheld: too '
-                "few crimes to publish).</p>"
-            )
+        body += _yearly_findings(trends.yearly, top, hot.height, list(trends.years))
         wanted = (
             "lsoa_name",
             "district",
