@@ -104,7 +104,7 @@ def _profile_data(profile: pl.DataFrame) -> pl.DataFrame:
             default=pl.col("role"),
         ),
         pl.col("offset").alias("days from birthday"),
-        pl.col("ratio").map_elements(lambda r: fmt.change(r, "crimes"), return_dtype=pl.String),
+        pl.col("ratio").map_elements(fmt.change, return_dtype=pl.String),
     )
     return words.pivot(on="role", index="days from birthday", values="ratio").fill_null("–")
 
