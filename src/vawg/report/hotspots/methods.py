@@ -91,7 +91,8 @@ def methods_section(result: HotspotAnalysis) -> str:
             + " An LSOA whose count is not shown has no rate, z-score, q-value or class either "
             "(drawn hatched, 'not shown', on the maps); the LSOAs of a district are protected "
             "together (district totals are published). G* z-scores are rounded to one decimal, "
-            "p-values are not shown, the placement counts are rounded, and the concentration "
+            "q-values (p-values adjusted for testing every LSOA) to two significant figures, "
+            "and the unadjusted p-values are not shown; the placement counts are rounded, and the concentration "
             "curve is shown at every 5% of LSOAs."
         )
     body = "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"
