@@ -71,3 +71,14 @@ def test_the_year_by_year_heat_map_shows_findings_in_words_not_scores() -> None:
     assert "confirmed hot spot" in table and "exploratory hot cluster" in table
     assert "not shown" in table  # a withheld year says so
     assert "4.2" not in html and "score" not in html
+
+
+def test_a_place_is_named_without_repeating_its_district() -> None:
+    from vawg.report.hotspots._format import place_name
+
+    margate = {"lsoa_name": "Thanet 003A", "town": "Margate", "district": "Thanet"}
+    assert place_name(margate) == "Thanet 003A (Margate town centre)"
+    # An LSOA named after the district of 2011 keeps today's district; a bare code keeps it too.
+    shepway = {"lsoa_name": "Shepway 012A", "district": "Folkestone and Hythe"}
+    assert place_name(shepway) == "Shepway 012A, Folkestone and Hythe"
+    assert place_name({"lsoa_code": "E01024670", "district": "Thanet"}) == "E01024670, Thanet"

@@ -97,12 +97,14 @@ def kpi(value: str, label: str, note: str) -> str:
 
 
 def place_name(row: dict[str, Any]) -> str:
-    """An LSOA in words: 'Thanet 016A (Margate town centre), Thanet' or 'E01024670, Thanet'."""
-    name = row.get("lsoa_name") or row["lsoa_code"]
+    """An LSOA in words: 'Thanet 016A (Margate town centre)', 'Shepway 012A, Folkestone and
+    Hythe' or 'E01024670, Thanet': the district is added unless the LSOA's name begins with it."""
+    name = str(row.get("lsoa_name") or row["lsoa_code"])
     town = row.get("town")
     where = f" ({town} town centre)" if town and row.get("town_centre") is not False else ""
     district = row.get("district")
-    return f"{name}{where}" + (f", {district}" if district else "")
+    named = district and not name.startswith(f"{district} ")
+    return f"{name}{where}" + (f", {district}" if named else "")
 
 
 def towns_phrase(rows: list[dict[str, Any]]) -> str:
