@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -254,3 +255,24 @@ def test_a_map_on_a_phone_shows_the_whole_force_with_names_that_can_be_read(
         assert len(heights) >= 12 and min(heights) >= 8, heights  # Kent's 13 districts
     titles = page.locator(".map-svg .map-title").all_inner_texts()
     assert len(titles) == 3 and all(t.strip() for t in titles)
+
+
+def _table_headers(html: str) -> list[str]:
+    return re.findall(r'<th scope="col">([^<]*)</th>', html)
+
+
+def test_the_tables_under_the_charts_are_in_words_and_percentages(site: Path) -> None:
+    # Field names, left over from the CSVs, are not the words a reader looks for.
+    fields = {"numerator", "denominator", "estimate", "ci low", "ci high", "half", "item", "n"}
+    for name in ("index", "profile", "outcomes", "surveys"):
+        headers = _table_headers(site.joinpath(f"{name}.html").read_text(encoding="utf-8"))
+        assert headers and not fields & set(headers), (name, fields & set(headers))
+    outcomes = site.joinpath("outcomes.html").read_text(encoding="utf-8")
+    rows = pl.read_csv(site / "data" / "outcome-rates-by-half-year.csv")
+    shown = re.findall(
+        r"<tr>(.*?)</tr>", outcomes.split("<caption>Data: Crimes recorded in each")[1], re.S
+    )
+    first = re.findall(r"<td[^>]*>([^<]*)</td>", shown[1])
+    row = rows.row(0, named=True)
+    # The rate and its interval as percentages, to one decimal place, not shares.
+    assert first[-3:] == [f"{100 * row[c]:.1f}" for c in ("estimate", "ci_low", "ci_high")]

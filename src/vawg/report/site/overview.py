@@ -66,7 +66,17 @@ def overview_page(overview: Overview) -> SitePage:
     fig.update_layout(title="VAWG crimes recorded per month", yaxis_title="crimes")
     fig.update_yaxes(rangemode="tozero")
     page.sections.append(
-        Section("When", chart(page, "crimes-per-month", fig, monthly, legend=False))
+        Section(
+            "When",
+            chart(
+                page,
+                "crimes-per-month",
+                fig,
+                monthly,
+                legend=False,
+                table=monthly.with_columns(pl.col("month").dt.strftime("%b %Y")),
+            ),
+        )
     )
 
     groups = overview.by_group

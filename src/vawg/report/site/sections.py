@@ -140,14 +140,23 @@ _SHARE_WORDS = {
 """The profile's shares in words; a perpetrator here is a suspect or an offender."""
 
 
-def _percent_table(frame: pl.DataFrame, first: str, header: str) -> pl.DataFrame:
-    """A share chart's data table for readers: percentages with their interval."""
+def _percent_table(
+    frame: pl.DataFrame,
+    lead: dict[str, str],
+    tail: dict[str, str] | None = None,
+    *,
+    rate: str = "%",
+) -> pl.DataFrame:
+    """A share chart's data table for readers: the ``lead`` columns (renamed to words), the
+    share and its interval as percentages (the share headed ``rate``), then ``tail``."""
+    headers = {"estimate": rate, "ci_low": "95% CI from", "ci_high": "95% CI to"}
     return frame.select(
-        pl.col(first).alias(header),
+        *[pl.col(c).alias(h) for c, h in lead.items()],
         *[
             (pl.col(c) * 100).map_elements(lambda v: f"{v:.1f}", return_dtype=pl.String).alias(h)
-            for c, h in _PERCENT_HEADERS.items()
+            for c, h in headers.items()
         ],
+        *[pl.col(c).alias(h) for c, h in (tail or {}).items()],
     )
 
 
@@ -206,7 +215,7 @@ def profile_page(result: ProfileResult) -> SitePage:
         "measure",
         "Repeat offending and victimisation (95% CI)",
         horizontal=True,
-        table=_percent_table(shares, "measure", "measure"),
+        table=_percent_table(shares, {"measure": "measure"}),
     )
     conc_frame = (
         frames["concentration"]
@@ -221,7 +230,7 @@ def profile_page(result: ProfileResult) -> SitePage:
         conc_frame.drop("top_pct"),
         "perpetrators_group",
         "Share of harm caused by the most harmful suspects or offenders (95% CI)",
-        table=_percent_table(conc_frame, "perpetrators_group", "most harmful"),
+        table=_percent_table(conc_frame, {"perpetrators_group": "most harmful"}),
     )
     body += paragraphs(
         "Harm is measured in Cambridge Crime Harm Index days: each crime counts the typical "
@@ -243,7 +252,9 @@ def profile_page(result: ProfileResult) -> SitePage:
         fig,
         rel,
         legend=False,
-        table=rel.with_columns(pl.Series("relationship", words, dtype=pl.String)),
+        table=rel.with_columns(pl.Series("relationship", words, dtype=pl.String)).rename(
+            {"victim_crimes": "crimes against them"}, strict=False
+        ),
     )
     ages = pl.concat(
         [
@@ -287,6 +298,15 @@ def _outcome_points_html(result: OutcomeSummary) -> str:
         "compare fairly. A change that is not statistically clear may still be real; the data "
         "cannot tell it from chance.</p>"
     )
+
+
+_OUTCOME_COUNTS = {
+    "half": "half-year",
+    "measure": "outcome",
+    "numerator": "crimes with this outcome",
+    "denominator": "crimes",
+}
+"""The outcome rates' data table headers in words."""
 
 
 def outcomes_page(result: OutcomeSummary) -> SitePage:
@@ -341,7 +361,14 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
         half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
         measure=pl.col("measure").replace_strict(names, default=pl.col("measure")),
     )
-    body = chart(page, "outcome-rates-by-half-year", fig, data, measure="share")
+    body = chart(
+        page,
+        "outcome-rates-by-half-year",
+        fig,
+        data,
+        measure="share",
+        table=_percent_table(data, _OUTCOME_COUNTS, rate="rate (%)"),
+    )
     body += paragraphs(
         f"Each half-year's crimes are counted as their outcomes stood on {result.as_of:%d %B %Y} "
         "(the data date). Recent half-years have had less time to reach an outcome, so more of "
@@ -377,6 +404,15 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
             latest,
             "district",
             f"Charge rate by district, outcomes assigned in {half_months(last or '')} (95% CI)",
+            table=_percent_table(
+                latest,
+                {
+                    "district": "district",
+                    "numerator": "charged or summonsed",
+                    "denominator": "outcomes",
+                },
+                rate="charge rate (%)",
+            ),
         )
         hidden = latest.filter(pl.col("estimate").is_null())["district"].to_list()
         if hidden:
@@ -396,19 +432,9 @@ _SURVEY_MEASURES = {
 """The public survey's measures whose base is every respondent (drawn side by side)."""
 
 
-def _survey_table(frame: pl.DataFrame, first: str) -> pl.DataFrame:
+def _survey_table(frame: pl.DataFrame, first: str, header: str | None = None) -> pl.DataFrame:
     """A survey chart's data table for readers: percentages with their interval."""
-    return frame.select(
-        pl.col(first),
-        *[
-            (pl.col(c) * 100).map_elements(lambda v: f"{v:.1f}", return_dtype=pl.String).alias(h)
-            for c, h in _PERCENT_HEADERS.items()
-        ],
-        pl.col("n").alias("respondents"),
-    )
-
-
-_PERCENT_HEADERS = {"estimate": "%", "ci_low": "95% CI from", "ci_high": "95% CI to"}
+    return _percent_table(frame, {first: header or first}, {"n": "respondents"})
 
 
 def _survey_points(result: SurveyResult, view: SurveyView) -> Section:
@@ -508,7 +534,7 @@ def surveys_page(result: SurveyResult) -> SitePage | None:
             sat,
             "item",
             "Victims satisfied, by part of the service (95% CI)",
-            table=_survey_table(sat, "item"),
+            table=_survey_table(sat, "item", "part of the service"),
         )
         page.sections.append(Section("Victims' satisfaction", body))
     if not page.sections:
