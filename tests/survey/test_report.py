@@ -219,3 +219,17 @@ def test_public_satisfaction_shares_come_from_the_published_counts(force: Force)
     assert restricted is not None
     exact = restricted.table.filter((pl.col("n") < 30) & pl.col("estimate").is_not_null())
     assert exact.height > 0  # small groups exist, so the rule above is exercised
+
+
+def test_the_weighting_is_said_in_words_and_its_cost_as_wider_intervals(reports: Path) -> None:
+    data = json.loads((reports / "survey.json").read_text())
+    wider = round(100 * (data["weighting"]["design_effect"] ** 0.5 - 1))  # CI width ~ sqrt(deff)
+    for name in ("survey.html", "survey-public.html"):
+        page = (reports / name).read_text()
+        section = page.split('<section id="weighting-and-data-quality"')[1]
+        body, details = section.split("Weighting details", 1)
+        assert "matches Kent&#x27;s population" in body, name
+        assert f"about {wider}% wider" in body, name
+        for jargon in ("raked", "raking", "design effect", "margins"):
+            assert jargon not in body.lower(), (name, jargon)
+        assert "design effect" in details  # the method's name is in the folded details

@@ -78,6 +78,12 @@ class SurveyResult:
         """The public survey's estimates by group."""
         return self.public.table if self.public else pl.DataFrame()
 
+    @property
+    def interval_widening(self) -> float:
+        """How much wider the weights make a confidence interval than a simple random sample
+        of the same size would give (``sqrt(design_effect) - 1``; 0.16 is 16% wider)."""
+        return float(np.sqrt(self.design_effect)) - 1.0 if self.design_effect > 0 else 0.0
+
     def to_dict(self, *, include_examples: bool = True) -> dict[str, Any]:
         """JSON-safe; the headline shares are top-level keys (see ``docs``)."""
         public = self.public.to_dict() if self.public else {}

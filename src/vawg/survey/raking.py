@@ -137,15 +137,17 @@ def _variables(
         absent = [lv for lv in population if not present[index[lv]]]
         if absent:
             notes.append(
-                f"{label(name, 'field')}: no respondent in {_levels(name, absent)}; that margin "
-                "cannot be met and the other levels were rescaled"
+                f"No one who answered is in {_levels(name, absent)} ({label(name, 'field')}), "
+                "so the weights cannot match the population there; the other groups are "
+                "scaled up to make up the whole"
             )
         unmatched = [lv for lv in levels if lv not in population and present[index[lv]]]
         fixed = float(sum(sample_share[index[lv]] for lv in unmatched))
         if unmatched:
             notes.append(
-                f"{label(name, 'field')}: respondents with no population margin "
-                f"({_levels(name, unmatched)}) keep their sample share"
+                f"People with no population figure for their {label(name, 'field')} "
+                f"({_levels(name, unmatched)}) are not weighted by it: they keep their share "
+                "of those who answered"
             )
         known = np.array([population.get(lv, 0.0) if present[index[lv]] else 0.0 for lv in levels])
         if known.sum() == 0:

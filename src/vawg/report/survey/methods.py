@@ -11,23 +11,51 @@ from vawg.report.page import Section, details_html, paragraphs, table_html
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.schema.labels import label
 from vawg.survey import SurveyResult
+from vawg.survey.analysis import WEIGHT_SOURCES
+
+
+def _weighted_by(view: SurveyView) -> str:
+    """The raking variables in words: "district, sex and age band"."""
+    names = [label(v, "field") for v in dict.fromkeys(view.margins["variable"].to_list())]
+    if not names:
+        return "district, sex and age"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def weighting_words(result: SurveyResult, view: SurveyView) -> str:
+    """How the public survey's answers were weighted, and what that does to its intervals,
+    in words (the method's names are in the weighting details and the methods)."""
+    n = count_text(result.public.n) if result.public else "–"
+    wider = round(100 * result.interval_widening)
+    cost = (
+        f" Because some people then count for more than others, the {n} answers are about as "
+        f"precise as {round(result.n_effective, -1):,.0f} unweighted ones: the intervals are "
+        f"about {wider}% wider than an unweighted sample of the same size would give."
+        if wider >= 1
+        else ""
+    )
+    if result.weight_source == WEIGHT_SOURCES["equal"]:
+        return "The answers are not weighted: every answer counts the same."
+    if result.weight_source == WEIGHT_SOURCES["supplied"]:
+        return "The answers carry the weights supplied with the survey, used as given." + cost
+    own = (
+        "The survey's own weights were adjusted"
+        if "supplied" in result.weight_source
+        else ("The answers were weighted")
+    )
+    return f"{own} so that the mix of {_weighted_by(view)} matches Kent's population." + cost
 
 
 def _weighting(result: SurveyResult, view: SurveyView) -> Section:
-    n = count_text(result.public.n) if result.public else "–"
-    parts = [
-        f"<p>Weights: {html.escape(result.weight_source)}. Because some people count for more "
-        f"than others, the {n} answers give the precision of about "
-        f"{round(result.n_effective, -1):,.0f} answers from a simple random sample "
-        f"(a design effect of {result.design_effect:.2f}).</p>"
-    ]
+    parts = [f"<p>{html.escape(weighting_words(result, view))}</p>"]
     r = result.weighting
     if r is not None:
         if not r.converged:
             parts.append(
-                '<p class="warning">The weights meet the population margins only approximately.</p>'
+                '<p class="warning">The weighted answers match Kent\'s population only '
+                "approximately.</p>"
             )
-        parts.append(f"<p>Population margins: {html.escape(r.params.settings['margins'])}.</p>")
+        parts.append(f"<p>Population figures: {html.escape(r.params.settings['margins'])}.</p>")
         parts += [f'<p class="note">{html.escape(n)}</p>' for n in r.notes]
         margins = view.margins.with_columns(
             pl.Series(
@@ -52,12 +80,12 @@ def _weighting(result: SurveyResult, view: SurveyView) -> Section:
                     "sample_share",
                     "weighted_share",
                 ),
-                caption="Margins: population target, raw sample and weighted sample",
+                caption="Kent's population, the people who answered, and the answers once weighted",
                 labels={
                     "variable": "",
                     "target_share": "population %",
-                    "sample_share": "sample %",
-                    "weighted_share": "weighted sample %",
+                    "sample_share": "answered %",
+                    "weighted_share": "weighted %",
                 },
                 percent=["target_share", "sample_share", "weighted_share"],
             )
@@ -66,13 +94,14 @@ def _weighting(result: SurveyResult, view: SurveyView) -> Section:
             details_html(
                 "Weighting details",
                 paragraphs(
+                    f"Weights: {result.weight_source}. "
                     f"Raking {'converged' if r.converged else 'did not converge'} after "
                     f"{r.iterations} iterations (largest margin error "
                     f"{fmt.small(r.max_margin_error)}); weights capped at {r.trim_ratio:g} times "
                     f"the median ({count_text(r.trimmed)} trimmed); largest weight "
                     f"{r.max_weight_ratio:.1f} times the median. Kish design effect "
-                    f"{result.design_effect:.2f}; effective sample size "
-                    f"{round(result.n_effective, -1):,.0f}."
+                    f"{result.design_effect:.2f} (intervals wider by its square root); "
+                    f"effective sample size {round(result.n_effective, -1):,.0f}."
                 ),
             )
         )

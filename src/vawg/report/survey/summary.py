@@ -138,5 +138,8 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
         "</ul></div>"
     )
     if result.weighting and not result.weighting.converged:
-        body += '<p class="warning">Raking did not converge: weights meet the margins only approximately.</p>'
+        body += (
+            '<p class="warning">The weighted answers match Kent\'s population only '
+            "approximately.</p>"
+        )
     return Section("Summary", body)
