@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_TABLE",
     "HARM_WEIGHT_COLUMNS",
     "describe",
+    "describe_plainly",
     "load_cchi_sheet",
     "load_harm_weights",
 ]
@@ -197,3 +198,16 @@ def describe(weights: pl.DataFrame) -> str:
     if (weights["status"] == SHEET_STATUS).any():
         return f"official CCHI per-code sheet {Path(source).name} (groups: shipped medians)"
     return f"harm weights from {Path(source).name}"
+
+
+def describe_plainly(description: str) -> str:
+    """:func:`describe`'s words for a report's body, without file or table names: what each
+    crime is weighted by (the names stay in the methods)."""
+    if description == DEFAULT_TABLE:
+        return (
+            "the Cambridge Crime Harm Index, 2026 values: the typical score of offences of "
+            "its kind, in days of custody"
+        )
+    if description.startswith("official CCHI per-code sheet"):
+        return "the Cambridge Crime Harm Index score of its offence, in days of custody"
+    return "the force's own harm weights, in days of custody"

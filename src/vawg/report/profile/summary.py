@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vawg.profile.harm_weights import describe_plainly
 from vawg.profile.profile import ProfileResult
 from vawg.report.page import Section, disclosure_rule
 from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ul
@@ -22,13 +23,13 @@ def _sensitivity_line(h: Any) -> str:
         return ""
     parts = []
     for label, say in (
-        ("CCHI 2026 subgroup means", "with subgroup mean scores instead of medians"),
+        ("CCHI 2026 subgroup means", "with each kind of offence's average score instead"),
         ("equal weights (every crime 1)", "counting every crime equally"),
     ):
         row = sens.filter((sens["weighting"] == label) & (sens["top_pct"] == 10))
         if row.height and not _missing(row["harm_share"][0]):
             parts.append(f"{_pct(row['harm_share'][0])} {say}")
-    return (" Sensitivity: " + "; ".join(parts) + ".") if parts else ""
+    return (" It is " + ", and ".join(parts) + ".") if parts else ""
 
 
 def _findings(r: ProfileResult) -> list[str]:
@@ -53,7 +54,7 @@ def _findings(r: ProfileResult) -> list[str]:
         out.append(
             f"Harm is concentrated: the most harmful 10% of perpetrators account for "
             f"<b>{_pct(top.estimate)}</b> of all recorded harm ({_ci(top, _pct)}), weighting "
-            f"each crime by its Cambridge Crime Harm Index score ({_esc(h.weights_table)})."
+            f"each crime by harm ({_esc(describe_plainly(h.weights_table))})."
             + _sensitivity_line(h)
         )
     if not _missing(pe.repeat_victim_share.estimate):

@@ -1,0 +1,53 @@
+"""The RFGV scoring bands in words: each score's range, worked out by hand from the rule
+(recency: days <= edge scores higher; the others: value >= edge scores higher)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from vawg.report.profile.rfgv import _bands, _bands_table
+
+
+def test_recency_ranges_count_down_from_the_most_recent() -> None:
+    # <= 28: 5; 29..91: 4; 92..182: 3; 183..273: 2; > 273: 1.
+    assert _bands([28, 91, 182, 273], recent=True, whole=True) == [
+        "28 or fewer",
+        "29 to 91",
+        "92 to 182",
+        "183 to 273",
+        "more than 273",
+    ]
+
+
+def test_whole_number_ranges_end_one_below_the_next_edge() -> None:
+    # >= 6: 5; 4..5: 4; 3: 3; 2: 2; < 2: 1.
+    assert _bands([2, 3, 4, 6], recent=False, whole=True) == [
+        "6 or more",
+        "4 or 5",
+        "3",
+        "2",
+        "fewer than 2",
+    ]
+
+
+def test_harm_ranges_run_up_to_the_next_edge() -> None:
+    assert _bands([10, 90, 180, 1000], recent=False, whole=False) == [
+        "1,000 or more",
+        "180 to under 1,000",
+        "90 to under 180",
+        "10 to under 90",
+        "under 10",
+    ]
+
+
+def test_the_table_has_a_row_per_score_and_a_column_per_measure() -> None:
+    bands = pl.DataFrame(
+        {
+            "factor": ["recency", "frequency", "gravity", "victims"],
+            "edges": ["28, 91, 182, 273", "2, 3, 4, 6", "10, 90, 180, 1000", "2, 3, 4, 5"],
+            "weight": [1.0, 1.0, 1.0, 1.0],
+        }
+    )
+    table = _bands_table(bands)
+    assert table["score"].to_list() == ["5", "4", "3", "2", "1"]
+    assert table.row(0) == ("5", "28 or fewer", "6 or more", "1,000 or more", "5 or more")
