@@ -17,6 +17,7 @@ from vawg.cli.survey import run_survey
 from vawg.config import Settings
 from vawg.query import connect
 from vawg.report.survey import survey_json
+from vawg.report.survey._format import _short_label, wrapped
 from vawg.store import load_paths
 from vawg.survey import disclose_survey, survey_analysis
 
@@ -233,3 +234,15 @@ def test_the_weighting_is_said_in_words_and_its_cost_as_wider_intervals(reports:
         for jargon in ("raked", "raking", "design effect", "margins"):
             assert jargon not in body.lower(), (name, jargon)
         assert "design effect" in details  # the method's name is in the folded details
+
+
+def test_chart_labels_are_short_and_wrapped_for_a_phone() -> None:
+    # The outcome group's full name carries the outcome type numbers; its chart label does not.
+    assert _short_label("victim_does_not_support", "outcome_group") == (
+        "Victim does not support action"
+    )
+    assert wrapped("not serious enough / part of life") == "not serious enough<br>/ part of life"
+    assert all(
+        len(line) <= 18
+        for line in wrapped("would not be believed or taken seriously").split("<br>")
+    )

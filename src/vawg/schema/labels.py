@@ -86,6 +86,19 @@ _INTERVENTION_TYPE = {
     "safe_travel": "Safe travel home",
 }
 
+_OUTCOME_GROUP_SHORT = {
+    "charged": "Charged or summonsed",
+    "out_of_court": "Out-of-court disposal",
+    "victim_does_not_support": "Victim does not support action",
+    "evidential_difficulties_victim_supports": "Not enough evidence, victim supports action",
+    "prevented_or_not_in_public_interest": "Prosecution prevented or not in public interest",
+    "no_suspect_identified": "No suspect identified",
+    "other": "Other outcomes",
+    "open": "No outcome yet",
+}
+"""The Home Office headline outcome groups in a few words, for a chart's labels (the full
+names, with the outcome type numbers, are in ``vawg.outcomes.framework.HEADLINE_GROUPS``)."""
+
 LABELS: Mapping[str, Mapping[str, str]] = {
     "offence_group": _OFFENCE_GROUP,
     "location_type": _LOCATION_TYPE,
@@ -94,6 +107,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "field": _FIELD,
     "intervention_type": _INTERVENTION_TYPE,
     "sex": _SEX,
+    "outcome_group_short": _OUTCOME_GROUP_SHORT,
 }
 """Family → code → words. Every code the contract allows has its words (a test checks)."""
 

@@ -5,6 +5,7 @@ key-figure tiles, the shares table and the dot plot. Renders no section itself.
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
@@ -57,18 +58,35 @@ def _label(level: str, dimension: str = "") -> str:
     return level.replace("_", " ")
 
 
+def _short_label(level: str, dimension: str = "") -> str:
+    """A chart's label for a group: a few words (an outcome group without its type numbers)."""
+    if dimension in ("outcome_group", "outcome"):
+        return label(level, "outcome_group_short") if level in HEADLINE_GROUPS else level
+    return _label(level, dimension)
+
+
+CHART_LABEL_WIDTH = 18
+"""Characters a chart's group label runs to before it wraps: a phone keeps room for the plot."""
+
+
+def wrapped(text: str, width: int = CHART_LABEL_WIDTH) -> str:
+    """``text`` broken into lines of about ``width`` characters (Plotly's ``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
 def _group_words(dimension: str, levels: str) -> str:
     """``outcome_group: other, out_of_court`` (a model note's codes) in words."""
     return ", ".join(_label(v.strip(), dimension) for v in levels.split(","))
 
 
-def _labels(frame: pl.DataFrame) -> list[str]:
+def _labels(frame: pl.DataFrame, *, short: bool = False) -> list[str]:
     dims = (
         frame["dimension"].to_list()
         if "dimension" in frame.columns
         else (frame["term"].to_list() if "term" in frame.columns else [""] * frame.height)
     )
-    return [_label(level, dim) for level, dim in zip(frame["level"].to_list(), dims, strict=True)]
+    words = _short_label if short else _label
+    return [words(level, dim) for level, dim in zip(frame["level"].to_list(), dims, strict=True)]
 
 
 def _p_text(column: str) -> pl.Expr:
@@ -149,14 +167,16 @@ def _dot_plot(
     scale = 100 if percent else 1
     data: list[dict[str, Any]] = []
     left_out: list[str] = []
+    lines = 1  # the most lines a wrapped label takes
     for name, frame, colour in frames:
         if frame.is_empty():
             continue
-        labels = _labels(frame)
+        labels = _labels(frame, short=True)
         shown = [e is not None for e in frame["estimate"].to_list()]
         left_out += [lab for lab, ok in zip(labels, shown, strict=True) if not ok]
         frame = frame.filter(pl.Series(shown))
         labels = [lab for lab, ok in zip(labels, shown, strict=True) if ok]
+        lines = max(lines, *(wrapped(lab).count("<br>") + 1 for lab in labels or [""]))
         x = [v * scale for v in frame["estimate"].to_list()]
         lows, highs = frame["ci_low"].to_list(), frame["ci_high"].to_list()
         lo = [None if v is None else e - v * scale for v, e in zip(lows, x, strict=True)]
@@ -164,7 +184,7 @@ def _dot_plot(
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=labels,
+                y=[wrapped(lab) for lab in labels],
                 mode="markers",
                 name=name,
                 marker={"color": colour, "size": 10},
@@ -194,7 +214,7 @@ def _dot_plot(
         fig.update_xaxes(type="log", tickvals=_LOG_TICKS, ticktext=[f"{v:g}" for v in _LOG_TICKS])
         fig.add_vline(x=1, line_dash="dot", line_color=_GREY)
     rows = max((f.height for _, f, _ in frames), default=1) - len(set(left_out))
-    height = 140 + 28 * max(rows, 1)
+    height = 140 + (28 + 14 * (lines - 1)) * max(rows, 1)
     table = pl.DataFrame(data) if data else None
     if table is not None and len(frames) == 1:
         table = table.drop("series")

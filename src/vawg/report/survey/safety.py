@@ -18,6 +18,7 @@ from vawg.report.survey._format import (
     _labels,
     _part,
     _shares_table,
+    wrapped,
 )
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
@@ -108,7 +109,7 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
     fig = go.Figure(
         go.Bar(
             x=[None if v is None else 100 * v for v in shown["share"].to_list()][::-1],
-            y=shown["theme"].to_list()[::-1],
+            y=[wrapped(t) for t in shown["theme"].to_list()][::-1],
             orientation="h",
             marker_color=_ACCENT,
             name="% of reasons",
@@ -140,7 +141,7 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
     data = shown.select("theme", pl.col("share") * 100).rename({"share": "% of reasons"})
     body += figure_html(
         fig,
-        height=120 + 30 * shown.height,
+        height=120 + 40 * shown.height,
         data=data.with_columns(pl.col("% of reasons").round(1)),
     )
     body += table_html(

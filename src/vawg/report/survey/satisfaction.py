@@ -47,11 +47,14 @@ def _satisfaction(result: SurveyResult, view: SurveyView) -> Section:
     body = (
         f"<p>{count_text(s.responses)} responses; {count_text(s.linked)} linked to a "
         f"recorded crime, {count_text(s.with_outcome)} of them with an outcome. "
-        f"Satisfied = score {s.params.settings['satisfied_min']}-7 on the 1-7 scale. "
+        f"Satisfied means a score of {s.params.settings['satisfied_min']} to 7 on a scale of "
+        "1 to 7. "
         f"{html.escape(surveyed_text(s))} The victims' survey is not weighted: it describes "
         "those who answered.</p>"
     )
-    body += _dot_plot([("% satisfied", items, _ACCENT)], "Victims satisfied, by item (95% CI)")
+    body += _dot_plot(
+        [("% satisfied", items, _ACCENT)], "Victims satisfied, by part of the service (95% CI)"
+    )
     subs = []
     for dim, title in (
         ("outcome_group", "By outcome group"),
