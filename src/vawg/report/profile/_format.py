@@ -70,6 +70,15 @@ def _finite_table(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def percent_text(column: str, header: str) -> pl.Expr:
+    """A share column (0-1) as percentages to one decimal place, for a chart's data table."""
+    return (
+        (pl.col(column) * 100)
+        .map_elements(lambda v: f"{v:.1f}", return_dtype=pl.String)
+        .alias(header)
+    )
+
+
 def _kpi(value: str, label: str, ci: str = "") -> str:
     return kpi_html(value, label, ci)
 
@@ -124,7 +133,21 @@ def _forest(frame: pl.DataFrame, title: str) -> str:
         xaxis_title="home crimes per public crime (log scale)",
         yaxis={"autorange": "reversed"},
     )
-    return figure_html(fig, height=max(260, 30 * rows.height + 90))
+    return figure_html(
+        fig,
+        height=max(260, 30 * rows.height + 90),
+        data=rows.select(
+            "group",
+            *[
+                pl.col(c).round(2).alias(h)
+                for c, h in (
+                    ("ratio", "home crimes per public crime"),
+                    ("ci_low", "95% CI from"),
+                    ("ci_high", "95% CI to"),
+                )
+            ],
+        ),
+    )
 
 
 def _bar(frame: pl.DataFrame, x: str, y: str, title: str, colour: str = ACCENT) -> go.Figure:

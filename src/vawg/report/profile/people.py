@@ -21,6 +21,7 @@ from vawg.report.profile._format import (
     _pct,
     figure_html,
     paragraphs_html,
+    percent_text,
 )
 from vawg.schema.labels import LABELS as SCHEMA_LABELS
 
@@ -61,7 +62,7 @@ def _people(r: ProfileResult) -> Section:
         + figure_html(age_p, height=340)
         + figure_html(age_v, height=340)
         + "</div>"
-        + figure_html(rel, height=340)
+        + figure_html(rel, height=340, data=relationship.select("relationship", "victims"))
         + '<div class="pair">'
         + figure_html(rep_v, height=320)
         + figure_html(rep_p, height=320)
@@ -153,8 +154,24 @@ def _harm(r: ProfileResult) -> Section:
     gini = h.gini
     body = (
         '<div class="pair wide-left">'
-        + figure_html(fig, height=420)
-        + figure_html(bars, height=420)
+        + figure_html(
+            fig,
+            height=420,
+            data=h.lorenz.select(
+                percent_text("population_share", "least harmful perpetrators (%)"),
+                percent_text("harm_share", "their share of the harm (%)"),
+            ),
+        )
+        + figure_html(
+            bars,
+            height=420,
+            data=h.concentration.select(
+                ("top " + pl.col("top_pct").cast(pl.String) + "%").alias("most harmful"),
+                percent_text("harm_share", "share of harm (%)"),
+                percent_text("ci_low", "95% CI from"),
+                percent_text("ci_high", "95% CI to"),
+            ),
+        )
         + "</div>"
         + paragraphs_html(
             f"How unequally harm is spread across {_n(h.perpetrators)} perpetrators, from 0% "

@@ -91,7 +91,16 @@ def _place(r: ProfileResult) -> Section:
         )
         + "</div>"
         + _placement(p)
-        + figure_html(stacked, height=400)
+        + figure_html(
+            stacked,
+            height=400,
+            data=by_district.select(
+                "district",
+                pl.col("home").alias("home (dwelling)"),
+                "public",
+                pl.col("unknown").alias("location unknown"),
+            ),
+        )
         + forest
         + table_html(
             _finite_table(

@@ -93,7 +93,11 @@ def _rfgv(r: ProfileResult) -> Section:
     body = (
         paragraphs_html(_rule_sentence(rf) + scored)
         + table_html(_bands_table(rf.bands), caption="The range of each score")
-        + figure_html(fig, height=320)
+        + figure_html(
+            fig,
+            height=320,
+            data=dist.select(pl.col("score").alias("priority score"), "perpetrators"),
+        )
     )
     if r.public:
         body += (
@@ -140,5 +144,13 @@ def _timing(r: ProfileResult) -> Section:
         f"{_pct(t.midnight_share, 1)} of crimes have a committed time of exactly 00:00, which "
         "some systems use when the time is unknown; treat the midnight column with care."
     )
-    body = figure_html(heat, height=360) + paragraphs_html(note) + figure_html(months, height=300)
+    body = (
+        figure_html(heat, height=360, data=grid.select("day", "hour", "crimes"))
+        + paragraphs_html(note)
+        + figure_html(
+            months,
+            height=300,
+            data=t.by_month_of_year.select(pl.col("month_name").alias("month"), "crimes"),
+        )
+    )
     return Section("Timing", body, anchor="timing")

@@ -139,8 +139,21 @@ def _volume(r: ProfileResult) -> Section:
         + f'<p class="note">{_esc(trend_text)}</p>'
         + details_html("Model details", f'<p class="note">{_esc(model_text)}</p>')
         + '<div class="pair">'
-        + figure_html(fy, height=340)
-        + figure_html(og, height=340)
+        + figure_html(
+            fy,
+            height=340,
+            data=years.select(
+                pl.col("financial_year").alias("financial year"),
+                "crimes",
+                pl.col("offenders").alias("perpetrators"),
+                "victims",
+            ),
+        )
+        + figure_html(
+            og,
+            height=340,
+            data=groups.select(pl.col("offence_group").alias("offence group"), "crimes"),
+        )
         + "</div>"
         + (
             figure_html(

@@ -1,10 +1,15 @@
-"""The RFGV scoring bands in words: each score's range, worked out by hand from the rule
-(recency: days <= edge scores higher; the others: value >= edge scores higher)."""
+"""The profile in words: the RFGV scoring bands as each score's range, worked out by hand from
+the rule (recency: days <= edge scores higher; the others: value >= edge scores higher), and
+the harm charts' data tables as percentages."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
+from vawg.profile import ProfileResult
+from vawg.report.profile import profile_html
 from vawg.report.profile.rfgv import _bands, _bands_table
 
 
@@ -51,3 +56,13 @@ def test_the_table_has_a_row_per_score_and_a_column_per_measure() -> None:
     table = _bands_table(bands)
     assert table["score"].to_list() == ["5", "4", "3", "2", "1"]
     assert table.row(0) == ("5", "28 or fewer", "6 or more", "1,000 or more", "5 or more")
+
+
+def test_the_harm_charts_data_tables_give_percentages(hand_result: ProfileResult) -> None:
+    page = profile_html(hand_result)
+    table = page.split("<caption>Data: Harm share of the most harmful")[1].split("</table>")[0]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert headers == ["most harmful", "share of harm (%)", "95% CI from", "95% CI to"]
+    first = re.findall(r"<td[^>]*>([^<]*)</td>", table)[:2]
+    row = hand_result.harm.concentration.row(0, named=True)
+    assert first == [f"top {row['top_pct']}%", f"{100 * row['harm_share']:.1f}"]
