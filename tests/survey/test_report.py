@@ -246,3 +246,18 @@ def test_chart_labels_are_short_and_wrapped_for_a_phone() -> None:
         len(line) <= 18
         for line in wrapped("would not be believed or taken seriously").split("<br>")
     )
+
+
+def test_night_minus_day_is_in_points_not_percent(reports: Path) -> None:
+    data = json.loads((reports / "survey.json").read_text())
+    rows = [
+        r
+        for r in data["by_group"]
+        if r["indicator"] == "unsafe_night_minus_day" and r["dimension"] == "district"
+    ]
+    best = max((r for r in rows if r["estimate"] is not None), key=lambda r: r["estimate"])
+    page = (reports / "survey.html").read_text()
+    table = page.split("<caption>How many more feel unsafe at night")[1].split("</table>")[0]
+    first = re.findall(r"<td[^>]*>([^<]*)</td>", table)[:2]
+    # A difference of two shares: +12.3 points, never "12.3%".
+    assert first == [best["level"], f"{100 * best['estimate']:+.1f}"]

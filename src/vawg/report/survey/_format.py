@@ -114,6 +114,10 @@ SHARE_LABELS = {
 SHARE_PERCENT = ["estimate", "ci_low", "ci_high"]
 
 
+def _points_text(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:+.1f}".replace("-", "−")
+
+
 def _vs_rest_text(value: float | None) -> str:
     if value is None:
         return "–"
@@ -121,12 +125,22 @@ def _vs_rest_text(value: float | None) -> str:
 
 
 def _shares_table(
-    frame: pl.DataFrame, caption: str, *, rest: bool = True, public: bool = False
+    frame: pl.DataFrame,
+    caption: str,
+    *,
+    rest: bool = True,
+    public: bool = False,
+    points: bool = False,
 ) -> str:
-    """Shares by group as percentages with their intervals. Against the rest of Kent: the
-    difference in points and whether it is clear (after allowing for the number of districts
-    compared). Public: a dash where a group is too small to show (said under the table)."""
+    """Shares by group as percentages with their intervals (``points``: differences of shares,
+    in percentage points). Against the rest of Kent: the difference in points and whether it is
+    clear (after allowing for the number of districts compared). Public: a dash where a group
+    is too small to show (said under the table)."""
     frame = frame.with_columns(pl.Series("group", _labels(frame), dtype=pl.String))
+    if points:
+        frame = frame.with_columns(
+            pl.col(c).map_elements(_points_text, return_dtype=pl.String) for c in SHARE_PERCENT
+        )
     cols = [pl.col("group"), *SHARE_PERCENT, "n"]
     if not public:
         cols += [pl.col("n_effective").round(0), "small_base"]
@@ -139,7 +153,10 @@ def _shares_table(
             .alias("clear"),
         ]
     out = table_html(
-        frame.select(cols), caption=caption, labels=SHARE_LABELS, percent=SHARE_PERCENT
+        frame.select(cols),
+        caption=caption,
+        labels={**SHARE_LABELS, "estimate": "points"} if points else SHARE_LABELS,
+        percent=() if points else SHARE_PERCENT,
     )
     if public and frame["estimate"].is_null().any():
         out += (
@@ -195,7 +212,7 @@ def _dot_plot(
         for lab, e, low, high in zip(labels, x, lows, highs, strict=True):
             data.append(
                 {
-                    "series": name,
+                    "measure": name,
                     "group": lab,
                     "value": f"{e:.{digits}f}",
                     "95% CI from": "–" if low is None else f"{low * scale:.{digits}f}",
@@ -217,7 +234,7 @@ def _dot_plot(
     height = 140 + (28 + 14 * (lines - 1)) * max(rows, 1)
     table = pl.DataFrame(data) if data else None
     if table is not None and len(frames) == 1:
-        table = table.drop("series")
+        table = table.drop("measure")
     if table is not None:
         table = table.rename({"value": "%" if percent else frames[0][0]})
     out = figure_html(fig, height=max(300, height), data=table)

@@ -39,13 +39,15 @@ def _safety(view: SurveyView) -> Section:
     diff = _part(est, "indicator", "unsafe_night_minus_day", "district")
     body = chart + _shares_table(
         night.sort("estimate", descending=True),
-        "Feel unsafe at night (score 1-2 of 5), by district",
+        "Feel unsafe in the town centre at night, by district",
         public=view.public,
     )
     body += _shares_table(
         diff.sort("estimate", descending=True),
-        "Unsafe at night minus unsafe by day, same respondents (paired), by district",
+        "How many more feel unsafe at night than by day (percentage points; the same people "
+        "asked about both), by district",
         public=view.public,
+        points=True,
     )
     subs = []
     for dim, title in (("age_band", "By age band"), ("sex", "By sex")):
