@@ -8,6 +8,7 @@ number. :func:`profile_tables` is shared with the dashboard's profile page.
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
@@ -89,7 +90,15 @@ def _share_bars(
     horizontal: bool = False,
     table: pl.DataFrame | None = None,
     reference: tuple[float, str] | None = None,
+    wrap: int | None = None,
 ) -> str:
+    """Shares as bars with their intervals; ``wrap``: break the bars' labels into lines of
+    about that many characters (long labels under narrow bars squeeze a phone's plot)."""
+    labels = frame[x].to_list()
+    if wrap:
+        labels = [
+            "<br>".join(textwrap.wrap(str(v), wrap, break_long_words=False)) or v for v in labels
+        ]
     low = [
         None if e is None or lo is None else e - lo
         for e, lo in zip(frame["estimate"], frame["ci_low"], strict=True)
@@ -100,9 +109,9 @@ def _share_bars(
     ]
     error = {"type": "data", "symmetric": False, "array": high, "arrayminus": low}
     bar = (
-        go.Bar(y=frame[x].to_list(), x=nullable(frame["estimate"]), orientation="h", error_x=error)
+        go.Bar(y=labels, x=nullable(frame["estimate"]), orientation="h", error_x=error)
         if horizontal
-        else go.Bar(x=frame[x].to_list(), y=nullable(frame["estimate"]), error_y=error)
+        else go.Bar(x=labels, y=nullable(frame["estimate"]), error_y=error)
     )
     fig = go.Figure(bar)
     fig.update_layout(title=title)
@@ -216,6 +225,7 @@ def profile_page(result: ProfileResult) -> SitePage:
         "Repeat offending and victimisation (95% CI)",
         horizontal=True,
         table=_percent_table(shares, {"measure": "measure"}),
+        wrap=18,
     )
     conc_frame = (
         frames["concentration"]
@@ -387,6 +397,7 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
     last = str(district["half"].max()) if district.height else None
     latest = (
         district.filter(pl.col("half") == last)
+        .with_columns(pl.col("value").replace({"unknown": "district not known"}))
         .sort("value")
         .select(
             pl.col("value").alias("district"),
@@ -495,6 +506,7 @@ def surveys_page(result: SurveyResult) -> SitePage | None:
             "measure",
             "Public survey: share of all people asked (weighted, 95% CI)",
             table=_survey_table(overall, "measure"),
+            wrap=14,
         )
         notrep = est.filter(
             pl.col("dimension") == "all", pl.col("indicator") == "not_reported_share"
