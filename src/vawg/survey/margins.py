@@ -35,9 +35,10 @@ RAKING_VARIABLES = ("district", "sex", "age_band")
 """The public-survey columns a margin may be given for."""
 
 KENT_MALE_ASSUMPTION = (
-    "Male population rows are modelled, not observed: female x 0.96 for every adult band (no ONS "
-    "male file in the open data used). They understate men aged 16-34 and overstate men aged 65+ "
-    "by roughly 15%, so weights by sex and age for men are approximate."
+    "The numbers of men are estimated, not published figures: 0.96 men for every woman in each "
+    "adult age band (the open data used has no ONS figures for men). That is roughly 15% too "
+    "few men aged 16-34 and too many aged 65+, so the weights by sex and age for men are "
+    "approximate."
 )
 
 
