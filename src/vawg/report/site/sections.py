@@ -243,10 +243,8 @@ def profile_page(result: ProfileResult) -> SitePage:
         table=_percent_table(conc_frame, {"perpetrators_group": "most harmful"}),
     )
     body += paragraphs(
-        "Harm is measured in Cambridge Crime Harm Index days: each crime counts the typical "
-        "sentence for its kind of offence. Suspects or offenders are ranked by the harm of "
-        "their crimes in the period.",
-        harm_caveat(result.harm),
+        harm_caveat(result.harm)
+        + " Suspects or offenders are ranked by the harm of their crimes in the period.",
     )
     page.sections.append(Section("Repeats and harm", body))
     rel = frames["relationship"].sort("victims", descending=True, nulls_last=True)
