@@ -130,7 +130,7 @@ def _forest(frame: pl.DataFrame, title: str) -> str:
         xaxis_type="log",
         xaxis_tickvals=LOG_TICKS,
         xaxis_ticktext=[f"{v:g}" for v in LOG_TICKS],
-        xaxis_title="home crimes per public crime (log scale)",
+        xaxis_title="home per public crime",
         yaxis={"autorange": "reversed"},
     )
     return figure_html(

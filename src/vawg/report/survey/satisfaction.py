@@ -18,6 +18,7 @@ from vawg.report.survey._format import (
     _p_text,
     _part,
     _shares_table,
+    _short_label,
 )
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.survey import SurveyResult
@@ -135,6 +136,11 @@ def _model_section(model: SatisfactionModel, view: SurveyView) -> Section:
     named = effects.with_columns(
         pl.Series("what", [_TERMS.get(t, t.replace("_", " ")) for t in terms], dtype=pl.String),
         pl.Series("group", groups, dtype=pl.String),
+        pl.Series(
+            "short",
+            [_LEVELS.get(w, w) for w in map(_short_label, levels, terms)],
+            dtype=pl.String,
+        ),
     )
     refs = named.filter(pl.col("reference"))
     eff = named.filter(~pl.col("reference"))
@@ -144,7 +150,7 @@ def _model_section(model: SatisfactionModel, view: SurveyView) -> Section:
             (
                 model.measure,
                 eff.with_columns(
-                    level=pl.concat_str(pl.col("what"), pl.lit(": "), pl.col("group")),
+                    level=pl.concat_str(pl.col("what"), pl.lit(": "), pl.col("short")),
                     term=pl.lit(""),
                 ),
                 _ACCENT,
