@@ -185,6 +185,16 @@ def test_share_columns_named_as_percent_are_written_as_percentages() -> None:
         table_html(frame, percent=["shares"])
 
 
+def test_figures_written_as_text_line_up_as_numbers_and_words_do_not() -> None:
+    import polars as pl
+
+    frame = pl.DataFrame({"x": ["9.3", "45%", "+2%", "−44%", "1,234", "Thanet", "12 May"]})
+    page = table_html(frame)
+    for figure in ("9.3", "45%", "+2%", "−44%", "1,234"):
+        assert f'<td class="num">{figure}</td>' in page, figure
+    assert "<td>Thanet</td>" in page and "<td>12 May</td>" in page
+
+
 def test_formats_written_as_a_bulletin_writes_them() -> None:
     assert fmt.pct(0.497) == "50%" and fmt.pct(0.004) == "0.4%" and fmt.pct(None) == "–"
     assert fmt.change(1.12) == "12% more" and fmt.change(0.92) == "8.0% fewer"

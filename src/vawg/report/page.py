@@ -13,6 +13,7 @@ Nothing here computes a statistic: sections are built from Results by the report
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -164,8 +165,13 @@ def _cell(value: Any, *, percent: bool = False) -> _Cell:
         if value != value:
             return _Cell("–", "empty")
         return _Cell(f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}", "num")
-    return _Cell(str(value))
+    text = str(value)
+    # A figure already written as text ("9.3", "45%", "+2%", "−44%") lines up as a number.
+    return _Cell(text, "num" if _FIGURE.fullmatch(text) else "")
 
+
+_FIGURE = re.compile(r"[+\-−]?\d[\d,]*(\.\d+)?%?")
+"""A number written as text, with its sign and percent sign."""
 
 _HALF_COLUMNS = ("half", "from_half", "to_half")
 """Columns holding financial half-year codes (``2021H1``): shown in months."""
