@@ -13,7 +13,10 @@ from vawg.evaluation.effects import (
     conclusion_text,
     cost_per,
     harm_averted,
+    match_caution,
+    poorly_matched,
 )
+from vawg.evaluation.matching import balance_table
 from vawg.results import Estimate
 
 
@@ -79,3 +82,33 @@ def test_a_clear_ring_result_does_not_vanish_from_the_public_report() -> None:
     assert "rose clearly" in note and "4.0" not in note
     assert _ring_note(unclear, dropped=True) == ()  # type: ignore[arg-type]
     assert _ring_note(clear, dropped=False) == ()  # type: ignore[arg-type]
+
+
+def _planted_balance(shift: float) -> object:
+    """Three treated areas, a pool of 40 and nine matched comparisons whose deprivation sits
+    ``shift`` pooled standard deviations from the treated areas' (pubs matched exactly)."""
+    import polars as pl
+
+    rng = np.random.default_rng(3)
+    treated = pl.DataFrame({"deprivation": [10.0, 12.0, 14.0], "pubs": [3.0, 4.0, 5.0]})
+    pool = pl.DataFrame(
+        {"deprivation": rng.normal(12, 2, 40).tolist(), "pubs": rng.normal(4, 1, 40).tolist()}
+    )
+    s = float(np.sqrt((np.var([10.0, 12.0, 14.0], ddof=1) + pool["deprivation"].var()) / 2))
+    chosen = pl.DataFrame(
+        {"deprivation": [12.0 - shift * s + d for d in (-1, 0, 1) * 3], "pubs": [3.0, 4.0, 5.0] * 3}
+    )
+    return balance_table(treated, pool, chosen, ["deprivation", "pubs"])
+
+
+def test_a_poorly_matched_comparison_is_a_caveat_of_the_finding() -> None:
+    """Comparison areas half a standard deviation off on deprivation (past the 0.25 mark) put
+    the caveat in the finding; a close match (0.05 off) does not."""
+    poor, good = poorly_matched(_planted_balance(0.5)), poorly_matched(_planted_balance(0.05))  # type: ignore[arg-type]
+    assert poor == ("deprivation",) and good == ()
+    ratio = Estimate(0.7, 0.55, 0.9)
+    caveat = conclusion_text(ratio, [], "Crime", match_caution(poor))
+    assert caveat.startswith("Crime fell by 30%")
+    assert "not a close match" in caveat and "deprivation" in caveat and "uncertain" in caveat
+    assert "close match" not in conclusion_text(ratio, [], "Crime", match_caution(good))
+    assert match_caution(good) is None

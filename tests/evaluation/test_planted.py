@@ -4,7 +4,11 @@ gives intervals that cover 1."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import polars as pl
+
+from vawg.results import Estimate
 
 from .conftest import Evaluated
 
@@ -59,3 +63,18 @@ def test_null_force_intervals_cover_one(null: Evaluated) -> None:
     assert null.truth["planted"]["safer_streets"]["rate_ratio"] == 1.0
     hr = null.programme.programmes[0].hazard_ratio
     assert hr is not None and hr.contains(1.0)
+
+
+def test_a_poorly_matched_scheme_carries_its_caveat_in_the_main_points(planted: Evaluated) -> None:
+    """A scheme whose comparison areas were a poor match says so in its main point; a well
+    matched one does not."""
+    place = planted.place
+    first = dataclasses.replace(
+        place.interventions[0], can_conclude=True, rate_ratio=Estimate(0.8, 0.7, 0.9)
+    )
+    for poor, expected in ((("deprivation",), True), ((), False)):
+        e = dataclasses.replace(first, poor_match=poor)
+        result = dataclasses.replace(place, interventions=(e, *place.interventions[1:]))
+        point = next(p for p in result.main_points if p.topic.startswith(e.intervention.name))
+        assert ("not a close match" in point.note) is expected
+        assert ("uncertain" in point.note) is expected

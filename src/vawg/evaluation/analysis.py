@@ -85,13 +85,16 @@ class PlaceEvaluationResult(ResultMixin):
             assert e.rate_ratio is not None
             points.append(
                 _effect_point(
-                    f"{e.intervention.name}, against matched comparison areas", e.rate_ratio
+                    f"{e.intervention.name}, against matched comparison areas",
+                    e.rate_ratio,
+                    e.match_caution or "",
                 )
             )
         return tuple(points)
 
 
-def _effect_point(topic: str, ratio: Estimate) -> MainPoint:
+def _effect_point(topic: str, ratio: Estimate, note: str = "") -> MainPoint:
+    """An effect against comparison areas; ``note``: the caveat it carries (a poor match)."""
     return MainPoint(
         topic=topic,
         measure="effect",
@@ -100,6 +103,7 @@ def _effect_point(topic: str, ratio: Estimate) -> MainPoint:
         clear=excludes(ratio, 1.0),
         better_when="lower",
         tested="95% confidence interval",
+        note=note,
     )
 
 

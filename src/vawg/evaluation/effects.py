@@ -18,14 +18,21 @@ whether the data can support a conclusion at all.
   given at all.
 
 :func:`conclusion_reasons` names what stops a conclusion, plainly: too few crimes, too short a
-period before or after the start, or trends that differed before the start.
+period before or after the start, or trends that differed before the start. :func:`match_caution`
+is the caveat a conclusion carries when the comparison areas were a poor match before the start:
+a standardised difference above :data:`POOR_MATCH` (0.25) on any matched characteristic, the
+mark of a comparison that regression adjustment cannot be trusted to mend (Rubin DB (2001)
+*Health Services & Outcomes Research Methodology* 2:169-188; Stuart EA (2010) *Statistical
+Science* 25(1):1-21). The balance table's own mark of a good match is 0.1.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
+import polars as pl
 
 from vawg.evaluation.did import DidFit, PreTrend
 from vawg.results import Estimate
@@ -37,7 +44,9 @@ __all__ = [
     "cost_per",
     "harm_averted",
     "leads_caution",
+    "match_caution",
     "net_averted",
+    "poorly_matched",
 ]
 
 
@@ -148,6 +157,36 @@ def conclusion_reasons(
     return reasons
 
 
+POOR_MATCH = 0.25
+"""A standardised difference (after matching) above which the comparison is a poor match."""
+
+
+def poorly_matched(balance: pl.DataFrame, limit: float = POOR_MATCH) -> tuple[str, ...]:
+    """The characteristics of ``balance`` (:func:`~vawg.evaluation.matching.balance_table`)
+    on which the matched comparison areas still differ by more than ``limit`` standardised
+    differences, in the table's order (empty: a close enough match)."""
+    if balance.is_empty():
+        return ()
+    worse = balance.filter(~(pl.col("smd_after").abs() <= limit))
+    return tuple(worse["covariate"].to_list())
+
+
+def match_caution(mismatched: tuple[str, ...]) -> str | None:
+    """The caveat for a finding whose comparison areas were a poor match before the start
+    (``mismatched``: from :func:`poorly_matched`), else None."""
+    if not mismatched:
+        return None
+    names = tuple(re.sub(r" \(.*?\)", "", m) for m in mismatched)
+    return (
+        "Caution: the comparison areas were not a close match for the treated areas before the "
+        f"start, on {_and(names)}, so this is uncertain."
+    )
+
+
+def _and(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def leads_caution(p_value: float | None, leads: int, alpha: float = 0.05) -> str | None:
     """A caution for a finding whose event study was not steady before the start (the joint
     test of :attr:`~vawg.evaluation.did.EventStudy.leads_p_value` below ``alpha``), else None."""
@@ -163,16 +202,15 @@ def leads_caution(p_value: float | None, leads: int, alpha: float = 0.05) -> str
 
 
 def conclusion_text(
-    ratio: Estimate | None, reasons: list[str], outcome: str, caution: str | None = None
+    ratio: Estimate | None, reasons: list[str], outcome: str, *cautions: str | None
 ) -> str:
-    """The plain-English finding, or why there is none; ``caution`` (when a finding is drawn)
-    follows it."""
+    """The plain-English finding, or why there is none; each of ``cautions`` (when a finding
+    is drawn) follows it."""
     if reasons:
         return "Cannot conclude: " + "; ".join(reasons) + "."
     if ratio is None:
         return "Cannot conclude: the model could not be fitted."
-    finding = _finding(ratio, outcome)
-    return f"{finding} {caution}" if caution else finding
+    return " ".join([_finding(ratio, outcome), *(c for c in cautions if c)])
 
 
 def _finding(ratio: Estimate, outcome: str) -> str:

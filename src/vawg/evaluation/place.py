@@ -30,7 +30,9 @@ from vawg.evaluation.effects import (
     cost_per,
     harm_averted,
     leads_caution,
+    match_caution,
     net_averted,
+    poorly_matched,
 )
 from vawg.evaluation.interventions import Intervention, month_floor
 from vawg.evaluation.matching import balance_table, match_nearest
@@ -92,6 +94,14 @@ class InterventionEvaluation(ResultMixin):
     notes: tuple[str, ...]
     event_leads_p_value: float | None = None
     """The event study's joint test of the periods before the start (see ``EventStudy``)."""
+    poor_match: tuple[str, ...] = ()
+    """The characteristics on which the comparison areas were a poor match before the start
+    (:func:`~vawg.evaluation.effects.poorly_matched`; empty: a close enough match)."""
+
+    @property
+    def match_caution(self) -> str | None:
+        """The caveat a finding on these comparison areas carries, else None."""
+        return match_caution(self.poor_match)
 
 
 def first_after(start: date) -> date:
@@ -236,6 +246,7 @@ def evaluate_intervention(
     balance = balance_table(
         treated, pool, chosen, [*columns, "town_centre"], labels=COVARIATE_LABELS
     )
+    mismatched = poorly_matched(balance)
     group = (
         pl.when(pl.col("lsoa_code").is_in(treated_codes))
         .then(pl.lit("treated"))
@@ -366,7 +377,10 @@ def evaluate_intervention(
         series=_series(study),
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
-        conclusion=conclusion_text(rate, reasons, OUTCOME, leads_caution(leads_p, leads)),
+        conclusion=conclusion_text(
+            rate, reasons, OUTCOME, leads_caution(leads_p, leads), match_caution(mismatched)
+        ),
         notes=tuple(notes),
         event_leads_p_value=leads_p,
+        poor_match=mismatched,
     )
