@@ -249,6 +249,23 @@ def test_main_point_sentences() -> None:
     assert second.status == "not clear"
 
 
+def test_a_ratio_of_harm_reads_as_an_amount() -> None:
+    harm = MainPoint(
+        topic="Choices: harm of reoffending, participants against comparisons",
+        measure="harm",
+        value=None,
+        change=Estimate(0.26, 0.11, 0.55),
+        clear=True,
+        better_when="lower",
+    )
+    (point,) = bullet_points([harm])
+    assert point.text == (
+        "Choices: harm of reoffending, participants against comparisons: 74% less harm "
+        "(95% CI 89% less to 45% less)."
+    )
+    assert point.status_text == "A statistically clear difference, for the better"
+
+
 @pytest.mark.browser
 def test_format_pdf_prints_the_page_with_its_chart(tmp_path: Path) -> None:
     import plotly.graph_objects as go

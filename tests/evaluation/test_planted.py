@@ -78,3 +78,19 @@ def test_a_poorly_matched_scheme_carries_its_caveat_in_the_main_points(planted: 
         point = next(p for p in result.main_points if p.topic.startswith(e.intervention.name))
         assert ("not a close match" in point.note) is expected
         assert ("uncertain" in point.note) is expected
+
+
+def test_the_programme_harm_result_is_a_main_point(planted: Evaluated) -> None:
+    """Each programme opens with its reoffending rate and the harm of its reoffending, each
+    with the interval and whether it is clear; the finding names the harm too."""
+    from vawg.results import excludes
+
+    evaluation = planted.programme.programmes[0]
+    assert evaluation.can_conclude and evaluation.harm_ratio is not None
+    points = [p for p in planted.programme.main_points if p.topic.startswith(evaluation.programme)]
+    assert [p.measure for p in points] == ["effect", "harm"]
+    harm = points[1]
+    assert harm.change == evaluation.harm_ratio
+    assert harm.clear == excludes(evaluation.harm_ratio, 1.0)
+    assert "365 days after referral" in harm.topic
+    assert "harm of their reoffending" in evaluation.conclusion

@@ -35,7 +35,12 @@ from vawg.programme.outcomes import (
 from vawg.query import Tables
 from vawg.results import Estimate, MainPoint, Params, ResultMixin, excludes
 
-__all__ = ["ProgrammeEvaluation", "ProgrammeEvaluationResult", "programme_evaluation"]
+__all__ = [
+    "ProgrammeEvaluation",
+    "ProgrammeEvaluationResult",
+    "finding",
+    "programme_evaluation",
+]
 
 MIN_EVENTS = 10
 SEVERE_IMBALANCE = 0.25
@@ -89,23 +94,50 @@ class ProgrammeEvaluationResult(ResultMixin):
 
     @property
     def main_points(self) -> tuple[MainPoint, ...]:
-        """What the report opens with: each programme's next VAWG offences of participants
-        against matched comparisons, where a conclusion can be drawn (read from this
-        Result's own fields, so the public Result's points are its published figures)."""
-        return tuple(
-            MainPoint(
-                topic=f"{p.programme}: next VAWG offences by participants against matched "
-                "comparisons",
-                measure="effect",
-                value=None,
-                change=p.hazard_ratio,
-                clear=excludes(p.hazard_ratio, 1.0),
-                better_when="lower",
-                tested="95% confidence interval",
+        """What the report opens with, for each programme where a conclusion can be drawn:
+        participants' next VAWG offences against matched comparisons, and the harm of their
+        reoffending in the follow-up, each with its interval and whether it is statistically
+        clear (read from this Result's own fields, so the public Result's points are its
+        published figures)."""
+        days = self.params.settings.get("programme_followup_days")
+        after = f"the {days} days after referral" if days else "the follow-up"
+        points: list[MainPoint] = []
+        for p in self.programmes:
+            if not (p.can_conclude and p.hazard_ratio is not None):
+                continue
+            points.append(
+                MainPoint(
+                    topic=f"{p.programme}: next VAWG offences by participants against matched "
+                    "comparisons",
+                    measure="effect",
+                    value=None,
+                    change=p.hazard_ratio,
+                    clear=excludes(p.hazard_ratio, 1.0),
+                    better_when="lower",
+                    tested="95% confidence interval",
+                )
             )
-            for p in self.programmes
-            if p.can_conclude and p.hazard_ratio is not None
-        )
+            if p.harm_ratio is not None:
+                points.append(
+                    MainPoint(
+                        topic=f"{p.programme}: harm of VAWG reoffending in {after}, "
+                        "participants against matched comparisons",
+                        measure="harm",
+                        value=None,
+                        change=p.harm_ratio,
+                        clear=excludes(p.harm_ratio, 1.0),
+                        better_when="lower",
+                        tested="95% confidence interval (bootstrap of matched sets)",
+                        note=HARM_NOTE,
+                    )
+                )
+        return tuple(points)
+
+
+HARM_NOTE = (
+    "Harm weighs each offence by its seriousness, so a few very serious offences can move it a "
+    "lot: quote the range."
+)
 
 
 def _row(
@@ -158,12 +190,22 @@ def _fit(frame: pl.DataFrame, days: str, event: str) -> tuple[CoxFit | None, str
         return None, str(error)
 
 
-def _conclusion(fit: CoxFit | None, reasons: list[str]) -> str:
+def _conclusion(fit: CoxFit | None, reasons: list[str], harm: Estimate | None = None) -> str:
+    """The finding on reoffending, then (when a conclusion can be drawn) on its harm."""
     if reasons:
         return "Cannot conclude: " + "; ".join(reasons) + "."
     if fit is None:
         return "Cannot conclude: the Cox model could not be fitted."
-    e = fit.hazard_ratio
+    return finding(fit.hazard_ratio, harm)
+
+
+def finding(hazard: Estimate, harm: Estimate | None) -> str:
+    """The plain-English finding: the rate of reoffending, then the harm of it (when
+    estimated), each with its interval."""
+    return f"{_reoffending(hazard)} {_harm(harm)}".strip()
+
+
+def _reoffending(e: Estimate) -> str:
     if e.ci_high < 1:
         return (
             f"Participants were less likely to reoffend at any time than matched comparisons: "
@@ -180,6 +222,29 @@ def _conclusion(fit: CoxFit | None, reasons: list[str]) -> str:
         "No clear difference in reoffending between participants and matched comparisons: "
         f"their rate of a next VAWG offence could be anything from {1 - e.ci_low:.0%} lower to "
         f"{e.ci_high - 1:.0%} higher (95% CI)."
+    )
+
+
+def _harm(e: Estimate | None) -> str:
+    """The harm of reoffending in the follow-up, participants against comparisons, in words
+    ("no clear difference" first when its interval includes none)."""
+    if e is None or excludes(e, 1.0) is None:
+        return ""
+    if e.ci_high < 1:
+        return (
+            f"The harm of their reoffending in the follow-up was clearly lower: "
+            f"{1 - e.estimate:.0%} less than the comparisons' (95% CI {1 - e.ci_high:.0%} to "
+            f"{1 - e.ci_low:.0%} less)."
+        )
+    if e.ci_low > 1:
+        return (
+            f"The harm of their reoffending in the follow-up was clearly higher: "
+            f"{e.estimate - 1:.0%} more than the comparisons' (95% CI {e.ci_low - 1:.0%} to "
+            f"{e.ci_high - 1:.0%} more)."
+        )
+    return (
+        "No clear difference in the harm of their reoffending in the follow-up: anything "
+        f"from {1 - e.ci_low:.0%} less to {e.ci_high - 1:.0%} more (95% CI)."
     )
 
 
@@ -284,7 +349,7 @@ def _evaluate_one(
         cohort=table,
         can_conclude=not reasons and main is not None,
         reasons=tuple(reasons),
-        conclusion=_conclusion(main, reasons),
+        conclusion=_conclusion(main, reasons, ratio),
         notes=tuple(notes),
     )
 

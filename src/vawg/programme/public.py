@@ -32,7 +32,7 @@ from vawg.disclosure import (
     shown_count,
     suppress,
 )
-from vawg.programme.analysis import ProgrammeEvaluation, ProgrammeEvaluationResult
+from vawg.programme.analysis import ProgrammeEvaluation, ProgrammeEvaluationResult, finding
 from vawg.results import Estimate
 
 __all__ = ["CURVE_DAYS", "disclose_programme"]
@@ -156,7 +156,11 @@ def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
         harm_people=people,
         cohort=p.cohort.clear(),
         reasons=reasons,
-        conclusion=p.conclusion
+        conclusion=(
+            p.conclusion
+            if p.hazard_ratio is None
+            else finding(p.hazard_ratio, p.harm_ratio if people is not None else None)
+        )
         if p.can_conclude
         else "Cannot conclude: " + "; ".join(reasons) + ".",
         notes=public_notes(p.notes, threshold),

@@ -41,6 +41,9 @@ def _level(p: MainPoint, e: Estimate) -> str:
 
 
 def _change(p: MainPoint, c: Estimate) -> str:
+    if p.measure == "harm":  # a ratio of harm, an amount: "74% less harm", "2.1 times as much"
+        words = f"{_amount(fmt.change(c.estimate, 'harm'))}"
+        return f"{words} ({_amount(fmt.change_interval(c.ci_low, c.ci_high))})"
     if p.change_kind in ("ratio", "ratio_per_year"):
         unit = "crimes" if p.measure in ("count", "effect", "trend") else ""
         words = fmt.change(c.estimate, unit)
@@ -55,6 +58,11 @@ def _change(p: MainPoint, c: Estimate) -> str:
             return words
         return f"{words} ({fmt.days_interval(c.ci_low, c.ci_high)})"
     return f"{fmt.points(c.estimate)} ({fmt.points_interval(c.ci_low, c.ci_high)})"
+
+
+def _amount(text: str) -> str:
+    """A change in words for an amount, not a count: ``less``, ``as much``."""
+    return text.replace("fewer", "less").replace("as many", "as much")
 
 
 def _status(p: MainPoint) -> tuple[str | None, str]:
@@ -74,8 +82,10 @@ def _status(p: MainPoint) -> tuple[str | None, str]:
 
 def sentence(p: MainPoint) -> str:
     """The sentence for one main point (without its status)."""
-    when = f" in {fmt.period(*p.period)}" if p.period and p.measure != "effect" else ""
-    if p.measure == "effect" and p.change is not None:
+    when = (
+        f" in {fmt.period(*p.period)}" if p.period and p.measure not in ("effect", "harm") else ""
+    )
+    if p.measure in ("effect", "harm") and p.change is not None:
         return f"{p.topic}: {_change(p, p.change)}."
     if p.measure == "trend" and p.change is not None:
         return f"{p.topic}{when}: {_change(p, p.change)} each year."
