@@ -28,13 +28,25 @@ def test_main_points_give_the_hazard_ratio_of_a_programme_that_can_conclude() ->
 
     from vawg.programme.analysis import ProgrammeEvaluationResult
 
-    hr = Estimate(0.83, 0.62, 1.12)
+    hr, harm = Estimate(0.83, 0.62, 1.12), Estimate(0.26, 0.11, 0.55)
+    params = SimpleNamespace(settings={"programme_followup_days": 365})
     result = SimpleNamespace(
+        params=params,
         programmes=[
-            SimpleNamespace(programme="Choices", can_conclude=True, hazard_ratio=hr),
-            SimpleNamespace(programme="Other", can_conclude=False, hazard_ratio=hr),
-        ]
+            SimpleNamespace(
+                programme="Choices", can_conclude=True, hazard_ratio=hr, harm_ratio=None
+            ),
+            SimpleNamespace(
+                programme="Other", can_conclude=False, hazard_ratio=hr, harm_ratio=harm
+            ),
+        ],
     )
     (point,) = ProgrammeEvaluationResult.main_points.fget(result)  # type: ignore[attr-defined]
     assert point.topic.startswith("Choices") and point.change == hr
     assert point.clear is False and point.better_when == "lower"
+    # With a harm ratio, the harm of reoffending is a second point, clear when its interval
+    # leaves out no difference.
+    result.programmes[0].harm_ratio = harm
+    rate, harmed = ProgrammeEvaluationResult.main_points.fget(result)  # type: ignore[attr-defined]
+    assert rate == point and harmed.measure == "harm" and harmed.change == harm
+    assert harmed.clear is True and "365 days after referral" in harmed.topic
