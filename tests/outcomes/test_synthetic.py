@@ -269,6 +269,14 @@ def test_outcome_summary_covers_every_half(synthetic: Synthetic) -> None:
     days = [p for p in points if p.measure == "days"]
     assert len(days) == 1 and days[0].comparison == (date(2021, 4, 1), date(2021, 9, 30))
     assert days[0].change is not None and days[0].clear is not None
+    # The change in the median has its bootstrap interval, around the change itself, and the
+    # point is never called clear when that interval includes no change.
+    row = change.row(0, named=True)
+    assert row["ci_low"] is not None and row["ci_high"] is not None
+    assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+    assert (days[0].change.ci_low, days[0].change.ci_high) == (row["ci_low"], row["ci_high"])
+    if row["ci_low"] <= 0 <= row["ci_high"]:
+        assert days[0].clear is False
     assert all(p.tested.startswith("Holm's correction across these 3") for p in points)
 
 

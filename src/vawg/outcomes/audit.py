@@ -18,6 +18,7 @@ Benjamini–Hochberg false discovery rate of ``fdr`` across every comparison in 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,7 +42,13 @@ from vawg.outcomes.rates import (
 )
 from vawg.outcomes.satisfaction import ITEMS, satisfaction_counts, satisfaction_rates
 from vawg.outcomes.survival import CITATION as KM_CITATION
-from vawg.outcomes.survival import SurvivalResult, log_rank, survival_by_dimension
+from vawg.outcomes.survival import (
+    MEDIAN_REPLICATES,
+    SurvivalResult,
+    log_rank,
+    median_difference_interval,
+    survival_by_dimension,
+)
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin, to_jsonable
 from vawg.stats import adjusted_list
@@ -197,8 +204,14 @@ def _survival_changes(
     counts: dict[str, pl.DataFrame],
     current: str,
     comparators: dict[str, str],
+    *,
+    seed: int = 0,
+    replicates: int = MEDIAN_REPLICATES,
 ) -> pl.DataFrame:
-    """Median days now vs then, tested with the log-rank test on the whole curves."""
+    """Median days now vs then, tested with the log-rank test on the whole curves; the
+    change in the median has a percentile bootstrap interval over crimes
+    (:func:`~vawg.outcomes.survival.median_difference_interval`, ``replicates`` from
+    ``seed``)."""
     rows = []
     for dimension, dur in counts.items():
         by = None if dimension == "all" else dimension
@@ -210,10 +223,14 @@ def _survival_changes(
                 then = _median_row(survival.table, label, dimension, value)
                 if now is None or then is None:
                     continue
-                p, excess = log_rank(
-                    cell.filter(pl.col("half") == current), cell.filter(pl.col("half") == label)
-                )
+                a, b = cell.filter(pl.col("half") == current), cell.filter(pl.col("half") == label)
+                p, excess = log_rank(a, b)
                 diff = _minus(now["median_days"], then["median_days"])
+                low, high = (
+                    median_difference_interval(a, b, replicates=replicates, seed=seed)
+                    if diff is not None
+                    else (math.nan, math.nan)
+                )
                 # Direction: the medians when they differ, else the log-rank's observed minus
                 # expected outcomes now (more outcomes than expected = faster = fewer days).
                 sign = 0 if diff is None else (diff > 0) - (diff < 0)
@@ -235,8 +252,8 @@ def _survival_changes(
                         "to_ci_low": now["ci_low"],
                         "to_ci_high": now["ci_high"],
                         "difference": diff,
-                        "ci_low": None,
-                        "ci_high": None,
+                        "ci_low": None if math.isnan(low) else low,
+                        "ci_high": None if math.isnan(high) else high,
                         "p_value": p,
                         "test": "log-rank",
                         "sign": sign,
@@ -453,7 +470,9 @@ def half_year_audit(
         satisfaction = satisfaction_rates(s_counts, level=level)
     judged = judged_changes(
         rates,
-        _survival_changes(survival, durations_by, half.label, comparators(half)),
+        _survival_changes(
+            survival, durations_by, half.label, comparators(half), seed=settings.seed
+        ),
         comparable_rates(agencies, satisfaction),
         half,
         fdr,
@@ -461,10 +480,12 @@ def half_year_audit(
     params = Params(
         method=(
             "Half-year audit of criminal justice outcomes: both Home Office count bases, equal "
-            "follow-up for the recorded base, Kaplan-Meier time to outcome, BH-adjusted tests"
+            "follow-up for the recorded base, Kaplan-Meier time to outcome (change in the median: "
+            f"percentile bootstrap over crimes, {MEDIAN_REPLICATES} replicates), BH-adjusted tests"
         ),
         citation=f"{CITATIONS}; {KM_CITATION}",
         period=(halves[0].start, half.end),
+        seed=settings.seed,
         settings={k: to_jsonable(v) for k, v in vars(settings).items()},
     )
     return AuditResult(

@@ -54,6 +54,16 @@ def headline_row(changes: pl.DataFrame, measure: str) -> dict[str, Any] | None:
     return part.row(0, named=True) if part.height else None
 
 
+def _interval_holds_none(row: Mapping[str, Any]) -> bool:
+    """Whether a time-to-outcome row's interval of the change in the median includes no
+    change: its log-rank test compares whole curves, and a verdict is never stronger than the
+    interval printed beside it."""
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if row.get("test") != "log-rank" or low is None or high is None:
+        return False
+    return bool(low <= 0 <= high)
+
+
 def headline_family(
     changes: pl.DataFrame,
     measures: Sequence[str],
@@ -84,7 +94,7 @@ def headline_family(
             sign = 0 if d is None else (d > 0) - (d < 0)
         if p_holm is None:
             verdict = "not available"
-        elif p_holm < alpha and sign != 0:
+        elif p_holm < alpha and sign != 0 and not _interval_holds_none(row):
             improved = sign > 0 if better == "higher" else sign < 0
             verdict = "improved" if improved else "worse"
         else:

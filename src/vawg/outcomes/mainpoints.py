@@ -89,7 +89,10 @@ def audit_main_points(result: AuditResult) -> tuple[MainPoint, ...]:
                 better_when=row["better_when"],
                 tested=tested
                 + (
-                    " (log-rank test of the whole time-to-outcome curves)" if kind == "days" else ""
+                    " (log-rank test of the whole time-to-outcome curves; the change in the median has a "
+                    "bootstrap interval)"
+                    if kind == "days"
+                    else ""
                 ),
                 note=_base_note(result, measure) if available else _missing_note(result, measure),
             )
@@ -135,6 +138,14 @@ def _missing_note(result: AuditResult, measure: str) -> str:
             )
         return "Too few survey responses in one of the two halves to compare."
     return "Not available for this half: see the tables below."
+
+
+def _holds_none(row: dict[str, object] | None) -> bool:
+    """Whether the interval of a change in median days includes no change (the log-rank test
+    compares whole curves; the point is never stronger than the interval it prints)."""
+    if row is None or row.get("ci_low") is None or row.get("ci_high") is None:
+        return False
+    return float(row["ci_low"]) <= 0 <= float(row["ci_high"])  # type: ignore[arg-type]
 
 
 def outcomes_main_points(result: OutcomeSummary) -> tuple[MainPoint, ...]:
@@ -206,13 +217,28 @@ def outcomes_main_points(result: OutcomeSummary) -> tuple[MainPoint, ...]:
                 measure="days",
                 value=Estimate(_num(k["median_days"]), _num(k["ci_low"]), _num(k["ci_high"])),
                 period=(latest.start, latest.end),
-                change=(Estimate(_num(km_row["difference"]), _NAN, _NAN, p_km) if km_row else None),
+                change=(
+                    Estimate(
+                        _num(km_row["difference"]),
+                        _num(km_row["ci_low"]),
+                        _num(km_row["ci_high"]),
+                        p_km,
+                    )
+                    if km_row
+                    else None
+                ),
                 change_kind="days",
                 comparison=(earlier.start, earlier.end) if km_row else None,
                 comparison_value=km_row["from_estimate"] if km_row else None,
-                clear=None if p_km is None or math.isnan(p_km) else p_km < 0.05,
+                clear=None
+                if p_km is None or math.isnan(p_km)
+                else p_km < 0.05 and not _holds_none(km_row),
                 better_when=BETTER.get("median_days_to_outcome"),
-                tested=tested + (" (log-rank test of the whole time-to-outcome curves)"),
+                tested=tested
+                + (
+                    " (log-rank test of the whole time-to-outcome curves; the change in the median has a "
+                    "bootstrap interval)"
+                ),
                 note="Crimes still without an outcome count up to the data date.",
             )
         )

@@ -113,6 +113,7 @@ def outcome_summary(
         {"all": durations["all"]},
         latest.label,
         {"year_earlier": earlier.label} if earlier in halves else {},
+        seed=settings.seed,
     )
     cjs = tables.cjs_events if cjs_present(tables.cjs_events) else None
     attr = attrition(attrition_counts(cases.table, cjs, halves), cases.as_of, level=level)
@@ -135,6 +136,7 @@ def outcome_summary(
         method="Outcome rates on both Home Office count bases by financial half-year",
         citation=f"{CITATIONS}; {KM_CITATION}",
         period=(halves[0].start, halves[-1].end) if halves else None,
+        seed=settings.seed,
         settings={k: to_jsonable(v) for k, v in vars(settings).items()},
     )
     return OutcomeSummary(

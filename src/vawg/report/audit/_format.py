@@ -100,9 +100,12 @@ def _change(row: dict[str, Any]) -> str:
     if _missing(d):
         return "–"
     if row["measure"].startswith("median"):
-        if d == 0:
-            return "same median"
-        return f"{fmt.days(abs(d))} {'longer' if d > 0 else 'shorter'}"
+        words = (
+            "same median" if d == 0 else f"{fmt.days(abs(d))} {'longer' if d > 0 else 'shorter'}"
+        )
+        if _missing(row.get("ci_low")) or _missing(row.get("ci_high")):
+            return words
+        return f"{words} ({fmt.days_interval(row['ci_low'], row['ci_high'])})"
     text = f"{100 * d:+.1f} pts"
     if not _missing(row["ci_low"]):
         text += f" ({100 * row['ci_low']:+.1f} to {100 * row['ci_high']:+.1f})"

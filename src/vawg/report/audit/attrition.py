@@ -159,9 +159,12 @@ def _headline_change(measure: str, r: dict[str, Any]) -> str:
     if d is None:
         return "–"
     if measure.startswith("median"):
-        if d == 0:
-            return "same median"
-        return f"{fmt.days(abs(d))} {'longer' if d > 0 else 'shorter'}"
+        words = (
+            "same median" if d == 0 else f"{fmt.days(abs(d))} {'longer' if d > 0 else 'shorter'}"
+        )
+        if fmt.missing(r["ci_low"]) or fmt.missing(r["ci_high"]):
+            return words
+        return f"{words} ({fmt.days_interval(r['ci_low'], r['ci_high'])})"
     text = fmt.points(d)
     if r["ci_low"] is not None:
         text += f" ({fmt.points_interval(r['ci_low'], r['ci_high'])})"

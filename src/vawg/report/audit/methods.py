@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from vawg.outcomes.audit import AuditResult
+from vawg.outcomes.survival import MEDIAN_REPLICATES
 from vawg.report.audit._format import exclusions_html, followed, framework_html, half_months
 from vawg.report.page import Section, disclosure_rule
 
@@ -26,7 +27,11 @@ def _methods(result: AuditResult) -> Section:
         "<li>Time to outcome: Kaplan–Meier (1958) with open cases censored at the data date and "
         "Greenwood's variance; median = first day the share still open falls below one half (SAS / "
         "statsmodels convention); its 95% CI by Brookmeyer &amp; Crowley (1982) on the log-log scale "
-        "(Klein &amp; Moeschberger 2003 §4.5); curves compared with the log-rank test (Mantel 1966).</li>"
+        "(Klein &amp; Moeschberger 2003 §4.5); curves compared with the log-rank test (Mantel 1966); "
+        "the change in the median has a percentile bootstrap interval, the crimes of each half "
+        f"resampled {MEDIAN_REPLICATES} times from a fixed seed, so a rerun gives the same interval "
+        "(Efron 1981; "
+        "Efron &amp; Tibshirani 1993, ch. 13).</li>"
         "<li>Agency medians: distribution-free interval from binomial order statistics (Conover 1999).</li>"
         f"<li>Many comparisons: Benjamini &amp; Hochberg (1995) false discovery rate of "
         f"{100 * result.fdr:.0f}% across every comparison in the audit (q-values shown).</li></ul>",

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from vawg.outcomes.audit import HEADLINE_MEASURES, AuditResult
+from vawg.outcomes.survival import MEDIAN_REPLICATES
 from vawg.report.audit._format import STYLE, _bullet, _kpi, followed
 from vawg.report.audit.attrition import _headline_table
 from vawg.report.page import Section, details_html, paragraphs
@@ -72,7 +73,9 @@ def _summary(result: AuditResult) -> Section:
                 "The four headline comparisons are declared in advance and tested as their own "
                 "family with Holm's correction (family-wise level "
                 f"{100 * result.fdr:.0f}%); time to outcome by the log-rank test of the whole "
-                "curves. The full grid is judged at a Benjamini–Hochberg false discovery rate "
+                "curves, with a percentile bootstrap interval for the change in the median "
+                f"({MEDIAN_REPLICATES} resamples of the crimes; a change is called clear only "
+                "when that interval leaves out no change too). The full grid is judged at a Benjamini–Hochberg false discovery rate "
                 f"of {100 * result.fdr:.0f}% across all {tested} comparisons."
             ),
         )
