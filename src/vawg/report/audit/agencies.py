@@ -12,9 +12,11 @@ from vawg.report.audit._format import (
     fmt_value,
     half_months,
 )
+from vawg.report.fmt import p_value as fmt_p
 from vawg.report.page import Section, details_html, table_html
 from vawg.schema.labels import label
 
+COMPARISONS = {"previous": "the half before", "year_earlier": "a year earlier"}
 _LABELS = {
     "half": "half-year",
     "numerator": "count",
@@ -34,8 +36,9 @@ def _agencies(result: AuditResult) -> Section:
             "Criminal justice agencies",
             (
                 '<p class="warning">No criminal justice events are loaded, so only the police stage '
-                "can be audited. Load <code>cjs_events.csv</code> (crime_ref, stage, date, result) to "
-                "add CPS charging decisions, first hearings, trials and verdicts.</p>"
+                "can be audited. Loading the criminal justice events (each crime's CPS charging "
+                "decision, first hearing, trial and verdict, with their dates and results) adds "
+                "them.</p>"
             ),
         )
     ag = result.agencies
@@ -54,24 +57,22 @@ def _agencies(result: AuditResult) -> Section:
         .with_columns(half=pl.col("half").map_elements(half_months, return_dtype=pl.String))
         .select("agency", "measure", "half", "numerator", "denominator", "rate", "ci")
     )
-    verdicts = (
-        result.changes.filter(pl.col("base") == "cjs")
-        .with_columns(
-            measure=pl.col("measure").replace_strict(MEASURE_LABELS),
-            comparison=pl.col("comparison").replace_strict(
-                {"previous": "the half before", "year_earlier": "a year earlier"},
-                default=pl.col("comparison"),
-            ),
-            from_half=pl.col("from_half").map_elements(half_months, return_dtype=pl.String),
-            change=pl.struct("measure", "difference", "ci_low", "ci_high").map_elements(
-                lambda s: _change({**s, "measure": "rate"}), return_dtype=pl.String
-            ),
-        )
-        .select("value", "measure", "comparison", "from_half", "change", "verdict")
+    words = result.changes.filter(pl.col("base") == "cjs").with_columns(
+        measure=pl.col("measure").replace_strict(MEASURE_LABELS, default=pl.col("measure")),
+        comparison=pl.col("comparison").replace_strict(COMPARISONS, default=pl.col("comparison")),
+        from_half=pl.col("from_half").map_elements(half_months, return_dtype=pl.String),
     )
-    tests = result.changes.filter(pl.col("base") == "cjs").select(
-        "value", "measure", "comparison", "p_value", "q_value"
-    )
+    verdicts = words.with_columns(
+        change=pl.struct("measure", "difference", "ci_low", "ci_high").map_elements(
+            lambda s: _change({**s, "measure": "rate"}), return_dtype=pl.String
+        ),
+    ).select("value", "measure", "comparison", "from_half", "change", "verdict")
+    tests = words.with_columns(
+        pl.col("p_value").map_elements(fmt_p, return_dtype=pl.String),
+        pl.col("q_value").map_elements(
+            lambda q: fmt_p(q).replace("p", "q", 1), return_dtype=pl.String
+        ),
+    ).select("value", "measure", "comparison", "from_half", "p_value", "q_value")
     counts = (
         ag.counts.with_columns(
             stage=pl.col("stage").map_elements(
@@ -118,7 +119,12 @@ def _agencies(result: AuditResult) -> Section:
                             "p-values, and q-values after the Benjamini–Hochberg adjustment "
                             "across the whole audit grid"
                         ),
-                        labels={"value": "agency"},
+                        labels={
+                            "value": "agency",
+                            "from_half": "compared with",
+                            "p_value": "p-value",
+                            "q_value": "q-value",
+                        },
                     ),
                 ),
             ),

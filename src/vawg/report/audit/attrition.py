@@ -93,7 +93,13 @@ def _all_changes(result: AuditResult) -> Section:
             ),
             base=pl.col("base").replace_strict(_BASE_WORDS, default=pl.col("base")),
             dimension=pl.col("dimension").replace_strict(
-                {**DIMENSIONS, "all": "All in scope"}, default=pl.col("dimension")
+                {
+                    **DIMENSIONS,
+                    "all": "All in scope",
+                    "agency": "Agency",
+                    "outcome_group": "Police outcome",
+                },
+                default=pl.col("dimension"),
             ),
             comparison=pl.col("comparison").replace_strict(
                 comparisons, default=pl.col("comparison")
