@@ -151,3 +151,28 @@ def test_interval_of_no_planted_change_covers_none() -> None:
         _counts(now[0].tolist(), now[1].tolist()), _counts(then[0].tolist(), then[1].tolist())
     )
     assert low <= 0 <= high
+
+
+def test_a_time_to_outcome_change_is_not_called_clear_when_its_interval_holds_none() -> None:
+    """The log-rank test compares whole curves; the verdict on the median is never stronger
+    than the interval of the change in the median printed beside it."""
+    from vawg.outcomes.audit import _CHANGE_SCHEMA, judge
+
+    def row(low: float, high: float) -> dict[str, object]:
+        return {
+            **dict.fromkeys(_CHANGE_SCHEMA),
+            "base": "recorded",
+            "dimension": "all",
+            "value": "all",
+            "measure": "median_days_to_outcome",
+            "comparison": "year_earlier",
+            "difference": -5.0,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": 1e-6,
+            "test": "log-rank",
+            "sign": -1,
+        }
+
+    frame = pl.DataFrame([row(-9.0, 2.0), row(-9.0, -1.0)], schema=_CHANGE_SCHEMA)
+    assert judge(frame, 0.05)["verdict"].to_list() == ["no clear change", "improved"]

@@ -273,7 +273,8 @@ _CHANGE_SCHEMA = {**CHANGE_SCHEMA, "sign": pl.Int64}
 
 def judge(all_changes: pl.DataFrame, fdr: float) -> pl.DataFrame:
     """Add the Benjamini–Hochberg ``q_value`` across every row, and ``verdict``:
-    ``improved``/``worse`` where q < ``fdr``, else ``no clear change``."""
+    ``improved``/``worse`` where q < ``fdr`` (and, for time to outcome, the interval of the
+    change in the median leaves out no change), else ``no clear change``."""
     frame = all_changes.with_columns(
         pl.col("p_value").fill_nan(None),
     )
@@ -282,8 +283,15 @@ def judge(all_changes: pl.DataFrame, fdr: float) -> pl.DataFrame:
     better = pl.col("measure").replace_strict(BETTER, default="higher")
     sign = pl.coalesce(pl.col("sign"), pl.col("difference").sign().cast(pl.Int64))
     good = pl.when(better == "higher").then(sign > 0).otherwise(sign < 0)
+    # a time-to-outcome row is never called changed when its interval of the change in the
+    # median includes no change (its log-rank test compares the whole curves)
+    holds_none = (
+        (pl.col("test") == "log-rank") & (pl.col("ci_low") <= 0) & (pl.col("ci_high") >= 0)
+    ).fill_null(False)
     verdict = (
-        pl.when(pl.col("q_value").is_not_null() & (pl.col("q_value") < fdr) & (sign != 0))
+        pl.when(
+            pl.col("q_value").is_not_null() & (pl.col("q_value") < fdr) & (sign != 0) & ~holds_none
+        )
         .then(pl.when(good).then(pl.lit("improved")).otherwise(pl.lit("worse")))
         .otherwise(pl.lit("no clear change"))
     )
