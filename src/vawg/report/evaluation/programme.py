@@ -19,7 +19,7 @@ from vawg.report.fmt import change, change_interval
 from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
 from vawg.results import Estimate, excludes
 
-__all__ = ["programme_section"]
+__all__ = ["curve_data", "programme_section"]
 
 
 def harm_words(e: Estimate | None) -> str:
@@ -30,7 +30,7 @@ def harm_words(e: Estimate | None) -> str:
     return text
 
 
-def _curve_data(curves: pl.DataFrame, curve: str) -> pl.DataFrame:
+def curve_data(curves: pl.DataFrame, curve: str) -> pl.DataFrame:
     """The survival curve's numbers for its data table: group, day, share and interval."""
     part = curves.filter(pl.col("curve") == curve).sort("group", "days", descending=[True, False])
     return pl.DataFrame(
@@ -146,7 +146,7 @@ def programme_section(p: ProgrammeEvaluation, public: bool) -> Section:
             body += figure_html(
                 survival_chart(p.curves, curve, f"Not yet reoffended ({curve})"),
                 height=400,
-                data=_curve_data(p.curves, curve),
+                data=curve_data(p.curves, curve),
             )
     if public and p.curves.height:
         body += paragraphs(

@@ -15,9 +15,18 @@ import polars as pl
 from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.programme.analysis import ProgrammeEvaluationResult
 from vawg.report.evaluation.charts import LOG_TICKS, survival_chart
+from vawg.report.evaluation.place import event_data
+from vawg.report.evaluation.programme import curve_data
 from vawg.report.fmt import change
 from vawg.report.page import PALETTE, Section, paragraphs, table_html
-from vawg.report.site.parts import SitePage, chart, kpis_html, nullable
+from vawg.report.site.parts import (
+    CLEAR_NOTE,
+    SitePage,
+    chart,
+    kpis_html,
+    main_points_section,
+    nullable,
+)
 from vawg.report.targeting.map import targeting_map_data, targeting_map_html
 from vawg.results import excludes
 from vawg.targeting.analysis import TargetingResult
@@ -78,7 +87,15 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
             )
             fig.update_xaxes(type="category", title=f"{pooled.event_width}s from the start")
             fig.update_layout(title="Before and after the start, against matched areas")
-            body += chart(page, "safer-streets-event-study", fig, es, measure="ratio", legend=False)
+            body += chart(
+                page,
+                "safer-streets-event-study",
+                fig,
+                es,
+                measure="ratio",
+                legend=False,
+                table=event_data(pooled.event_study),
+            )
             body += paragraphs(
                 "Each point is how the treated areas moved against the matched areas, relative "
                 f"to the last {pooled.event_width} before the start (-1, set at 1); the bars are "
@@ -95,7 +112,8 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
     body += table_html(pl.DataFrame(rows), caption="Each intervention", max_rows=100)
     body += paragraphs(
         "Each intervention's public-place evening and night VAWG is compared with similar "
-        "areas that were not treated, over the same months (difference-in-differences). Where "
+        "areas that were not treated, over the same months (the change in the treated areas set "
+        "against the change in the similar ones). Where "
         "too few crimes were recorded, the period is too short, or the areas were already "
         "drifting apart before the start, no figure is given."
     )
@@ -122,7 +140,13 @@ def _programme(page: SitePage, result: ProgrammeEvaluationResult) -> None:
                 if trace.fill == "toself":
                     trace.update(fillcolor=PALETTE[(index - 1) % len(PALETTE)])
             body += chart(
-                page, f"programme-{p.programme.lower()}", fig, shown, measure="share", height=420
+                page,
+                f"programme-{p.programme.lower()}",
+                fig,
+                shown,
+                measure="share",
+                height=420,
+                table=curve_data(p.curves, "any victim: all participants"),
             )
             body += paragraphs(
                 "Published at 3, 6 and 12 months (and 24 where enough men were still followed); "
@@ -179,6 +203,12 @@ def evaluation_page(
         "Did it work?",
         "Safer Streets interventions and the perpetrator programme, against matched comparisons.",
     )
+    points = [
+        *(evaluation.main_points if evaluation is not None else ()),
+        *(programme.main_points if programme is not None else ()),
+    ]
+    if points:
+        page.sections.append(main_points_section(points, note=CLEAR_NOTE))
     if evaluation is not None:
         _places(page, evaluation)
     if programme is not None:
