@@ -54,7 +54,8 @@ def _mix_chart(result: AuditResult, base: str) -> str:
             total = totals[0] if totals.len() else None
             value = part.filter(pl.col("group") == group)["count"]
             v = value[0] if value.len() else None
-            shares.append(None if v is None or not total else 100 * v / total)
+            # one decimal, as the data table under the chart and its hover write it
+            shares.append(None if v is None or not total else round(100 * v / total, 1))
         # Upright bars: three halves side by side keep their width on a phone, where labels
         # beside horizontal bars left them a sliver.
         fig.add_bar(

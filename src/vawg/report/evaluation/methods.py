@@ -40,7 +40,9 @@ def _place(result: PlaceEvaluationResult) -> list[tuple[str, str]]:
             "1980) on crimes a month and their trend before the start, deprivation "
             f"({'the deprivation decile' if result.imd == 'imd_decile' else 'the deprivation score'}) and pubs, exactly alike on town-centre status, chosen without "
             "replacement from LSOAs neither treated nor in any ring. Standardised differences "
-            "under 0.1 mark good balance (Austin 2009).",
+            "under 0.1 mark good balance (Austin 2009); above 0.25 on any characteristic the "
+            "comparison is a poor match (Rubin 2001; Stuart 2010), and the finding says so "
+            "in its own words.",
         ),
         (
             "Difference-in-differences.",

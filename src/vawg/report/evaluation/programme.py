@@ -16,6 +16,7 @@ from vawg.report.evaluation._format import (
 from vawg.report.evaluation.charts import survival_chart
 from vawg.report.evaluation.place import ratio_words
 from vawg.report.fmt import change, change_interval
+from vawg.report.fmt import p_value as fmt_p
 from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
 from vawg.results import Estimate, excludes
 
@@ -134,10 +135,17 @@ def programme_section(p: ProgrammeEvaluation, public: bool) -> Section:
             "completing caused."
         )
         details = table_html(
-            shown.drop("note"),
+            shown.drop("note").with_columns(
+                pl.col("p_value").map_elements(fmt_p, return_dtype=pl.String)
+            ),
             caption="Hazard ratios (Cox model) with their 95% intervals and p-values",
             max_rows=50,
-            labels={**SCANNED_LABELS, "ci_low": "95% CI low", "ci_high": "95% CI high"},
+            labels={
+                **SCANNED_LABELS,
+                "ci_low": "95% CI low",
+                "ci_high": "95% CI high",
+                "p_value": "p-value",
+            },
         )
     else:
         details = ""
