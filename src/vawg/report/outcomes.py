@@ -178,7 +178,9 @@ def _rates_table(result: OutcomeSummary) -> Section:
             part = mix.filter(pl.col("half") == h)
             total = part["count"].sum() if part["count"].null_count() == 0 else None
             v = part.filter(pl.col("group") == group)["count"]
-            shares.append(None if not v.len() or v[0] is None or not total else 100 * v[0] / total)
+            shares.append(  # one decimal, as the chart's data table writes it
+                None if not v.len() or v[0] is None or not total else round(100 * v[0] / total, 1)
+            )
         fig.add_bar(
             x=[half_months(h) for h in halves],
             y=shares,
