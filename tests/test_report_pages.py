@@ -264,6 +264,11 @@ def test_a_ratio_of_harm_reads_as_an_amount() -> None:
         "(95% CI 89% less to 45% less)."
     )
     assert point.status_text == "A statistically clear difference, for the better"
+    hazard = MainPoint(**{**harm.__dict__, "measure": "hazard", "topic": "Rate of reoffending"})
+    hazard = MainPoint(**{**hazard.__dict__, "change": Estimate(0.83, 0.62, 2.1), "clear": False})
+    assert bullet_points([hazard])[0].text == (
+        "Rate of reoffending: 17% lower (95% CI 38% lower to 2.1 times as high)."
+    )
 
 
 @pytest.mark.browser

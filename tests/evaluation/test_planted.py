@@ -88,7 +88,7 @@ def test_the_programme_harm_result_is_a_main_point(planted: Evaluated) -> None:
     evaluation = planted.programme.programmes[0]
     assert evaluation.can_conclude and evaluation.harm_ratio is not None
     points = [p for p in planted.programme.main_points if p.topic.startswith(evaluation.programme)]
-    assert [p.measure for p in points] == ["effect", "harm"]
+    assert [p.measure for p in points] == ["hazard", "harm"]
     harm = points[1]
     assert harm.change == evaluation.harm_ratio
     assert harm.clear == excludes(evaluation.harm_ratio, 1.0)

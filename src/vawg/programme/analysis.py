@@ -107,9 +107,9 @@ class ProgrammeEvaluationResult(ResultMixin):
                 continue
             points.append(
                 MainPoint(
-                    topic=f"{p.programme}: next VAWG offences by participants against matched "
-                    "comparisons",
-                    measure="effect",
+                    topic=f"{p.programme}: rate of a next VAWG offence, participants against "
+                    "matched comparisons",
+                    measure="hazard",
                     value=None,
                     change=p.hazard_ratio,
                     clear=excludes(p.hazard_ratio, 1.0),

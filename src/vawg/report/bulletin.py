@@ -44,6 +44,10 @@ def _change(p: MainPoint, c: Estimate) -> str:
     if p.measure == "harm":  # a ratio of harm, an amount: "74% less harm", "2.1 times as much"
         words = f"{_amount(fmt.change(c.estimate, 'harm'))}"
         return f"{words} ({_amount(fmt.change_interval(c.ci_low, c.ci_high))})"
+    if p.measure == "hazard":  # a ratio of rates: "17% lower", "2.1 times as high"
+        return (
+            f"{_rate(fmt.change(c.estimate))} ({_rate(fmt.change_interval(c.ci_low, c.ci_high))})"
+        )
     if p.change_kind in ("ratio", "ratio_per_year"):
         unit = "crimes" if p.measure in ("count", "effect", "trend") else ""
         words = fmt.change(c.estimate, unit)
@@ -65,6 +69,11 @@ def _amount(text: str) -> str:
     return text.replace("fewer", "less").replace("as many", "as much")
 
 
+def _rate(text: str) -> str:
+    """A change in words for a rate: ``lower``, ``higher``, ``as high``."""
+    return text.replace("fewer", "lower").replace("more", "higher").replace("as many", "as high")
+
+
 def _status(p: MainPoint) -> tuple[str | None, str]:
     if p.clear is None:
         return None, ""
@@ -80,12 +89,14 @@ def _status(p: MainPoint) -> tuple[str | None, str]:
     return "not clear", f"Not statistically clear: the {noun} could be chance"
 
 
+_EFFECTS = ("effect", "harm", "hazard")
+"""Measures that are a comparison only (no level): against comparison areas or people."""
+
+
 def sentence(p: MainPoint) -> str:
     """The sentence for one main point (without its status)."""
-    when = (
-        f" in {fmt.period(*p.period)}" if p.period and p.measure not in ("effect", "harm") else ""
-    )
-    if p.measure in ("effect", "harm") and p.change is not None:
+    when = f" in {fmt.period(*p.period)}" if p.period and p.measure not in _EFFECTS else ""
+    if p.measure in _EFFECTS and p.change is not None:
         return f"{p.topic}: {_change(p, p.change)}."
     if p.measure == "trend" and p.change is not None:
         return f"{p.topic}{when}: {_change(p, p.change)} each year."
