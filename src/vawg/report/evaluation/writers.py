@@ -111,6 +111,7 @@ def _intervention(e: InterventionEvaluation, public: bool) -> dict[str, Any]:
         "after_months": e.after_months,
         **_effects(e, public),
         "balance": to_jsonable(e.balance),
+        "poorly_matched_on": list(e.poor_match),
         "synthetic_control": None
         if not e.synthetic_fit
         else {**to_jsonable(e.synthetic_fit), "interval": to_jsonable(e.synthetic_ratio)},
