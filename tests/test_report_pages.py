@@ -244,8 +244,9 @@ def test_main_point_sentences() -> None:
     assert first.status == "clear" and first.status_text == "A statistically clear change"
     assert second.text == (
         "Charge/summonsed rate in Oct 2021–Mar 2022: 8.0% (95% CI 7.0% to 9.0%), against 9.2% in "
-        "Oct 2020–Mar 2021: down 1.2 percentage points (95% CI −3.0 to +0.6 percentage points)."
-    )
+        "Oct 2020–Mar 2021: no clear change (estimate down 1.2 percentage points, 95% CI −3.0 "
+        "to +0.6 percentage points)."
+    )  # a change that is not clear says so before its estimate
     assert second.status == "not clear"
 
 
@@ -267,7 +268,8 @@ def test_a_ratio_of_harm_reads_as_an_amount() -> None:
     hazard = MainPoint(**{**harm.__dict__, "measure": "hazard", "topic": "Rate of reoffending"})
     hazard = MainPoint(**{**hazard.__dict__, "change": Estimate(0.83, 0.62, 2.1), "clear": False})
     assert bullet_points([hazard])[0].text == (
-        "Rate of reoffending: 17% lower (95% CI 38% lower to 2.1 times as high)."
+        "Rate of reoffending: no clear difference (estimate 17% lower, 95% CI 38% lower to 2.1 "
+        "times as high)."
     )
 
 

@@ -41,27 +41,38 @@ def _level(p: MainPoint, e: Estimate) -> str:
 
 
 def _change(p: MainPoint, c: Estimate) -> str:
+    """The change in words with its interval; when it is not statistically clear, "no clear
+    change" comes first and the estimate after it, so the sentence is never stronger than its
+    interval."""
+    words, interval = _change_parts(p, c)
+    if p.clear is False and interval:
+        over_time = p.comparison is not None or p.change_kind == "ratio_per_year"
+        noun = "change" if over_time else "difference"
+        return f"no clear {noun} (estimate {words}, {interval})"
+    return f"{words} ({interval})" if interval else words
+
+
+def _change_parts(p: MainPoint, c: Estimate) -> tuple[str, str]:
+    """The change in words, and its interval in words ("" when it has none)."""
     if p.measure == "harm":  # a ratio of harm, an amount: "74% less harm", "2.1 times as much"
-        words = f"{_amount(fmt.change(c.estimate, 'harm'))}"
-        return f"{words} ({_amount(fmt.change_interval(c.ci_low, c.ci_high))})"
-    if p.measure == "hazard":  # a ratio of rates: "17% lower", "2.1 times as high"
-        return (
-            f"{_rate(fmt.change(c.estimate))} ({_rate(fmt.change_interval(c.ci_low, c.ci_high))})"
+        return _amount(fmt.change(c.estimate, "harm")), _amount(
+            fmt.change_interval(c.ci_low, c.ci_high)
         )
+    if p.measure == "hazard":  # a ratio of rates: "17% lower", "2.1 times as high"
+        return _rate(fmt.change(c.estimate)), _rate(fmt.change_interval(c.ci_low, c.ci_high))
     if p.change_kind in ("ratio", "ratio_per_year"):
         unit = "crimes" if p.measure in ("count", "effect", "trend") else ""
-        words = fmt.change(c.estimate, unit)
-        return f"{words} ({fmt.change_interval(c.ci_low, c.ci_high)})"
+        return fmt.change(c.estimate, unit), fmt.change_interval(c.ci_low, c.ci_high)
     if p.change_kind == "days":
         if fmt.missing(c.estimate):
-            return "a change in time that cannot be put in days"
+            return "a change in time that cannot be put in days", ""
         assert c.estimate is not None
         longer = "longer" if c.estimate > 0 else "shorter"
         words = "about the same" if c.estimate == 0 else f"{fmt.days(abs(c.estimate))} {longer}"
         if fmt.missing(c.ci_low) or fmt.missing(c.ci_high):
-            return words
-        return f"{words} ({fmt.days_interval(c.ci_low, c.ci_high)})"
-    return f"{fmt.points(c.estimate)} ({fmt.points_interval(c.ci_low, c.ci_high)})"
+            return words, ""
+        return words, fmt.days_interval(c.ci_low, c.ci_high)
+    return fmt.points(c.estimate), fmt.points_interval(c.ci_low, c.ci_high)
 
 
 def _amount(text: str) -> str:
