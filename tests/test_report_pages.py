@@ -188,11 +188,12 @@ def test_share_columns_named_as_percent_are_written_as_percentages() -> None:
 def test_figures_written_as_text_line_up_as_numbers_and_words_do_not() -> None:
     import polars as pl
 
-    frame = pl.DataFrame({"x": ["9.3", "45%", "+2%", "−44%", "1,234", "Thanet", "12 May"]})
+    frame = pl.DataFrame({"x": ["9.3", "45%", "+2%", "−44%", "1,234.5", "Thanet", "12 May", "-7"]})
     page = table_html(frame)
-    for figure in ("9.3", "45%", "+2%", "−44%", "1,234"):
+    for figure in ("9.3", "45%", "+2%", "−44%", "1,234.5"):
         assert f'<td class="num">{figure}</td>' in page, figure
-    assert "<td>Thanet</td>" in page and "<td>12 May</td>" in page
+    # Words, and whole numbers written as labels (a period from the start), stay text.
+    assert "<td>Thanet</td>" in page and "<td>12 May</td>" in page and "<td>-7</td>" in page
 
 
 def test_formats_written_as_a_bulletin_writes_them() -> None:

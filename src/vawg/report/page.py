@@ -170,8 +170,9 @@ def _cell(value: Any, *, percent: bool = False) -> _Cell:
     return _Cell(text, "num" if _FIGURE.fullmatch(text) else "")
 
 
-_FIGURE = re.compile(r"[+\-−]?\d[\d,]*(\.\d+)?%?")
-"""A number written as text, with its sign and percent sign."""
+_FIGURE = re.compile(r"[+\-−]?\d[\d,]*(\.\d+%?|%)")
+"""A share or rate written as text ("9.3", "45%", "−44%"). A whole number written as text stays
+text: it is a label ("-7", a period from the start), not a figure the leak walker must check."""
 
 _HALF_COLUMNS = ("half", "from_half", "to_half")
 """Columns holding financial half-year codes (``2021H1``): shown in months."""
