@@ -58,7 +58,7 @@ def _before_the_start(p_value: float | None, width: str = "quarter") -> str:
     its chart, with what a reader should not make of single periods."""
     reference = paragraphs(
         f"Each point is how the treated areas moved against the comparison areas, relative to "
-        f"the last {width} before the start (-1, set at 1); the bars are 95% intervals."
+        f"the last {width} before the start (period −1, set at no change); the bars are 95% intervals."
     )
     if p_value is None:
         return reference
@@ -304,7 +304,7 @@ def pooled_section(
             event_study_chart(
                 p.event_study,
                 p.event_width,
-                "All interventions: rate ratio by period from the start",
+                "All interventions: change in crimes by period from the start",
             ),
             height=360,
             data=event_data(p.event_study),
@@ -390,7 +390,7 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
             event_study_chart(
                 e.event_study,
                 e.event_width,
-                f"{iv.name}: rate ratio by {e.event_width} from the start",
+                f"{iv.name}: change in crimes by {e.event_width} from the start",
             ),
             height=340,
             data=event_data(e.event_study),
@@ -451,8 +451,9 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
         )
     if e.ring_ratio is not None and (e.can_conclude or not public):
         details += paragraphs(
-            f"Ring against comparison areas, rate ratio: {_two(e.ring_ratio.estimate)} "
-            f"({_two(e.ring_ratio.ci_low)} to {_two(e.ring_ratio.ci_high)})."
+            f"The ring around the treated areas, against comparison areas: "
+            f"{change(e.ring_ratio.estimate, 'crimes')} "
+            f"({change_interval(e.ring_ratio.ci_low, e.ring_ratio.ci_high)})."
         )
     if details:
         body += details_html("Model details", details)

@@ -9,12 +9,11 @@ here changes a number.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
 from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.programme.analysis import ProgrammeEvaluationResult
-from vawg.report.evaluation.charts import LOG_TICKS, survival_chart
+from vawg.report.evaluation.charts import event_study_chart, survival_chart
 from vawg.report.evaluation.place import event_data
 from vawg.report.evaluation.programme import curve_data
 from vawg.report.fmt import change
@@ -25,7 +24,6 @@ from vawg.report.site.parts import (
     chart,
     kpis_html,
     main_points_section,
-    nullable,
 )
 from vawg.report.targeting.map import targeting_map_data, targeting_map_html
 from vawg.results import excludes
@@ -59,34 +57,10 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
                 ]
             )
         if pooled.event_study.height:
-            es = pooled.event_study.select(
-                "label",
-                pl.col("rate_ratio").alias("rate_ratio"),
-                pl.col("ci_low"),
-                pl.col("ci_high"),
+            es = pooled.event_study.select("label", "rate_ratio", "ci_low", "ci_high")
+            fig = event_study_chart(
+                es, pooled.event_width, "Before and after the start, against matched areas"
             )
-            fig = go.Figure(
-                go.Scatter(
-                    x=es["label"].to_list(),
-                    y=nullable(es["rate_ratio"]),
-                    mode="markers+lines",
-                    error_y={
-                        "type": "data",
-                        "symmetric": False,
-                        "array": nullable((es["ci_high"] - es["rate_ratio"]).fill_null(0)),
-                        "arrayminus": nullable((es["rate_ratio"] - es["ci_low"]).fill_null(0)),
-                    },
-                )
-            )
-            fig.add_hline(y=1, line_dash="dot")
-            fig.update_yaxes(
-                type="log",
-                tickvals=LOG_TICKS,
-                ticktext=[f"{t:g}" for t in LOG_TICKS],
-                title="rate ratio (log scale)",
-            )
-            fig.update_xaxes(type="category", title=f"{pooled.event_width}s from the start")
-            fig.update_layout(title="Before and after the start, against matched areas")
             body += chart(
                 page,
                 "safer-streets-event-study",
@@ -98,8 +72,8 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
             )
             body += paragraphs(
                 "Each point is how the treated areas moved against the matched areas, relative "
-                f"to the last {pooled.event_width} before the start (-1, set at 1); the bars are "
-                "95% intervals."
+                f"to the last {pooled.event_width} before the start (period −1, set at no "
+                "change); the bars are 95% intervals."
             )
     rows = [
         {
