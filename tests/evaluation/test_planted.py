@@ -94,3 +94,36 @@ def test_the_programme_harm_result_is_a_main_point(planted: Evaluated) -> None:
     assert harm.clear == excludes(evaluation.harm_ratio, 1.0)
     assert "365 days after referral" in harm.topic
     assert "harm of their reoffending" in evaluation.conclusion
+
+
+def test_periods_before_the_start_that_were_not_steady_caveat_the_main_points(
+    planted: Evaluated,
+) -> None:
+    """The pooled finding and a scheme's finding carry the event study's caveat in their main
+    points, as their conclusions do, when the periods before the start were not steady; the
+    dashboard had shown "no clear change" beside treated areas 2.5 times the comparison
+    areas' level a few quarters before the start."""
+    place = planted.place
+    pooled = place.pooled
+    assert pooled is not None
+    pooled = dataclasses.replace(pooled, can_conclude=True, rate_ratio=Estimate(0.8, 0.6, 1.1))
+    first = dataclasses.replace(
+        place.interventions[0],
+        can_conclude=True,
+        rate_ratio=Estimate(0.8, 0.7, 0.9),
+        poor_match=(),
+    )
+    for p_value, expected in ((0.001, True), (0.6, False), (None, False)):
+        result = dataclasses.replace(
+            place,
+            pooled=dataclasses.replace(pooled, event_leads_p_value=p_value, event_leads_df=4),
+            interventions=(
+                dataclasses.replace(first, event_leads_p_value=p_value, event_leads_df=4),
+                *place.interventions[1:],
+            ),
+        )
+        together = next(p for p in result.main_points if p.topic.startswith("All "))
+        scheme = next(p for p in result.main_points if p.topic.startswith(first.intervention.name))
+        for point in (together, scheme):
+            assert ("not steady" in point.note) is expected, (p_value, point.topic)
+            assert ("4 periods before the start" in point.note) is expected

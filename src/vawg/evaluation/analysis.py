@@ -80,6 +80,7 @@ class PlaceEvaluationResult(ResultMixin):
                 f"All {len(pooled.included)} interventions together, public-place evening and "
                 "night VAWG against matched comparison areas",
                 pooled.rate_ratio,
+                " ".join(pooled.cautions),
             ))  # fmt: skip
         for e in evaluable:
             assert e.rate_ratio is not None
@@ -87,7 +88,7 @@ class PlaceEvaluationResult(ResultMixin):
                 _effect_point(
                     f"{e.intervention.name}, against matched comparison areas",
                     e.rate_ratio,
-                    e.match_caution or "",
+                    " ".join(e.cautions),
                 )
             )
         return tuple(points)

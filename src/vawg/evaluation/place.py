@@ -98,10 +98,20 @@ class InterventionEvaluation(ResultMixin):
     """The characteristics on which the comparison areas were a poor match before the start
     (:func:`~vawg.evaluation.effects.poorly_matched`; empty: a close enough match)."""
 
+    event_leads_df: int = 0
+    """Its degrees of freedom: how many periods before the start it took together."""
+
     @property
     def match_caution(self) -> str | None:
         """The caveat a finding on these comparison areas carries, else None."""
         return match_caution(self.poor_match)
+
+    @property
+    def cautions(self) -> tuple[str, ...]:
+        """The caveats the finding carries, in the words of its conclusion: periods before the
+        start that were not steady, and a poor match."""
+        found = (leads_caution(self.event_leads_p_value, self.event_leads_df), self.match_caution)
+        return tuple(c for c in found if c)
 
 
 def first_after(start: date) -> date:
@@ -383,4 +393,5 @@ def evaluate_intervention(
         notes=tuple(notes),
         event_leads_p_value=leads_p,
         poor_match=mismatched,
+        event_leads_df=leads,
     )

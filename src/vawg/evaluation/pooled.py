@@ -62,6 +62,15 @@ class PooledEvaluation(ResultMixin):
     notes: tuple[str, ...]
     event_leads_p_value: float | None = None
     """The event study's joint test of the periods before the start (see ``EventStudy``)."""
+    event_leads_df: int = 0
+    """Its degrees of freedom: how many periods before the start it took together."""
+
+    @property
+    def cautions(self) -> tuple[str, ...]:
+        """The caveats the finding carries, in the words of its conclusion: periods before the
+        start that were not steady."""
+        caution = leads_caution(self.event_leads_p_value, self.event_leads_df)
+        return (caution,) if caution else ()
 
 
 def _stack(evaluation: InterventionEvaluation, frame: pl.DataFrame) -> pl.DataFrame:
@@ -219,4 +228,5 @@ def pooled_evaluation(
         conclusion=conclusion_text(rate, reasons, OUTCOME, leads_caution(leads_p, leads)),
         notes=tuple(notes),
         event_leads_p_value=leads_p,
+        event_leads_df=leads,
     )
