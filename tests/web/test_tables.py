@@ -20,7 +20,7 @@ def test_shares_and_their_interval_are_percentages_and_headers_are_words() -> No
     )
     config = _column_config(frame)
     percent = {
-        c for c, v in config.items() if (v.get("type_config") or {}).get("format") == "percent"
+        c for c, v in config.items() if (v.get("type_config") or {}).get("format") == "%.1f%%"
     }
     assert percent == {"harm_share", "ci_low", "ci_high", "crime_share"}
     assert config["up_to_rank"]["label"] == "up to rank"
@@ -29,4 +29,4 @@ def test_shares_and_their_interval_are_percentages_and_headers_are_words() -> No
 def test_an_interval_after_a_rate_is_not_a_share() -> None:
     frame = pl.DataFrame({"crime_share": [0.1], "rate": [5.7], "ci_low": [5.6], "ci_high": [5.8]})
     config = _column_config(frame)
-    assert (config["ci_low"].get("type_config") or {}).get("format") != "percent"
+    assert (config["ci_low"].get("type_config") or {}).get("format") != "%.1f%%"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
@@ -30,6 +31,8 @@ from vawg.web.jobs import Memo
 __all__ = [
     "PALETTE",
     "bars",
+    "change_axis",
+    "change_words",
     "content_key",
     "csv_bytes",
     "kpi_row",
@@ -39,6 +42,7 @@ __all__ = [
     "show_table",
     "styled",
     "use_light_figures",
+    "wrapped",
 ]
 
 PALETTE = ["#5b2a86", "#d1495b", "#2e86ab", "#edae49", "#66a182", "#8d6a9f", "#00798c", "#9a8c98"]
@@ -115,6 +119,67 @@ def bars(
         )
     figure.update_layout(barmode=barmode)
     return figure
+
+
+_STEPS = (0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0)
+
+
+def change_words(ratio: float | None, *, unit: str = "") -> str:
+    """A ratio as a change in words: 1.32 → ``32% more``, 0.8 → ``20% fewer``, 1 → ``no
+    change`` (``unit`` after "more"/"fewer": ``32% more crimes``)."""
+    if ratio is None or ratio != ratio:
+        return "–"
+    percent = (ratio - 1) * 100
+    if round(percent) == 0:
+        return "no change"
+    tail = f" {unit}" if unit else ""
+    return f"{abs(percent):.0f}% {'more' if percent > 0 else 'fewer'}{tail}"
+
+
+def change_axis(figure: go.Figure, values: Sequence[float | None], *, axis: str = "x") -> None:
+    """Put ratios on a log ``axis`` ticked as changes (``−20%``, ``no change``, ``+50%``), the
+    steps chosen to cover ``values`` (a ratio r is drawn where it is and labelled (r−1)×100%)."""
+    found = [v for v in values if v is not None and v == v and v > 0]
+    low, high = (min(found), max(found)) if found else (0.8, 1.25)
+    steps = [v for v in _STEPS if low / 1.1 <= v <= high * 1.1]
+    if 1.0 not in steps:
+        steps = sorted({*steps, 1.0})
+    # At most about five ticks, evenly apart on the log scale (a phone has room for them).
+    gap = (math.log(steps[-1]) - math.log(steps[0])) / 4.5
+    kept = [1.0]
+    for side in (
+        sorted(v for v in steps if v > 1),
+        sorted((v for v in steps if v < 1), reverse=True),
+    ):
+        for v in side:
+            nearest = min(abs(math.log(v) - math.log(k)) for k in kept)
+            if nearest >= gap:
+                kept.append(v)
+    kept.sort()
+    text = ["no change" if v == 1 else f"{(v - 1) * 100:+.0f}%".replace("-", "−") for v in kept]
+    update = {
+        "type": "log",
+        "tickmode": "array",
+        "tickvals": kept,
+        "ticktext": text,
+        "tickangle": 0,
+    }
+    if axis == "x":
+        figure.update_xaxes(**update)
+    else:
+        figure.update_yaxes(**update)
+
+
+def wrapped(text: str, width: int = 22) -> str:
+    """``text`` broken onto lines of about ``width`` characters (labels down a chart's side,
+    so the plot keeps most of a phone's width)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def line(frame: pl.DataFrame, *, x: str, y: str, name: str = "") -> go.Figure:
@@ -232,6 +297,8 @@ def show_chart(
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],
         },
     )
+    if title:  # a figure kept for the next run (a map) keeps its title for it
+        figure.layout.title.text = title
     _caption_and_download(ctx, data, name, caption, key)
 
 
@@ -269,16 +336,23 @@ def show_table(
     caption: str = "",
     key: str = "",
     height: int | None = None,
+    labels: Mapping[str, str] | None = None,
+    percent: Sequence[str] = (),
+    decimals: int = 1,
 ) -> None:
-    """A table with its CSV download (dates shown as dates, not midnight timestamps; headers
-    in words; share columns as percentages). The CSV keeps the column names as they are."""
-    shown = data.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
+    """A table with its CSV download (dates written as dates, ``1 Apr 2017``; headers in words,
+    ``labels`` first; share columns and those named in ``percent`` as percentages, other
+    decimals to ``decimals`` places). The CSV keeps the column names as they are."""
+    shown = data.with_columns(pl.col(pl.Date).dt.strftime("%-d %b %Y"))
+    # Percentages are shown as numbers out of 100 with one decimal ("19.6%", "12.7%"): the
+    # table's own percent format writes as many decimals as each value happens to have.
+    shown = shown.with_columns(pl.col(_percent_columns(shown, percent)) * 100)
     st.dataframe(
         shown.to_pandas(),
         hide_index=True,
         width="stretch",
         height=height or "auto",
-        column_config=_column_config(shown),
+        column_config=_column_config(shown, labels=labels, percent=percent, decimals=decimals),
     )
     _caption_and_download(ctx, data, name, caption, key)
 
@@ -293,14 +367,36 @@ def _is_share(column: str, columns: Sequence[str]) -> bool:
     return start > 0 and "share" in columns[start - 1]
 
 
-def _column_config(frame: pl.DataFrame) -> dict[str, Any]:
-    """Each column headed in words, and shares written as percentages."""
+def _percent_columns(frame: pl.DataFrame, percent: Sequence[str] = ()) -> list[str]:
+    """The columns of shares (0–1) to write as percentages: those named in ``percent`` and
+    those :func:`_is_share` recognises, when they hold decimals."""
+    return [
+        c
+        for c in frame.columns
+        if frame[c].dtype.is_float() and (c in percent or _is_share(c, frame.columns))
+    ]
+
+
+def _column_config(
+    frame: pl.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    percent: Sequence[str] = (),
+    decimals: int | None = None,
+) -> dict[str, Any]:
+    """Each column headed in words (``labels`` first), shares and the columns named in
+    ``percent`` written as percentages, other decimals to ``decimals`` places when given."""
     config: dict[str, Any] = {}
     for column in frame.columns:
-        header = label(column, "field") if column in LABELS["field"] else column
-        header = header.replace("_", " ")
-        if frame[column].dtype.is_float() and _is_share(column, frame.columns):
-            config[column] = st.column_config.NumberColumn(header, format="percent")
+        if labels and column in labels:
+            header = labels[column]
+        else:
+            header = label(column, "field") if column in LABELS["field"] else column
+            header = header.replace("_", " ")
+        if column in _percent_columns(frame, percent):
+            config[column] = st.column_config.NumberColumn(header, format="%.1f%%")
+        elif frame[column].dtype.is_float() and decimals is not None:
+            config[column] = st.column_config.NumberColumn(header, format=f"%.{decimals}f")
         else:
             config[column] = st.column_config.Column(header)
     return config
