@@ -44,12 +44,14 @@ from vawg.ingest.boundaries import Boundaries
 from vawg.models.drivers import DriversResult
 from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult, disclose, disclose_overview
+from vawg.profile.mainpoints import profile_main_points
 from vawg.profile.overview import Overview
 from vawg.profile.overview import overview as overview_result
 from vawg.programme.analysis import ProgrammeEvaluationResult
 from vawg.query import Tables, connect
 from vawg.report.site.sections import profile_tables
 from vawg.report.survey.view import SurveyView
+from vawg.results import MainPoint
 from vawg.scope import Scope, default_period, hold, vawg_scope
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.survey import SurveyResult
@@ -335,6 +337,7 @@ class ProfileView:
     concentration: pl.DataFrame
     lorenz: pl.DataFrame
     hour_by_day: pl.DataFrame
+    main_points: tuple[MainPoint, ...] = ()  # the profile's own (its public ones for a viewer)
 
 
 def profile_view(
@@ -358,6 +361,7 @@ def profile_view(
         f["concentration"],
         f["lorenz"],
         f["hour_by_day"],
+        profile_main_points(result),
     )
 
 
@@ -487,18 +491,26 @@ class SurveyPage:
     design_effect: float
     notes: tuple[str, ...]
     view: SurveyView
+    main_points: tuple[MainPoint, ...] = ()  # the survey's own (its public ones for a viewer)
 
 
 def survey_result(db: str, stamp: float, settings: Settings, public: bool) -> SurveyPage:
     """The surveys (county-wide; not filtered), as the survey report shows them."""
     from vawg.report.survey import survey_view
     from vawg.survey import disclose_survey
+    from vawg.survey.mainpoints import survey_main_points
 
     result = _survey(db, stamp, settings)
     if public:
         result = disclose_survey(result, settings)
     view = survey_view(result)
-    return SurveyPage(result.weight_source, result.design_effect, result.notes, view)
+    return SurveyPage(
+        result.weight_source,
+        result.design_effect,
+        result.notes,
+        view,
+        survey_main_points(result),
+    )
 
 
 def prefetch_all(

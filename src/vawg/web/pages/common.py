@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import time
+from collections.abc import Sequence
 from typing import TypeVar
 
 import streamlit as st
 
+from vawg.report.bulletin import bullet_points
+from vawg.results import MainPoint
 from vawg.web import data
 from vawg.web.context import PageContext
 from vawg.web.jobs import Job
 
-__all__ = ["disclosure_note", "wait_for"]
+__all__ = ["details", "disclosure_note", "main_points", "wait_for"]
 
 T = TypeVar("T")
 
@@ -48,3 +52,36 @@ def wait_for(job: Job[T], what: str) -> T:
         )
     line.empty()
     return job.result()
+
+
+def main_points(points: Sequence[MainPoint], *, title: str = "Main points") -> None:
+    """The analysis' main points as the reports open with them: one sentence each, a PCC can
+    quote, with its interval and whether the change is statistically clear (words from
+    :mod:`vawg.report.bulletin`; nothing is computed here)."""
+    if not points:
+        return
+    lines = []
+    for point in bullet_points(tuple(points)):
+        line = f"- {_plain(point.text)}"
+        if point.status_text:
+            line += f" *{_plain(point.status_text)}.*"
+        if point.note:
+            line += f" {_plain(point.note)}"
+        lines.append(line)
+    with st.container(border=True):
+        st.markdown(f"**{title}**\n\n" + "\n".join(lines))
+
+
+def details(notes: Sequence[str], *, title: str = "How this was made") -> None:
+    """Method notes (how crimes were placed, weights, tests) folded away under ``title``."""
+    notes = [n for n in notes if n]
+    if not notes:
+        return
+    with st.expander(title):
+        for note in notes:
+            st.caption(note)
+
+
+def _plain(text: str) -> str:
+    """``text`` shown as written in Markdown (no emphasis or HTML from its characters)."""
+    return html.escape(text).replace("*", "\\*").replace("_", "\\_").replace("$", "\\$")
