@@ -5,11 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from vawg.profile.mainpoints import overview_main_points
 from vawg.web import data
 from vawg.web.charts import bars, kpi_row, line, show_chart, show_table, styled
 from vawg.web.context import PageContext
 from vawg.web.filters import label
-from vawg.web.pages.common import disclosure_note
+from vawg.web.pages.common import disclosure_note, main_points
 
 __all__ = ["render"]
 
@@ -23,17 +24,13 @@ def render(ctx: PageContext) -> None:
     kpi_row(
         [
             ("VAWG crimes", k["crimes"], "count", "Crimes in scope, recorded in the period."),
-            ("Offenders", k["offenders"], "count", "Different men aged 18 or over."),
-            ("Victims", k["victims"], "count", "Different women and girls."),
+            ("Male offenders 18+", k["offenders"], "count", "Different men aged 18 or over."),
+            ("Female victims", k["victims"], "count", "Different women and girls."),
             ("Domestic abuse", k["domestic_abuse_share"], "share", "Share flagged domestic abuse."),
-            (
-                "Home : public",
-                k["home_per_public"],
-                "ratio",
-                "Crimes at a dwelling for each crime in a public place.",
-            ),
+            ("Crimes at home", k["home_crimes"], "count", "Crimes at a dwelling."),
         ]
     )
+    main_points(overview_main_points(result))
     disclosure_note(ctx)
 
     monthly = result.monthly.rename({"crimes": "crimes"})
@@ -65,6 +62,7 @@ def render(ctx: PageContext) -> None:
         fig.update_layout(
             title="By offence group", yaxis_title=None, xaxis_title="crimes", legend_title=None
         )
+        fig.update_xaxes(tickformat="~s", nticks=5)
         fig.update_yaxes(categoryorder="total ascending")
         show_chart(ctx, styled(fig, height=380), result.by_group, "crimes by offence group")
     with right:
@@ -82,6 +80,7 @@ def render(ctx: PageContext) -> None:
         fig.update_layout(
             title="At home or in public", yaxis_title=None, xaxis_title="crimes", legend_title=None
         )
+        fig.update_xaxes(tickformat="~s", nticks=5)
         fig.update_yaxes(categoryorder="total ascending")
         show_chart(ctx, styled(fig, height=380), result.by_place, "crimes at home or in public")
 
@@ -116,7 +115,11 @@ def render(ctx: PageContext) -> None:
     with st.expander("How the scope was applied (crimes excluded by each rule)"):
         show_table(
             ctx,
-            result.exclusions,
+            result.exclusions.select(
+                pl.col("description").str.slice(0, 1).str.to_uppercase()
+                + pl.col("description").str.slice(1),
+                "crimes_excluded",
+            ),
             "scope exclusions",
             caption="Rules apply in order; each crime is counted against the first it fails. "
             "Before the district, offence group and domestic abuse filters.",

@@ -6,10 +6,21 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from vawg.schema.labels import label
 from vawg.web import data
-from vawg.web.charts import PALETTE, bars, kpi_row, line, show_chart, show_table, styled
+from vawg.web.charts import (
+    PALETTE,
+    bars,
+    change_words,
+    kpi_row,
+    line,
+    show_chart,
+    show_table,
+    styled,
+    wrapped,
+)
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note, wait_for
+from vawg.web.pages.common import disclosure_note, main_points, wait_for
 
 __all__ = ["render"]
 
@@ -34,13 +45,14 @@ def render(ctx: PageContext) -> None:
         data.profile_view, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public
     )
     view = wait_for(job, "the perpetrator profile")
+    main_points(view.main_points)
     shares = view.shares.rename({"count": "people"})
     left, right = st.columns(2, gap="large")
     with left:
         rows = shares.filter(pl.col("share").is_not_null())
         fig = go.Figure(
             go.Bar(
-                y=rows["measure"].to_list(),
+                y=[wrapped(m[:1].upper() + m[1:]) for m in rows["measure"].to_list()],
                 x=rows["share"].to_list(),
                 orientation="h",
                 error_x={
@@ -76,14 +88,21 @@ def render(ctx: PageContext) -> None:
 
     left, right = st.columns(2, gap="large")
     with left:
-        fig = bars(view.by_year, x="financial_year", y=["crimes", "offenders", "victims"])
+        by_year = view.by_year.rename(
+            {"crimes": "Crimes", "offenders": "Perpetrators", "victims": "Victims"}
+        )
+        fig = bars(by_year, x="financial_year", y=["Crimes", "Perpetrators", "Victims"])
         fig.update_layout(
             title="By financial year", xaxis_title=None, yaxis_title=None, legend_title=None
         )
         show_chart(ctx, styled(fig), view.by_year, "profile by financial year")
     with right:
         rel = view.relationship.sort("victims", descending=True, nulls_last=True)
-        shown = rel.with_columns(pl.col("relationship").str.replace_all("_", " "))
+        shown = rel.with_columns(
+            pl.col("relationship").map_elements(
+                lambda c: label(c, "relationship"), return_dtype=pl.String
+            )
+        )
         fig = bars(shown, x="relationship", y="victims")
         fig.update_layout(title="Victims by relationship to the perpetrator", xaxis_title=None)
         show_chart(ctx, styled(fig, legend=False), rel, "victims by relationship")
@@ -93,10 +112,10 @@ def render(ctx: PageContext) -> None:
         ages = pl.concat(
             [
                 view.offender_age.rename({"offenders": "people"}).with_columns(
-                    pl.lit("perpetrators").alias("who")
+                    pl.lit("Perpetrators").alias("who")
                 ),
                 view.victim_age.rename({"victims": "people"}).with_columns(
-                    pl.lit("victims").alias("who")
+                    pl.lit("Victims").alias("who")
                 ),
             ]
         )
@@ -107,7 +126,17 @@ def render(ctx: PageContext) -> None:
         fig.update_xaxes(categoryorder="array", categoryarray=order)
         show_chart(ctx, styled(fig), ages, "ages of perpetrators and victims")
     with right:
-        fig = bars(view.repeats, x="band", y="people", color="who")
+        repeats = view.repeats.with_columns(
+            pl.col("band").str.replace(r"^(\d+)\+$", "${1} or more").str.replace("-", "–")
+        )
+        repeats = repeats.with_columns(
+            pl.col("who").str.slice(0, 1).str.to_uppercase() + pl.col("who").str.slice(1)
+        )
+        order = ["1", "2", "3", "4", "4 or more", "5–9", "10 or more"]
+        order += [b for b in repeats["band"].unique(maintain_order=True) if b not in order]
+        fig = bars(repeats, x="band", y="people", color="who")
+        # Bands such as "1" would make a number axis that leaves "5–9" and "10 or more" out.
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
         fig.update_layout(
             title="How many crimes and victims each", xaxis_title=None, legend_title=None
         )
@@ -125,12 +154,50 @@ def render(ctx: PageContext) -> None:
     show_chart(ctx, styled(fig, height=320, legend=False), heat, "crimes by day and hour")
 
     if view.lorenz.height:
-        with st.expander("Harm concentration curve (Lorenz)"):
+        with st.expander("How concentrated harm is: the whole curve"):
             fig = line(view.lorenz, x="population_share", y="harm_share")
             fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line_dash="dot", name="equal harm")
-            fig.update_layout(title="Cumulative share of harm by share of perpetrators")
+            fig.update_layout(
+                title="Cumulative share of harm by share of perpetrators",
+                xaxis_title="most harmful perpetrators first",
+                yaxis_title="share of all harm",
+            )
+            fig.update_xaxes(tickformat=".0%")
+            fig.update_yaxes(tickformat=".0%")
             show_chart(ctx, styled(fig, legend=False), view.lorenz, "harm lorenz curve")
     if ctx.public:
         st.caption("Harm: Cambridge Crime Harm Index days, as weighted by the profile.")
     else:
-        show_table(ctx, view.headline, "profile headline", caption="Headline figures with 95% CIs.")
+        show_table(
+            ctx,
+            _headline(view.headline),
+            "profile headline",
+            labels={"measure": "Measure", "value": "Figure", "interval": "95% interval"},
+            caption="Headline figures with 95% intervals.",
+        )
+
+
+def _headline(table: pl.DataFrame) -> pl.DataFrame:
+    """The headline figures written for reading: counts whole, shares as percentages, ratios as
+    % more or fewer, each with its interval in words."""
+    rows = []
+    for row in table.iter_rows(named=True):
+        measure, value, low, high = row["measure"], row["value"], row["ci_low"], row["ci_high"]
+        if "share" in measure:
+            shown = f"{value:.1%}"
+            interval = f"{low:.1%} to {high:.1%}" if low is not None else ""
+        elif "ratio" in measure:
+            shown = change_words(value, unit="a year" if "per year" in measure else "")
+            interval = f"{change_words(low)} to {change_words(high)}" if low is not None else ""
+        elif "rate" in measure:
+            shown = f"{value:,.2f}"
+            interval = f"{low:,.2f} to {high:,.2f}" if low is not None else ""
+        else:
+            shown = "–" if value is None else f"{value:,.0f}"
+            interval = "" if low is None else f"{low:,.0f} to {high:,.0f}"
+        words = measure[:1].upper() + measure[1:]
+        words = words.replace("trend: rate ratio per year", "trend: crimes each year")
+        rows.append({"measure": words, "value": shown, "interval": interval})
+    return pl.DataFrame(
+        rows, schema={"measure": pl.String, "value": pl.String, "interval": pl.String}
+    )
