@@ -6,18 +6,27 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from vawg.models.mainpoints import drivers_main_points
 from vawg.schema.labels import label
 from vawg.web import data
-from vawg.web.charts import PALETTE, show_chart, show_table, styled
+from vawg.web.charts import (
+    PALETTE,
+    change_axis,
+    change_words,
+    show_chart,
+    show_table,
+    styled,
+    wrapped,
+)
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note, wait_for
+from vawg.web.pages.common import details, disclosure_note, main_points, wait_for
 
 __all__ = ["render"]
 
 _LABELS = {
-    "imd_decile_step": "One IMD decile less deprived",
-    "pubs": "One more pub in the LSOA",
-    "town_centre": "Town-centre LSOA",
+    "imd_decile_step": "Area one step (a tenth) less deprived",
+    "pubs": "One more pub in the area",
+    "town_centre": "Area in a town centre",
     "tmax_per_degree": "1 °C warmer day (max)",
     "offender_birthday": "Offender's birthday",
     "victim_birthday": "Victim's birthday",
@@ -35,7 +44,7 @@ def _forest(frame: pl.DataFrame, label: str, title: str) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=frame["estimate"].to_list(),
-            y=frame[label].to_list(),
+            y=[wrapped(v) for v in frame[label].to_list()],
             mode="markers",
             marker={"size": 11, "color": PALETTE[0]},
             error_x={
@@ -47,9 +56,44 @@ def _forest(frame: pl.DataFrame, label: str, title: str) -> go.Figure:
         )
     )
     fig.add_vline(x=1, line_dash="dot", line_color="#888")
-    fig.update_layout(title=title, xaxis_title="rate ratio (95% CI)")
-    fig.update_xaxes(type="log")
+    fig.update_layout(title=title, xaxis_title="% more or fewer crimes")
+    change_axis(fig, [*frame["ci_low"].to_list(), *frame["ci_high"].to_list()])
     return fig
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    """A ratio's interval in words: ``from 12% fewer to 5% more``."""
+    return f"{change_words(low)} to {change_words(high)}"
+
+
+def _age_table(table: pl.DataFrame, reference: str) -> pl.DataFrame:
+    """The age rates for reading: roles and bands in words, ratios as % more or fewer."""
+    words = pl.Series
+    return table.select(
+        pl.col("role").replace_strict(
+            {"offender": "Perpetrators (men 18+)", "victim": "Victims (women and girls)"},
+            default=pl.col("role"),
+        ),
+        pl.col("age_band").str.replace("-", "–"),
+        "people",
+        "population",
+        "rate_per_1000",
+        "ci_low",
+        "ci_high",
+        words(
+            "against",
+            [change_words(r) if r is not None else "–" for r in table["rate_ratio"].to_list()],
+        ),
+        words(
+            "against_ci",
+            [
+                "reference" if b == reference else _interval(lo, hi)
+                for b, lo, hi in zip(
+                    table["age_band"], table["rr_ci_low"], table["rr_ci_high"], strict=True
+                )
+            ],
+        ),
+    )
 
 
 def render(ctx: PageContext) -> None:
@@ -60,44 +104,42 @@ def render(ctx: PageContext) -> None:
         data.drivers_result, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public
     )
     result = wait_for(job, "the driver models")
+    main_points(drivers_main_points(result))
     disclosure_note(ctx)
     effects = result.table.with_columns(
         pl.col("key").replace_strict(_LABELS, default=pl.col("key")).alias("effect")
     )
-    fig = _forest(effects, "effect", "What goes with more VAWG crime: rate ratios")
+    fig = _forest(effects, "effect", "What goes with more VAWG crime (95% intervals)")
     show_chart(ctx, styled(fig, height=380, legend=False), effects, "driver effects")
     for name, error in result.errors.items():
         st.warning(f"{name}: {error}")
-    left, right = st.columns(2, gap="large")
     if result.area is not None:
-        with left:
-            area = result.area.table
-            if area.filter(pl.col("model").str.contains("negative binomial")).height:
-                area = area.filter(pl.col("model").str.contains("negative binomial"))
-            area = area.with_columns(
-                (
-                    pl.col("outcome").replace_strict(_PLACES, default=pl.col("outcome"))
-                    + ": "
-                    + pl.col("term").replace_strict(_LABELS, default=pl.col("term"))
-                ).alias("label"),
-                pl.col("rate_ratio").alias("estimate"),
-            )
-            fig = _forest(area, "label", "Area model (LSOAs), by place")
-            show_chart(
-                ctx,
-                styled(fig, height=460, legend=False),
-                area.drop("label", "estimate"),
-                "area model",
-            )
+        area = result.area.table
+        if area.filter(pl.col("model").str.contains("negative binomial")).height:
+            area = area.filter(pl.col("model").str.contains("negative binomial"))
+        area = area.with_columns(
+            (
+                pl.col("outcome").replace_strict(_PLACES, default=pl.col("outcome"))
+                + ": "
+                + pl.col("term").replace_strict(_LABELS, default=pl.col("term"))
+            ).alias("label"),
+            pl.col("rate_ratio").alias("estimate"),
+        )
+        fig = _forest(area, "label", "Neighbourhoods (LSOAs): what goes with more crime, by place")
+        show_chart(
+            ctx,
+            styled(fig, height=460, legend=False),
+            area.drop("label", "estimate"),
+            "area model",
+        )
     if result.daily is not None:
-        with right:
-            daily = result.daily.table.with_columns(
-                pl.col("rate_ratio").alias("estimate"),
-                pl.col("series").map_elements(_series, return_dtype=pl.String).alias("shown"),
-            )
-            fig = _forest(daily, "shown", "Per 1 °C warmer day, by place and offence group")
-            shown = daily.drop("estimate", "shown")
-            show_chart(ctx, styled(fig, height=460, legend=False), shown, "temperature model")
+        daily = result.daily.table.with_columns(
+            pl.col("rate_ratio").alias("estimate"),
+            pl.col("series").map_elements(_series, return_dtype=pl.String).alias("shown"),
+        )
+        fig = _forest(daily, "shown", "Each 1 °C warmer day, by place and offence group")
+        shown = daily.drop("estimate", "shown")
+        show_chart(ctx, styled(fig, height=460, legend=False), shown, "temperature model")
     if result.birthday is not None:
         profile = result.birthday.profile
         fig = go.Figure()
@@ -107,17 +149,55 @@ def render(ctx: PageContext) -> None:
                 x=part["offset"].to_list(),
                 y=part["ratio"].to_list(),
                 mode="lines+markers",
-                name=role,
+                name={"offender": "Perpetrator's birthday", "victim": "Victim's birthday"}.get(
+                    role, role
+                ),
                 line_color=PALETTE[index],
             )
         fig.add_hline(y=1, line_dash="dot", line_color="#888")
         fig.update_layout(
-            title="Crimes around the birthday (observed ÷ expected)",
-            xaxis_title="days from birthday",
+            title="Crimes around the birthday, against the number expected",
+            xaxis_title="days from the birthday",
         )
-        show_chart(ctx, styled(fig, height=340), profile, "birthday profile")
+        change_axis(fig, profile["ratio"].to_list(), axis="y")
+        on_day = []
+        for row in result.table.iter_rows(named=True):
+            if row["key"] in ("offender_birthday", "victim_birthday"):
+                on_day.append(
+                    f"{_LABELS[row['key']]}: {change_words(row['estimate'], unit='crimes')} "
+                    f"than expected (95% interval {_interval(row['ci_low'], row['ci_high'])})"
+                )
+        show_chart(
+            ctx,
+            styled(fig, height=340),
+            profile,
+            "birthday profile",
+            caption="On the day itself: " + "; ".join(on_day) + ". The days around it are "
+            "shown without intervals."
+            if on_day
+            else "Shown without intervals.",
+        )
     if result.age is not None and not ctx.public:
-        with st.expander("Age: rates per 1,000 residents by age band"):
-            show_table(ctx, result.age.table, "age rates")
-    for note in result.notes:
-        st.caption(note)
+        title = "Age: people involved per 1,000 residents of their sex and age band"
+        with st.expander(title):
+            reference = result.age.reference_band
+            show_table(
+                ctx,
+                _age_table(result.age.table, reference),
+                "age rates",
+                labels={
+                    "role": "Who",
+                    "age_band": "Age band",
+                    "people": "People involved",
+                    "population": "Residents",
+                    "rate_per_1000": "Per 1,000 residents, whole period (not a yearly rate)",
+                    "ci_low": "95% interval from",
+                    "ci_high": "to",
+                    "against": f"Against ages {reference.replace('-', '–')}",
+                    "against_ci": "95% interval",
+                },
+                caption="Distinct people over the whole period, per 1,000 residents of the "
+                "same sex and age band; perpetrators' populations are estimated from women's, "
+                "so their rates are indicative.",
+            )
+    details(result.notes, title="How the models were made")

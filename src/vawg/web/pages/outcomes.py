@@ -7,11 +7,13 @@ import polars as pl
 import streamlit as st
 
 from vawg.outcomes.attrition import STAGES
+from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.report.fmt import half_months
+from vawg.schema.labels import label
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note, wait_for
+from vawg.web.pages.common import disclosure_note, main_points, wait_for
 
 __all__ = ["render"]
 
@@ -20,6 +22,30 @@ _MEASURES = {
     "victim_not_supporting_rate": "Victim does not support action",
     "open_share": "Still open",
 }
+
+
+_DIMENSIONS = {
+    "all": "All crimes",
+    "district": "District",
+    "offence_group": "Offence group",
+    "domestic_abuse": "Domestic abuse or not",
+    "relationship": "Relationship to the perpetrator",
+}
+_CODES = {words: code for code, words in _DIMENSIONS.items()}
+_BASES = {"recorded": "Crimes recorded in the half", "assigned": "Outcomes assigned in the half"}
+
+
+def _value(dimension: str, value: str | None) -> str:
+    """A breakdown's group in words (``unknown`` district → ``District not recorded``)."""
+    if value is None or value == "unknown":
+        return f"{_DIMENSIONS.get(dimension, 'Group')} not recorded"
+    if dimension in ("offence_group", "relationship"):
+        return label(value, dimension)
+    if dimension == "domestic_abuse":
+        return {"true": "Domestic abuse", "false": "Not domestic abuse"}.get(value.lower(), value)
+    if value == "all":
+        return "All crimes"
+    return value
 
 
 def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
@@ -54,6 +80,7 @@ def render(ctx: PageContext) -> None:
         data.outcomes_result, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public
     )
     result = wait_for(job, "the outcomes")
+    main_points(outcomes_main_points(result))
     disclosure_note(ctx)
     st.caption(
         f"Outcomes as the data stand on {result.as_of:%d %B %Y}; recent halves have had less "
@@ -121,7 +148,7 @@ def render(ctx: PageContext) -> None:
         "Break down by",
         ["district", "offence_group", "domestic_abuse", "relationship"],
         key="outcome_dim",
-        format_func=lambda d: d.replace("_", " ").capitalize(),
+        format_func=_DIMENSIONS.__getitem__,
     )
     by = result.table.filter(
         (pl.col("dimension") == dimension)
@@ -134,16 +161,52 @@ def render(ctx: PageContext) -> None:
     for index, half in enumerate(halves[-2:]):
         part = latest.filter(pl.col("half") == half)
         fig.add_bar(
-            x=part["value"].to_list(),
+            x=[_value(dimension, v) for v in part["value"].to_list()],
             y=part["estimate"].to_list(),
             name=half_months(half),
             marker_color=PALETTE[index],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (part["ci_high"] - part["estimate"]).to_list(),
+                "arrayminus": (part["estimate"] - part["ci_low"]).to_list(),
+                "thickness": 1,
+            },
         )
     fig.update_layout(
-        title=f"Charge rate by {dimension.replace('_', ' ')}, last two halves",
+        title=f"Charge rate by {_DIMENSIONS[dimension].lower()}, last two halves (95% CI)",
         barmode="group",
         yaxis_tickformat=".0%",
     )
     show_chart(ctx, styled(fig), by, f"charge rate by {dimension}")
     with st.expander("Every figure in the table"):
-        show_table(ctx, result.table, "outcomes all figures")
+        everything = result.table.with_columns(
+            pl.col("half").map_elements(half_months, return_dtype=pl.String),
+            pl.col("dimension").replace_strict(_DIMENSIONS, default=pl.col("dimension")),
+            pl.struct("dimension", "value")
+            .map_elements(
+                lambda r: _value(_CODES.get(r["dimension"], r["dimension"]), r["value"]),
+                return_dtype=pl.String,
+            )
+            .alias("value"),
+            pl.col("measure").replace_strict(_MEASURES, default=pl.col("measure")),
+            pl.col("base").replace_strict(_BASES, default=pl.col("base")),
+        )
+        show_table(
+            ctx,
+            everything,
+            "outcomes all figures",
+            labels={
+                "base": "Counted by",
+                "half": "Half-year",
+                "dimension": "Broken down by",
+                "value": "Group",
+                "measure": "Measure",
+                "numerator": "Crimes with the outcome",
+                "denominator": "Crimes",
+                "estimate": "Rate",
+                "ci_low": "95% CI from",
+                "ci_high": "to",
+            },
+            percent=["estimate", "ci_low", "ci_high"],
+        )
