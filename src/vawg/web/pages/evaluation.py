@@ -8,10 +8,22 @@ import streamlit as st
 from vawg.report.evaluation.charts import event_study_chart, survival_chart
 from vawg.report.targeting.map import targeting_area_map, targeting_map_figure
 from vawg.report.targeting.report import near_repeat_reading
+from vawg.schema.labels import label
 from vawg.web import data
-from vawg.web.charts import show_chart, show_table, styled
+from vawg.web.charts import change_words, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note
+from vawg.web.pages.common import details, disclosure_note, main_points
+
+_TOP = {"surely": "Surely", "might be": "Might be", "no": "No"}
+_LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0}
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    """A ratio's interval in words: ``12% fewer to 5% more``."""
+    if low is None or high is None:
+        return ""
+    return f"{change_words(low)} to {change_words(high)}"
+
 
 __all__ = ["render"]
 
@@ -19,17 +31,19 @@ __all__ = ["render"]
 def _targeting(ctx: PageContext) -> None:
     result = data.targeting_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
     n = result.top_rank
+    main_points(result.main_points)
     st.caption(
-        f"Public-place VAWG in the evening and at night, whole force, {ctx.filters.start:%d %b %Y} "
-        f"to {ctx.filters.end:%d %b %Y}: places ranked by harm with 95% rank intervals."
+        f"Public-place VAWG in the evening and at night, whole force, {ctx.filters.period()}: "
+        "places ranked by harm. A rank is uncertain: each has a 95% interval, and a place "
+        f"'might be' in the top {n} when its interval reaches rank {n}."
     )
     if result.table.height:
-        title = f"Harm by LSOA (top {n} marked)"
+        title = f"Where harm was greatest: neighbourhoods surely or possibly in the top {n}"
         fig = targeting_area_map(result, title=title)
-        caption = "LSOA boundaries; hover for each LSOA's name and rank."
+        caption = "Hover for each neighbourhood's name and rank."
         if fig is None:
             fig = targeting_map_figure(result.table, top_n=n, title=title)
-            caption = "No LSOA boundaries: symbols at LSOA centroids, area proportional to harm."
+            caption = "Each symbol is a neighbourhood, its area proportional to harm."
         shown = result.table.drop([c for c in ("easting", "northing") if c in result.table.columns])
         show_chart(
             ctx,
@@ -40,12 +54,51 @@ def _targeting(ctx: PageContext) -> None:
             key="targeting-map",
         )
     if result.towns.height:
-        show_table(ctx, result.towns, "town centres by harm", key="targeting-towns")
+        st.markdown("**Town centres ranked by harm**")
+        towns = result.towns.with_columns(
+            pl.col("top_n").replace_strict(_TOP, default=pl.col("top_n"))
+        )
+        show_table(
+            ctx,
+            towns,
+            "town centres by harm",
+            key="targeting-towns",
+            labels={
+                "town_centre": "Town centre",
+                "district": "District",
+                "lsoas": "Neighbourhoods",
+                "crimes": "Crimes",
+                "harm_days": "Harm (days of prison)",
+                "harm_share": "Share of harm",
+                "rank": "Rank",
+                "best_rank": "Rank: 95% interval from",
+                "worst_rank": "to",
+                "top_n_share": f"How often in the top {n}",
+                "top_n": f"In the top {n}?",
+                "unsafe_at_night_share": "Feel unsafe at night",
+                "unsafe_ci_low": "95% CI from",
+                "unsafe_ci_high": "to",
+            },
+            percent=["unsafe_ci_low", "unsafe_ci_high"],
+            decimals=0,
+        )
     if result.coverage.height:
-        show_table(ctx, result.coverage, "share of harm in the top N", key="targeting-coverage")
+        st.markdown("**Share of harm in the places ranked highest**")
+        show_table(
+            ctx,
+            result.coverage,
+            "share of harm in the top N",
+            key="targeting-coverage",
+            labels={
+                "up_to_rank": "Places ranked 1 to",
+                "harm_share": "Share of harm",
+                "ci_low": "95% CI from",
+                "ci_high": "to",
+                "crime_share": "Share of crimes",
+            },
+        )
     st.markdown(near_repeat_reading(result.knox))
-    for note in result.notes:
-        st.caption(note)
+    details(result.notes)
 
 
 def _places(ctx: PageContext, place: object) -> None:
@@ -54,22 +107,76 @@ def _places(ctx: PageContext, place: object) -> None:
     if not isinstance(place, PlaceEvaluationResult):
         st.info("No interventions are loaded (interventions.csv), so no place is evaluated.")
         return
+    main_points(place.main_points)
     pooled = place.pooled
     if pooled is not None:
         (st.success if pooled.can_conclude else st.warning)(
             f"All interventions together: {pooled.conclusion}"
         )
+        before = _before_the_start(pooled)
+        if before:
+            st.warning(before)
         if pooled.event_study.height:
-            fig = event_study_chart(pooled.event_study, pooled.event_width, "All interventions")
+            fig = event_study_chart(
+                pooled.event_study,
+                pooled.event_width,
+                "All interventions: treated against comparison areas, by period from the start",
+            )
             show_chart(
                 ctx,
                 styled(fig, height=340, legend=False),
                 pooled.event_study,
-                "pooled event study",
+                "all interventions by period",
                 key="pooled-es",
+                caption=f"Each point: crimes in the treated areas against the comparison areas, "
+                f"relative to the last {pooled.event_width} before the start (set at 1), with "
+                "its 95% interval.",
             )
-    summary = place.table.select("intervention_id", "name", "start_date", "conclusion")
-    show_table(ctx, summary, "each intervention", key="interventions")
+    summary = place.table.select(
+        "name",
+        pl.col("type").map_elements(
+            lambda t: label(t, "intervention_type"), return_dtype=pl.String
+        ),
+        "start_date",
+        "conclusion",
+    )
+    st.markdown("**Each intervention**")
+    show_table(
+        ctx,
+        summary,
+        "each intervention",
+        key="interventions",
+        labels={
+            "name": "Intervention",
+            "type": "Type",
+            "start_date": "Started",
+            "conclusion": "What the data show",
+        },
+    )
+
+
+def _before_the_start(pooled: object) -> str:
+    """A warning when the treated areas were not steady against the comparison areas before
+    the start (the analysis' own tests; nothing decided here)."""
+    trend = getattr(pooled, "pre_trend", None)
+    leads = getattr(pooled, "event_leads_p_value", None)
+    width = getattr(pooled, "event_width", "period")
+    if trend is not None and trend.differs:
+        per_year = trend.ratio_per_year
+        return (
+            "Read with care: before the start, the treated areas were on a different trend "
+            f"from the comparison areas ({change_words(per_year.estimate, unit='crimes')} a "
+            f"year, 95% interval {_interval(per_year.ci_low, per_year.ci_high)}), so the "
+            "comparison areas cannot stand for what would have happened."
+        )
+    if leads is not None and leads < 0.05:
+        return (
+            f"Read with care: before the start, the treated areas moved differently from the "
+            f"comparison areas against the last {width} before it (see the chart: the points "
+            "left of the start are not steady at 1), so the comparison may not stand for what "
+            "would have happened."
+        )
+    return ""
 
 
 def _programmes(ctx: PageContext, programme: object) -> None:
@@ -82,15 +189,62 @@ def _programmes(ctx: PageContext, programme: object) -> None:
         (st.success if p.can_conclude else st.warning)(f"{p.programme}: {p.conclusion}")
         curve = "any victim: all participants"
         if p.curves.height and p.curves.filter(pl.col("curve") == curve).height:
-            fig = survival_chart(p.curves, curve, "Not yet reoffended")
+            fig = survival_chart(
+                p.curves, curve, "Share not yet reoffended, by days since referral"
+            )
+            fig.update_layout(legend=_LEGEND_ABOVE)
             show_chart(
                 ctx,
-                styled(fig, height=340),
+                styled(fig, height=360),
                 p.curves,
                 f"{p.programme} curves",
                 key=f"km-{p.programme}",
             )
-        show_table(ctx, p.hazard_ratios, f"{p.programme} hazard ratios", key=f"hr-{p.programme}")
+        st.markdown(f"**{p.programme}: reoffending against similar people not referred**")
+        hr = p.hazard_ratios
+        shown = hr.select(
+            pl.col("outcome")
+            .str.replace("any victim", "Any victim")
+            .str.replace("same victim", "The same victim"),
+            pl.col("group").str.slice(0, 1).str.to_uppercase() + pl.col("group").str.slice(1),
+            "participants",
+            "comparisons",
+            "reoffended_participants",
+            "reoffended_comparisons",
+            pl.Series(
+                "change",
+                [
+                    "–" if r is None else change_words(r, unit="reoffending")
+                    for r in hr["hazard_ratio"].to_list()
+                ],
+            ),
+            pl.Series(
+                "interval",
+                [
+                    _interval(lo, hi)
+                    for lo, hi in zip(hr["ci_low"].to_list(), hr["ci_high"].to_list(), strict=True)
+                ],
+            ),
+            pl.col("note").fill_null(""),
+        )
+        show_table(
+            ctx,
+            shown,
+            f"{p.programme} reoffending",
+            key=f"hr-{p.programme}",
+            labels={
+                "outcome": "Reoffending against",
+                "group": "Participants",
+                "participants": "People",
+                "comparisons": "Compared with",
+                "reoffended_participants": "Reoffended",
+                "reoffended_comparisons": "Compared: reoffended",
+                "change": "Reoffending, against the comparison",
+                "interval": "95% interval",
+                "note": "Note",
+            },
+            caption="A change whose interval runs from fewer to more is no clear change.",
+        )
 
 
 WHERE, PLACES, PROGRAMME = "Where next", "Did it work: places", "Did it work: programme"

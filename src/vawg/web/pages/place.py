@@ -13,11 +13,20 @@ from vawg.report.maps import hotspot_map_figure
 from vawg.web import data
 from vawg.web.charts import bars, content_key, remembered, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note, wait_for
+from vawg.web.pages.common import details, disclosure_note, wait_for
 
 __all__ = ["render"]
 
 _PLACES = {"All places": "", "Public places": "public_", "Homes": "home_"}
+_READER = {
+    "confirmed hot spot": "Hot spot",
+    "exploratory hot cluster": "Possible hot spot (not confirmed)",
+    "not significant": "Neither hot nor cold",
+    "exploratory cold cluster": "Possible cold spot (not confirmed)",
+    "confirmed cold spot": "Cold spot",
+}
+_WORDS = {code: _READER.get(words, words) for code, words in CLASS_WORDS.items()}
+_CATEGORIES = [_READER.get(words, words) for words in MAP_CATEGORIES]
 
 
 def render(ctx: PageContext) -> None:
@@ -36,8 +45,7 @@ def render(ctx: PageContext) -> None:
     boundaries = view.boundaries
     if boundaries is None:
         caption = (
-            "No LSOA of the area table has a boundary, so each dot is an LSOA (its "
-            f"population-weighted centroid, British National Grid); {view.weights}."
+            "No neighbourhood has a boundary, so each dot is a neighbourhood (LSOA) at its centre."
         )
         fig = remembered(
             ("hotspot map", ctx.public, prefix, title, content_key(table)),
@@ -45,15 +53,15 @@ def render(ctx: PageContext) -> None:
         )
     else:
         caption = (
-            "LSOA boundaries; LSOAs in grey ('not shown') have too few crimes to publish; "
-            f"hover for each LSOA's name and finding; {view.weights}."
+            "Neighbourhoods (LSOAs) in grey ('not shown') have too few crimes to publish; "
+            "hover for each one's name and finding."
             if ctx.public
-            else f"LSOA boundaries; hover for each LSOA's name and finding; {view.weights}."
+            else "Neighbourhoods (LSOAs); hover for each one's name and finding."
         )
         klass = prefix + "hotspot_class"
         values = table.select(
             "lsoa_code",
-            pl.col(klass).replace_strict(CLASS_WORDS, default=None).alias("finding"),
+            pl.col(klass).replace_strict(_WORDS, default=None).alias("finding"),
             pl.format(
                 "{} ({})", pl.col("lsoa_name").fill_null(pl.col("lsoa_code")), "district"
             ).alias("name"),
@@ -66,7 +74,7 @@ def render(ctx: PageContext) -> None:
                     values,
                     boundaries,
                     value="finding",
-                    categories=MAP_CATEGORIES,
+                    categories=_CATEGORIES,
                     colours=MAP_COLOURS,
                     title=title,
                     hover="name",
@@ -93,11 +101,13 @@ def render(ctx: PageContext) -> None:
         ctx,
         fig,
         table.select(columns),
-        f"hotspots {place}",
+        f"hot spots {(place or 'All places').lower()}",
         caption=caption,
     )
-    for note in view.notes:
-        st.caption(note)
+    details(
+        [f"Neighbours: {view.weights}.", *view.notes],
+        title="How the hot spots were found",
+    )
     left, right = st.columns(2, gap="large")
     with left:
         conc = view.concentration_by_year
@@ -116,17 +126,29 @@ def render(ctx: PageContext) -> None:
             table.group_by(klass)
             .len("lsoas")
             .sort(klass)
-            .with_columns(pl.col(klass).replace_strict(CLASS_WORDS, default=pl.col(klass)))
+            .with_columns(pl.col(klass).replace_strict(_WORDS, default=pl.col(klass)))
         )
         fig = bars(counts, x=klass, y="lsoas")
-        fig.update_layout(title="LSOAs by class", xaxis_title=None)
-        show_chart(ctx, styled(fig, legend=False), counts, "lsoas by hotspot class")
+        fig.update_layout(title="Neighbourhoods (LSOAs) by finding", xaxis_title=None)
+        show_chart(ctx, styled(fig, legend=False), counts, "neighbourhoods by finding")
     if "pattern" in table.columns:
         with st.expander("Persistent and emerging hot spots"):
             show_table(
                 ctx,
                 table.filter(pl.col("pattern").is_not_null()).select(
-                    "lsoa_code", "district", "years_hot", "pattern"
+                    pl.col("lsoa_name").fill_null(pl.col("lsoa_code")),
+                    "district",
+                    "years_hot",
+                    pl.col("pattern").str.slice(0, 1).str.to_uppercase()
+                    + pl.col("pattern").str.slice(1),
+                    "lsoa_code",
                 ),
-                "hotspot patterns",
+                "hot spot patterns",
+                labels={
+                    "lsoa_name": "Neighbourhood",
+                    "district": "District",
+                    "years_hot": "Years a hot spot",
+                    "pattern": "Pattern",
+                    "lsoa_code": "Code",
+                },
             )

@@ -34,5 +34,24 @@ def render(ctx: PageContext) -> None:
         "Show the top", 10, max(10, min(500, table.height)), min(50, max(10, table.height)), step=10
     )
     show_table(
-        ctx, table.head(top), "rfgv list", caption=view.method, height=min(36 * top + 40, 720)
+        ctx,
+        table.head(top),
+        "perpetrator list",
+        caption=view.method,
+        height=min(36 * top + 40, 720),
+        labels={
+            "rank": "Rank",
+            "person_id": "Person",
+            "last_recorded": "Last crime recorded",
+            "days_since_last": "Days since",
+            "crimes": "Crimes",
+            "harm_days": "Harm (days of prison)",
+            "victims": "Victims",
+            "recency": "Recency score",
+            "frequency": "Frequency score",
+            "gravity": "Harm score",
+            "victims_score": "Victims score",
+            "score": "Total score",
+        },
+        decimals=1,
     )

@@ -8,17 +8,18 @@ import streamlit as st
 
 from vawg.survey.satisfaction import ITEMS
 from vawg.web import data
-from vawg.web.charts import PALETTE, show_chart, show_table, styled
+from vawg.web.charts import PALETTE, show_chart, show_table, styled, wrapped
 from vawg.web.context import PageContext
-from vawg.web.pages.common import disclosure_note, wait_for
+from vawg.web.pages.common import details, disclosure_note, main_points, wait_for
 
 __all__ = ["render"]
 
 _INDICATORS = {
     "unsafe_night_share": "Feel unsafe in town at night",
     "harassment_share": "Experienced harassment",
-    "not_reported_share": "Did not report it",
+    "not_reported_share": "Did not report it (of those harassed)",
 }
+_DIMENSIONS = {"district": "District", "age_band": "Age band", "sex": "Sex"}
 
 
 def _bars(frame: pl.DataFrame, x: str, title: str, colour: str) -> go.Figure:
@@ -51,6 +52,7 @@ def render(ctx: PageContext) -> None:
         survey.notes,
         survey.view,
     )
+    main_points(survey.main_points)
     disclosure_note(ctx)
     est = view.estimates
     overall = est.filter(pl.col("dimension") == "all", pl.col("indicator").is_in(list(_INDICATORS)))
@@ -65,7 +67,8 @@ def render(ctx: PageContext) -> None:
             ),
             overall.drop("label"),
             "public survey headline",
-            caption=f"Weights: {source}; design effect {deff:.2f}.",
+            caption="Shares of all respondents, except 'did not report it': a share of those "
+            "harassed.",
         )
     with right:
         indicator = st.selectbox(
@@ -74,7 +77,9 @@ def render(ctx: PageContext) -> None:
             format_func=_INDICATORS.__getitem__,
             key="survey_indicator",
         )
-        dimension = st.selectbox("By", ["district", "age_band", "sex"], key="survey_dimension")
+        dimension = st.selectbox(
+            "By", list(_DIMENSIONS), format_func=_DIMENSIONS.__getitem__, key="survey_dimension"
+        )
         part = est.filter(pl.col("indicator") == indicator, pl.col("dimension") == dimension).sort(
             "level"
         )
@@ -84,7 +89,7 @@ def render(ctx: PageContext) -> None:
                 _bars(
                     part,
                     "level",
-                    f"{_INDICATORS[indicator]} by {dimension.replace('_', ' ')}",
+                    f"{_INDICATORS[indicator]}, by {_DIMENSIONS[dimension].lower()} (95% CI)",
                     PALETTE[2],
                 ),
                 legend=False,
@@ -94,23 +99,40 @@ def render(ctx: PageContext) -> None:
         )
     if view.themes is not None and view.themes.height:
         themes = view.themes.sort("weighted_share", descending=True, nulls_last=True)
+        given = themes.filter(pl.col("respondents").fill_null(1) > 0)
+        none = themes.filter(pl.col("respondents") == 0)["theme"].to_list()
         fig = go.Figure(
             go.Bar(
-                y=themes["theme"].to_list(),
-                x=themes["weighted_share"].to_list(),
+                y=[wrapped(t[:1].upper() + t[1:]) for t in given["theme"].to_list()],
+                x=given["weighted_share"].to_list(),
                 orientation="h",
                 marker_color=PALETTE[1],
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (given["ci_high"] - given["weighted_share"]).to_list(),
+                    "arrayminus": (given["weighted_share"] - given["ci_low"]).to_list(),
+                },
             )
         )
         fig.update_layout(
-            title="Why harassment was not reported (share of reasons given)", xaxis_tickformat=".0%"
+            title="Why harassment was not reported (share of reasons given, 95% CI)",
+            xaxis_tickformat=".0%",
         )
+        fig.update_xaxes(nticks=4, tickangle=0)
         fig.update_yaxes(autorange="reversed")
+        caption = (
+            "No respondent's words matched: " + "; ".join(none) + " (the words searched for "
+            "may miss how people put it, so this is not evidence that no one gave the reason)."
+            if none
+            else ""
+        )
         show_chart(
             ctx,
-            styled(fig, height=400, legend=False),
+            styled(fig, height=420, legend=False),
             themes.drop("keywords"),
             "reasons not reported",
+            caption=caption,
         )
     if view.satisfaction is not None and view.satisfaction.height:
         sat = view.satisfaction.filter(pl.col("dimension") == "all").with_columns(
@@ -127,6 +149,22 @@ def render(ctx: PageContext) -> None:
         )
     if view.side is not None and view.side.height:
         with st.expander("Recorded crime beside the survey, by district"):
-            show_table(ctx, view.side, "survey side by side")
-    for note in notes:
-        st.caption(note)
+            show_table(
+                ctx,
+                view.side,
+                "survey side by side",
+                labels={
+                    "district": "District",
+                    "female_population": "Women and girls",
+                    "vawg_crimes": "VAWG crimes",
+                    "rate_per_1000": "Crimes per 1,000 women and girls a year",
+                    "rate_ci_low": "95% CI from",
+                    "rate_ci_high": "to",
+                },
+                percent=[c for c in view.side.columns if "_share_ci_" in c],
+                decimals=2,
+            )
+    details(
+        [f"Weights: {source}; design effect {deff:.2f}.", *notes],
+        title="How the survey was weighted",
+    )
