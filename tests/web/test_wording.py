@@ -66,3 +66,14 @@ def test_long_labels_are_broken_into_lines() -> None:
     text = wrapped("Public places: Area one step (a tenth) less deprived", 22)
     assert all(len(line) <= 22 for line in text.split("<br>"))
     assert text.replace("<br>", " ") == "Public places: Area one step (a tenth) less deprived"
+
+
+def test_an_effect_whose_interval_holds_no_change_says_so_first() -> None:
+    from vawg.web.pages.drivers import _clear
+    from vawg.web.pages.evaluation import _hazard_words
+
+    assert _hazard_words(0.83, 0.62, 1.12) == "No clear difference (point estimate 17% lower)"
+    assert _hazard_words(0.6, 0.4, 0.9) == "40% lower"
+    assert _hazard_words(None, None, None) == "–"
+    assert _clear(0.85, 0.81, 0.89) == "15% fewer"
+    assert _clear(1.1, 0.9, 1.3) == "No clear difference (point estimate 10% more)"

@@ -66,6 +66,15 @@ def _interval(low: float | None, high: float | None) -> str:
     return f"{change_words(low)} to {change_words(high)}"
 
 
+def _clear(ratio: float | None, low: float | None, high: float | None) -> str:
+    """A ratio in words, "no clear difference" first when its interval holds 1."""
+    if ratio is None:
+        return "–"
+    if low is not None and high is not None and low < 1 < high:
+        return f"No clear difference (point estimate {change_words(ratio)})"
+    return change_words(ratio)
+
+
 def _age_table(table: pl.DataFrame, reference: str) -> pl.DataFrame:
     """The age rates for reading: roles and bands in words, ratios as % more or fewer."""
     words = pl.Series
@@ -82,7 +91,12 @@ def _age_table(table: pl.DataFrame, reference: str) -> pl.DataFrame:
         "ci_high",
         words(
             "against",
-            [change_words(r) if r is not None else "–" for r in table["rate_ratio"].to_list()],
+            [
+                _clear(r, lo, hi)
+                for r, lo, hi in zip(
+                    table["rate_ratio"], table["rr_ci_low"], table["rr_ci_high"], strict=True
+                )
+            ],
         ),
         words(
             "against_ci",

@@ -10,7 +10,7 @@ from vawg.report.targeting.map import targeting_area_map, targeting_map_figure
 from vawg.report.targeting.report import near_repeat_reading
 from vawg.schema.labels import label
 from vawg.web import data
-from vawg.web.charts import change_words, show_chart, show_table, styled
+from vawg.web.charts import change_axis, change_words, show_chart, show_table, styled
 from vawg.web.context import PageContext
 from vawg.web.pages.common import details, disclosure_note, main_points
 
@@ -26,6 +26,16 @@ def _interval(low: float | None, high: float | None) -> str:
 
 
 __all__ = ["render"]
+
+
+def _hazard_words(ratio: float | None, low: float | None, high: float | None) -> str:
+    """A hazard ratio in words, "no clear difference" first when its interval holds 1."""
+    if ratio is None:
+        return "–"
+    words = change_words(ratio).replace("more", "higher").replace("fewer", "lower")
+    if low is not None and high is not None and low <= 1 <= high:
+        return f"No clear difference (point estimate {words})"
+    return words[:1].upper() + words[1:]
 
 
 def _targeting(ctx: PageContext) -> None:
@@ -47,7 +57,7 @@ def _targeting(ctx: PageContext) -> None:
         shown = result.table.drop([c for c in ("easting", "northing") if c in result.table.columns])
         show_chart(
             ctx,
-            styled(fig, height=560),
+            styled(fig, height=500),
             shown,
             "targeting ranking",
             caption=caption,
@@ -122,6 +132,9 @@ def _places(ctx: PageContext, place: object) -> None:
                 pooled.event_width,
                 "All interventions: treated against comparison areas, by period from the start",
             )
+            study = pooled.event_study
+            change_axis(fig, [*study["ci_low"].to_list(), *study["ci_high"].to_list()], axis="y")
+            fig.update_layout(yaxis_title="crimes: % more or fewer")
             show_chart(
                 ctx,
                 styled(fig, height=340, legend=False),
@@ -129,8 +142,10 @@ def _places(ctx: PageContext, place: object) -> None:
                 "all interventions by period",
                 key="pooled-es",
                 caption=f"Each point: crimes in the treated areas against the comparison areas, "
-                f"relative to the last {pooled.event_width} before the start (set at 1), with "
-                "its 95% interval.",
+                f"relative to the last {pooled.event_width} before the start (set at no "
+                "change), with its 95% interval. If most points before the start sit above (or "
+                f"below) no change, that last {pooled.event_width} may itself have been unusual: "
+                "read the estimate with that in mind.",
             )
     summary = place.table.select(
         "name",
@@ -214,14 +229,19 @@ def _programmes(ctx: PageContext, programme: object) -> None:
             pl.Series(
                 "change",
                 [
-                    "–" if r is None else change_words(r, unit="reoffending")
-                    for r in hr["hazard_ratio"].to_list()
+                    _hazard_words(r, lo, hi)
+                    for r, lo, hi in zip(
+                        hr["hazard_ratio"].to_list(),
+                        hr["ci_low"].to_list(),
+                        hr["ci_high"].to_list(),
+                        strict=True,
+                    )
                 ],
             ),
             pl.Series(
                 "interval",
                 [
-                    _interval(lo, hi)
+                    _interval(lo, hi).replace("more", "higher").replace("fewer", "lower")
                     for lo, hi in zip(hr["ci_low"].to_list(), hr["ci_high"].to_list(), strict=True)
                 ],
             ),
@@ -239,11 +259,12 @@ def _programmes(ctx: PageContext, programme: object) -> None:
                 "comparisons": "Compared with",
                 "reoffended_participants": "Reoffended",
                 "reoffended_comparisons": "Compared: reoffended",
-                "change": "Reoffending, against the comparison",
+                "change": "Rate of reoffending, against the comparison",
                 "interval": "95% interval",
                 "note": "Note",
             },
-            caption="A change whose interval runs from fewer to more is no clear change.",
+            caption="Where the 95% interval runs from lower to higher, the data cannot tell "
+            "the two groups apart: no clear difference.",
         )
 
 

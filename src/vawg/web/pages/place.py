@@ -49,7 +49,7 @@ def render(ctx: PageContext) -> None:
         )
         fig = remembered(
             ("hotspot map", ctx.public, prefix, title, content_key(table)),
-            lambda: styled(hotspot_map_figure(table, prefix=prefix, title=title), height=640),
+            lambda: styled(hotspot_map_figure(table, prefix=prefix, title=title), height=500),
         )
     else:
         caption = (
@@ -80,7 +80,7 @@ def render(ctx: PageContext) -> None:
                     hover="name",
                     withheld="hidden",
                 ),
-                height=640,
+                height=500,
             ),
         )
     columns = [
@@ -111,10 +111,10 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         conc = view.concentration_by_year
-        shown = conc.rename({"top_share": "observed", "chance_share": "expected by chance"})
-        fig = bars(shown, x="year", y=["observed", "expected by chance"])
+        shown = conc.rename({"top_share": "Observed", "chance_share": "Expected by chance"})
+        fig = bars(shown, x="year", y=["Observed", "Expected by chance"])
         fig.update_layout(
-            title="Share of crime in the top 5% of LSOAs",
+            title="Share of crime in the 5% of neighbourhoods with the most",
             yaxis_tickformat=".0%",
             legend_title=None,
             xaxis_title=None,

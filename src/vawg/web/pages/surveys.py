@@ -23,12 +23,15 @@ _DIMENSIONS = {"district": "District", "age_band": "Age band", "sex": "Sex"}
 
 
 def _bars(frame: pl.DataFrame, x: str, title: str, colour: str) -> go.Figure:
+    """Shares as bars across the page, labels down the side (readable on a phone), with their
+    95% intervals."""
     fig = go.Figure(
         go.Bar(
-            x=frame[x].to_list(),
-            y=frame["estimate"].to_list(),
+            y=[wrapped(str(v)) for v in frame[x].to_list()],
+            x=frame["estimate"].to_list(),
+            orientation="h",
             marker_color=colour,
-            error_y={
+            error_x={
                 "type": "data",
                 "symmetric": False,
                 "array": (frame["ci_high"] - frame["estimate"]).to_list(),
@@ -36,7 +39,9 @@ def _bars(frame: pl.DataFrame, x: str, title: str, colour: str) -> go.Figure:
             },
         )
     )
-    fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title=None)
+    fig.update_layout(title=title, xaxis_tickformat=".0%", yaxis_title=None)
+    fig.update_xaxes(nticks=5, tickangle=0, rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
     return fig
 
 
