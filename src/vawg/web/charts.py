@@ -145,7 +145,7 @@ def change_axis(figure: go.Figure, values: Sequence[float | None], *, axis: str 
     if 1.0 not in steps:
         steps = sorted({*steps, 1.0})
     # At most about five ticks, evenly apart on the log scale (a phone has room for them).
-    gap = (math.log(steps[-1]) - math.log(steps[0])) / 4.5
+    gap = (math.log(steps[-1]) - math.log(steps[0])) / 3.5
     kept = [1.0]
     for side in (
         sorted(v for v in steps if v > 1),

@@ -57,7 +57,7 @@ def _targeting(ctx: PageContext) -> None:
         shown = result.table.drop([c for c in ("easting", "northing") if c in result.table.columns])
         show_chart(
             ctx,
-            styled(fig, height=500),
+            styled(fig, height=560),
             shown,
             "targeting ranking",
             caption=caption,

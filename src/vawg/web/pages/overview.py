@@ -24,8 +24,13 @@ def render(ctx: PageContext) -> None:
     kpi_row(
         [
             ("VAWG crimes", k["crimes"], "count", "Crimes in scope, recorded in the period."),
-            ("Male offenders 18+", k["offenders"], "count", "Different men aged 18 or over."),
-            ("Female victims", k["victims"], "count", "Different women and girls."),
+            (
+                "Perpetrators",
+                k["offenders"],
+                "count",
+                "Different men aged 18 or over, suspects or offenders.",
+            ),
+            ("Victims", k["victims"], "count", "Different women and girls."),
             ("Domestic abuse", k["domestic_abuse_share"], "share", "Share flagged domestic abuse."),
             ("Crimes at home", k["home_crimes"], "count", "Crimes at a dwelling."),
         ]
@@ -62,7 +67,7 @@ def render(ctx: PageContext) -> None:
         fig.update_layout(
             title="By offence group", yaxis_title=None, xaxis_title="crimes", legend_title=None
         )
-        fig.update_xaxes(tickformat="~s", nticks=5)
+        fig.update_xaxes(tickformat="~s", nticks=4)
         fig.update_yaxes(categoryorder="total ascending")
         show_chart(ctx, styled(fig, height=380), result.by_group, "crimes by offence group")
     with right:
@@ -80,23 +85,29 @@ def render(ctx: PageContext) -> None:
         fig.update_layout(
             title="At home or in public", yaxis_title=None, xaxis_title="crimes", legend_title=None
         )
-        fig.update_xaxes(tickformat="~s", nticks=5)
+        fig.update_xaxes(tickformat="~s", nticks=4)
         fig.update_yaxes(categoryorder="total ascending")
         show_chart(ctx, styled(fig, height=380), result.by_place, "crimes at home or in public")
 
     districts = result.by_district
     fig = bars(
-        districts, x="district", y="rate_per_1000_per_year", hover=["crimes", "female_population"]
+        districts,
+        x="district",
+        y="rate_per_1000_per_year",
+        orientation="h",
+        hover=["crimes", "female_population"],
     )
     fig.update_layout(
         title="Crimes per 1,000 women and girls a year, by district",
-        xaxis_title=None,
-        yaxis_title="per 1,000 a year",
+        yaxis_title=None,
+        xaxis_title="per 1,000 a year",
     )
-    fig.update_xaxes(categoryorder="total descending")
+    # Down the side, highest first: names stay level and the bars keep a phone's width.
+    fig.update_yaxes(categoryorder="total ascending")
+    fig.update_xaxes(nticks=5)
     rate = districts["rate_per_1000_per_year"]
     fig.update_traces(
-        error_y={
+        error_x={
             "type": "data",
             "symmetric": False,
             "array": (districts["ci_high"] - rate).to_list(),
@@ -105,11 +116,11 @@ def render(ctx: PageContext) -> None:
     )
     show_chart(
         ctx,
-        styled(fig, legend=False),
+        styled(fig, height=440, legend=False),
         districts,
         "crimes by district",
-        caption="Women and girls of all ages (ONS mid-2019 estimates); the bars show 95% "
-        "intervals.",
+        caption="Women and girls of all ages (ONS mid-2019 estimates); the lines across the "
+        "bars show 95% intervals.",
     )
 
     with st.expander("How the scope was applied (crimes excluded by each rule)"):

@@ -11,7 +11,15 @@ from vawg.report.area_map import area_map_figure
 from vawg.report.hotspots._format import CLASS_WORDS, MAP_CATEGORIES, MAP_COLOURS
 from vawg.report.maps import hotspot_map_figure
 from vawg.web import data
-from vawg.web.charts import bars, content_key, remembered, show_chart, show_table, styled
+from vawg.web.charts import (
+    bars,
+    content_key,
+    remembered,
+    show_chart,
+    show_table,
+    styled,
+    wrapped,
+)
 from vawg.web.context import PageContext
 from vawg.web.pages.common import details, disclosure_note, wait_for
 
@@ -49,7 +57,7 @@ def render(ctx: PageContext) -> None:
         )
         fig = remembered(
             ("hotspot map", ctx.public, prefix, title, content_key(table)),
-            lambda: styled(hotspot_map_figure(table, prefix=prefix, title=title), height=500),
+            lambda: styled(hotspot_map_figure(table, prefix=prefix, title=title), height=640),
         )
     else:
         caption = (
@@ -80,7 +88,7 @@ def render(ctx: PageContext) -> None:
                     hover="name",
                     withheld="hidden",
                 ),
-                height=500,
+                height=640,
             ),
         )
     columns = [
@@ -128,8 +136,15 @@ def render(ctx: PageContext) -> None:
             .sort(klass)
             .with_columns(pl.col(klass).replace_strict(_WORDS, default=pl.col(klass)))
         )
-        fig = bars(counts, x=klass, y="lsoas")
-        fig.update_layout(title="Neighbourhoods (LSOAs) by finding", xaxis_title=None)
+        fig = bars(
+            counts.with_columns(pl.col(klass).map_elements(wrapped, return_dtype=pl.String)),
+            x=klass,
+            y="lsoas",
+            orientation="h",
+        )
+        fig.update_layout(
+            title="Neighbourhoods (LSOAs) by finding", yaxis_title=None, xaxis_title="LSOAs"
+        )
         show_chart(ctx, styled(fig, legend=False), counts, "neighbourhoods by finding")
     if "pattern" in table.columns:
         with st.expander("Persistent and emerging hot spots"):

@@ -36,8 +36,13 @@ def render(ctx: PageContext) -> None:
     kpi_row(
         [
             ("VAWG crimes", counts["crimes"], "count", "Crimes in scope, recorded in the period."),
-            ("Male offenders 18+", counts["offenders"], "count", "Different people."),
-            ("Female victims", counts["victims"], "count", "Different people."),
+            (
+                "Perpetrators",
+                counts["offenders"],
+                "count",
+                "Different men aged 18 or over, suspects or offenders.",
+            ),
+            ("Victims", counts["victims"], "count", "Different women and girls."),
         ]
     )
     disclosure_note(ctx)
