@@ -121,7 +121,29 @@ def bars(
     return figure
 
 
-_STEPS = (0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0)
+_STEPS = (
+    0.25,
+    0.33,
+    0.5,
+    0.67,
+    0.8,
+    0.9,
+    0.95,
+    0.98,
+    0.99,
+    1.0,
+    1.01,
+    1.02,
+    1.05,
+    1.1,
+    1.25,
+    1.5,
+    2.0,
+    3.0,
+    4.0,
+    6.0,
+    10.0,
+)
 
 
 def change_words(ratio: float | None, *, unit: str = "") -> str:
@@ -141,11 +163,10 @@ def change_axis(figure: go.Figure, values: Sequence[float | None], *, axis: str 
     steps chosen to cover ``values`` (a ratio r is drawn where it is and labelled (r−1)×100%)."""
     found = [v for v in values if v is not None and v == v and v > 0]
     low, high = (min(found), max(found)) if found else (0.8, 1.25)
-    steps = [v for v in _STEPS if low / 1.1 <= v <= high * 1.1]
-    if 1.0 not in steps:
-        steps = sorted({*steps, 1.0})
+    low, high = min(low, 1.0), max(high, 1.0)
+    steps = sorted({*(v for v in _STEPS if low <= v <= high), 1.0})  # inside the plot
     # At most about five ticks, evenly apart on the log scale (a phone has room for them).
-    gap = (math.log(steps[-1]) - math.log(steps[0])) / 3.5
+    gap = (math.log(high) - math.log(low)) / 3.5
     kept = [1.0]
     for side in (
         sorted(v for v in steps if v > 1),

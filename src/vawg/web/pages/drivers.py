@@ -28,7 +28,7 @@ _LABELS = {
     "pubs": "One more pub in the area",
     "town_centre": "Area in a town centre",
     "tmax_per_degree": "1 °C warmer day (max)",
-    "offender_birthday": "Offender's birthday",
+    "offender_birthday": "Perpetrator's birthday",
     "victim_birthday": "Victim's birthday",
 }
 
