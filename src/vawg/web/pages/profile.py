@@ -24,7 +24,7 @@ from vawg.web.pages.common import disclosure_note, main_points, wait_for
 
 __all__ = ["render"]
 
-_AGE_ORDER = ["under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown"]
+_AGE_ORDER = ["under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "not known"]
 _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -124,6 +124,7 @@ def render(ctx: PageContext) -> None:
                 ),
             ]
         )
+        ages = ages.with_columns(pl.col("age_band").replace({"unknown": "not known"}))
         order = [b for b in _AGE_ORDER if b in set(ages["age_band"].to_list())]
         order += sorted(set(ages["age_band"].to_list()) - set(order))
         fig = bars(ages, x="age_band", y="people", color="who")
@@ -135,7 +136,9 @@ def render(ctx: PageContext) -> None:
             pl.col("band").str.replace(r"^(\d+)\+$", "${1} or more").str.replace("-", "–")
         )
         repeats = repeats.with_columns(
-            pl.col("who").str.slice(0, 1).str.to_uppercase() + pl.col("who").str.slice(1)
+            pl.col("who")
+            .str.replace("offenders", "perpetrators")
+            .pipe(lambda who: who.str.slice(0, 1).str.to_uppercase() + who.str.slice(1))
         )
         order = ["1", "2", "3", "4", "4 or more", "5–9", "10 or more"]
         order += [b for b in repeats["band"].unique(maintain_order=True) if b not in order]
