@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import polars as pl
 import pytest
 
 from vawg.evaluation.effects import (
@@ -13,6 +14,8 @@ from vawg.evaluation.effects import (
     conclusion_text,
     cost_per,
     harm_averted,
+    leads_caution,
+    leads_outside,
     match_caution,
     poorly_matched,
 )
@@ -112,3 +115,22 @@ def test_a_poorly_matched_comparison_is_a_caveat_of_the_finding() -> None:
     assert "not a close match" in caveat and "deprivation" in caveat and "uncertain" in caveat
     assert "close match" not in conclusion_text(ratio, [], "Crime", match_caution(good))
     assert match_caution(good) is None
+
+
+def test_periods_before_the_start_that_cannot_be_tested_together_are_counted() -> None:
+    # The demo's eight schemes together: the joint test could not be made (None), and 3 of 7
+    # periods before the start lay wholly above no change; the finding said nothing of it.
+    table = pl.DataFrame(
+        {
+            "offset": [-8, -7, -6, -5, -2, -1, 0],
+            "ci_low": [0.93, 0.55, 1.13, 1.004, 1.07, None, 0.57],
+            "ci_high": [4.15, 2.94, 6.64, 5.16, 6.0, None, 3.17],
+        }
+    )
+    assert leads_outside(table) == 3  # -6, -5 and -2; not the reference (-1) or after the start
+    caution = leads_caution(None, 7, outside=3)
+    assert caution is not None and "3 of the 7 periods" in caution
+    assert "could not be tested together" in caution
+    assert leads_caution(None, 7, outside=1) is None  # one of seven: as likely as not by chance
+    assert leads_caution(0.5, 7, outside=3) is None  # the joint test, when made, decides
+    assert leads_outside(pl.DataFrame()) == 0

@@ -44,6 +44,7 @@ __all__ = [
     "cost_per",
     "harm_averted",
     "leads_caution",
+    "leads_outside",
     "match_caution",
     "net_averted",
     "poorly_matched",
@@ -187,17 +188,48 @@ def _and(items: tuple[str, ...]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def leads_caution(p_value: float | None, leads: int, alpha: float = 0.05) -> str | None:
+def leads_outside(event_study: pl.DataFrame) -> int:
+    """How many periods before the start (besides the reference, -1) of an event study's table
+    have an interval that leaves out no change."""
+    if event_study.is_empty():
+        return 0
+    before = event_study.filter(pl.col("offset") < -1, pl.col("ci_low").is_not_null())
+    return before.filter((pl.col("ci_low") > 1) | (pl.col("ci_high") < 1)).height
+
+
+MANY_OUTSIDE = 2
+"""Periods before the start outside their intervals that call for a caution when they cannot
+be tested together: one of several is about as likely as not by chance; two of seven, at the
+5% level each, about 4%."""
+
+
+def leads_caution(
+    p_value: float | None, leads: int, alpha: float = 0.05, outside: int = 0
+) -> str | None:
     """A caution for a finding whose event study was not steady before the start (the joint
-    test of :attr:`~vawg.evaluation.did.EventStudy.leads_p_value` below ``alpha``), else None."""
-    if p_value is None or p_value >= alpha:
+    test of :attr:`~vawg.evaluation.did.EventStudy.leads_p_value` below ``alpha``), else None.
+
+    When the periods could not be tested together (``p_value`` None: with a few clustered
+    schemes their covariance is singular), the fallback is said: ``outside`` periods (of
+    :func:`leads_outside`), when at least :data:`MANY_OUTSIDE`, call for the same caution."""
+    see = "see the chart of periods from the start before quoting this."
+    if p_value is None:
+        if outside < MANY_OUTSIDE:
+            return None
+        return (
+            f"Caution: before the start, {outside} of the {leads} periods differ from the last "
+            "one before it (their intervals leave out no change), and they could not be tested "
+            "together (too few schemes for that test), so the comparison may not stand for what "
+            f"would have happened; {see}"
+        )
+    if p_value >= alpha:
         return None
     periods = "period" if leads == 1 else f"{leads} periods"
     return (
         f"Caution: before the start, the treated areas were not steady against the comparison "
         f"areas (the {periods} before the start differ from the last one before it, in a joint "
         f"test at the {alpha:.0%} level), so the comparison may not stand for what would have "
-        "happened; see the chart of periods from the start before quoting this."
+        f"happened; {see}"
     )
 
 

@@ -30,6 +30,7 @@ from vawg.evaluation.effects import (
     cost_per,
     harm_averted,
     leads_caution,
+    leads_outside,
     match_caution,
     net_averted,
     poorly_matched,
@@ -110,7 +111,14 @@ class InterventionEvaluation(ResultMixin):
     def cautions(self) -> tuple[str, ...]:
         """The caveats the finding carries, in the words of its conclusion: periods before the
         start that were not steady, and a poor match."""
-        found = (leads_caution(self.event_leads_p_value, self.event_leads_df), self.match_caution)
+        found = (
+            leads_caution(
+                self.event_leads_p_value,
+                self.event_leads_df,
+                outside=leads_outside(self.event_study),
+            ),
+            self.match_caution,
+        )
         return tuple(c for c in found if c)
 
 
@@ -388,7 +396,11 @@ def evaluate_intervention(
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
         conclusion=conclusion_text(
-            rate, reasons, OUTCOME, leads_caution(leads_p, leads), match_caution(mismatched)
+            rate,
+            reasons,
+            OUTCOME,
+            leads_caution(leads_p, leads, outside=leads_outside(events)),
+            match_caution(mismatched),
         ),
         notes=tuple(notes),
         event_leads_p_value=leads_p,

@@ -28,6 +28,7 @@ from vawg.evaluation.effects import (
     cost_per,
     harm_averted,
     leads_caution,
+    leads_outside,
     net_averted,
 )
 from vawg.evaluation.place import OUTCOME, InterventionEvaluation
@@ -69,7 +70,11 @@ class PooledEvaluation(ResultMixin):
     def cautions(self) -> tuple[str, ...]:
         """The caveats the finding carries, in the words of its conclusion: periods before the
         start that were not steady."""
-        caution = leads_caution(self.event_leads_p_value, self.event_leads_df)
+        caution = leads_caution(
+            self.event_leads_p_value,
+            self.event_leads_df,
+            outside=leads_outside(self.event_study),
+        )
         return (caution,) if caution else ()
 
 
@@ -225,7 +230,9 @@ def pooled_evaluation(
         event_width=width,
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
-        conclusion=conclusion_text(rate, reasons, OUTCOME, leads_caution(leads_p, leads)),
+        conclusion=conclusion_text(
+            rate, reasons, OUTCOME, leads_caution(leads_p, leads, outside=leads_outside(events))
+        ),
         notes=tuple(notes),
         event_leads_p_value=leads_p,
         event_leads_df=leads,
