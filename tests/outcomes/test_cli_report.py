@@ -23,7 +23,7 @@ from .conftest import Loaded
 runner = CliRunner()
 KPI_LABELS = (
     "Charge/summons rate",
-    "Victim does not support action (14, 16)",
+    "Victim does not support action",
     "Still under investigation",
     "Median days from recording to any police outcome",
 )

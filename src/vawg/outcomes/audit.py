@@ -74,7 +74,7 @@ HEADLINE_MEASURES = (
 )
 MEASURE_LABELS: dict[str, str] = {
     "charge_rate": "Charge/summons rate",
-    "victim_not_supporting_rate": "Victim does not support action (14, 16)",
+    "victim_not_supporting_rate": "Victim does not support action",
     "open_share": "Still under investigation",
     "median_days_to_outcome": "Median days from recording to any police outcome",
     "cps_charge_rate": "CPS charging decisions to charge",

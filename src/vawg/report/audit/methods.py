@@ -41,6 +41,8 @@ def _methods(result: AuditResult) -> Section:
         "data date.</li>"
         "<li>District from the crime's LSOA; relationship is the closest recorded relationship "
         "of any victim (partner, ex-partner, family, acquaintance, stranger, unknown).</li>"
+        "<li>Charge/summons rate: Home Office outcome type 1; victim does not support action: "
+        "types 14 and 16; still under investigation: no outcome yet.</li>"
         "<li>Suspect identified (attrition): outcome types whose definition names a suspect; 14 and "
         "18 do not; 19 and 20 cannot be told and are not counted.</li>"
         "<li>Victims' satisfaction: answers 5–7 on the 1–7 scale, counted by survey date, linked to "
