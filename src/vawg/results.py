@@ -72,6 +72,9 @@ class MainPoint:
     (``change_kind="ratio"``: 1.10 = 10% more) or a difference (``"points"``: of two shares, in
     proportion units; ``"days"``). ``clear`` is decided in the analysis, at the level of the
     family the point belongs to (``tested`` says how); ``None`` when nothing was tested.
+    ``measure`` says how the level reads: ``count``, ``share``, ``days``, ``rate``, ``trend``;
+    a comparison only (no level): ``effect`` (crimes), ``harm`` (an amount: "less harm"),
+    ``hazard`` (a rate: "lower"). ``note``: the caveat the point carries, in words.
     """
 
     topic: str
