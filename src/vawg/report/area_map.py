@@ -136,7 +136,9 @@ def area_map_figure(
         go.Scatter(
             x=[p.x for _, _, p in centres],
             y=[p.y for _, _, p in centres],
-            text=[n for n, _, _ in centres],
+            # long names break after "and", as on the reports' maps, so that on a phone
+            # "Tonbridge and Malling" does not run into Sevenoaks
+            text=[n.replace(" and ", " and<br>") for n, _, _ in centres],
             mode="text",
             textfont={"size": 11, "color": "#1d2433"},
             hoverinfo="skip",
