@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
-from vawg.targeting.public import _places
+from vawg.results import Params
+from vawg.targeting.knox import KnoxResult
+from vawg.targeting.public import _knox, _places
 
 
 def test_withheld_places_follow_the_shown_ones_so_their_rank_is_not_given_away() -> None:
@@ -70,3 +73,37 @@ def test_published_ranks_follow_the_published_harm() -> None:
     # every published rank lies within its published range of ranks
     for r in rows.values():
         assert r["best_rank"] <= r["rank"] <= r["worst_rank"]
+
+
+def test_a_published_knox_ratio_is_of_the_published_pair_count() -> None:
+    # The demo showed "5 | 10.7 | 0.56": 0.56 x 10.7 gives the true 6 pairs back. The published
+    # ratio must be of the rounded count, so ratio x expected gives the published count.
+    table = pl.DataFrame(
+        {
+            "distance_band": ["0-100 m", "0-100 m", "100-200 m"],
+            "time_band": ["0-7 days", "8-14 days", "0-7 days"],
+            "distance_index": [0, 0, 1],
+            "time_index": [0, 1, 0],
+            "observed": [6, 23, 2],  # shown as 5, 25; 2 is withheld
+            "expected": [10.7, 20.0, 3.0],
+            "knox_ratio": [6 / 10.7, 23 / 20.0, 2 / 3.0],
+            "p_value": [0.9, 0.2, 0.5],
+        }
+    )
+    knox = KnoxResult(
+        params=Params(method="Knox test"),
+        table=table,
+        events=400,
+        pairs=79800,
+        near_pairs=1200,
+        distance_edges=(0.0, 100.0, 200.0),
+        time_edges=(0.0, 7.0, 14.0),
+        permutations=99,
+    )
+    public = _knox(knox, 5)
+    assert public is not None
+    rows = public.table.select("observed", "expected", "knox_ratio").rows()
+    assert rows[0][0] == 5 and rows[1][0] == 25
+    assert rows[0][2] * rows[0][1] == pytest.approx(5.0)
+    assert rows[1][2] * rows[1][1] == pytest.approx(25.0)
+    assert rows[2][0] is None and rows[2][2] is None

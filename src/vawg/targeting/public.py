@@ -8,7 +8,8 @@ type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded):
   a place's harm is shown for its rounded count; every shown count is rounded; places are named (the LSOA name, e.g. ``Maidstone 012A``, where the shipped
   reference knows it) beside their code;
 * the survey's district bases, and the Knox table's pair counts (with the Knox ratio and
-  p-value of a withheld cell), likewise; the totals of pairs are not published;
+  p-value of a withheld cell), likewise; a shown cell's Knox ratio is of its rounded pairs;
+  the totals of pairs are not published;
 * repeat locations: only how many there were (rounded), never where (exact places of crimes);
 * notes: every count in them rounded or said to be small.
 """
@@ -103,6 +104,13 @@ def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:
         margins=[],
         dependents=["knox_ratio", "p_value"],
     ).drop(SUPPRESSED_FLAG, "distance_index", "time_index")
+    # A shown cell's ratio is of its published (rounded) pairs: the ratio of the true pairs,
+    # times the expected pairs beside it, would give the true count back.
+    table = table.with_columns(
+        knox_ratio=pl.when(pl.col("observed").is_null() | (pl.col("expected") <= 0))
+        .then(None)
+        .otherwise(pl.col("observed").cast(pl.Float64) / pl.col("expected"))
+    )
     return dataclasses.replace(
         knox, table=table, events=shown_count(knox.events, threshold), pairs=None, near_pairs=None
     )
