@@ -119,8 +119,15 @@ def synthetic_chart(series: pl.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def survival_chart(curves: pl.DataFrame, curve: str, title: str) -> go.Figure:
-    """Kaplan-Meier curves (share not yet reoffended) for participants and comparisons."""
+def survival_chart(
+    curves: pl.DataFrame, curve: str, title: str, *, sampled: bool = False
+) -> go.Figure:
+    """Kaplan-Meier curves (share not yet reoffended) for participants and comparisons.
+
+    The full curve is drawn as steps (it drops on each reoffence date). A ``sampled`` curve
+    (the public one, read only at a few points) is drawn as markers joined by straight lines:
+    drawn as steps it would stay flat until the first point, as if nobody had reoffended.
+    """
     fig = go.Figure()
     for group, colour in (("participant", ACCENT), ("comparison", SECOND)):
         part = curves.filter(pl.col("curve") == curve, pl.col("group") == group).sort("days")
@@ -132,12 +139,13 @@ def survival_chart(curves: pl.DataFrame, curve: str, title: str) -> go.Figure:
             x=days,
             y=[1.0, *part["survival"].to_list()],
             mode="lines+markers",
-            line={"shape": "hv", "color": colour, "width": 2},
+            line={"shape": "linear" if sampled else "hv", "color": colour, "width": 2},
             name=f"{group}s",
             meta={"measure": "share"},
         )
-        upper = _steps(days, [1.0, *part["ci_high"].to_list()])
-        lower = _steps(days, [1.0, *part["ci_low"].to_list()])[::-1]
+        corners = _points if sampled else _steps
+        upper = corners(days, [1.0, *part["ci_high"].to_list()])
+        lower = corners(days, [1.0, *part["ci_low"].to_list()])[::-1]
         fig.add_scatter(
             x=[x for x, _ in upper + lower],
             y=[y for _, y in upper + lower],
@@ -159,6 +167,11 @@ def survival_chart(curves: pl.DataFrame, curve: str, title: str) -> go.Figure:
         legend=_BELOW,
     )
     return fig
+
+
+def _points(xs: list[int], ys: list[float]) -> list[tuple[int, float]]:
+    """The points themselves, for a band joined by straight lines."""
+    return list(zip(xs, ys, strict=True))
 
 
 def _steps(xs: list[int], ys: list[float]) -> list[tuple[int, float]]:

@@ -152,14 +152,15 @@ def programme_section(p: ProgrammeEvaluation, public: bool) -> Section:
     for curve in ("any victim: all participants", "same victim: all participants"):
         if p.curves.height and p.curves.filter(pl.col("curve") == curve).height:
             body += figure_html(
-                survival_chart(p.curves, curve, f"Not yet reoffended ({curve})"),
+                survival_chart(p.curves, curve, f"Not yet reoffended ({curve})", sampled=public),
                 height=400,
                 data=curve_data(p.curves, curve),
             )
     if public and p.curves.height:
         body += paragraphs(
-            "Published at 3, 6 and 12 months, and 24 months where enough men had reoffended and "
-            "were still followed (a step of the full curve is one man's reoffence date); the "
+            "The public version shows the curve at 0, 3, 6 and 12 months only (and at 24 "
+            "months where enough men had reoffended and were still followed), joined by "
+            "straight lines: it does not show when, between those points, men reoffended. The "
             "shaded bands are 95% intervals."
         )
     if p.mean_harm_participants is not None:

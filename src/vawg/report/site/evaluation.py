@@ -107,7 +107,10 @@ def _programme(page: SitePage, result: ProgrammeEvaluationResult) -> None:
                 pl.col("ci_high").alias("not_reoffended_ci_high"),
             )
             fig = survival_chart(
-                p.curves, "any victim: all participants", "Share not yet reoffended"
+                p.curves,
+                "any victim: all participants",
+                "Share not yet reoffended",
+                sampled=result.public,
             )
             # the site colours each trace by its place; a band takes its curve's colour
             for index, trace in enumerate(fig.data):
@@ -123,8 +126,10 @@ def _programme(page: SitePage, result: ProgrammeEvaluationResult) -> None:
                 table=curve_data(p.curves, "any victim: all participants"),
             )
             body += paragraphs(
-                "Published at 3, 6 and 12 months (and 24 where enough men were still followed); "
-                "the shaded bands are 95% intervals."
+                "The public version shows the curve at 0, 3, 6 and 12 months only (and at 24 "
+                "months where enough men were still followed), joined by straight lines: it "
+                "does not show when, between those points, men reoffended. The shaded bands are "
+                "95% intervals."
             )
         page.sections.append(Section(f"Perpetrator programme: {p.programme}", body))
 
