@@ -4,6 +4,7 @@ then walk every file with the leak walker."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,21 @@ from vawg.safe_csv import write_csv
 __all__ = ["build_site", "methods_section", "site_pages"]
 
 
-def methods_section(results: OpenSiteResults, settings: Settings) -> Section:
-    """How the figures were made and what the disclosure rule is (as the Results record it)."""
-    period = results.period
+def methods_section(
+    results: OpenSiteResults, settings: Settings, period: tuple[date, date] | None = None
+) -> Section:
+    """How the figures were made and what the disclosure rule is (as the Results record it).
+
+    ``period``: the first and last day on which the crimes a page's analyses count were
+    committed, where the page does not use the site's period of recorded crimes (a page's own
+    :attr:`SitePage.period`).
+    """
+    when = "recorded" if period is None else "committed"
+    period = period or results.period
     rule = disclosure_rule(results.overview.params.settings)
     groups = ", ".join(group_label(g).lower() for g in settings.vawg_offence_groups)
     text = paragraphs(
-        f"Scope: crimes recorded from {period[0].day} {period[0]:%B %Y} to "
+        f"Scope: crimes {when} from {period[0].day} {period[0]:%B %Y} to "
         f"{period[1].day} {period[1]:%B %Y} with at least "
         f"one female victim and at least one male suspect or offender aged "
         f"{settings.offender_min_age} or over, that are flagged domestic abuse or fall in one of "
@@ -108,7 +117,11 @@ def build_site(
     written.append(asset)
     nav = [(p.slug, "Overview" if p.slug == "index" else p.title) for p in pages]
     for page in pages:
-        page.sections.append(methods)
+        page.sections.append(
+            methods
+            if page.period is None or isinstance(results, OpenDataSiteResults)
+            else methods_section(results, settings, page.period)
+        )
         for name, frame in page.csvs.items():
             path = out / "data" / f"{name}.csv"
             write_csv(path, frame.columns, frame.iter_rows())

@@ -9,6 +9,9 @@ here changes a number.
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 import polars as pl
 
 from vawg.evaluation.analysis import PlaceEvaluationResult
@@ -30,6 +33,10 @@ from vawg.results import excludes
 from vawg.targeting.analysis import TargetingResult
 
 __all__ = ["evaluation_page"]
+
+
+def _month_end(month: date) -> date:
+    return date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
 
 
 def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
@@ -182,6 +189,11 @@ def evaluation_page(
         "Did it work?",
         "Safer Streets interventions and the perpetrator programme, against matched comparisons.",
     )
+    if evaluation is not None and evaluation.params.period is not None:
+        # the Safer Streets months (first day of the first to last day of the last), not the
+        # site's period: the analyses compare the years either side of each start
+        first, last = evaluation.params.period
+        page.period = (first, _month_end(last))
     points = [
         *(evaluation.main_points if evaluation is not None else ()),
         *(programme.main_points if programme is not None else ()),

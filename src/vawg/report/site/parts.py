@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
@@ -53,6 +54,9 @@ class SitePage:
     subtitle: str
     sections: list[Section] = field(default_factory=list)
     csvs: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # the first and last day on which the crimes this page's analyses count were committed,
+    # when the page does not use the site's period of recorded crimes: its Methods says this one
+    period: tuple[date, date] | None = None
 
     def add_csv(self, name: str, frame: pl.DataFrame) -> str:
         """Register ``frame`` as ``data/<name>.csv`` and return a download link to it."""
