@@ -58,7 +58,10 @@ def _before_the_start(p_value: float | None, width: str = "quarter") -> str:
     its chart, with what a reader should not make of single periods."""
     reference = paragraphs(
         f"Each point is how the treated areas moved against the comparison areas, relative to "
-        f"the last {width} before the start (period −1, set at no change); the bars are 95% intervals."
+        f"the last {width} before the start (period −1, set at no change); the bars are 95% "
+        f"intervals. The headline figure does not rest on that one {width}: it compares the "
+        "whole period before the start with the whole period after, in the treated areas "
+        "against the comparison areas."
     )
     if p_value is None:
         return reference
@@ -71,9 +74,9 @@ def _before_the_start(p_value: float | None, width: str = "quarter") -> str:
         verdict = (
             "do not differ clearly from the last one before it, taken together (a joint test at "
             "the 5% level). Among several periods, one or two outside their intervals can be "
-            "chance; but if most of them sit above (or below) 1, the last period before the "
-            "start may itself have been unusual, and the estimate should be read with that in "
-            "mind"
+            "chance; but if most of them sit above (or below) 0% (no change), the last period "
+            "before the start may itself have been unusual, and the periods should be read with "
+            "that in mind"
         )
     return reference + paragraphs(f"The periods before the start {verdict}.")
 

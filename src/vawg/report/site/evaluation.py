@@ -80,7 +80,9 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
             body += paragraphs(
                 "Each point is how the treated areas moved against the matched areas, relative "
                 f"to the last {pooled.event_width} before the start (period −1, set at no "
-                "change); the bars are 95% intervals."
+                "change); the bars are 95% intervals. The headline figure does not rest on "
+                f"that one {pooled.event_width}: it compares the whole period before the start "
+                "with the whole period after, in the treated areas against the matched areas."
             )
     rows = [
         {
