@@ -62,14 +62,15 @@ class PlaceEvaluationResult(ResultMixin):
     def main_points(self) -> tuple[MainPoint, ...]:
         """What the report opens with: the pooled effect and each intervention's that can
         support a conclusion (as a change against the comparison areas, with its interval),
+        each followed by a clear change in the ring around the scheme (possible displacement),
         and how many interventions could be evaluated. Read from this Result's own fields, so
         the public Result's points are its published figures."""
         points: list[MainPoint] = []
         evaluable = [e for e in self.interventions if e.can_conclude and e.rate_ratio]
         points.append(
             MainPoint(
-                topic=f"Safer Streets interventions (of {len(self.interventions)}) with enough "
-                "crimes for a conclusion",
+                topic="Safer Streets schemes with enough crimes to draw a conclusion (out of "
+                f"{len(self.interventions)} evaluated)",
                 measure="count",
                 value=Estimate(float(len(evaluable)), math.nan, math.nan),
             )
@@ -82,6 +83,16 @@ class PlaceEvaluationResult(ResultMixin):
                 pooled.rate_ratio,
                 " ".join(pooled.cautions),
             ))  # fmt: skip
+        if pooled is not None and pooled.can_conclude and excludes(pooled.ring_ratio, 1.0):
+            assert pooled.ring_ratio is not None
+            points.append(
+                _ring_point(
+                    f"All {len(pooled.included)} interventions together",
+                    "them",
+                    pooled.ring_ratio,
+                    " ".join(pooled.cautions),
+                )
+            )
         for e in evaluable:
             assert e.rate_ratio is not None
             points.append(
@@ -91,6 +102,13 @@ class PlaceEvaluationResult(ResultMixin):
                     " ".join(e.cautions),
                 )
             )
+            if excludes(e.ring_ratio, 1.0):
+                assert e.ring_ratio is not None
+                points.append(
+                    _ring_point(
+                        e.intervention.name, "the scheme", e.ring_ratio, " ".join(e.cautions)
+                    )
+                )
         return tuple(points)
 
 
@@ -105,6 +123,17 @@ def _effect_point(topic: str, ratio: Estimate, note: str = "") -> MainPoint:
         better_when="lower",
         tested="95% confidence interval",
         note=note,
+    )
+
+
+def _ring_point(name: str, around: str, ratio: Estimate, note: str = "") -> MainPoint:
+    """A clear change in the ring around a scheme (where crime could have moved to): a rise is
+    possible displacement, a fall benefits that may have spread."""
+    why = "possible displacement" if ratio.estimate > 1 else "benefits may have spread"
+    return _effect_point(
+        f"{name}, crime in the ring around {around} ({why}), against matched comparison areas",
+        ratio,
+        note,
     )
 
 

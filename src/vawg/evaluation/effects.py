@@ -48,6 +48,7 @@ __all__ = [
     "match_caution",
     "net_averted",
     "poorly_matched",
+    "ring_finding",
 ]
 
 
@@ -243,6 +244,37 @@ def conclusion_text(
     if ratio is None:
         return "Cannot conclude: the model could not be fitted."
     return " ".join([_finding(ratio, outcome), *(c for c in cautions if c)])
+
+
+def _more_or_fewer(ratio: float) -> str:
+    """A rate ratio in words: ``4.3% more``, ``41% fewer``, ``2.4 times as many``."""
+    if ratio >= 2:
+        return f"{ratio:.1f} times as many"
+    percent = abs(ratio - 1) * 100
+    shown = f"{percent:.1f}" if percent < 10 else f"{percent:.0f}"
+    return f"{shown}% {'more' if ratio > 1 else 'fewer'}"
+
+
+def ring_finding(ratio: Estimate | None, scheme: str = "the scheme") -> str | None:
+    """The finding for the ring around the treated areas (where crime could have moved to),
+    when its change against the comparison areas is clear (its interval excludes no change):
+    a rise is possible displacement, a fall benefits that may have spread. None otherwise.
+    ``scheme``: what the ring is around (``the schemes`` for them all together)."""
+    if ratio is None or not (ratio.ci_low > 1 or ratio.ci_high < 1):
+        return None
+    words = (
+        f"{_more_or_fewer(ratio.estimate)} crimes (95% CI {_more_or_fewer(ratio.ci_low)} to "
+        f"{_more_or_fewer(ratio.ci_high)}) against the comparison areas"
+    )
+    if ratio.ci_low > 1:
+        return (
+            f"Crime rose in the ring around {scheme}: {words}. This may be crime displaced "
+            f"from {scheme}."
+        )
+    return (
+        f"Crime fell in the ring around {scheme}: {words}. The benefits may have spread "
+        f"beyond {scheme}."
+    )
 
 
 def _finding(ratio: Estimate, outcome: str) -> str:

@@ -34,6 +34,7 @@ from vawg.evaluation.effects import (
     match_caution,
     net_averted,
     poorly_matched,
+    ring_finding,
 )
 from vawg.evaluation.interventions import Intervention, month_floor
 from vawg.evaluation.matching import balance_table, match_nearest
@@ -399,6 +400,7 @@ def evaluate_intervention(
             rate,
             reasons,
             OUTCOME,
+            ring_finding(ring_rate),
             leads_caution(leads_p, leads, outside=leads_outside(events)),
             match_caution(mismatched),
         ),

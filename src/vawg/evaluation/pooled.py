@@ -30,6 +30,7 @@ from vawg.evaluation.effects import (
     leads_caution,
     leads_outside,
     net_averted,
+    ring_finding,
 )
 from vawg.evaluation.place import OUTCOME, InterventionEvaluation
 from vawg.results import Estimate, ResultMixin
@@ -231,7 +232,11 @@ def pooled_evaluation(
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
         conclusion=conclusion_text(
-            rate, reasons, OUTCOME, leads_caution(leads_p, leads, outside=leads_outside(events))
+            rate,
+            reasons,
+            OUTCOME,
+            ring_finding(ring_rate, "the schemes"),
+            leads_caution(leads_p, leads, outside=leads_outside(events)),
         ),
         notes=tuple(notes),
         event_leads_p_value=leads_p,
