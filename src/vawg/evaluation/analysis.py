@@ -11,6 +11,7 @@ the data cannot support a conclusion.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from vawg.config import Settings
+from vawg.datasets import kent_lsoas
 from vawg.errors import InputError
 from vawg.evaluation.did import DID_CITATION
 from vawg.evaluation.displacement import WDQ_CITATION
@@ -256,6 +258,15 @@ def place_evaluation(
             exact_town_centre=known_flag,
         )
         for iv in interventions
+    ]
+    # areas are named, as the hot-spot and targeting reports name them
+    names = dict(kent_lsoas().select("lsoa_code", "lsoa_name").drop_nulls().iter_rows())
+    evaluations = [
+        dataclasses.replace(
+            e,
+            area_names={c: names[c] for c in (*e.intervention.lsoas, *e.comparisons) if c in names},
+        )
+        for e in evaluations
     ]
     pooled = pooled_evaluation(evaluations, panel, settings, harms=harms)
     return PlaceEvaluationResult(

@@ -87,12 +87,15 @@ def _resolve(row: dict[str, object], areas: pl.DataFrame) -> tuple[list[str], st
                 + ", ".join(missing)
             )
         codes = [c for c in dict.fromkeys(listed) if c in known]
-        return codes, f"{len(listed)} LSOAs listed", notes
+        return codes, f"{len(codes)} neighbourhoods (LSOAs) named by the scheme", notes
     x, y = float(str(row["easting"])), float(str(row["northing"]))
     radius = float(str(row["radius_m"]))
     codes = _within(areas, x, y, radius)
     # the point itself is not given: it can be a venue, and a reader needs the reach, not the grid
-    area = f"{len(codes)} LSOAs whose centre lies within {radius:g} m of the intervention's site"
+    area = (
+        f"{len(codes)} neighbourhoods (LSOAs) whose centre lies within {radius:g} m of the "
+        "scheme's site"
+    )
     if not codes:
         nearest = _nearest(areas, x, y)
         codes = [nearest] if nearest else []

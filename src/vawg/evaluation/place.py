@@ -13,7 +13,8 @@ areas' average (Abadie 2021 advises a pool of similar units) and works on quarte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -102,6 +103,9 @@ class InterventionEvaluation(ResultMixin):
 
     event_leads_df: int = 0
     """Its degrees of freedom: how many periods before the start it took together."""
+    area_names: Mapping[str, str] = field(default_factory=dict)
+    """The name of each of its treated and comparison LSOAs (``Thanet 001A``) where the shipped
+    area reference knows it, so reports name areas rather than give codes."""
 
     @property
     def match_caution(self) -> str | None:

@@ -7,7 +7,7 @@ fit for conclusions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
@@ -116,6 +116,11 @@ def _two(value: float) -> str:
     """Two decimals, never a negative zero."""
     text = f"{value:.2f}"
     return "0.00" if text == "-0.00" else text
+
+
+def _names(codes: Sequence[str], names: Mapping[str, str]) -> str:
+    """LSOAs by name (the code where the area reference has no name), in name order."""
+    return ", ".join(sorted(names.get(c, c) for c in codes))
 
 
 def _month(day: object) -> str:
@@ -371,7 +376,7 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
         + f"; cost {money(iv.cost)}"
         + (f"; {iv.funder}" if iv.funder else "")
         + f". Area: {iv.area}"
-        + (f" ({', '.join(iv.lsoas)})" if iv.lsoas and not public else "")
+        + (f": {_names(iv.lsoas, e.area_names)}" if iv.lsoas and not public else "")
         + f". {e.before_months} months before and {e.after_months} after the start "
         f"(from {_month(e.first_after)})."
     )
@@ -387,7 +392,9 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
         )  # fmt: skip
     body += _counts_table(e.counts)
     if not public and e.comparisons:
-        body += paragraphs(f"Comparison LSOAs: {', '.join(e.comparisons)}.")
+        body += paragraphs(
+            f"Comparison neighbourhoods (LSOAs): {_names(e.comparisons, e.area_names)}."
+        )
     if e.event_study.height:
         body += figure_html(
             event_study_chart(
