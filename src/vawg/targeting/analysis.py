@@ -93,13 +93,14 @@ def targeting_main_points(result: TargetingResult) -> tuple[MainPoint, ...]:
     for frame, topic, size in (
         (
             result.coverage,
-            f"Share of the harm of {what} in the {{size}} LSOAs with the most",
+            f"Neighbourhoods (LSOAs): share of all the harm from {what} that was in the "
+            "{size} with the most harm",
             result.top_rank,
         ),
         (  # town-centre shares are of the harm in town centres, not of all the harm
             result.town_coverage,
-            f"Share of the harm of {what} in town centres that is in the {{size}} "
-            "town centres with the most",
+            f"Town centres: share of their harm from {what} that was in the {{size}} with the "
+            "most harm",
             min(result.top_rank, result.towns.height),
         ),
     ):

@@ -160,7 +160,7 @@ _COLUMNS = {
     # the figures a reader needs come first, so a phone shows them before it must scroll
     "rank": "rank",
     "place": "place",
-    "lsoa_name": "name",
+    "lsoa_name": "neighbourhood",
     "town_centre": "town centre",
     "harm_days": "harm (days)",
     "harm_share": "share of harm",
@@ -184,6 +184,11 @@ def _ranking(frame: pl.DataFrame, caption: str, rows: int, top_n: int) -> str:
             rank_range=pl.when(pl.col("best_rank").is_null())
             .then(None)
             .otherwise(pl.format("{} to {}", pl.col("best_rank"), pl.col("worst_rank")))
+        )
+    if {"lsoa_code", "lsoa_name"} <= set(frame.columns):
+        # named, not coded: the code only where the reference has no name
+        frame = frame.with_columns(pl.col("lsoa_name").fill_null(pl.col("lsoa_code"))).drop(
+            "lsoa_code"
         )
     wanted = [c for c in _COLUMNS if c not in ("best_rank", "worst_rank", "top_n_share")]
     shown = frame.select([c for c in wanted if c in frame.columns])
@@ -254,14 +259,55 @@ def _repeats_section(result: TargetingResult) -> str:
     body = paragraphs(_repeat_sentence(result))
     if not result.public and result.repeats.table.height:
         body += table_html(
-            result.repeats.table.head(50),
+            _repeat_rows(result, 50),
             caption="Repeat locations, most offences first (restricted: exact places)",
             max_rows=50,
-            labels=SCANNED_LABELS,
         )
     elif result.public:
         body += paragraphs("Where they are is not published: they are the places of crimes.")
     return body
+
+
+def _short_of_all(coverage: pl.DataFrame, places: int) -> pl.DataFrame:
+    """The top-N rows with fewer than all ``places``: a row holding every place says only
+    that all of them hold all the harm (100%)."""
+    return coverage.filter(pl.col("up_to_rank") < places) if places else coverage
+
+
+def _day(value: Any) -> str:
+    """A date as a reader writes it: ``14 Jul 2021``."""
+    return "–" if value is None else f"{value.day} {value:%b %Y}"
+
+
+def _repeat_rows(result: TargetingResult, rows: int) -> pl.DataFrame:
+    """The restricted repeat locations in words: the place as a grid reference, its
+    neighbourhood by name, dates as ``14 Jul 2021``."""
+    table = result.repeats.table.head(rows)
+    names: dict[str, str] = {}
+    if {"lsoa_code", "lsoa_name"} <= set(result.table.columns):
+        names = dict(result.table.select("lsoa_code", "lsoa_name").drop_nulls().iter_rows())
+    return pl.DataFrame(
+        {
+            "grid reference (metres east, north)": [
+                f"{x:.0f}, {y:.0f}" for x, y in table.select("easting", "northing").iter_rows()
+            ],
+            "neighbourhood": [names.get(c, c) for c in table["lsoa_code"].to_list()],
+            "offences": table["offences"].to_list(),
+            "harm (days)": [number(h) for h in table["harm_days"].to_list()],
+            "first offence": [_day(d) for d in table["first_day"].to_list()],
+            "last offence": [_day(d) for d in table["last_day"].to_list()],
+            "shortest gap (days)": table["shortest_gap_days"].to_list(),
+        },
+        schema={
+            "grid reference (metres east, north)": pl.String,
+            "neighbourhood": pl.String,
+            "offences": pl.Int64,
+            "harm (days)": pl.String,
+            "first offence": pl.String,
+            "last offence": pl.String,
+            "shortest gap (days)": pl.Int64,
+        },
+    )
 
 
 def _methods(result: TargetingResult) -> str:
@@ -348,14 +394,14 @@ def targeting_html(result: TargetingResult) -> str:
         }
         shares = ["harm_share", "ci_low", "ci_high", "crime_share"]
         coverage += table_html(
-            result.coverage,
+            _short_of_all(result.coverage, result.table.height),
             caption="Top-N LSOAs: share of harm and of crimes",
             labels={**SCANNED_LABELS, **labels},
             percent=shares,
         )
         if result.town_coverage.height:
             coverage += table_html(
-                result.town_coverage,
+                _short_of_all(result.town_coverage, result.towns.height),
                 caption="Top-N town centres: share of the harm and crimes in town centres",
                 labels={**SCANNED_LABELS, **labels},
                 percent=shares,
