@@ -38,7 +38,7 @@ def test_a_clear_effect_is_quoted_with_its_interval() -> None:
         None,
     )
     values = _values(html)
-    assert values[0] == "30% fewer crimes" and values[1] == "≈ 40"
+    assert values[0] == "30% fewer crimes" and values[1] == "about 40"
     assert "95% CI 45% fewer to 11% fewer" in html
     assert "not clear" not in values
 
@@ -85,3 +85,20 @@ def test_a_ratio_whose_interval_holds_no_change_says_so_first() -> None:
     assert ratio_words(Estimate(4.01, 1.28, 12.53)) == (
         "4.0 times as many crimes (95% CI 28% more to 12.5 times as many)"
     )
+
+
+def test_estimated_numbers_are_rounded_with_a_real_minus_sign() -> None:
+    # The demo's tile: "point estimate ≈ 5,774; 95% CI -287 to 14,574"
+    html = _effect_cards(
+        Estimate(0.72, 0.51, 1.01),
+        Estimate(35.0, -1.0, 86.0),
+        Estimate(5774.0, -287.0, 14574.0),
+        None,
+        None,
+        None,
+    )
+    assert "point estimate 5,800; 95% CI \u2212290 to 15,000" in html
+    assert "≈" not in html and "-287" not in html
+    clear = _effect_cards(Estimate(0.7, 0.55, 0.89), Estimate(1234.0, 96.4, 2987.0), *[None] * 4)
+    assert _values(clear)[1] == "about 1,200"
+    assert "95% CI 96 to 3,000" in clear

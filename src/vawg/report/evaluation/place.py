@@ -7,6 +7,7 @@ fit for conclusions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import polars as pl
@@ -93,9 +94,20 @@ def _counts_table(counts: dict[str, int | None]) -> str:
     return table_html(frame, caption="Crimes before and after the start", labels=SCANNED_LABELS)
 
 
+def rounded(value: float) -> str:
+    """An estimated number to two significant figures (whole numbers under 100), with a real
+    minus sign: ``5,800``, ``−290``, ``25``. The estimates are too uncertain for more."""
+    if not math.isfinite(value):
+        return "–"
+    if abs(value) >= 100:
+        value = round(value, 1 - math.floor(math.log10(abs(value))))
+    text = number(value)
+    return "0" if text.strip("-0") == "" else text.replace("-", "\u2212")
+
+
 def about(e: Estimate | None) -> str:
-    """An estimated number of crimes or days: ``≈ 25`` (an estimate, not a count)."""
-    return "–" if e is None else f"≈ {number(e.estimate)}"
+    """An estimated number of crimes or days: ``about 5,800`` (an estimate, not a count)."""
+    return "–" if e is None else f"about {rounded(e.estimate)}"
 
 
 def ratio_words(e: Estimate | None, unit: str = "crimes") -> str:
@@ -128,10 +140,10 @@ def _month(day: object) -> str:
     return f"{day:%B %Y}"
 
 
-def _interval(e: Estimate | None, digits: int = 0) -> str:
+def _interval(e: Estimate | None) -> str:
     if e is None:
         return ""
-    return f"95% CI {number(e.ci_low, digits)} to {number(e.ci_high, digits)}"
+    return f"95% CI {rounded(e.ci_low)} to {rounded(e.ci_high)}"
 
 
 def _effect_cards(
@@ -171,7 +183,11 @@ def _effect_cards(
     ):
         if clear is False and value is not None:
             cards.append(
-                kpi("not clear", label, f"point estimate {about(value)}; {_interval(value)}")
+                kpi(
+                    "not clear",
+                    label,
+                    f"point estimate {rounded(value.estimate)}; {_interval(value)}",
+                )
             )
         else:
             cards.append(kpi(about(value), label, _interval(value)))
@@ -195,12 +211,13 @@ def _effect_cards(
 def _cost_card(cost: Estimate | None, averted: Estimate | None, label: str) -> str:
     """A cost per unit averted, or why there is none (never a bare dash)."""
     if averted is not None and not round(averted.estimate) > 0:
-        return kpi("none", label, "about nothing is averted, so there is no cost per unit")
+        return kpi("none", label, f"next to nothing was averted, so there is no {label}")
     if averted is not None and not averted.ci_low > 0:
         return kpi(
             "not clear",
             label,
-            "the interval of what was averted includes none, so no cost per unit can be given",
+            f"what was averted may be nothing (its interval includes none), so no {label} "
+            "can be given",
         )
     if cost is not None:
         return kpi(money(cost.estimate), label, money_interval(cost))
