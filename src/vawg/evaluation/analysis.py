@@ -219,6 +219,13 @@ def place_evaluation(
         events = crime_events(tables, settings, whole_extract=True)
     notes = list(events.notes)
     first_month, last_month = _month_range(events.first_day, events.last_day)
+    if (last_month.year, last_month.month) != (events.last_day.year, events.last_day.month):
+        # the day the crimes are counted to (a note above) is not the end of the months shown
+        notes.append(
+            f"Safer Streets compares whole calendar months only, so it runs from "
+            f"{first_month:%B %Y} to {last_month:%B %Y}: {events.last_day:%B %Y} is not "
+            "complete."
+        )
     outcome = events.crimes.filter(pl.col("place") == PUBLIC, pl.col("evening_night"))
     outcome = outcome.filter(pl.col("day").is_between(first_month, events.last_day))
     codes = areas["lsoa_code"].to_list()
