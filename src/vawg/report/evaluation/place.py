@@ -19,7 +19,6 @@ from vawg.report.evaluation._format import (
     SCANNED_LABELS,
     cannot_box,
     esc,
-    estimate_text,
     kpi,
     money,
     money_interval,
@@ -103,6 +102,12 @@ def rounded(value: float) -> str:
         value = round(value, 1 - math.floor(math.log10(abs(value))))
     text = number(value)
     return "0" if text.strip("-0") == "" else text.replace("-", "\u2212")
+
+
+def estimate_text(e: Estimate | None) -> str:
+    """An estimated number with its interval, rounded as :func:`rounded`: ``about 18 (95% CI
+    −19 to 43)``."""
+    return "–" if e is None else f"{about(e)} ({_interval(e)})"
 
 
 def about(e: Estimate | None) -> str:
