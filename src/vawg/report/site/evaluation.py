@@ -19,7 +19,7 @@ from vawg.programme.analysis import ProgrammeEvaluationResult
 from vawg.report.evaluation.charts import event_study_chart, survival_chart
 from vawg.report.evaluation.place import event_data
 from vawg.report.evaluation.programme import curve_data
-from vawg.report.fmt import change
+from vawg.report.fmt import change, span
 from vawg.report.page import PALETTE, Section, paragraphs, table_html
 from vawg.report.site.parts import (
     CLEAR_NOTE,
@@ -150,7 +150,8 @@ def _targeting(page: SitePage, result: TargetingResult) -> None:
     towns = result.towns.select(c for c in wanted if c in result.towns.columns)
     n = min(result.top_rank, result.towns.height)
     body = paragraphs(
-        "Town centres ranked by the harm of public-place VAWG in the evening and at night, with "
+        "Town centres ranked by the harm of public-place VAWG in the evening and at night "
+        f"(crimes recorded in {span(result.params.period)}), with "
         "the range of ranks each could have had by chance (95%). 'surely' means surely in the "
         f"top {n}; 'might be' that the range reaches into it. Ranks are of the published "
         "(rounded) figures."
