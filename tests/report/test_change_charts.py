@@ -55,6 +55,7 @@ def test_the_near_repeat_cells_read_as_change_against_chance() -> None:
             "time_band": ["0-7 days", "more than 7 days", "0-7 days", "more than 7 days"],
             "knox_ratio": [0.56, 1.02, 1.5, 1.0],
             "p_value": [0.9, 0.4, 0.01, 0.5],
+            "above_chance": [False, False, True, False],
         }
     )
     trace = knox_heatmap(table, "Near repeats").data[0]

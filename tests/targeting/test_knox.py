@@ -89,6 +89,9 @@ def test_a_planted_near_repeat_pattern_is_found() -> None:
     )
     assert cell["knox_ratio"] > 3
     assert cell["p_value"] < 0.01
+    assert cell["above_chance"]  # the planted cell is said to be clearly above chance
+    expected = (result.table["p_value"] < 0.05) & (result.table["knox_ratio"] > 1)
+    assert result.table["above_chance"].to_list() == expected.to_list()
     far = result.table.filter(pl.col("distance_index") == 3, pl.col("time_index") == 3).row(
         0, named=True
     )

@@ -87,7 +87,8 @@ def test_a_published_knox_ratio_is_of_the_published_pair_count() -> None:
             "observed": [6, 23, 2],  # shown as 5, 25; 2 is withheld
             "expected": [10.7, 20.0, 3.0],
             "knox_ratio": [6 / 10.7, 23 / 20.0, 2 / 3.0],
-            "p_value": [0.9, 0.2, 0.5],
+            "p_value": [0.9, 0.002, 0.5],
+            "above_chance": [False, True, False],
         }
     )
     knox = KnoxResult(
@@ -107,3 +108,7 @@ def test_a_published_knox_ratio_is_of_the_published_pair_count() -> None:
     assert rows[0][2] * rows[0][1] == pytest.approx(5.0)
     assert rows[1][2] * rows[1][1] == pytest.approx(25.0)
     assert rows[2][0] is None and rows[2][2] is None
+    # The shuffle p-value is of the true pairs: public, only whether a cell is clearly above
+    # chance is said.
+    assert public.table["p_value"].null_count() == public.table.height
+    assert public.table["above_chance"].to_list() == [False, True, None]

@@ -62,12 +62,18 @@ def band_labels(edges: tuple[float, ...], unit: str) -> list[str]:
     return labels
 
 
+ABOVE_CHANCE_LEVEL = 0.05
+"""A cell has clearly more pairs than chance when its shuffle p-value is below this."""
+
+
 @dataclass(frozen=True)
 class KnoxResult(ResultMixin):
     """The Knox table.
 
     ``table``: one row per cell: distance_band, time_band, distance_index, time_index,
-    observed (pairs), expected, knox_ratio, p_value. ``events``: offences tested; ``pairs``:
+    observed (pairs), expected, knox_ratio, p_value, above_chance (p below 0.05 and more pairs
+    than expected: decided here, so a public table can say it without its p-value, which the
+    true count narrows). ``events``: offences tested; ``pairs``:
     all pairs; ``near_pairs``: pairs within the largest distance edge.
     """
 
@@ -218,6 +224,7 @@ def knox_test(
             "expected": float(expected[a, b]),
             "knox_ratio": float(ratio[a, b]),
             "p_value": float(p_value[a, b]),
+            "above_chance": bool(p_value[a, b] < ABOVE_CHANCE_LEVEL and ratio[a, b] > 1),
         }
         for a in range(n_d)
         for b in range(n_t)

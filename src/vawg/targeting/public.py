@@ -102,8 +102,11 @@ def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:
         "observed",
         threshold=threshold,
         margins=[],
-        dependents=["knox_ratio", "p_value"],
+        dependents=["knox_ratio", "p_value", "above_chance"],
     ).drop(SUPPRESSED_FLAG, "distance_index", "time_index")
+    # The shuffle p-value is of the true pairs and narrows where the true count lies: a public
+    # table says only whether a cell is clearly above chance.
+    table = table.with_columns(pl.lit(None, dtype=pl.Float64).alias("p_value"))
     # A shown cell's ratio is of its published (rounded) pairs: the ratio of the true pairs,
     # times the expected pairs beside it, would give the true count back.
     table = table.with_columns(

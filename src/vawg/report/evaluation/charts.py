@@ -207,28 +207,27 @@ def coverage_chart(coverage: pl.DataFrame, title: str) -> go.Figure:
 
 def knox_heatmap(table: pl.DataFrame, title: str) -> go.Figure:
     """Pairs of offences close in space and time against chance (the Knox ratio), written as
-    % more / fewer than chance in each cell, coloured around no change; a cell whose shuffles
-    rarely reach it (p < 0.05) is marked *."""
+    % more / fewer than chance in each cell, coloured around no change; a cell clearly above
+    chance (the analysis' ``above_chance``) is marked *."""
     # the table is in band order (distance, then time): its labels' first appearances give it
     d_labels = table["distance_band"].unique(maintain_order=True).to_list()
     t_labels = table["time_band"].unique(maintain_order=True).to_list()
 
-    def cell(d: str, t: str) -> tuple[float | None, float | None]:
+    def cell(d: str, t: str) -> tuple[float | None, bool]:
         row = table.filter(pl.col("distance_band") == d, pl.col("time_band") == t)
-        return row["knox_ratio"][0], row["p_value"][0]
+        return row["knox_ratio"][0], bool(row["above_chance"][0])
 
     cells = [[cell(d, t) for t in t_labels] for d in d_labels]
     # the colour is the change in % (0 = as many pairs as chance gives)
     grid = [[None if r is None else (r - 1) * 100 for r, _ in row] for row in cells]
     marks = [
-        [change_label(r, whole=True) + ("*" if p is not None and p < 0.05 else "") for r, p in row]
-        for row in cells
+        [change_label(r, whole=True) + ("*" if above else "") for r, above in row] for row in cells
     ]
     hover = [
         [
             f"{d} and {t} apart: {change_label(r)} pairs against chance"
-            + (" (clearly above chance)" if p is not None and p < 0.05 and (r or 0) > 1 else "")
-            for t, (r, p) in zip(t_labels, row, strict=True)
+            + (" (clearly above chance)" if above else "")
+            for t, (r, above) in zip(t_labels, row, strict=True)
         ]
         for d, row in zip(d_labels, cells, strict=True)
     ]

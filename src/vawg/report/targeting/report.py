@@ -62,8 +62,7 @@ def near_repeat_reading(knox: KnoxResult | None) -> str:
         .filter(
             pl.col("distance_index") < last_d,
             pl.col("time_index") < last_t,
-            pl.col("p_value") < 0.05,
-            pl.col("knox_ratio") > 1,
+            pl.col("above_chance").fill_null(False),
         )
         .sort("distance_index", "time_index")
     )
@@ -227,8 +226,7 @@ def _knox_section(result: TargetingResult) -> str:
                     "–" if r is None else change(r) for r in knox.table["knox_ratio"].to_list()
                 ],
                 "clearly above chance": [
-                    "yes" if r is not None and p is not None and r > 1 and p < 0.05 else ""
-                    for r, p in knox.table.select("knox_ratio", "p_value").iter_rows()
+                    "yes" if above else "" for above in knox.table["above_chance"].to_list()
                 ],
             }
         ),
@@ -240,7 +238,13 @@ def _knox_section(result: TargetingResult) -> str:
             "the share of shuffles with as many pairs is the p-value."
         )
         + table_html(
-            knox.table.drop("distance_index", "time_index", strict=False),
+            knox.table.drop(
+                "distance_index",
+                "time_index",
+                "above_chance",
+                *(["p_value"] if knox.table["p_value"].null_count() == knox.table.height else []),
+                strict=False,
+            ),
             caption="Knox table: observed pairs against those expected by chance",
             max_rows=200,
             labels={
