@@ -205,7 +205,10 @@ def _programmes(ctx: PageContext, programme: object) -> None:
         curve = "any victim: all participants"
         if p.curves.height and p.curves.filter(pl.col("curve") == curve).height:
             fig = survival_chart(
-                p.curves, curve, "Share not yet reoffended, by days since referral"
+                p.curves,
+                curve,
+                "Share not yet reoffended, by days since referral",
+                sampled=ctx.public,  # read at a few points only: joined by lines, not steps
             )
             fig.update_layout(legend=_LEGEND_ABOVE)
             show_chart(
