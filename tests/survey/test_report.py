@@ -110,8 +110,17 @@ def test_public_counts_are_suppressed(tiny_db: Path) -> None:
     assert women(restricted)["estimate"] == pytest.approx(3 / 5)
     assert women(public)["estimate"] is None and women(public)["count"] is None
     assert women(public)["n"] is None
-    # Men: n = 5, 2 unsafe -> suppressed too; the all-Kent row (n 10, count 5) is shown.
-    assert public["unsafe_night_share"]["estimate"] == pytest.approx(0.5)
+    # Men: n = 5, 2 unsafe -> suppressed too. The all-Kent row (n 10, count 5) passes the
+    # small-count rule, but a base of 10 is under the 30 a published share needs: its count and
+    # base are shown (rounded), its share is not.
+    overall = next(
+        r
+        for r in public["by_group"]
+        if r["indicator"] == "unsafe_night_share" and r["dimension"] == "all"
+    )
+    assert (overall["n"], overall["count"]) == (10, 5)
+    assert public["unsafe_night_share"]["estimate"] is None
+    assert restricted["unsafe_night_share"]["estimate"] == pytest.approx(0.5)
     themes = {t["theme"]: t["respondents"] for t in public["reasons_not_reported"]["themes"]}
     assert all(v is None or v == 0 or v >= 5 for v in themes.values())
     assert "counts of 1 to 4 are not shown" in public["disclosure"]
@@ -261,3 +270,33 @@ def test_night_minus_day_is_in_points_not_percent(reports: Path) -> None:
     first = re.findall(r"<td[^>]*>([^<]*)</td>", table)[:2]
     # A difference of two shares: +12.3 points, never "12.3%".
     assert first == [best["level"], f"{100 * best['estimate']:+.1f}"]
+
+
+def test_public_estimates_need_a_true_base_of_30_before_rounding(force: Force) -> None:
+    # The rule is applied to the true (effective) base: a base of 29 rounds to 30 but is still
+    # too few to rely on, so its share, and a model effect for a group of 18, are withheld.
+    result = force.result()
+    public = disclose_survey(result, Settings())
+    assert result.public is not None and public.public is not None
+    assert result.satisfaction is not None and public.satisfaction is not None
+    exercised = 0
+    pairs = [
+        (result.public.table, public.public.table),
+        (result.satisfaction.table, public.satisfaction.table),
+    ]
+    for before, after in pairs:
+        rows = zip(before.iter_rows(named=True), after.iter_rows(named=True), strict=True)
+        for b, a in rows:
+            if b["estimate"] is not None and (b["n_effective"] or 0) < 30:
+                exercised += 1
+                assert a["estimate"] is None and a["ci_low"] is None, b
+    assert exercised > 0
+    model, shown = result.satisfaction.model, public.satisfaction.model
+    assert model is not None and shown is not None
+    small = 0
+    rows = zip(model.table.iter_rows(named=True), shown.table.iter_rows(named=True), strict=True)
+    for b, a in rows:
+        if not b["reference"] and b["n"] < 30:
+            small += 1
+            assert a["estimate"] is None and a["ci_low"] is None, b
+    assert small > 0

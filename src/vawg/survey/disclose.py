@@ -43,11 +43,26 @@ _ESTIMATE_DEPENDENTS = (
 )
 
 
+_MIN_BASE = 30
+"""A published estimate needs at least this many (effective) responses, counted before rounding."""
+
+
 def _estimates(frame: pl.DataFrame, threshold: int, groups: list[str]) -> pl.DataFrame:
-    """Small bases withheld, then small numerators and complements (shares), with dependents."""
+    """Small bases withheld, then small numerators and complements (shares), with dependents.
+
+    An estimate whose true effective base is under :data:`_MIN_BASE` is withheld too (its base
+    still shown, rounded): the rule is applied before rounding, so a base of 29 that rounds to
+    30 does not let a share through that the restricted report marks too few to rely on.
+    """
     if frame.is_empty():
         return frame
     deps = [c for c in _ESTIMATE_DEPENDENTS if c in frame.columns]
+    base = "n_effective" if "n_effective" in frame.columns else "n"
+    too_few = frame[base].fill_null(0) < _MIN_BASE
+    values = [c for c in deps if c not in ("count", "n_effective")]
+    frame = frame.with_columns(
+        pl.when(too_few).then(None).otherwise(pl.col(c)).alias(c) for c in values
+    )
     out = suppress(
         frame, "n", threshold=threshold, margins=[groups], dependents=deps, rounded=False
     )
@@ -90,10 +105,6 @@ def _estimates(frame: pl.DataFrame, threshold: int, groups: list[str]) -> pl.Dat
     )
 
 
-_MIN_BASE = 30
-"""A published share of the (unweighted) victims' survey needs at least this many responses."""
-
-
 def _from_rounded(frame: pl.DataFrame) -> pl.DataFrame:
     """Shares of an unweighted table worked out again from the published (rounded) counts.
 
@@ -106,8 +117,10 @@ def _from_rounded(frame: pl.DataFrame) -> pl.DataFrame:
     estimate: list[float | None] = []
     low: list[float | None] = []
     high: list[float | None] = []
-    for n, count in zip(frame["n"].to_list(), frame["count"].to_list(), strict=True):
-        shown = n is not None and count is not None and n >= _MIN_BASE
+    rows = zip(frame["n"].to_list(), frame["count"].to_list(), frame["estimate"], strict=True)
+    for n, count, before in rows:
+        # ``before`` is None when the true base was already too small (see _estimates).
+        shown = n is not None and count is not None and before is not None and n >= _MIN_BASE
         interval = wilson_interval(int(count), int(n)) if shown else (None, None)
         estimate.append(count / n if shown else None)
         low.append(interval[0])
@@ -144,6 +157,14 @@ def _model_effects(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
     of a group where almost everyone was satisfied would give the small other side away)."""
     effects = ["estimate", "ci_low", "ci_high", "p_value"]
     out = table.with_columns(_not=pl.col("n") - pl.col("satisfied"))
+    # A level with fewer than _MIN_BASE true responses has no published share in the tables:
+    # its effect is withheld as well (its size still shown), judged before the size is rounded.
+    too_few = out["n"].fill_null(0) < _MIN_BASE
+    if "reference" in out.columns:
+        too_few = too_few & ~out["reference"].fill_null(False)
+    out = out.with_columns(
+        pl.when(too_few).then(None).otherwise(pl.col(c)).alias(c) for c in effects
+    )
     hidden = pl.Series([False] * out.height)
     for column in ("n", "satisfied", "_not"):
         out = suppress(out, column, threshold=threshold, margins=[["term"]], dependents=effects)
