@@ -51,6 +51,7 @@ from vawg.outcomes.survival import (
 )
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin, to_jsonable
+from vawg.spatial.placement import Placement
 from vawg.stats import adjusted_list
 
 __all__ = [
@@ -124,6 +125,8 @@ class AuditResult(ResultMixin):
     public: bool = False
     threshold: int | None = None
     headlines: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=HEADLINE_SCHEMA))
+    placement: Placement | None = None
+    """How the crimes were placed in districts (None in a public Result: not released)."""
 
     @property
     def roles(self) -> dict[str, Half]:
@@ -514,5 +517,6 @@ def half_year_audit(
         satisfaction=satisfaction,
         survey_coverage=coverage,
         exclusions=cases.exclusions,
+        placement=cases.placement,
         headlines=headline_family(judged, settings.audit_headlines, BETTER, alpha=fdr),
     )

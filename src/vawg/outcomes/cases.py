@@ -20,9 +20,11 @@ import polars as pl
 from vawg.config import Settings
 from vawg.datasets import kent_lsoas
 from vawg.errors import InputError, ScopeError
+from vawg.ingest.boundaries import boundaries_for
 from vawg.outcomes.framework import OUTCOME_TYPES
 from vawg.query import Tables, in_memory
-from vawg.scope import vawg_scope
+from vawg.scope import Scope, vawg_scope
+from vawg.spatial.placement import Placement, place_scope
 
 __all__ = ["DIMENSIONS", "RELATIONSHIP_ORDER", "Cases", "as_of_date", "outcome_cases"]
 
@@ -42,11 +44,13 @@ EARLIEST = date(1900, 1, 1)
 
 @dataclass(frozen=True)
 class Cases:
-    """In-scope crimes with outcomes (``table``, ibis) and what the scope excluded."""
+    """In-scope crimes with outcomes (``table``, ibis), what the scope excluded, and how the
+    crimes were placed in their districts (``placement``)."""
 
     table: ir.Table
     as_of: date
     exclusions: pl.DataFrame
+    placement: Placement
 
 
 def as_of_date(tables: Tables) -> date:
@@ -65,17 +69,27 @@ def _group_expression(code: ir.IntegerValue) -> ir.StringValue:
     return ibis.cases(*branches, else_="open")
 
 
-def _district(tables: Tables, crimes: ir.Table) -> ir.Table:
-    """``crime_ref, district`` from the loaded areas, else the shipped Kent LSOA lookup."""
-    areas = tables.areas.select(lsoa_code="lsoa_code", area_district="district")
-    kent = in_memory(kent_lsoas().select("lsoa_code", kent_district="district"))
-    joined = crimes.select("crime_ref", "lsoa_code").left_join(areas, "lsoa_code")
-    joined = joined.select("crime_ref", "lsoa_code", "area_district")
-    joined = joined.left_join(kent, "lsoa_code")
-    return joined.select(
-        "crime_ref",
-        district=ibis.coalesce(joined.area_district, joined.kent_district, ibis.literal("unknown")),
+def _district(tables: Tables, scope: Scope) -> tuple[ir.Table, Placement]:
+    """``crime_ref, district`` for the scope's crimes, and how they were placed.
+
+    Each crime is placed in its LSOA by its code, else by its coordinates, as the profile and
+    the area model place them (:func:`vawg.spatial.placement.place_scope`), so the districts of
+    the outcome reports and of the profile count the same crimes. The LSOA → district lookup is
+    the loaded area table, else the shipped Kent and Medway one; a crime that cannot be placed
+    is in district ``unknown``.
+    """
+    areas = tables.areas
+    if int(areas.count().to_pyarrow().as_py()) > 0:
+        lookup = areas.select("lsoa_code", "district").distinct()
+    else:
+        lookup = in_memory(kent_lsoas().select("lsoa_code", "district"))
+    codes = lookup.select("lsoa_code").to_pyarrow().column(0).to_pylist()
+    placed, placement = place_scope(scope, codes, boundaries_for(scope.settings))
+    joined = placed.crimes.select("crime_ref", "lsoa_code").left_join(lookup, "lsoa_code")
+    district = joined.select(
+        "crime_ref", district=ibis.coalesce(joined.district, ibis.literal("unknown"))
     )
+    return district, placement
 
 
 def _relationship(victims: ir.Table) -> ir.Table:
@@ -119,11 +133,12 @@ def outcome_cases(
         domestic_abuse=ibis.ifelse(crimes.domestic_abuse, "Y", "N"),
     )
     base = base.mutate(group=_group_expression(base.outcome_code))
-    cases = base.left_join(_district(tables, crimes), "crime_ref").drop("crime_ref_right")
+    districts, placement = _district(tables, scope)
+    cases = base.left_join(districts, "crime_ref").drop("crime_ref_right")
     cases = cases.left_join(_relationship(scope.victims), "crime_ref").drop("crime_ref_right")
     cases = cases.mutate(relationship=cases.relationship.fill_null("unknown"))
     if materialise:
         # One narrow row per in-scope crime: small enough to hold, and every later query then
         # compiles in milliseconds instead of re-deriving the scope each time.
         cases = in_memory(cases.to_pyarrow())
-    return Cases(cases, as_of, scope.exclusions)
+    return Cases(cases, as_of, scope.exclusions, placement)

@@ -378,6 +378,7 @@ def disclose_summary(result: OutcomeSummary, settings: Settings) -> OutcomeSumma
         ),
         police_uk=public_police_uk(result.police_uk, threshold) if result.police_uk else None,
         exclusions=public_exclusions(result.exclusions, threshold),
+        placement=None,  # counts by placement method are not released
         public=True,
         threshold=threshold,
     )
@@ -417,6 +418,7 @@ def disclose_audit(result: AuditResult, settings: Settings) -> AuditResult:
         satisfaction=satisfaction,
         survey_coverage=public_coverage(result.survey_coverage, threshold),  # type: ignore[arg-type]
         exclusions=public_exclusions(result.exclusions, threshold),
+        placement=None,  # counts by placement method are not released
         public=True,
         threshold=threshold,
         headlines=_with_published_year_earlier(

@@ -33,6 +33,7 @@ from vawg.outcomes.survival import CITATION as KM_CITATION
 from vawg.outcomes.survival import SurvivalResult, survival_by_dimension
 from vawg.query import Tables
 from vawg.results import Params, ResultMixin, to_jsonable
+from vawg.spatial.placement import Placement
 
 __all__ = ["ATTRITION_FOLLOW_UP_DAYS", "OutcomeSummary", "outcome_summary"]
 
@@ -63,6 +64,8 @@ class OutcomeSummary(ResultMixin):
     threshold: int | None = None
     attrition_equal: AttritionResult | None = None
     survival_change: pl.DataFrame = field(default_factory=pl.DataFrame)
+    placement: Placement | None = None
+    """How the crimes were placed in districts (None in a public Result: not released)."""
 
 
 def _period(settings: Settings, as_of: date) -> tuple[date, date]:
@@ -151,4 +154,5 @@ def outcome_summary(
         cases.exclusions,
         attrition_equal=attr_equal,
         survival_change=change,
+        placement=cases.placement,
     )

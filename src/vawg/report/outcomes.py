@@ -21,7 +21,13 @@ from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.outcomes.summary import ATTRITION_FOLLOW_UP_DAYS, OutcomeSummary
 from vawg.report import fmt
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
-from vawg.report.audit._format import SHORT_GROUPS, exclusions_html, framework_html, half_months
+from vawg.report.audit._format import (
+    SHORT_GROUPS,
+    exclusions_html,
+    framework_html,
+    half_months,
+    placement_sentence,
+)
 from vawg.report.audit.writers import rates_csv_rows
 from vawg.report.page import (
     Classification,
@@ -434,7 +440,8 @@ def _methods(result: OutcomeSummary) -> Section:
         "<li>Time to outcome: Kaplan–Meier with open cases censored; medians with Brookmeyer–"
         "Crowley (1982) log-log intervals.</li><li>Crimes recorded base: denominator every "
         "crime recorded in the half, open ones included as open; outcomes assigned base: every "
-        "outcome dated in the half.</li></ul>",
+        "outcome dated in the half.</li>"
+        f"<li>District: {placement_sentence(result.placement)}</li></ul>",
         "<h3>Outcome framework</h3>" + framework_html(public=result.public),
         *(
             ()

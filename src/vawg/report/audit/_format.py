@@ -16,6 +16,7 @@ from vawg.outcomes.cases import DIMENSIONS
 from vawg.outcomes.framework import SOURCE, framework_table
 from vawg.report import fmt
 from vawg.report.page import compared_kpi_html, table_html, verdict_html
+from vawg.spatial.placement import Placement
 
 GROUP_COLOURS = {
     "charged": "#009E73",
@@ -259,3 +260,15 @@ def exclusions_html(exclusions: pl.DataFrame) -> str:
             "crimes_remaining": "crimes remaining",
         },
     )
+
+
+def placement_sentence(placement: Placement | None) -> str:
+    """How crimes were put in districts, in words (HTML-escaped); with the counts when the
+    Result holds them (a public Result does not release counts by placement method)."""
+    text = (
+        "Each crime is put in its district by the code of its small area (LSOA), or by its "
+        "map coordinates where that code is missing or not recognised, as in the problem profile."
+    )
+    if placement is not None:
+        text += " " + placement.sentence()
+    return html.escape(text)

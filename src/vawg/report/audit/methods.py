@@ -6,7 +6,13 @@ import html
 
 from vawg.outcomes.audit import AuditResult
 from vawg.outcomes.survival import MEDIAN_REPLICATES
-from vawg.report.audit._format import exclusions_html, followed, framework_html, half_months
+from vawg.report.audit._format import (
+    exclusions_html,
+    followed,
+    framework_html,
+    half_months,
+    placement_sentence,
+)
 from vawg.report.page import Section, disclosure_rule
 
 
@@ -39,8 +45,9 @@ def _methods(result: AuditResult) -> Section:
         "<li>Scope: the VAWG scope settings (female victim, male suspect or offender aged 18+, "
         "domestic abuse flag or a VAWG offence group), applied to every crime recorded up to the "
         "data date.</li>"
-        "<li>District from the crime's LSOA; relationship is the closest recorded relationship "
-        "of any victim (partner, ex-partner, family, acquaintance, stranger, unknown).</li>"
+        f"<li>District: {placement_sentence(result.placement)}</li>"
+        "<li>Relationship: the closest recorded relationship of any victim (partner, "
+        "ex-partner, family, acquaintance, stranger, unknown).</li>"
         "<li>Charge/summons rate: Home Office outcome type 1; victim does not support action: "
         "types 14 and 16; still under investigation: no outcome yet.</li>"
         "<li>Suspect identified (attrition): outcome types whose definition names a suspect; 14 and "
