@@ -227,6 +227,8 @@ def test_a_satisfaction_main_point_says_its_small_base(audit: AuditResult) -> No
     must say so, so that a reader does not quote the single figure."""
     points = {p.topic: p for p in audit_main_points(audit)}
     point = points[MEASURE_LABELS["satisfied_whole_experience"]]
+    charge = next(p for t, p in points.items() if t.startswith("Charge/summons rate"))
+    assert "crimes recorded in the half" in charge.topic and "91 days" in charge.topic
     if point.value is not None:
         assert "only 4 survey responses" in point.note
     else:

@@ -61,7 +61,7 @@ def audit_main_points(result: AuditResult) -> tuple[MainPoint, ...]:
         kind = _measure(measure)
         points.append(
             MainPoint(
-                topic=MEASURE_LABELS.get(measure, measure),
+                topic=MEASURE_LABELS.get(measure, measure) + _audit_base(result, measure),
                 measure=kind,
                 value=(
                     Estimate(
@@ -98,6 +98,23 @@ def audit_main_points(result: AuditResult) -> tuple[MainPoint, ...]:
             )
         )
     return tuple(points)
+
+
+def _audit_base(result: AuditResult, measure: str) -> str:
+    """The counting base of an audit headline, for its topic: the audit counts crimes recorded
+    in the half with the outcome each had reached a fixed time after the half ended, unlike the
+    outcomes report's main points (outcomes assigned in the half), so the two never read as the
+    same figure."""
+    if measure.startswith("satisfied_") or measure not in BETTER:
+        return ""
+    when = (
+        "at the end of the half"
+        if result.follow_up_days == 0
+        else f"{result.follow_up_days:,} days after the half ended"
+    )
+    if measure.startswith("median_days"):
+        return f" (crimes recorded in the half, outcomes up to {when.removeprefix('at ')})"
+    return f" (of crimes recorded in the half, outcome as it stood {when})"
 
 
 SMALL_BASE = 100
