@@ -51,10 +51,10 @@ SOURCE = (
 HEADLINE_GROUPS: dict[str, str] = {
     "charged": "Charged/summonsed",
     "out_of_court": "Out-of-court disposal (formal or informal)",
-    "victim_does_not_support": "Evidential difficulties: victim does not support action (14, 16)",
-    "evidential_difficulties_victim_supports": "Evidential difficulties: victim supports action (15)",
+    "victim_does_not_support": "Evidential difficulties: victim does not support action",
+    "evidential_difficulties_victim_supports": "Evidential difficulties: victim supports action",
     "prevented_or_not_in_public_interest": "Prosecution prevented or not in the public interest",
-    "no_suspect_identified": "Investigation complete: no suspect identified (18)",
+    "no_suspect_identified": "Investigation complete: no suspect identified",
     "other": "Other (taken into consideration, transferred, diversionary, NFIB)",
     "open": "Not yet assigned an outcome (open)",
 }

@@ -97,7 +97,8 @@ _OUTCOME_GROUP_SHORT = {
     "open": "No outcome yet",
 }
 """The Home Office headline outcome groups in a few words, for a chart's labels (the full
-names, with the outcome type numbers, are in ``vawg.outcomes.framework.HEADLINE_GROUPS``)."""
+names are in ``vawg.outcomes.framework.HEADLINE_GROUPS``; the outcome type numbers of each
+group are in the methods' outcome framework table)."""
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "offence_group": _OFFENCE_GROUP,

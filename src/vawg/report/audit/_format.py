@@ -116,10 +116,10 @@ def _change(row: dict[str, Any]) -> str:
 SHORT_GROUPS = {
     "charged": "Charged/summonsed",
     "out_of_court": "Out-of-court disposal",
-    "victim_does_not_support": "Victim does not support (14, 16)",
-    "evidential_difficulties_victim_supports": "Evidential difficulties, victim supports (15)",
+    "victim_does_not_support": "Victim does not support action",
+    "evidential_difficulties_victim_supports": "Evidential difficulties, victim supports action",
     "prevented_or_not_in_public_interest": "Prevented / not in public interest",
-    "no_suspect_identified": "No suspect identified (18)",
+    "no_suspect_identified": "No suspect identified",
     "other": "Other outcome",
     "open": "Open (no outcome yet)",
 }
