@@ -8,7 +8,7 @@ import polars as pl
 
 from vawg.report.page import Section
 from vawg.report.survey._format import _ci, _kpi, _pct, _significant, _value
-from vawg.report.survey.satisfaction import surveyed_text
+from vawg.report.survey.satisfaction import _odds_interval, odds_words, surveyed_text
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.report.survey.writers import _all_row
 from vawg.survey import SurveyResult
@@ -33,13 +33,10 @@ def _clearest_link(effects: pl.DataFrame) -> str:
         level=str(row["level"]).replace("_", " ")
     )
     odds, low, high = row["estimate"], row["ci_low"], row["ci_high"]
-    how = "higher" if odds > 1 else "lower"
-    ratio = odds if odds > 1 else 1 / odds
-    low, high = (low, high) if odds > 1 else (1 / high, 1 / low)
     verb = "came with" if row["term"] == "years_to_outcome" else "had"
+    # As the model table words it: "5.8 times the odds (95% CI 3.0 to 11.0 times the odds)".
     return (
-        f"the clearest link in the model: {who} {verb} odds of being satisfied {ratio:.1f} "
-        f"times {how} (95% CI {low:.1f} to {high:.1f})"
+        f"{who} {verb} {odds_words(odds)} of being satisfied (95% CI {_odds_interval(low, high)})"
     )
 
 
