@@ -26,6 +26,8 @@ from vawg.report.audit._format import (
     exclusions_html,
     framework_html,
     half_months,
+    one_decimal,
+    percent_data,
     placement_sentence,
 )
 from vawg.report.audit.writers import rates_csv_rows
@@ -81,7 +83,7 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
         part = rates.filter(pl.col("base") == base).sort("half")
         if not part.height:
             continue
-        est = [None if v is None else 100 * v for v in part["estimate"].to_list()]
+        est = one_decimal([None if v is None else 100 * v for v in part["estimate"].to_list()])
         high = [
             None if v is None or e is None else 100 * v - e
             for v, e in zip(part["ci_high"].to_list(), est, strict=True)
@@ -104,7 +106,7 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
         xaxis=_HALF_AXIS,
         legend={"orientation": "h", "y": -0.45},
     )
-    return figure_html(fig, height=420)
+    return figure_html(fig, height=420, data=percent_data(fig, "half-year", "rate"))
 
 
 def _summary(result: OutcomeSummary) -> Section:
@@ -221,7 +223,7 @@ def _rates_table(result: OutcomeSummary) -> Section:
     )
     return Section(
         "Outcome rates by half-year",
-        figure_html(fig, height=500)
+        figure_html(fig, height=500, data=percent_data(fig, "half-year"))
         + details_html(
             f"Every rate, both count bases, every half-year ({rates.height} rows)",
             table_html(
@@ -367,7 +369,7 @@ def _attrition(result: OutcomeSummary) -> Section:
             continue
         fig.add_scatter(
             x=[half_months(h) for h in part["half"].to_list()],
-            y=[None if v is None else 100 * v for v in part["share_of_recorded"].to_list()],
+            y=one_decimal([None if v is None else 100 * v for v in part["share_of_recorded"]]),
             mode="markers+lines",
             name=stage,
         )
@@ -381,7 +383,7 @@ def _attrition(result: OutcomeSummary) -> Section:
     )
     return Section(
         "Attrition",
-        figure_html(fig, height=440)
+        figure_html(fig, height=440, data=percent_data(fig, "half-year"))
         + paragraphs(
             f"Every half is counted as it stood {ATTRITION_FOLLOW_UP_DAYS} days after it ended, "
             f"so the halves compare like with like; halves after {half_months(str(last))} have "
@@ -462,7 +464,19 @@ def _methods(result: OutcomeSummary) -> Section:
                 ),
             )
         ),
-        "<h3>Scope exclusions</h3>" + exclusions_html(result.exclusions),
+        "<h3>Scope exclusions</h3>"
+        + exclusions_html(
+            result.exclusions,
+            "Crimes remaining counts every in-scope crime recorded up to the data date "
+            f"({result.as_of.day} {result.as_of:%B %Y}); the half-years of this report count "
+            "only those recorded "
+            + (
+                f"in {fmt.period(result.halves[0].start, result.halves[-1].end)}"
+                if result.halves
+                else "in complete half-years"
+            )
+            + ", so they add to fewer.",
+        ),
     ]
     if result.public:
         parts.insert(

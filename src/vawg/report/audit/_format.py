@@ -107,10 +107,22 @@ def _change(row: dict[str, Any]) -> str:
         if _missing(row.get("ci_low")) or _missing(row.get("ci_high")):
             return words
         return f"{words} ({fmt.days_interval(row['ci_low'], row['ci_high'])})"
-    text = f"{100 * d:+.1f} pts"
-    if not _missing(row["ci_low"]):
-        text += f" ({100 * row['ci_low']:+.1f} to {100 * row['ci_high']:+.1f})"
-    return text
+    return _points_change(d, row.get("ci_low"), row.get("ci_high"))
+
+
+def _points_change(d: float, low: Any, high: Any) -> str:
+    """A change in a share in words: ``0.3 percentage points lower (95% CI −6.6 to +5.9
+    percentage points)``, led by "no clear change" when the interval includes no change."""
+    value = 100 * d
+    words = (
+        "about the same"
+        if abs(value) < 0.05
+        else f"{abs(value):.1f} percentage points {'higher' if value > 0 else 'lower'}"
+    )
+    if _missing(low) or _missing(high):
+        return words
+    text = f"{words} ({fmt.points_interval(low, high)})"
+    return f"no clear change: {text}" if low <= 0 <= high else text
 
 
 SHORT_GROUPS = {
@@ -245,14 +257,20 @@ def framework_html(*, public: bool) -> str:
     )
 
 
-def exclusions_html(exclusions: pl.DataFrame) -> str:
-    """The scope rules' counts, described in words (not by their rule names)."""
+def exclusions_html(exclusions: pl.DataFrame, note: str = "") -> str:
+    """The scope rules' counts, described in words (not by their rule names); ``note`` (plain
+    text) says what the remaining crimes are against the report's own periods."""
     if "description" not in exclusions.columns:
         return table_html(exclusions)
     shown = exclusions.select(
         [c for c in ("description", "crimes_excluded", "crimes_remaining") if c in exclusions]
+    ).with_columns(
+        pl.col("description").str.replace(
+            r"^neither domestic abuse flag or a VAWG offence group$",
+            "not flagged domestic abuse and not in a VAWG offence group",
+        )
     )
-    return table_html(
+    return (f"<p class='note'>{html.escape(note)}</p>" if note else "") + table_html(
         shown,
         labels={
             "description": "left out because",
@@ -272,3 +290,27 @@ def placement_sentence(placement: Placement | None) -> str:
     if placement is not None:
         text += " " + placement.sentence()
     return html.escape(text)
+
+
+def percent_data(figure: Any, category: str, value: str = "share") -> pl.DataFrame:
+    """The numbers a percentage chart draws, for the data table under it: one row per point,
+    the value with one decimal and a percent sign, as the tiles and tables write it (the
+    default table would print the raw floats)."""
+    rows: list[tuple[str, str, str]] = []
+    for trace in figure.data:
+        xs, ys = list(trace.x or []), list(trace.y or [])
+        if getattr(trace, "orientation", None) == "h":
+            xs, ys = ys, xs
+        name = str(trace.name or "").replace("<br>", " ")
+        for x, y in zip(xs, ys, strict=False):
+            shown = "–" if _missing(y) else f"{y:.1f}%"
+            rows.append((name, str(x).replace("<br>", " "), shown))
+    frame = pl.DataFrame(rows, schema=["series", category, value], orient="row")
+    if frame["series"].n_unique() <= 1:
+        frame = frame.drop("series")
+    return frame
+
+
+def one_decimal(values: list[Any]) -> list[float | None]:
+    """Percentages rounded to one decimal, as drawn (hover and data table agree with tiles)."""
+    return [None if _missing(v) else round(float(v), 1) for v in values]

@@ -17,6 +17,8 @@ from vawg.report.audit._format import (
     fmt_ci,
     fmt_value,
     half_months,
+    one_decimal,
+    percent_data,
     pretty,
 )
 from vawg.report.audit.police import _breakdown_table
@@ -42,7 +44,7 @@ def _attrition(result: AuditResult) -> Section:
         # Horizontal bars: every stage keeps its label at phone width.
         fig.add_bar(
             y=[pretty(s, "stage") for s in part["stage"].to_list()],
-            x=[None if v is None else 100 * v for v in est],
+            x=one_decimal([None if v is None else 100 * v for v in est]),
             orientation="h",
             name=fmt.period(half.start, half.end),
             marker_color=ROLE_COLOURS[role],
@@ -68,7 +70,7 @@ def _attrition(result: AuditResult) -> Section:
     ).select("half", "stage", "count", "share", "ci", "days_followed")
     return Section(
         "Attrition",
-        figure_html(fig, height=480)
+        figure_html(fig, height=480, data=percent_data(fig, "stage"))
         + table_html(
             shown,
             caption=f"Crimes recorded in each half that reached each stage {within}",
@@ -171,10 +173,7 @@ def _headline_change(measure: str, r: dict[str, Any]) -> str:
         if fmt.missing(r["ci_low"]) or fmt.missing(r["ci_high"]):
             return words
         return f"{words} ({fmt.days_interval(r['ci_low'], r['ci_high'])})"
-    text = fmt.points(d)
-    if r["ci_low"] is not None:
-        text += f" ({fmt.points_interval(r['ci_low'], r['ci_high'])})"
-    return text
+    return _change({**r, "measure": measure})
 
 
 def _headline_table(result: AuditResult) -> tuple[str, str]:

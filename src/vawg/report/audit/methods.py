@@ -31,8 +31,7 @@ def _methods(result: AuditResult) -> Section:
         "method 10); two-sided pooled two-proportion z-test, Fisher's exact test when an expected "
         "count is below 5.</li>"
         "<li>Time to outcome: Kaplan–Meier (1958) with open cases censored at the data date and "
-        "Greenwood's variance; median = first day the share still open falls below one half (SAS / "
-        "statsmodels convention); its 95% CI by Brookmeyer &amp; Crowley (1982) on the log-log scale "
+        "Greenwood's variance; median = first day the share still open falls below one half; its 95% CI by Brookmeyer &amp; Crowley (1982) on the log-log scale "
         "(Klein &amp; Moeschberger 2003 §4.5); curves compared with the log-rank test (Mantel 1966); "
         "the change in the median has a percentile bootstrap interval, the crimes of each half "
         f"resampled {MEDIAN_REPLICATES} times from a fixed seed, so a rerun gives the same interval "
@@ -42,8 +41,8 @@ def _methods(result: AuditResult) -> Section:
         f"<li>Many comparisons: Benjamini &amp; Hochberg (1995) false discovery rate of "
         f"{100 * result.fdr:.0f}% across every comparison in the audit (q-values shown).</li></ul>",
         "<h3>Definitions and assumptions</h3><ul>"
-        "<li>Scope: the VAWG scope settings (female victim, male suspect or offender aged 18+, "
-        "domestic abuse flag or a VAWG offence group), applied to every crime recorded up to the "
+        "<li>Scope: crimes with a female victim and a male suspect or offender aged 18 or over "
+        "that are flagged domestic abuse or fall in a VAWG offence group, recorded up to the "
         "data date.</li>"
         f"<li>District: {placement_sentence(result.placement)}</li>"
         "<li>Relationship: the closest recorded relationship of any victim (partner, "
@@ -54,9 +53,15 @@ def _methods(result: AuditResult) -> Section:
         "18 do not; 19 and 20 cannot be told and are not counted.</li>"
         "<li>Victims' satisfaction: answers 5–7 on the 1–7 scale, counted by survey date, linked to "
         "in-scope crimes by crime reference; unweighted.</li>"
-        "<li>Outcome dates before the recorded date are quarantined at load and not counted.</li></ul>",
+        "<li>An outcome dated before the crime was recorded is set aside as an error when the "
+        "data are loaded, and not counted.</li></ul>",
         "<h3>Outcome framework</h3>" + framework_html(public=result.public),
-        "<h3>Scope exclusions</h3>" + exclusions_html(result.exclusions),
+        "<h3>Scope exclusions</h3>"
+        + exclusions_html(
+            result.exclusions,
+            "Crimes remaining counts every in-scope crime recorded up to the data date; the "
+            "tables above count only the crimes of the halves they compare.",
+        ),
     ]
     if result.public:
         parts.insert(

@@ -20,6 +20,7 @@ from vawg.report.audit._format import (
     fmt_ci,
     fmt_value,
     followed,
+    percent_data,
     pretty,
 )
 from vawg.report.page import Section, figure_html
@@ -33,6 +34,14 @@ def _two_lines(period: str) -> str:
         return f"{first}–<br>{last}"
     head, _, year = period.rpartition(" ")
     return f"{head}<br>{year}" if head else period
+
+
+_RATE_OF = {
+    "charged": "charge_rate",
+    "victim_does_not_support": "victim_not_supporting_rate",
+    "open": "open_share",
+}
+"""Outcome groups whose share is a headline rate (the tiles' figure)."""
 
 
 def _mix_chart(result: AuditResult, base: str) -> str:
@@ -54,7 +63,17 @@ def _mix_chart(result: AuditResult, base: str) -> str:
             total = totals[0] if totals.len() else None
             value = part.filter(pl.col("group") == group)["count"]
             v = value[0] if value.len() else None
-            # one decimal, as the data table under the chart and its hover write it
+            # one decimal, as the data table under the chart and its hover write it; a group
+            # with a headline rate is drawn at that rate, so the bar and the tile agree
+            rate = result.rates.filter(
+                (pl.col("base") == base)
+                & (pl.col("dimension") == "all")
+                & (pl.col("half") == h.label)
+                & (pl.col("measure") == _RATE_OF.get(group, ""))
+            )["estimate"]
+            if rate.len() and rate[0] is not None:
+                shares.append(round(100 * rate[0], 1))
+                continue
             shares.append(None if v is None or not total else round(100 * v / total, 1))
         # Upright bars: three halves side by side keep their width on a phone, where labels
         # beside horizontal bars left them a sliver.
@@ -84,7 +103,7 @@ def _mix_chart(result: AuditResult, base: str) -> str:
             else "Outcomes assigned in each half"
         ),
     )
-    return figure_html(fig, height=520)
+    return figure_html(fig, height=520, data=percent_data(fig, "half-year"))
 
 
 def _figures_table(result: AuditResult) -> str:

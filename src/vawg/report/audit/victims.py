@@ -8,7 +8,15 @@ import polars as pl
 from vawg.outcomes.audit import AuditResult
 from vawg.outcomes.satisfaction import ITEMS, SATISFIED_FROM
 from vawg.report import fmt
-from vawg.report.audit._format import GROUP_COLOURS, fmt_ci, fmt_value, half_months, pretty
+from vawg.report.audit._format import (
+    GROUP_COLOURS,
+    fmt_ci,
+    fmt_value,
+    half_months,
+    one_decimal,
+    percent_data,
+    pretty,
+)
 from vawg.report.page import Section, figure_html, paragraphs, table_html
 
 MIN_CHART_BASE = 30
@@ -39,7 +47,7 @@ def _victims(result: AuditResult) -> Section:
         pl.col("estimate").is_not_null() & (pl.col("answered") >= MIN_CHART_BASE)
     ).sort("estimate")
     if whole.height:
-        est = [100 * v for v in whole["estimate"].to_list()]
+        est = one_decimal([100 * v for v in whole["estimate"].to_list()])
         fig.add_bar(
             y=[
                 f"{pretty(g, 'group')} (n={'–' if n is None else n})"
@@ -67,7 +75,7 @@ def _victims(result: AuditResult) -> Section:
         showlegend=False,
     )
     chart = (
-        figure_html(fig, height=320)
+        figure_html(fig, height=320, data=percent_data(fig, "group", "satisfied"))
         if whole.height
         else paragraphs(
             f"Satisfaction by police outcome in {result.half.title} is not shown: no outcome "

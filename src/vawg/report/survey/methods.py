@@ -106,12 +106,12 @@ def _weighting(result: SurveyResult, view: SurveyView) -> Section:
             )
         )
     if view.quarantine.is_empty():
-        parts.append("<p>No survey row was set aside at load.</p>")
+        parts.append("<p>Every survey response could be used: none was set aside as an error.</p>")
     else:
         parts.append(
             table_html(
                 view.quarantine,
-                caption="Survey rows set aside at load (not used)",
+                caption="Survey responses set aside as errors when the data were loaded (not used)",
             )
         )
     parts += [f'<p class="note">{html.escape(n)}</p>' for n in result.notes]
