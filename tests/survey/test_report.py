@@ -307,8 +307,7 @@ def test_scatter_labels_are_short_and_placed_apart_on_a_phone() -> None:
 
     assert _short("Tonbridge and Malling") == "Tonbridge & M."
     assert _short("Ashford") == "Ashford"
-    # Two dots side by side at the same height cannot both be labelled above; a dot at the
-    # left edge is not labelled centred over it (the label would be cut at the edge).
+    # Two dots side by side at the same height cannot both be labelled above.
     xs, ys = [4.7, 4.8, 6.0], [60.0, 60.0, 70.0]
     places = _positions(xs, ys, ["Tonbridge & M.", "Dartford", "Medway"], (4.0, 7.0))
     assert places[0] != places[1]

@@ -22,6 +22,7 @@ from vawg.outcomes.summary import ATTRITION_FOLLOW_UP_DAYS, OutcomeSummary
 from vawg.report import fmt
 from vawg.report.audit import GROUP_COLOURS, STYLE, fmt_ci, fmt_value, pretty
 from vawg.report.audit._format import (
+    RATE_OF,
     SHORT_GROUPS,
     exclusions_html,
     framework_html,
@@ -186,6 +187,16 @@ def _rates_table(result: OutcomeSummary) -> Section:
             part = mix.filter(pl.col("half") == h)
             total = part["count"].sum() if part["count"].null_count() == 0 else None
             v = part.filter(pl.col("group") == group)["count"]
+            # a group with a headline rate is drawn at that rate, so bar, tile and table agree
+            rate = result.table.filter(
+                (pl.col("base") == "recorded")
+                & (pl.col("dimension") == "all")
+                & (pl.col("half") == h)
+                & (pl.col("measure") == RATE_OF.get(group, ""))
+            )["estimate"]
+            if rate.len() and rate[0] is not None:
+                shares.append(round(100 * rate[0], 1))
+                continue
             shares.append(  # one decimal, as the chart's data table writes it
                 None if not v.len() or v[0] is None or not total else round(100 * v[0] / total, 1)
             )

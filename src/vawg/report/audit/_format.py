@@ -137,6 +137,14 @@ SHORT_GROUPS = {
 }
 
 
+RATE_OF = {
+    "charged": "charge_rate",
+    "victim_does_not_support": "victim_not_supporting_rate",
+    "open": "open_share",
+}
+"""Outcome groups whose share is a headline rate (the tiles' figure)."""
+
+
 STAGE_LABELS = {
     "recorded": "Recorded",
     "closed": "Outcome assigned",

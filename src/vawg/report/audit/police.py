@@ -15,6 +15,7 @@ from vawg.outcomes.rates import BASES
 from vawg.report import fmt
 from vawg.report.audit._format import (
     GROUP_COLOURS,
+    RATE_OF,
     SHORT_GROUPS,
     _verdict_html,
     fmt_ci,
@@ -34,14 +35,6 @@ def _two_lines(period: str) -> str:
         return f"{first}–<br>{last}"
     head, _, year = period.rpartition(" ")
     return f"{head}<br>{year}" if head else period
-
-
-_RATE_OF = {
-    "charged": "charge_rate",
-    "victim_does_not_support": "victim_not_supporting_rate",
-    "open": "open_share",
-}
-"""Outcome groups whose share is a headline rate (the tiles' figure)."""
 
 
 def _mix_chart(result: AuditResult, base: str) -> str:
@@ -69,7 +62,7 @@ def _mix_chart(result: AuditResult, base: str) -> str:
                 (pl.col("base") == base)
                 & (pl.col("dimension") == "all")
                 & (pl.col("half") == h.label)
-                & (pl.col("measure") == _RATE_OF.get(group, ""))
+                & (pl.col("measure") == RATE_OF.get(group, ""))
             )["estimate"]
             if rate.len() and rate[0] is not None:
                 shares.append(round(100 * rate[0], 1))

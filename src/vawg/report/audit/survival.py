@@ -14,6 +14,8 @@ from vawg.report.audit._format import (
     _verdict_html,
     fmt_ci,
     fmt_value,
+    one_decimal,
+    percent_data,
     pretty,
 )
 from vawg.report.page import Section, figure_html
@@ -34,7 +36,7 @@ def _survival(result: AuditResult) -> Section:
         x = [0, *c["days"].to_list()]
         fig.add_scatter(
             x=x,
-            y=[0, *[100 * v for v in c["share_with_outcome"].to_list()]],
+            y=[0, *one_decimal([100 * v for v in c["share_with_outcome"].to_list()])],
             mode="lines",
             line_shape="hv",
             name=f"{half.title} ({ROLE_TITLES[role].lower()})",
@@ -93,4 +95,10 @@ def _survival(result: AuditResult) -> Section:
         + "".join(rows)
         + "</tbody></table></div>"
     )
-    return Section("Time to outcome", figure_html(fig, height=400) + median_table)
+    return Section(
+        "Time to outcome",
+        figure_html(
+            fig, height=400, data=percent_data(fig, "days since recorded", "% with an outcome")
+        )
+        + median_table,
+    )
