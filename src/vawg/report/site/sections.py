@@ -20,6 +20,7 @@ from vawg.outcomes.summary import OutcomeSummary
 from vawg.profile import ProfileResult
 from vawg.profile.mainpoints import harm_caveat, profile_main_points
 from vawg.report import fmt
+from vawg.report.audit._format import placement_sentence
 from vawg.report.bulletin import bullet_points
 from vawg.report.fmt import half_months
 from vawg.report.page import Section, paragraphs
@@ -423,6 +424,8 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
                 rate="charge rate (%)",
             ),
         )
+        # paragraphs() escapes; the sentence is plain text
+        body += paragraphs(html.unescape(placement_sentence(result.placement)))
         hidden = latest.filter(pl.col("estimate").is_null())["district"].to_list()
         if hidden:
             body += paragraphs(
