@@ -353,3 +353,25 @@ def test_a_withheld_headline_keeps_its_published_year_earlier_figure() -> None:
     assert rows["satisfied_whole_experience"]["from_estimate"] == 0.5
     assert rows["satisfied_whole_experience"]["from_half"] == "2021H1"
     assert rows["satisfied_whole_experience"]["verdict"] == "not available"
+
+
+def test_the_site_outcomes_page_methods_give_its_own_period(synthetic: Synthetic) -> None:
+    # The page runs to Sep 2022 while its Methods said "crimes recorded from 1 April 2017 to
+    # 31 March 2022", the site's period.
+    from types import SimpleNamespace
+
+    from vawg.outcomes.public import disclose_summary
+    from vawg.report.site.build import methods_section
+    from vawg.report.site.sections import outcomes_page
+
+    settings = Settings()
+    public = disclose_summary(outcome_summary(synthetic.tables, settings), settings)
+    page = outcomes_page(public)
+    assert page.period == (date(2017, 4, 1), date(2022, 9, 30))
+    site = SimpleNamespace(
+        period=(date(2017, 4, 1), date(2022, 3, 31)),
+        overview=SimpleNamespace(params=public.params),
+        skipped={},
+    )
+    text = methods_section(site, settings, page.period, page.period_counted).body  # type: ignore[arg-type]
+    assert "crimes recorded from 1 April 2017 to 30 September 2022" in text

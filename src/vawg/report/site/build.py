@@ -27,15 +27,18 @@ __all__ = ["build_site", "methods_section", "site_pages"]
 
 
 def methods_section(
-    results: OpenSiteResults, settings: Settings, period: tuple[date, date] | None = None
+    results: OpenSiteResults,
+    settings: Settings,
+    period: tuple[date, date] | None = None,
+    counted: str = "committed",
 ) -> Section:
     """How the figures were made and what the disclosure rule is (as the Results record it).
 
-    ``period``: the first and last day on which the crimes a page's analyses count were
-    committed, where the page does not use the site's period of recorded crimes (a page's own
-    :attr:`SitePage.period`).
+    ``period``: the first and last day of the crimes a page's analyses count, where the page
+    does not use the site's period of recorded crimes (a page's own :attr:`SitePage.period`);
+    ``counted``: whether that period is of the day they were ``committed`` or ``recorded``.
     """
-    when = "recorded" if period is None else "committed"
+    when = "recorded" if period is None else counted
     period = period or results.period
     rule = disclosure_rule(results.overview.params.settings)
     groups = ", ".join(group_label(g).lower() for g in settings.vawg_offence_groups)
@@ -120,7 +123,7 @@ def build_site(
         page.sections.append(
             methods
             if page.period is None or isinstance(results, OpenDataSiteResults)
-            else methods_section(results, settings, page.period)
+            else methods_section(results, settings, page.period, page.period_counted)
         )
         for name, frame in page.csvs.items():
             path = out / "data" / f"{name}.csv"

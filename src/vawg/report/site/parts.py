@@ -57,6 +57,8 @@ class SitePage:
     # the first and last day on which the crimes this page's analyses count were committed,
     # when the page does not use the site's period of recorded crimes: its Methods says this one
     period: tuple[date, date] | None = None
+    # whether that period is of the day the crimes were committed or recorded
+    period_counted: str = "committed"
 
     def add_csv(self, name: str, frame: pl.DataFrame) -> str:
         """Register ``frame`` as ``data/<name>.csv`` and return a download link to it."""

@@ -334,6 +334,9 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
         "the latest complete half-year, past the period of the other pages: outcomes take "
         "time, and the PCC's audit reports the latest half.",
     )
+    if result.halves:  # its Methods gives the page's own period, of recorded crimes
+        page.period = (result.halves[0].start, result.halves[-1].end)
+        page.period_counted = "recorded"
     points = _outcome_points_html(result)
     if points:
         page.sections.append(Section("Main points", points))
