@@ -38,7 +38,7 @@ def test_audit_html(known: Loaded, tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert_opens_offline(out)
     assert_valid_html(html)
-    for text in ("What improved", "What got worse", "Oct 2021 – Mar 2022", *KPI_LABELS):
+    for text in ("What improved", "What got worse", "Oct 2021–Mar 2022", *KPI_LABELS):
         assert text in html
     assert "30.0%" in html  # the hand-worked charge rate of 2021H2
     assert "C01" not in html  # no crime references in the report

@@ -31,8 +31,10 @@ class Half:
 
     @property
     def title(self) -> str:
-        """For people, e.g. ``Oct 2021 – Mar 2022``."""
-        return f"{self.start:%b %Y} – {self.end:%b %Y}"
+        """For people, as a bulletin writes a period: ``Oct 2021–Mar 2022``, ``Apr–Sep 2021``."""
+        if self.start.year == self.end.year:
+            return f"{self.start:%b}–{self.end:%b %Y}"
+        return f"{self.start:%b %Y}–{self.end:%b %Y}"
 
     @property
     def start(self) -> date:
