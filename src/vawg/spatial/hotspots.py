@@ -269,6 +269,9 @@ class HotspotTrendResult(ResultMixin):
     row per LSOA. ``yearly``: lsoa_code, year, crimes, gi_z, p_value, p_perm, q_value,
     hotspot_class. ``hot_all_but_one``: LSOAs a confirmed hot spot in every year but at most
     one (with fewer than three years, in every year): persistent in all but name.
+    ``withheld_lsoas``: LSOAs whose pattern is withheld (a public result; 0 otherwise), which
+    ``patterns`` and ``patterns_unadjusted`` then leave out, so that every count there can be
+    checked against the table.
     """
 
     params: Params
@@ -278,6 +281,7 @@ class HotspotTrendResult(ResultMixin):
     patterns: dict[str, int]
     patterns_unadjusted: dict[str, int]
     hot_all_but_one: int
+    withheld_lsoas: int = 0
 
 
 PATTERNS = ("persistent", "emerging", "diminishing", "intermittent", "never")
@@ -391,9 +395,7 @@ def hotspot_trends(
         },
         orient="row",
     ).sort(["years_hot", "years_hot_unadjusted", "lsoa_code"], descending=[True, True, False])
-    counts_by_pattern = {k: int((table["pattern"] == k).sum()) for k in PATTERNS}
-    unadjusted = {k: int((table["pattern_unadjusted"] == k).sum()) for k in PATTERNS}
-    most = len(years) - 1 if len(years) > 2 else len(years)
+    counts_by_pattern, unadjusted, all_but_one = pattern_counts(table, years)
     return HotspotTrendResult(
         params=params
         or Params(
@@ -409,5 +411,16 @@ def hotspot_trends(
         years=years,
         patterns=counts_by_pattern,
         patterns_unadjusted=unadjusted,
-        hot_all_but_one=int((table["years_hot"] >= most).sum()),
+        hot_all_but_one=all_but_one,
     )
+
+
+def pattern_counts(
+    table: pl.DataFrame, years: tuple[str, ...]
+) -> tuple[dict[str, int], dict[str, int], int]:
+    """LSOAs of each pattern (confirmed, then exploratory) and LSOAs hot in every year but at
+    most one, counted from ``table`` (an LSOA with no pattern is in none of them)."""
+    confirmed = {k: int((table["pattern"] == k).sum()) for k in PATTERNS}
+    unadjusted = {k: int((table["pattern_unadjusted"] == k).sum()) for k in PATTERNS}
+    most = len(years) - 1 if len(years) > 2 else len(years)
+    return confirmed, unadjusted, int((table["years_hot"] >= most).sum())

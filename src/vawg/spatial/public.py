@@ -15,7 +15,8 @@
 * Placement: the counts of crimes placed by code, by coordinates and not at all are rounded,
   and withheld when small (:func:`disclose_placement`).
 * Per year: LSOA counts are not published; the yearly G* statistics of an LSOA-year whose count
-  is small are blank, and so is the pattern across the years of an LSOA whose count is withheld.
+  is small are blank, and so is the pattern across the years of an LSOA whose count is withheld;
+  the counts of LSOAs by pattern are of the LSOAs shown, and the rest are counted as not shown.
 * Concentration: the Lorenz curve only at every 5% of LSOAs (each step then holds dozens of
   LSOAs, not one), crimes rounded, shares to three decimals; the same by year.
 """
@@ -39,7 +40,7 @@ from vawg.disclosure import (
 )
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.concentration import ConcentrationResult
-from vawg.spatial.hotspots import HotspotResult, HotspotTrendResult
+from vawg.spatial.hotspots import HotspotResult, HotspotTrendResult, pattern_counts
 from vawg.spatial.open_data import CAVEAT, OpenDataHotspots
 from vawg.spatial.placement import Placement
 from vawg.stats import rate_per_1000_per_year
@@ -242,7 +243,18 @@ def _trends(trends: HotspotTrendResult, threshold: int, hidden: pl.Series) -> Ho
         for c in table.columns
         if c != "lsoa_code"
     )
-    return dataclasses.replace(trends, table=table, yearly=yearly)
+    # The pattern counts are of the LSOAs shown: counted over all of them, they would give back
+    # the patterns of withheld LSOAs (and would not add up to the table's rows).
+    confirmed, unadjusted, all_but_one = pattern_counts(table, trends.years)
+    return dataclasses.replace(
+        trends,
+        table=table,
+        yearly=yearly,
+        patterns=confirmed,
+        patterns_unadjusted=unadjusted,
+        hot_all_but_one=all_but_one,
+        withheld_lsoas=int(table["pattern"].is_null().sum()),
+    )
 
 
 def _concentration(result: ConcentrationResult, threshold: int) -> ConcentrationResult:
