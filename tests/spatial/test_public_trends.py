@@ -60,3 +60,20 @@ def test_public_pattern_counts_leave_out_withheld_lsoas_and_say_how_many() -> No
     shown_hot = public.table.filter(pl.col("years_hot_unadjusted") > 0).height
     assert shown_hot == sum(v for k, v in public.patterns_unadjusted.items() if k != "never")
 
+
+def test_the_pattern_table_has_a_not_shown_row_and_the_list_agrees() -> None:
+    from vawg.report.hotspots.sections import trends_section
+
+    public = _trends(_trends_result(), threshold=10, hidden=pl.Series(["E2"]))
+    table = pl.DataFrame(
+        {
+            "lsoa_code": ["E1", "E2", "E3"],
+            "lsoa_name": ["Dover 001A", "Dover 001B", "Dover 001C"],
+            "district": ["Dover"] * 3,
+        }
+    )
+    result = type("R", (), {"trends": public})()
+    html = trends_section(result, table)  # type: ignore[arg-type]
+    assert "not shown (too few crimes to publish)" in html
+    assert "all 1 of those shown" in html
+    assert "Dover 001B" not in html

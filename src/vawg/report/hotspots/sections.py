@@ -217,13 +217,15 @@ _HEATMAP_ROWS = 25
 
 
 _YEAR_CELLS = {
-    HOT: (2, "hot"),
-    HOT_UNADJUSTED: (1, "possible"),
+    HOT: (2, "●"),
+    HOT_UNADJUSTED: (1, "○"),
     CLASSES[2]: (0, ""),
     COLD_UNADJUSTED: (-1, ""),
-    COLD: (-2, "cold"),
+    COLD: (-2, "▼"),
 }
-"""Each finding's place on the year-by-year heat map's colour scale and its word in the cell."""
+"""Each finding's place on the year-by-year heat map's colour scale and its mark in the cell: a
+mark, not a word, so that it can be read at one size on a phone, where a cell is a few letters
+wide (the words are in the key above the chart and in its data table)."""
 
 
 def _yearly_findings(yearly: pl.DataFrame, top: pl.DataFrame, hot: int, years: list[str]) -> str:
@@ -252,6 +254,7 @@ def _yearly_findings(yearly: pl.DataFrame, top: pl.DataFrame, hot: int, years: l
             y=findings["lsoa_name"].to_list(),
             text=[["" if c is None else _YEAR_CELLS[c][1] for c in row] for row in cells],
             texttemplate="%{text}",
+            textfont={"size": 13},
             customdata=[
                 ["not shown" if c is None else CLASS_WORDS[c] for c in row] for row in cells
             ],
@@ -273,9 +276,9 @@ def _yearly_findings(yearly: pl.DataFrame, top: pl.DataFrame, hot: int, years: l
         *(pl.col(y).replace_strict(CLASS_WORDS, default="not shown").alias(y) for y in years),
     )
     body = (
-        '<p class="note">Each cell is the LSOA\'s finding in that financial year: dark red '
-        "(hot), a confirmed hot spot; light red (possible), an exploratory cluster; grey, "
-        "neither; blue, lower than the force's rate.</p>"
+        '<p class="note">Each cell is the LSOA\'s finding in that financial year: ● dark red, '
+        "a confirmed hot spot; ○ light red, possibly hot (an exploratory cluster); light grey, "
+        "neither; ▼ blue, lower than the force's rate.</p>"
     )
     body += figure_html(fig, height=max(320, 22 * top.height + 120), data=data)
     if any(c is None for row in cells for c in row):
@@ -298,6 +301,19 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
             "LSOAs, including exploratory": [trends.patterns_unadjusted[p] for p in PATTERNS],
         }
     )
+    if trends.withheld_lsoas:
+        counts = pl.concat(
+            [
+                counts,
+                pl.DataFrame(
+                    {
+                        "pattern": ["not shown (too few crimes to publish)"],
+                        "LSOAs, confirmed": [trends.withheld_lsoas],
+                        "LSOAs, including exploratory": [trends.withheld_lsoas],
+                    }
+                ),
+            ]
+        )
     body = (
         f"<p>The test was run separately for each financial year ({', '.join(trends.years)}), "
         "with the same neighbours. Persistent: a confirmed hot spot in every year. "
@@ -326,7 +342,8 @@ def trends_section(result: HotspotAnalysis, table: pl.DataFrame) -> str:
         )
         body += table_html(
             hot.select(c for c in wanted if c in hot.columns),
-            caption=f"LSOAs hot in at least one year: all {hot.height:,}",
+            caption=f"LSOAs hot in at least one year, including exploratory: all {hot.height:,}"
+            + (" of those shown" if trends.withheld_lsoas else ""),
             labels={
                 "lsoa_name": "LSOA",
                 "years_hot": "years a confirmed hot spot",
