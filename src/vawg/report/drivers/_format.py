@@ -34,19 +34,62 @@ SHORT_LABELS = {
 }
 
 
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _unclear(low: float | None, high: float | None) -> bool:
+    """Whether an interval of a rate ratio includes no change (1)."""
+    return _finite(low) and _finite(high) and low <= 1 <= high  # type: ignore[operator]
+
+
+def effect_words(
+    ratio: float | None,
+    low: float | None,
+    high: float | None,
+    unit: str = "crimes",
+    *,
+    reference: bool = False,
+) -> str:
+    """A rate ratio and its interval in words, never stronger than the interval:
+    ``57% more crimes (95% CI 31% more to 88% more)``; ``no clear change (point estimate 8.9%
+    more crimes; 95% CI 6.9% fewer to 27% more)`` when the interval includes no change; and
+    ``reference`` for the group the others are compared with (its interval is 1 to 1)."""
+    if reference or (ratio == 1 and low == 1 and high == 1):
+        return "reference"
+    if not _finite(ratio):
+        return "–"
+    text = fmt.change(ratio, unit)
+    if not _finite(low) or not _finite(high):
+        return text
+    interval = fmt.change_interval(low, high)
+    if _unclear(low, high):
+        return f"no clear change (point estimate {text}; {interval})"
+    return f"{text} ({interval})"
+
+
 def _rr(e: Estimate | dict[str, Any] | None) -> str:
+    """A tile's figure: the change in crimes, or "no clear change" when its interval includes
+    none (the point estimate is then in the tile's interval line, :func:`_ci`)."""
     if e is None:
         return "–"
     d = e.to_dict() if isinstance(e, Estimate) else e
     if d.get("estimate") is None:
         return "–"
+    if _unclear(d.get("ci_low"), d.get("ci_high")):
+        return "no clear change"
     return fmt.change(d["estimate"], "crimes")
 
 
 def _ci(e: Estimate) -> str:
-    """The interval of a rate ratio in words (p-values are in the tables and the JSON)."""
+    """The interval of a rate ratio in words (p-values are in the tables and the JSON), after
+    the point estimate when the figure above it says "no clear change"."""
     if e.ci_low is None or not math.isfinite(e.ci_low):
         return "not estimated"
+    if _unclear(e.ci_low, e.ci_high):
+        return f"point estimate {fmt.change(e.estimate, 'crimes')}; " + fmt.change_interval(
+            e.ci_low, e.ci_high
+        )
     return fmt.change_interval(e.ci_low, e.ci_high)
 
 

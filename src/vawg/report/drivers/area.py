@@ -9,7 +9,7 @@ import polars as pl
 
 from vawg.models.drivers import DriversResult
 from vawg.report import fmt
-from vawg.report.drivers._format import LABELS, SHORT_LABELS, _forest
+from vawg.report.drivers._format import LABELS, SHORT_LABELS, _forest, effect_words
 from vawg.report.maps import MapFigure, choropleth, map_html
 from vawg.report.page import details_html, figure_html, is_public, table_html
 
@@ -111,8 +111,7 @@ def _area(result: DriversResult) -> str:
         {
             "crimes": names.get(outcome, outcome),
             "area": LABELS.get(term, term),
-            "change (95% CI)": f"{fmt.change(e.estimate, 'crimes')} "
-            f"({fmt.change_interval(e.ci_low, e.ci_high)})",
+            "change (95% CI)": effect_words(e.estimate, e.ci_low, e.ci_high),
         }
         for outcome, fit in area.fits.items()
         for term, e in fit.rate_ratios.items()

@@ -10,7 +10,7 @@ import polars as pl
 
 from vawg.models.drivers import DriversResult
 from vawg.report import fmt
-from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
+from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND, effect_words
 from vawg.report.page import details_html, figure_html, table_html
 
 ROLE_WORDS = {"offender": "perpetrators", "victim": "victims"}
@@ -110,14 +110,13 @@ def _profile_data(profile: pl.DataFrame) -> pl.DataFrame:
 
 
 def _change_words(row: dict[str, float | None], unit: str = "crimes") -> str:
-    """A rate ratio and its interval as '54% more crimes (95% CI 27% more to 85% more)'."""
-    rr, low, high = row.get("rate_ratio"), row.get("ci_low"), row.get("ci_high")
-    if rr is None or not math.isfinite(rr):
-        return "–"
-    text = fmt.change(rr, unit)
-    if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
-        return text
-    return f"{text} ({fmt.change_interval(low, high)})"
+    """A rate ratio and its interval in words (:func:`effect_words`)."""
+    return effect_words(row.get("rate_ratio"), row.get("ci_low"), row.get("ci_high"), unit)
+
+
+def _band(band: str) -> str:
+    """An age band as written: ``18–24`` with an en dash that never breaks a line."""
+    return band.replace("-", "\u2060–\u2060")
 
 
 def _age(result: DriversResult) -> str:
@@ -131,7 +130,7 @@ def _age(result: DriversResult) -> str:
         rate = part["rate_per_1000"].to_list()
         fig.add_trace(
             go.Bar(
-                x=part["age_band"].to_list(),
+                x=[b.replace("-", "–") for b in part["age_band"].to_list()],
                 y=rate,
                 name={"offender": "perpetrators"}.get(role, f"{role}s"),
                 marker_color=colour,
@@ -160,36 +159,41 @@ def _age(result: DriversResult) -> str:
         for r, lo, hi in table.select("rate_per_1000", "ci_low", "ci_high").iter_rows()
     ]
     against = [
-        "–"
-        if r is None
-        else _change_words({"rate_ratio": r, "ci_low": lo, "ci_high": hi}, "people")
-        for r, lo, hi in table.select("rate_ratio", "rr_ci_low", "rr_ci_high").iter_rows()
+        "–" if r is None else effect_words(r, lo, hi, "", reference=band == age.reference_band)
+        for band, r, lo, hi in table.select(
+            "age_band", "rate_ratio", "rr_ci_low", "rr_ci_high"
+        ).iter_rows()
     ]
     plain = table.select(
-        pl.col("role").replace_strict(
-            {"offender": "perpetrators", "victim": "victims"}, default=pl.col("role")
-        ),
-        "age_band",
+        "role",
+        pl.col("age_band").map_elements(_band, return_dtype=pl.String),
         "people",
     ).with_columns(
         pl.Series("rate", rate_words, dtype=pl.String),
         pl.Series("against", against, dtype=pl.String),
     )
-    body += table_html(
-        plain,
-        caption=f"Age as a driver, against age {age.reference_band}",
-        labels={
-            "role": "who",
-            "age_band": "age",
-            "people": "people involved",
-            "rate": "per 1,000 of the same sex and age, over the whole period (95% CI)",
-            "against": f"against age {age.reference_band} (95% CI)",
-        },
-    )
+    reference = _band(age.reference_band)
+    # One table a role, four short headers: the detail is in the caption, so that on a phone
+    # no header is squeezed to a few letters a line.
+    for role, words in ROLE_WORDS.items():
+        part = plain.filter(pl.col("role") == role).drop("role")
+        if part.is_empty():
+            continue
+        body += table_html(
+            part,
+            caption=f"Age of {words}: people involved per 1,000 of the same sex and age over "
+            f"the whole period, and against age {reference} (95% CIs)",
+            labels={
+                "age_band": "age",
+                "people": words,
+                "rate": "per 1,000",
+                "against": f"against {reference}",
+            },
+        )
     body += (
-        '<p class="note">Offenders: men 18+, per 1,000 men (male population is an assumption, '
-        "see the methods, so these rates are approximate). Victims: women, per 1,000 women. "
-        "These count people, each once, over the whole period, not crimes a year. 18-24 uses "
-        "7/9 of the 16-24 population.</p>"
+        '<p class="note">Perpetrators: men 18+, per 1,000 men (counting them against '
+        "men is an assumption, see the methods, so these rates are approximate). Victims: women, per "
+        "1,000 women. These count people, each once, over the whole period, not crimes a year. "
+        f"The {_band('18-24')} rate uses 7/9 of the population aged {_band('16-24')}.</p>"
     )
     return body

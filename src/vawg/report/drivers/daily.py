@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 from vawg.models.daily import SplineCurve
 from vawg.models.drivers import DriversResult
 from vawg.report import fmt
-from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND
+from vawg.report.drivers._format import _ACCENT, _GREY, _SECOND, effect_words
 from vawg.report.page import details_html, figure_html, table_html
 from vawg.schema.labels import LABELS
 
@@ -108,7 +108,7 @@ def _daily(result: DriversResult) -> str:
     series_words |= dict(LABELS["offence_group"])
     series = pl.col("series").replace_strict(series_words, default=pl.col("series"))
     words = [
-        f"{fmt.change(r, 'crimes')} ({fmt.change_interval(lo, hi)})"
+        effect_words(r, lo, hi)
         for r, lo, hi in daily.table.select("rate_ratio", "ci_low", "ci_high").iter_rows()
     ]
     per_degree = daily.table.select(series, "crimes", "days").with_columns(
@@ -167,7 +167,9 @@ def _curve_data(curves: dict[str, SplineCurve], step: int = 2) -> pl.DataFrame:
         for degree in range(math.ceil(low / step) * step, math.floor(high) + 1, step):
             _, r, lo, hi = min(t.iter_rows(), key=lambda row: abs(row[0] - degree))
             cells[degree] = (
-                f"{fmt.change(r)} ({fmt.change_interval(lo, hi).removeprefix('95% CI ')})"
+                "typical day"
+                if lo == hi
+                else f"{fmt.change(r)} ({fmt.change_interval(lo, hi).removeprefix('95% CI ')})"
             )
         columns[places.get(name, name)] = cells
     degrees = sorted({d for cells in columns.values() for d in cells})

@@ -6,8 +6,7 @@ import html
 import math
 
 from vawg.models.drivers import EFFECT_KEYS, DriversResult
-from vawg.report import fmt
-from vawg.report.drivers._format import LABELS, _ci, _kpi, _rr
+from vawg.report.drivers._format import LABELS, _ci, _kpi, _rr, effect_words
 
 
 def _summary(result: DriversResult) -> str:
@@ -29,13 +28,13 @@ def _summary(result: DriversResult) -> str:
                 if math.isfinite(rr.estimate):
                     lines.append(
                         f"Crimes in public places only, {words}: "
-                        f"{fmt.change(rr.estimate, 'crimes')} ({_ci(rr)})."
+                        f"{effect_words(rr.estimate, rr.ci_low, rr.ci_high)}."
                     )
     victim = e.get("victim_birthday")
     if victim is not None and math.isfinite(victim.estimate):
         lines.append(
             f"The victim's birthday, against the same person's other days: "
-            f"{fmt.change(victim.estimate, 'crimes')} ({_ci(victim)})."
+            f"{effect_words(victim.estimate, victim.ci_low, victim.ci_high)}."
         )
     body = f'<div class="kpis">{"".join(cards)}</div>'
     if lines:
