@@ -456,4 +456,4 @@ def test_placement_is_reported_with_the_place_tables(hand_result: ProfileResult)
     assert (placement.rows, placement.by_code, placement.by_coordinates) == (30, 28, 0)
     assert placement.not_placed == 2
     reasons = dict(placement.table.select("reason", "rows").iter_rows())
-    assert reasons["coordinates outside the boundaries of the area table's LSOAs"] == 2
+    assert reasons["coordinates outside the area covered"] == 2

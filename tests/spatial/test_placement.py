@@ -80,9 +80,9 @@ def test_each_crime_is_placed_as_the_readme_says(tables: Tables) -> None:
     assert (placement.checked, placement.disagree) == (2, 1)
     reasons = dict(placement.table.select("reason", "rows").iter_rows())
     assert reasons["no LSOA code; coordinates inside an LSOA boundary"] == 1  # K2
-    assert reasons["LSOA code not in the area table; coordinates inside an LSOA boundary"] == 1
-    assert reasons["LSOA code not in the area table and no coordinates"] == 1  # K6
-    assert reasons["coordinates outside the boundaries of the area table's LSOAs"] == 2  # K5, K8
+    assert reasons["LSOA code outside the area covered; coordinates inside an LSOA boundary"] == 1
+    assert reasons["LSOA code outside the area covered and no coordinates"] == 1  # K6
+    assert reasons["coordinates outside the area covered"] == 2  # K5, K8
     notes = " ".join(placement.notes())
     assert (
         "Of 8 in-scope crimes, 3 crimes were placed in their LSOA by its code, 2 crimes by their "
@@ -209,6 +209,6 @@ def test_a_report_whose_lsoas_have_no_boundary_says_so_and_draws_no_map(tmp_path
     assert result.placement.area_lsoas_with_boundary == 0
     page = hotspots_html(result)
     assert 'aria-label="Map of' not in page and "map-svg" not in page
-    assert "No map: none of the 4 LSOAs of the area table has a boundary" in page
+    assert "No map: none of the 4 neighbourhoods (LSOAs) covered has a boundary" in page
     assert "LSOAs by rate, highest first" in page  # the tables stay
     assert hotspot_map_figures(result) == {}

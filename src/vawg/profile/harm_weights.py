@@ -46,7 +46,7 @@ __all__ = [
 HARM_WEIGHT_COLUMNS = ("key_type", "key", "label", "weight_days", "status", "source")
 OPTIONAL_COLUMNS = ("mean_days",)
 CCHI_SHEET_COLUMNS = ("HO_CODE", "HO_SUB_CODE", "CCHI Score")
-DEFAULT_TABLE = "CCHI 2026 subgroup medians, the default"
+DEFAULT_TABLE = "CCHI 2026 subgroup medians (the standard table)"
 SHEET_STATUS = "official (CCHI sheet)"
 
 

@@ -90,7 +90,7 @@ class OpenDataResult(ResultMixin):
     present. ``missing_months``: months between the first and last loaded with no rows.
     ``flagged_months``: months the feed check flags. ``by_crime_type``: crime_type, crimes.
     ``by_district``: district, vso, residents, vso_per_1000_residents_per_year, ci_low, ci_high
-    (plus rows "No location" and "Outside the area reference"). ``by_lsoa``: the LSOAs with
+    (plus rows "No location" and "Outside the area covered"). ``by_lsoa``: the LSOAs with
     most VSO (lsoa_code, lsoa_name, district, vso). ``lsoa_concentration``: top_pct of LSOAs,
     lsoas, vso_share. ``outcomes``: last_outcome_category, vso, share. ``location_kinds``:
     kind, vso. ``placement``: how the VSO rows were placed in LSOAs (None when published).
@@ -181,7 +181,7 @@ def open_data_profile(
             .then(pl.col("district"))
             .when(no_location)
             .then(pl.lit("No location"))
-            .otherwise(pl.lit("Outside the area reference"))
+            .otherwise(pl.lit("Outside the area covered"))
         )
         .group_by("district")
         .agg(vso=pl.len().cast(pl.Int64))
@@ -262,7 +262,7 @@ def open_data_profile(
         rows=rows,
         vso_crimes=n_vso,
         no_location=int(counts.get("No location", 0)),
-        outside_area=int(counts.get("Outside the area reference", 0)),
+        outside_area=int(counts.get("Outside the area covered", 0)),
         table=by_month,
         by_month=by_month,
         by_crime_type=by_type,

@@ -53,17 +53,17 @@ __all__ = [
 
 BY_CODE, BY_COORDINATES, NOT_PLACED = "code", "coordinates", "not placed"
 PLACEMENT_METHOD = (
-    "LSOA code when the area table holds it (code wins over coordinates); else the LSOA "
-    "boundary that holds the coordinates; else not placed"
+    "by its LSOA code when that is inside the area covered (the code wins over coordinates); "
+    "else by the LSOA boundary that holds its coordinates; else not placed"
 )
 # (placed_by, reason): every outcome a row can have, in the order reports show them.
 REASONS: tuple[tuple[str, str], ...] = (
-    (BY_CODE, "LSOA code in the area table"),
+    (BY_CODE, "LSOA code inside the area covered"),
     (BY_COORDINATES, "no LSOA code; coordinates inside an LSOA boundary"),
-    (BY_COORDINATES, "LSOA code not in the area table; coordinates inside an LSOA boundary"),
+    (BY_COORDINATES, "LSOA code outside the area covered; coordinates inside an LSOA boundary"),
     (NOT_PLACED, "no LSOA code and no coordinates"),
-    (NOT_PLACED, "LSOA code not in the area table and no coordinates"),
-    (NOT_PLACED, "coordinates outside the boundaries of the area table's LSOAs"),
+    (NOT_PLACED, "LSOA code outside the area covered and no coordinates"),
+    (NOT_PLACED, "coordinates outside the area covered"),
 )
 
 
@@ -149,16 +149,15 @@ class Placement(ResultMixin):
         )
         if outside and self.boundaries == SHIPPED_SOURCE:
             out.append(
-                "The shipped boundaries and area reference cover Kent and Medway only: crimes "
-                "elsewhere can be placed only when the force's areas.csv is loaded and the "
-                "boundaries setting names its areas.geojson."
+                "The neighbourhood list and boundaries supplied cover Kent and Medway only: "
+                "crimes elsewhere can be placed only once the force's own are loaded."
             )
         missing = self.area_lsoas - self.area_lsoas_with_boundary
         if missing:
             out.append(
-                f"{missing:,} of the area table's {self.area_lsoas:,} LSOAs have no boundary in "
-                f"{self.boundaries}: crimes there are placed by code only and the maps cannot "
-                "draw them. Set `boundaries` to the force's areas.geojson."
+                f"{missing:,} of the {self.area_lsoas:,} neighbourhoods (LSOAs) covered have no "
+                "boundary: crimes there are placed by code only and the maps cannot draw them "
+                "until the force's boundaries are loaded."
             )
         return tuple(out)
 

@@ -144,7 +144,7 @@ def disclose_open_data(result: OpenDataResult, settings: Settings) -> OpenDataRe
         vso_crimes=vso_total,
         no_location=_row_value(by_district, "No location", result.no_location, threshold),
         outside_area=_row_value(
-            by_district, "Outside the area reference", result.outside_area, threshold
+            by_district, "Outside the area covered", result.outside_area, threshold
         ),
         table=by_month,
         by_month=by_month,

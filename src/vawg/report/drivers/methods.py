@@ -17,7 +17,7 @@ from vawg.report.page import disclosure_rule, is_public
 def _methods(result: DriversResult) -> str:
     when = span(result.params.period)
     items = [
-        f"<b>Scope and period.</b> In-scope VAWG crimes (the configured scope) recorded in {when}. "
+        f"<b>Scope and period.</b> In-scope VAWG crimes recorded in {when}. "
         "The daily and birthday models count crimes by the date they were committed, for every "
         "crime of the scope whenever it was recorded.",
         f"<b>Area model.</b> Negative binomial (NB2) GLM, log link, offset log(population): "
@@ -39,7 +39,7 @@ def _methods(result: DriversResult) -> str:
         + html.escape(BIRTHDAY_CITATION),
         f"<b>Feed anomaly check.</b> Sequential leave-one-out median test on log monthly counts. {html.escape(ANOMALY_CITATION)}",
         "<b>Assumptions.</b> Population is the LSOA's all-age resident population (mid-2015, "
-        "the estimate the area reference holds, a little before the period); "
+        "the ONS estimate used throughout, a little before the period); "
         "male age-band populations are assumed (female × a fixed ratio); recorded crime "
         "measures what is reported and recorded, so every effect is an effect on recorded VAWG.",
         "<b>Rates and bases.</b> The area effects compare crimes per resident between areas: "

@@ -30,7 +30,7 @@ def methods_section(result: HotspotAnalysis) -> str:
     rate = result.measure == "rate"
     items = [
         f"<b>Data.</b> In-scope VAWG crimes recorded in {when}, each placed in an "
-        f"LSOA ({html.escape(PLACEMENT_METHOD)}); residents from the area reference. "
+        f"LSOA ({html.escape(PLACEMENT_METHOD)}); residents are the ONS estimate for each LSOA. "
         f"<b>Rates</b> are in-scope crimes {RATE_WORDS}, the one rate of every report, with "
         "exact 95% Poisson intervals. There is no official count of women and girls for each "
         "LSOA, so each LSOA's is estimated as its share of its district's residents times the "

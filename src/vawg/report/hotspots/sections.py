@@ -423,10 +423,10 @@ def placement_section(result: HotspotAnalysis) -> str:
     body = "".join(f"<p>{html.escape(n)}</p>" for n in p.notes())
     body += table_html(
         p.table.rename({"placed_by": "placed by", "rows": "in-scope crimes"}),
-        caption="How each in-scope crime was placed in an LSOA of the area table",
+        caption="How each in-scope crime was placed in a neighbourhood (LSOA)",
     )
     body += (
-        f'<p class="note">{p.area_lsoas:,} LSOAs in the area reference, '
+        f'<p class="note">{p.area_lsoas:,} neighbourhoods (LSOAs) in the area covered, '
         f"{p.area_lsoas_with_boundary:,} of them with a boundary.</p>"
     )
     return body

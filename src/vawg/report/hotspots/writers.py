@@ -33,14 +33,20 @@ def hotspot_view(result: HotspotAnalysis) -> pl.DataFrame:
 
 
 def no_map_reason(result: HotspotAnalysis) -> str | None:
-    """Why no map can be drawn (no LSOA of the area table has a boundary), else None."""
+    """Why no map can be drawn (no LSOA covered has a boundary), else None; how to fix it is
+    said only in a restricted report (a public one names no setting or command)."""
     if result.placement.area_lsoas_with_boundary:
         return None
+    reason = (
+        f"No map: none of the {result.placement.area_lsoas:,} neighbourhoods (LSOAs) covered "
+        "has a boundary to draw. The tables are complete."
+    )
+    if is_public(result.params.settings):
+        return reason
     return (
-        f"No map: none of the {result.placement.area_lsoas:,} LSOAs of the area table has a "
-        f"boundary in {result.boundaries.source}. Give the force's LSOA boundaries (the "
-        "boundaries setting, or vawg hotspots --geojson FILE; vawg reference build --boundaries "
-        "cuts them out of the ONS file) to draw the maps. The tables are complete."
+        f"{reason} To draw the maps, give the force's LSOA boundaries (the boundaries setting, "
+        "or vawg hotspots --geojson FILE; vawg reference build --boundaries cuts them out of "
+        f"the ONS file); the boundaries used were {result.boundaries.source}."
     )
 
 

@@ -143,7 +143,7 @@ def _methods(r: ProfileResult) -> Section:
         "<b>rates</b> use ONS mid-2019 female population (all ages) per district.",
         "<b>Harm</b>: each crime weighted in days of custody by the Cambridge Crime Harm Index "
         "(the sentencing-guideline starting point for a first offender; Sherman, Neyroud & "
-        f"Neyroud 2016). Table used: {_esc(h.weights_table)}. The shipped default gives each "
+        f"Neyroud 2016). Table used: {_esc(h.weights_table)}. The standard table gives each "
         "offence group the CCHI 2026 median of the Home Office offence subgroup it belongs to "
         "(e.g. rape offences 2,555 days, violence with injury 365, stalking and harassment 10); "
         "medians hide wide ranges within a subgroup, so the headline is repeated with the "
@@ -151,8 +151,7 @@ def _methods(r: ProfileResult) -> Section:
         "Home Office offence code where the table lists one, else of its "
         f"offence group ({_n(h.crimes_weighted_by_code)} crimes by code, "
         f"{_n(h.crimes_weighted_by_group)} by group). A perpetrator's harm is the sum over his "
-        "in-scope crimes (a crime with two perpetrators counts in full for each). Weights: "
-        f"{_esc(h.weights_table)}.",
+        "in-scope crimes (a crime with two perpetrators counts in full for each).",
         "<b>Harm concentration</b>: share of all perpetrator harm caused by the most harmful "
         "1/5/10/20% of perpetrators, read off the Lorenz curve (straight between people, so a "
         "fraction of a person counts pro rata); Gini = 1 - 2 x area under the curve. 95% "
