@@ -66,3 +66,46 @@ def test_the_harm_charts_data_tables_give_percentages(hand_result: ProfileResult
     first = re.findall(r"<td[^>]*>([^<]*)</td>", table)[:2]
     row = hand_result.harm.concentration.row(0, named=True)
     assert first == [f"top {row['top_pct']}%", f"{100 * row['harm_share']:.1f}"]
+
+
+def test_a_home_public_ratio_reads_the_same_everywhere_one_decimal() -> None:
+    from vawg.report.profile._format import _ratio, ratio_text
+
+    assert [_ratio(v) for v in (3.96, 4.0, 0.975, 0.05, None, float("inf"))] == [
+        "4.0",
+        "4.0",
+        "1.0",
+        "0.05",
+        "–",
+        "–",
+    ]
+    table = ratio_text(pl.DataFrame({"ratio": [3.96, 4.0], "ci_low": [0.975, 3.5]}))
+    assert table.rows() == [("4.0", "1.0"), ("4.0", "3.5")]
+
+
+def test_the_ratio_tile_and_the_key_finding_agree(hand_result: ProfileResult) -> None:
+    from vawg.report.profile._format import _ratio
+
+    page = profile_html(hand_result)
+    shown = _ratio(hand_result.place.home_public_ratio.estimate)
+    assert f"{shown} times" in page
+    assert f"there were <b>{shown}</b> at home" in page
+    assert " : 1" not in page
+
+
+def test_a_yearly_trend_whose_interval_includes_no_change_says_so_first(
+    hand_result: ProfileResult,
+) -> None:
+    import dataclasses
+
+    from vawg.report.profile.summary import _findings
+    from vawg.results import Estimate
+
+    unclear = Estimate(estimate=1.03, ci_low=0.98, ci_high=1.08, p_value=0.2)
+    trend = dataclasses.replace(hand_result.volume.trend, rate_ratio_per_year=unclear)
+    result = dataclasses.replace(
+        hand_result, volume=dataclasses.replace(hand_result.volume, trend=trend)
+    )
+    line = next(f for f in _findings(result) if "a year" in f)
+    assert line.startswith("<b>No clear change</b>") and "+3.0% a year" in line
+    assert "rose" not in line

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -47,6 +47,27 @@ def _pct(value: float | None, digits: int = 0) -> str:
 
 def _x(value: float | None, digits: int = 2) -> str:
     return "–" if _missing(value) else f"{value:.{digits}f}"
+
+
+def _ratio(value: float | None) -> str:
+    """A home/public ratio as every part of the profile writes it: one decimal (two under
+    0.1, so a small ratio never reads 0.0), ``–`` when missing or infinite."""
+    if _missing(value):
+        return "–"
+    assert value is not None
+    return f"{value:.2f}" if value < 0.1 else f"{value:.1f}"
+
+
+def ratio_text(
+    frame: pl.DataFrame, columns: Sequence[str] = ("ratio", "ci_low", "ci_high")
+) -> pl.DataFrame:
+    """``frame`` with its ratio columns written by :func:`_ratio` (a table then shows
+    ``4.0`` beside ``3.9``, not ``3.96`` beside ``4``)."""
+    return frame.with_columns(
+        pl.col(c).map_elements(_ratio, return_dtype=pl.String, skip_nulls=False)
+        for c in columns
+        if c in frame.columns
+    )
 
 
 def _ci(e: Estimate, fmt: Any = _x) -> str:
@@ -139,7 +160,7 @@ def _forest(frame: pl.DataFrame, title: str) -> str:
         data=rows.select(
             "group",
             *[
-                pl.col(c).round(2).alias(h)
+                pl.col(c).map_elements(_ratio, return_dtype=pl.String).alias(h)
                 for c, h in (
                     ("ratio", "home crimes per public crime"),
                     ("ci_low", "95% CI from"),
@@ -151,6 +172,8 @@ def _forest(frame: pl.DataFrame, title: str) -> str:
 
 
 def _bar(frame: pl.DataFrame, x: str, y: str, title: str, colour: str = ACCENT) -> go.Figure:
-    fig = go.Figure(go.Bar(x=frame[x].to_list(), y=frame[y].to_list(), marker_color=colour))
-    fig.update_layout(title=title, yaxis_title=y)
+    # an age band or a range of counts ("18-24", "5-9") with an en dash
+    categories = frame[x].cast(pl.String).str.replace(r"^(\d+)-(\d+)$", "${1}–${2}").to_list()
+    fig = go.Figure(go.Bar(x=categories, y=frame[y].to_list(), marker_color=colour))
+    fig.update_layout(title=title, yaxis_title=y, yaxis_tickformat=",")
     return fig

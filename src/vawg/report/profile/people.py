@@ -26,9 +26,24 @@ from vawg.report.profile._format import (
 from vawg.schema.labels import LABELS as SCHEMA_LABELS
 
 
+def _counts(frame: pl.DataFrame, key: str, header: str) -> pl.DataFrame:
+    """A bar chart's data table: its categories (age bands with an en dash) and its counts
+    with thousands separators."""
+    return frame.select(
+        pl.col(key).cast(pl.String).str.replace(r"^(\d+)-(\d+)$", "${1}–${2}").alias(header),
+        *(
+            pl.col(c).map_elements(_n, return_dtype=pl.String)
+            for c in frame.columns
+            if c != key and frame.schema[c].is_numeric()
+        ),
+    )
+
+
 def _people(r: ProfileResult) -> Section:
     pe = r.people
-    age_p = _bar(pe.offender_age, "age_band", "offenders", "Perpetrators' age at first crime")
+    offender_age = pe.offender_age.rename({"offenders": "perpetrators"})
+    offender_crimes = pe.offender_crimes.rename({"offenders": "perpetrators"})
+    age_p = _bar(offender_age, "age_band", "perpetrators", "Perpetrators' age at first crime")
     age_v = _bar(
         pe.victim_age, "age_band", "victims", "Victims' age at first crime", colour="#009E73"
     )
@@ -38,7 +53,7 @@ def _people(r: ProfileResult) -> Section:
     rel = _bar(relationship, "relationship", "victims", "Distinct victims by relationship")
     rel.update_xaxes(automargin=True)
     rep_v = _bar(pe.victim_crimes, "band", "victims", "Crimes per victim", colour="#009E73")
-    rep_p = _bar(pe.offender_crimes, "band", "offenders", "Crimes per perpetrator")
+    rep_p = _bar(offender_crimes, "band", "perpetrators", "Crimes per perpetrator")
     for fig, x in ((age_p, "age"), (age_v, "age"), (rep_v, "crimes"), (rep_p, "crimes")):
         fig.update_layout(xaxis_title=x)
     links = (
@@ -59,13 +74,13 @@ def _people(r: ProfileResult) -> Section:
             percent=["share", "ci_low", "ci_high"],
         )
         + '<div class="pair">'
-        + figure_html(age_p, height=340)
-        + figure_html(age_v, height=340)
+        + figure_html(age_p, height=340, data=_counts(offender_age, "age_band", "age"))
+        + figure_html(age_v, height=340, data=_counts(pe.victim_age, "age_band", "age"))
         + "</div>"
-        + figure_html(rel, height=340, data=relationship.select("relationship", "victims"))
+        + figure_html(rel, height=340, data=_counts(relationship, "relationship", "relationship"))
         + '<div class="pair">'
-        + figure_html(rep_v, height=320)
-        + figure_html(rep_p, height=320)
+        + figure_html(rep_v, height=320, data=_counts(pe.victim_crimes, "band", "crimes"))
+        + figure_html(rep_p, height=320, data=_counts(offender_crimes, "band", "crimes"))
         + "</div>"
         + table_html(
             links,
@@ -86,7 +101,7 @@ def _harm(r: ProfileResult) -> Section:
             x=h.lorenz["population_share"].to_list(),
             y=h.lorenz["harm_share"].to_list(),
             mode="lines",
-            name="Lorenz curve",
+            name="perpetrators' share of harm",
             line={"color": ACCENT, "width": 3},
             fill="tonexty",
             fillcolor="rgba(91,42,134,0.08)",
@@ -151,6 +166,7 @@ def _harm(r: ProfileResult) -> Section:
         )
     )
     hg.update_layout(title="Harm (days of custody) by offence group", xaxis_title="harm days")
+    hg.update_xaxes(nticks=4, tickformat="~s")  # 0, 1M, 2M: tick labels that do not collide
     gini = h.gini
     body = (
         '<div class="pair wide-left">'
@@ -176,7 +192,7 @@ def _harm(r: ProfileResult) -> Section:
         + paragraphs_html(
             f"How unequally harm is spread across {_n(h.perpetrators)} perpetrators, from 0% "
             f"(all cause the same harm) to 100% (one causes it all): "
-            f"{_pct(gini.estimate)} ({_ci(gini, _pct)}; the Gini coefficient). For comparison, the "
+            f"{_pct(gini.estimate, 1)} ({_ci(gini, lambda x: _pct(x, 1))}). For comparison, the "
             "Kent and Medway Police and Crime Panel's minutes on the VAWG inquiry record that "
             "Kent's own 2017-2022 profile, also with the Cambridge Crime Harm Index, found that "
             "10% of perpetrators caused 63% of the harm."

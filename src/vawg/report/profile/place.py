@@ -15,13 +15,14 @@ from vawg.report.profile._format import (
     PUBLIC_C,
     UNKNOWN_C,
     _ci,
-    _finite_table,
     _forest,
     _kpi,
     _label,
     _missing,
     _n,
+    _ratio,
     figure_html,
+    ratio_text,
 )
 
 _RATIO_LABELS = {
@@ -85,9 +86,9 @@ def _place(r: ProfileResult) -> Section:
         + _kpi(_n(p.public_crimes), "crimes in public places")
         + _kpi(_n(p.unknown_location_crimes), "location not recorded (left out of the ratio)")
         + _kpi(
-            "–" if _missing(ratio.estimate) else f"{ratio.estimate:.2f}",
-            "home / public ratio",
-            _ci(ratio),
+            "–" if _missing(ratio.estimate) else f"{_ratio(ratio.estimate)} times",
+            "as many crimes at home as in public places",
+            _ci(ratio, _ratio),
         )
         + "</div>"
         + _placement(p)
@@ -103,7 +104,7 @@ def _place(r: ProfileResult) -> Section:
         )
         + forest
         + table_html(
-            _finite_table(
+            ratio_text(
                 by_district.select(
                     "district", "home", "public", "unknown", "crimes", "ratio", "ci_low", "ci_high"
                 )
@@ -112,7 +113,7 @@ def _place(r: ProfileResult) -> Section:
             labels=_RATIO_LABELS,
         )
         + table_html(
-            _finite_table(
+            ratio_text(
                 _label(p.by_offence_group).select(
                     "offence_group",
                     "home",

@@ -9,7 +9,8 @@ from typing import Any
 from vawg.profile.harm_weights import describe_plainly
 from vawg.profile.profile import ProfileResult
 from vawg.report.page import Section, disclosure_rule
-from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ul
+from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ratio, _ul
+from vawg.results import excludes
 
 # ------------------------------------------------------------------------------------------
 # Summary
@@ -45,8 +46,8 @@ def _findings(r: ProfileResult) -> list[str]:
     ratio = p.home_public_ratio
     if not _missing(ratio.estimate):
         out.append(
-            f"For every crime in a public place there were <b>{ratio.estimate:.1f}</b> at home "
-            f"({_ci(ratio, lambda x: f'{x:.1f}')}); {_n(p.unknown_location_crimes)} crimes with "
+            f"For every crime in a public place there were <b>{_ratio(ratio.estimate)}</b> at "
+            f"home ({_ci(ratio, _ratio)}); {_n(p.unknown_location_crimes)} crimes with "
             "no recorded location are left out of this comparison."
         )
     top = h.harm_share_top_10pct
@@ -68,15 +69,17 @@ def _findings(r: ProfileResult) -> list[str]:
     if not _missing(trend.estimate):
         change = (trend.estimate - 1) * 100
         direction = "rose" if change > 0 else "fell"
-        sig = (
-            "a change unlikely to be chance"
-            if trend.p_value is not None and trend.p_value < 0.05
-            else "not clearly different from no change"
-        )
+        interval = _ci(trend, lambda x: f"{(x - 1) * 100:+.1f}%")
+        # Never stronger than the interval: when it includes no change, that comes first.
         out.append(
-            f"Recorded crimes {direction} by about <b>{abs(change):.1f}% a year</b> "
-            f"({_ci(trend, lambda x: f'{(x - 1) * 100:+.1f}%')}; {sig}). Recorded crime "
-            "reflects reporting and recording as well as offending."
+            (
+                f"Recorded crimes {direction} by about <b>{abs(change):.1f}% a year</b> "
+                f"({interval}; a change unlikely to be chance)."
+                if excludes(trend, 1.0) is not False
+                else f"<b>No clear change</b> in recorded crimes a year (point estimate "
+                f"{change:+.1f}% a year; {interval})."
+            )
+            + " Recorded crime reflects reporting and recording as well as offending."
         )
     return out
 
@@ -90,9 +93,9 @@ def _summary(r: ProfileResult) -> Section:
             _kpi(_n(r.distinct_offenders), "male perpetrators aged 18+"),
             _kpi(_n(r.distinct_victims), "women and girls harmed"),
             _kpi(
-                "–" if _missing(ratio.estimate) else f"{ratio.estimate:.1f} : 1",
-                "crimes at home for each in public",
-                _ci(ratio, lambda x: f"{x:.1f}"),
+                "–" if _missing(ratio.estimate) else f"{_ratio(ratio.estimate)} times",
+                "as many crimes at home as in public places",
+                _ci(ratio, _ratio),
             ),
             _kpi(_pct(top.estimate), "of harm caused by the most harmful 10%", _ci(top, _pct)),
             _kpi(
@@ -106,9 +109,18 @@ def _summary(r: ProfileResult) -> Section:
                 _ci(pe.repeat_offender_share, _pct),
             ),
             _kpi(
-                "–" if _missing(trend.estimate) else f"{(trend.estimate - 1) * 100:+.1f}%",
+                "–"
+                if _missing(trend.estimate)
+                else f"{(trend.estimate - 1) * 100:+.1f}%"
+                if excludes(trend, 1.0) is not False
+                else "no clear change",
                 "change in recorded crimes per year",
-                _ci(trend, lambda x: f"{(x - 1) * 100:+.1f}%"),
+                (
+                    ""
+                    if _missing(trend.estimate) or excludes(trend, 1.0) is not False
+                    else f"point estimate {(trend.estimate - 1) * 100:+.1f}%; "
+                )
+                + _ci(trend, lambda x: f"{(x - 1) * 100:+.1f}%"),
             ),
         ]
     )

@@ -107,8 +107,8 @@ def _volume(r: ProfileResult) -> Section:
         )
     )
     rates.update_layout(
-        title="Crimes per 1,000 women and girls per year (95% CI)",
-        xaxis_title="crimes per 1,000 women and girls a year",
+        title="Crimes per 1,000 women and girls a year, by district (95% CI)",
+        xaxis_title="per 1,000 a year",
     )
     rates.update_yaxes(automargin=True)
     rate_table = district.sort("rate_per_1000_per_year", descending=True).select(
