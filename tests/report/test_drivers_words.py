@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from vawg.report.drivers._format import _ci, _rr, effect_words
 from vawg.results import Estimate
 
@@ -27,3 +29,32 @@ def test_a_tile_with_an_unclear_effect_says_so_with_its_estimate_below() -> None
     assert _ci(e).startswith("point estimate 5.0% more crimes; 95% CI")
     clear = Estimate(estimate=1.2, ci_low=1.1, ci_high=1.3)
     assert _rr(clear) == "20% more crimes"
+
+
+def test_the_feed_check_writes_months_and_series_in_words() -> None:
+    from datetime import date
+    from types import SimpleNamespace
+
+    import polars as pl
+
+    from vawg.report.drivers.feed import _feed
+
+    table = pl.DataFrame(
+        {
+            "series": ["force extract: in scope"] * 3,
+            "month": [date(2017, 4, 1), date(2017, 5, 1), date(2017, 6, 1)],
+            "count": [400, 90, 410],
+            "expected": [405.0, 402.5, 405.0],
+            "ratio": [0.99, 0.224, 1.01],
+            "z": [0.1, -6.0, 0.1],
+            "flagged": [False, True, False],
+            "direction": [None, "low", None],
+        }
+    )
+    anomalies = SimpleNamespace(table=table, cv={"force extract: in scope": 0.05})
+    page = _feed(SimpleNamespace(anomalies=anomalies))  # type: ignore[arg-type]
+    page = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # the words a reader sees
+    assert "Apr 2017" in page and "May 2017" in page
+    assert "2017-04-01" not in page and "2017-05-01" not in page
+    assert "group" not in page and "category" not in page
+    assert "78% fewer" in page  # the flagged month against expected, in words

@@ -82,3 +82,10 @@ def test_a_place_is_named_without_repeating_its_district() -> None:
     shepway = {"lsoa_name": "Shepway 012A", "district": "Folkestone and Hythe"}
     assert place_name(shepway) == "Shepway 012A, Folkestone and Hythe"
     assert place_name({"lsoa_code": "E01024670", "district": "Thanet"}) == "E01024670, Thanet"
+
+
+def test_neighbourhood_rates_always_have_one_decimal() -> None:
+    result, table = _hotspots()  # neighbourhood rates 28.0 and 24.0
+    html = class_map(result, table, "all", False, drawn=False)
+    body = html.partition("<details")[0]
+    assert ">28.0<" in body and ">24.0<" in body

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from vawg.models.drivers import DriversResult
+from vawg.report import fmt
 from vawg.report.drivers._format import _RED
 from vawg.report.page import figure_html, table_html
 
@@ -17,6 +18,20 @@ SERIES_WORDS = {
     "force extract: all crimes": "every crime in the delivered extract",
     "force extract: in scope": "in-scope crimes",
 }
+
+
+def _month_words(column: str) -> pl.Expr:
+    """A month as the reports write it: ``Apr 2017``."""
+    return pl.col(column).cast(pl.Date).dt.strftime("%b %Y").alias(column)
+
+
+def _monthly_data(table: pl.DataFrame) -> pl.DataFrame:
+    """The chart's numbers for its data table: one row a month (``Apr 2017``), one column a
+    series, in words."""
+    wide = table.select(
+        pl.col("series").replace(SERIES_WORDS), pl.col("month").cast(pl.Date), "count"
+    ).pivot(on="series", index="month", values="count")
+    return wide.sort("month").with_columns(_month_words("month"))
 
 
 def _feed(result: DriversResult) -> str:
@@ -62,12 +77,21 @@ def _feed(result: DriversResult) -> str:
             else "No month was flagged."
         )
         + "</p>"
-        + figure_html(fig, height=360)
+        + figure_html(fig, height=360, data=_monthly_data(table))
     )
     if flagged.height:
         body += table_html(
-            flagged.select("series", "month", "count", "expected", "ratio", "z", "direction"),
-            caption="Flagged months (expected = leave-one-out median of the neighbouring months)",
+            flagged.select(
+                pl.col("series").replace(SERIES_WORDS),
+                _month_words("month"),
+                "count",
+                pl.col("expected").round(0),
+                pl.col("ratio").map_elements(fmt.change, return_dtype=pl.String),
+                "direction",
+            ),
+            caption="Flagged months (expected: the middle value of the neighbouring months, "
+            "leaving the month itself out)",
+            labels={"series": "crimes", "count": "crimes that month", "ratio": "against expected"},
         )
     cv = ", ".join(
         f"{SERIES_WORDS.get(k, k)}: {v:.0%}"

@@ -24,7 +24,8 @@ def _methods(result: DriversResult) -> str:
         f"{html.escape(NB_CITATION)} Residual spatial autocorrelation: {html.escape(MORAN_CITATION)}",
         f"<b>Daily model.</b> NB2 GLM of daily counts on temperature, day of week, month, England & "
         "Wales bank holidays, England's national lockdowns and a linear trend; natural cubic "
-        f"spline (4 df) for the shape. {html.escape(DAILY_CITATION)}",
+        "spline (4 df) for the shape. The count-model references are those of the area model; "
+        f"besides: {html.escape(DAILY_CITATION.removeprefix(NB_CITATION).strip())}",
         "<b>When a model cannot be fitted as planned.</b> Every count model steps down a fixed "
         "ladder and names the step it used: the negative binomial; else, when the counts vary no "
         "more than a Poisson allows (the dispersion is not distinguishable from zero, common for "

@@ -107,8 +107,8 @@ def class_map(
     finding = pl.col(klass).replace_strict(CLASS_WORDS, default=None).alias("class")
     q_text = q_words(prefix + "q_value")
     rate = rate_with_interval(prefix)
-    nbhd = [
-        pl.col(prefix + "neighbourhood_rate").round(1)
+    nbhd = [  # one decimal always ("13.0", not "13" beside "13.6")
+        pl.col(c).map_elements(lambda v: f"{v:,.1f}", return_dtype=pl.String)
         for c in (prefix + "neighbourhood_rate",)
         if c in table.columns
     ]
