@@ -166,7 +166,7 @@ def _age(result: DriversResult) -> str:
     ]
     plain = table.select(
         "role",
-        pl.col("age_band").map_elements(_band, return_dtype=pl.String),
+        pl.col("age_band").str.replace_all("-", _band("-"), literal=True),
         "people",
     ).with_columns(
         pl.Series("rate", rate_words, dtype=pl.String),
