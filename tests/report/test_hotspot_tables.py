@@ -89,3 +89,10 @@ def test_neighbourhood_rates_always_have_one_decimal() -> None:
     html = class_map(result, table, "all", False, drawn=False)
     body = html.partition("<details")[0]
     assert ">28.0<" in body and ">24.0<" in body
+
+
+def test_a_rate_is_never_written_on_the_edge_of_its_interval() -> None:
+    from vawg.report.hotspots.summary import _rate_interval
+
+    assert _rate_interval(31.6, 26.9, 36.9) == "31.6 (95% CI 26.9 to 36.9)"
+    assert _rate_interval(5.74, 5.67, 5.80) == "5.74 (95% CI 5.67 to 5.80)"

@@ -24,13 +24,20 @@ def _rate(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def _rate_interval(rate: float, low: float, high: float) -> str:
+    """'5.74 (95% CI 5.67 to 5.80)': one decimal, or two when one decimal would put the rate
+    on the edge of its interval ('5.7 (95% CI 5.7 to 5.8)' reads as if it were)."""
+    digits = 1 if f"{rate:,.1f}" not in (f"{low:,.1f}", f"{high:,.1f}") else 2
+    return f"{rate:,.{digits}f} (95% CI {low:,.{digits}f} to {high:,.{digits}f})"
+
+
 def _rate_ci(row: dict[str, object], prefix: str) -> str:
     """'31.0 (95% CI 26.4 to 36.2)', or the rate alone when it has no interval."""
     rate, low, high = (row.get(prefix + c) for c in ("rate", "rate_ci_low", "rate_ci_high"))
     if not isinstance(rate, float | int):
         return ""
     if isinstance(low, float | int) and isinstance(high, float | int):
-        return f"{rate:,.1f} (95% CI {low:,.1f} to {high:,.1f})"
+        return _rate_interval(rate, low, high)
     return f"{rate:,.1f}"
 
 
@@ -48,8 +55,8 @@ def _points(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool = False)
         force = result.force_rates.get(place)
         low, high = result.force_rate_intervals.get(place, (None, None))
         benchmark = (
-            f"; force-wide, {_rate(force)}"
-            + (f" (95% CI {_rate(low)} to {_rate(high)})" if low is not None and high else "")
+            "; force-wide, "
+            + (_rate_interval(force, low, high) if low is not None and high else _rate(force))
             if force is not None
             else ""
         )
