@@ -131,13 +131,26 @@ def _timing(r: ProfileResult) -> Section:
             y=days,
             colorscale="Purples",
             hoverongaps=False,
-            colorbar={"title": "crimes"},
+            # the scale across the top, not at the side where it takes a phone's width
+            colorbar={
+                "title": {"text": "crimes", "side": "top"},
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "len": 0.6,
+                "thickness": 10,
+            },
         )
     )
     heat.update_layout(
         title="When crimes were committed: hour of day by day of week",
         xaxis_title="hour of the day it happened (or began)",
         yaxis={"autorange": "reversed"},
+        # every third hour labelled, so the labels do not run together on a phone
+        xaxis={"tickvals": [f"{h:02d}" for h in range(0, 24, 3)]},
+        margin={"t": 70},
     )
     months = _bar(t.by_month_of_year, "month_name", "crimes", "By month of the year")
     note = (
