@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from vawg.profile.profile import ProfileResult
+from vawg.report.fmt import period
 from vawg.report.page import Section, details_html, disclosure_rule, table_html
 from vawg.report.profile._format import LABELS, _esc, _n, _ul, paragraphs_html
 from vawg.results import to_jsonable
@@ -88,8 +89,8 @@ def _scope(r: ProfileResult) -> Section:
     labels = {"crimes_excluded": "crimes excluded", "crimes_remaining": "crimes remaining"}
     s = r.params.settings
     rules = [
-        f"Recorded between {r.period[0]:%d %B %Y} and {r.period[1]:%d %B %Y} inclusive "
-        "(by the date recorded; by default the last five complete financial years in the data).",
+        f"Recorded in {period(*r.period)} (by the date recorded; unless another period is "
+        "chosen, the last five complete financial years in the data).",
         f"At least one {label(str(s.get('victim_sex')), 'sex').lower()} victim.",
         f"At least one {label(str(s.get('offender_sex')), 'sex').lower()} "
         f"{' or '.join(s.get('offender_roles', ()))} aged {s.get('offender_min_age')} or over "

@@ -8,6 +8,7 @@ from typing import Any
 
 from vawg.profile.harm_weights import describe_plainly
 from vawg.profile.profile import ProfileResult
+from vawg.report.fmt import period
 from vawg.report.page import Section, disclosure_rule
 from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ratio, _ul
 from vawg.results import excludes
@@ -39,8 +40,8 @@ def _findings(r: ProfileResult) -> list[str]:
     start, end = r.period
     if r.crimes_in_scope is not None:
         out.append(
-            f"<b>{_n(r.crimes_in_scope)}</b> VAWG crimes were recorded between "
-            f"{start:%d %B %Y} and {end:%d %B %Y}, involving <b>{_n(r.distinct_offenders)}</b> "
+            f"<b>{_n(r.crimes_in_scope)}</b> VAWG crimes were recorded in "
+            f"{period(start, end)}, involving <b>{_n(r.distinct_offenders)}</b> "
             f"male perpetrators aged 18+ and <b>{_n(r.distinct_victims)}</b> women and girls."
         )
     ratio = p.home_public_ratio

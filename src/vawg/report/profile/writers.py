@@ -13,6 +13,7 @@ import polars as pl
 
 from vawg.profile.mainpoints import profile_main_points
 from vawg.profile.profile import ProfileResult
+from vawg.report.fmt import period
 from vawg.report.page import Classification, disclosure_rule, render_page, write_html
 from vawg.report.pdf import html_to_pdf
 from vawg.report.profile.methods import _methods, _scope
@@ -49,7 +50,7 @@ def profile_html(result: ProfileResult) -> str:
         sections,
         classification=classification,
         subtitle=(
-            f"Crimes recorded {start:%d %B %Y} to {end:%d %B %Y} · male perpetrators aged 18+, "
+            f"Crimes recorded {period(start, end)} · male perpetrators aged 18+, "
             "women and girls harmed · " + ("public version" if result.public else "analyst version")
         ),
         main_points=profile_main_points(result),
