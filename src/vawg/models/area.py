@@ -50,6 +50,12 @@ __all__ = [
 AREA_TERMS = ("imd_decile_step", "pubs", "town_centre")
 OUTCOMES = ("home", "public", "all")
 _SOURCE = {"imd_decile_step": "imd_decile", "pubs": "pubs", "town_centre": "town_centre"}
+_TERM_WORDS = {
+    "imd_decile_step": "Deprivation",
+    "pubs": "Pubs",
+    "town_centre": "Town-centre status",
+}
+"""Each term in words, for the notes a report prints."""
 
 MORAN_CITATION = (
     "Moran PAP (1950) Notes on continuous stochastic phenomena. Biometrika 37:17-23; Cliff AD, "
@@ -120,7 +126,9 @@ def area_design(
     for term in AREA_TERMS:
         source = _SOURCE[term]
         if source not in data.columns or data[source].isna().all():
-            notes.append(f"{term}: no {source} in the area table, so not in the model.")
+            notes.append(
+                f"{_TERM_WORDS[term]}: not known for the areas covered, so not in the model."
+            )
             continue
         values = data[source].astype(float)
         if values.isna().any():

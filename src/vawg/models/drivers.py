@@ -113,7 +113,7 @@ def _drivers(
     if unmatched.height:
         notes.append(
             f"{int(unmatched['all'].sum()):,} in-scope crimes in {unmatched.height} LSOAs that "
-            "are not in the area table are left out of the area model."
+            "outside the area covered are left out of the area model."
         )
     area: AreaModelResult | None = None
     try:
