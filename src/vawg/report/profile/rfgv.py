@@ -89,6 +89,8 @@ def _rfgv(r: ProfileResult) -> Section:
         "perpetrators",
         "Perpetrators by priority score (RFGV)",
     )
+    # every other score labelled, upright: seventeen labels turn on their side on a phone
+    fig.update_xaxes(tickangle=0, dtick=2, title="priority score")
     scored = f" {_n(rf.perpetrators_scored)} men were scored." if rf.perpetrators_scored else ""
     body = (
         paragraphs_html(_rule_sentence(rf) + scored)
