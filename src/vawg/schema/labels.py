@@ -100,6 +100,13 @@ _OUTCOME_GROUP_SHORT = {
 names are in ``vawg.outcomes.framework.HEADLINE_GROUPS``; the outcome type numbers of each
 group are in the methods' outcome framework table)."""
 
+_PLACE = {
+    "home": "Home",
+    "public": "Public place",
+    "unknown": "Not recorded",
+}
+"""Where a crime happened, in the profile's three places (from its type of place)."""
+
 LABELS: Mapping[str, Mapping[str, str]] = {
     "offence_group": _OFFENCE_GROUP,
     "location_type": _LOCATION_TYPE,
@@ -109,6 +116,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "intervention_type": _INTERVENTION_TYPE,
     "sex": _SEX,
     "outcome_group_short": _OUTCOME_GROUP_SHORT,
+    "place": _PLACE,
 }
 """Family → code → words. Every code the contract allows has its words (a test checks)."""
 

@@ -24,6 +24,7 @@ from vawg.report.profile._format import (
     figure_html,
     ratio_text,
 )
+from vawg.schema.labels import LABELS as SCHEMA_LABELS
 
 _RATIO_LABELS = {
     "ratio": "home crimes per public crime",
@@ -129,6 +130,14 @@ def _place(r: ProfileResult) -> Section:
             "crimes, or a count not shown)",
             labels=_RATIO_LABELS,
         )
-        + table_html(p.by_location_type, caption="Every recorded location type")
+        + table_html(
+            p.by_location_type.with_columns(
+                pl.col(c).replace(dict(SCHEMA_LABELS[family]))
+                for c, family in (("location_type", "location_type"), ("place", "place"))
+                if c in p.by_location_type.columns
+            ),
+            caption="Every recorded type of place",
+            labels={"location_type": "type of place", "place": "counted as"},
+        )
     )
     return Section("Place: home and public", body, anchor="place")
