@@ -241,13 +241,13 @@ def place_evaluation(
         imd = "imd_decile"
         notes.append(
             "Deprivation is matched on the deprivation decile (1 = the most deprived tenth of "
-            "areas), because the area reference lacks a deprivation score for some LSOAs."
+            "areas), because the deprivation score is not known for some neighbourhoods."
         )
     known_flag = areas["town_centre"].null_count() == 0
     if not known_flag:
         notes.append(
-            "The area reference does not say which LSOAs are town centres, so comparison areas "
-            "are not matched on it."
+            "Which neighbourhoods are town centres is not known, so comparison areas are not "
+            "matched on it."
         )
         areas = areas.with_columns(pl.col("town_centre").fill_null(False))
     areas = areas.with_columns(pl.col("pubs").fill_null(0))

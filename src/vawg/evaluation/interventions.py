@@ -83,7 +83,7 @@ def _resolve(row: dict[str, object], areas: pl.DataFrame) -> tuple[list[str], st
         missing = [c for c in listed if c not in known]
         if missing:
             notes.append(
-                f"{len(missing)} listed LSOA(s) are not in the area reference and are left out: "
+                f"{len(missing)} listed neighbourhood(s) (LSOAs) are outside the area covered and are left out: "
                 + ", ".join(missing)
             )
         codes = [c for c in dict.fromkeys(listed) if c in known]

@@ -247,7 +247,9 @@ def evaluate_intervention(
     treated = covariates.filter(pl.col("lsoa_code").is_in(treated_codes))
     columns = ["pre_level", "pre_trend", "deprivation", "pubs"]
     if treated.drop_nulls().height < treated.height:
-        notes.append("some treated LSOAs lack deprivation or pubs in the area reference")
+        notes.append(
+            "deprivation or pubs are not known for some treated neighbourhoods (the average is used)"
+        )
         treated = treated.with_columns(pl.col(c).fill_null(pool[c].mean()) for c in columns)
     exact = ["town_centre"] if exact_town_centre else []
     matched = match_nearest(
@@ -370,7 +372,7 @@ def evaluate_intervention(
         min_crimes=settings.evaluation_min_crimes,
     )
     if not treated_codes:
-        reasons.insert(0, "none of its LSOAs is in the area reference")
+        reasons.insert(0, "none of its neighbourhoods (LSOAs) is in the area covered")
     return InterventionEvaluation(
         intervention=iv,
         first_after=first,

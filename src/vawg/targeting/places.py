@@ -45,7 +45,7 @@ def town_centres(areas: pl.DataFrame) -> tuple[pl.DataFrame, str]:
         ~pl.col("lsoa_code").is_in(named["lsoa_code"].implode()),
     )
     if flagged.is_empty():
-        return named, "the town-centre names given in the area reference"
+        return named, "the town-centre names of the area data"
     located = flagged.filter(pl.col("easting").is_not_null() & pl.col("northing").is_not_null())
     xy = located.select("easting", "northing").to_numpy().astype(np.float64)
     pairs = cKDTree(xy).query_pairs(r=TOWN_LINK_METRES, output_type="ndarray")
@@ -107,7 +107,11 @@ def unsafe_at_night(tables: Tables, settings: Settings) -> tuple[pl.DataFrame, s
             min_base=settings.survey_min_effective_base,
         )
         rows.append((district, est.estimate, est.ci_low, est.ci_high, est.n))
-    how = "weighted with the survey's weights" if weighted else "unweighted (no weight column)"
+    how = (
+        "weighted with the survey's weights"
+        if weighted
+        else "unweighted (the survey has no weights)"
+    )
     note = (
         f"public survey: share scoring feeling safe in town at night {settings.survey_unsafe_max} "
         f"or less on the 1-5 scale, by district of residence, {how}"

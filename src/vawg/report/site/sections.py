@@ -277,6 +277,8 @@ def profile_page(result: ProfileResult) -> SitePage:
     )
     order = {band: i for i, band in enumerate(AGE_ORDER)}
     ages = ages.sort(pl.col("age_band").replace_strict(order, default=len(order)), "who")
+    # bands written with an en dash, as a bulletin writes a range ("18–24", not "18-24")
+    ages = ages.with_columns(pl.col("age_band").str.replace("-", "–", literal=True))
     fig = go.Figure()
     for who in ("suspects or offenders", "victims"):
         part = ages.filter(pl.col("who") == who)
