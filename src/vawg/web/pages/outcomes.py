@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
@@ -35,6 +37,17 @@ _CODES = {words: code for code, words in _DIMENSIONS.items()}
 _BASES = {"recorded": "Crimes recorded in the half", "assigned": "Outcomes assigned in the half"}
 
 
+def _error_bars(part: pl.DataFrame) -> dict[str, Any]:
+    """Plotly error bars from a frame's estimate and its 95% interval (ci_low, ci_high)."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (part["ci_high"] - part["estimate"]).to_list(),
+        "arrayminus": (part["estimate"] - part["ci_low"]).to_list(),
+        "thickness": 1,
+    }
+
+
 def _value(dimension: str, value: str | None) -> str:
     """A breakdown's group in words (``unknown`` district → ``District not recorded``)."""
     if value is None or value == "unknown":
@@ -60,13 +73,7 @@ def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
             name=name,
             mode="lines+markers",
             line_color=PALETTE[index],
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (part["ci_high"] - part["estimate"]).to_list(),
-                "arrayminus": (part["estimate"] - part["ci_low"]).to_list(),
-                "thickness": 1,
-            },
+            error_y=_error_bars(part),
         )
     fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title="crimes recorded in")
     return fig
@@ -165,13 +172,7 @@ def render(ctx: PageContext) -> None:
             y=part["estimate"].to_list(),
             name=half_months(half),
             marker_color=PALETTE[index],
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (part["ci_high"] - part["estimate"]).to_list(),
-                "arrayminus": (part["estimate"] - part["ci_low"]).to_list(),
-                "thickness": 1,
-            },
+            error_y=_error_bars(part),
         )
     fig.update_layout(
         title=f"Charge rate by {_DIMENSIONS[dimension].lower()}, last two halves (95% CI)",
