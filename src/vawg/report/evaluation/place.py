@@ -67,13 +67,14 @@ def _before_the_start(p_value: float | None, width: str = "quarter") -> str:
         return reference
     if p_value < 0.05:
         verdict = (
-            "differ from the last one before it, taken together (a joint test at the 5% level): "
-            "the treated areas were not steady against the comparison areas before the start"
+            "differ from the last one before it, taken together, by more than chance would "
+            "often give: the treated areas were not steady against the comparison areas before "
+            "the start"
         )
     else:
         verdict = (
-            "do not differ clearly from the last one before it, taken together (a joint test at "
-            "the 5% level). Among several periods, one or two outside their intervals can be "
+            "do not differ clearly from the last one before it, taken together. Among several "
+            "periods, one or two outside their intervals can be "
             "chance; but if most of them sit above (or below) 0% (no change), the last period "
             "before the start may itself have been unusual, and the periods should be read with "
             "that in mind"
