@@ -77,3 +77,18 @@ def test_an_effect_whose_interval_holds_no_change_says_so_first() -> None:
     assert _hazard_words(None, None, None) == "–"
     assert _clear(0.85, 0.81, 0.89) == "15% fewer"
     assert _clear(1.1, 0.9, 1.3) == "No clear difference (point estimate 10% more)"
+
+
+def test_the_safer_streets_page_shows_the_analysis_caution_not_a_rule_of_its_own() -> None:
+    # The page had its own p < 0.05 rule on the periods before the start, which missed the
+    # analysis' fallback when they cannot be tested together; it now shows the analysis' words.
+    from types import SimpleNamespace
+
+    from vawg.evaluation.effects import leads_caution
+    from vawg.web.pages.evaluation import _before_the_start
+
+    caution = leads_caution(None, 7, outside=3)
+    assert caution is not None
+    pooled = SimpleNamespace(pre_trend=None, cautions=(caution,))
+    assert _before_the_start(pooled) == caution
+    assert _before_the_start(SimpleNamespace(pre_trend=None, cautions=())) == ""

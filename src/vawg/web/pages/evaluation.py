@@ -174,8 +174,6 @@ def _before_the_start(pooled: object) -> str:
     """A warning when the treated areas were not steady against the comparison areas before
     the start (the analysis' own tests; nothing decided here)."""
     trend = getattr(pooled, "pre_trend", None)
-    leads = getattr(pooled, "event_leads_p_value", None)
-    width = getattr(pooled, "event_width", "period")
     if trend is not None and trend.differs:
         per_year = trend.ratio_per_year
         return (
@@ -184,13 +182,11 @@ def _before_the_start(pooled: object) -> str:
             f"year, 95% interval {_interval(per_year.ci_low, per_year.ci_high)}), so the "
             "comparison areas cannot stand for what would have happened."
         )
-    if leads is not None and leads < 0.05:
-        return (
-            f"Read with care: before the start, the treated areas moved differently from the "
-            f"comparison areas against the last {width} before it (see the chart: the points "
-            "left of the start are not steady at 1), so the comparison may not stand for what "
-            "would have happened."
-        )
+    # the periods before the start: the analysis' own caution (its joint test, or its fallback
+    # when the periods cannot be tested together), not a second rule here
+    cautions = getattr(pooled, "cautions", ())
+    if cautions:
+        return " ".join(cautions)
     return ""
 
 
