@@ -165,7 +165,7 @@ def vawg_scope(tables: Tables, settings: Settings) -> Scope:
     counts = _rule_counts(crimes, involved, start, end, settings)
     n = tables.backend.to_pyarrow(counts).to_pylist()[0]
     n = {key: int(value or 0) for key, value in n.items()}
-    groups = "domestic abuse flag or " if settings.include_domestic_abuse else ""
+    groups = "flagged domestic abuse and not " if settings.include_domestic_abuse else ""
     rules = [
         ("recorded_outside_period", _outside(start, end), n["all"], n["in_period"]),
         (
@@ -190,7 +190,7 @@ def vawg_scope(tables: Tables, settings: Settings) -> Scope:
         ),
         (
             "not_vawg_offence",
-            f"neither {groups}a VAWG offence group",
+            f"not {groups}in a VAWG offence group",
             n["has_adult"],
             n["in_scope"],
         ),

@@ -272,11 +272,6 @@ def exclusions_html(exclusions: pl.DataFrame, note: str = "") -> str:
         return table_html(exclusions)
     shown = exclusions.select(
         [c for c in ("description", "crimes_excluded", "crimes_remaining") if c in exclusions]
-    ).with_columns(
-        pl.col("description").str.replace(
-            r"^neither domestic abuse flag or a VAWG offence group$",
-            "not flagged domestic abuse and not in a VAWG offence group",
-        )
     )
     return (f"<p class='note'>{html.escape(note)}</p>" if note else "") + table_html(
         shown,
