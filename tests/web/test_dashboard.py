@@ -171,6 +171,8 @@ def test_analyst_sees_every_page_with_its_charts(
         seconds = go(page, path)
         timings.append(f"analyst {path}: {seconds:.2f} s")
         check_page(page, f"analyst-{path}", least)
+        if path != RESTRICTED:  # every page opens with its analysis' main points
+            expect(page.get_by_text("Main points", exact=True).first).to_be_visible()
     (ARTIFACTS / "timings-analyst.txt").write_text("\n".join(timings) + "\n")
     # The restricted list is person-level: its references reach an analyst's browser (which
     # also shows that the leak check used on the viewer below finds them when they are there).

@@ -391,6 +391,7 @@ class HotspotView:
     notes: tuple[str, ...]
     weights: str
     boundaries: Boundaries | None  # None: no LSOA of the area table has a boundary to draw
+    main_points: tuple[str, ...] = ()  # the report's, as HTML sentences (whole force)
 
 
 def _hotspots(db: str, stamp: float, settings: Settings, filters: Filters) -> HotspotAnalysis:
@@ -411,7 +412,7 @@ def hotspots(
     db: str, stamp: float, settings: Settings, filters: Filters, public: bool
 ) -> HotspotView:
     """G* hot spots over every LSOA (the district filter zooms the map, it does not cut it)."""
-    from vawg.report.hotspots import hotspot_view
+    from vawg.report.hotspots import hotspot_view, main_points
     from vawg.spatial.public import disclose_hotspots
 
     unfiltered = dataclasses.replace(filters, districts=())
@@ -425,6 +426,7 @@ def hotspots(
         result.notes,
         result.weights,
         result.boundaries if drawn else None,
+        tuple(main_points(result)),
     )
 
 

@@ -18,6 +18,7 @@ Modules:
 
 from __future__ import annotations
 
+from vawg.report.hotspots.summary import main_points
 from vawg.report.hotspots.writers import (
     hotspot_map_figures,
     hotspot_view,
@@ -32,4 +33,5 @@ __all__ = [
     "hotspots_csv_rows",
     "hotspots_html",
     "hotspots_json",
+    "main_points",
 ]

@@ -41,7 +41,14 @@ def _rate_ci(row: dict[str, object], prefix: str) -> str:
     return f"{rate:,.1f}"
 
 
-def _points(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool = False) -> list[str]:
+def main_points(
+    result: HotspotAnalysis, table: pl.DataFrame | None = None, *, site: bool = False
+) -> list[str]:
+    """The hot-spot main points as HTML sentences (names escaped, the lead in ``<b>``): the
+    confirmed hot spots named with their rates, the exploratory clusters in words, the second
+    check, and how crimes were placed. ``table``: the per-LSOA table as shown (the Result's own
+    by default); ``site``: the open site's wording (no second check)."""
+    table = result.table if table is None else table
     points: list[str] = []
     n_lsoas = table.height
     for place in ("all", "public"):
@@ -119,7 +126,7 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool 
     """Main points, key figures, what a hot spot is, and every note. ``site``: for the open
     site's page, which shows the rates and the hot spots of all and public places only (no
     persistence over the years, no second check, no homes)."""
-    points = _points(result, table, site=site)
+    points = main_points(result, table, site=site)
     body = '<div class="callout"><ul>' + "".join(f"<li>{p}</li>" for p in points) + "</ul></div>"
     cards = []
     for place in ("all", "public"):

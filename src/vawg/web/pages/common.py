@@ -15,7 +15,7 @@ from vawg.web import data
 from vawg.web.context import PageContext
 from vawg.web.jobs import Job
 
-__all__ = ["details", "disclosure_note", "main_points", "wait_for"]
+__all__ = ["details", "disclosure_note", "main_points", "main_points_html", "wait_for"]
 
 T = TypeVar("T")
 
@@ -70,6 +70,21 @@ def main_points(points: Sequence[MainPoint], *, title: str = "Main points") -> N
         lines.append(line)
     with st.container(border=True):
         st.markdown(f"**{title}**\n\n" + "\n".join(lines))
+
+
+def main_points_html(
+    points: Sequence[str], *, title: str = "Main points", caption: str = ""
+) -> None:
+    """Main points already written as HTML sentences by a report (names escaped there, the
+    lead in ``<b>``), as the hot-spot report opens with them."""
+    if not points:
+        return
+    items = "".join(f"<li>{point}</li>" for point in points)
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        st.markdown(f"<ul>{items}</ul>", unsafe_allow_html=True)
+        if caption:
+            st.caption(caption)
 
 
 def details(notes: Sequence[str], *, title: str = "How this was made") -> None:

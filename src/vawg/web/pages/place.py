@@ -21,7 +21,7 @@ from vawg.web.charts import (
     wrapped,
 )
 from vawg.web.context import PageContext
-from vawg.web.pages.common import details, disclosure_note, wait_for
+from vawg.web.pages.common import details, disclosure_note, main_points_html, wait_for
 
 __all__ = ["render"]
 
@@ -44,6 +44,15 @@ def render(ctx: PageContext) -> None:
     job = data.later(data.hotspots, ctx.db_key, ctx.stamp, ctx.settings, ctx.filters, ctx.public)
     view = wait_for(job, "the hot spots")
     disclosure_note(ctx)
+    main_points_html(
+        view.main_points,
+        caption=(
+            "Over the whole force: hot spots are tested over every LSOA; the district filter "
+            "zooms the map and its table."
+            if ctx.filters.districts
+            else ""
+        ),
+    )
     place = st.segmented_control("Crimes at", list(_PLACES), default="All places", key="place_kind")
     prefix = _PLACES[place or "All places"]
     table = view.table
