@@ -30,3 +30,18 @@ def test_an_interval_after_a_rate_is_not_a_share() -> None:
     frame = pl.DataFrame({"crime_share": [0.1], "rate": [5.7], "ci_low": [5.6], "ci_high": [5.8]})
     config = _column_config(frame)
     assert (config["ci_low"].get("type_config") or {}).get("format") != "%.1f%%"
+
+
+def _format(config: dict[str, dict[str, object]], column: str) -> object:
+    return (config[column].get("type_config") or {}).get("format")  # type: ignore[union-attr]
+
+
+def test_counts_have_thousands_separators_and_years_do_not() -> None:
+    frame = pl.DataFrame(
+        {"year": [2021], "financial_year_start": [2021], "crimes": [11530], "rate": [5.77]}
+    )
+    config = _column_config(frame, decimals=2)
+    assert _format(config, "crimes") == "%,d"
+    assert _format(config, "rate") == "%,.2f"
+    assert _format(config, "year") is None
+    assert _format(config, "financial_year_start") is None

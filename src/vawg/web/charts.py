@@ -406,7 +406,8 @@ def _column_config(
     decimals: int | None = None,
 ) -> dict[str, Any]:
     """Each column headed in words (``labels`` first), shares and the columns named in
-    ``percent`` written as percentages, other decimals to ``decimals`` places when given."""
+    ``percent`` written as percentages, other decimals to ``decimals`` places when given, and
+    whole numbers with thousands separators ("11,530"; years as written, "2021")."""
     config: dict[str, Any] = {}
     for column in frame.columns:
         if labels and column in labels:
@@ -414,10 +415,13 @@ def _column_config(
         else:
             header = label(column, "field") if column in LABELS["field"] else column
             header = header.replace("_", " ")
+        dtype = frame[column].dtype
         if column in _percent_columns(frame, percent):
             config[column] = st.column_config.NumberColumn(header, format="%.1f%%")
-        elif frame[column].dtype.is_float() and decimals is not None:
-            config[column] = st.column_config.NumberColumn(header, format=f"%.{decimals}f")
+        elif dtype.is_float() and decimals is not None:
+            config[column] = st.column_config.NumberColumn(header, format=f"%,.{decimals}f")
+        elif dtype.is_integer() and "year" not in column:  # a year is written 2021, not 2,021
+            config[column] = st.column_config.NumberColumn(header, format="%,d")
         else:
             config[column] = st.column_config.Column(header)
     return config
