@@ -92,7 +92,62 @@ def test_neighbourhood_rates_always_have_one_decimal() -> None:
 
 
 def test_a_rate_is_never_written_on_the_edge_of_its_interval() -> None:
-    from vawg.report.hotspots.summary import _rate_interval
+    from vawg.report.hotspots._format import rate_interval
+    from vawg.report.hotspots.sections import rate_map
 
-    assert _rate_interval(31.6, 26.9, 36.9) == "31.6 (95% CI 26.9 to 36.9)"
-    assert _rate_interval(5.74, 5.67, 5.80) == "5.74 (95% CI 5.67 to 5.80)"
+    assert rate_interval(31.6, 26.9, 36.9) == "31.6 (95% CI 26.9 to 36.9)"
+    assert rate_interval(5.74, 5.67, 5.80) == "5.74 (95% CI 5.67 to 5.80)"
+    assert rate_interval(5.74) == "5.7"
+    # the force-wide rate in the title of the LSOAs-by-rate table, too
+    result, table = _hotspots()
+    result.force_rates = {"all": 5.74}
+    result.force_rate_intervals = {"all": (5.67, 5.80)}
+    html = rate_map(result, table, False, drawn=False)
+    assert "force-wide: 5.74 (95% CI 5.67 to 5.80)" in html
+    assert "5.7, 95% CI 5.7 to 5.8" not in html
+
+
+def _summary_result(table: pl.DataFrame, *, hot_spots: int, public: bool) -> Any:
+    placement = SimpleNamespace(sentence=lambda: "Placed.", notes=lambda: ("Placed.",))
+    return SimpleNamespace(
+        table=table,
+        by_place={
+            "all": SimpleNamespace(
+                hot_spots=hot_spots, hot_unadjusted=hot_spots + 1, confirmed_by_permutation=1
+            )
+        },
+        force_rates={"all": 12.0},
+        force_rate_intervals={"all": (11.5, 12.5)},
+        concentration={},
+        trends=SimpleNamespace(
+            patterns={"persistent": 0, "emerging": 3}, years=[1, 2, 3, 4, 5], hot_all_but_one=2
+        ),
+        placement=placement,
+        weights_kind="queen",
+        params=SimpleNamespace(settings={"public": public}),
+        flagged_months=(),
+        excluded_months=(),
+        notes=(),
+    )
+
+
+def test_hot_spots_in_withheld_lsoas_are_counted_among_the_confirmed_not_added() -> None:
+    from vawg.report.hotspots.summary import main_points
+
+    # 3 confirmed hot spots; one is in the table, two are in LSOAs a public table withholds
+    _, table = _hotspots()
+    result = _summary_result(table, hot_spots=3, public=True)
+    first = main_points(result, table)[0]
+    assert "<b>3 confirmed hot spots at all places</b>" in first
+    assert "(2 of them in LSOAs whose figures are not shown" in first
+    assert "more in LSOAs" not in first
+
+
+def test_the_persistence_tile_reads_as_one_figure_with_its_parts_in_words() -> None:
+    from vawg.report.hotspots.summary import summary_section
+
+    _, table = _hotspots()
+    html = summary_section(_summary_result(table, hot_spots=1, public=False), table)
+    assert "2 LSOAs" in html and "a confirmed hot spot in 4 or more of the 5 years" in html
+    assert "in all 5 years: 0; newly hot in the latest year: 3" in html
+    assert "0 / 2" not in html

@@ -50,7 +50,7 @@ def test_a_district_beside_its_own_town_centre_reads_as_the_rest_of_it() -> None
         {"district": "Thanet", "town": None, "town_centre": False},
         {"district": "Dover", "town": None, "town_centre": False},
     ]
-    assert towns_phrase(rows) == "Dover, Ramsgate town centre and the rest of Thanet"
+    assert towns_phrase(rows) == "Dover, Ramsgate town centre and Thanet outside its town centres"
 
 
 def test_the_small_counts_warning_names_the_place_and_leaves_the_simulation_to_the_methods() -> (

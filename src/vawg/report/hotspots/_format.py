@@ -31,6 +31,16 @@ RATE_WORDS = "per 1,000 women and girls a year"
 MAP_COLOURS = [CLASS_COLOURS[c] for c in CLASSES]
 
 
+def rate_interval(rate: float, low: float | None = None, high: float | None = None) -> str:
+    """'5.74 (95% CI 5.67 to 5.80)': one decimal, or two when one decimal would put the rate
+    on the edge of its interval ('5.7 (95% CI 5.7 to 5.8)' reads as if it were); the rate
+    alone when it has no interval."""
+    if low is None or high is None or low != low or high != high:
+        return f"{rate:,.1f}"
+    digits = 1 if f"{rate:,.1f}" not in (f"{low:,.1f}", f"{high:,.1f}") else 2
+    return f"{rate:,.{digits}f} (95% CI {low:,.{digits}f} to {high:,.{digits}f})"
+
+
 def neighbours_words(result: HotspotAnalysis) -> str:
     """Which LSOAs make an LSOA's neighbourhood, in words ('its 6 nearest neighbours')."""
     settings = result.params.settings
@@ -116,8 +126,8 @@ def towns_phrase(rows: list[dict[str, Any]]) -> str:
         key = (
             f"{row['town']} town centre"
             if row.get("town") and row.get("town_centre") is not False
-            # 'the rest of': a district's count must not read as including its town centres
-            else f"the rest of {district}"
+            # a district's count must not read as including its town centres
+            else f"{district} outside its town centres"
             if district in in_town
             else (district or "an unnamed district")
         )

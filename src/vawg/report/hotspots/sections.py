@@ -15,6 +15,7 @@ from vawg.report.hotspots._format import (
     PREFIX,
     RATE_WORDS,
     neighbourhood_words,
+    rate_interval,
     rate_with_interval,
 )
 from vawg.report.maps import MapFigure, choropleth, map_html
@@ -193,11 +194,9 @@ def rate_map(
         _lsoa(), rate_with_interval(""), "crimes", "district"
     )
     force = result.force_rates.get("all")
-    low, high = result.force_rate_intervals.get("all", (float("nan"), float("nan")))
+    low, high = result.force_rate_intervals.get("all", (None, None))
     caption = "LSOAs by rate, highest first" + (
-        f" (force-wide: {force:,.1f}, 95% CI {low:,.1f} to {high:,.1f})"
-        if force is not None
-        else ""
+        f" (force-wide: {rate_interval(force, low, high)})" if force is not None else ""
     )
     labels = {**_labels(""), "rate": f"rate {RATE_WORDS} (95% CI)"}
     if not drawn:

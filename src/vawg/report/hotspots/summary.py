@@ -14,21 +14,11 @@ from vawg.report.hotspots._format import (
     neighbours_words,
     old_district_names,
     place_name,
+    rate_interval,
     towns_phrase,
 )
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.hotspots import HOT, HOT_UNADJUSTED
-
-
-def _rate(value: float) -> str:
-    return f"{value:,.1f}"
-
-
-def _rate_interval(rate: float, low: float, high: float) -> str:
-    """'5.74 (95% CI 5.67 to 5.80)': one decimal, or two when one decimal would put the rate
-    on the edge of its interval ('5.7 (95% CI 5.7 to 5.8)' reads as if it were)."""
-    digits = 1 if f"{rate:,.1f}" not in (f"{low:,.1f}", f"{high:,.1f}") else 2
-    return f"{rate:,.{digits}f} (95% CI {low:,.{digits}f} to {high:,.{digits}f})"
 
 
 def _rate_ci(row: dict[str, object], prefix: str) -> str:
@@ -37,7 +27,7 @@ def _rate_ci(row: dict[str, object], prefix: str) -> str:
     if not isinstance(rate, float | int):
         return ""
     if isinstance(low, float | int) and isinstance(high, float | int):
-        return _rate_interval(rate, low, high)
+        return rate_interval(rate, low, high)
     return f"{rate:,.1f}"
 
 
@@ -61,12 +51,7 @@ def main_points(
         exploratory = table.filter(pl.col(klass) == HOT_UNADJUSTED)
         force = result.force_rates.get(place)
         low, high = result.force_rate_intervals.get(place, (None, None))
-        benchmark = (
-            "; force-wide, "
-            + (_rate_interval(force, low, high) if low is not None and high else _rate(force))
-            if force is not None
-            else ""
-        )
+        benchmark = "" if force is None else "; force-wide, " + rate_interval(force, low, high)
         if hot.height:
             rows = hot.to_dicts()
             highest = hot.sort(prefix + "rate", descending=True, nulls_last=True).to_dicts()
@@ -77,8 +62,8 @@ def main_points(
             )
             unnamed = r.hot_spots - hot.height
             hidden = (
-                f" ({unnamed} more in LSOAs whose figures are not shown: too few crimes there "
-                "to publish)"
+                f" ({unnamed} of them in LSOAs whose figures are not shown: too few crimes "
+                "there to publish)"
                 if unnamed > 0
                 else ""
             )
@@ -163,9 +148,10 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool 
         n = len(result.trends.years)
         cards.append(
             kpi(
-                f"{p['persistent']} / {result.trends.hot_all_but_one}",
-                f"LSOAs a confirmed hot spot in all {n} years / in {n - 1} or more of them",
-                f"newly hot in the latest year: {p['emerging']}",
+                f"{result.trends.hot_all_but_one} LSOAs",
+                f"a confirmed hot spot in {n - 1} or more of the {n} years",
+                f"in all {n} years: {p['persistent']}; newly hot in the latest year: "
+                f"{p['emerging']}",
             )
         )
     body += f'<div class="kpis">{"".join(cards)}</div>'
