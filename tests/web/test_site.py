@@ -235,6 +235,48 @@ def test_no_site_page_scrolls_sideways_on_a_phone(site: Path, page: Any) -> None
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, html.name
 
 
+_TABLE_BOXES = """() => [...document.querySelectorAll('.table-wrap')]
+  .filter(box => box.clientWidth > 0)
+  .map(box => ({
+    wide: box.scrollWidth > box.clientWidth + 2,
+    hint: !!(box.previousElementSibling
+             && box.previousElementSibling.classList.contains('scroll-hint')),
+  }))"""
+
+
+@pytest.mark.browser
+def test_a_wide_table_on_a_phone_says_so_and_keeps_its_first_column_in_view(
+    site: Path, page: Any
+) -> None:
+    # The places page's LSOA tables are wider than a phone: the rates sat off screen behind a
+    # faint shadow, and scrolling to them lost the LSOA's name.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((site / "places.html").as_uri())
+    page.wait_for_timeout(500)
+    boxes = page.evaluate(_TABLE_BOXES)
+    assert any(b["wide"] for b in boxes), boxes
+    assert all(b["wide"] == b["hint"] for b in boxes), boxes
+    # scrolled to its far right, a wide table's first cell is still at the box's left edge
+    offsets = page.evaluate(
+        """async () => {
+          const out = [];
+          for (const b of document.querySelectorAll('.table-wrap')) {
+            const cell = b.querySelector('tbody td');
+            if (!cell || b.scrollWidth <= b.clientWidth + 2) continue;
+            b.scrollLeft = b.scrollWidth;
+            await new Promise(r => requestAnimationFrame(r));
+            out.push([b.scrollLeft, cell.getBoundingClientRect().left - b.getBoundingClientRect().left]);
+          }
+          return out;
+        }"""
+    )
+    assert offsets and all(scrolled > 0 and abs(left) < 2 for scrolled, left in offsets), offsets
+    # at a desktop's width the same tables fit and say nothing
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(300)
+    assert all(b["wide"] == b["hint"] for b in page.evaluate(_TABLE_BOXES))
+
+
 @pytest.mark.browser
 def test_a_map_on_a_phone_shows_the_whole_force_with_names_that_can_be_read(
     site: Path, page: Any
