@@ -7,7 +7,8 @@ Harassment is more common for women and the young (planted logistic model, with 
 shifts); victims mostly did not report it (younger victims less often, so the raw sample's
 share not reporting, about 63%, differs from the population's); town centres feel less safe
 at night than by day, more so for women and in some districts. ``reason_not_reported`` is free
-text from six themes in varied wording. No ``weight`` column: weighting is the analysis' job.
+text in varied wording from the ten themes the survey analysis looks for, in planted shares
+(``model.reason_themes`` in truth). No ``weight`` column: weighting is the analysis' job.
 
 Victim survey: about 1,500 x scale victims (at least 200), mostly linked to recorded crimes
 with a female victim, a male suspect and an outcome; ``whole_experience`` follows the planted
@@ -50,46 +51,75 @@ _ITEM_OFFSETS = {"ease_of_contact": (0.4, 0.8), "actions_taken": (-0.1, 0.7),
 _KEPT_INFORMED_PER_YEAR = -0.3
 _SATISFIED_FROM = 5  # "satisfied": a score of 5, 6 or 7 (Home Office convention)
 
+# Free-text reasons, keyed by the survey analysis' theme names (``vawg.survey.themes``): every
+# theme the classifier knows is written, each wording mentioning that theme only, so the planted
+# shares are what the classifier should find.
 _REASONS: dict[str, tuple[str, ...]] = {
-    "police_would_not_act": (
-        "didn't think police would do anything",
-        "Police wouldn't have done anything about it",
+    "nothing would be done": (
+        "didn't think they would do anything",
+        "They wouldn't have done anything about it",
         "no point, nothing would be done",
-        "I don't think the police would take it seriously",
         "they never do anything anyway",
+        "It would have been a waste of time",
     ),
-    "trivial_or_normal": (
+    "not serious enough / part of life": (
         "too trivial to report",
         "it happens all the time, it's just normal",
         "didn't seem serious enough",
         "Just part of being a woman unfortunately",
         "felt it was too minor",
+        "you just get used to it",
     ),
-    "fear_of_reprisal": (
+    "would not be believed or taken seriously": (
+        "didn't think I would be believed",
+        "they wouldn't take me seriously",
+        "They'd say it was my fault",
+        "felt I'd be judged for what I was wearing",
+    ),
+    "fear of the offender or reprisal": (
         "fear of reprisal",
         "scared he would find out",
         "worried it would make things worse",
         "afraid of what they might do",
     ),
-    "did_not_know_how": (
+    "did not know how or where to report": (
         "didn't know how to report it",
         "not sure who to tell",
         "Didn't know it was something you could report",
+        "didn't know where to go",
     ),
-    "embarrassed": (
+    "no evidence / could not identify them": (
+        "no evidence, it was my word against his",
+        "didn't see his face, he ran off",
+        "It was a stranger and I couldn't describe him",
+        "couldn't prove it",
+    ),
+    "distrust of the police": (
+        "I don't trust the police",
+        "had a bad experience with them before",
+        "no confidence in the police round here",
+        "the police don't care about this sort of thing",
+    ),
+    "embarrassment or shame": (
         "embarrassed",
         "too embarrassed to tell anyone",
         "felt ashamed",
         "didn't want people to know",
     ),
-    "dealt_with_it": (
+    "dealt with it myself / private matter": (
         "dealt with it myself",
         "I handled it",
         "sorted it out myself",
         "told him to stop and moved away",
     ),
+    "too much hassle or time": (
+        "too much hassle",
+        "didn't want the hassle of a court case",
+        "it would take too much time",
+        "couldn't face all the paperwork",
+    ),
 }
-_REASON_SHARES = (0.36, 0.24, 0.12, 0.10, 0.08, 0.10)
+_REASON_SHARES = (0.27, 0.19, 0.06, 0.10, 0.08, 0.07, 0.08, 0.05, 0.06, 0.04)
 
 
 @dataclass(frozen=True)
