@@ -231,27 +231,38 @@ def _knox_section(result: TargetingResult) -> str:
             }
         ),
     )
+    # A public report never shows the shuffle p-values (the true count narrows them), whatever
+    # the table holds: whether it is public is the Result's to say, not the data's.
+    shown = knox.table.drop(
+        "distance_index",
+        "time_index",
+        "above_chance",
+        *(["p_value"] if result.public else []),
+        strict=False,
+    ).with_columns(
+        pl.col("knox_ratio").map_elements(change, return_dtype=pl.String, skip_nulls=False)
+    )
     body += details_html(
         "Model details",
         paragraphs(
             f"Knox test: {knox.permutations:,} shuffles of the dates (seed {knox.params.seed}); "
-            "the share of shuffles with as many pairs is the p-value."
+            "pairs against chance compares the observed pairs with the mean of the shuffles "
+            "(the Knox ratio)"
+            + (
+                "."
+                if result.public
+                else "; the share of shuffles with as many pairs is the p-value."
+            )
         )
         + table_html(
-            knox.table.drop(
-                "distance_index",
-                "time_index",
-                "above_chance",
-                *(["p_value"] if knox.table["p_value"].null_count() == knox.table.height else []),
-                strict=False,
-            ),
+            shown,
             caption="Knox table: observed pairs against those expected by chance",
             max_rows=200,
             labels={
                 **SCANNED_LABELS,
                 "expected": "expected mean",
                 "observed": "observed pairs",
-                "knox_ratio": "Knox ratio (observed ÷ expected)",
+                "knox_ratio": "pairs against chance",
                 "p_value": "share of shuffles as high (p)",
             },
         ),
