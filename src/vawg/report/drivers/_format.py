@@ -10,7 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from vawg.report import fmt
-from vawg.report.evaluation.charts import change_label, change_ticks
+from vawg.report.evaluation.charts import change_ticks
 from vawg.report.page import kpi_html
 from vawg.results import Estimate
 
@@ -110,10 +110,9 @@ def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
                 mode="markers",
                 name=group,
                 marker={"size": 10, "color": colours[group]},
+                # the same words as the table under the chart
                 customdata=[
-                    f"{label}: {change_label(e.estimate)} "
-                    f"(95% CI {change_label(e.ci_low)} to {change_label(e.ci_high)})"
-                    for label, e in part
+                    f"{label}: {effect_words(e.estimate, e.ci_low, e.ci_high)}" for label, e in part
                 ],
                 hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
                 error_x={

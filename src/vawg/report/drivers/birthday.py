@@ -155,7 +155,9 @@ def _age(result: DriversResult) -> str:
     )
     body = figure_html(fig, height=360)
     rate_words = [
-        "–" if r is None or lo is None or hi is None else f"{r:,.1f} ({lo:,.1f} to {hi:,.1f})"
+        "–"
+        if r is None or lo is None or hi is None
+        else f"{fmt.number(r, 1)} ({fmt.interval(lo, hi)})"
         for r, lo, hi in table.select("rate_per_1000", "ci_low", "ci_high").iter_rows()
     ]
     against = [
