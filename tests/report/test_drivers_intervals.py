@@ -107,10 +107,14 @@ def test_the_forest_plot_hover_uses_the_words_of_the_table() -> None:
         ("public places", "Town centre", Estimate(3.57, 2.94, 4.34)),
         ("public places", "Deprivation (decile)", Estimate(0.972, 0.958, 0.986)),
     ]
-    page = figure_html(_forest(rows, "Area effects"))
+    # the hover text is in the page's chart data, its line breaks escaped
+    page = figure_html(_forest(rows, "Area effects")).replace("\\u003cbr\\u003e", " ")
     assert (
-        "Town centre: 3.6 times as many crimes (95% CI 2.9 times as many to 4.3 times as many)"
+        "Town centre, public places: 3.6 times as many crimes (95% CI 2.9 times as many to 4.3 times as many)"
         in page
     )
-    assert "Deprivation (decile): 2.8% fewer crimes (95% CI 4.2% fewer to 1.4% fewer)" in page
+    assert (
+        "Deprivation (decile), public places: 2.8% fewer crimes (95% CI 4.2% fewer to 1.4% fewer)"
+        in page
+    )
     assert "+257%" not in page  # not a second way of writing the same ratio

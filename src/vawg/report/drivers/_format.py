@@ -97,6 +97,12 @@ def _kpi(value: str, label: str, ci: str = "") -> str:
     return kpi_html(value, label, ci)
 
 
+def _hover_lines(words: str) -> str:
+    """An effect in words broken into short lines for a hover label (a phone is narrow):
+    the change, then its interval from each end."""
+    return words.replace(" (", "<br>(", 1).replace("; ", ";<br>").replace(" to ", "<br>to ")
+
+
 def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
     fig = go.Figure()
     groups = sorted({g for g, _, _ in rows}, key=[g for g, _, _ in rows].index)
@@ -110,11 +116,13 @@ def _forest(rows: list[tuple[str, str, Estimate]], title: str) -> go.Figure:
                 mode="markers",
                 name=group,
                 marker={"size": 10, "color": colours[group]},
-                # the same words as the table under the chart
+                # the same words as the table under the chart, in short lines for a phone
                 customdata=[
-                    f"{label}: {effect_words(e.estimate, e.ci_low, e.ci_high)}" for label, e in part
+                    f"{label}, {group}:<br>"
+                    + _hover_lines(effect_words(e.estimate, e.ci_low, e.ci_high))
+                    for label, e in part
                 ],
-                hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{customdata}<extra></extra>",
                 error_x={
                     "type": "data",
                     "symmetric": False,
