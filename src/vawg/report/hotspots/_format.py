@@ -135,7 +135,8 @@ def towns_phrase(rows: list[dict[str, Any]]) -> str:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     parts = [f"{name} ({n} LSOAs)" if n > 1 else name for name, n in ranked]
     if len(parts) > 6:
-        parts = [*parts[:6], f"{len(parts) - 6} more places"]
+        rest = len(parts) - 6
+        parts = [*parts[:6], f"{rest} more place{'s' if rest != 1 else ''}"]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
