@@ -12,6 +12,7 @@ sentences are checked against hand-written expectations.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -153,6 +154,26 @@ def test_a_chart_data_table_is_headed_by_its_axes_and_long_titles_wrap() -> None
     assert figure.layout.xaxis.title.text.count("<br>") >= 1
     assert all(len(line) <= 42 for line in figure.layout.xaxis.title.text.split("<br>"))
     assert figure.layout.legend.orientation == "h" and figure.layout.legend.y > 1
+
+
+def test_a_chart_data_table_writes_a_series_alike() -> None:
+    import plotly.graph_objects as go
+
+    from vawg.report.page import figure_html
+
+    def cells(figure: go.Figure) -> list[str]:
+        body = figure_html(figure).split("<tbody>")[1].split("</tbody>")[0]
+        return re.findall(r"<td[^>]*>([^<]*)</td>", body)[1::2]  # the value column
+
+    # three significant figures at the largest, the same decimals for every value
+    rates = go.Figure(go.Bar(x=["18-24", "25-34", "65+"], y=[32.33, 7.199, 0.801]))
+    assert cells(rates) == ["32.3", "7.2", "0.8"]
+    assert cells(go.Figure(go.Bar(x=["a", "b"], y=[25.9, 4.0]))) == ["25.9", "4.0"]
+    # whole numbers stay whole; shares on a per-cent axis are percentages
+    assert cells(go.Figure(go.Bar(x=["a", "b"], y=[57.0, 4.0]))) == ["57", "4"]
+    shares = go.Figure(go.Bar(x=["a", "b"], y=[0.497, 0.0312]))
+    shares.update_yaxes(tickformat=".0%")
+    assert cells(shares) == ["49.7%", "3.1%"]
 
 
 def test_a_change_in_days_carries_its_interval_when_it_has_one() -> None:

@@ -13,6 +13,7 @@ Nothing here computes a statistic: sections are built from Results by the report
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -244,7 +245,7 @@ def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
     point, headed by the chart's axis titles (the category first, then the value), with the
     series named when there are several; ``None`` when the chart has no x/y traces (then its
     own data table is given)."""
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, Any]] = []
     horizontal = False
     for i, trace in enumerate(figure.data):
         name = str(getattr(trace, "name", None) or f"series {i + 1}").replace("<br>", " ")
@@ -254,7 +255,7 @@ def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
                 for xi, z in enumerate(_values(row)):
                     x = xs[xi] if xi < len(xs) else xi
                     y = ys[yi] if yi < len(ys) else yi
-                    rows.append((f"{name} {y}".strip(), str(x), _text(z)))
+                    rows.append((f"{name} {y}".strip(), str(x), z))
             continue
         xs, ys = _values(getattr(trace, "x", None)), _values(getattr(trace, "y", None))
         if not xs and not ys:
@@ -265,9 +266,9 @@ def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
             ys = [None] * len(xs)
         if getattr(trace, "orientation", None) == "h":  # the category is on the y axis
             horizontal = True
-            rows.extend((name, _text(y), _text(x)) for x, y in zip(xs, ys, strict=False))
+            rows.extend((name, _text(y), x) for x, y in zip(xs, ys, strict=False))
         else:
-            rows.extend((name, _text(x), _text(y)) for x, y in zip(xs, ys, strict=False))
+            rows.extend((name, _text(x), y) for x, y in zip(xs, ys, strict=False))
     if not rows:
         return None
     category_axis, value_axis = ("yaxis", "xaxis") if horizontal else ("xaxis", "yaxis")
@@ -275,7 +276,13 @@ def _figure_data(figure: go.Figure) -> pl.DataFrame | None:
     value = _axis_title(figure, value_axis) or "value"
     if value == category:
         value = f"{value} (value)"
-    frame = pl.DataFrame(rows, schema=["group", category, value], orient="row")
+    percent = "%" in str(getattr(figure.layout, value_axis).tickformat or "")
+    written = _column_text([r[2] for r in rows], percent=percent)
+    frame = pl.DataFrame(
+        [(g, c, w) for (g, c, _), w in zip(rows, written, strict=True)],
+        schema=["group", category, value],
+        orient="row",
+    )
     if frame["group"].n_unique() == 1 and frame["group"][0].startswith("series "):
         frame = frame.drop("group")  # one unnamed series: its name says nothing
     return frame
@@ -338,6 +345,32 @@ def _text(value: Any) -> str:
             return "–"
         return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
     return str(value)
+
+
+def _column_text(values: list[Any], *, percent: bool = False) -> list[str]:
+    """A chart's values written alike: shares as percentages to one decimal when the axis is
+    in per cent; other numbers to the same number of decimals, enough for three significant
+    figures at the largest (32.3, 7.2, 0.8 rather than 32.33, 7.199, 0.801; 25.9 beside 4.0,
+    not 4)."""
+    numbers = [
+        float(v)
+        for v in values
+        if isinstance(v, int | float) and not isinstance(v, bool) and v == v
+    ]
+    if percent:
+        return [
+            pct(float(v), 1) if isinstance(v, int | float) and v == v else _text(v) for v in values
+        ]
+    if not numbers or all(v.is_integer() for v in numbers):  # counts stay whole numbers
+        return [_text(v) for v in values]
+    largest = max(abs(v) for v in numbers) or 1.0
+    decimals = min(4, max(0, 2 - math.floor(math.log10(largest))))
+    return [
+        f"{float(v):,.{decimals}f}"
+        if isinstance(v, int | float) and not isinstance(v, bool) and v == v
+        else _text(v)
+        for v in values
+    ]
 
 
 def _title(figure: go.Figure) -> str:
