@@ -31,7 +31,14 @@ from vawg.survey.satisfaction import ITEMS, SatisfactionResult, victim_satisfact
 from vawg.survey.side_by_side import SideBySideResult, side_by_side
 from vawg.survey.themes import ThemeResult, reason_themes
 
-__all__ = ["WEIGHT_SOURCES", "SurveyResult", "survey_analysis"]
+__all__ = [
+    "PUBLIC_COLUMNS",
+    "WEIGHT_SOURCES",
+    "SurveyResult",
+    "public_survey_frame",
+    "survey_analysis",
+    "survey_weights",
+]
 
 WEIGHT_SOURCES = {
     "raked": "raked to population margins",
@@ -39,7 +46,7 @@ WEIGHT_SOURCES = {
     "supplied_raked": "supplied weights, raked to population margins",
     "equal": "none: every respondent counts equally",
 }
-_PUBLIC_COLUMNS = (
+PUBLIC_COLUMNS = (
     "respondent_id",
     "district",
     "age_band",
@@ -106,9 +113,23 @@ class SurveyResult:
         }
 
 
-def _weights(
-    frame: pl.DataFrame, settings: Settings, margins: Margins | None, do_rake: bool | None
+def public_survey_frame(tables: Tables) -> pl.DataFrame:
+    """The public survey's respondents (the columns the analysis uses), in respondent order."""
+    return tables.public_survey.select(*PUBLIC_COLUMNS).order_by("respondent_id").to_polars()
+
+
+def survey_weights(
+    frame: pl.DataFrame,
+    settings: Settings,
+    margins: Margins | None = None,
+    do_rake: bool | None = None,
 ) -> tuple[np.ndarray, str, RakingResult | None]:
+    """The weights every public-survey estimate uses, one per row of ``frame``; their source
+    (a :data:`WEIGHT_SOURCES` value) and the raking, when raked.
+
+    Supplied weights are used as given unless ``do_rake=True``; without them the survey is
+    raked to ``margins`` (Kent's by default) unless ``do_rake=False`` (equal weights).
+    """
     supplied = frame["weight"]
     given = supplied.is_not_null().sum()
     if 0 < given < frame.height:
@@ -213,13 +234,13 @@ def survey_analysis(
             "no survey responses are loaded; load public_survey.csv or victim_survey.csv with "
             "`vawg ingest` (see docs/data-contract.md)"
         )
-    frame = ps.select(*_PUBLIC_COLUMNS).order_by("respondent_id").to_polars()
+    frame = public_survey_frame(tables)
     public: PublicSurveyEstimates | None = None
     theme_result: ThemeResult | None = None
     raking: RakingResult | None = None
     source, deff, n_eff = "no public survey loaded", float("nan"), 0.0
     if frame.height:
-        w, source, raking = _weights(frame, settings, margins, rake)
+        w, source, raking = survey_weights(frame, settings, margins, rake)
         deff, n_eff = kish(w)
         public = public_survey_estimates(
             frame,

@@ -8,9 +8,10 @@ result says which was used. With no flag at all there is no town-centre ranking.
 
 "Feel unsafe at night": the share of the PCC's public survey respondents in each district who
 scored feeling safe in the town centre at night at or below ``survey_unsafe_max`` (1-5
-scale), with the survey's weights when the file has a weight column (else unweighted), and a
-linearised logit interval (:func:`vawg.survey.estimates.weighted_share`). It is a district
-figure: every LSOA and town centre of a district shows its district's share.
+scale), weighted exactly as the survey analysis weights it (the file's own weights, else raked
+to Kent's population by district, sex and age), with its linearised interval
+(:func:`vawg.survey.estimates.weighted_share`): the figure the survey report quotes. It is a
+district figure: every LSOA and town centre of a district shows its district's share.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from scipy.spatial import cKDTree
 
 from vawg.config import Settings
 from vawg.query import Tables
+from vawg.survey.analysis import WEIGHT_SOURCES, public_survey_frame, survey_weights
 from vawg.survey.estimates import weighted_share
+from vawg.survey.public import MISSING, indicator_values
 
 __all__ = ["TOWN_LINK_METRES", "town_centres", "unsafe_at_night"]
 
@@ -80,7 +83,12 @@ def town_centres(areas: pl.DataFrame) -> tuple[pl.DataFrame, str]:
 def unsafe_at_night(tables: Tables, settings: Settings) -> tuple[pl.DataFrame, str]:
     """district, unsafe_at_night_share, ci_low, ci_high, respondents; and a note on the source.
 
-    Empty when the public survey is not loaded or nobody answered the night question.
+    The survey analysis's own estimate: the same weights (:func:`vawg.survey.analysis.
+    survey_weights`: supplied weights as given, else raked to Kent's population by district,
+    sex and age) and the same per-respondent values and domain estimator as
+    :func:`vawg.survey.public.public_survey_estimates`, so the share is the one the survey
+    report quotes. Empty when the public survey is not loaded or nobody answered the night
+    question.
     """
     schema = {
         "district": pl.String,
@@ -89,31 +97,30 @@ def unsafe_at_night(tables: Tables, settings: Settings) -> tuple[pl.DataFrame, s
         "unsafe_ci_high": pl.Float64,
         "respondents": pl.Int64,
     }
-    survey = tables.public_survey.select("district", "feel_safe_town_night", "weight").to_polars()
-    survey = survey.filter(pl.col("feel_safe_town_night").is_not_null())
-    if survey.is_empty():
+    frame = public_survey_frame(tables)
+    if frame["feel_safe_town_night"].is_not_null().sum() == 0:
         return pl.DataFrame(schema=schema), "the public survey is not loaded"
-    weighted = survey["weight"].null_count() == 0
-    w = survey["weight"].to_numpy() if weighted else np.ones(survey.height)
-    y = (survey["feel_safe_town_night"] <= settings.survey_unsafe_max).cast(pl.Float64).to_numpy()
+    w, source, _ = survey_weights(frame, settings)
+    y = indicator_values(frame, settings.survey_unsafe_max)["unsafe_night_share"]
+    levels = frame["district"].cast(pl.String).fill_null(MISSING).to_numpy()
     rows = []
-    for district in sorted(survey["district"].unique().to_list()):
-        domain = (survey["district"] == district).to_numpy()
+    for district in sorted(set(levels) - {MISSING}):
         est = weighted_share(
             y,
             w,
-            domain,
+            levels == district,
             ci_method=settings.survey_ci_method,
             min_base=settings.survey_min_effective_base,
         )
-        rows.append((district, est.estimate, est.ci_low, est.ci_high, est.n))
-    how = (
-        "weighted with the survey's weights"
-        if weighted
-        else "unweighted (the survey has no weights)"
-    )
+        if est.n:
+            rows.append((district, est.estimate, est.ci_low, est.ci_high, est.n))
+    how = {
+        WEIGHT_SOURCES["raked"]: "weighted to Kent's population by district, sex and age",
+        WEIGHT_SOURCES["supplied"]: "weighted with the survey's own weights",
+        WEIGHT_SOURCES["equal"]: "unweighted",
+    }.get(source, source)
     note = (
         f"public survey: share scoring feeling safe in town at night {settings.survey_unsafe_max} "
-        f"or less on the 1-5 scale, by district of residence, {how}"
+        f"or less on the 1-5 scale, by district of residence, {how}, as in the survey report"
     )
     return pl.DataFrame(rows, schema=schema, orient="row"), note
