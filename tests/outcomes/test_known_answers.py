@@ -137,6 +137,38 @@ def test_median_days_equal_statsmodels_on_the_same_cases(audit: AuditResult) -> 
     assert (row["ci_low"], row["ci_high"]) == reference.quantile_ci(0.5)
 
 
+@pytest.mark.parametrize(
+    ("half", "days", "event"),
+    [
+        # 2021H1 read on 2021-12-30 (91 days after its end, as the audited half on the data
+        # date): P03's charge on 2022-02-01 is too late, so P03 is open there (212 days), and
+        # P05 is open at 151 days, not 333 (README, "Time to outcome, equal follow-up").
+        (H1, [30, 31, 212, 31, 151, 44], [1, 1, 0, 1, 0, 1]),
+        # 2020H2 read on 2021-06-30: Y04 (charged 2021-07-15) is open at 166 days.
+        (Y, [31, 30, 31, 166, 28], [1, 1, 1, 0, 1]),
+    ],
+)
+def test_time_to_outcome_uses_the_same_follow_up_as_the_rates(
+    audit: AuditResult, half: Half, days: list[int], event: list[int]
+) -> None:
+    reference = SurvfuncRight(np.array(days), np.array(event))
+    row = audit.survival.table.filter(
+        (pl.col("dimension") == "all") & (pl.col("half") == half.label)
+    ).row(0, named=True)
+    assert (row["n"], row["open"]) == (len(days), event.count(0))
+    assert row["median_days"] == reference.quantile(0.5)
+    curve = audit.survival.curves.filter(
+        (pl.col("dimension") == "all") & (pl.col("half") == half.label)
+    ).sort("days")
+    expected = dict(zip(reference.surv_times.tolist(), reference.surv_prob.tolist(), strict=True))
+    assert curve["days"].max() <= max(days)
+    for day, share in curve.select("days", "share_with_outcome").iter_rows():
+        if day in expected:
+            assert share == pytest.approx(1 - expected[day])
+    # The open share of the rates table is the same crimes' (equal follow-up both ways).
+    assert _rate(audit.rates, "recorded", half, "open_share") == (event.count(0), len(days))
+
+
 def test_attrition(audit: AuditResult) -> None:
     stages = dict(
         audit.attrition.table.filter(pl.col("half") == "2021H2")
@@ -235,3 +267,15 @@ def test_a_satisfaction_main_point_says_its_small_base(audit: AuditResult) -> No
         assert "Too few survey responses" in point.note
     rates = [p for t, p in points.items() if not t.startswith("Victims satisfied")]
     assert all("survey responses" not in p.note for p in rates)
+
+
+def test_the_time_to_outcome_table_says_each_half_was_read_at_equal_follow_up(
+    audit: AuditResult,
+) -> None:
+    from vawg.report.audit.survival import _survival
+
+    body = _survival(audit).body
+    assert "data date" not in body
+    # 2021H1: 6 crimes, P03 and P05 open 91 days after the half ended (README).
+    assert "6 crimes,<br>2 still open 91 days after the half's end" in body
+    assert "followed up to 91 days after each half ended, the same for all three halves" in body

@@ -7,7 +7,9 @@ Figures (all for the scope the settings describe, VAWG by default):
   outcomes as they stood the same number of days after its end as the audited half has had up to
   the extract's ``as_of`` date. Older halves are not flattered by extra time to close cases.
 - Police outcomes *assigned* in each half (the Home Office's second count base).
-- Time to outcome (Kaplan–Meier, open cases censored) with medians and intervals.
+- Time to outcome (Kaplan–Meier, open cases censored) with medians and intervals, with the same
+  equal follow-up: each half's crimes are followed to the same number of days after its end, and
+  an outcome reached later counts as still open then.
 - Attrition, CPS and court stage tables (``cjs_events``), and victims' satisfaction (when a
   victim survey is loaded).
 
@@ -447,7 +449,7 @@ def half_year_audit(
     )
     rates = rates_from_counts(counts, level=level)
     survival, durations_by = survival_by_dimension(
-        cases.table, halves, cases.as_of, tuple(DIMENSIONS)
+        cases.table, halves, cases.as_of, tuple(DIMENSIONS), follow_up=follow_up
     )
     first = min(h.start for h in halves)
     attr = attrition(
@@ -491,8 +493,9 @@ def half_year_audit(
     params = Params(
         method=(
             "Half-year audit of criminal justice outcomes: both Home Office count bases, equal "
-            "follow-up for the recorded base, Kaplan-Meier time to outcome (change in the median: "
-            f"percentile bootstrap over crimes, {MEDIAN_REPLICATES} replicates), BH-adjusted tests"
+            "follow-up for the recorded base and for time to outcome, Kaplan-Meier time to "
+            "outcome (change in the median: percentile bootstrap over crimes, "
+            f"{MEDIAN_REPLICATES} replicates), BH-adjusted tests"
         ),
         citation=f"{CITATIONS}; {KM_CITATION}",
         period=(halves[0].start, half.end),

@@ -1,7 +1,7 @@
 """Time from recording to outcome: Kaplan–Meier curves with open cases censored, not dropped.
 
-A crime still open on the extract's snapshot date (``as_of``) is censored at the days it has been
-open; one with an outcome is an event at the days from recorded date to outcome date. The
+A crime still open on the snapshot date (the extract's ``as_of``, or with equal follow-up each
+half's end plus the same number of days) is censored at the days it has been open; one with an outcome is an event at the days from recorded date to outcome date. The
 product-limit estimate is Kaplan EL, Meier P (1958), *JASA* 53:457–481, with Greenwood's (1926)
 variance. The median is the first day on which the estimated share still open falls *below* one
 half (the SAS LIFETEST and statsmodels convention); its confidence interval inverts the test of
@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -213,19 +213,37 @@ def log_rank(a: pl.DataFrame, b: pl.DataFrame) -> tuple[float, float]:
 
 
 def durations(
-    cases: ir.Table, halves: Sequence[Half], *, as_of: date, by: str | None = None
+    cases: ir.Table,
+    halves: Sequence[Half],
+    *,
+    as_of: date,
+    by: str | None = None,
+    follow_up: timedelta | None = None,
 ) -> pl.DataFrame:
     """Counts of crimes recorded in ``halves`` by (half, [by], days, event), from the database.
 
-    ``days`` is recorded date to outcome date, or to ``as_of`` for a crime still open.
+    ``days`` is recorded date to outcome date, or to the snapshot for a crime still open then.
+    The snapshot is ``as_of``; with ``follow_up`` it is each half's end plus ``follow_up``
+    (never after ``as_of``), and an outcome reached after its half's snapshot counts as still
+    open, censored at the snapshot: equal follow-up, so an older half is not flattered by more
+    time to close cases (as :func:`vawg.outcomes.rates.outcome_counts`).
     """
     labels = [h.label for h in halves]
     frame = cases.mutate(half=half_label(cases.recorded_date))
     frame = frame.filter(frame.half.isin(labels))
-    end = ibis.coalesce(frame.outcome_date, ibis.literal(as_of, type="date"))
-    frame = frame.mutate(
-        days=end.delta(frame.recorded_date, unit="day"), event=frame.outcome_date.notnull()
-    )
+    snapshot: ir.DateValue = ibis.literal(as_of, type="date")
+    if follow_up is not None:
+        snapshot = ibis.cases(
+            *[
+                (frame.half == h.label, ibis.literal(min(h.end + follow_up, as_of), type="date"))
+                for h in halves
+            ],
+            else_=snapshot,
+        )
+    frame = frame.mutate(snapshot=snapshot)
+    event = frame.outcome_date.notnull() & (frame.outcome_date <= frame.snapshot)
+    end = event.ifelse(frame.outcome_date, frame.snapshot)
+    frame = frame.mutate(days=end.delta(frame.recorded_date, unit="day"), event=event)
     keys = ["half", *([by] if by else []), "days", "event"]
     return frame.group_by(keys).aggregate(n=frame.count()).to_polars().sort(keys)
 
@@ -314,13 +332,21 @@ def time_to_outcome(
 
 
 def survival_by_dimension(
-    cases: ir.Table, halves: list[Half], as_of: date, dimensions: tuple[str, ...]
+    cases: ir.Table,
+    halves: list[Half],
+    as_of: date,
+    dimensions: tuple[str, ...],
+    *,
+    follow_up: timedelta | None = None,
 ) -> tuple[SurvivalResult, dict[str, pl.DataFrame]]:
-    """Kaplan–Meier per half for ``all`` and each dimension; also the duration counts."""
+    """Kaplan–Meier per half for ``all`` and each dimension; also the duration counts.
+
+    ``follow_up``: censor each half at its end plus this (see :func:`durations`); ``None``
+    censors every half at ``as_of``."""
     tables, curves, counts = [], [], {}
     for dimension in ("all", *dimensions):
         by = None if dimension == "all" else dimension
-        dur = durations(cases, halves, as_of=as_of, by=by)
+        dur = durations(cases, halves, as_of=as_of, by=by, follow_up=follow_up)
         if by:
             dur = dur.with_columns(pl.col(by).cast(pl.String))
         counts[dimension] = dur

@@ -14,6 +14,7 @@ from vawg.report.audit._format import (
     _verdict_html,
     fmt_ci,
     fmt_value,
+    followed,
     one_decimal,
     percent_data,
     pretty,
@@ -27,6 +28,15 @@ def _count(value: int | None) -> str:
 
 def _survival(result: AuditResult) -> Section:
     curves = result.survival.curves.filter(pl.col("dimension") == "all")
+    # Every half is read the same number of days after its end (equal follow-up), so a curve
+    # runs at most a half-year (183 days) plus that follow-up.
+    when = followed(result.follow_up_days)
+    open_when = (
+        "at the half's end"
+        if result.follow_up_days == 0
+        else f"{result.follow_up_days:,} days after the half's end"
+    )
+    last_day = 183 + result.follow_up_days
     fig = go.Figure()
     for role in ("year_earlier", "previous", "current"):
         half = result.roles[role]
@@ -43,7 +53,7 @@ def _survival(result: AuditResult) -> Section:
             line={"color": ROLE_COLOURS[role], "width": 3 if role == "current" else 2},
         )
     fig.update_layout(
-        xaxis={"title": "days since recorded", "range": [0, 365]},
+        xaxis={"title": "days since recorded", "range": [0, min(365, last_day)]},
         yaxis={"title": "% with an outcome", "range": [0, 100]},
         legend={"orientation": "h", "y": -0.25},
         title="Share of crimes with a police outcome, by days since recording",
@@ -62,7 +72,7 @@ def _survival(result: AuditResult) -> Section:
             n = (
                 "–"
                 if d["n"] is None
-                else f"{d['n']:,} crimes, {_count(d['open'])} still open at the data date"
+                else f"{d['n']:,} crimes,<br>{_count(d['open'])} still open {open_when}"
             )
             cells.append(
                 f"{fmt_value('median', d['median_days'])}<br><span class='note'>{ci}</span>"
@@ -88,7 +98,8 @@ def _survival(result: AuditResult) -> Section:
     ]
     median_table = (
         '<div class="table-wrap"><table class="audit"><caption>Median days from recording to '
-        "any police outcome (95% CI; crimes still open count up to the data date)</caption>"
+        f"any police outcome (95% CI; each half's crimes followed up to {when.removeprefix('at ')}"
+        ", the same for all three halves; crimes still open then count as open)</caption>"
         "<thead><tr>"
         + "".join(f"<th>{html.escape(h)}</th>" for h in head)
         + "</tr></thead><tbody>"
