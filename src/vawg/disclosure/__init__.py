@@ -34,7 +34,9 @@ from vawg.disclosure.grid import GridPeriod, grid_period, grid_periods
 from vawg.disclosure.rule import (
     CITATION,
     DISCLOSURE_KEY,
+    GRID_RULE,
     describe,
+    evaluation_period_rule,
     public_notes,
     public_params,
     public_source,
@@ -44,10 +46,12 @@ from vawg.disclosure.rule import (
 __all__ = [
     "CITATION",
     "DISCLOSURE_KEY",
+    "GRID_RULE",
     "SUPPRESSED_FLAG",
     "GridPeriod",
     "Relation",
     "describe",
+    "evaluation_period_rule",
     "grid_period",
     "grid_periods",
     "is_disclosive",

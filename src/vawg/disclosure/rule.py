@@ -23,7 +23,9 @@ from vawg.results import Params
 __all__ = [
     "CITATION",
     "DISCLOSURE_KEY",
+    "GRID_RULE",
     "describe",
+    "evaluation_period_rule",
     "public_notes",
     "public_params",
     "public_source",
@@ -39,9 +41,38 @@ CITATION = (
 )
 
 
-def describe(threshold: int) -> dict[str, Any]:
+GRID_RULE = (
+    "Public figures are made only for whole financial quarters, half-years and years "
+    "(and runs of whole years), for the force, its districts and its LSOAs; every "
+    "public release is recorded and checked against the releases before it."
+)
+"""The rule's sentence on periods, true of every public Result whose period is on the grid."""
+
+
+def evaluation_period_rule(threshold: int) -> str:
+    """The rule's sentence on periods for the evaluations (Safer Streets places and the
+    perpetrator programme), instead of :data:`GRID_RULE`: their counts are before and after
+    each intervention's own start, or over each man's own follow-up, not for a calendar
+    period, so they cannot be held to whole quarters; the rounding is what protects them."""
+    return (
+        "Other public figures are made only for whole financial quarters, half-years and years; "
+        "the evaluations cannot be. Safer Streets counts crimes from the first whole month of "
+        "the data to each intervention's start and from the start to the last whole month, and "
+        "the perpetrator programme counts men over their own follow-up from their own start, "
+        "so their periods are not whole quarters. What protects them is the rounding, not the "
+        f"calendar: every count shown is a multiple of {threshold}, so counts from releases "
+        f"for different periods can never differ by 1 to {threshold - 1}; no monthly count is "
+        "published; and every public release is recorded and checked against the releases "
+        "before it."
+    )
+
+
+def describe(threshold: int, period_rule: str | None = None) -> dict[str, Any]:
     """The rule for ``threshold``: ``summary`` (one line for the page banner), ``method``
-    (paragraphs for the methods section, plain English first) and the numbers."""
+    (paragraphs for the methods section, plain English first) and the numbers.
+
+    ``period_rule`` replaces :data:`GRID_RULE` in ``method`` for a Result whose counts are not
+    for a grid period (it must say what they are for and what protects them instead)."""
     limit = threshold - 1
     if threshold <= 1:
         return {
@@ -75,9 +106,7 @@ def describe(threshold: int) -> dict[str, Any]:
             "subtracting one published count from another - in one report, or across reports "
             f"for different periods, areas or filters - never gives a number from 1 to {limit}. "
             "Rates, shares and ratios are worked out from the rounded counts.",
-            "Public figures are made only for whole financial quarters, half-years and years "
-            "(and runs of whole years), for the force, its districts and its LSOAs; every "
-            "public release is recorded and checked against the releases before it.",
+            period_rule or GRID_RULE,
             "These are the cell-suppression and rounding methods of the ONS and the Home "
             f"Office's small-number guidance ({CITATION})",
         ],
@@ -91,10 +120,13 @@ def public_params(
     *,
     period: tuple[date, date] | None = None,
     grid: bool = True,
+    off_grid: str | None = None,
 ) -> Params:
     """``params`` of a public Result: the period checked against the grid (``period``, or the
     Result's own), the threshold and the rule recorded in ``settings``. ``grid=False`` only for
-    figures made from data that is already public on its own grid (police.uk months).
+    figures made from data that is already public on its own grid (police.uk months), or
+    whose counts are not for calendar periods at all; then ``off_grid``, when given, is the
+    rule's sentence on periods instead of :data:`GRID_RULE` (see :func:`describe`).
 
     Raises :class:`~vawg.errors.InputError` when the period is not a grid period.
     """
@@ -104,7 +136,9 @@ def public_params(
         recorded["public_period"] = grid_period(*span).label
     threshold = settings.disclosure_threshold
     recorded["disclosure_threshold"] = threshold
-    recorded[DISCLOSURE_KEY] = describe(threshold)
+    if off_grid is not None and grid:
+        raise ValueError("off_grid is the period sentence of a Result not held to the grid")
+    recorded[DISCLOSURE_KEY] = describe(threshold, off_grid)
     return dataclasses.replace(params, settings=recorded)
 
 

@@ -6,7 +6,9 @@ same type), through :mod:`vawg.disclosure`:
   system: the pooled counts are the totals of the included interventions', so a small count
   cannot be recovered by subtraction; every shown count is rounded;
 * the period is the whole extract (before and after each start), not a grid period: the
-  rounding is what keeps two releases from differing by a small count;
+  rounding is what keeps two releases from differing by a small count, and the rule the
+  Result records says so (:func:`vawg.disclosure.rule.evaluation_period_rule`) instead of
+  claiming whole quarters;
 * an intervention that cannot support a conclusion carries no estimate at all in public
   (the reasons are published instead), so no figure computed from too few crimes escapes;
 * monthly series and the synthetic control's quarterly series and donors are left out (small
@@ -22,7 +24,13 @@ from collections.abc import Hashable
 import polars as pl
 
 from vawg.config import Settings
-from vawg.disclosure import protect, public_notes, public_params, public_source
+from vawg.disclosure import (
+    evaluation_period_rule,
+    protect,
+    public_notes,
+    public_params,
+    public_source,
+)
 from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.evaluation.displacement import weighted_displacement_quotient
 from vawg.evaluation.place import InterventionEvaluation
@@ -242,5 +250,6 @@ def disclose_evaluation(result: PlaceEvaluationResult, settings: Settings) -> Pl
             ),
             settings,
             grid=False,
+            off_grid=evaluation_period_rule(t),
         ),
     )

@@ -25,6 +25,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.disclosure import (
+    evaluation_period_rule,
     is_disclosive,
     public_notes,
     public_params,
@@ -186,5 +187,7 @@ def disclose_programme(
         programmes=programmes,
         notes=public_notes(result.notes, t),
         public=True,
-        params=public_params(result.params, settings, grid=False),
+        params=public_params(
+            result.params, settings, grid=False, off_grid=evaluation_period_rule(t)
+        ),
     )

@@ -31,16 +31,19 @@ def methods_section(
     settings: Settings,
     period: tuple[date, date] | None = None,
     counted: str = "committed",
+    rule: dict[str, Any] | None = None,
 ) -> Section:
     """How the figures were made and what the disclosure rule is (as the Results record it).
 
     ``period``: the first and last day of the crimes a page's analyses count, where the page
     does not use the site's period of recorded crimes (a page's own :attr:`SitePage.period`);
-    ``counted``: whether that period is of the day they were ``committed`` or ``recorded``.
+    ``counted``: whether that period is of the day they were ``committed`` or ``recorded``;
+    ``rule``: the page's own Results' rule where it differs from the site's
+    (:attr:`SitePage.rule`).
     """
     when = "recorded" if period is None else counted
     period = period or results.period
-    rule = disclosure_rule(results.overview.params.settings)
+    rule = rule or disclosure_rule(results.overview.params.settings)
     groups = ", ".join(group_label(g).lower() for g in settings.vawg_offence_groups)
     text = paragraphs(
         f"Scope: crimes {when} from {period[0].day} {period[0]:%B %Y} to "
@@ -122,8 +125,9 @@ def build_site(
     for page in pages:
         page.sections.append(
             methods
-            if page.period is None or isinstance(results, OpenDataSiteResults)
-            else methods_section(results, settings, page.period, page.period_counted)
+            if (page.period is None and page.rule is None)
+            or isinstance(results, OpenDataSiteResults)
+            else methods_section(results, settings, page.period, page.period_counted, page.rule)
         )
         for name, frame in page.csvs.items():
             path = out / "data" / f"{name}.csv"

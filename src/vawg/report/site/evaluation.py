@@ -20,7 +20,7 @@ from vawg.report.evaluation.charts import event_study_chart, survival_chart
 from vawg.report.evaluation.place import event_data
 from vawg.report.evaluation.programme import curve_data
 from vawg.report.fmt import change, span
-from vawg.report.page import PALETTE, Section, paragraphs, table_html
+from vawg.report.page import PALETTE, Section, disclosure_rule, paragraphs, table_html
 from vawg.report.site.parts import (
     CLEAR_NOTE,
     SitePage,
@@ -197,6 +197,9 @@ def evaluation_page(
         # site's period: the analyses compare the years either side of each start
         first, last = evaluation.params.period
         page.period = (first, _month_end(last))
+    shown = evaluation or programme
+    if shown is not None:
+        page.rule = disclosure_rule(shown.params.settings)
     points = [
         *(evaluation.main_points if evaluation is not None else ()),
         *(programme.main_points if programme is not None else ()),

@@ -59,6 +59,9 @@ class SitePage:
     period: tuple[date, date] | None = None
     # whether that period is of the day the crimes were committed or recorded
     period_counted: str = "committed"
+    # the disclosure rule this page's Results record, when it is not the site's (the
+    # evaluations' counts are not for whole quarters, and their rule says so)
+    rule: dict[str, Any] | None = None
 
     def add_csv(self, name: str, frame: pl.DataFrame) -> str:
         """Register ``frame`` as ``data/<name>.csv`` and return a download link to it."""
