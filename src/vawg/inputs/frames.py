@@ -40,6 +40,7 @@ __all__ = [
     "month_start",
     "monthly_series",
     "police_monthly_series",
+    "population_source",
     "weather_table",
 ]
 
@@ -142,6 +143,35 @@ def area_table(tables: Tables) -> tuple[pl.DataFrame, str]:
         "northing",
     )
     return frame, "shipped Kent + Medway reference (no areas.csv loaded)"
+
+
+REFERENCE_POPULATION = (
+    "all-age residents at mid-2015, excluding prisoners (the IoD2019 population denominators, "
+    "MHCLG, from ONS small-area estimates)"
+)
+"""What the shipped reference's LSOA ``population`` is (see ``datasets/PROVENANCE.md``)."""
+
+
+def population_source(areas: pl.DataFrame) -> str:
+    """Which population ``areas`` (from :func:`area_table`) gives each LSOA, in words.
+
+    The shipped reference's LSOA population is mid-2015 (:data:`REFERENCE_POPULATION`); it has
+    no later LSOA figure, and its ONS mid-2019 estimates are by district and only for women and
+    girls. An areas.csv whose every population equals the reference's is said to be that;
+    otherwise the figures are the file's own, of a year it does not record.
+    """
+    from vawg.datasets.national import england_wales_lsoas
+
+    given = areas.select("lsoa_code", pl.col("population").cast(pl.Float64)).drop_nulls()
+    if given.is_empty():
+        return "no LSOA population is given"
+    reference = england_wales_lsoas().select(
+        "lsoa_code", pl.col("population").cast(pl.Float64).alias("_reference")
+    )
+    both = given.join(reference, on="lsoa_code", how="left")
+    if bool((both["population"] == both["_reference"]).fill_null(False).all()):
+        return REFERENCE_POPULATION
+    return "the population given in areas.csv (the file does not say of which year)"
 
 
 def _place(crimes: ir.Table) -> ir.StringValue:

@@ -62,6 +62,8 @@ class DriversResult(ResultMixin):
     errors: dict[str, str]
     notes: tuple[str, ...]
     boundaries: Boundaries | None = None  # the LSOA polygons for the map (None: none match)
+    population_source: str = ""
+    """Which population is the area model's exposure (:func:`vawg.inputs.frames.population_source`)."""
 
 
 def _nan() -> Estimate:
@@ -218,6 +220,7 @@ def _drivers(
         birthday=birthday,
         age=age,
         area_source=area_source,
+        population_source=frames.population_source(areas),
         weather_source=weather_source,
         errors=errors,
         notes=tuple(notes),

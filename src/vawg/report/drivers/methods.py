@@ -39,8 +39,13 @@ def _methods(result: DriversResult) -> str:
         "days, weighted by the calendar's expected volume; robust standard errors by person. "
         + html.escape(BIRTHDAY_CITATION),
         f"<b>Feed anomaly check.</b> Sequential leave-one-out median test on log monthly counts. {html.escape(ANOMALY_CITATION)}",
-        "<b>Assumptions.</b> Population is the LSOA's all-age resident population (mid-2015, "
-        "the ONS estimate used throughout, a little before the period); "
+        "<b>Assumptions.</b> The area model's population is each LSOA's "
+        f"{html.escape(result.population_source)}. That is not the profile's and the hot "
+        "spots' base: their rates per 1,000 women and girls use ONS mid-2019 female "
+        "populations, which the shipped reference has only by district (the hot spots share "
+        "each district's among its LSOAs in proportion to these LSOA populations); there is no "
+        "later or female figure for each LSOA, so the area model counts all residents. The age "
+        "table uses the mid-2019 district figures; "
         "male age-band populations are assumed (female × a fixed ratio); recorded crime "
         "measures what is reported and recorded, so every effect is an effect on recorded VAWG.",
         "<b>Rates and bases.</b> The area effects compare crimes per resident between areas: "

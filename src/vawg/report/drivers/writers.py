@@ -77,7 +77,11 @@ def drivers_json(result: DriversResult) -> dict[str, Any]:
             "excluded_months": to_jsonable(list(result.excluded_months)),
             "table": to_jsonable(result.anomalies.table),
         },
-        "sources": {"areas": result.area_source, "weather": result.weather_source},
+        "sources": {
+            "areas": result.area_source,
+            "population": result.population_source,
+            "weather": result.weather_source,
+        },
         "errors": result.errors,
         "notes": list(result.notes),
         "settings": to_jsonable(result.params.settings),
