@@ -42,6 +42,9 @@ def test_audit_html(known: Loaded, tmp_path: Path) -> None:
         assert text in html
     assert "30.0%" in html  # the hand-worked charge rate of 2021H2
     assert "C01" not in html  # no crime references in the report
+    # The headline comparisons' changes keep a readable width on a phone (the page's style).
+    headlines = html.split("change in the estimate</th>")[1].split("</table>")[0]
+    assert headlines.count('<td class="wide">') == headlines.count("<tr>")
 
 
 def test_audit_json_keys(known: Loaded, tmp_path: Path) -> None:

@@ -199,6 +199,7 @@ def _table(
     max_rows: int,
     labels: Mapping[str, str],
     percent: Sequence[str] = (),
+    wide: Sequence[str] = (),
 ) -> _Table:
     halves = [c for c in _HALF_COLUMNS if c in frame.columns and frame[c].dtype == pl.String]
     if halves:  # financial half-years in months, as a bulletin writes them
@@ -219,11 +220,21 @@ def _table(
         caption,
         tuple(_header(c, labels) for c in frame.columns),
         tuple(
-            tuple(_cell(v, percent=c in percent) for c, v in zip(frame.columns, row, strict=True))
+            tuple(
+                _wide(_cell(v, percent=c in percent))
+                if c in wide
+                else _cell(v, percent=c in percent)
+                for c, v in zip(frame.columns, row, strict=True)
+            )
             for row in frame.head(max_rows).iter_rows()
         ),
         more,
     )
+
+
+def _wide(cell: _Cell) -> _Cell:
+    """``cell`` marked as one of a column of long text, kept readable on a phone."""
+    return _Cell(cell.text, f"{cell.kind} wide".strip())
 
 
 def _values(values: Any) -> list[Any]:
@@ -434,12 +445,17 @@ def table_html(
     max_rows: int = 200,
     labels: dict[str, str] | None = None,
     percent: Sequence[str] = (),
+    wide: Sequence[str] = (),
 ) -> str:
     """A polars frame as an escaped HTML table (at most ``max_rows`` rows, said when cut).
-    The ``percent`` columns hold shares (0–1) and are written as percentages (``49.6%``)."""
-    unknown = set(percent) - set(frame.columns)
-    if unknown:
-        raise ValueError(f"percent names columns the table does not have: {sorted(unknown)}")
+    The ``percent`` columns hold shares (0–1) and are written as percentages (``49.6%``).
+    The ``wide`` columns hold sentences (a change with its interval): on a phone, where a
+    table wider than the screen shrinks each column to its longest word, they keep a width
+    that reads in a few lines instead of a word a line."""
+    for option, names in (("percent", percent), ("wide", wide)):
+        unknown = set(names) - set(frame.columns)
+        if unknown:
+            raise ValueError(f"{option} names columns the table does not have: {sorted(unknown)}")
     return str(
         _macro("table")(
             _table(
@@ -448,6 +464,7 @@ def table_html(
                 max_rows=max_rows,
                 labels=labels or {},
                 percent=tuple(percent),
+                wide=tuple(wide),
             )
         )
     )

@@ -110,6 +110,7 @@ def _agencies(result: AuditResult) -> Section:
                     verdicts,
                     caption="Changes against earlier halves",
                     labels={**_LABELS, "value": "agency", "from_half": "compared with"},
+                    wide=["change"],
                 )
                 + details_html(
                     "Model details",

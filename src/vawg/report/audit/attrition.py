@@ -143,7 +143,7 @@ def _all_changes(result: AuditResult) -> Section:
         )
         + details_html(
             f"Show all {shown.height} comparisons (sorted by q-value)",
-            table_html(shown, max_rows=2000, labels=GRID_LABELS),
+            table_html(shown, max_rows=2000, labels=GRID_LABELS, wide=["change"]),
         ),
         anchor="appendix-all-comparisons",
     )
@@ -210,6 +210,7 @@ def _headline_table(result: AuditResult) -> tuple[str, str]:
             f"Headline comparisons: {fmt.period(result.half.start, result.half.end)} against "
             f"{fmt.period(result.year_earlier.start, result.year_earlier.end)}, whole scope"
         ),
+        wide=["change in the estimate"],
     )
     return body, table_html(
         frame.select("measure", "verdict", "p-value (Holm)"),
