@@ -154,3 +154,18 @@ def test_town_labels_do_not_repeat_or_sit_on_district_names() -> None:
     above, below = _place_labels(marks, districts, width=100.0)
     assert [m["label"] for m in above] == ["Margate"]
     assert [m["label"] for m in below] == ["Ramsgate"]
+
+
+def test_district_names_that_would_meet_are_moved_apart_and_others_stay() -> None:
+    from vawg.report.maps import district_label_points
+
+    # Names 2 m high: "Aaaa" is about 5 m wide with its halo, 3.6 m high. Two tall strips 4 m
+    # wide side by side: written at their middles (2, 10) and (6, 10) the names overlap, so
+    # one moves up or down its strip. A square far off keeps its name at its middle.
+    west, east, far = shapely.box(0, 0, 4, 20), shapely.box(4, 0, 8, 20), shapely.box(50, 0, 60, 10)
+    spots = district_label_points([("Aaaa", west), ("Bbbb", east), ("Cccc", far)], 2.0)
+    (wx, wy), (ex, ey), (fx, fy) = spots
+    half_width, half_height = 4 * 0.62 * 2 / 2 + 0.6, 1.2 * 2 / 2 + 0.6
+    assert abs(wx - ex) >= 2 * half_width or abs(wy - ey) >= 2 * half_height
+    assert west.distance(shapely.Point(wx, wy)) < 2 and east.distance(shapely.Point(ex, ey)) < 2
+    assert (fx, fy) == (55.0, 5.0)

@@ -64,3 +64,86 @@ def test_a_column_of_changes_reads_in_a_few_lines_on_a_phone(tmp_path: Path, pag
         assert cell["lines"] <= 3 and cell["width"] >= 200, cell
     # The page itself still does not scroll sideways: the table scrolls in its own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+# The boxes of the texts ``selector`` finds in each of ``charts``, as drawn.
+_BOXES = """(charts, selector) => charts.map(chart => [...chart.querySelectorAll(selector)].map(t => {
+  const r = t.getBoundingClientRect();
+  return {name: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+}))"""
+
+
+def _meeting(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The pairs of boxes that overlap or touch."""
+    return [
+        (a["name"], b["name"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a["right"], b["right"]) >= max(a["left"], b["left"])
+        and min(a["bottom"], b["bottom"]) >= max(a["top"], b["top"])
+    ]
+
+
+def _kent_values() -> tuple[Any, pl.DataFrame]:
+    from vawg.ingest.boundaries import shipped_boundaries
+
+    kent = shipped_boundaries()
+    codes = list(kent.codes)
+    return kent, pl.DataFrame(
+        {
+            "lsoa_code": codes,
+            "finding": ["hot", "not"] * (len(codes) // 2) + ["not"] * (len(codes) % 2),
+        }
+    )
+
+
+@pytest.mark.browser
+def test_no_two_district_names_on_a_report_map_meet(tmp_path: Path, page: Any) -> None:
+    # At 390 px "Tonbridge and Malling" ran into Sevenoaks and Maidstone, and Gravesham into
+    # Medway: each name was written at a point inside its district, wherever its neighbours'
+    # names were.
+    from vawg.report.maps import choropleth, map_html
+
+    kent, values = _kent_values()
+    figure = choropleth(
+        values,
+        kent,
+        value="finding",
+        legend_title="finding",
+        title="Hot spots",
+        categories=["hot", "not"],
+        colours=["#b30000", "#fef0d9"],
+    )
+    path = _page(tmp_path, "map", map_html(figure, values.head(3), caption="Hot spots"))
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(path.as_uri())
+        [boxes] = page.locator(".map-svg svg").evaluate_all(_BOXES, ".district_names_marks text")
+        assert len(boxes) == 13, boxes  # Kent's districts
+        assert _meeting(boxes) == [], (width, _meeting(boxes))
+
+
+@pytest.mark.browser
+def test_no_two_district_names_on_an_interactive_map_meet(tmp_path: Path, page: Any) -> None:
+    # The dashboard's map (Plotly) writes its names at a fixed 11 px, so on a phone, where the
+    # map is smallest, they are largest against it.
+    from vawg.report.area_map import area_map_figure
+    from vawg.report.page import figure_html
+
+    kent, values = _kent_values()
+    figure = area_map_figure(
+        values,
+        kent,
+        value="finding",
+        categories=["hot", "not"],
+        colours=["#b30000", "#fef0d9"],
+        title="Hot spots",
+    )
+    path = _page(tmp_path, "area", figure_html(figure, height=520))
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(path.as_uri())
+        page.locator(".js-plotly-plot .textpoint text").first.wait_for(timeout=15_000)
+        [boxes] = page.locator(".js-plotly-plot").evaluate_all(_BOXES, ".textpoint text")
+        assert len(boxes) == 13, boxes
+        assert _meeting(boxes) == [], (width, _meeting(boxes))

@@ -24,7 +24,15 @@ import shapely
 
 from vawg.errors import InputError
 from vawg.ingest.boundaries import Boundaries
-from vawg.report.maps import NO_DATA, NO_DATA_FILL, WITHHELD, WITHHELD_FILL, drawable
+from vawg.report.maps import (
+    NO_DATA,
+    NO_DATA_FILL,
+    WITHHELD,
+    WITHHELD_FILL,
+    district_label_points,
+    drawable,
+    label_lines,
+)
 
 __all__ = ["area_map_figure"]
 
@@ -50,16 +58,31 @@ def _rings(geoms: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     return gapped[:, 0], gapped[:, 1]
 
 
+_NAME_SIZE = 11
+"""The district names' font size in pixels (Plotly writes text at a fixed size)."""
+_NARROWEST = 230
+"""The narrowest the map is drawn, in pixels (a phone's screen less the page's margins): the
+names are placed so that at this width, where they are largest against the map, none meet."""
+
+
 @lru_cache(maxsize=4)
-def _districts(boundaries: Boundaries) -> tuple[tuple[str, Any, Any], ...]:
-    """(name, outline, label point) of each district the boundaries name."""
+def _districts(boundaries: Boundaries) -> tuple[tuple[str, Any, tuple[float, float]], ...]:
+    """(name, outline, where its name is written) of each district the boundaries name."""
     shapes = drawable(boundaries)
     names = np.asarray([d or "" for d in boundaries.districts], dtype=object)
-    out = []
-    for name in sorted({n for n in names if n}):
-        part = shapely.coverage_union_all(shapes[names == name])
-        out.append((name, shapely.boundary(part), shapely.point_on_surface(part)))
-    return tuple(out)
+    parts = [
+        (name, shapely.coverage_union_all(shapes[names == name]))
+        for name in sorted({n for n in names if n})
+    ]
+    if not parts:
+        return ()
+    minx, _, maxx, _ = shapely.total_bounds(shapes)
+    size = _NAME_SIZE * float(maxx - minx) / _NARROWEST
+    spots = district_label_points(parts, size, char_width=0.56)  # regular, not bold
+    return tuple(
+        (name, shapely.boundary(part), spot)
+        for (name, part), spot in zip(parts, spots, strict=True)
+    )
 
 
 def area_map_figure(
@@ -134,11 +157,11 @@ def area_map_figure(
     centres = _districts(boundaries)
     fig.add_trace(
         go.Scatter(
-            x=[p.x for _, _, p in centres],
-            y=[p.y for _, _, p in centres],
-            # long names break after "and", as on the reports' maps, so that on a phone
-            # "Tonbridge and Malling" does not run into Sevenoaks
-            text=[n.replace(" and ", " and<br>") for n, _, _ in centres],
+            x=[x for _, _, (x, _) in centres],
+            y=[y for _, _, (_, y) in centres],
+            # long names break after "and", as on the reports' maps; each name is placed
+            # where it meets no other even on a phone
+            text=["<br>".join(label_lines(n)) for n, _, _ in centres],
             mode="text",
             textfont={"size": 11, "color": "#1d2433"},
             hoverinfo="skip",

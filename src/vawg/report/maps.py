@@ -61,8 +61,10 @@ __all__ = [
     "MapFigure",
     "choropleth",
     "choropleth_png",
+    "district_label_points",
     "drawable",
     "hotspot_map_figure",
+    "label_lines",
     "map_html",
 ]
 
@@ -280,13 +282,19 @@ def choropleth(
     points: list[dict[str, Any]] = []  # where each district's name is written
     if district_names is not None:
         outlines: list[dict[str, Any]] = []
+        parts: list[tuple[str, Any]] = []
         for name in sorted({d for d in district_names if d}):
             part = shapely.coverage_union_all(shapes[[d == name for d in district_names]])
             outline = _feature(shapely.boundary(part), district=name)
             if outline is not None:
                 outlines.append(outline)
-            spot = shapely.point_on_surface(part)
-            points.append({"district": name, "x": spot.x, "y": spot.y})
+            parts.append((name, part))
+        # Each name where it meets no other, at the size a phone writes it (the largest).
+        centres = district_label_points(parts, PHONE_NAME_SIZE * (maxx - minx) / width)
+        points = [
+            {"district": name, "x": x, "y": y}
+            for (name, _), (x, y) in zip(parts, centres, strict=True)
+        ]
         datasets["districts"] = outlines
         layers.append(
             alt.Chart(alt.Data(name="districts")).mark_geoshape(
@@ -296,9 +304,8 @@ def choropleth(
                 description="District boundaries",
             )
         )
-        # Long names break after "and" ("Tonbridge and / Malling"), so that written larger on
-        # a phone (see the page's style) they do not run into their neighbours.
-        named = [{**p, "district": p["district"].replace(" and ", " and\n")} for p in points]
+        # Long names break after "and" ("Tonbridge and / Malling"); each is centred on its spot.
+        named = [{**p, "district": "\n".join(label_lines(p["district"]))} for p in points]
         layers.append(
             alt.Chart(alt.Data(values=named), name="district_halo")
             .mark_text(
@@ -309,12 +316,15 @@ def choropleth(
                 strokeWidth=2.5,
                 strokeOpacity=0.8,
                 lineBreak="\n",
+                baseline="middle",
             )
             .encode(longitude="x:Q", latitude="y:Q", text="district:N")
         )
         layers.append(
             alt.Chart(alt.Data(values=named), name="district_names")
-            .mark_text(fontSize=11, fontWeight="bold", color="#1d2433", lineBreak="\n")
+            .mark_text(
+                fontSize=11, fontWeight="bold", color="#1d2433", lineBreak="\n", baseline="middle"
+            )
             .encode(longitude="x:Q", latitude="y:Q", text="district:N")
         )
     if label:
@@ -386,6 +396,100 @@ def choropleth(
     return MapFigure(
         svg=svg, alt=alt_text, legend=counts, spec=spec, title=title, notes=tuple(notes)
     )
+
+
+PHONE_NAME_SIZE = 18.0
+"""The size of a district's name in drawing units on a phone (the page's style writes it so,
+the drawing being scaled down there by about half), the largest it is ever written."""
+_CHAR_WIDTH = 0.62
+"""A character's width in a bold sans-serif font, as a share of its size (generous)."""
+
+
+def label_lines(name: str) -> list[str]:
+    """A district's name as it is written on a map: long names break after "and"
+    ("Tonbridge and / Malling"), so that a name is not much wider than its district."""
+    return name.replace(" and ", " and\n").split("\n")
+
+
+def district_label_points(
+    parts: Sequence[tuple[str, Any]], size: float, *, char_width: float = _CHAR_WIDTH
+) -> list[tuple[float, float]]:
+    """Where each district's name is written (its centre), so that no two names' boxes meet.
+
+    ``parts`` are (name, area) of each district; ``size`` is the height of the names' font in
+    the map's units (metres) at the largest it is written. A name starts at a point inside
+    its district (``point_on_surface``); a name whose box meets another's moves, in turn and
+    until none moves, to the spot on a grid over its district (a third of the font's size
+    apart, reaching a line beyond its edge for a small district) whose box meets the others'
+    least, then has its centre in the district, stays inside the district and the map's frame
+    most, and lies nearest its start. Names that fit where they start stay there.
+    """
+    if not parts:
+        return []
+    frame = shapely.total_bounds([a for _, a in parts])
+    pad = 0.3 * size  # the white halo round a name, and a little air
+    half = []
+    for name, _ in parts:
+        lines = label_lines(name)
+        half.append(
+            (
+                max(len(line) for line in lines) * char_width * size / 2 + pad,
+                len(lines) * 1.2 * size / 2 + pad,
+            )
+        )
+    start = [shapely.point_on_surface(a) for _, a in parts]
+    spots = [(p.x, p.y) for p in start]
+
+    def overlap(i: int, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        wi, hi = half[i]
+        total = np.zeros_like(xs)
+        for j, (x, y) in enumerate(spots):
+            if j == i:
+                continue
+            wj, hj = half[j]
+            ox = np.minimum(xs + wi, x + wj) - np.maximum(xs - wi, x - wj)
+            oy = np.minimum(ys + hi, y + hj) - np.maximum(ys - hi, y - hj)
+            total += np.clip(ox, 0, None) * np.clip(oy, 0, None)
+        return total / (4 * wi * hi)
+
+    def stray(i: int, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Share of nine points of each box (corners, edge middles, centre) outside the
+        district, and outside the map's frame (counted twice)."""
+        wi, hi = half[i]
+        area = parts[i][1]
+        out = np.zeros_like(xs)
+        for dx in (-wi, 0.0, wi):
+            for dy in (-hi, 0.0, hi):
+                px, py = xs + dx, ys + dy
+                out += ~shapely.contains_xy(area, px, py)
+                out += 2 * ((px < frame[0]) | (px > frame[2]) | (py < frame[1]) | (py > frame[3]))
+        return out / 9
+
+    for _ in range(8):
+        moved = False
+        for i, (_, area) in enumerate(parts):
+            here = overlap(i, np.array([spots[i][0]]), np.array([spots[i][1]]))
+            if here[0] == 0:
+                continue
+            minx, miny, maxx, maxy = area.bounds
+            gx, gy = np.meshgrid(
+                np.arange(minx - size, maxx + size, size / 3),
+                np.arange(miny - size, maxy + size, size / 3),
+            )
+            xs, ys = gx.ravel(), gy.ravel()
+            # a small district's name may sit just outside it (less than a line away)
+            keep = shapely.dwithin(area, shapely.points(xs, ys), size)
+            xs, ys = np.append(xs[keep], spots[i][0]), np.append(ys[keep], spots[i][1])
+            far = np.hypot(xs - start[i].x, ys - start[i].y) / size
+            outside = ~shapely.contains_xy(area, xs, ys)
+            score = 1000 * overlap(i, xs, ys) + stray(i, xs, ys) + 3 * outside + 0.01 * far
+            best = int(np.argmin(score))
+            if best != len(xs) - 1:
+                spots[i] = (float(xs[best]), float(ys[best]))
+                moved = True
+        if not moved:
+            break
+    return spots
 
 
 def _side(x: float, left: float, right: float) -> str:
