@@ -147,3 +147,29 @@ def test_no_two_district_names_on_an_interactive_map_meet(tmp_path: Path, page: 
         [boxes] = page.locator(".js-plotly-plot").evaluate_all(_BOXES, ".textpoint text")
         assert len(boxes) == 13, boxes
         assert _meeting(boxes) == [], (width, _meeting(boxes))
+
+
+@pytest.mark.browser
+def test_half_year_labels_do_not_run_together_on_a_phone(tmp_path: Path, page: Any) -> None:
+    # Eleven half-years slanted at 45° ran into each other on a phone; upright on two lines,
+    # every label is written on a desktop and, on a phone, every few back from the latest.
+    import plotly.graph_objects as go
+
+    from vawg.report.fmt import half_months
+    from vawg.report.page import figure_html, half_axis
+
+    halves = [half_months(f"{2017 + i // 2}H{1 + i % 2}") for i in range(11)]
+    figure = go.Figure(go.Scatter(x=halves, y=[10 + i % 3 for i in range(11)], name="rate"))
+    figure.update_layout(title="Charge rate by half-year", xaxis=half_axis(halves))
+    path = _page(tmp_path, "halves", figure_html(figure, height=420))
+    shown = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(path.as_uri())
+        page.locator(".js-plotly-plot .xtick text").first.wait_for(timeout=15_000)
+        page.wait_for_timeout(500)
+        [boxes] = page.locator(".js-plotly-plot").evaluate_all(_BOXES, ".xtick text")
+        assert _meeting(boxes) == [], (width, _meeting(boxes))
+        shown[width] = [b["name"] for b in boxes]
+        assert shown[width][-1] == "Apr–Sep2022", shown  # the latest is always labelled
+    assert len(shown[1280]) == 11 and 3 <= len(shown[390]) < 11, shown

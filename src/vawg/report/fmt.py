@@ -187,6 +187,16 @@ def half_months(label: str) -> str:
     return period(half.start, half.end)
 
 
+def two_lines(period_: str) -> str:
+    """A half-year's months on two lines (Plotly's ``<br>``), so upright tick labels need not
+    be slanted or cut: ``Apr–Sep<br>2022``, ``Oct 2021–<br>Mar 2022``."""
+    if period_.count(" ") > 1 and "–" in period_:
+        first, last = period_.split("–", 1)
+        return f"{first}–<br>{last}"
+    head, _, year = period_.rpartition(" ")
+    return f"{head}<br>{year}" if head else period_
+
+
 def span(period_: tuple[date, date] | None) -> str:
     """A Result's period in months ("Apr 2017–Mar 2022"), or "the whole extract" when none."""
     return "the whole extract" if period_ is None else period(*period_)

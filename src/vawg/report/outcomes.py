@@ -38,6 +38,7 @@ from vawg.report.page import (
     details_html,
     disclosure_rule,
     figure_html,
+    half_axis,
     kpi_html,
     paragraphs,
     render_page,
@@ -54,9 +55,6 @@ _BASE_NAMES = {
     "assigned": "Outcomes assigned",
 }
 
-
-_HALF_AXIS = {"tickangle": -45, "automargin": True}
-"""Half-year labels slanted, with room kept for them, so none is cut short."""
 
 _RATE_LABELS = {
     "half": "half-year",
@@ -104,7 +102,7 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
     fig.update_layout(
         title=MEASURE_LABELS[measure] + " by half-year (95% CI)",
         yaxis={"title": "%", "rangemode": "tozero"},
-        xaxis=_HALF_AXIS,
+        xaxis=half_axis([half_months(h) for h in sorted(set(rates["half"].to_list()))]),
         legend={"orientation": "h", "y": -0.45},
     )
     return figure_html(fig, height=420, data=percent_data(fig, "half-year", "rate"))
@@ -210,7 +208,7 @@ def _rates_table(result: OutcomeSummary) -> Section:
         barmode="stack",
         title="Outcome of crimes recorded in each half (as at the data date)",
         yaxis={"title": "% of crimes recorded", "range": [0, 100]},
-        xaxis=_HALF_AXIS,
+        xaxis=half_axis([half_months(h) for h in halves]),
         legend={"orientation": "h", "y": -0.45},
     )
     offence = (
@@ -293,7 +291,7 @@ def _survival(result: OutcomeSummary) -> Section:
     fig.update_layout(
         title="Median days from recording to any police outcome (95% CI)",
         yaxis={"title": "days", "rangemode": "tozero"},
-        xaxis=_HALF_AXIS,
+        xaxis=half_axis([half_months(h) for h in overall["half"].to_list()]),
     )
     whole = table.filter(pl.col("dimension") == "all").drop("dimension", "value")
     groups = table.filter(pl.col("dimension") != "all")
@@ -388,7 +386,7 @@ def _attrition(result: OutcomeSummary) -> Section:
     fig.update_layout(
         title="Crimes reaching each stage within a year of the half's end",
         yaxis={"title": "% of crimes recorded", "rangemode": "tozero"},
-        xaxis=_HALF_AXIS,
+        xaxis=half_axis([half_months(h) for h in sorted(set(table["half"].to_list()))]),
         legend={"orientation": "h", "y": -0.45},
         title_font_size=14,
     )

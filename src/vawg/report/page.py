@@ -30,7 +30,7 @@ import plotly.offline
 import polars as pl
 
 from vawg.report.bulletin import bullet_points
-from vawg.report.fmt import HALF_LABEL, half_months, pct
+from vawg.report.fmt import HALF_LABEL, half_months, pct, two_lines
 from vawg.results import MainPoint
 from vawg.schema.labels import LABELS, label
 
@@ -341,6 +341,20 @@ def _phone_ready(figure: go.Figure) -> None:
         name = getattr(trace, "name", None)
         if name and getattr(trace, "showlegend", None) is not False:
             trace.name = _wrapped(str(name), _LEGEND_WRAP)
+
+
+def half_axis(halves: Sequence[str]) -> dict[str, Any]:
+    """An x axis of half-years (their months, as the traces' x values): each label upright on
+    two lines, and each kept (``tickvals``) so that where a chart is too narrow for them all,
+    on a phone, the page's script writes every second or third, back from the latest, instead
+    of Plotly slanting them into each other."""
+    return {
+        "automargin": True,
+        "tickangle": 0,
+        "tickmode": "array",
+        "tickvals": list(halves),
+        "ticktext": [two_lines(h) for h in halves],
+    }
 
 
 def _wrap_title(axis: Any) -> None:

@@ -24,17 +24,7 @@ from vawg.report.audit._format import (
     percent_data,
     pretty,
 )
-from vawg.report.page import Section, figure_html
-
-
-def _two_lines(period: str) -> str:
-    """A half-year's months on two lines, so upright tick labels need not be slanted or cut:
-    ``Apr–Sep<br>2022``, ``Oct 2021–<br>Mar 2022``."""
-    if period.count(" ") > 1 and "–" in period:
-        first, last = period.split("–", 1)
-        return f"{first}–<br>{last}"
-    head, _, year = period.rpartition(" ")
-    return f"{head}<br>{year}" if head else period
+from vawg.report.page import Section, figure_html, half_axis
 
 
 def _mix_chart(result: AuditResult, base: str) -> str:
@@ -83,12 +73,7 @@ def _mix_chart(result: AuditResult, base: str) -> str:
             "title": "% of " + ("crimes" if base == "recorded" else "outcomes"),
             "range": [0, 100],
         },
-        xaxis={
-            "automargin": True,
-            "tickangle": 0,
-            "tickvals": labels,
-            "ticktext": [_two_lines(label) for label in labels],
-        },
+        xaxis=half_axis(labels),
         legend={"orientation": "h", "y": -0.2, "yanchor": "top", "traceorder": "normal"},
         title=(
             f"Crimes recorded in each half: outcome {followed(result.follow_up_days)}"

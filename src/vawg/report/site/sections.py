@@ -23,7 +23,7 @@ from vawg.report import fmt
 from vawg.report.audit._format import placement_sentence
 from vawg.report.bulletin import bullet_points
 from vawg.report.fmt import half_months
-from vawg.report.page import Section, paragraphs
+from vawg.report.page import Section, half_axis, paragraphs
 from vawg.report.site.parts import (
     CLEAR_NOTE,
     SitePage,
@@ -369,6 +369,7 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
     fig.update_layout(
         title=f"Crimes recorded in each half-year: outcome by {result.as_of:%d %b %Y} (95% CI)",
         yaxis_tickformat=".0%",
+        xaxis=half_axis([half_months(h) for h in rates["half"].unique(maintain_order=True)]),
     )
     columns = ["half", "measure", "numerator", "denominator", "estimate", "ci_low", "ci_high"]
     data = rates.select(columns).with_columns(
