@@ -169,3 +169,17 @@ def test_district_names_that_would_meet_are_moved_apart_and_others_stay() -> Non
     assert abs(wx - ex) >= 2 * half_width or abs(wy - ey) >= 2 * half_height
     assert west.distance(shapely.Point(wx, wy)) < 2 and east.distance(shapely.Point(ex, ey)) < 2
     assert (fx, fy) == (55.0, 5.0)
+
+
+def test_a_district_name_keeps_off_a_town_and_its_name() -> None:
+    from vawg.report.maps import district_label_points
+
+    # A square 20 m across; its name (2 m high) would be written at its middle, where a
+    # town's point and name (the box 6 to 14 across, 8 to 12 up) already are: it moves off.
+    square = shapely.box(0, 0, 20, 20)
+    [(x, y)] = district_label_points([("Aaaa", square)], 2.0, avoid=[(6.0, 8.0, 14.0, 12.0)])
+    half_width, half_height = 4 * 0.62 * 2 / 2 + 0.6, 1.2 * 2 / 2 + 0.6
+    assert (
+        x + half_width <= 6 or x - half_width >= 14 or y + half_height <= 8 or y - half_height >= 12
+    )
+    assert square.contains(shapely.Point(x, y))

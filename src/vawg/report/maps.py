@@ -289,8 +289,16 @@ def choropleth(
             if outline is not None:
                 outlines.append(outline)
             parts.append((name, part))
-        # Each name where it meets no other, at the size a phone writes it (the largest).
-        centres = district_label_points(parts, PHONE_NAME_SIZE * (maxx - minx) / width)
+        # Each name where it meets no other, nor a town's point and name, at the size a phone
+        # writes them (the largest).
+        unit = (maxx - minx) / width
+        centres = district_label_points(
+            parts,
+            PHONE_NAME_SIZE * unit,
+            avoid=[
+                _town_box(m, unit, minx, maxx) for m in _town_marks(frame, boundaries, label, parts)
+            ],
+        )
         points = [
             {"district": name, "x": x, "y": y}
             for (name, _), (x, y) in zip(parts, centres, strict=True)
@@ -328,18 +336,11 @@ def choropleth(
             .encode(longitude="x:Q", latitude="y:Q", text="district:N")
         )
     if label:
-        labelled = frame.filter(pl.col(label).is_not_null()).unique(label, keep="first")
-        spots = boundaries.polygons_for(labelled["lsoa_code"].to_list())
-        marks = [
-            {"label": str(text), "x": p.x, "y": p.y}
-            for text, poly in zip(labelled[label].to_list(), spots, strict=True)
-            if poly is not None
-            for p in [shapely.point_on_surface(poly)]
-        ]
-        above, below = _place_labels(marks, points, maxx - minx)
+        marks = _town_marks(frame, boundaries, label, [])
+        above, below = _place_labels(marks, points, maxx - minx, width)
         # A name near the left or right edge is written inward from its point, so that
         # written larger on a phone it is not cut by the edge ("Ramsgat").
-        edge = 0.08 * (maxx - minx)
+        edge = _EDGE * (maxx - minx)
         for rows, dy, where in ((above, -9, "above"), (below, 13, "below")):
             for align in ("left", "center", "right"):
                 here = [r for r in rows if _side(r["x"], minx + edge, maxx - edge) == align]
@@ -403,6 +404,22 @@ PHONE_NAME_SIZE = 18.0
 the drawing being scaled down there by about half), the largest it is ever written."""
 _CHAR_WIDTH = 0.62
 """A character's width in a bold sans-serif font, as a share of its size (generous)."""
+_EDGE = 0.08
+"""A town within this share of the map's width of its left or right edge has its name written
+inward from its point."""
+_PHONE_TOWN_SIZE = 16.0
+"""The size of a town's name in drawing units on a phone (the page's style)."""
+
+
+def _name_half(name: str, size: float, char_width: float) -> tuple[float, float]:
+    """Half the width and half the height of a district's name written ``size`` high, with
+    room for its white halo and a little air."""
+    lines = label_lines(name)
+    pad = 0.3 * size
+    return (
+        max(len(line) for line in lines) * char_width * size / 2 + pad,
+        len(lines) * 1.2 * size / 2 + pad,
+    )
 
 
 def label_lines(name: str) -> list[str]:
@@ -412,7 +429,11 @@ def label_lines(name: str) -> list[str]:
 
 
 def district_label_points(
-    parts: Sequence[tuple[str, Any]], size: float, *, char_width: float = _CHAR_WIDTH
+    parts: Sequence[tuple[str, Any]],
+    size: float,
+    *,
+    char_width: float = _CHAR_WIDTH,
+    avoid: Sequence[tuple[float, float, float, float]] = (),
 ) -> list[tuple[float, float]]:
     """Where each district's name is written (its centre), so that no two names' boxes meet.
 
@@ -423,20 +444,13 @@ def district_label_points(
     apart, reaching a line beyond its edge for a small district) whose box meets the others'
     least, then has its centre in the district, stays inside the district and the map's frame
     most, and lies nearest its start. Names that fit where they start stay there.
+    ``avoid`` are boxes (x0, y0, x1, y1) the names keep off as they keep off each other (a
+    town's point and its name).
     """
     if not parts:
         return []
     frame = shapely.total_bounds([a for _, a in parts])
-    pad = 0.3 * size  # the white halo round a name, and a little air
-    half = []
-    for name, _ in parts:
-        lines = label_lines(name)
-        half.append(
-            (
-                max(len(line) for line in lines) * char_width * size / 2 + pad,
-                len(lines) * 1.2 * size / 2 + pad,
-            )
-        )
+    half = [_name_half(name, size, char_width) for name, _ in parts]
     start = [shapely.point_on_surface(a) for _, a in parts]
     spots = [(p.x, p.y) for p in start]
 
@@ -449,6 +463,10 @@ def district_label_points(
             wj, hj = half[j]
             ox = np.minimum(xs + wi, x + wj) - np.maximum(xs - wi, x - wj)
             oy = np.minimum(ys + hi, y + hj) - np.maximum(ys - hi, y - hj)
+            total += np.clip(ox, 0, None) * np.clip(oy, 0, None)
+        for x0, y0, x1, y1 in avoid:
+            ox = np.minimum(xs + wi, x1) - np.maximum(xs - wi, x0)
+            oy = np.minimum(ys + hi, y1) - np.maximum(ys - hi, y0)
             total += np.clip(ox, 0, None) * np.clip(oy, 0, None)
         return total / (4 * wi * hi)
 
@@ -498,25 +516,74 @@ def _side(x: float, left: float, right: float) -> str:
     return "left" if x < left else "right" if x > right else "center"
 
 
+def _town_marks(
+    frame: pl.DataFrame, boundaries: Boundaries, label: str | None, districts: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """Each town to be named (``frame[label]``, once) at a point inside its LSOA; none when no
+    ``label``. Towns named like one of ``districts`` (name, area) are left out."""
+    if not label:
+        return []
+    named = {d[0] for d in districts}
+    labelled = frame.filter(pl.col(label).is_not_null()).unique(label, keep="first")
+    spots = boundaries.polygons_for(labelled["lsoa_code"].to_list())
+    return [
+        {"label": str(text), "x": p.x, "y": p.y}
+        for text, poly in zip(labelled[label].to_list(), spots, strict=True)
+        if poly is not None and str(text) not in named
+        for p in [shapely.point_on_surface(poly)]
+    ]
+
+
+def _town_box(
+    mark: dict[str, Any], unit: float, minx: float, maxx: float
+) -> tuple[float, float, float, float]:
+    """The box of a town's point and its name written above it on a phone (drawing units of
+    ``unit`` metres; the name's baseline 9 units above the point; near the map's left or
+    right edge, ``minx`` or ``maxx``, the name runs inward from its point)."""
+    town = _PHONE_TOWN_SIZE * unit
+    x, width = mark["x"], len(mark["label"]) * 0.55 * town + 0.6 * town
+    edge = _EDGE * (maxx - minx)
+    align = _side(x, minx + edge, maxx - edge)
+    left = x if align == "left" else x - width if align == "right" else x - width / 2
+    return (left, mark["y"] - 0.3 * town, left + width, mark["y"] + 9 * unit + town)
+
+
 def _place_labels(
-    marks: list[dict[str, Any]], districts: list[dict[str, Any]], width: float
+    marks: list[dict[str, Any]],
+    districts: list[dict[str, Any]],
+    width: float,
+    drawn: float = 640.0,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Town labels that do not fight the district names: a town named like a district is
-    left out (the district's name is already there, 'Dover' twice reads as a slip);
-    one close to a district's name goes on the far side of its point (drawn above by
-    default, below when the district's name sits just above)."""
-    near = 0.08 * width
+    left out (the district's name is already there, 'Dover' twice reads as a slip); each
+    other is written above its point, or below it where that meets the district names'
+    boxes less, at the sizes a phone writes them (the map ``width`` metres across is drawn
+    ``drawn`` units wide; the labels sit 9 units above or 13 below their point)."""
+    unit = width / drawn
+    size, town = PHONE_NAME_SIZE * unit, _PHONE_TOWN_SIZE * unit
+    names = []
+    for d in districts:
+        hw, hh = _name_half(d["district"], size, _CHAR_WIDTH)
+        names.append((d["x"] - hw, d["y"] - hh, d["x"] + hw, d["y"] + hh))
+
+    def met(x0: float, y0: float, x1: float, y1: float) -> float:
+        return sum(
+            max(0.0, min(x1, b[2]) - max(x0, b[0])) * max(0.0, min(y1, b[3]) - max(y0, b[1]))
+            for b in names
+        )
+
     above: list[dict[str, Any]] = []
     below: list[dict[str, Any]] = []
     for mark in marks:
-        close = [
-            d
-            for d in districts
-            if abs(d["x"] - mark["x"]) < near and abs(d["y"] - mark["y"]) < near / 2
-        ]
         if any(d["district"] == mark["label"] for d in districts):
             continue
-        (below if any(d["y"] >= mark["y"] for d in close) else above).append(mark)
+        x, y, hw = mark["x"], mark["y"], len(mark["label"]) * 0.55 * town / 2 + 0.3 * town
+        # the text stands on its baseline: a quarter of its size below it, three quarters above
+        up = y + 9 * unit
+        down = y - 13 * unit
+        over = met(x - hw, up - 0.5 * town, x + hw, up + 1.05 * town)
+        under = met(x - hw, down - 0.5 * town, x + hw, down + 1.05 * town)
+        (below if under < over else above).append(mark)
     return above, below
 
 
