@@ -128,6 +128,12 @@ class Settings:
     disclosure_threshold: int = _setting(
         5, "Public outputs suppress every count from 1 to this minus 1.", _positive
     )
+    disclosure_min_base: int = _setting(
+        30,
+        "Public outputs give a figure made from a group's crimes or answers (a place's harm, a "
+        "share of answers, a median time and its interval) only for groups of at least this many.",
+        _positive,
+    )
     # Random procedures.
     seed: int = _setting(0, "Seed for every random procedure (permutations, bootstraps).")
 

@@ -7,7 +7,7 @@ import pytest
 
 from vawg.results import Params
 from vawg.targeting.knox import KnoxResult
-from vawg.targeting.public import _knox, _places
+from vawg.targeting.public import _knox, _places, published_harm
 
 
 def test_withheld_places_follow_the_shown_ones_so_their_rank_is_not_given_away() -> None:
@@ -22,7 +22,7 @@ def test_withheld_places_follow_the_shown_ones_so_their_rank_is_not_given_away()
             "worst_rank": [2, 3, 4, 5, 6, 6],
         }
     )
-    public = _places(ranked, 5, [()])
+    public = _places(ranked, 5, [()], 5)
     shown = public.filter(pl.col("crimes").is_not_null())
     withheld = public.filter(pl.col("crimes").is_null())
     assert {"E2", "E7"} <= set(withheld["lsoa_code"])
@@ -43,36 +43,54 @@ def test_shares_are_of_every_ranked_place_as_in_the_restricted_table() -> None:
             "rank": [1, 2, 3],
         }
     )
-    public = _places(ranked, 5, [()])
+    public = _places(ranked, 5, [()], 5)
     shares = dict(public.select("lsoa_code", "harm_share").iter_rows())
     # E1: 40 crimes, shown as 40 -> 800 days of the 1,800 of all three (E2 is withheld, and
     # E3 with it so the published total cannot give E2 back).
     assert shares == {"E1": 800 / 1800, "E2": None, "E3": None}
 
 
-def test_published_ranks_follow_the_published_harm() -> None:
-    # E1 and E2 are close: rounding E1's count down and E2's up puts E2's published harm above
-    # E1's, so the published ranks must swap (the demo showed rank 2 "6,374" above rank 3
-    # "6,724").
+def test_the_shown_places_keep_the_true_order_so_the_public_number_one_is_the_restricted_one() -> (
+    None
+):
+    # The demo's restricted table put Ashford first; the public one, ranked on harm scaled by
+    # rounded counts, put Sittingbourne first. Here E1 has the most harm of the shown places,
+    # but its count rounds down (32 -> 30) and E2's up (33 -> 35).
     ranked = pl.DataFrame(
         {
-            "lsoa_code": ["E1", "E2", "E3"],
-            "crimes": [22, 23, 10],  # rounded to 20, 25, 10
-            "harm_days": [660.0, 650.0, 100.0],
-            "harm_share": [660 / 1410, 650 / 1410, 100 / 1410],
-            "rank": [1, 2, 3],
-            "best_rank": [1, 1, 3],
-            "worst_rank": [2, 2, 3],
+            "lsoa_code": ["E0", "E1", "E2", "E3", "E4"],
+            "crimes": [20, 32, 33, 45, 60],  # E0: too few crimes for its harm to be shown
+            "harm_days": [9000.0, 6660.0, 6655.0, 6610.0, 4000.0],
+            "rank": [1, 2, 3, 4, 5],
+            "best_rank": [1, 1, 1, 2, 4],
+            "worst_rank": [3, 4, 4, 5, 5],
         }
     )
-    public = _places(ranked, 5, [()])
-    rows = {r["lsoa_code"]: r for r in public.iter_rows(named=True)}
-    assert rows["E1"]["harm_days"] == 600 and rows["E2"]["harm_days"] == round(650 * 25 / 23)
-    assert public["lsoa_code"].to_list() == ["E2", "E1", "E3"]
-    assert [rows[c]["rank"] for c in ("E2", "E1", "E3")] == [1, 2, 3]
+    public = _places(ranked, 5, [()], 30)
+    # the true order among the shown places, ranked 1, 2, ... among them; E0 follows, withheld
+    assert public["lsoa_code"].to_list() == ["E1", "E2", "E3", "E4", "E0"]
+    assert public["rank"].to_list() == [1, 2, 3, 4, None]
+    # 6,660 and 6,655 both show as 6,700 (2 significant figures): the tie keeps the true order
+    assert public["harm_days"].to_list() == [6700.0, 6700.0, 6600.0, 4000.0, None]
     # every published rank lies within its published range of ranks
-    for r in rows.values():
+    for r in public.head(4).iter_rows(named=True):
         assert r["best_rank"] <= r["rank"] <= r["worst_rank"]
+
+
+@pytest.mark.parametrize(
+    ("days", "shown"),
+    [
+        (5312.25, 5300.0),  # nearest 100 (2 significant figures)
+        (76650.0, 77000.0),  # 2 significant figures: nearest 1,000
+        (445525.0, 450000.0),
+        (60.0, 100.0),  # never finer than 100 days
+        (149.0, 100.0),
+        (150.0, 200.0),  # halves up
+        (0.0, 0.0),
+    ],
+)
+def test_published_harm_is_rounded_coarsely(days: float, shown: float) -> None:
+    assert published_harm(days) == shown
 
 
 def test_a_published_knox_ratio_is_of_the_published_pair_count() -> None:
@@ -112,3 +130,67 @@ def test_a_published_knox_ratio_is_of_the_published_pair_count() -> None:
     # chance is said.
     assert public.table["p_value"].null_count() == public.table.height
     assert public.table["above_chance"].to_list() == [False, True, None]
+
+
+# The published Cambridge Crime Harm Index weights (days), one per distinct value: rape; violence
+# with injury and drink spiking; other sexual offences; violence without injury, stalking,
+# harassment and coercive control; other (domestic-abuse flagged) offences.
+_WEIGHTS = (2555.0, 365.0, 182.25, 10.0, 2.0)
+
+
+def _mixes(n: int, k: int = len(_WEIGHTS)) -> list[tuple[int, ...]]:
+    """Every way of sharing ``n`` crimes among ``k`` weights."""
+    if k == 1:
+        return [(n,)]
+    return [(first, *rest) for first in range(n + 1) for rest in _mixes(n - first, k - 1)]
+
+
+def _harm(mix: tuple[int, ...]) -> float:
+    return sum(c * w for c, w in zip(mix, _WEIGHTS, strict=True))
+
+
+def _solutions(crimes: int, harm: float, min_base: int) -> list[tuple[int, ...]]:
+    """The reviewer's attack on one published row: every true count that rounds (to the
+    nearest 5, halves up) to the published ``crimes``, every mix of offences of that count,
+    and which of them the public transformation turns into the published row."""
+    counts = [n for n in range(max(crimes - 2, 1), crimes + 3) if (n + 2) // 5 * 5 == crimes]
+    candidates = [(n, mix) for n in counts for mix in _mixes(n)]
+    frame = pl.DataFrame(
+        {
+            "key": list(range(len(candidates))),
+            "crimes": [n for n, _ in candidates],
+            "harm_days": [_harm(mix) for _, mix in candidates],
+            "rank": [1] * len(candidates),
+        }
+    )
+    # each candidate published on its own (no total), as the attacker would check it
+    out = _places(frame, 5, [], min_base)
+    hits = out.filter((pl.col("crimes") == crimes) & (pl.col("harm_days") == harm))
+    return [candidates[i][1] for i in hits["key"].to_list()]
+
+
+def test_a_shown_harm_cannot_be_taken_apart_into_the_offences_behind_it() -> None:
+    # The reviewer solved "Maidstone 005A | 5,312 days | 5 crimes" as exactly 2 rapes, 1 other
+    # sexual offence and 2 ten-day crimes (harm shown for the rounded count, to the day).
+    mixes = {  # crimes of each weight, in the order of _WEIGHTS
+        "E1": (2, 0, 1, 2, 0),  # 5 crimes: the reviewer's row (old code: solvable)
+        "E2": (1, 2, 0, 0, 9),  # 12 crimes
+        "E3": (2, 0, 1, 27, 0),  # 30 crimes
+        "E4": (3, 5, 2, 20, 2),  # 32 crimes
+        "E5": (0, 8, 0, 0, 0),  # 8 crimes
+    }
+    ranked = pl.DataFrame(
+        {
+            "lsoa_code": list(mixes),
+            "crimes": [sum(m) for m in mixes.values()],
+            "harm_days": [_harm(m) for m in mixes.values()],
+        }
+    ).with_columns(rank=pl.col("harm_days").rank("min", descending=True).cast(pl.Int64))
+    public = _places(ranked.sort("rank"), 5, [()], 30)
+    shown = public.filter(pl.col("harm_days").is_not_null())
+    for row in shown.iter_rows(named=True):
+        found = _solutions(row["crimes"], row["harm_days"], 30)
+        assert mixes[row["lsoa_code"]] in found  # the attack is sound: the truth fits
+        assert len(found) > 1, row  # but so do other mixes: the shown row does not pin it
+    # the places of 30 crimes or more are shown: the check above was not empty
+    assert set(shown["lsoa_code"]) == {"E3", "E4"}

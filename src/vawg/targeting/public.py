@@ -5,8 +5,28 @@ type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded):
   all places published (so a lone small place cannot be worked out by subtraction), and a
   withheld place loses its harm, shares, rank and rank interval too (LSOAs are protected
   against each district's total as well; town centres are published without their district);
-  a place's harm is shown for its rounded count; every shown count is rounded; places are named (the LSOA name, e.g. ``Maidstone 012A``, where the shipped
-  reference knows it) beside their code;
+  every shown count is rounded; places are named (the LSOA name, e.g. ``Maidstone 012A``, where
+  the shipped reference knows it) beside their code;
+* a place's harm is published only when it has at least ``disclosure_min_base`` crimes (30 by
+  default; a place with fewer is withheld from the ranking like a small one, and counted among
+  those not shown), and then rounded coarsely by :func:`published_harm`: to 2 significant
+  figures, and never finer than the nearest :data:`HARM_STEP_DAYS` (100) days. Why both: harm
+  is a sum of a few published weights (the Cambridge Crime Harm Index: rape 2,555 days, other
+  sexual offences 182.25, violence with injury 365, the lesser offences 10 or 2), so harm given
+  to the day beside a crime count rounded to 5 has only a handful of candidate true counts, and
+  for a small place usually exactly one mix of offences adds up to it (a shown "5,312 days, 5
+  crimes" was 2 rapes, 1 other sexual offence and 2 ten-day crimes). Rounding alone does not
+  stop that for a small place (a few crimes make few sums, far apart); the minimum alone does
+  not either (harm to the day still pins down the mix where the weights are far apart). With
+  at least 30 crimes and harm known only to within 100 days or more (1-10% of its value), a
+  shown figure fits very many mixes and counts: swapping one offence for another moves the
+  harm by 8 days (a 2-day crime for a 10-day one), 172.25 to 182.75 days or 355 to 363 days,
+  so the sums that fit a window of 100 days or more are many (``tests/targeting/test_public.py`` brute-forces the attack). The
+  harm of every place is rounded from its own true value, never scaled by the rounded count
+  (that gave the true count back: harm × rounded count ÷ true count); the force's harm too;
+* the shown places keep the order and ranks of the full figures, among the places shown (the
+  same "number one" as the restricted table; rounding keeps the order of the harm, so the
+  shown harm never rises down the table; places whose rounded harm ties keep their true order);
 * the survey's district bases, and the Knox table's pair counts (with the Knox ratio and
   p-value of a withheld cell), likewise; a shown cell's Knox ratio is of its rounded pairs;
   the totals of pairs are not published;
@@ -17,6 +37,7 @@ type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded):
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import polars as pl
 
@@ -26,7 +47,6 @@ from vawg.disclosure import (
     public_notes,
     public_params,
     public_source,
-    round_count,
     shown_count,
     suppress,
 )
@@ -34,11 +54,16 @@ from vawg.targeting.analysis import TargetingResult, targeting_main_points
 from vawg.targeting.knox import KnoxResult
 from vawg.targeting.repeats import RepeatResult
 
-__all__ = ["disclose_targeting"]
+__all__ = ["HARM_STEP_DAYS", "RANKS_NOTE", "disclose_targeting", "published_harm"]
+
+HARM_STEP_DAYS = 100
+"""Published harm is never given finer than this many days (see the module docstring)."""
 
 RANKS_NOTE = (
-    "Ranks are of the published (rounded) harm, among the places shown; the range of ranks "
-    "beside each is from the full figures, among every place."
+    "Ranks are of the full figures, among the places shown (places with too few crimes to "
+    "publish their harm are not ranked); the harm beside each is rounded, to 2 significant "
+    "figures and never finer than the nearest 100 days; the range of ranks beside each is from "
+    "the full figures, among every place."
 )
 
 _RANK_DEPENDENTS = (
@@ -52,46 +77,64 @@ _RANK_DEPENDENTS = (
 )
 
 
-def _places(frame: pl.DataFrame, threshold: int, margins: list[tuple[str, ...]]) -> pl.DataFrame:
+def published_harm(days: float | None) -> float | None:
+    """Harm ``days`` as a public output gives it: to 2 significant figures, and never finer
+    than the nearest :data:`HARM_STEP_DAYS` (halves up); None stays None."""
+    if days is None or math.isnan(days):
+        return None
+    if days <= 0:
+        return 0.0
+    step = max(HARM_STEP_DAYS, 10 ** (math.floor(math.log10(days)) - 1))
+    return float(math.floor(days / step + 0.5) * step)
+
+
+def _places(
+    frame: pl.DataFrame, threshold: int, margins: list[tuple[str, ...]], min_base: int
+) -> pl.DataFrame:
     if frame.is_empty():
         return frame
     dependents = [c for c in _RANK_DEPENDENTS if c in frame.columns]
     out = suppress(frame, "crimes", threshold=threshold, margins=margins, dependents=dependents)
-    # A place's harm days are shown for its rounded count (harm days times the published
-    # weights could otherwise give the true count back), and its share of harm from those.
-    scaled = pl.col("harm_days") * out["crimes"] / frame["crimes"].cast(pl.Float64)
-    out = out.drop(SUPPRESSED_FLAG).with_columns(
-        harm_days=pl.when(pl.col("crimes").is_null()).then(None).otherwise(scaled.fill_nan(0.0))
-    )
-    # Each share is of the harm of every ranked place, withheld ones included, as in the
-    # restricted table (of the shown places only, the shares came out up to three times
-    # larger and disagreed with the headline).
+    # A place with fewer than min_base crimes is withheld from the ranking altogether: its
+    # harm, beside its count, could be taken apart into the offences behind it (module
+    # docstring), and its count alone ranks nothing.
+    few = pl.col(SUPPRESSED_FLAG) | (frame["crimes"] < min_base)
+    out = out.with_columns(
+        [pl.when(few).then(None).otherwise(pl.col(c)).alias(c) for c in ("crimes", *dependents)]
+    ).drop(SUPPRESSED_FLAG)
+    # Each shown place's harm rounded from its own true value, and its share of the harm of
+    # every ranked place, withheld ones included, as in the restricted table (of the shown
+    # places only, the shares came out up to three times larger and disagreed with the
+    # headline).
     total = float(frame["harm_days"].sum())
     out = out.with_columns(
-        harm_days=pl.col("harm_days").round(0),
+        harm_days=pl.col("harm_days").map_elements(published_harm, return_dtype=pl.Float64)
+    ).with_columns(
         harm_share=pl.col("harm_days") / total if total else pl.lit(None, pl.Float64),
     )
     # The rows come in rank order: a withheld place left where it was would give its rank
-    # away. The shown places keep their order; the withheld ones follow, by the place's key
-    # (the first column: LSOA code or town centre).
+    # away. The shown places keep their true order (so the public "number one" is the
+    # restricted one) and are ranked among themselves on the full figures; rounding keeps the
+    # order, so the shown harm never rises down the table. The withheld places follow, by the
+    # place's key (the first column: LSOA code or town centre).
     withheld = pl.col("crimes").is_null()
-    # The shown places are ranked on the harm they are shown with: ranked on the full figures,
-    # a place could sit above one with more published harm beside it. A place's range of
-    # ranks (from the full figures, among every place) is widened to hold its published rank.
+    true_harm = frame["harm_days"].alias("_true_harm")
+    out = out.with_columns(true_harm)
     shown = out.filter(~withheld)
     if "rank" in shown.columns and shown.height:
         shown = shown.sort(
-            ["harm_days", "rank"], descending=[True, False], nulls_last=True
+            ["_true_harm", "rank"], descending=[True, False], nulls_last=True
         ).with_columns(
             # ties share the better rank, as in the full ranking
-            rank=pl.col("harm_days").rank("min", descending=True).cast(shown["rank"].dtype)
+            rank=pl.col("_true_harm").rank("min", descending=True).cast(shown["rank"].dtype)
         )
         if {"best_rank", "worst_rank"} <= set(shown.columns):
+            # the range of ranks (among every place) widened to hold the rank among the shown
             shown = shown.with_columns(
                 best_rank=pl.min_horizontal("best_rank", "rank"),
                 worst_rank=pl.max_horizontal("worst_rank", "rank"),
             )
-    return pl.concat([shown, out.filter(withheld).sort(out.columns[0])])
+    return pl.concat([shown, out.filter(withheld).sort(out.columns[0])]).drop("_true_harm")
 
 
 def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:
@@ -135,6 +178,7 @@ def disclose_targeting(result: TargetingResult, settings: Settings) -> Targeting
     if result.public:
         return result
     t = settings.disclosure_threshold
+    least = settings.disclosure_min_base
     survey = result.survey
     if survey.height:
         survey = suppress(
@@ -150,18 +194,18 @@ def disclose_targeting(result: TargetingResult, settings: Settings) -> Targeting
         # LSOAs: protected against the force's and each district's totals; town centres
         # (a few per district, some alone) against the force's, and named without their
         # district, so that no district's total (of any measure) meets a lone withheld town
-        table=_places(result.table, t, [(), ("district",)]),
-        towns=_places(result.towns, t, [()]).drop("district", strict=False),
+        table=_places(result.table, t, [(), ("district",)], least),
+        towns=_places(result.towns, t, [()], least).drop("district", strict=False),
         coverage=result.coverage if crimes is not None else result.coverage.clear(),
         town_coverage=result.town_coverage if crimes is not None else result.town_coverage.clear(),
         survey=survey,
         knox=_knox(result.knox, t),
         repeats=_repeats(result.repeats, t),
         crimes=crimes,
-        # shown for the rounded count, and rounded itself (a headline whole number)
+        # rounded as a place's harm is, from its own true value
         harm_days=(
-            float(round_count(round((result.harm_days or 0.0) * crimes / result.crimes), t) or 0)
-            if crimes is not None and result.crimes
+            published_harm(result.harm_days)
+            if crimes is not None and result.crimes and result.crimes >= least
             else None
         ),
         harm_source=public_source(result.harm_source),

@@ -153,8 +153,8 @@ def _targeting(page: SitePage, result: TargetingResult) -> None:
         "Town centres ranked by the harm of public-place VAWG in the evening and at night "
         f"(crimes recorded in {span(result.params.period)}), with "
         "the range of ranks each could have had by chance (95%). 'surely' means surely in the "
-        f"top {n}; 'might be' that the range reaches into it. Ranks are of the published "
-        "(rounded) figures."
+        f"top {n}; 'might be' that the range reaches into it. Ranks are of the full "
+        "figures, among the town centres shown."
     )
     body += table_html(
         towns,
