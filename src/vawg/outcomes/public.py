@@ -10,6 +10,13 @@ Which totals are published decides the secondary suppression (``margins``): outc
 to the crimes in a cell, and cells of a breakdown sum to the scope's total for that half.
 Kaplan–Meier curves are published only at fixed days (not at every event time), and only for
 cohorts whose size is published.
+
+Figures made from a group's crimes or answers need a group of at least ``disclosure_min_base``
+(30 by default; counted on the published, rounded, size, so whether a figure is shown says no
+more than the published size): a median time to an outcome, its interval and the group's curve
+(in a group of 5 the median and the interval's ends are single crimes' times); a satisfaction
+share and its interval, and then the numbers who answered and were satisfied too (beside a
+withheld share they would give it back, from counts rounded to 5, up to ten points out).
 """
 
 from __future__ import annotations
@@ -113,8 +120,9 @@ def public_counts(counts: pl.DataFrame, threshold: int) -> tuple[pl.DataFrame, p
     return cells, rates
 
 
-def public_survival(survival: SurvivalResult, threshold: int) -> SurvivalResult:
-    """Cohort sizes and outcome/open counts suppressed; medians and curves hidden with them."""
+def public_survival(survival: SurvivalResult, threshold: int, min_base: int) -> SurvivalResult:
+    """Cohort sizes and outcome/open counts suppressed; medians and curves hidden with them, and
+    for every cohort of fewer than ``min_base`` (published size)."""
     table = survival.table
     sized = suppress_by(table, "n", ["half", "dimension"], threshold=threshold, margins=[()])
     long = table.unpivot(
@@ -135,7 +143,13 @@ def public_survival(survival: SurvivalResult, threshold: int) -> SurvivalResult:
             for c in ("outcomes", "open", "median_days", "ci_low", "ci_high")
         ]
     ).select(table.columns)
-    shown = out.filter(pl.col("n").is_not_null()).select("half", "dimension", "value")
+    # A median (and its interval, and the curve) of a small cohort is one crime's time.
+    few = pl.col("n").is_null() | (pl.col("n") < min_base)
+    out = out.with_columns(
+        pl.when(few).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("median_days", "ci_low", "ci_high")
+    )
+    shown = out.filter(~few).select("half", "dimension", "value")
     curves = _thin(survival.curves, threshold).join(
         shown, on=["half", "dimension", "value"], how="semi"
     )
@@ -181,8 +195,11 @@ def public_attrition(result: AttritionResult, threshold: int, as_of: date) -> At
     return dataclasses.replace(result, table=rebuilt.table, params=rebuilt.params)
 
 
-def public_agencies(result: AgencyResult, halves: list[Half], threshold: int) -> AgencyResult:
-    """Event counts suppressed under their stage totals; rates and medians rebuilt or hidden."""
+def public_agencies(
+    result: AgencyResult, halves: list[Half], threshold: int, min_base: int
+) -> AgencyResult:
+    """Event counts suppressed under their stage totals; rates rebuilt; a median time (and its
+    interval) hidden with its count, and for fewer than ``min_base`` (published count)."""
     counts = suppress_by(
         result.counts, "count", ["half", "stage"], threshold=threshold, margins=[()]
     )
@@ -194,19 +211,22 @@ def public_agencies(result: AgencyResult, halves: list[Half], threshold: int) ->
         margins=[],
         dependents=["median_days", "ci_low", "ci_high"],
     ).drop(SUPPRESSED_FLAG)
+    few = pl.col("n").is_null() | (pl.col("n") < min_base)
+    timely = timely.with_columns(
+        pl.when(few).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("median_days", "ci_low", "ci_high")
+    )
     return dataclasses.replace(
         result, table=agency_rates(counts, halves), counts=counts, timeliness=timely
     )
 
 
-MIN_SATISFACTION_BASE = 30
-"""A public satisfaction share needs at least this many answers: on fewer, counts rounded to
-5 move it by up to ten points (10 of a rounded 25 is 40%; the true 11 of 23 is 48%)."""
-
-
-def public_satisfaction(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
+def public_satisfaction(table: pl.DataFrame, threshold: int, min_base: int) -> pl.DataFrame:
     """Answered / satisfied / not satisfied suppressed (groups under each item's total); the
-    share and its interval only where at least :data:`MIN_SATISFACTION_BASE` answered."""
+    share and its interval only where at least ``min_base`` answered (published count): on
+    fewer, counts rounded to 5 move it by up to ten points (10 of a rounded 25 is 40%; the true
+    11 of 23 is 48%). Where the share is withheld, so are the numbers who answered and who
+    were satisfied: beside a dash they would give the share back, and wrong."""
     base = table.select("half", "item", "group", "answered", "satisfied").with_columns(
         not_satisfied=pl.col("answered") - pl.col("satisfied")
     )
@@ -247,10 +267,10 @@ def public_satisfaction(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
         .sort("half", "item", "group")
     )
     rates = satisfaction_rates(out)
-    small = pl.col("answered").is_null() | (pl.col("answered") < MIN_SATISFACTION_BASE)
+    small = pl.col("answered").is_null() | (pl.col("answered") < min_base)
     return rates.with_columns(
         pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("estimate", "ci_low", "ci_high")
+        for c in ("answered", "satisfied", "estimate", "ci_low", "ci_high")
     )
 
 
@@ -295,7 +315,7 @@ def visible_changes(
     """Only the comparisons whose both sides are still published after suppression."""
     keys = ["base", "dimension", "value", "measure"]
     shown = [rates.filter(pl.col("estimate").is_not_null()).select(*keys, "half")]
-    km = survival.table.filter(pl.col("n").is_not_null())
+    km = survival.table.filter(pl.col("median_days").is_not_null())
     shown.append(
         km.select(
             base=pl.lit("recorded"),
@@ -354,8 +374,10 @@ def disclose_summary(result: OutcomeSummary, settings: Settings) -> OutcomeSumma
     params = _public_params(result.params, result.halves, settings)
     threshold = settings.disclosure_threshold
     cells, rates = public_counts(result.counts, threshold)
-    survival = public_survival(result.survival, threshold)
-    shown = survival.table.filter(pl.col("n").is_not_null()).select("half", "dimension", "value")
+    survival = public_survival(result.survival, threshold, settings.disclosure_min_base)
+    shown = survival.table.filter(pl.col("median_days").is_not_null()).select(
+        "half", "dimension", "value"
+    )
     change = result.survival_change
     if change.height:
         # Only a comparison whose both medians are still published.
@@ -391,12 +413,15 @@ def disclose_audit(result: AuditResult, settings: Settings) -> AuditResult:
         return result
     params = _public_params(result.params, sorted(result.roles.values()), settings)
     threshold = settings.disclosure_threshold
+    least = settings.disclosure_min_base
     cells, rates = public_counts(result.counts, threshold)
-    survival = public_survival(result.survival, threshold)
+    survival = public_survival(result.survival, threshold, least)
     halves = sorted(result.roles.values())
-    agencies = public_agencies(result.agencies, halves, threshold) if result.agencies else None
+    agencies = (
+        public_agencies(result.agencies, halves, threshold, least) if result.agencies else None
+    )
     satisfaction = (
-        public_satisfaction(result.satisfaction, threshold)
+        public_satisfaction(result.satisfaction, threshold, least)
         if result.satisfaction is not None
         else None
     )
