@@ -92,6 +92,28 @@ def test_public_reports_pass_the_leak_walker_and_name_no_one(
     assert LSOA.search((written / "evaluation.json").read_text(encoding="utf-8"))
 
 
+def test_public_ranking_is_the_restricted_one_among_the_places_shown(written: Path) -> None:
+    restricted = json.loads((written / "targeting.json").read_text(encoding="utf-8"))
+    public = json.loads((written / "public" / "targeting-public.json").read_text(encoding="utf-8"))
+    html = (written / "public" / "targeting-public.html").read_text(encoding="utf-8")
+    for key, name in (("lsoas", "lsoa_code"), ("town_centres", "town_centre")):
+        truth = {r[name]: r for r in restricted[key]}
+        shown = [r for r in public[key] if r["rank"] is not None]
+        # a place's harm only for 30 crimes or more, rounded to 100 days or coarser
+        for r in shown:
+            assert truth[r[name]]["crimes"] >= 30 and r["harm_days"] % 100 == 0, r
+        # the shown places in the restricted order, ranked 1, 2, ... among themselves
+        order = sorted(shown, key=lambda r: truth[r[name]]["rank"])
+        assert [r[name] for r in shown] == [r[name] for r in order]
+        assert [r["rank"] for r in shown] == list(range(1, len(shown) + 1)) or len(
+            {truth[r[name]]["harm_days"] for r in shown}
+        ) < len(shown)
+        withheld = len(public[key]) - len(shown)
+        if withheld:  # counted in a line, not listed as rows of dashes
+            label = "LSOAs" if key == "lsoas" else "town centres"
+            assert f"{withheld:,} {label} not shown: too few crimes" in html
+
+
 def test_restricted_targeting_lists_every_lsoa(written: Path, planted: Evaluated) -> None:
     data = json.loads((written / "targeting.json").read_text(encoding="utf-8"))
     assert len(data["lsoas"]) == 1065

@@ -175,9 +175,20 @@ _COLUMNS = {
 }
 
 
-def _ranking(frame: pl.DataFrame, caption: str, rows: int, top_n: int) -> str:
+def _ranking(frame: pl.DataFrame, caption: str, rows: int, top_n: int, places: str) -> str:
     if frame.is_empty():
         return "<p>Nothing to rank.</p>"
+    # A public table's withheld places (no rank) are counted in a line, not listed as dashes.
+    withheld = frame["rank"].null_count() if "rank" in frame.columns else 0
+    after = (
+        paragraphs(f"{withheld:,} {places} not shown: too few crimes to publish their harm.")
+        if withheld
+        else ""
+    )
+    if withheld:
+        frame = frame.filter(pl.col("rank").is_not_null())
+        if frame.is_empty():
+            return after
     if {"best_rank", "worst_rank"} <= set(frame.columns):
         frame = frame.with_columns(
             rank_range=pl.when(pl.col("best_rank").is_null())
@@ -192,12 +203,15 @@ def _ranking(frame: pl.DataFrame, caption: str, rows: int, top_n: int) -> str:
     wanted = [c for c in _COLUMNS if c not in ("best_rank", "worst_rank", "top_n_share")]
     shown = frame.select([c for c in wanted if c in frame.columns])
     percent = [c for c in ("harm_share", "unsafe_at_night_share") if c in shown.columns]
-    return table_html(
-        shown.head(rows),
-        caption=caption,
-        labels={**SCANNED_LABELS, **_COLUMNS, "top_n": f"in the top {top_n}"},
-        max_rows=rows,
-        percent=percent,
+    return (
+        table_html(
+            shown.head(rows),
+            caption=caption,
+            labels={**SCANNED_LABELS, **_COLUMNS, "top_n": f"in the top {top_n}"},
+            max_rows=rows,
+            percent=percent,
+        )
+        + after
     )
 
 
@@ -426,7 +440,7 @@ def targeting_html(result: TargetingResult) -> str:
         Section("Map", body_map, anchor="map"),
         Section(
             "LSOAs ranked by harm",
-            _ranking(result.table, "LSOAs by harm (the first 50)", 50, n),
+            _ranking(result.table, "LSOAs by harm (the first 50)", 50, n, "LSOAs"),
             anchor="lsoas",
         ),
         Section(
@@ -436,6 +450,7 @@ def targeting_html(result: TargetingResult) -> str:
                 "Town centres by harm (shares are of the harm in town centres)",
                 100,
                 min(n, result.towns.height),
+                "town centres",
             ),
             anchor="towns",
         ),
