@@ -111,14 +111,14 @@ def test_public_counts_are_suppressed(tiny_db: Path) -> None:
     assert women(public)["estimate"] is None and women(public)["count"] is None
     assert women(public)["n"] is None
     # Men: n = 5, 2 unsafe -> suppressed too. The all-Kent row (n 10, count 5) passes the
-    # small-count rule, but a base of 10 is under the 30 a published share needs: its count and
-    # base are shown (rounded), its share is not.
+    # small-count rule, but a base of 10 is under the 30 a published share needs: its share is
+    # not shown, and nor are its count and base (beside a dash, 5 of 10 would give it back).
     overall = next(
         r
         for r in public["by_group"]
         if r["indicator"] == "unsafe_night_share" and r["dimension"] == "all"
     )
-    assert (overall["n"], overall["count"]) == (10, 5)
+    assert (overall["n"], overall["count"], overall["estimate"]) == (None, None, None)
     assert public["unsafe_night_share"]["estimate"] is None
     assert restricted["unsafe_night_share"]["estimate"] == pytest.approx(0.5)
     themes = {t["theme"]: t["respondents"] for t in public["reasons_not_reported"]["themes"]}

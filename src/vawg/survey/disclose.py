@@ -50,9 +50,10 @@ _MIN_BASE = 30
 def _estimates(frame: pl.DataFrame, threshold: int, groups: list[str]) -> pl.DataFrame:
     """Small bases withheld, then small numerators and complements (shares), with dependents.
 
-    An estimate whose true effective base is under :data:`_MIN_BASE` is withheld too (its base
-    still shown, rounded): the rule is applied before rounding, so a base of 29 that rounds to
-    30 does not let a share through that the restricted report marks too few to rely on.
+    An estimate whose true effective base is under :data:`_MIN_BASE` is withheld too, and its
+    base and count with it (beside a dash, "5 of 15" would give the share back from rounded
+    counts, and wrong): the rule is applied before rounding, so a base of 29 that rounds to 30
+    does not let a share through that the restricted report marks too few to rely on.
     """
     if frame.is_empty():
         return frame
@@ -96,7 +97,7 @@ def _estimates(frame: pl.DataFrame, threshold: int, groups: list[str]) -> pl.Dat
         ]
         rounded.append(pl.Series("n_effective", effective, dtype=pl.Float64))
     return (
-        out.with_columns(*rounded, pl.Series("_hidden", hidden))
+        out.with_columns(*rounded, pl.Series("_hidden", hidden | too_few))
         .with_columns(
             pl.when(pl.col("_hidden")).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("n", *deps)
