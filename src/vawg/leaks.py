@@ -155,10 +155,12 @@ NON_COUNT_PATHS = (
     re.compile(r"(^|\.)fits\.[^.]+\.n$"),
     re.compile(r"(^|\.)force_rates(_per_1000_per_year)?\.[^.]+$"),
     re.compile(r"(^|\.)months\.(loaded|missing|expected)$"),
+    re.compile(r"(^|\.)mean_harm_days\.[^.]+$"),
 )
 """JSON places whose number is not a count though its key is: a model fit's ``n`` is the number
 of days or areas it was fitted on (its crimes are ``events``); the hot spots' force-wide rates
-by place; the open-data profile's numbers of months."""
+by place; the open-data profile's numbers of months; a programme's mean harm in days of its
+participants and comparisons (published in whole days)."""
 
 SETTINGS_KEYS = frozenset({"settings", "manifest"})
 """JSON objects holding configuration, not figures: not walked for counts (their key names and

@@ -13,7 +13,11 @@ Programme participants are people; nothing about any one of them may reach a pub
   ``threshold`` people had reoffended by then, at least ``threshold`` were still followed,
   and the reoffences since the previous published point are none or ``threshold`` or more
   (a step of the full curve is one person's reoffence date);
-* the shares reoffending in the follow-up are dropped (with their bases they are counts).
+* the shares reoffending in the follow-up are dropped (with their bases they are counts);
+* the mean harm in the follow-up is given in whole days, and the ratio of the means (with its
+  interval) to 2 decimal places: to full precision a mean is a fraction whose denominator is
+  the exact number of people and whose numerator is their exact harm (63.76488095238095 days is
+  21,425 days over 336 people), which undoes the rounding of every count.
 """
 
 from __future__ import annotations
@@ -136,10 +140,26 @@ def _reasons(reasons: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+def _rounded(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _ratio(estimate: Estimate | None) -> Estimate | None:
+    if estimate is None:
+        return None
+    return dataclasses.replace(
+        estimate,
+        estimate=round(estimate.estimate, 2),
+        ci_low=round(estimate.ci_low, 2),
+        ci_high=round(estimate.ci_high, 2),
+    )
+
+
 def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
     ratios = _ratios(p.hazard_ratios, threshold)
     reasons = _reasons(p.reasons)
     people = shown_count(p.harm_people, threshold)
+    harm_ratio = _ratio(p.harm_ratio) if people is not None else None
     return dataclasses.replace(
         p,
         referrals=shown_count(p.referrals, threshold),
@@ -150,18 +170,16 @@ def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
         same_victim_hazard_ratio=_kept(ratios, "same victim", p.same_victim_hazard_ratio),
         hazard_ratios=ratios,
         curves=_curves(p.curves, threshold),
-        harm_ratio=p.harm_ratio if people is not None else None,
-        mean_harm_participants=p.mean_harm_participants if people is not None else None,
-        mean_harm_comparisons=p.mean_harm_comparisons if people is not None else None,
+        harm_ratio=harm_ratio,
+        mean_harm_participants=_rounded(p.mean_harm_participants, 0)
+        if people is not None
+        else None,
+        mean_harm_comparisons=_rounded(p.mean_harm_comparisons, 0) if people is not None else None,
         reoffended_share={},
         harm_people=people,
         cohort=p.cohort.clear(),
         reasons=reasons,
-        conclusion=(
-            p.conclusion
-            if p.hazard_ratio is None
-            else finding(p.hazard_ratio, p.harm_ratio if people is not None else None)
-        )
+        conclusion=(p.conclusion if p.hazard_ratio is None else finding(p.hazard_ratio, harm_ratio))
         if p.can_conclude
         else "Cannot conclude: " + "; ".join(reasons) + ".",
         notes=public_notes(p.notes, threshold),
