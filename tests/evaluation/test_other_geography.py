@@ -53,3 +53,5 @@ def test_a_force_outside_kent_gets_schemes_but_no_programme(tmp_path: Path) -> N
     result = targeting(connect(db), FAST)
     assert result.table.height > 0 and result.crimes
     assert set(result.table["district"].drop_nulls()) <= CUMBRIA
+    # its survey cannot be raked to Kent's population: unweighted, and said so
+    assert "unweighted (it could not be weighted to Kent's population" in result.survey_source

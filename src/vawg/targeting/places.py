@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from vawg.config import Settings
+from vawg.errors import InputError
 from vawg.query import Tables
 from vawg.survey.analysis import WEIGHT_SOURCES, public_survey_frame, survey_weights
 from vawg.survey.estimates import weighted_share
@@ -100,7 +101,12 @@ def unsafe_at_night(tables: Tables, settings: Settings) -> tuple[pl.DataFrame, s
     frame = public_survey_frame(tables)
     if frame["feel_safe_town_night"].is_not_null().sum() == 0:
         return pl.DataFrame(schema=schema), "the public survey is not loaded"
-    w, source, _ = survey_weights(frame, settings)
+    fallback = ""
+    try:
+        w, source, _ = survey_weights(frame, settings)
+    except InputError as error:  # e.g. a force outside Kent: its districts are not in the margins
+        w, source, _ = survey_weights(frame, settings, do_rake=False)
+        fallback = f" (it could not be weighted to Kent's population: {error})"
     y = indicator_values(frame, settings.survey_unsafe_max)["unsafe_night_share"]
     levels = frame["district"].cast(pl.String).fill_null(MISSING).to_numpy()
     rows = []
@@ -121,6 +127,7 @@ def unsafe_at_night(tables: Tables, settings: Settings) -> tuple[pl.DataFrame, s
     }.get(source, source)
     note = (
         f"public survey: share scoring feeling safe in town at night {settings.survey_unsafe_max} "
-        f"or less on the 1-5 scale, by district of residence, {how}, as in the survey report"
+        f"or less on the 1-5 scale, by district of residence, {how}"
+        + (fallback or ", as in the survey report")
     )
     return pl.DataFrame(rows, schema=schema, orient="row"), note
