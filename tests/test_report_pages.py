@@ -223,6 +223,10 @@ def test_formats_written_as_a_bulletin_writes_them() -> None:
     assert fmt.change(1.0004) == "about the same" and fmt.change(1.004) == "0.4% more"
     assert fmt.change(2.05, "crimes") == "2.0 times as many crimes"
     assert fmt.change_interval(0.97, 1.2) == "95% CI 3.0% fewer to 20% more"
+    # One form per interval: once an end is twice as many or more, both ends are ratios.
+    assert fmt.change_interval(1.043, 5.686) == "95% CI 1.04 to 5.7 times as many"
+    assert fmt.change_interval(0.41, 2.3) == "95% CI 0.41 to 2.3 times as many"
+    assert fmt.change_interval(2.2, 4.0) == "95% CI 2.2 to 4.0 times as many"
     assert fmt.points(0.0312) == "up 3.1 percentage points"
     assert fmt.points_interval(-0.012, 0.068) == "95% CI −1.2 to +6.8 percentage points"
     assert fmt.p_value(3.4e-25) == "p < 0.001" and fmt.p_value(0.0312) == "p = 0.03"
@@ -290,8 +294,8 @@ def test_a_ratio_of_harm_reads_as_an_amount() -> None:
     hazard = MainPoint(**{**harm.__dict__, "measure": "hazard", "topic": "Rate of reoffending"})
     hazard = MainPoint(**{**hazard.__dict__, "change": Estimate(0.83, 0.62, 2.1), "clear": False})
     assert bullet_points([hazard])[0].text == (
-        "Rate of reoffending: no clear difference (estimate 17% lower, 95% CI 38% lower to 2.1 "
-        "times as high)."
+        "Rate of reoffending: no clear difference (estimate 17% lower, 95% CI 0.62 to 2.1 times "
+        "as high)."
     )
 
 

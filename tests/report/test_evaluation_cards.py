@@ -83,7 +83,7 @@ def test_a_ratio_whose_interval_holds_no_change_says_so_first() -> None:
 
     assert ratio_words(Estimate(1.28, 0.83, 1.98)).startswith("no clear change")
     assert ratio_words(Estimate(4.01, 1.28, 12.53)) == (
-        "4.0 times as many crimes (95% CI 28% more to 12.5 times as many)"
+        "4.0 times as many crimes (95% CI 1.28 to 12.5 times as many)"
     )
 
 

@@ -36,6 +36,7 @@ import polars as pl
 
 from vawg.evaluation.did import DidFit, PreTrend
 from vawg.results import Estimate
+from vawg.wording import percent_change, ratio_change, ratio_interval
 
 __all__ = [
     "averted",
@@ -246,15 +247,6 @@ def conclusion_text(
     return " ".join([_finding(ratio, outcome), *(c for c in cautions if c)])
 
 
-def _more_or_fewer(ratio: float) -> str:
-    """A rate ratio in words: ``4.3% more``, ``41% fewer``, ``2.4 times as many``."""
-    if ratio >= 2:
-        return f"{ratio:.1f} times as many"
-    percent = abs(ratio - 1) * 100
-    shown = f"{percent:.1f}" if percent < 10 else f"{percent:.0f}"
-    return f"{shown}% {'more' if ratio > 1 else 'fewer'}"
-
-
 def ring_finding(ratio: Estimate | None, scheme: str = "the scheme") -> str | None:
     """The finding for the ring around the treated areas (where crime could have moved to),
     when its change against the comparison areas is clear (its interval excludes no change):
@@ -263,8 +255,8 @@ def ring_finding(ratio: Estimate | None, scheme: str = "the scheme") -> str | No
     if ratio is None or not (ratio.ci_low > 1 or ratio.ci_high < 1):
         return None
     words = (
-        f"{_more_or_fewer(ratio.estimate)} crimes (95% CI {_more_or_fewer(ratio.ci_low)} to "
-        f"{_more_or_fewer(ratio.ci_high)}) against the comparison areas"
+        f"{ratio_change(ratio.estimate, 'crimes')} (95% CI "
+        f"{ratio_interval(ratio.ci_low, ratio.ci_high)}) against the comparison areas"
     )
     if ratio.ci_low > 1:
         return (
@@ -278,22 +270,31 @@ def ring_finding(ratio: Estimate | None, scheme: str = "the scheme") -> str | No
 
 
 def _finding(ratio: Estimate, outcome: str) -> str:
-    """The finding in words, as a percentage change with its interval (no bare ratio)."""
+    """The finding in words, as a percentage change with its interval (no bare ratio), each
+    figure rounded as every report rounds a change (:func:`vawg.wording.percent_change`), so
+    the finding and the main point beside it give the same number."""
     rr, lo, hi = ratio.estimate, ratio.ci_low, ratio.ci_high
+
+    def fall(r: float) -> str:
+        return f"{percent_change(100 * (1 - r))}%"
+
+    def rise(r: float) -> str:
+        return f"{percent_change(100 * (r - 1))}%"
+
     if hi < 1:
-        least = "almost nothing" if 1 - hi < 0.005 else f"{1 - hi:.0%}"
+        least = "almost nothing" if 1 - hi < 0.005 else fall(hi)
         return (
-            f"{outcome} fell by {1 - rr:.0%} relative to the comparison areas: the data are "
-            f"consistent with a fall of anything from {least} to {1 - lo:.0%} (95% CI)."
+            f"{outcome} fell by {fall(rr)} relative to the comparison areas: the data are "
+            f"consistent with a fall of anything from {least} to {fall(lo)} (95% CI)."
         )
     if lo > 1:
         return (
-            f"{outcome} rose by {rr - 1:.0%} relative to the comparison areas: the data are "
-            f"consistent with a rise of anything from {lo - 1:.0%} to {hi - 1:.0%} (95% CI)."
+            f"{outcome} rose by {rise(rr)} relative to the comparison areas: the data are "
+            f"consistent with a rise of anything from {rise(lo)} to {rise(hi)} (95% CI)."
         )
-    point = f"a fall of {1 - rr:.0%}" if rr < 1 else f"a rise of {rr - 1:.0%}"
+    point = f"a fall of {fall(rr)}" if rr < 1 else f"a rise of {rise(rr)}"
     return (
         f"No clear change in {outcome[0].lower() + outcome[1:]} relative to the comparison "
-        f"areas: anything from a fall of {1 - lo:.0%} to a rise of {hi - 1:.0%} is consistent "
+        f"areas: anything from a fall of {fall(lo)} to a rise of {rise(hi)} is consistent "
         f"with the data (95% CI; point estimate {point})."
     )

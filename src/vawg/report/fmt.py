@@ -19,6 +19,7 @@ import re
 from datetime import date
 
 from vawg.outcomes.halves import Half
+from vawg.wording import ratio_change, ratio_interval
 
 __all__ = [
     "DASH",
@@ -80,26 +81,22 @@ def pct_interval(low: float | None, high: float | None, digits: int = 0) -> str:
 
 
 def change(ratio: float | None, unit: str = "") -> str:
-    """A rate ratio in words: ``12% more``, ``8.0% fewer``, ``2.1 times as many``, ``no
-    different`` (one decimal under 10%; ``unit`` follows: ``12% more crimes``)."""
+    """A rate ratio in words: ``12% more``, ``8.0% fewer``, ``2.1 times as many``, ``about the
+    same`` (one decimal under 10%; ``unit`` follows: ``12% more crimes``). The rule is
+    :func:`vawg.wording.ratio_change`, shared with the analyses that word their findings."""
     if missing(ratio):
         return DASH
     assert ratio is not None
-    percent = (ratio - 1) * 100
-    word = f" {unit}" if unit else ""
-    if ratio >= 2:
-        return f"{ratio:.1f} times as many{word}"
-    shown = f"{abs(percent):.1f}" if abs(percent) < 10 else f"{abs(percent):.0f}"
-    if float(shown) == 0:
-        return "about the same"
-    return f"{shown}% {'more' if percent > 0 else 'fewer'}{word}"
+    return ratio_change(ratio, unit)
 
 
 def change_interval(low: float | None, high: float | None) -> str:
-    """The interval of a rate ratio in words: ``95% CI 3% fewer to 20% more``."""
+    """The interval of a rate ratio in words, in one form: ``95% CI 3.0% fewer to 20% more``,
+    or ``95% CI 1.04 to 5.7 times as many`` when an end is twice as many or more."""
     if missing(low) or missing(high):
         return "interval not available"
-    return f"95% CI {change(low)} to {change(high)}"
+    assert low is not None and high is not None
+    return f"95% CI {ratio_interval(low, high)}"
 
 
 def points(difference: float | None) -> str:

@@ -1,0 +1,50 @@
+"""How a rate ratio is written in words, once, for the analyses that word their own findings
+and for every report (``report/fmt.py`` uses these):
+
+- a change as "% more / fewer", one decimal under 10% and whole above (``1.038`` → ``3.8%
+  more``, ``0.77`` → ``23% fewer``), and ``2.4 times as many`` from twice as many;
+- an interval in one form: both ends as changes (``41% fewer to 82% more``), or, when either
+  end is twice as many or more, both ends as ratios (``1.04 to 5.7 times as many``), never
+  ``4.3% more to 5.7 times as many``.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["percent_change", "ratio_change", "ratio_interval", "times"]
+
+
+def percent_change(percent: float) -> str:
+    """The size of a percentage change, rounded as every report rounds it: one decimal under
+    10% (``3.8``), whole above (``23``); without its sign."""
+    size = abs(percent)
+    return f"{size:.1f}" if size < 10 else f"{size:.0f}"
+
+
+def times(ratio: float) -> str:
+    """A ratio as a number of times: two decimals under 2 (``1.04``), one from 2 (``5.7``)."""
+    return f"{ratio:.2f}" if ratio < 2 else f"{ratio:.1f}"
+
+
+def ratio_change(ratio: float, unit: str = "") -> str:
+    """A rate ratio in words: ``12% more``, ``8.0% fewer``, ``2.1 times as many``, ``about the
+    same`` (``unit`` follows: ``12% more crimes``)."""
+    word = f" {unit}" if unit else ""
+    if ratio >= 2:
+        return f"{times(ratio)} times as many{word}"
+    percent = (ratio - 1) * 100
+    shown = percent_change(percent)
+    if float(shown) == 0:
+        return "about the same"
+    return f"{shown}% {'more' if percent > 0 else 'fewer'}{word}"
+
+
+def ratio_interval(low: float, high: float) -> str:
+    """The interval of a rate ratio in one form (without "95% CI"): ``41% fewer to 82% more``;
+    ``1.04 to 5.7 times as many`` when an end is twice as many or more."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "not available"
+    if max(low, high) >= 2:
+        return f"{times(low)} to {times(high)} times as many"
+    return f"{ratio_change(low)} to {ratio_change(high)}"
