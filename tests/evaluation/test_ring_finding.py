@@ -59,3 +59,30 @@ def test_a_clear_ring_change_is_a_main_point(planted: Evaluated) -> None:
         names.index(ring[0].topic)
         == names.index(f"{first.intervention.name}, against matched comparison areas") + 1
     )
+
+
+def test_the_count_of_schemes_with_a_conclusion_names_them(planted: Evaluated) -> None:
+    # The demo opened with "Safer Streets schemes with enough crimes to draw a conclusion (out
+    # of 8 evaluated): 1." and never said which one.
+    result = planted.place
+    evaluable = [e for e in result.interventions if e.can_conclude and e.rate_ratio]
+    assert evaluable and len(evaluable) < len(result.interventions)
+    first = next(p for p in result.main_points if p.topic.startswith("Safer Streets schemes"))
+    for e in evaluable:
+        assert e.intervention.name in first.note
+    for e in result.interventions:
+        if e not in evaluable:
+            assert e.intervention.name not in first.note
+    rest = len(result.interventions) - len(evaluable)
+    assert f"The other {rest if rest > 1 else 'one'} had too few crimes" in first.note
+    # Only one scheme: "That is …"
+    only = dataclasses.replace(
+        result,
+        interventions=tuple(
+            e
+            for e in result.interventions
+            if e is evaluable[0] or not (e.can_conclude and e.rate_ratio)
+        ),
+    )
+    (point,) = [p for p in only.main_points if p.topic.startswith("Safer Streets schemes")]
+    assert point.note.startswith(f"That is {evaluable[0].intervention.name}.")

@@ -75,6 +75,7 @@ class PlaceEvaluationResult(ResultMixin):
                 f"{len(self.interventions)} evaluated)",
                 measure="count",
                 value=Estimate(float(len(evaluable)), math.nan, math.nan),
+                note=_which_schemes(evaluable, len(self.interventions)),
             )
         )
         pooled = self.pooled
@@ -112,6 +113,24 @@ class PlaceEvaluationResult(ResultMixin):
                     )
                 )
         return tuple(points)
+
+
+def _which_schemes(evaluable: list[InterventionEvaluation], evaluated: int) -> str:
+    """Which schemes a conclusion could be drawn for, by name, so the count is quotable:
+    ``Ramsgate: CCTV. The other 7 had too few crimes or no usable estimate.``"""
+    if not evaluable:
+        return "None had enough crimes for a usable estimate."
+    names = "; ".join(e.intervention.name for e in evaluable)
+    rest = evaluated - len(evaluable)
+    lead = "That is" if len(evaluable) == 1 else "They are"
+    tail = (
+        ""
+        if rest == 0
+        else f" The other {rest} had too few crimes or no usable estimate."
+        if rest > 1
+        else " The other one had too few crimes or no usable estimate."
+    )
+    return f"{lead} {names}.{tail}"
 
 
 def _effect_point(topic: str, ratio: Estimate, note: str = "") -> MainPoint:
