@@ -102,3 +102,26 @@ def test_estimated_numbers_are_rounded_with_a_real_minus_sign() -> None:
     clear = _effect_cards(Estimate(0.7, 0.55, 0.89), Estimate(1234.0, 96.4, 2987.0), *[None] * 4)
     assert _values(clear)[1] == "about 1,200"
     assert "95% CI 96 to 3,000" in clear
+
+
+def test_a_negative_number_averted_is_said_in_words() -> None:
+    # The public demo's Ramsgate tiles read "point estimate −1", "−170" and "−12": a reader
+    # had to work out that a negative number averted is more crimes, not fewer.
+    html = _effect_cards(
+        Estimate(1.038, 0.59, 1.82),
+        Estimate(-1.2, -15.0, 23.0),
+        Estimate(-171.0, -2400.0, 3300.0),
+        Estimate(-12.0, -27.0, 15.0),
+        None,
+        None,
+    )
+    assert "none averted (estimate 1 more crime);" in html
+    assert "none averted (estimate 170 more days of harm);" in html
+    assert "none averted (estimate 12 more crimes);" in html
+    assert "point estimate \u22121" not in html and "point estimate \u221212" not in html
+    # a clear rise: the tile itself says none were averted
+    rise = _effect_cards(Estimate(1.5, 1.2, 1.9), Estimate(-30.0, -45.0, -12.0), *[None] * 4)
+    assert _values(rise)[1] == "none averted (estimate 30 more crimes)"
+    from vawg.report.evaluation.place import estimate_text
+
+    assert estimate_text(Estimate(0.2, -9.0, 9.0)) == "none averted (estimate 0; 95% CI −9 to 9)"

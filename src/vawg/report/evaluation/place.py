@@ -105,15 +105,32 @@ def rounded(value: float) -> str:
     return "0" if text.strip("-0") == "" else text.replace("-", "\u2212")
 
 
-def estimate_text(e: Estimate | None) -> str:
+def estimate_text(e: Estimate | None, unit: str = "crimes") -> str:
     """An estimated number with its interval, rounded as :func:`rounded`: ``about 18 (95% CI
     −19 to 43)``."""
-    return "–" if e is None else f"{about(e)} ({_interval(e)})"
+    if e is None:
+        return "–"
+    words = about(e, unit)
+    if words.endswith(")"):  # "none averted (estimate 12 more crimes; 95% CI …)"
+        return f"{words[:-1]}; {_interval(e)})"
+    return f"{words} ({_interval(e)})"
 
 
-def about(e: Estimate | None) -> str:
-    """An estimated number of crimes or days: ``about 5,800`` (an estimate, not a count)."""
-    return "–" if e is None else f"about {rounded(e.estimate)}"
+def about(e: Estimate | None, unit: str = "crimes") -> str:
+    """An estimated number of crimes or days averted: ``about 5,800`` (an estimate, not a
+    count); when the estimate is more crimes, not fewer, it says so in words: ``none averted
+    (estimate 12 more crimes)``, never ``about −12``. ``unit``: ``crimes`` or ``days of
+    harm``."""
+    if e is None:
+        return "–"
+    shown = rounded(e.estimate)
+    if shown == "0":
+        return "none averted (estimate 0)"
+    if shown.startswith("\u2212"):
+        size = shown[1:]
+        one = unit.replace("crimes", "crime").replace("days", "day")
+        return f"none averted (estimate {size} more {one if size == '1' else unit})"
+    return f"about {shown}"
 
 
 def ratio_words(e: Estimate | None, unit: str = "crimes") -> str:
@@ -182,21 +199,19 @@ def _effect_cards(
             f"{change_interval(rate.ci_low, rate.ci_high)}",
         )
     cards = [first]
-    for value, label in (
-        (saved, "estimated crimes averted"),
-        (harm, "estimated days of harm averted"),
-        (net, "estimated crimes averted net of displacement into the ring"),
+    for value, label, unit in (
+        (saved, "estimated crimes averted", "crimes"),
+        (harm, "estimated days of harm averted", "days of harm"),
+        (net, "estimated crimes averted net of displacement into the ring", "crimes"),
     ):
         if clear is False and value is not None:
-            cards.append(
-                kpi(
-                    "not clear",
-                    label,
-                    f"point estimate {rounded(value.estimate)}; {_interval(value)}",
-                )
+            words = about(value, unit)
+            point = (
+                words if words.startswith("none") else f"point estimate {rounded(value.estimate)}"
             )
+            cards.append(kpi("not clear", label, f"{point}; {_interval(value)}"))
         else:
-            cards.append(kpi(about(value), label, _interval(value)))
+            cards.append(kpi(about(value, unit), label, _interval(value)))
     for unit_cost, averted, label in (
         (cost, saved, "cost per crime averted"),
         (cost_harm, harm, "cost per day of harm averted"),
@@ -242,7 +257,7 @@ def _diagnostics(
     rows = [
         ("change against the comparison areas", ratio_words(rate)),
         ("estimated crimes averted", estimate_text(saved)),
-        ("estimated days of harm averted", estimate_text(harm)),
+        ("estimated days of harm averted", estimate_text(harm, "days of harm")),
         ("estimated crimes averted net of displacement", estimate_text(net)),
         (
             "cost per crime averted",
