@@ -85,3 +85,35 @@ def test_no_ratio_when_a_count_under_it_is_withheld() -> None:
     withheld = Overview(**{**overview.__dict__, "kpis": {**overview.kpis, "public_crimes": None}})
     topics = [p.topic for p in overview_main_points(withheld)]
     assert "Crimes at home for every crime in a public place" not in topics
+
+
+def test_the_front_page_opens_with_the_change_on_the_year_before() -> None:
+    # The front page's main points had no change on last year: it was only on the profile
+    # page. The site passes the public profile's own point, so both pages give one figure.
+    from vawg.report.site.overview import overview_page
+    from vawg.results import Estimate, MainPoint
+
+    overview = _overview()
+    by_district = overview.by_district.with_columns(
+        rate_per_1000_per_year=pl.Series([6.0, 5.4, None]),
+        ci_low=pl.Series([5.7, 5.1, None]),
+        ci_high=pl.Series([6.3, 5.7, None]),
+    )
+    kpis = {**overview.kpis, "domestic_abuse_share": 990 / 2640, "home_per_public": 2.0}
+    overview = Overview(**{**overview.__dict__, "by_district": by_district, "kpis": kpis})
+    change = MainPoint(
+        topic="VAWG crimes recorded",
+        measure="count",
+        value=Estimate(1440.0, float("nan"), float("nan")),
+        period=(date(2021, 4, 1), date(2022, 3, 31)),
+        change=Estimate(1.2, 1.11, 1.3),
+        comparison=(date(2020, 4, 1), date(2021, 3, 31)),
+        comparison_value=1200.0,
+        clear=True,
+    )
+    page = overview_page(overview, change)
+    points = page.sections[0].body
+    first = points.index("VAWG crimes recorded in Apr 2021–Mar 2022: 1,440, against 1,200 in")
+    assert "20% more crimes (95% CI 11% more to 30% more)" in points
+    assert first < points.index("per 1,000 women and girls a year")
+    assert "VAWG crimes recorded in Apr" not in overview_page(overview).sections[0].body

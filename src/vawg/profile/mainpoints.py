@@ -27,7 +27,7 @@ from vawg.profile.profile import ProfileResult
 from vawg.results import Estimate, MainPoint, excludes
 from vawg.stats import rate_per_1000_per_year, rate_ratio, wilson_interval
 
-__all__ = ["harm_caveat", "overview_main_points", "profile_main_points"]
+__all__ = ["harm_caveat", "overview_main_points", "profile_main_points", "year_on_year"]
 
 _CLEAR = "the 95% interval of the change leaves out no change"
 
@@ -43,7 +43,9 @@ def _finite(e: Estimate | None) -> bool:
     return e is not None and e.estimate is not None and math.isfinite(e.estimate)
 
 
-def _year_on_year(r: ProfileResult) -> MainPoint | None:
+def year_on_year(r: ProfileResult) -> MainPoint | None:
+    """Crimes recorded in the latest financial year against the year before, as the profile's
+    first main point (and the open site's front page, from the public profile)."""
     years = r.volume.by_financial_year.filter(pl.col("crimes").is_not_null()).sort("financial_year")
     if years.height < 2:
         return None
@@ -73,7 +75,7 @@ def _year_on_year(r: ProfileResult) -> MainPoint | None:
 def profile_main_points(r: ProfileResult) -> tuple[MainPoint, ...]:
     """Three to five main points of the profile (fewer when a figure is withheld)."""
     points: list[MainPoint] = []
-    yoy = _year_on_year(r)
+    yoy = year_on_year(r)
     if yoy is not None:
         points.append(yoy)
     rate = r.volume.rate_per_1000_per_year
@@ -153,8 +155,9 @@ def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
     per 1,000 women and girls a year over the period, the share flagged domestic abuse and
     crimes at home for each crime in a public place (from the overview's own totals, left out
     when one is withheld), each with its 95% interval. Nothing is used that the page does not publish, so nothing here
-    reveals more than the public tables do. The year-on-year change is the profile page's: a
-    sum of rounded monthly counts would not match the profile's rounded yearly total."""
+    reveals more than the public tables do. The year-on-year change is not made here: a
+    sum of rounded monthly counts would not match the profile's rounded yearly total, so the
+    site puts the public profile's own point (:func:`year_on_year`) first on the front page."""
     points: list[MainPoint] = []
     period = o.params.period
     crimes = o.kpis.get("crimes")

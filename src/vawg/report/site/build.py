@@ -14,6 +14,7 @@ from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.leaks import scan_folder
 from vawg.opensite import OpenDataSiteResults, OpenSiteResults
+from vawg.profile.mainpoints import year_on_year
 from vawg.report.page import Classification, Section, disclosure_rule, paragraphs, render_page
 from vawg.report.site.evaluation import evaluation_page
 from vawg.report.site.open_data import open_data_methods, open_data_pages
@@ -62,7 +63,8 @@ def methods_section(
 
 def site_pages(results: OpenSiteResults) -> list[SitePage]:
     """The site's pages, in the order of its navigation, from the public Results."""
-    pages = [overview_page(results.overview)]
+    change = None if results.profile is None else year_on_year(results.profile)
+    pages = [overview_page(results.overview, change)]
     if results.profile is not None:
         pages.append(profile_page(results.profile))
     if results.places is not None:

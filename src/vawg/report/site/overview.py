@@ -21,12 +21,15 @@ from vawg.report.site.parts import (
     main_points_section,
     nullable,
 )
+from vawg.results import MainPoint
 
 __all__ = ["overview_page"]
 
 
-def overview_page(overview: Overview) -> SitePage:
-    """The site's front page from the public overview."""
+def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> SitePage:
+    """The site's front page from the public overview; ``year_on_year``: the public profile's
+    change on the year before, its first main point (the overview's monthly counts, rounded
+    one by one, would not add up to the profile's rounded yearly totals)."""
     if not overview.public or overview.params.period is None:
         raise InputError("site: the overview is not the public one; nothing restricted is drawn")
     start, end = overview.params.period
@@ -38,7 +41,10 @@ def overview_page(overview: Overview) -> SitePage:
     k = overview.kpis
     share = k["domestic_abuse_share"]
     ratio = k["home_per_public"]
-    page.sections.append(main_points_section(overview_main_points(overview), note=CLEAR_NOTE))
+    points = overview_main_points(overview)
+    if year_on_year is not None:
+        points = (year_on_year, *points)
+    page.sections.append(main_points_section(points, note=CLEAR_NOTE))
     summary = kpis_html(
         [
             (count_text(k["crimes"]), "VAWG crimes recorded"),
