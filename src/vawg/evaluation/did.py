@@ -215,7 +215,7 @@ class EventStudy:
     Periods are quarters, or half-years or years when the treated areas have too few crimes a
     quarter (under 10 on average before the start) for a quarter's ratio to mean anything.
     ``table``: index (periods from the start; -1 = the last before it, the reference), label
-    (e.g. ``-1``, ``+2``, ``-8 or earlier``), rate_ratio, ci_low, ci_high, p_value; the
+    (e.g. ``−1``, ``0``, ``2``, ``−8 or earlier``, with a real minus sign), rate_ratio, ci_low, ci_high, p_value; the
     reference has rate ratio 1 and no interval, and a period in which the treated areas had no
     crimes at all has rate ratio 0 and no interval.
 
@@ -328,9 +328,12 @@ def event_study(
             "p_value": pl.Float64,
         },
     ).sort("offset")
-    signed = pl.when(pl.col("offset") >= 0).then(pl.lit("+")).otherwise(pl.lit("")) + pl.col(
+    # A real minus sign (U+2212), not a hyphen, and no plus sign: the label is text, and a
+    # CSV cell starting with "-" or "+" would be escaped as a possible spreadsheet formula
+    # ("'-8 or earlier", "'+0").
+    signed = pl.when(pl.col("offset") >= 0).then(pl.lit("")).otherwise(pl.lit("\u2212")) + pl.col(
         "offset"
-    ).cast(pl.String)
+    ).abs().cast(pl.String)
     label = (
         pl.when(pl.col("offset") == -bins)
         .then(signed + pl.lit(" or earlier"))

@@ -83,10 +83,11 @@ def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
     )
     fig.add_hline(y=1, line_dash="dot", line_color=MUTED)
     labels = shown["label"].to_list()
-    if "-1" in labels:
-        # a category axis places its categories at 0, 1, 2, ...: the start is just after "-1"
+    last = "\u22121" if "\u22121" in labels else "-1"  # written with a real minus sign
+    if last in labels:
+        # a category axis places its categories at 0, 1, 2, ...: the start is just after "−1"
         # (a string x would be read as the number -1, left of the first category)
-        fig.add_vline(x=labels.index("-1") + 0.5, line_dash="dash", line_color=MUTED)
+        fig.add_vline(x=labels.index(last) + 0.5, line_dash="dash", line_color=MUTED)
     fig.update_yaxes(type="log", **change_ticks(), title="change in crimes (%)")
     # short axis titles (a phone clips long ones); the reference period is explained below it
     fig.update_xaxes(title=f"{width}s from the start", type="category")

@@ -40,7 +40,7 @@ def event_data(table: pl.DataFrame) -> pl.DataFrame:
     rows = []
     for row in table.iter_rows(named=True):
         ratio, low, high = row["rate_ratio"], row["ci_low"], row["ci_high"]
-        reference = row["label"] == "-1"
+        reference = row["offset"] == -1
         rows.append(
             {
                 "period from the start": row["label"],

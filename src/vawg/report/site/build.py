@@ -19,7 +19,7 @@ from vawg.report.page import Classification, Section, disclosure_rule, paragraph
 from vawg.report.site.evaluation import evaluation_page
 from vawg.report.site.open_data import open_data_methods, open_data_pages
 from vawg.report.site.overview import overview_page
-from vawg.report.site.parts import SitePage, group_label
+from vawg.report.site.parts import SitePage, csv_ready, group_label
 from vawg.report.site.places import places_page
 from vawg.report.site.sections import outcomes_page, profile_page, surveys_page
 from vawg.safe_csv import write_csv
@@ -133,7 +133,7 @@ def build_site(
         )
         for name, frame in page.csvs.items():
             path = out / "data" / f"{name}.csv"
-            write_csv(path, frame.columns, frame.iter_rows())
+            write_csv(path, frame.columns, csv_ready(frame).iter_rows())
             written.append(path)
         path = out / f"{page.slug}.html"
         path.write_text(_write_page(page, nav, rule), encoding="utf-8")

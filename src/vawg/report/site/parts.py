@@ -24,6 +24,7 @@ __all__ = [
     "SitePage",
     "chart",
     "count_text",
+    "csv_ready",
     "group_label",
     "kpis_html",
     "main_points_section",
@@ -139,3 +140,18 @@ def count_text(value: float | None) -> str:
 
 def nullable(values: Iterable[Any]) -> list[Any]:
     return [None if v is None else v for v in values]
+
+
+def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """A download's figures rounded as a reader can use them, not to 16 digits
+    (``0.0933852140077821``): a column of shares (every value from 0 to 1) to 4 decimals
+    (``0.0934``, a tenth of a percentage point), any other decimal column (rates, ratios, their
+    intervals) to 2. Formatting only: the figures are the page's."""
+    rounded = []
+    for name, dtype in frame.schema.items():
+        if not dtype.is_float():
+            continue
+        values = frame[name].drop_nulls().drop_nans()
+        share = values.len() > 0 and float(values.min()) >= 0 and float(values.max()) <= 1  # type: ignore[arg-type]
+        rounded.append(pl.col(name).round(4 if share else 2))
+    return frame.with_columns(rounded) if rounded else frame
