@@ -170,6 +170,22 @@ def _percent_table(
     )
 
 
+def _relationship_note(rel: pl.DataFrame, victims: float | None) -> str:
+    """Why the relationship bars add up to more than the victims: a victim counts under every
+    relationship recorded in her crimes."""
+    total = rel["victims"].drop_nulls().sum()
+    text = (
+        "A victim is counted under every relationship recorded in her crimes: one recorded as "
+        "a partner in one crime and an ex-partner in another counts under both"
+    )
+    if victims is not None and total > victims:
+        return (
+            f"{text}, so these bars add up to {count_text(total)}, more than the "
+            f"{count_text(victims)} different victims."
+        )
+    return text + "."
+
+
 def profile_page(result: ProfileResult) -> SitePage:
     """Who: repeats, harm concentration, relationships and ages (from the public profile)."""
     _require_public(result.public, "profile")
@@ -265,6 +281,7 @@ def profile_page(result: ProfileResult) -> SitePage:
             {"victim_crimes": "crimes against them"}, strict=False
         ),
     )
+    body += paragraphs(_relationship_note(rel, result.distinct_victims))
     ages = pl.concat(
         [
             frames["offender_age"]
