@@ -173,7 +173,7 @@ def _percent_table(
 def _relationship_note(rel: pl.DataFrame, victims: float | None) -> str:
     """Why the relationship bars add up to more than the victims: a victim counts under every
     relationship recorded in her crimes."""
-    total = rel["victims"].drop_nulls().sum()
+    total = float(rel["victims"].drop_nulls().sum())
     text = (
         "A victim is counted under every relationship recorded in her crimes: one recorded as "
         "a partner in one crime and an ex-partner in another counts under both"
