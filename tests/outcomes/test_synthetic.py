@@ -381,3 +381,40 @@ def test_the_site_outcomes_page_methods_give_its_own_period(synthetic: Synthetic
     )
     text = methods_section(site, settings, page.period, page.period_counted).body  # type: ignore[arg-type]
     assert "crimes recorded from 1 April 2017 to 30 September 2022" in text
+
+
+def test_the_site_outcomes_headline_and_the_chart_beside_it_share_a_basis(
+    synthetic: Synthetic,
+) -> None:
+    # The demo's headline said "Charge/summons rate … Apr–Sep 2022: 9.4%" (outcomes given in
+    # the half) while the chart and table under it gave 6.5% (crimes recorded in the half).
+    from vawg.outcomes.public import disclose_summary
+    from vawg.report.fmt import pct
+    from vawg.report.site.sections import outcomes_page
+
+    settings = Settings()
+    public = disclose_summary(outcome_summary(synthetic.tables, settings), settings)
+    points = outcomes_main_points(public)
+    charge = next(p for p in points if p.topic.startswith("Charge"))
+    assert charge.topic.endswith("as a share of all police outcomes given")
+    days = next(p for p in points if p.measure == "days")
+    assert days.topic.endswith(", for crimes recorded")
+    page = outcomes_page(public)
+    titles = [s.title for s in page.sections]
+    assert titles[:3] == ["Main points", "Outcomes given", "Outcome rates"]
+    given = page.sections[1].body
+    assert "Police outcomes given in each half-year" in given
+    # the latest charge rate in the chart's table is the headline's figure
+    assert charge.value is not None
+    latest = public.table.filter(
+        pl.col("base") == "assigned",
+        pl.col("dimension") == "all",
+        pl.col("measure") == "charge_rate",
+        pl.col("half") == max(public.halves).label,
+    )
+    assert latest["estimate"][0] == charge.value.estimate
+    assert f"{100 * charge.value.estimate:.1f}" in given
+    assert pct(charge.value.estimate, 1) in page.sections[0].body
+    recorded = page.sections[2].body
+    assert "instead, not the outcomes given in it" in recorded
+    assert "outcomes-given-by-half-year" in page.csvs

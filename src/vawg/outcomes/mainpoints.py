@@ -206,7 +206,8 @@ def outcomes_main_points(result: OutcomeSummary) -> tuple[MainPoint, ...]:
         p = adjusted.get(measure)
         points.append(
             MainPoint(
-                topic=MEASURE_LABELS[measure] + " (outcomes assigned in the half)",
+                # its basis in words: outcomes given in the half, not crimes recorded in it
+                topic=MEASURE_LABELS[measure] + ", as a share of all police outcomes given",
                 measure="share",
                 value=value,
                 period=(latest.start, latest.end),
@@ -230,7 +231,7 @@ def outcomes_main_points(result: OutcomeSummary) -> tuple[MainPoint, ...]:
         k = km.row(0, named=True)
         points.append(
             MainPoint(
-                topic=MEASURE_LABELS["median_days_to_outcome"] + " (crimes recorded in the half)",
+                topic=MEASURE_LABELS["median_days_to_outcome"] + ", for crimes recorded",
                 measure="days",
                 value=Estimate(_num(k["median_days"]), _num(k["ci_low"]), _num(k["ci_high"])),
                 period=(latest.start, latest.end),

@@ -321,10 +321,11 @@ def _outcome_points_html(result: OutcomeSummary) -> str:
     if not items:
         return ""
     return (
-        "<ul>" + "".join(items) + "</ul><p class='note'>Charge and victim-withdrawal rates here "
-        "are among outcomes assigned in the half, which need no follow-up, so the two halves "
-        "compare fairly. A change that is not statistically clear may still be real; the data "
-        "cannot tell it from chance.</p>"
+        "<ul>" + "".join(items) + "</ul><p class='note'>The charge and victim-withdrawal rates "
+        "here are shares of the outcomes the police gave in the half-year, whenever the crime "
+        "was recorded: they need no follow-up time, so the two half-years compare fairly. The "
+        "first chart below is on the same basis. A change that is not statistically clear may "
+        "still be real; the data cannot tell it from chance.</p>"
     )
 
 
@@ -335,6 +336,48 @@ _OUTCOME_COUNTS = {
     "denominator": "crimes",
 }
 """The outcome rates' data table headers in words."""
+
+
+def _half_year_chart(
+    page: SitePage,
+    name: str,
+    rows: pl.DataFrame,
+    names: dict[str, str],
+    title: str,
+    counts: dict[str, str],
+) -> str:
+    """Outcome shares by half-year, one line per measure in ``names`` (those ``rows`` hold),
+    with their 95% intervals, the data table and the CSV."""
+    rows = rows.filter(pl.col("measure").is_in(list(names))).sort("half")
+    fig = go.Figure()
+    for measure, label_ in names.items():
+        part = rows.filter(pl.col("measure") == measure)
+        if part.height:
+            fig.add_scatter(
+                x=[half_months(h) for h in part["half"].to_list()],
+                y=nullable(part["estimate"]),
+                mode="lines+markers",
+                name=label_,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": nullable(part["ci_high"] - part["estimate"]),
+                    "arrayminus": nullable(part["estimate"] - part["ci_low"]),
+                },
+            )
+    fig.update_layout(
+        title=title,
+        yaxis_tickformat=".0%",
+        xaxis=half_axis([half_months(h) for h in rows["half"].unique(maintain_order=True)]),
+    )
+    columns = ["half", "measure", "numerator", "denominator", "estimate", "ci_low", "ci_high"]
+    data = rows.select(columns).with_columns(
+        half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
+        measure=pl.col("measure").replace_strict(names, default=pl.col("measure")),
+    )
+    return chart(
+        page, name, fig, data, measure="share", table=_percent_table(data, counts, rate="rate (%)")
+    )
 
 
 def outcomes_page(result: OutcomeSummary) -> SitePage:
@@ -359,55 +402,44 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
     points = _outcome_points_html(result)
     if points:
         page.sections.append(Section("Main points", points))
-    rates = result.table.filter(pl.col("dimension") == "all", pl.col("base") == "recorded").sort(
-        "half"
-    )
-    fig = go.Figure()
     names = {
         "charge_rate": "charged or summonsed",
         "victim_not_supporting_rate": "victim does not support action",
         "open_share": "still open",
     }
-    for measure, name in names.items():
-        part = rates.filter(pl.col("measure") == measure)
-        if part.height:
-            fig.add_scatter(
-                x=[half_months(h) for h in part["half"].to_list()],
-                y=nullable(part["estimate"]),
-                mode="lines+markers",
-                name=name,
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": nullable(part["ci_high"] - part["estimate"]),
-                    "arrayminus": nullable(part["estimate"] - part["ci_low"]),
-                },
-            )
-    fig.update_layout(
-        title=f"Crimes recorded in each half-year: outcome by {result.as_of:%d %b %Y} (95% CI)",
-        yaxis_tickformat=".0%",
-        xaxis=half_axis([half_months(h) for h in rates["half"].unique(maintain_order=True)]),
+    # First on the main points' basis (outcomes given in each half: no follow-up needed), then
+    # the crimes recorded in each half with the outcome each has reached by the data date.
+    given = _half_year_chart(
+        page,
+        "outcomes-given-by-half-year",
+        result.table.filter(pl.col("dimension") == "all", pl.col("base") == "assigned"),
+        names,
+        "Police outcomes given in each half-year: share of each kind (95% CI)",
+        {**_OUTCOME_COUNTS, "numerator": "outcomes of this kind", "denominator": "outcomes"},
     )
-    columns = ["half", "measure", "numerator", "denominator", "estimate", "ci_low", "ci_high"]
-    data = rates.select(columns).with_columns(
-        half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
-        measure=pl.col("measure").replace_strict(names, default=pl.col("measure")),
+    given += paragraphs(
+        "Each half-year's outcomes are those the police gave in it, whenever the crime was "
+        "recorded: the basis of the main points above. They need no follow-up time, so the "
+        "latest half-year compares fairly with earlier ones."
     )
-    body = chart(
+    body = _half_year_chart(
         page,
         "outcome-rates-by-half-year",
-        fig,
-        data,
-        measure="share",
-        table=_percent_table(data, _OUTCOME_COUNTS, rate="rate (%)"),
+        result.table.filter(pl.col("dimension") == "all", pl.col("base") == "recorded"),
+        names,
+        f"Crimes recorded in each half-year: outcome by {result.as_of:%d %b %Y} (95% CI)",
+        _OUTCOME_COUNTS,
     )
     body += paragraphs(
-        f"Each half-year's crimes are counted as their outcomes stood on {result.as_of:%d %B %Y} "
-        "(the data date). Recent half-years have had less time to reach an outcome, so more of "
-        "their crimes are still open and fewer charged so far. The PCC's half-year audit counts "
-        "every half at the same follow-up instead, so its charge rates for crimes recorded are "
-        "lower than these for the same half-years."
+        "This chart follows the crimes recorded in each half-year instead, not the outcomes "
+        f"given in it, so its rates differ from the main points'. Each half-year's crimes are "
+        f"counted as their outcomes stood on {result.as_of:%d %B %Y} (the data date). Recent "
+        "half-years have had less time to reach an outcome, so more of their crimes are still "
+        "open and fewer charged so far. The PCC's half-year audit counts every half at the same "
+        "follow-up instead, so its charge rates for crimes recorded are lower than these for "
+        "the same half-years."
     )
+    page.sections.append(Section("Outcomes given", given))
     page.sections.append(Section("Outcome rates", body))
     # Outcomes assigned in the half: no follow-up needed, so the latest half is not flattered
     # or penalised by how long its crimes have had (as the main points).
