@@ -46,5 +46,15 @@ def test_names_are_used_where_given_and_the_rest_linked() -> None:
         "C": "Dover town centre",
         "D": "Thanet town centre",
     }
-    assert source.startswith("the area reference's town-centre names where given")
+    assert source.startswith("named as in the area reference where it names them")
     assert "_" not in source  # a sentence, not a field name
+
+
+def test_the_source_reads_as_a_sentence_under_its_heading() -> None:
+    # The report's methods read "Town centres. the town-centre names of the area data."
+    from vawg.report.targeting.report import sentence
+
+    _, source = town_centres(_areas(["Deal"] * 5))
+    assert source == "named as in the area reference"
+    assert sentence(source) == "Named as in the area reference"
+    assert sentence("public survey: share") == "Public survey: share"

@@ -266,8 +266,9 @@ def targeting(tables: Tables, settings: Settings) -> TargetingResult:
     if public.height > located.height:
         notes.append(
             f"{public.height - located.height:,} crimes (of {public.height:,} crimes in public "
-            "places in the near-repeat window) have no coordinates and are left out of the Knox "
-            "test and the repeat locations."
+            "places in the near-repeat window) have no map position, so they are left out of "
+            "the check for near repeats (crimes close together in place and time) and of the "
+            "repeat locations."
         )
     knox: KnoxResult | None = None
     if located.height >= 20:

@@ -49,7 +49,7 @@ def town_centres(areas: pl.DataFrame) -> tuple[pl.DataFrame, str]:
         ~pl.col("lsoa_code").is_in(named["lsoa_code"].implode()),
     )
     if flagged.is_empty():
-        return named, "the town-centre names of the area data"
+        return named, "named as in the area reference"
     located = flagged.filter(pl.col("easting").is_not_null() & pl.col("northing").is_not_null())
     xy = located.select("easting", "northing").to_numpy().astype(np.float64)
     pairs = cKDTree(xy).query_pairs(r=TOWN_LINK_METRES, output_type="ndarray")
@@ -74,7 +74,7 @@ def town_centres(areas: pl.DataFrame) -> tuple[pl.DataFrame, str]:
     )
     linked = "town-centre LSOAs linked within 1.5 km and named by district"
     source = (
-        f"the area reference's town-centre names where given; other {linked}"
+        f"named as in the area reference where it names them; other {linked}"
         if named.height
         else f"{linked} (the area reference gives no town-centre names)"
     )

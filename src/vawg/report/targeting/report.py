@@ -339,6 +339,12 @@ def _repeat_rows(result: TargetingResult, rows: int) -> pl.DataFrame:
     )
 
 
+def sentence(text: str) -> str:
+    """A source description (written to follow a colon mid-sentence) opening a sentence of its
+    own: its first letter a capital ("Town centres. Named as in the area reference.")."""
+    return text[:1].upper() + text[1:]
+
+
 def _methods(result: TargetingResult) -> str:
     when = span(result.params.period)
     items = [
@@ -354,8 +360,8 @@ def _methods(result: TargetingResult) -> str:
         "1) and every place re-ranked; the interval runs from the 2.5th to the 97.5th "
         "percentile of its ranks. Surely in the top N: the whole interval is. "
         + esc(RANKING_CITATION),
-        f"<b>Town centres.</b> {esc(result.town_source)}.",
-        f"<b>Feeling unsafe at night.</b> {esc(result.survey_source)}.",
+        f"<b>Town centres.</b> {esc(sentence(result.town_source))}.",
+        f"<b>Feeling unsafe at night.</b> {esc(sentence(result.survey_source))}.",
         "<b>Near repeats.</b> "
         + esc(result.knox.params.citation if result.knox else "")
         + " Dates are shuffled among the offences, locations kept.",
