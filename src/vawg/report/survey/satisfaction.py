@@ -105,6 +105,22 @@ def odds_words(ratio: float | None) -> str:
     return f"{abs(change):.0f}% {'higher' if change > 0 else 'lower'} odds"
 
 
+def likely_words(ratio: float | None) -> str:
+    """An odds ratio of being satisfied in plain words, for the main text (the ratio itself
+    goes in the model's details): ``far more likely`` (3 times the odds or more), ``more
+    likely``, ``about as likely`` (within 5%), ``less likely``, ``far less likely`` (a third of
+    the odds or less)."""
+    if ratio is None or not math.isfinite(ratio):
+        return "–"
+    if ratio >= 3:
+        return "far more likely"
+    if ratio <= 1 / 3:
+        return "far less likely"
+    if abs(ratio - 1) < 0.05:
+        return "about as likely"
+    return "more likely" if ratio > 1 else "less likely"
+
+
 def _odds_interval(low: float | None, high: float | None) -> str:
     if low is None or high is None:
         return "–"
@@ -179,13 +195,18 @@ def _model_section(model: SatisfactionModel, view: SurveyView) -> Section:
         pl.when(pl.col("estimate").is_null()).then(None).otherwise(clear).alias("clear"),
     )
     if odds:
+        # The main text in words ("far more likely"); the odds ratios and their intervals are
+        # in the model's details below.
         table = table_html(
-            rows.select("what", "group", "odds", "interval", "clear", "n"),
-            caption="Odds of being satisfied, against the comparison group",
+            rows.with_columns(
+                pl.col("estimate")
+                .map_elements(likely_words, return_dtype=pl.String)
+                .alias("likely")
+            ).select("what", "group", "likely", "clear", "n"),
+            caption="How likely each group was to be satisfied, against the comparison group",
             labels={
                 "what": "",
-                "odds": "odds of being satisfied",
-                "interval": "95% CI",
+                "likely": "satisfied with the whole experience",
                 "clear": "clear difference",
                 "n": "responses",
             },
@@ -203,6 +224,12 @@ def _model_section(model: SatisfactionModel, view: SurveyView) -> Section:
         f"{model.lr_df} df, {fmt.p_value(model.lr_p_value)}; McFadden pseudo-R² "
         f"{model.pseudo_r2:.3f}; AIC {model.aic:.1f}."
     )
+    if odds:
+        details += table_html(
+            rows.select("what", "group", "odds", "interval"),
+            caption="Odds of being satisfied, against the comparison group",
+            labels={"what": "", "odds": "odds of being satisfied", "interval": "95% CI"},
+        )
     details += table_html(
         named.select(
             "what",

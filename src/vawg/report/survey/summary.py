@@ -8,7 +8,7 @@ import polars as pl
 
 from vawg.report.page import Section
 from vawg.report.survey._format import _ci, _kpi, _pct, _significant, _value
-from vawg.report.survey.satisfaction import _odds_interval, odds_words, surveyed_text
+from vawg.report.survey.satisfaction import likely_words, surveyed_text
 from vawg.report.survey.view import SurveyView, count_text
 from vawg.report.survey.writers import _all_row
 from vawg.survey import SurveyResult
@@ -32,12 +32,12 @@ def _clearest_link(effects: pl.DataFrame) -> str:
     who = _TERM_WORDS.get(row["term"], row["term"].replace("_", " ")).format(
         level=str(row["level"]).replace("_", " ")
     )
-    odds, low, high = row["estimate"], row["ci_low"], row["ci_high"]
-    verb = "came with" if row["term"] == "years_to_outcome" else "had"
-    # As the model table words it: "5.8 times the odds (95% CI 3.0 to 11.0 times the odds)".
-    return (
-        f"{who} {verb} {odds_words(odds)} of being satisfied (95% CI {_odds_interval(low, high)})"
-    )
+    likely = likely_words(row["estimate"])
+    # In words, as the model's table has it; the odds ratio and its interval are in the
+    # model's details (the demo's "5.8 times the odds" read as jargon).
+    if row["term"] == "years_to_outcome":
+        return f"with {who}, victims were {likely} to be satisfied (a clear link; see the model)"
+    return f"{who} were {likely} to be satisfied (a clear link; see the model)"
 
 
 def _district_rate(row: dict[str, object]) -> str:
