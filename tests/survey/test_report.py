@@ -311,3 +311,17 @@ def test_scatter_labels_are_short_and_placed_apart_on_a_phone() -> None:
     xs, ys = [4.7, 4.8, 6.0], [60.0, 60.0, 70.0]
     places = _positions(xs, ys, ["Tonbridge & M.", "Dartford", "Medway"], (4.0, 7.0))
     assert places[0] != places[1]
+
+
+def test_the_survey_reports_say_in_plain_words_that_interviews_are_undated(
+    reports: Path,
+) -> None:
+    # "its file carries no interview dates" read as jargon about a file.
+    for name in ("survey.html", "survey-public.html"):
+        page = (reports / name).read_text()
+        assert "carries no interview dates" not in page, name
+        assert "its data do not say when each person was asked" in page, name
+    # the site says it in the same words
+    from vawg.report.site import sections
+
+    assert "do not say when each person was asked" in sections.PUBLIC_SURVEY_WHEN

@@ -35,6 +35,7 @@ from vawg.report.site.parts import (
 )
 from vawg.report.survey import survey_view
 from vawg.report.survey._format import _significant
+from vawg.report.survey.summary import PUBLIC_SURVEY_WHEN
 from vawg.report.survey.view import SurveyView
 from vawg.schema.labels import label
 from vawg.survey import SurveyResult
@@ -519,8 +520,7 @@ def _survey_points(result: SurveyResult, view: SurveyView) -> Section:
     if result.public is not None:
         extra.append(
             f"The public survey had {count_text(result.public.n)} answers, weighted to Kent's "
-            "population by district, sex and age; it asks about the last year, and its file "
-            "carries no interview dates."
+            f"population by district, sex and age; {PUBLIC_SURVEY_WHEN}."
         )
     if result.satisfaction is not None:
         sat = result.satisfaction

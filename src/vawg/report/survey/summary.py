@@ -23,6 +23,13 @@ _TERM_WORDS = {
 }
 
 
+PUBLIC_SURVEY_WHEN = (
+    "it asks about the last year, but its data do not say when each person was asked"
+)
+"""What the public survey can say about time, in plain words (its file has no interview
+dates), for every report and the open site."""
+
+
 def _clearest_link(effects: pl.DataFrame) -> str:
     """The model's clearest link with satisfaction in words
     (:func:`~vawg.survey.satisfaction_model.clearest_effect`), or that none is clear."""
@@ -121,8 +128,8 @@ def _summary(result: SurveyResult, view: SurveyView) -> Section:
             )
         )
         points.append(
-            f"The public survey had {count_text(result.public.n)} answers, {weighted}; its "
-            "file carries no interview dates, and it asks about the last year."
+            f"The public survey had {count_text(result.public.n)} answers, {weighted}; "
+            f"{PUBLIC_SURVEY_WHEN}."
         )
     if result.satisfaction is not None:
         points.append(
