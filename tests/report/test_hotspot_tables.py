@@ -71,6 +71,8 @@ def test_the_year_by_year_heat_map_shows_findings_in_words_not_scores() -> None:
     assert "confirmed hot spot" in table and "exploratory hot cluster" in table
     assert "not shown" in table  # a withheld year says so
     assert "4.2" not in html and "score" not in html
+    # neither hot nor cold in plain words, on the tables and the map legends alike
+    assert "no clear difference" in table and "not significant" not in html
 
 
 def test_a_place_is_named_without_repeating_its_district() -> None:

@@ -22,7 +22,7 @@ PREFIX = {"all": "", "public": "public_", "home": "home_"}
 CLASS_WORDS = {
     HOT: "confirmed hot spot",
     HOT_UNADJUSTED: "exploratory hot cluster",
-    CLASSES[2]: "not significant",
+    CLASSES[2]: "no clear difference",  # plain words, not "not significant"
     COLD_UNADJUSTED: "exploratory cold cluster",
     COLD: "confirmed cold spot",
 }

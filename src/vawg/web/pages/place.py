@@ -29,7 +29,7 @@ _PLACES = {"All places": "", "Public places": "public_", "Homes": "home_"}
 _READER = {
     "confirmed hot spot": "Hot spot",
     "exploratory hot cluster": "Possible hot spot (not confirmed)",
-    "not significant": "Neither hot nor cold",
+    "no clear difference": "Neither hot nor cold",
     "exploratory cold cluster": "Possible cold spot (not confirmed)",
     "confirmed cold spot": "Cold spot",
 }
