@@ -109,3 +109,16 @@ def test_a_yearly_trend_whose_interval_includes_no_change_says_so_first(
     line = next(f for f in _findings(result) if "a year" in f)
     assert line.startswith("<b>No clear change</b>") and "+3.0% a year" in line
     assert "rose" not in line
+
+
+def test_dates_and_year_spans_are_written_as_a_bulletin_writes_them(
+    hand_result: ProfileResult,
+) -> None:
+    # The profile read "from 01 Apr 2017" and "Kent's own 2017-2022 profile".
+    page = profile_html(hand_result)
+    start, end = hand_result.period
+    assert f"from {start.day} {start:%b %Y} to {end.day} {end:%b %Y}" in page
+    assert not re.search(r"\b0\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", page)
+    assert "2017-2022" not in page
+    if "Kent&#x27;s own" in page or "Kent's own" in page:
+        assert "2017–22" in page

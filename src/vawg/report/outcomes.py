@@ -112,7 +112,7 @@ def _summary(result: OutcomeSummary) -> Section:
     latest = result.halves[-1] if result.halves else None
     months = half_months(latest.label) if latest else "no half-year"
     earlier = latest.year_earlier().label if latest else ""
-    as_of = f"{result.as_of:%d %b %Y}"
+    as_of = f"{result.as_of.day} {result.as_of:%b %Y}"
     rates = _all(result)
     kpis = []
     for base, measure in (
@@ -146,7 +146,7 @@ def _summary(result: OutcomeSummary) -> Section:
         + _trend(result, "charge_rate")
         + _trend(result, "victim_not_supporting_rate")
         + "<p class='note'>Crimes recorded: outcomes as they stood on "
-        f"{result.as_of:%d %B %Y} (the data date), so recent halves have had less time to reach "
+        f"{result.as_of.day} {result.as_of:%B %Y} (the data date), so recent halves have had less time to reach "
         "an outcome and look more open. The half-year audit counts each half at the same "
         "follow-up instead, so its charge rates for crimes recorded are lower than these. "
         "Outcomes assigned: every outcome given in the half, whenever the crime was recorded; "
@@ -239,7 +239,7 @@ def _rates_table(result: OutcomeSummary) -> Section:
                 rates,
                 caption=(
                     "Rates for all in scope (crimes recorded: outcomes by the data date, "
-                    f"{result.as_of:%d %B %Y})"
+                    f"{result.as_of.day} {result.as_of:%B %Y})"
                 ),
                 max_rows=500,
                 labels=_RATE_LABELS,
@@ -515,7 +515,7 @@ def outcomes_html(result: OutcomeSummary) -> str:
             "OFFICIAL-SENSITIVE",
             "Aggregate figures; every count exact, small ones included. Not for publication.",
         ),
-        subtitle=f"Violence against women and girls scope · {span} · data to {result.as_of:%d %B %Y}",
+        subtitle=f"Violence against women and girls scope · {span} · data to {result.as_of.day} {result.as_of:%B %Y}",
         main_points=outcomes_main_points(result),
     )
 

@@ -562,8 +562,14 @@ def render_page(
         subtitle=subtitle,
         sections=sections,
         classification=classification,
-        generated=(generated or datetime.now()).strftime("%d %B %Y %H:%M"),
+        generated=_when(generated or datetime.now()),
         main_points=None if main_points is None else bullet_points(tuple(main_points)),
         script_src=script_src,
         site_nav=site_nav,
     )
+
+
+def _when(moment: datetime) -> str:
+    """When a report was made, as a bulletin dates it: ``7 December 2026 10:16`` (no leading
+    zero on the day)."""
+    return f"{moment.day} {moment:%B %Y %H:%M}"

@@ -194,7 +194,7 @@ def _harm(r: ProfileResult) -> Section:
             f"(all cause the same harm) to 100% (one causes it all): "
             f"{_pct(gini.estimate, 1)} ({_ci(gini, lambda x: _pct(x, 1))}). For comparison, the "
             "Kent and Medway Police and Crime Panel's minutes on the VAWG inquiry record that "
-            "Kent's own 2017-2022 profile, also with the Cambridge Crime Harm Index, found that "
+            "Kent's own 2017–22 profile, also with the Cambridge Crime Harm Index, found that "
             "10% of perpetrators caused 63% of the harm."
         )
         + table_html(

@@ -69,8 +69,8 @@ def _rule_sentence(rf: RfgvResult) -> str:
         + ", ".join(f"{_num(w)} × {f}" for f, w in weights.items())
     )
     return (
-        f"Each man recorded as a suspect or offender in a VAWG crime from {start:%d %b %Y} to "
-        f"{end:%d %b %Y} gets four scores from 1 to 5: how recently he was last recorded (R), "
+        f"Each man recorded as a suspect or offender in a VAWG crime from {start.day} {start:%b %Y} to "
+        f"{end.day} {end:%b %Y} gets four scores from 1 to 5: how recently he was last recorded (R), "
         "how many crimes he was recorded for (F), how much harm they did, by the typical "
         "sentence for each (G, for gravity), and how many women and girls he harmed (V). The "
         f"table below gives each score's range. His priority score {total}, and the men with "

@@ -131,7 +131,7 @@ def _summary(r: ProfileResult) -> Section:
         f'<div class="kpis">{kpis}</div>'
         f'<div class="callout"><b>Key findings</b>{_ul(findings)}</div>'
         '<p class="note">These are crimes reported to and recorded by the police from '
-        f"{start:%d %b %Y} to {end:%d %b %Y} (by recorded date). Most violence against women "
+        f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y} (by recorded date). Most violence against women "
         "and girls is never reported, so the true numbers are higher. Intervals are 95% "
         "confidence intervals; methods and definitions are at the end of this report.</p>"
     )

@@ -428,13 +428,13 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
         "outcome-rates-by-half-year",
         result.table.filter(pl.col("dimension") == "all", pl.col("base") == "recorded"),
         names,
-        f"Crimes recorded in each half-year: outcome by {result.as_of:%d %b %Y} (95% CI)",
+        f"Crimes recorded in each half-year: outcome by {result.as_of.day} {result.as_of:%b %Y} (95% CI)",
         _OUTCOME_COUNTS,
     )
     body += paragraphs(
         "This chart follows the crimes recorded in each half-year instead, not the outcomes "
         f"given in it, so its rates differ from the main points'. Each half-year's crimes are "
-        f"counted as their outcomes stood on {result.as_of:%d %B %Y} (the data date). Recent "
+        f"counted as their outcomes stood on {result.as_of.day} {result.as_of:%B %Y} (the data date). Recent "
         "half-years have had less time to reach an outcome, so more of their crimes are still "
         "open and fewer charged so far. The PCC's half-year audit counts every half at the same "
         "follow-up instead, so its charge rates for crimes recorded are lower than these for "

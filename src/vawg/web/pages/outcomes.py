@@ -90,7 +90,7 @@ def render(ctx: PageContext) -> None:
     main_points(outcomes_main_points(result))
     disclosure_note(ctx)
     st.caption(
-        f"Outcomes as the data stand on {result.as_of:%d %B %Y}; recent halves have had less "
+        f"Outcomes as the data stand on {result.as_of.day} {result.as_of:%B %Y}; recent halves have had less "
         "time to reach an outcome. The half-year audit compares halves followed up for the "
         "same time."
     )
