@@ -78,7 +78,8 @@ def fmt_value(measure: str, value: Any) -> str:
 
 
 def fmt_ci(measure: str, low: Any, high: Any) -> str:
-    """``95% CI a–b`` in the measure's units."""
+    """``95% CI 8.4% to 10.5%`` (``37 to 42 days``) in the measure's units, with "to" as every
+    other interval is written."""
     if _missing(low) and _missing(high):
         return ""
     days = measure.startswith("median")
@@ -88,12 +89,11 @@ def fmt_ci(measure: str, low: Any, high: Any) -> str:
             return "?"
         if days:
             return "not reached" if math.isinf(v) else f"{v:,.0f}"
-        return f"{100 * v:.1f}"
+        return f"{100 * v:.1f}%"
 
-    unit = " days" if days else "%"
     if days and not _missing(high) and math.isinf(high):
-        return f"95% CI {one(low)} days – not reached"
-    return f"95% CI {one(low)}–{one(high)}{unit}"
+        return f"95% CI from {one(low)} days (upper limit not reached)"
+    return f"95% CI {one(low)} to {one(high)}{' days' if days else ''}"
 
 
 def _change(row: dict[str, Any]) -> str:

@@ -34,7 +34,7 @@ def _ci(row: dict[str, Any] | None, *, points: bool = False) -> str:
         return ""
     if points:
         return f"95% CI {100 * row['ci_low']:+.1f} to {100 * row['ci_high']:+.1f} points"
-    return f"95% CI {_pct(row['ci_low'])}–{_pct(row['ci_high'])}"
+    return f"95% CI {_pct(row['ci_low'])} to {_pct(row['ci_high'])}"
 
 
 def _value(row: dict[str, Any] | None) -> float | None:
