@@ -51,7 +51,7 @@ def test_the_hot_spot_tables_keep_test_statistics_to_the_model_details() -> None
         assert header not in body
         assert header in details
     assert "Model details" in details
-    assert "5.12" in details and "&lt; 0.0001" in details
+    assert ">5.1<" in details and "&lt; 0.0001" in details
 
 
 def test_the_year_by_year_heat_map_shows_findings_in_words_not_scores() -> None:
@@ -153,3 +153,12 @@ def test_the_persistence_tile_reads_as_one_figure_with_its_parts_in_words() -> N
     assert "2 LSOAs" in html and "a confirmed hot spot in 4 or more of the 5 years" in html
     assert "in all 5 years: 0; newly hot in the latest year: 3" in html
     assert "0 / 2" not in html
+
+
+def test_z_scores_in_the_model_details_always_have_one_decimal() -> None:
+    # The public report's details showed "5" beside "5.3" (a published z of 5.0).
+    result, table = _hotspots()
+    table = table.with_columns(gi_z=pl.Series([5.0, 5.2734]))
+    details = class_map(result, table, "all", False, drawn=False).partition("<details")[2]
+    assert ">5.0<" in details and ">5.3<" in details
+    assert ">5<" not in details and "5.2734" not in details

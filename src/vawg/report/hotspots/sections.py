@@ -117,7 +117,18 @@ def class_map(
     extra = [c for c in (prefix + "gi_z", prefix + "p_perm") if c in table.columns]
     # the body's tables in words; the test statistics only in the model details below them
     full = hot.select(_lsoa(), finding, *nbhd, rate, "district", prefix + "crimes")
-    scores = hot.select(_lsoa(), finding, *(pl.col(c).round(4) for c in extra), q_text)
+    # a z-score always with one decimal ("5.0", not "5" beside "5.3")
+    scores = hot.select(
+        _lsoa(),
+        finding,
+        *(
+            pl.col(c).map_elements(lambda v: f"{v:.1f}", return_dtype=pl.String)
+            if c.endswith("gi_z")
+            else pl.col(c).round(4)
+            for c in extra
+        ),
+        q_text,
+    )
     caption = f"Hot spots, {PLACES[place]}, strongest first"
     force = result.force_rates.get(place)
     lead = f'<p class="note">{html.escape(neighbourhood_words(result, force))}</p>' if nbhd else ""
