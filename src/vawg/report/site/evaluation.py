@@ -28,7 +28,7 @@ from vawg.report.site.parts import (
     kpis_html,
     main_points_section,
 )
-from vawg.report.targeting.map import targeting_map_data, targeting_map_html
+from vawg.report.targeting.map import rank_note, targeting_map_data, targeting_map_html
 from vawg.results import excludes
 from vawg.targeting.analysis import TargetingResult
 
@@ -156,9 +156,10 @@ def _targeting(page: SitePage, result: TargetingResult) -> None:
         f"top {n}; 'might be' that the range reaches into it. Ranks are of the full "
         "figures, among the town centres shown."
     )
+    note = rank_note(towns["rank"].to_list(), "town centres") if "rank" in towns.columns else ""
     body += table_html(
         towns,
-        caption="Town centres by harm",
+        caption="Town centres by harm" + (f". {note}" if note else ""),
         max_rows=50,
         percent=[c for c in ("harm_share",) if c in towns.columns],
         labels={

@@ -87,6 +87,28 @@ def targeting_map_data(result: TargetingResult) -> pl.DataFrame:
     )
 
 
+def rank_note(ranks: list[int | None], what: str = "LSOAs", left_out: str = "") -> str:
+    """Why a list of ranks skips numbers, in words for its caption ("" when it does not):
+    tied places share a rank and the next is skipped (14, 14, 16); a rank that is neither is a
+    place ``left_out`` of the list (not even possibly in the top N)."""
+    shown = sorted(r for r in ranks if r is not None)
+    tied = len(set(shown)) < len(shown)
+    expected, missing = 1, False
+    for i, r in enumerate(shown):
+        if r > expected:
+            missing = True
+        if i + 1 < len(shown) and shown[i + 1] != r:
+            expected = i + 2  # competition ranking: the next rank after i + 1 places
+    parts = []
+    if tied:
+        parts.append(f"tied {what} share a rank, and the next rank is skipped")
+    if missing and left_out:
+        parts.append(f"a rank not listed is one of the {what} {left_out}")
+    if not parts:
+        return ""
+    return f"Ranks are among every one of the {what}: " + "; ".join(parts) + "."
+
+
 def targeting_map_html(result: TargetingResult, *, title: str) -> str | None:
     """The static map beside the LSOAs surely or possibly in the top N, for the report and the
     open site (None without boundaries: the caller falls back to the symbol map or text)."""
@@ -94,10 +116,12 @@ def targeting_map_html(result: TargetingResult, *, title: str) -> str | None:
     if polygons is None or result.boundaries is None:
         return None
     n = result.top_rank
+    data = targeting_map_data(result)
+    note = rank_note(data["rank"].to_list(), "LSOAs", f"not even possibly in the top {n}")
     return map_html(
         polygons,
-        targeting_map_data(result),
-        caption=f"LSOAs surely or possibly in the top {n}, by rank",
+        data,
+        caption=f"LSOAs surely or possibly in the top {n}, by rank" + (f". {note}" if note else ""),
         labels={"lsoa_name": "LSOA", "top_n": f"in the top {n}"},
         attribution=result.boundaries.attribution,
     )

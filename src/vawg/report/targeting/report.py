@@ -24,7 +24,7 @@ from vawg.report.page import (
     render_page,
     table_html,
 )
-from vawg.report.targeting.map import targeting_map_figure, targeting_map_html
+from vawg.report.targeting.map import rank_note, targeting_map_figure, targeting_map_html
 from vawg.results import to_jsonable
 from vawg.targeting.analysis import TargetingResult
 from vawg.targeting.knox import KnoxResult
@@ -203,10 +203,12 @@ def _ranking(frame: pl.DataFrame, caption: str, rows: int, top_n: int, places: s
     wanted = [c for c in _COLUMNS if c not in ("best_rank", "worst_rank", "top_n_share")]
     shown = frame.select([c for c in wanted if c in frame.columns])
     percent = [c for c in ("harm_share", "unsafe_at_night_share") if c in shown.columns]
+    what = "LSOAs" if "lsoa_name" in shown.columns else "town centres"
+    note = rank_note(shown.head(rows)["rank"].to_list(), what) if "rank" in shown.columns else ""
     return (
         table_html(
             shown.head(rows),
-            caption=caption,
+            caption=caption + (f". {note}" if note else ""),
             labels={**SCANNED_LABELS, **_COLUMNS, "top_n": f"in the top {top_n}"},
             max_rows=rows,
             percent=percent,
