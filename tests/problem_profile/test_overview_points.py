@@ -117,3 +117,27 @@ def test_the_front_page_opens_with_the_change_on_the_year_before() -> None:
     assert "20% more crimes (95% CI 11% more to 30% more)" in points
     assert first < points.index("per 1,000 women and girls a year")
     assert "VAWG crimes recorded in Apr" not in overview_page(overview).sections[0].body
+
+
+def test_the_offence_group_charts_share_one_order_and_one_number_format() -> None:
+    # The front page's two bar charts ordered the groups differently and wrote "2k" in one
+    # and "2000" in the other; the second one's labels turned vertical on a phone.
+    from vawg.report.site.overview import _count_axes, _group_order
+
+    groups = pl.DataFrame(
+        {
+            "offence_group": ["rape", "rape", "stalking", "drink_spiking", "harassment"],
+            "domestic_abuse": [True, False, True, False, True],
+            "crimes": [590, 195, 1810, None, 3915],
+        }
+    )
+    order = _group_order(groups)
+    # fewest first (drawn at the bottom): drink spiking (withheld: none), rape 785, stalking,
+    # harassment
+    assert order == ["Drink spiking", "Rape", "Stalking", "Harassment"]
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Bar(y=["Rape"], x=[785], orientation="h"))
+    _count_axes(fig, order)
+    assert list(fig.layout.yaxis.categoryarray) == order
+    assert fig.layout.xaxis.tickformat == ",d" and fig.layout.xaxis.tickangle == 0

@@ -26,6 +26,25 @@ from vawg.results import MainPoint
 __all__ = ["overview_page"]
 
 
+def _group_order(groups: pl.DataFrame) -> list[str]:
+    """Offence groups from fewest crimes to most (a horizontal bar chart draws the first at
+    the bottom, so the most is on top), from the by-group counts (a withheld count as none),
+    so every chart of offence groups lists them in one order."""
+    totals = (
+        groups.group_by("offence_group")
+        .agg(pl.col("crimes").fill_null(0).sum())
+        .sort("crimes", "offence_group")
+    )
+    return [group_label(g) for g in totals["offence_group"]]
+
+
+def _count_axes(fig: go.Figure, order: list[str]) -> None:
+    """A horizontal bar chart of counts by offence group: the groups in ``order``, counts
+    written "2,000" (not "2k"), ticks level and few enough to fit a phone."""
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_xaxes(tickformat=",d", tickangle=0, nticks=4)
+
+
 def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> SitePage:
     """The site's front page from the public overview; ``year_on_year``: the public profile's
     change on the year before, its first main point (the overview's monthly counts, rounded
@@ -86,6 +105,7 @@ def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> 
     )
 
     groups = overview.by_group
+    order = _group_order(groups)
     fig = go.Figure()
     for flag, name in ((True, "Domestic abuse"), (False, "Not domestic abuse")):
         part = groups.filter(pl.col("domestic_abuse") == flag)
@@ -96,7 +116,7 @@ def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> 
             name=name,
         )
     fig.update_layout(barmode="stack", title="By offence group", xaxis_title="crimes")
-    fig.update_yaxes(categoryorder="total ascending")
+    _count_axes(fig, order)
     page.sections.append(Section("What", chart(page, "crimes-by-offence-group", fig, groups)))
 
     places = overview.by_place
@@ -110,7 +130,7 @@ def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> 
             name=place,
         )
     fig.update_layout(barmode="group", title="At home or in public", xaxis_title="crimes")
-    fig.update_yaxes(categoryorder="total ascending")
+    _count_axes(fig, order)
     body = chart(page, "crimes-at-home-or-in-public", fig, places, height=460)
     body += paragraphs(
         "“Home” is a dwelling; “public place” is every other recorded location type "
