@@ -101,7 +101,8 @@ def _trend(result: OutcomeSummary, measure: str) -> str:
         )
     fig.update_layout(
         title=MEASURE_LABELS[measure] + " by half-year (95% CI)",
-        yaxis={"title": "%", "rangemode": "tozero"},
+        # ticked "10%", as every other share axis, under a title in words (not a bare "%")
+        yaxis={"title": "rate", "ticksuffix": "%", "rangemode": "tozero"},
         xaxis=half_axis([half_months(h) for h in sorted(set(rates["half"].to_list()))]),
         legend={"orientation": "h", "y": -0.45},
     )
