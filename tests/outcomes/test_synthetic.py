@@ -418,3 +418,4 @@ def test_the_site_outcomes_headline_and_the_chart_beside_it_share_a_basis(
     recorded = page.sections[2].body
     assert "instead, not the outcomes given in it" in recorded
     assert "outcomes-given-by-half-year" in page.csvs
+    assert '"rangemode":"tozero"' in given  # a share's axis starts at 0%

@@ -371,6 +371,7 @@ def _half_year_chart(
         yaxis_tickformat=".0%",
         xaxis=half_axis([half_months(h) for h in rows["half"].unique(maintain_order=True)]),
     )
+    fig.update_yaxes(rangemode="tozero")  # a share's axis starts at 0%
     columns = ["half", "measure", "numerator", "denominator", "estimate", "ci_low", "ci_high"]
     data = rows.select(columns).with_columns(
         half=pl.col("half").map_elements(half_months, return_dtype=pl.String),
