@@ -20,8 +20,8 @@ def test_ties_are_explained() -> None:
 def test_places_left_out_are_explained() -> None:
     note = rank_note([1, 2, 3, 5, 6], "LSOAs", "not even possibly in the top 10")
     assert note == (
-        "Ranks are among every one of the LSOAs: a rank not listed is one of the LSOAs not "
-        "even possibly in the top 10."
+        "Why a rank number is missing: a rank not listed is one of the LSOAs not even possibly "
+        "in the top 10."
     )
     both = rank_note([14, 14, 16, 17, 18, 19, 21], "LSOAs", "not even possibly in the top 10")
     assert "tied LSOAs share a rank" in both and "a rank not listed" in both

@@ -106,7 +106,7 @@ def rank_note(ranks: list[int | None], what: str = "LSOAs", left_out: str = "") 
         parts.append(f"a rank not listed is one of the {what} {left_out}")
     if not parts:
         return ""
-    return f"Ranks are among every one of the {what}: " + "; ".join(parts) + "."
+    return "Why a rank number is missing: " + "; ".join(parts) + "."
 
 
 def targeting_map_html(result: TargetingResult, *, title: str) -> str | None:
