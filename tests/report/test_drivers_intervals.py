@@ -110,8 +110,8 @@ def test_the_forest_plot_hover_uses_the_words_of_the_table() -> None:
     # the hover text is in the page's chart data, its line breaks escaped
     page = figure_html(_forest(rows, "Area effects")).replace("\\u003cbr\\u003e", " ")
     assert (
-        "Town centre, public places: 3.6 times as many crimes (95% CI 2.9 times as many to 4.3 times as many)"
-        in page
+        "Town centre, public places: 3.6 times as many crimes (95% CI 2.9 to 4.3 times as many)"
+        in (page)
     )
     assert (
         "Deprivation (decile), public places: 2.8% fewer crimes (95% CI 4.2% fewer to 1.4% fewer)"
