@@ -59,7 +59,7 @@ def test_named_columns_are_percentages_with_one_decimal_and_headers_from_the_pag
     assert _percent_columns(frame, ["unsafe", "unsafe_ci_low"]) == ["unsafe", "unsafe_ci_low"]
     assert config["unsafe"]["label"] == "Feel unsafe"
     assert config["unsafe_ci_low"]["type_config"]["format"] == "%.1f%%"
-    assert config["harm_days"]["type_config"]["format"] == "%.0f"
+    assert config["harm_days"]["type_config"]["format"] == "%,.0f"  # 11,530
 
 
 def test_long_labels_are_broken_into_lines() -> None:
