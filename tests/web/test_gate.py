@@ -176,20 +176,16 @@ def test_a_session_passes_with_the_gates_own_headers_only(access: Access) -> Non
     assert call(gate, "/_stcore/stream", kind="websocket", headers=moved)[0] == 403
 
 
-def test_downloads_are_audited_with_the_file_name_and_not_cached(access: Access) -> None:
+def test_a_fetched_download_is_not_cached_and_not_audited_by_the_gate(access: Access) -> None:
+    # Streamlit's browser code fetches a download button's file when the button is drawn:
+    # the gate cannot tell that from a click, so the page logs downloads (on the click).
     gate = Gate(Inner(), access=access)
     token = access.sign_in("alice", "alice-password-1", "127.0.0.1").token
     status, headers, _ = call(gate, "/media/abc.csv", headers={"cookie": f"vawg_session={token}"})
     assert status == 200
     assert headers[b"cache-control"] == b"no-store"
     assert headers[b"x-content-type-options"] == b"nosniff"
-    last = list(access.audit)[-1]
-    assert (last.event, last.user, last.client, last.detail) == (
-        "download",
-        "alice",
-        "127.0.0.1",
-        "vawg-x_2017-04.csv",
-    )
+    assert [e.event for e in access.audit] == ["sign-in"]
 
 
 def test_single_sign_on_only_from_a_trusted_proxy(tmp_path: Path) -> None:

@@ -112,6 +112,35 @@ def test_a_deep_link_signs_in_survives_a_reload_and_signs_out(
     page.context.close()
 
 
+def test_a_download_is_audited_when_clicked_and_not_when_drawn(
+    gated: tuple[str, Path], browser: Browser
+) -> None:
+    base, users = gated
+    # Straight from 127.0.0.1 (no X-Forwarded-For): Chromium fetches a download without the
+    # context's extra headers, so a client named by the header would not be signed in for it.
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{base}/")
+    submit(page, ANALYST)
+    in_dashboard(page)
+    buttons = page.get_by_role("button", name="CSV")
+    expect(buttons.first).to_be_visible(timeout=120_000)
+    assert buttons.count() >= 3
+    page.wait_for_timeout(2000)  # time for the browser to fetch whatever it fetches
+    mine = [e for e in audit(users) if e["client"] == "127.0.0.1"]
+    assert [e for e in mine if e["event"] == "download"] == []
+    with page.expect_download() as info:
+        buttons.first.click()
+    assert info.value.suggested_filename.startswith("vawg-crimes-per-month_")
+    page.wait_for_timeout(1000)
+    downloads = [
+        (e["user"], e["detail"])
+        for e in audit(users)
+        if e["client"] == "127.0.0.1" and e["event"] == "download"
+    ]
+    assert downloads == [(ANALYST[0], info.value.suggested_filename)]
+    page.context.close()
+
+
 def test_a_second_client_is_not_slowed_and_the_account_locks_after_three_failures(
     gated: tuple[str, Path], browser: Browser
 ) -> None:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import polars as pl
 
-from vawg.web.charts import _column_config
+from vawg.config import Settings
+from vawg.web.access import Access
+from vawg.web.auth import save_user
+from vawg.web.charts import _column_config, deferred_csv
+from vawg.web.context import PageContext
+from vawg.web.filters import Filters
 
 
 def test_shares_and_their_interval_are_percentages_and_headers_are_words() -> None:
@@ -45,3 +53,27 @@ def test_counts_have_thousands_separators_and_years_do_not() -> None:
     assert _format(config, "rate") == "%,.2f"
     assert _format(config, "year") is None
     assert _format(config, "financial_year_start") is None
+
+
+def test_a_download_is_made_and_audited_on_the_click_not_when_drawn(tmp_path: Path) -> None:
+    users = tmp_path / "users.toml"
+    save_user(users, "ana", "analyst", "analyst-password-1")
+    access = Access(users, Settings())
+    ctx = PageContext(
+        tmp_path / "vawg.duckdb",
+        0.0,
+        Settings(),
+        "ana",
+        "analyst",
+        Filters(date(2017, 4, 1), date(2022, 3, 31)),
+        client="10.1.2.3",
+    )
+    frame = pl.DataFrame({"month": ["2017-04"], "crimes": [3]})
+    download = ctx.download("crimes-per-month", "crimes per month")
+    make = deferred_csv(ctx, frame, download, access)
+    assert [e.event for e in access.audit] == []  # drawing the button logs nothing
+    body = make().decode()
+    assert body.splitlines()[-2:] == ["month,crimes", "2017-04,3"]
+    assert [(e.event, e.user, e.client, e.detail) for e in access.audit] == [
+        ("download", "ana", "10.1.2.3", download.file_name)
+    ]

@@ -159,7 +159,14 @@ def _context(config: AppConfig, session: Session, spec: PageSpec) -> PageContext
         grid=opts.grid if session.role != "analyst" else (),
     )
     return PageContext(
-        config.db, stamp, config.settings, session.user, session.role, filters, spec.applies
+        config.db,
+        stamp,
+        config.settings,
+        session.user,
+        session.role,
+        filters,
+        spec.applies,
+        session.client,
     )
 
 

@@ -25,7 +25,8 @@ import streamlit as st
 
 from vawg.safe_csv import escape_cell
 from vawg.schema.labels import LABELS, label
-from vawg.web.context import PageContext
+from vawg.web.access import Access, current
+from vawg.web.context import Download, PageContext
 from vawg.web.jobs import Memo
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "change_words",
     "content_key",
     "csv_bytes",
+    "deferred_csv",
     "kpi_row",
     "line",
     "remembered",
@@ -59,6 +61,27 @@ def csv_bytes(frame: pl.DataFrame, *, header: Sequence[str] = ()) -> bytes:
     for row in frame.iter_rows():
         writer.writerow(["" if v is None else escape_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def deferred_csv(
+    ctx: PageContext, data: pl.DataFrame, download: Download, access: Access | None
+) -> Callable[[], bytes]:
+    """The CSV of ``data`` made when the user clicks its button, and the download written to
+    the audit log then (once a click).
+
+    Streamlit asks for a download button's file as soon as the button is drawn when it is
+    given the bytes; logging those requests recorded downloads nobody made. Given this
+    function instead, it calls it only on a click (on a thread of its own: the user and
+    address are taken now, from the page).
+    """
+    user, client, name = ctx.user, ctx.client, download.file_name
+
+    def make() -> bytes:
+        if access is not None:
+            access.record("download", user, client, name)
+        return csv_bytes(data, header=download.header)
+
+    return make
 
 
 def _slug(text: str) -> str:
@@ -339,7 +362,7 @@ def _caption_and_download(
         left.caption(caption)
     right.download_button(
         "CSV",
-        csv_bytes(data, header=download.header),
+        deferred_csv(ctx, data, download, current()),
         file_name=download.file_name,
         mime="text/csv",
         key=f"csv-{key or slug}",

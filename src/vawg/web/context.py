@@ -26,6 +26,7 @@ class PageContext:
     """A page's inputs. ``public`` (a viewer) means disclosure-controlled figures only.
 
     ``applies``: the filters that apply to the page (the others are neither drawn nor stated).
+    ``client``: the browser's address (for the audit log's download lines).
     """
 
     db: Path
@@ -35,6 +36,7 @@ class PageContext:
     role: str
     filters: Filters
     applies: tuple[str, ...] = FILTERS
+    client: str = ""
 
     @property
     def public(self) -> bool:

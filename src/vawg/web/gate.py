@@ -20,15 +20,15 @@ An ASGI middleware that runs before Streamlit sees a request (HTTP or WebSocket)
    The header is removed from requests that do not come from a trusted proxy.
 
 The page scripts learn the session and client only from two headers the gate sets after
-removing any a client sent (``x-vawg-session``, ``x-vawg-client``). Downloads (``/media/…``
-answered as attachments) are written to the audit log with the file name. Every HTTP answer
+removing any a client sent (``x-vawg-session``, ``x-vawg-client``). Downloads are written to
+the audit log by the page when the user clicks (:func:`vawg.web.charts.deferred_csv`), not here:
+a browser fetches ``/media/…`` files it was never asked for. Every HTTP answer
 gets ``nosniff``, a same-origin frame and referrer policy, and no caching of pages or media.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Sequence
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING
@@ -69,7 +69,6 @@ _SECURITY_HEADERS = (
     (b"x-frame-options", b"SAMEORIGIN"),
     (b"referrer-policy", b"same-origin"),
 )
-_FILENAME = re.compile(r"""filename\*?=(?:UTF-8'')?"?([^";]+)"?""", re.IGNORECASE)
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -209,13 +208,10 @@ class Gate:
         if scope["type"] == "websocket":
             await self.app(inner, receive, send)
             return
-        user = session.user if session is not None else ""
-        await self.app(inner, receive, self._sender(send, path, user, client, new_token, secure))
+        await self.app(inner, receive, self._sender(send, path, new_token, secure))
 
-    def _sender(
-        self, send: Send, path: str, user: str, client: str, new_token: str | None, secure: bool
-    ) -> Send:
-        """Wrap ``send``: security headers, a new SSO session's cookie, audit of downloads."""
+    def _sender(self, send: Send, path: str, new_token: str | None, secure: bool) -> Send:
+        """Wrap ``send``: security headers and a new SSO session's cookie."""
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -228,12 +224,6 @@ class Gate:
                 if new_token:
                     cookie = session_cookie(new_token, secure=secure)
                     headers.append((b"set-cookie", cookie.encode("latin-1")))
-                if path.startswith("/media/") and message.get("status", 200) < 400:
-                    for key, value in headers:
-                        if key.lower() == b"content-disposition" and b"attachment" in value:
-                            found = _FILENAME.search(value.decode("latin-1"))
-                            name = found.group(1) if found else path.rsplit("/", 1)[-1]
-                            self.access.record("download", user, client, name)
                 message = dict(message, headers=headers)
             await send(message)
 
