@@ -257,3 +257,26 @@ def test_start_up_computes_every_filtered_page_for_every_single_change(
     both = dataclasses.replace(changes[0], domestic_abuse="yes")
     data.later(data.profile_view, db, stamp, Settings(), both, False).wait(timeout=120)
     assert made == ["profile"]
+
+
+def test_an_evaluation_download_is_stamped_with_its_own_period_not_the_filter(
+    web_data: WebData,
+) -> None:
+    from types import SimpleNamespace
+
+    from vawg.web.context import PageContext
+    from vawg.web.pages.evaluation import _own_period
+
+    # The period filter is Apr 2018 to Mar 2022; the evaluations use the whole extract.
+    filters = Filters(date(2018, 4, 1), date(2022, 3, 31))
+    ctx = PageContext(web_data.db, 0.0, Settings(), "ana", "analyst", filters, ("period",))
+    places = SimpleNamespace(months=(date(2017, 4, 1), date(2022, 3, 1)))
+    download = _own_period(ctx, places).download("each-intervention", "each intervention")
+    assert download.file_name == "vawg-each-intervention_2017-04-to-2022-03.csv"
+    assert download.header[1].startswith("Period: Apr 2017 to Mar 2022, whole calendar months")
+    assert download.header[2] == "Filters: none apply to this table"
+    programme = SimpleNamespace(last_day=date(2022, 3, 31))
+    download = _own_period(ctx, programme).download("choices-curves", "Choices curves")
+    assert download.file_name == "vawg-choices-curves_to-2022-03-31.csv"
+    assert download.header[1].startswith("Period: the whole extract, to 31 Mar 2022")
+    assert "2018" not in "".join(download.header)

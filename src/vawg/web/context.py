@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +26,9 @@ class PageContext:
     """A page's inputs. ``public`` (a viewer) means disclosure-controlled figures only.
 
     ``applies``: the filters that apply to the page (the others are neither drawn nor stated).
-    ``client``: the browser's address (for the audit log's download lines).
+    ``client``: the browser's address (for the audit log's download lines). ``own_period``:
+    the period a part of the page uses whatever the filter says (in words, and for a file
+    name), set by :meth:`with_own_period`.
     """
 
     db: Path
@@ -37,6 +39,7 @@ class PageContext:
     filters: Filters
     applies: tuple[str, ...] = FILTERS
     client: str = ""
+    own_period: tuple[str, str] | None = None
 
     @property
     def public(self) -> bool:
@@ -52,11 +55,21 @@ class PageContext:
         """The selection that applies to this page, in words (for captions)."""
         return self.filters.describe(self.applies)
 
+    def with_own_period(self, words: str, slug: str) -> PageContext:
+        """This context for a part of the page that no filter applies to and that covers its
+        own period (``words`` in a download's header, ``slug`` in its name): the Safer
+        Streets and programme evaluations, which always use the whole extract."""
+        return replace(self, applies=(), own_period=(words, slug))
+
     def download(self, slug: str, title: str, *, caption: str = "") -> Download:
         """Name and stamp a CSV of ``title``: the filters and period in the name and header."""
         selection = self.filters.slug(self.applies)
+        if self.own_period is not None:
+            selection = self.own_period[1]
         name = f"vawg-{slug}" + (f"_{selection}" if selection else "") + ".csv"
-        if "period" in self.applies:
+        if self.own_period is not None:
+            period = self.own_period[0]
+        elif "period" in self.applies:
             period = f"{self.filters.period()} (date recorded)"
         else:
             period = "not filtered (every month in the database)"

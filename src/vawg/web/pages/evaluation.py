@@ -296,6 +296,27 @@ def render(ctx: PageContext) -> None:
     with st.spinner("evaluating interventions and programmes (the first time takes a while)"):
         place, programme = data.evaluation_result(ctx.db_key, ctx.stamp, ctx.settings, ctx.public)
     if part == PLACES:
-        _places(ctx, place)
+        _places(_own_period(ctx, place), place)
     else:
-        _programmes(ctx, programme)
+        _programmes(_own_period(ctx, programme), programme)
+
+
+def _own_period(ctx: PageContext, result: object) -> PageContext:
+    """The context for an evaluation's downloads: stamped and named with the period the
+    evaluation covers (always the whole extract), not the period filter, which does not apply
+    to it; no other filter applies either."""
+    months = getattr(result, "months", None)
+    if months is not None:  # Safer Streets: whole calendar months
+        first, last = months
+        return ctx.with_own_period(
+            f"{first:%b %Y} to {last:%b %Y}, whole calendar months (the whole extract; "
+            "the period filter does not apply)",
+            f"{first:%Y-%m}-to-{last:%Y-%m}",
+        )
+    last_day = getattr(result, "last_day", None)
+    if last_day is not None:  # the programmes: referrals and follow-up to the last day
+        return ctx.with_own_period(
+            f"the whole extract, to {last_day:%-d %b %Y} (the period filter does not apply)",
+            f"to-{last_day:%Y-%m-%d}",
+        )
+    return ctx
