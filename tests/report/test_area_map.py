@@ -127,3 +127,32 @@ def test_one_colour_per_category_is_required() -> None:
     values = pl.DataFrame({"lsoa_code": ["E01000001"], "finding": ["hot"]})
     with pytest.raises(Exception, match="one colour per category"):
         area_map_figure(values, GRID, value="finding", categories=["hot"], colours=[], title="t")
+
+
+def test_a_district_focus_zooms_to_it_and_calls_nothing_else_no_data() -> None:
+    # Only West's LSOAs have values (the page drops the others): West is E01000001 (hot) and
+    # E01000003 (no value), the 1 x 2 column at the grid's corner.
+    values = pl.DataFrame({"lsoa_code": ["E01000001"], "finding": ["hot"]})
+    fig = area_map_figure(
+        values,
+        GRID,
+        value="finding",
+        categories=["hot", "cold"],
+        colours=["#d00000", "#0000d0"],
+        title="t",
+        focus=["West"],
+    )
+    fills = {t.name: t for t in fig.data if t.fill == "toself"}  # type: ignore[attr-defined]
+    legend = {name for name, t in fills.items() if t.showlegend is not False}  # type: ignore[attr-defined]
+    # East's two LSOAs are drawn for context but are not "no data": only West's own is.
+    assert legend == {"hot (1 LSOAs)", f"{NO_DATA} (1 LSOAs)"}
+    outside = [t for name, t in fills.items() if name not in legend]
+    assert len(outside) == 1 and outside[0].name.endswith("(2 LSOAs)")  # type: ignore[attr-defined]
+    # The axes open on West (0-1 km across, 0-2 km up) with a small margin, not on East.
+    x0, x1 = fig.layout.xaxis.range  # type: ignore[attr-defined]
+    y0, y1 = fig.layout.yaxis.range  # type: ignore[attr-defined]
+    assert X0 - 0.1 * KM < x0 < X0 and X0 + KM < x1 < X0 + 1.1 * KM
+    assert Y0 - 0.1 * KM < y0 < Y0 and Y0 + 2 * KM < y1 < Y0 + 2.1 * KM
+    # Hover only where the focus is.
+    [hover] = [t for t in fig.data if t.mode == "markers"]  # type: ignore[attr-defined]
+    assert list(hover.hovertext) == ["E01000001<br>hot", f"E01000003<br>{NO_DATA}"]  # type: ignore[attr-defined]

@@ -280,3 +280,15 @@ def test_an_evaluation_download_is_stamped_with_its_own_period_not_the_filter(
     assert download.file_name == "vawg-choices-curves_to-2022-03-31.csv"
     assert download.header[1].startswith("Period: the whole extract, to 31 Mar 2022")
     assert "2018" not in "".join(download.header)
+
+
+def test_a_whole_force_table_on_a_district_page_is_not_stamped_with_the_district(
+    web_data: WebData,
+) -> None:
+    from vawg.web.context import PageContext
+
+    filters = Filters(date(2019, 4, 1), date(2020, 3, 31), districts=("Thanet",))
+    ctx = PageContext(web_data.db, 0.0, Settings(), "ana", "analyst", filters)
+    whole = ctx.without("district").download("concentration-by-year", "concentration by year")
+    assert whole.file_name == "vawg-concentration-by-year_2019-04-to-2020-03.csv"
+    assert whole.header[2] == "Filters: all offence groups"

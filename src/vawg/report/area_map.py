@@ -34,7 +34,10 @@ from vawg.report.maps import (
     label_lines,
 )
 
-__all__ = ["area_map_figure"]
+__all__ = ["OUTSIDE", "area_map_figure"]
+
+OUTSIDE = "outside the selection"
+OUTSIDE_FILL = "#eef0f3"
 
 
 def _rings(geoms: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -95,11 +98,16 @@ def area_map_figure(
     title: str,
     hover: str | None = None,
     withheld: str | None = None,
+    focus: Sequence[str] = (),
 ) -> go.Figure:
     """A Plotly map of ``values[value]`` (one of ``categories``) by ``values["lsoa_code"]``.
 
     ``hover`` names a text column shown on hover; ``withheld`` a boolean column of LSOAs drawn
     as "not shown". LSOAs of the boundaries absent from ``values`` are drawn white ("no data").
+
+    ``focus``: districts to zoom to. The map opens on their LSOAs; the rest are drawn faint,
+    for context, and are neither in the legend nor called "no data" (their values were left
+    out of ``values``, not missing).
     """
     if len(colours) != len(categories):
         raise InputError("map: give one colour per category")
@@ -118,11 +126,16 @@ def area_map_figure(
         else {}
     )
     shapes = drawable(boundaries)
-    drawn = [by_code.get(code) or NO_DATA for code in boundaries.codes]
+    chosen = set(focus)
+    inside = [not chosen or d in chosen for d in boundaries.districts]
+    drawn = [
+        (by_code.get(code) or NO_DATA) if keep else OUTSIDE
+        for code, keep in zip(boundaries.codes, inside, strict=True)
+    ]
     fills = dict(zip(categories, colours, strict=True))
-    fills.update({WITHHELD: WITHHELD_FILL, NO_DATA: NO_DATA_FILL})
+    fills.update({WITHHELD: WITHHELD_FILL, NO_DATA: NO_DATA_FILL, OUTSIDE: OUTSIDE_FILL})
     fig = go.Figure()
-    for name in [*categories, WITHHELD, NO_DATA]:
+    for name in [OUTSIDE, *categories, WITHHELD, NO_DATA]:
         members = [i for i, k in enumerate(drawn) if k == name]
         if not members:
             continue
@@ -137,6 +150,7 @@ def area_map_figure(
                 line={"color": "#ffffff", "width": 0.4},
                 name=f"{name} ({len(members):,} LSOAs)",
                 hoverinfo="skip",
+                showlegend=name != OUTSIDE,
                 meta={"measure": "label"},
             )
         )
@@ -169,16 +183,17 @@ def area_map_figure(
             meta={"measure": "label"},
         )
     )
-    inside = shapely.point_on_surface(shapes)
+    kept = np.flatnonzero(inside)
+    points = shapely.point_on_surface(shapes[kept])
     fig.add_trace(
         go.Scatter(
-            x=shapely.get_x(inside),
-            y=shapely.get_y(inside),
+            x=shapely.get_x(points),
+            y=shapely.get_y(points),
             mode="markers",
             marker={"size": 6, "opacity": 0},
             hovertext=[
-                f"{texts.get(code) or code}<br>{k}"
-                for code, k in zip(boundaries.codes, drawn, strict=True)
+                f"{texts.get(boundaries.codes[i]) or boundaries.codes[i]}<br>{drawn[i]}"
+                for i in kept
             ],
             hoverinfo="text",
             showlegend=False,
@@ -187,6 +202,11 @@ def area_map_figure(
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    if chosen and len(kept):
+        x0, y0, x1, y1 = shapely.total_bounds(shapes[kept])
+        pad = 0.04 * max(x1 - x0, y1 - y0)
+        fig.update_xaxes(range=[x0 - pad, x1 + pad])
+        fig.update_yaxes(range=[y0 - pad, y1 + pad])
     fig.update_layout(
         title=title,
         legend={"orientation": "h", "y": -0.02},

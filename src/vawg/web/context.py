@@ -55,6 +55,10 @@ class PageContext:
         """The selection that applies to this page, in words (for captions)."""
         return self.filters.describe(self.applies)
 
+    def without(self, *names: str) -> PageContext:
+        """This context for a part of the page that the filters ``names`` do not apply to."""
+        return replace(self, applies=tuple(a for a in self.applies if a not in names))
+
     def with_own_period(self, words: str, slug: str) -> PageContext:
         """This context for a part of the page that no filter applies to and that covers its
         own period (``words`` in a download's header, ``slug`` in its name): the Safer

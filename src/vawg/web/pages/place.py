@@ -85,7 +85,14 @@ def render(ctx: PageContext) -> None:
             (pl.col(prefix + "crimes").is_null() & pl.lit(ctx.public)).alias("hidden"),
         )
         fig = remembered(
-            ("hotspot polygons", ctx.public, prefix, title, content_key(table)),
+            (
+                "hotspot polygons",
+                ctx.public,
+                prefix,
+                title,
+                ctx.filters.districts,
+                content_key(table),
+            ),
             lambda: styled(
                 area_map_figure(
                     values,
@@ -96,6 +103,7 @@ def render(ctx: PageContext) -> None:
                     title=title,
                     hover="name",
                     withheld="hidden",
+                    focus=ctx.filters.districts,
                 ),
                 height=640,
             ),
@@ -136,7 +144,16 @@ def render(ctx: PageContext) -> None:
             legend_title=None,
             xaxis_title=None,
         )
-        show_chart(ctx, styled(fig), conc, "concentration by year")
+        # over every LSOA of the force (the hot spots' own run): the district does not apply
+        show_chart(
+            ctx.without("district"),
+            styled(fig),
+            conc,
+            "concentration by year",
+            caption="Over every neighbourhood of the force: the district filter does not apply."
+            if ctx.filters.districts
+            else "",
+        )
     with right:
         klass = prefix + "hotspot_class"
         counts = (
