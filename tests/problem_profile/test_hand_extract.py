@@ -457,3 +457,19 @@ def test_placement_is_reported_with_the_place_tables(hand_result: ProfileResult)
     assert placement.not_placed == 2
     reasons = dict(placement.table.select("reason", "rows").iter_rows())
     assert reasons["coordinates outside the area covered"] == 2
+
+
+def test_rfgv_top_band_people_and_their_share_of_harm(hand, hand_settings) -> None:  # type: ignore[no-untyped-def]
+    from vawg.profile import profile
+
+    # Default weights (all 1): the top band is 16 of 20 or more; nobody in the hand extract
+    # scores above 12 (test_rfgv_ranking), so it is empty and holds none of the harm.
+    rf = profile(hand.tables, hand_settings).rfgv
+    assert (rf.top_band_score, rf.top_band_people, rf.top_band_harm_share) == (16.0, 0, 0.0)
+    # Recency only (weights 1, 0, 0, 0): the band is R 4 or 5 (4 of 5): P15 (0 days, 180 harm
+    # days) and P02 (75 days, 1550 harm days). Harm of all 12 people scored (the table's harm
+    # column, test_rfgv_ranking): 1915 + 1550 + 180 + 1825 + 1825 + 180 + 90 + 180 + 90 + 10
+    # + 5 + 2 = 7852.
+    rf = profile(hand.tables, hand_settings.replace(rfgv_weights=(1, 0, 0, 0))).rfgv
+    assert rf.top_band_score == 4.0 and rf.top_band_people == 2
+    assert rf.top_band_harm_share == pytest.approx((180 + 1550) / 7852)

@@ -64,6 +64,11 @@ class RfgvResult(ResultMixin):
     harm_days, victims, recency, frequency, gravity, victims_score, score); person-level, for
     restricted output only. ``score_distribution``: score, perpetrators. ``bands``: factor,
     edges, scoring rule, weight.
+
+    The top band: everyone scoring at least ``top_band_score`` (four fifths of the most a
+    person can score: 16 of 20 with equal weights). ``top_band_people`` of them, whose crimes
+    in the window did ``top_band_harm_share`` of the harm of all the crimes scored (None when
+    nothing was scored, or in public output).
     """
 
     params: Params
@@ -72,6 +77,13 @@ class RfgvResult(ResultMixin):
     table: pl.DataFrame
     score_distribution: pl.DataFrame
     bands: pl.DataFrame
+    top_band_score: float = 0.0
+    top_band_people: int | None = None
+    top_band_harm_share: float | None = None
+
+
+TOP_BAND = 0.8
+"""The top band starts at this share of the most a person can score."""
 
 
 def rfgv(data: ProfileData, settings: Settings) -> RfgvResult:
@@ -114,6 +126,16 @@ def rfgv(data: ProfileData, settings: Settings) -> RfgvResult:
         + w_g * scored.gravity
         + w_v * scored.victims_score
     )
+    top_band = TOP_BAND * 5 * (w_r + w_f + w_g + w_v)
+    in_band = scored.score >= top_band
+    totals = to_polars(
+        scored.aggregate(
+            harm=scored.harm_days.sum(),
+            band_harm=in_band.ifelse(scored.harm_days, 0).sum(),
+            band_people=in_band.ifelse(1, 0).sum(),
+        )
+    ).row(0, named=True)
+    harm_total = float(totals["harm"] or 0)
     ordered = scored.order_by(
         [
             ibis.desc("score"),
@@ -170,8 +192,8 @@ def rfgv(data: ProfileData, settings: Settings) -> RfgvResult:
     return RfgvResult(
         params=Params(
             method=(
-                f"RFGV score over {start} to {end}: weighted sum of four 1-5 band scores; ties by "
-                "harm, recency, crimes, person id"
+                f"RFGV score over {start:%-d %b %Y} to {end:%-d %b %Y}: weighted sum of four "
+                "1-5 band scores; ties by harm, recency, crimes, person id"
             ),
             citation=CITATION,
             period=data.period,
@@ -190,4 +212,7 @@ def rfgv(data: ProfileData, settings: Settings) -> RfgvResult:
         table=top,
         score_distribution=distribution,
         bands=bands,
+        top_band_score=top_band,
+        top_band_people=int(totals["band_people"] or 0),
+        top_band_harm_share=float(totals["band_harm"] or 0) / harm_total if harm_total else None,
     )

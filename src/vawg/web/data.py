@@ -372,6 +372,10 @@ class RfgvView:
     table: pl.DataFrame
     method: str
     window: tuple[date, date]
+    scored: int | None = None  # people scored in the window
+    top_band_score: float = 0.0  # the top band starts at this score ...
+    top_band_people: int | None = None  # ... and holds this many people ...
+    top_band_harm_share: float | None = None  # ... whose crimes did this share of the harm
 
 
 def rfgv_list(db: str, stamp: float, settings: Settings, filters: Filters, role: str) -> RfgvView:
@@ -379,7 +383,16 @@ def rfgv_list(db: str, stamp: float, settings: Settings, filters: Filters, role:
     require_analyst(role)
     result = _profile(db, stamp, settings, filters)
     method = f"{result.rfgv.params.method}. {result.rfgv.params.citation}".strip()
-    return RfgvView(result.rfgv.table, method, result.rfgv.window)
+    rf = result.rfgv
+    return RfgvView(
+        rf.table,
+        method,
+        rf.window,
+        rf.perpetrators_scored,
+        rf.top_band_score,
+        rf.top_band_people,
+        rf.top_band_harm_share,
+    )
 
 
 @dataclass(frozen=True)

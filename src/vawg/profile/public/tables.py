@@ -287,6 +287,8 @@ def _public_rfgv(rfgv: RfgvResult, threshold: int) -> RfgvResult:
         rfgv,
         perpetrators_scored=safe["total"],
         table=rfgv.table.head(0),
+        top_band_people=None,  # a count not put through the rule: the restricted page only
+        top_band_harm_share=None,
         score_distribution=_fill(dist, "perpetrators", safe, ["score"], ("score",)),
     )
 

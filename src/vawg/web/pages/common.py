@@ -15,7 +15,14 @@ from vawg.web import data
 from vawg.web.context import PageContext
 from vawg.web.jobs import Job
 
-__all__ = ["details", "disclosure_note", "main_points", "main_points_html", "wait_for"]
+__all__ = [
+    "details",
+    "disclosure_note",
+    "main_points",
+    "main_points_html",
+    "plain_points",
+    "wait_for",
+]
 
 T = TypeVar("T")
 
@@ -70,6 +77,14 @@ def main_points(points: Sequence[MainPoint], *, title: str = "Main points") -> N
         lines.append(line)
     with st.container(border=True):
         st.markdown(f"**{title}**\n\n" + "\n".join(lines))
+
+
+def plain_points(points: Sequence[str], *, title: str = "Main points") -> None:
+    """Main points already written as plain sentences (from a Result's numbers)."""
+    if not points:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{title}**\n\n" + "\n".join(f"- {_plain(p)}" for p in points))
 
 
 def main_points_html(

@@ -12,7 +12,7 @@ from vawg.schema.labels import label
 from vawg.web import data
 from vawg.web.charts import change_axis, change_words, show_chart, show_table, styled
 from vawg.web.context import PageContext
-from vawg.web.pages.common import details, disclosure_note, main_points
+from vawg.web.pages.common import details, disclosure_note, main_points, plain_points
 
 _TOP = {"surely": "Surely", "might be": "Might be", "no": "No"}
 _LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0}
@@ -196,6 +196,10 @@ def _programmes(ctx: PageContext, programme: object) -> None:
     if not isinstance(programme, ProgrammeEvaluationResult):
         st.info("No programme participants are loaded, so no programme is evaluated.")
         return
+    if programme.main_points:
+        main_points(programme.main_points)
+    else:
+        plain_points(["No programme has enough participants followed up to draw a conclusion yet."])
     for p in programme.programmes:
         (st.success if p.can_conclude else st.warning)(f"{p.programme}: {p.conclusion}")
         curve = "any victim: all participants"
