@@ -28,6 +28,47 @@ _AGE_ORDER = ["under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", 
 _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
+_CRIME_BANDS = ["1", "2", "3", "4", "5–9", "10 or more"]
+_VICTIM_BANDS = ["1", "2", "3", "4 or more"]
+
+
+def repeat_charts(repeats: pl.DataFrame) -> list[tuple[str, go.Figure, pl.DataFrame, str]]:
+    """The repeat figures as two charts, each on one set of bands: crimes each (perpetrators
+    and victims; 1 to 4, 5–9, 10 or more) and victims each perpetrator (1 to 3, 4 or more).
+    (title, figure, the rows it draws, download name) for each chart with rows."""
+    charts = []
+    for title, whos, order, slug in (
+        (
+            "How many crimes each",
+            ["offenders: crimes each", "victims: crimes against each"],
+            _CRIME_BANDS,
+            "repeat crimes each",
+        ),
+        (
+            "How many victims each perpetrator",
+            ["offenders: victims each"],
+            _VICTIM_BANDS,
+            "victims each perpetrator",
+        ),
+    ):
+        rows = repeats.filter(pl.col("who").is_in(whos))
+        if not rows.height:
+            continue
+        shown = rows.with_columns(
+            pl.col("band").str.replace(r"^(\d+)\+$", "${1} or more").str.replace("-", "–"),
+            pl.col("who")
+            .str.replace("offenders", "perpetrators")
+            .pipe(lambda who: who.str.slice(0, 1).str.to_uppercase() + who.str.slice(1)),
+        )
+        bands = order + [b for b in shown["band"].unique(maintain_order=True) if b not in order]
+        fig = bars(shown, x="band", y="people", color="who")
+        # Bands such as "1" would make a number axis that leaves "5–9" and "10 or more" out.
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=bands)
+        fig.update_layout(xaxis_title=None, legend_title=None, showlegend=len(whos) > 1)
+        charts.append((title, fig, rows, slug))
+    return charts
+
+
 def render(ctx: PageContext) -> None:
     """Draw the profile page."""
     st.title("Perpetrator profile")
@@ -132,23 +173,9 @@ def render(ctx: PageContext) -> None:
         fig.update_xaxes(categoryorder="array", categoryarray=order)
         show_chart(ctx, styled(fig), ages, "ages of perpetrators and victims")
     with right:
-        repeats = view.repeats.with_columns(
-            pl.col("band").str.replace(r"^(\d+)\+$", "${1} or more").str.replace("-", "–")
-        )
-        repeats = repeats.with_columns(
-            pl.col("who")
-            .str.replace("offenders", "perpetrators")
-            .pipe(lambda who: who.str.slice(0, 1).str.to_uppercase() + who.str.slice(1))
-        )
-        order = ["1", "2", "3", "4", "4 or more", "5–9", "10 or more"]
-        order += [b for b in repeats["band"].unique(maintain_order=True) if b not in order]
-        fig = bars(repeats, x="band", y="people", color="who")
-        # Bands such as "1" would make a number axis that leaves "5–9" and "10 or more" out.
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-        fig.update_layout(
-            title="How many crimes and victims each", xaxis_title=None, legend_title=None
-        )
-        show_chart(ctx, styled(fig), view.repeats, "repeat distribution")
+        for title, fig, frame, slug in repeat_charts(view.repeats):
+            fig.update_layout(title=title)
+            show_chart(ctx, styled(fig, height=300), frame, slug)
 
     heat = view.hour_by_day
     grid = [[None] * 24 for _ in _DAYS]
