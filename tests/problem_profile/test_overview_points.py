@@ -141,3 +141,9 @@ def test_the_offence_group_charts_share_one_order_and_one_number_format() -> Non
     _count_axes(fig, order)
     assert list(fig.layout.yaxis.categoryarray) == order
     assert fig.layout.xaxis.tickformat == ",d" and fig.layout.xaxis.tickangle == 0
+
+
+def test_no_domestic_abuse_share_when_the_filter_chose_the_crimes_by_it() -> None:
+    topics = [p.topic for p in overview_main_points(_overview(), domestic_abuse_fixed=True)]
+    assert "Share of these crimes flagged domestic abuse" not in topics
+    assert "Crimes at home for every crime in a public place" in topics  # the rest stay

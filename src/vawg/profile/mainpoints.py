@@ -150,14 +150,19 @@ def harm_caveat(harm: HarmResult) -> str:
     return text
 
 
-def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
+def overview_main_points(
+    o: Overview, *, domestic_abuse_fixed: bool = False
+) -> tuple[MainPoint, ...]:
     """The open site's front-page points, from the (public) overview's own figures: the rate
     per 1,000 women and girls a year over the period, the share flagged domestic abuse and
     crimes at home for each crime in a public place (from the overview's own totals, left out
     when one is withheld), each with its 95% interval. Nothing is used that the page does not publish, so nothing here
     reveals more than the public tables do. The year-on-year change is not made here: a
     sum of rounded monthly counts would not match the profile's rounded yearly total, so the
-    site puts the public profile's own point (:func:`year_on_year`) first on the front page."""
+    site puts the public profile's own point (:func:`year_on_year`) first on the front page.
+
+    ``domestic_abuse_fixed``: the crimes were chosen by their domestic abuse flag, so the share
+    flagged is 100% or 0% by construction and is left out."""
     points: list[MainPoint] = []
     period = o.params.period
     crimes = o.kpis.get("crimes")
@@ -176,7 +181,7 @@ def overview_main_points(o: Overview) -> tuple[MainPoint, ...]:
         )
     k = o.kpis
     da, home, public = (k.get(n) for n in ("domestic_abuse_crimes", "home_crimes", "public_crimes"))
-    if crimes and da is not None:
+    if crimes and da is not None and not domestic_abuse_fixed:
         low, high = wilson_interval(int(da), int(crimes))
         points.append(
             MainPoint(

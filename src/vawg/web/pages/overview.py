@@ -35,7 +35,13 @@ def render(ctx: PageContext) -> None:
             ("Crimes at home", k["home_crimes"], "count", "Crimes at a dwelling."),
         ]
     )
-    main_points(overview_main_points(result))
+    fixed = ctx.filters.domestic_abuse != "all" and "domestic_abuse" in ctx.applies
+    main_points(overview_main_points(result, domestic_abuse_fixed=fixed))
+    if fixed:
+        st.caption(
+            "The share flagged domestic abuse is left out of the main points: the domestic "
+            "abuse filter chose these crimes by that flag."
+        )
     disclosure_note(ctx)
 
     monthly = result.monthly.rename({"crimes": "crimes"})
