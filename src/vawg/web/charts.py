@@ -258,7 +258,14 @@ def use_light_figures() -> None:
     pio.templates.default = "none"
 
 
-_AXES = {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID, "automargin": True}
+# Thousands separated on every number axis ("2,883", "4,000"; date and category axes ignore it).
+_AXES = {
+    "gridcolor": _GRID,
+    "linecolor": _GRID,
+    "zerolinecolor": _GRID,
+    "automargin": True,
+    "separatethousands": True,
+}
 _LOOK: dict[str, object] = {
     "template": "none",
     "paper_bgcolor": "white",

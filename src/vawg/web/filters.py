@@ -264,6 +264,8 @@ def sidebar_filters(
                 options=months,
                 value=span,
                 format_func=lambda m: f"{m:%b %Y}",
+                help=f"The data hold crimes recorded from {first_month:%b %Y} to "
+                f"{last_month:%b %Y}; the pages open on {span[0]:%b %Y} to {span[1]:%b %Y}.",
                 key=_KEYS["period"],
                 bind="query-params",
                 persist_state="session",
