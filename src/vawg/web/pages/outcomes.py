@@ -35,6 +35,9 @@ _DIMENSIONS = {
 }
 _CODES = {words: code for code, words in _DIMENSIONS.items()}
 _BASES = {"recorded": "Crimes recorded in the half", "assigned": "Outcomes assigned in the half"}
+DEFAULT_BASE = "assigned"
+"""The rate chart opens on the main points' base: the charge and withdrawal points count the
+outcomes assigned in each half (:func:`vawg.outcomes.mainpoints.outcomes_main_points`)."""
 
 
 def _error_bars(part: pl.DataFrame) -> dict[str, Any]:
@@ -61,7 +64,7 @@ def _value(dimension: str, value: str | None) -> str:
     return value
 
 
-def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
+def _rate_figure(rates: pl.DataFrame, title: str, base: str = DEFAULT_BASE) -> go.Figure:
     fig = go.Figure()
     for index, (measure, name) in enumerate(_MEASURES.items()):
         part = rates.filter(pl.col("measure") == measure).sort("half")
@@ -75,7 +78,11 @@ def _rate_figure(rates: pl.DataFrame, title: str) -> go.Figure:
             line_color=PALETTE[index],
             error_y=_error_bars(part),
         )
-    fig.update_layout(title=title, yaxis_tickformat=".0%", xaxis_title="crimes recorded in")
+    fig.update_layout(
+        title=title,
+        yaxis_tickformat=".0%",
+        xaxis_title="outcomes assigned in" if base == "assigned" else "crimes recorded in",
+    )
     return fig
 
 
@@ -98,20 +105,24 @@ def render(ctx: PageContext) -> None:
     base = (
         st.segmented_control(
             "Count base",
-            ["recorded", "assigned"],
-            default="recorded",
+            ["assigned", "recorded"],
+            default=DEFAULT_BASE,
             key="outcome_base",
-            format_func=lambda b: {
-                "recorded": "Crimes recorded in the half",
-                "assigned": "Outcomes assigned in the half",
-            }[b],
+            format_func=_BASES.__getitem__,
         )
-        or "recorded"
+        or DEFAULT_BASE
+    )
+    st.caption(
+        "The main points count outcomes assigned in the half (the charge and withdrawal "
+        "rates) and crimes recorded in the half (the median days to an outcome)."
     )
     rates = overall.filter(pl.col("base") == base)
     show_chart(
         ctx,
-        styled(_rate_figure(rates, "Outcome rates by financial half-year (95% CI)"), height=400),
+        styled(
+            _rate_figure(rates, "Outcome rates by financial half-year (95% CI)", base),
+            height=400,
+        ),
         rates,
         f"outcome rates {base}",
     )
@@ -135,7 +146,9 @@ def render(ctx: PageContext) -> None:
         fig.update_layout(
             title="Median days from recording to an outcome (open crimes counted to the data date)",
             yaxis_title="days",
+            xaxis_title="crimes recorded in",
         )
+        fig.update_yaxes(rangemode="tozero")  # a level: the axis starts at 0 days
         show_chart(ctx, styled(fig, legend=False), survival, "time to outcome")
     with right:
         attrition = result.attrition.table
@@ -146,6 +159,8 @@ def render(ctx: PageContext) -> None:
                 y=[STAGES.get(stage, stage) for stage in part["stage"].to_list()],
                 x=part["count"].to_list(),
                 marker_color=PALETTE[0],
+                texttemplate="%{value:,d}",
+                hovertemplate="%{y}: %{x:,d}<extra></extra>",
             )
         )
         when = half_months(last) if last else "no half"
