@@ -77,3 +77,29 @@ def test_a_download_is_made_and_audited_on_the_click_not_when_drawn(tmp_path: Pa
     assert [(e.event, e.user, e.client, e.detail) for e in access.audit] == [
         ("download", "ana", "10.1.2.3", download.file_name)
     ]
+
+
+def test_a_text_table_keeps_every_word_of_a_long_finding_escaped() -> None:
+    from vawg.web.charts import text_table_html
+
+    finding = "Cannot conclude: too few crimes: 15 before and 5 after <in the treated area>"
+    frame = pl.DataFrame(
+        {"name": ["Margate lights"], "start_date": [date(2019, 4, 1)], "conclusion": [finding]}
+    )
+    page = text_table_html(frame, {"name": "Intervention", "conclusion": "What the data show"})
+    assert "Cannot conclude: too few crimes: 15 before and 5 after &lt;in the treated area&gt;" in (
+        page
+    )
+    assert "<th" in page and "Intervention</th>" in page and "What the data show</th>" in page
+    assert "1 Apr 2019" in page
+    wide = text_table_html(frame, {}, wide="conclusion")
+    assert wide.count("width:50%") == 1
+
+
+def test_a_column_can_be_given_a_width() -> None:
+    from vawg.web.charts import _widths
+
+    config = _widths(
+        _column_config(pl.DataFrame({"town_centre": ["Tonbridge"]})), {"town_centre": "medium"}
+    )
+    assert config["town_centre"]["width"] == "medium"

@@ -13,6 +13,7 @@ when and for whom it was prepared (:meth:`vawg.web.context.PageContext.download`
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 import re
@@ -42,7 +43,9 @@ __all__ = [
     "remembered",
     "show_chart",
     "show_table",
+    "show_text_table",
     "styled",
+    "text_table_html",
     "use_light_figures",
     "wrapped",
 ]
@@ -390,10 +393,12 @@ def show_table(
     labels: Mapping[str, str] | None = None,
     percent: Sequence[str] = (),
     decimals: int = 1,
+    widths: Mapping[str, str | int] | None = None,
 ) -> None:
     """A table with its CSV download (dates written as dates, ``1 Apr 2017``; headers in words,
     ``labels`` first; share columns and those named in ``percent`` as percentages, other
-    decimals to ``decimals`` places). The CSV keeps the column names as they are."""
+    decimals to ``decimals`` places; ``widths``: a column's width, "small", "medium", "large"
+    or pixels, for names a default column would cut). The CSV keeps the column names."""
     shown = data.with_columns(pl.col(pl.Date).dt.strftime("%-d %b %Y"))
     # Percentages are shown as numbers out of 100 with one decimal ("19.6%", "12.7%"): the
     # table's own percent format writes as many decimals as each value happens to have.
@@ -403,8 +408,50 @@ def show_table(
         hide_index=True,
         width="stretch",
         height=height or "auto",
-        column_config=_column_config(shown, labels=labels, percent=percent, decimals=decimals),
+        column_config=_widths(
+            _column_config(shown, labels=labels, percent=percent, decimals=decimals), widths
+        ),
     )
+    _caption_and_download(ctx, data, name, caption, key)
+
+
+def text_table_html(data: pl.DataFrame, labels: Mapping[str, str], *, wide: str = "") -> str:
+    """``data`` as an HTML table whose long text wraps (dates as ``1 Apr 2017``; every cell
+    escaped). ``wide``: the column given most of the width (the one that carries the words)."""
+    shown = data.with_columns(pl.col(pl.Date).dt.strftime("%-d %b %Y"))
+    cell = "padding:.35rem .5rem;border-bottom:1px solid #e6e9ef;vertical-align:top;text-align:left"
+    head = "".join(
+        f'<th style="{cell};{"width:50%" if c == wide else ""}">'
+        f"{html.escape(labels.get(c, c))}</th>"
+        for c in shown.columns
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td style="{cell}">{html.escape("" if v is None else str(v))}</td>' for v in row
+        )
+        + "</tr>"
+        for row in shown.iter_rows()
+    )
+    return (
+        '<div style="overflow-x:auto"><table style="border-collapse:collapse;width:100%;'
+        f'font-size:.9rem"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    )
+
+
+def show_text_table(
+    ctx: PageContext,
+    data: pl.DataFrame,
+    name: str,
+    *,
+    labels: Mapping[str, str],
+    wide: str = "",
+    caption: str = "",
+    key: str = "",
+) -> None:
+    """A table of words (a finding, a conclusion) with its CSV download: drawn as HTML so the
+    text wraps, where a data grid cuts it off at 1280 px and puts it off-screen on a phone."""
+    st.html(text_table_html(data, labels, wide=wide))
     _caption_and_download(ctx, data, name, caption, key)
 
 
@@ -454,6 +501,14 @@ def _column_config(
             config[column] = st.column_config.NumberColumn(header, format="%,d")
         else:
             config[column] = st.column_config.Column(header)
+    return config
+
+
+def _widths(config: dict[str, Any], widths: Mapping[str, str | int] | None) -> dict[str, Any]:
+    """``config`` with the widths asked for set on their columns."""
+    for column, width in (widths or {}).items():
+        if column in config:
+            config[column] = {**config[column], "width": width}
     return config
 
 

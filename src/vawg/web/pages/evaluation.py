@@ -10,7 +10,14 @@ from vawg.report.targeting.map import targeting_area_map, targeting_map_figure
 from vawg.report.targeting.report import near_repeat_reading
 from vawg.schema.labels import label
 from vawg.web import data
-from vawg.web.charts import change_axis, change_words, show_chart, show_table, styled
+from vawg.web.charts import (
+    change_axis,
+    change_words,
+    show_chart,
+    show_table,
+    show_text_table,
+    styled,
+)
 from vawg.web.context import PageContext
 from vawg.web.pages.common import details, disclosure_note, main_points, plain_points
 
@@ -91,6 +98,7 @@ def _targeting(ctx: PageContext) -> None:
             },
             percent=["unsafe_ci_low", "unsafe_ci_high"],
             decimals=0,
+            widths={"town_centre": "medium", "district": "medium"},
         )
     if result.coverage.height:
         st.markdown("**Share of harm in the places ranked highest**")
@@ -156,11 +164,12 @@ def _places(ctx: PageContext, place: object) -> None:
         "conclusion",
     )
     st.markdown("**Each intervention**")
-    show_table(
+    show_text_table(
         ctx,
         summary,
         "each intervention",
         key="interventions",
+        wide="conclusion",
         labels={
             "name": "Intervention",
             "type": "Type",
