@@ -34,17 +34,40 @@ _LABELS = {
 
 _PLACES = {"all": "All places", "public": "Public places", "home": "Home"}
 
+_SHORT = {
+    "imd_decile_step": "A tenth less deprived",
+    "pubs": "One more pub",
+    "town_centre": "In a town centre",
+}
+"""The area model's terms in a few words, for labels down the side of a phone-width chart."""
+
+ROW_PX = 56
+"""Height of each row of a forest plot: room for a two-line label without touching the next."""
+
+
+def area_labels(outcomes: list[str], terms: list[str]) -> list[str]:
+    """Each area-model row's label: the place, then the term, on two short lines."""
+    return [
+        f"{_PLACES.get(o, o)}<br>{_SHORT.get(t) or _LABELS.get(t, t)}"
+        for o, t in zip(outcomes, terms, strict=True)
+    ]
+
+
+def forest_height(rows: int) -> int:
+    """A forest plot's height: a row's room for each estimate, plus the axes and title."""
+    return max(300, ROW_PX * rows + 110)
+
 
 def _series(code: str) -> str:
     """A temperature-model series in words: a place, else an offence group."""
     return _PLACES.get(code) or label(code, "offence_group")
 
 
-def _forest(frame: pl.DataFrame, label: str, title: str) -> go.Figure:
+def _forest(frame: pl.DataFrame, label: str, title: str, *, wrap: bool = True) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=frame["estimate"].to_list(),
-            y=[wrapped(v) for v in frame[label].to_list()],
+            y=[wrapped(v) if wrap else v for v in frame[label].to_list()],
             mode="markers",
             marker={"size": 11, "color": PALETTE[0]},
             error_x={
@@ -132,17 +155,18 @@ def render(ctx: PageContext) -> None:
         if area.filter(pl.col("model").str.contains("negative binomial")).height:
             area = area.filter(pl.col("model").str.contains("negative binomial"))
         area = area.with_columns(
-            (
-                pl.col("outcome").replace_strict(_PLACES, default=pl.col("outcome"))
-                + ": "
-                + pl.col("term").replace_strict(_LABELS, default=pl.col("term"))
-            ).alias("label"),
+            pl.Series("label", area_labels(area["outcome"].to_list(), area["term"].to_list())),
             pl.col("rate_ratio").alias("estimate"),
         )
-        fig = _forest(area, "label", "Neighbourhoods (LSOAs): what goes with more crime, by place")
+        fig = _forest(
+            area,
+            "label",
+            "Neighbourhoods (LSOAs): what goes with more crime, by place",
+            wrap=False,
+        )
         show_chart(
             ctx,
-            styled(fig, height=460, legend=False),
+            styled(fig, height=forest_height(area.height), legend=False),
             area.drop("label", "estimate"),
             "area model",
         )
