@@ -97,6 +97,7 @@ def test_rfgv_points_say_how_many_were_scored_and_the_top_band_share_of_harm() -
     assert rfgv_points(view) == [
         "2,717 people were scored: everyone recorded as a suspect or offender in a VAWG crime "
         "from 1 Apr 2020 to 31 Mar 2022.",
-        "27 people scored in the top band (16 or more): 1.0% of those scored, whose crimes "
+        "27 people scored in the top band (a score of 16 or more, of 20): 1.0% of those scored, "
+        "whose crimes "
         "did 12.3% of the harm of all the crimes scored.",
     ]

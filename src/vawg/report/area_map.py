@@ -37,7 +37,7 @@ from vawg.report.maps import (
 __all__ = ["OUTSIDE", "area_map_figure"]
 
 OUTSIDE = "outside the selection"
-OUTSIDE_FILL = "#eef0f3"
+OUTSIDE_FILL = "#f6f7f9"
 
 
 def _rings(geoms: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

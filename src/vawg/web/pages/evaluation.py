@@ -277,6 +277,7 @@ def _programmes(ctx: PageContext, programme: object) -> None:
             },
             caption="Where the 95% interval runs from lower to higher, the data cannot tell "
             "the two groups apart: no clear difference.",
+            widths={"change": "large", "interval": "medium"},
         )
 
 

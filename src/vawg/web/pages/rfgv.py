@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from vawg.profile.rfgv import TOP_BAND
 from vawg.web import data
 from vawg.web.charts import show_table
 from vawg.web.context import PageContext
@@ -23,7 +24,7 @@ def rfgv_points(view: data.RfgvView) -> list[str]:
         f"to {end:%-d %b %Y}."
     ]
     if view.top_band_people is not None:
-        band = f"{view.top_band_score:g} or more"
+        band = f"a score of {view.top_band_score:g} or more, of {view.top_band_score / TOP_BAND:g}"
         people = view.top_band_people
         if people == 0:
             points.append(f"Nobody scored in the top band ({band}).")
