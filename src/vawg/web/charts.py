@@ -415,27 +415,40 @@ def show_table(
     _caption_and_download(ctx, data, name, caption, key)
 
 
+_TEXT_TABLE_CSS = (
+    "<style>@media (max-width: 640px) { .vawg-text-table thead { display: none; } "
+    ".vawg-text-table tr { display: block; border-bottom: 1px solid #e6e9ef; "
+    "padding: .4rem 0; } .vawg-text-table td { display: block; border: none !important; "
+    "padding: .1rem .5rem !important; } .vawg-text-table td::before { "
+    'content: attr(data-label) ": "; font-weight: 600; } }</style>'
+)
+"""On a phone each row of a text table is a small block, one line a column, each named."""
+
+
 def text_table_html(data: pl.DataFrame, labels: Mapping[str, str], *, wide: str = "") -> str:
     """``data`` as an HTML table whose long text wraps (dates as ``1 Apr 2017``; every cell
-    escaped). ``wide``: the column given most of the width (the one that carries the words)."""
+    escaped). ``wide``: the column given most of the width (the one that carries the words).
+    On a phone each row becomes a block of named lines (the finding under the name)."""
     shown = data.with_columns(pl.col(pl.Date).dt.strftime("%-d %b %Y"))
     cell = "padding:.35rem .5rem;border-bottom:1px solid #e6e9ef;vertical-align:top;text-align:left"
+    heads = [html.escape(labels.get(c, c)) for c in shown.columns]
     head = "".join(
-        f'<th style="{cell};{"width:50%" if c == wide else ""}">'
-        f"{html.escape(labels.get(c, c))}</th>"
-        for c in shown.columns
+        f'<th style="{cell};{"width:50%" if c == wide else ""}">{h}</th>'
+        for c, h in zip(shown.columns, heads, strict=True)
     )
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td style="{cell}">{html.escape("" if v is None else str(v))}</td>' for v in row
+            f'<td style="{cell}" data-label="{h}">{html.escape("" if v is None else str(v))}</td>'
+            for h, v in zip(heads, row, strict=True)
         )
         + "</tr>"
         for row in shown.iter_rows()
     )
     return (
-        '<div style="overflow-x:auto"><table style="border-collapse:collapse;width:100%;'
-        f'font-size:.9rem"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+        f'{_TEXT_TABLE_CSS}<div style="overflow-x:auto"><table class="vawg-text-table" '
+        'style="border-collapse:collapse;width:100%;font-size:.9rem">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
