@@ -273,13 +273,14 @@ def test_an_evaluation_download_is_stamped_with_its_own_period_not_the_filter(
     places = SimpleNamespace(months=(date(2017, 4, 1), date(2022, 3, 1)))
     download = _own_period(ctx, places).download("each-intervention", "each intervention")
     assert download.file_name == "vawg-each-intervention_2017-04-to-2022-03.csv"
-    assert download.header[1].startswith("Period: Apr 2017 to Mar 2022, whole calendar months")
+    assert download.header[1].startswith("Period: Apr 2017 to Mar 2022 in whole calendar months")
     assert download.header[2] == "Filters: none apply to this table"
     programme = SimpleNamespace(last_day=date(2022, 3, 31))
     download = _own_period(ctx, programme).download("choices-curves", "Choices curves")
     assert download.file_name == "vawg-choices-curves_to-2022-03-31.csv"
-    assert download.header[1].startswith("Period: the whole extract, to 31 Mar 2022")
+    assert download.header[1].startswith("Period: the whole extract to 31 Mar 2022")
     assert "2018" not in "".join(download.header)
+    assert not any("," in line for line in download.header[:3])  # the lines stay unquoted
 
 
 def test_a_whole_force_table_on_a_district_page_is_not_stamped_with_the_district(

@@ -323,14 +323,14 @@ def _own_period(ctx: PageContext, result: object) -> PageContext:
     if months is not None:  # Safer Streets: whole calendar months
         first, last = months
         return ctx.with_own_period(
-            f"{first:%b %Y} to {last:%b %Y}, whole calendar months (the whole extract; "
+            f"{first:%b %Y} to {last:%b %Y} in whole calendar months (the whole extract; "
             "the period filter does not apply)",
             f"{first:%Y-%m}-to-{last:%Y-%m}",
         )
     last_day = getattr(result, "last_day", None)
     if last_day is not None:  # the programmes: referrals and follow-up to the last day
         return ctx.with_own_period(
-            f"the whole extract, to {last_day:%-d %b %Y} (the period filter does not apply)",
+            f"the whole extract to {last_day:%-d %b %Y} (the period filter does not apply)",
             f"to-{last_day:%Y-%m-%d}",
         )
     return ctx
