@@ -159,6 +159,25 @@ def leaked(frames: list[bytes], known: set[bytes], page: Page, base: str) -> lis
     return sorted(found)
 
 
+def downloaded(page: Page) -> list[bytes]:
+    """Click every CSV button in view on the page and return the files: each CSV is made when
+    its button is clicked, so the frames alone no longer link to them."""
+    bodies = []
+    buttons = page.get_by_role("button", name="CSV")
+    for index in range(buttons.count()):
+        if not buttons.nth(index).is_visible():
+            continue  # in a closed tab or fold
+        with page.expect_download(timeout=60_000) as info:
+            buttons.nth(index).click()
+        bodies.append(info.value.path().read_bytes())
+    return bodies
+
+
+def found_in(bodies: list[bytes], known: set[bytes]) -> list[bytes]:
+    """Identifiers found in downloaded files."""
+    return sorted({token for body in bodies for token in REFERENCE.findall(body) if token in known})
+
+
 def test_analyst_sees_every_page_with_its_charts(
     dashboard: str, page: Page, web_data: WebData
 ) -> None:
@@ -178,6 +197,9 @@ def test_analyst_sees_every_page_with_its_charts(
     # also shows that the leak check used on the viewer below finds them when they are there).
     assert page.locator('[data-testid="stDataFrame"]').count() == 1
     assert leaked(frames, identifiers(web_data), page, dashboard)
+    # ... and the restricted list's own CSV holds them (so the scan of the viewer's files below
+    # would find any that reached them)
+    assert found_in(downloaded(page), identifiers(web_data))
     go(page, "overview")
     assert page.get_by_text("Analyst view: every count is exact").is_visible()
 
@@ -281,12 +303,17 @@ def test_viewer_cannot_reach_the_restricted_page_or_its_data(
     snapshot(page, "viewer-rfgv-refused")
     assert RESTRICTED not in nav_paths(page)
     timings = []
+    files: list[bytes] = []
     for path, least in PUBLIC_PAGES.items():
         seconds = go(page, path)
         timings.append(f"viewer {path}: {seconds:.2f} s")
         check_page(page, f"viewer-{path}", least)
         if least:
             assert page.get_by_text("Disclosure-controlled.").first.is_visible()
+        files += downloaded(page)
     (ARTIFACTS / "timings-viewer.txt").write_text("\n".join(timings) + "\n")
     assert frames, "no websocket traffic was recorded"
-    assert leaked(frames, identifiers(web_data), page, dashboard) == []
+    known = identifiers(web_data)
+    assert leaked(frames, known, page, dashboard) == []
+    assert len(files) >= len(PUBLIC_PAGES), len(files)  # every page has a CSV in view
+    assert found_in(files, known) == []
