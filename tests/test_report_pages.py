@@ -294,8 +294,8 @@ def test_a_ratio_of_harm_reads_as_an_amount() -> None:
     hazard = MainPoint(**{**harm.__dict__, "measure": "hazard", "topic": "Rate of reoffending"})
     hazard = MainPoint(**{**hazard.__dict__, "change": Estimate(0.83, 0.62, 2.1), "clear": False})
     assert bullet_points([hazard])[0].text == (
-        "Rate of reoffending: no clear difference (estimate 17% lower, 95% CI 0.62 to 2.1 times "
-        "as high)."
+        "Rate of reoffending: no clear difference (estimate 17% lower, 95% CI 38% lower to 110% "
+        "higher)."  # the interval in the estimate's form, not "0.62 to 2.1 times as high"
     )
 
 

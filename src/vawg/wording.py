@@ -5,7 +5,10 @@ and for every report (``report/fmt.py`` uses these):
   more``, ``0.77`` → ``23% fewer``), and ``2.4 times as many`` from twice as many;
 - an interval in one form: both ends as changes (``41% fewer to 82% more``), or, when either
   end is twice as many or more, both ends as ratios (``1.04 to 5.7 times as many``), never
-  ``4.3% more to 5.7 times as many``.
+  ``4.3% more to 5.7 times as many``;
+- an interval beside its estimate in the estimate's form: ``77% more (95% CI 38% more to 130%
+  more)``, ``2.4 times as many (95% CI 1.04 to 5.7 times as many)``, never ``77% more (95% CI
+  1.38 to 2.3 times as many)``.
 """
 
 from __future__ import annotations
@@ -40,11 +43,26 @@ def ratio_change(ratio: float, unit: str = "") -> str:
     return f"{shown}% {'more' if percent > 0 else 'fewer'}{word}"
 
 
-def ratio_interval(low: float, high: float) -> str:
+def _percent_end(ratio: float) -> str:
+    """An interval's end as a change in per cent, however large (``130% more``)."""
+    percent = (ratio - 1) * 100
+    shown = percent_change(percent)
+    if float(shown) == 0:
+        return "about the same"
+    return f"{shown}% {'more' if percent > 0 else 'fewer'}"
+
+
+def ratio_interval(low: float, high: float, estimate: float | None = None) -> str:
     """The interval of a rate ratio in one form (without "95% CI"): ``41% fewer to 82% more``;
-    ``1.04 to 5.7 times as many`` when an end is twice as many or more."""
+    ``1.04 to 5.7 times as many`` when an end is twice as many or more. Beside its
+    ``estimate``, in the estimate's form (:func:`ratio_change`): as ratios when the estimate is
+    twice as many or more, else as changes in per cent (``38% more to 130% more``)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return "not available"
-    if max(low, high) >= 2:
+    if estimate is not None and math.isfinite(estimate):
+        as_times = estimate >= 2
+    else:
+        as_times = max(low, high) >= 2
+    if as_times:
         return f"{times(low)} to {times(high)} times as many"
-    return f"{ratio_change(low)} to {ratio_change(high)}"
+    return f"{_percent_end(low)} to {_percent_end(high)}"

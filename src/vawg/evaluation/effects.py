@@ -256,7 +256,7 @@ def ring_finding(ratio: Estimate | None, scheme: str = "the scheme") -> str | No
         return None
     words = (
         f"{ratio_change(ratio.estimate, 'crimes')} (95% CI "
-        f"{ratio_interval(ratio.ci_low, ratio.ci_high)}) against the comparison areas"
+        f"{ratio_interval(ratio.ci_low, ratio.ci_high, ratio.estimate)}) against the comparison areas"
     )
     if ratio.ci_low > 1:
         return (

@@ -56,13 +56,15 @@ def _change_parts(p: MainPoint, c: Estimate) -> tuple[str, str]:
     """The change in words, and its interval in words ("" when it has none)."""
     if p.measure == "harm":  # a ratio of harm, an amount: "74% less harm", "2.1 times as much"
         return _amount(fmt.change(c.estimate, "harm")), _amount(
-            fmt.change_interval(c.ci_low, c.ci_high)
+            fmt.change_interval(c.ci_low, c.ci_high, c.estimate)
         )
     if p.measure == "hazard":  # a ratio of rates: "17% lower", "2.1 times as high"
-        return _rate(fmt.change(c.estimate)), _rate(fmt.change_interval(c.ci_low, c.ci_high))
+        return _rate(fmt.change(c.estimate)), _rate(
+            fmt.change_interval(c.ci_low, c.ci_high, c.estimate)
+        )
     if p.change_kind in ("ratio", "ratio_per_year"):
         unit = "crimes" if p.measure in ("count", "effect", "trend") else ""
-        return fmt.change(c.estimate, unit), fmt.change_interval(c.ci_low, c.ci_high)
+        return fmt.change(c.estimate, unit), fmt.change_interval(c.ci_low, c.ci_high, c.estimate)
     if p.change_kind == "days":
         if fmt.missing(c.estimate):
             return "a change in time that cannot be put in days", ""

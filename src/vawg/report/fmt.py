@@ -90,13 +90,14 @@ def change(ratio: float | None, unit: str = "") -> str:
     return ratio_change(ratio, unit)
 
 
-def change_interval(low: float | None, high: float | None) -> str:
+def change_interval(low: float | None, high: float | None, estimate: float | None = None) -> str:
     """The interval of a rate ratio in words, in one form: ``95% CI 3.0% fewer to 20% more``,
-    or ``95% CI 1.04 to 5.7 times as many`` when an end is twice as many or more."""
+    or ``95% CI 1.04 to 5.7 times as many`` when an end is twice as many or more; beside its
+    ``estimate``, in the form the estimate is written in (:func:`vawg.wording.ratio_interval`)."""
     if missing(low) or missing(high):
         return "interval not available"
     assert low is not None and high is not None
-    return f"95% CI {ratio_interval(low, high)}"
+    return f"95% CI {ratio_interval(low, high, None if missing(estimate) else estimate)}"
 
 
 def points(difference: float | None) -> str:

@@ -62,7 +62,7 @@ def effect_words(
     text = fmt.change(ratio, unit)
     if not _finite(low) or not _finite(high):
         return text
-    interval = fmt.change_interval(low, high)
+    interval = fmt.change_interval(low, high, ratio)
     if _unclear(low, high):
         return f"no clear change (point estimate {text}; {interval})"
     return f"{text} ({interval})"
@@ -88,7 +88,7 @@ def _ci(e: Estimate) -> str:
         return "not estimated"
     if _unclear(e.ci_low, e.ci_high):
         return f"point estimate {fmt.change(e.estimate, 'crimes')}; " + fmt.change_interval(
-            e.ci_low, e.ci_high
+            e.ci_low, e.ci_high, e.estimate
         )
     return fmt.change_interval(e.ci_low, e.ci_high)
 

@@ -167,7 +167,7 @@ def _curve_data(curves: dict[str, SplineCurve], step: int = 2) -> pl.DataFrame:
         for degree in range(math.ceil(low / step) * step, math.floor(high) + 1, step):
             _, r, lo, hi = min(t.iter_rows(), key=lambda row: abs(row[0] - degree))
             cells[degree] = (
-                "typical day" if lo == hi else f"{fmt.change(r)} ({fmt.change_interval(lo, hi)})"
+                "typical day" if lo == hi else f"{fmt.change(r)} ({fmt.change_interval(lo, hi, r)})"
             )
         columns[places.get(name, name)] = cells
     degrees = sorted({d for cells in columns.values() for d in cells})

@@ -139,9 +139,9 @@ def ratio_words(e: Estimate | None, unit: str = "crimes") -> str:
     more)``."""
     if e is None:
         return "–"
-    words = f"{change(e.estimate, unit)}; {change_interval(e.ci_low, e.ci_high)}"
+    words = f"{change(e.estimate, unit)}; {change_interval(e.ci_low, e.ci_high, e.estimate)}"
     return (
-        f"{change(e.estimate, unit)} ({change_interval(e.ci_low, e.ci_high)})"
+        f"{change(e.estimate, unit)} ({change_interval(e.ci_low, e.ci_high, e.estimate)})"
         if excludes(e, 1.0)
         else f"no clear change (point estimate {words})"
     )
@@ -189,14 +189,14 @@ def _effect_cards(
         first = kpi(
             change(rate.estimate, "crimes"),
             "against the comparison areas",
-            change_interval(rate.ci_low, rate.ci_high),
+            change_interval(rate.ci_low, rate.ci_high, rate.estimate),
         )
     else:
         first = kpi(
             "no clear change",
             "against the comparison areas",
             f"point estimate {change(rate.estimate, 'crimes')}; "
-            f"{change_interval(rate.ci_low, rate.ci_high)}",
+            f"{change_interval(rate.ci_low, rate.ci_high, rate.estimate)}",
         )
     cards = [first]
     for value, label, unit in (

@@ -19,7 +19,7 @@ from vawg.programme.analysis import ProgrammeEvaluationResult
 from vawg.report.evaluation.charts import event_study_chart, survival_chart
 from vawg.report.evaluation.place import event_data
 from vawg.report.evaluation.programme import curve_data
-from vawg.report.fmt import change, span
+from vawg.report.fmt import change, change_interval, span
 from vawg.report.page import PALETTE, Section, disclosure_rule, paragraphs, table_html
 from vawg.report.site.parts import (
     CLEAR_NOTE,
@@ -58,7 +58,7 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
                         else f"against matched areas (point estimate {change(e.estimate)})",
                     ),
                     (
-                        f"{change(e.ci_low)} to {change(e.ci_high)}",
+                        change_interval(e.ci_low, e.ci_high, e.estimate).removeprefix("95% CI "),
                         "95% confidence interval",
                     ),
                 ]
