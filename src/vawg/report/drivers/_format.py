@@ -90,7 +90,7 @@ def _ci(e: Estimate) -> str:
         return f"point estimate {fmt.change(e.estimate, 'crimes')}; " + fmt.change_interval(
             e.ci_low, e.ci_high, e.estimate
         )
-    return fmt.change_interval(e.ci_low, e.ci_high)
+    return fmt.change_interval(e.ci_low, e.ci_high, e.estimate)
 
 
 def _kpi(value: str, label: str, ci: str = "") -> str:

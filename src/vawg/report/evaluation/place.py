@@ -47,7 +47,7 @@ def event_data(table: pl.DataFrame) -> pl.DataFrame:
                 "change relative to the last period before the start": "reference"
                 if reference
                 else change(ratio),
-                "95% CI": "" if reference or low is None else change_interval(low, high)[7:],
+                "95% CI": "" if reference or low is None else change_interval(low, high, ratio)[7:],
             }
         )
     return pl.DataFrame(rows, schema=[*rows[0]] if rows else None)
@@ -365,7 +365,7 @@ def pooled_section(
 
 def _pre_trend(per_year: Estimate, differs: bool) -> str:
     """The difference in trend before the start, in words ("no clear difference" first)."""
-    interval = change_interval(per_year.ci_low, per_year.ci_high)
+    interval = change_interval(per_year.ci_low, per_year.ci_high, per_year.estimate)
     words = f"{change(per_year.estimate, 'crimes')} a year ({interval})"
     if differs:
         return paragraphs(
@@ -501,7 +501,7 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
         details += paragraphs(
             f"The ring around the treated areas, against comparison areas: "
             f"{change(e.ring_ratio.estimate, 'crimes')} "
-            f"({change_interval(e.ring_ratio.ci_low, e.ring_ratio.ci_high)})."
+            f"({change_interval(e.ring_ratio.ci_low, e.ring_ratio.ci_high, e.ring_ratio.estimate)})."
         )
     if details:
         body += details_html("Model details", details)

@@ -55,7 +55,7 @@ def _rate(text: str) -> str:
 def _hazard_card(e: Estimate | None, label: str) -> str:
     if e is None:
         return kpi("–", label, "no estimate")
-    interval = _rate(change_interval(e.ci_low, e.ci_high))
+    interval = _rate(change_interval(e.ci_low, e.ci_high, e.estimate))
     if excludes(e, 1.0):
         return kpi(_rate(change(e.estimate)), label, interval)
     return kpi(
@@ -67,7 +67,7 @@ def _harm_card(e: Estimate | None) -> str:
     label = "harm of reoffending, participants against comparisons"
     if e is None:
         return kpi("–", label, "no estimate")
-    interval = change_interval(e.ci_low, e.ci_high).replace("fewer", "less")
+    interval = change_interval(e.ci_low, e.ci_high, e.estimate).replace("fewer", "less")
     if excludes(e, 1.0):
         return kpi(change(e.estimate).replace("fewer", "less"), label, interval)
     return kpi(

@@ -119,7 +119,7 @@ def _volume(r: ProfileResult) -> Section:
     t = trend.rate_ratio_per_year
     trend_text = (
         f"Trend: {fmt.change(t.estimate, 'crimes')} each year "
-        f"({fmt.change_interval(t.ci_low, t.ci_high)}). " + trend.note
+        f"({fmt.change_interval(t.ci_low, t.ci_high, t.estimate)}). " + trend.note
     )
     model_text = (
         f"{trend.model} regression of {trend.months} monthly counts on time with log(days) offset "
