@@ -148,8 +148,12 @@ NON_COUNT = (
     "confirmed_by_permutation",
     "area_lsoas_with_boundary",
     "withheld_below",
+    "averted",
+    "displaced_crimes",
 )
-"""Column-name endings (and trace measures) that are not counts; everything else is checked."""
+"""Column-name endings (and trace measures) that are not counts; everything else is checked.
+Crimes averted or displaced are model estimates, published to 2 significant figures
+(:mod:`vawg.disclosure.figures`), which can be whole numbers."""
 
 NON_COUNT_PATHS = (
     re.compile(r"(^|\.)fits\.[^.]+\.n$"),

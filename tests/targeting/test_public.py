@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from vawg.disclosure import published_harm
 from vawg.results import Params
 from vawg.targeting.knox import KnoxResult
-from vawg.targeting.public import _knox, _places, published_harm
+from vawg.targeting.public import _knox, _places
 
 
 def test_withheld_places_follow_the_shown_ones_so_their_rank_is_not_given_away() -> None:

@@ -15,6 +15,7 @@ disclosure code. ``docs/disclosure.md`` argues the choices.
 Modules:
 
   ``cells``: suppress() and protect(): primary and secondary suppression, then rounding
+  ``figures``: estimates and harm coarse enough not to undo the rounding of the counts
   ``grid``: the periods a public output may cover (financial quarters, halves, years)
   ``rule``: the rule in words (describe) and the marks a public Result carries (public_params)
 """
@@ -30,11 +31,18 @@ from vawg.disclosure.cells import (
     shown_count,
     suppress,
 )
+from vawg.disclosure.figures import (
+    HARM_STEP_DAYS,
+    published_figure,
+    published_harm,
+    published_ratio,
+)
 from vawg.disclosure.grid import GridPeriod, grid_period, grid_periods
 from vawg.disclosure.rule import (
     CITATION,
     DISCLOSURE_KEY,
     GRID_RULE,
+    WITHHELD_FINDING,
     describe,
     evaluation_period_rule,
     public_notes,
@@ -47,7 +55,9 @@ __all__ = [
     "CITATION",
     "DISCLOSURE_KEY",
     "GRID_RULE",
+    "HARM_STEP_DAYS",
     "SUPPRESSED_FLAG",
+    "WITHHELD_FINDING",
     "GridPeriod",
     "Relation",
     "describe",
@@ -60,6 +70,9 @@ __all__ = [
     "public_params",
     "public_source",
     "public_text",
+    "published_figure",
+    "published_harm",
+    "published_ratio",
     "round_count",
     "shown_count",
     "suppress",

@@ -24,6 +24,7 @@ __all__ = [
     "CITATION",
     "DISCLOSURE_KEY",
     "GRID_RULE",
+    "WITHHELD_FINDING",
     "describe",
     "evaluation_period_rule",
     "public_notes",
@@ -40,6 +41,12 @@ CITATION = (
     "Service guidance, 2021); Home Office, small-number publication guidance."
 )
 
+
+WITHHELD_FINDING = (
+    "Not published: a count this finding rests on is too small to publish, so its estimate is "
+    "withheld with it (the restricted report has it)."
+)
+"""The public finding of an evaluation whose counts are partly withheld."""
 
 GRID_RULE = (
     "Public figures are made only for whole financial quarters, half-years and years "

@@ -13,6 +13,7 @@ areas' average (Abadie 2021 advises a pool of similar units) and works on quarte
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,7 +43,7 @@ from vawg.evaluation.matching import balance_table, match_nearest
 from vawg.evaluation.synthetic import synthetic_control
 from vawg.results import Estimate, ResultMixin
 
-__all__ = ["OUTCOME", "InterventionEvaluation", "evaluate_intervention", "first_after"]
+__all__ = ["OUTCOME", "InterventionEvaluation", "evaluate_intervention", "finding", "first_after"]
 
 OUTCOME = "Public-place evening and night VAWG"
 DONORS = 30
@@ -373,7 +374,7 @@ def evaluate_intervention(
     )
     if not treated_codes:
         reasons.insert(0, "none of its neighbourhoods (LSOAs) is in the area covered")
-    return InterventionEvaluation(
+    evaluation = InterventionEvaluation(
         intervention=iv,
         first_after=first,
         before_months=before_months,
@@ -402,16 +403,25 @@ def evaluate_intervention(
         series=_series(study),
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
-        conclusion=conclusion_text(
-            rate,
-            reasons,
-            OUTCOME,
-            ring_finding(ring_rate),
-            leads_caution(leads_p, leads, outside=leads_outside(events)),
-            match_caution(mismatched),
-        ),
+        conclusion="",
         notes=tuple(notes),
         event_leads_p_value=leads_p,
         poor_match=mismatched,
         event_leads_df=leads,
+    )
+    return dataclasses.replace(evaluation, conclusion=finding(evaluation))
+
+
+def finding(e: InterventionEvaluation) -> str:
+    """The conclusion of ``e`` in words, from its own estimates and cautions (the public
+    version words it again from the published, rounded estimates)."""
+    return conclusion_text(
+        e.rate_ratio,
+        list(e.reasons),
+        OUTCOME,
+        ring_finding(e.ring_ratio),
+        leads_caution(
+            e.event_leads_p_value, e.event_leads_df, outside=leads_outside(e.event_study)
+        ),
+        match_caution(e.poor_match),
     )

@@ -14,6 +14,7 @@ interventions added up.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import polars as pl
@@ -35,7 +36,7 @@ from vawg.evaluation.effects import (
 from vawg.evaluation.place import OUTCOME, InterventionEvaluation
 from vawg.results import Estimate, ResultMixin
 
-__all__ = ["PooledEvaluation", "pooled_evaluation"]
+__all__ = ["PooledEvaluation", "pooled_evaluation", "pooled_finding"]
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def pooled_evaluation(
         min_after_months=settings.evaluation_min_post_months,
         min_crimes=settings.evaluation_min_crimes,
     )
-    return PooledEvaluation(
+    pooled = PooledEvaluation(
         included=tuple(e.intervention.intervention_id for e in included),
         excluded=tuple(excluded),
         counts=dict(counts),
@@ -231,14 +232,23 @@ def pooled_evaluation(
         event_width=width,
         can_conclude=not reasons and rate is not None,
         reasons=tuple(reasons),
-        conclusion=conclusion_text(
-            rate,
-            reasons,
-            OUTCOME,
-            ring_finding(ring_rate, "the schemes"),
-            leads_caution(leads_p, leads, outside=leads_outside(events)),
-        ),
+        conclusion="",
         notes=tuple(notes),
         event_leads_p_value=leads_p,
         event_leads_df=leads,
+    )
+    return dataclasses.replace(pooled, conclusion=pooled_finding(pooled))
+
+
+def pooled_finding(p: PooledEvaluation) -> str:
+    """The pooled conclusion in words, from its own estimates and cautions (the public
+    version words it again from the published, rounded estimates)."""
+    return conclusion_text(
+        p.rate_ratio,
+        list(p.reasons),
+        OUTCOME,
+        ring_finding(p.ring_ratio, "the schemes"),
+        leads_caution(
+            p.event_leads_p_value, p.event_leads_df, outside=leads_outside(p.event_study)
+        ),
     )

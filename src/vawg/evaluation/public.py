@@ -13,7 +13,15 @@ same type), through :mod:`vawg.disclosure`:
   (the reasons are published instead), so no figure computed from too few crimes escapes;
 * monthly series and the synthetic control's quarterly series and donors are left out (small
   counts by month and area); the weighted displacement quotient is worked out again from the
-  rounded counts; notes carry no exact small count.
+  rounded counts; notes carry no exact small count;
+* every estimate is published coarsely enough not to give the exact counts back
+  (:mod:`vawg.disclosure.figures`: a rate ratio of two periods and two groups is exactly the
+  ratio of the four counts' ratios, so to full precision it picks out the true counts the
+  rounding hides): ratios to 2 decimal places, crimes and harm averted, costs and p-values to
+  2 significant figures, the event study likewise; the finding is worded again from the
+  published estimates;
+* the treated areas' harm only for at least ``disclosure_min_base`` crimes, rounded from its
+  own true value (:func:`vawg.disclosure.published_harm`), never scaled by a rounded count.
 """
 
 from __future__ import annotations
@@ -25,16 +33,21 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.disclosure import (
+    WITHHELD_FINDING,
     evaluation_period_rule,
     protect,
     public_notes,
     public_params,
     public_source,
+    published_figure,
+    published_harm,
+    published_ratio,
 )
+from vawg.disclosure.figures import RATIO_PLACES, significant
 from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.evaluation.displacement import weighted_displacement_quotient
-from vawg.evaluation.place import InterventionEvaluation
-from vawg.evaluation.pooled import PooledEvaluation
+from vawg.evaluation.place import InterventionEvaluation, finding
+from vawg.evaluation.pooled import PooledEvaluation, pooled_finding
 from vawg.results import excludes
 
 __all__ = ["disclose_evaluation", "public_reasons"]
@@ -87,19 +100,56 @@ def public_reasons(reasons: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-def _shown_harm(
-    harm: float | None, shown: dict[str, int | None], true: dict[str, int | None], when: str
-) -> float:
-    """Harm days of the treated areas for the rounded count (the weights are published, so the
-    harm of the true count could give that count back), to the nearest day."""
-    count = true[f"treated_{when}"] or 0
-    return float(round((harm or 0.0) * (shown[f"treated_{when}"] or 0) / count)) if count else 0.0
+def _harm(harm: float | None, true: int | None, shown: int | None, min_base: int) -> float | None:
+    """The treated areas' harm as published: withheld with its count, and below ``min_base``
+    crimes (a few crimes' harm gives their offences away); else rounded from its own true
+    value by :func:`~vawg.disclosure.published_harm`."""
+    if shown is None or harm is None or (true or 0) < min_base:
+        return None
+    return published_harm(harm)
 
 
-WITHHELD = (
-    "Not published: a count this finding rests on is too small to publish, so its estimate is "
-    "withheld with it (the restricted report has it)."
+def _events(table: pl.DataFrame) -> pl.DataFrame:
+    """The event study's ratios as published (:func:`~vawg.disclosure.published_ratio`): each
+    period's ratio is one of quarterly counts that are not published."""
+    if table.is_empty():
+        return table
+    return table.with_columns(
+        pl.col("rate_ratio", "ci_low", "ci_high").round(RATIO_PLACES),
+        pl.col("p_value").map_elements(significant, return_dtype=pl.Float64),
+    )
+
+
+def _p(value: float | None) -> float | None:
+    return None if value is None else significant(value)
+
+
+_RATIOS = ("rate_ratio", "ring_ratio", "synthetic_ratio")
+_FIGURES = (
+    "crimes_averted",
+    "harm_averted",
+    "displaced_crimes",
+    "net_crimes_averted",
+    "cost_per_crime_averted",
+    "cost_per_harm_day_averted",
 )
+
+
+def _published(e: InterventionEvaluation | PooledEvaluation) -> dict[str, object]:
+    """Every estimate of ``e`` (an intervention's or the pooled evaluation) as published: the
+    ratios by :func:`~vawg.disclosure.published_ratio`, the figures worked out from counts by
+    :func:`~vawg.disclosure.published_figure`, the event study and its joint test too."""
+    out: dict[str, object] = {
+        name: published_ratio(getattr(e, name)) for name in _RATIOS if hasattr(e, name)
+    }
+    out |= {name: published_figure(getattr(e, name)) for name in _FIGURES}
+    return out | {
+        "event_study": _events(e.event_study),
+        "event_leads_p_value": _p(e.event_leads_p_value),
+    }
+
+
+WITHHELD = WITHHELD_FINDING
 """The public finding of an evaluation whose counts are partly withheld."""
 
 
@@ -128,14 +178,14 @@ def _ring_note(e: InterventionEvaluation, dropped: bool) -> tuple[str, ...]:
 
 
 def _intervention(
-    e: InterventionEvaluation, safe: dict[Hashable, int | None], threshold: int
+    e: InterventionEvaluation, safe: dict[Hashable, int | None], settings: Settings
 ) -> InterventionEvaluation:
-    iv = e.intervention
+    iv, threshold = e.intervention, settings.disclosure_threshold
     reasons = public_reasons(e.reasons)
     counts = {kind: safe[(iv.intervention_id, kind)] for kind in KINDS}
     hidden = any(v is None for v in counts.values())
     drop = not e.can_conclude or hidden
-    changes: dict[str, object] = dict.fromkeys(_ESTIMATES) if drop else {}
+    changes: dict[str, object] = dict.fromkeys(_ESTIMATES) if drop else _published(e)
     if drop:
         changes.update(event_study=e.event_study.clear(), displacement=None, synthetic_fit={})
     elif e.displacement is not None:  # worked out again from the rounded counts
@@ -144,45 +194,60 @@ def _intervention(
             (int(counts["ring_before"] or 0), int(counts["ring_after"] or 0)),
             (int(counts["comparison_before"] or 0), int(counts["comparison_after"] or 0)),
         )
-    return dataclasses.replace(
+    shown = dataclasses.replace(
         e,
         counts=counts,
-        before_harm_days=None
-        if hidden
-        else _shown_harm(e.before_harm_days, counts, e.counts, "before"),
-        after_harm_days=None
-        if hidden
-        else _shown_harm(e.after_harm_days, counts, e.counts, "after"),
+        before_harm_days=_harm(
+            e.before_harm_days,
+            e.counts["treated_before"],
+            None if hidden else counts["treated_before"],
+            settings.disclosure_min_base,
+        ),
+        after_harm_days=_harm(
+            e.after_harm_days,
+            e.counts["treated_after"],
+            None if hidden else counts["treated_after"],
+            settings.disclosure_min_base,
+        ),
         synthetic=e.synthetic.clear(),
         donors=e.donors.clear(),
         series=e.series.clear(),
         reasons=reasons,
-        conclusion=_statement(e.can_conclude, reasons, e.conclusion, hidden),
         notes=public_notes(e.notes, threshold) + _ring_note(e, drop),
         **changes,  # type: ignore[arg-type]
     )
+    # the finding worded again from the published estimates (to full precision its
+    # percentages would give the exact ratio back)
+    words = e.conclusion if drop else finding(shown)
+    return dataclasses.replace(shown, conclusion=_statement(e.can_conclude, reasons, words, hidden))
 
 
 def _pooled(
-    p: PooledEvaluation, safe: dict[Hashable, int | None], threshold: int
+    p: PooledEvaluation, safe: dict[Hashable, int | None], settings: Settings
 ) -> PooledEvaluation:
+    threshold = settings.disclosure_threshold
     counts = {kind: safe[("pooled", kind)] for kind in KINDS}
     hidden = any(v is None for v in counts.values())
     reasons = public_reasons(p.reasons)
-    text = {
+    harm = _harm(
+        p.after_harm_days,
+        p.counts["treated_after"],
+        None if hidden else counts["treated_after"],
+        settings.disclosure_min_base,
+    )
+    common = {
         "reasons": reasons,
-        "conclusion": _statement(p.can_conclude, reasons, p.conclusion, hidden),
         "notes": public_notes(p.notes, threshold),
+        "counts": counts,
+        "after_harm_days": harm,
     }
     if hidden or not p.can_conclude:
         return dataclasses.replace(
             p,
-            **text,  # type: ignore[arg-type]
-            counts=counts,
-            after_harm_days=None
-            if hidden
-            else _shown_harm(p.after_harm_days, counts, p.counts, "after"),
+            **common,  # type: ignore[arg-type]
+            conclusion=_statement(p.can_conclude, reasons, p.conclusion, hidden),
             event_study=p.event_study.clear(),
+            event_leads_p_value=None,
             **dict.fromkeys(
                 (
                     "rate_ratio",
@@ -196,12 +261,8 @@ def _pooled(
                 )
             ),  # type: ignore[arg-type]
         )
-    return dataclasses.replace(
-        p,
-        counts=counts,
-        after_harm_days=_shown_harm(p.after_harm_days, counts, p.counts, "after"),
-        **text,  # type: ignore[arg-type]
-    )
+    shown = dataclasses.replace(p, **common, **_published(p))  # type: ignore[arg-type]
+    return dataclasses.replace(shown, conclusion=pooled_finding(shown))
 
 
 def disclose_evaluation(result: PlaceEvaluationResult, settings: Settings) -> PlaceEvaluationResult:
@@ -210,7 +271,7 @@ def disclose_evaluation(result: PlaceEvaluationResult, settings: Settings) -> Pl
         return result
     safe = _counts(result, settings.disclosure_threshold)
     t = settings.disclosure_threshold
-    evaluations = tuple(_intervention(e, safe, t) for e in result.interventions)
+    evaluations = tuple(_intervention(e, safe, settings) for e in result.interventions)
     table = result.table.with_columns(
         crimes_before=pl.Series([e.counts["treated_before"] for e in evaluations], dtype=pl.Int64),
         crimes_after=pl.Series([e.counts["treated_after"] for e in evaluations], dtype=pl.Int64),
@@ -235,7 +296,7 @@ def disclose_evaluation(result: PlaceEvaluationResult, settings: Settings) -> Pl
         result,
         table=table,
         interventions=evaluations,
-        pooled=_pooled(result.pooled, safe, t) if result.pooled else None,
+        pooled=_pooled(result.pooled, safe, settings) if result.pooled else None,
         notes=public_notes(result.notes, t),
         public=True,
         # the before/after windows are cut at each intervention's own start, never a grid

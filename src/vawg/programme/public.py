@@ -14,6 +14,8 @@ Programme participants are people; nothing about any one of them may reach a pub
   and the reoffences since the previous published point are none or ``threshold`` or more
   (a step of the full curve is one person's reoffence date);
 * the shares reoffending in the follow-up are dropped (with their bases they are counts);
+* hazard ratios, with their intervals, to 2 decimal places and their p-values to 2
+  significant figures (:mod:`vawg.disclosure.figures`); the finding is worded from those;
 * the mean harm in the follow-up is given in whole days, and the ratio of the means (with its
   interval) to 2 decimal places: to full precision a mean is a fraction whose denominator is
   the exact number of people and whose numerator is their exact harm (63.76488095238095 days is
@@ -29,14 +31,17 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.disclosure import (
+    WITHHELD_FINDING,
     evaluation_period_rule,
     is_disclosive,
     public_notes,
     public_params,
+    published_ratio,
     round_count,
     shown_count,
     suppress,
 )
+from vawg.disclosure.figures import RATIO_PLACES, significant
 from vawg.programme.analysis import ProgrammeEvaluation, ProgrammeEvaluationResult, finding
 from vawg.results import Estimate
 
@@ -75,7 +80,10 @@ def _ratios(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
         )
         .otherwise(pl.col("note"))
     )
-    return frame.drop("total", "hidden")
+    return frame.drop("total", "hidden").with_columns(
+        pl.col("hazard_ratio", "ci_low", "ci_high").round(RATIO_PLACES),
+        pl.col("p_value").map_elements(significant, return_dtype=pl.Float64),
+    )
 
 
 def _curves(curves: pl.DataFrame, threshold: int) -> pl.DataFrame:
@@ -128,7 +136,7 @@ def _kept(table: pl.DataFrame, outcome: str, estimate: Estimate | None) -> Estim
     row = table.filter(pl.col("outcome") == outcome, pl.col("group") == "all participants")
     if estimate is None or row.is_empty() or row["hazard_ratio"][0] is None:
         return None
-    return estimate
+    return published_ratio(estimate)
 
 
 def _reasons(reasons: tuple[str, ...]) -> tuple[str, ...]:
@@ -144,29 +152,35 @@ def _rounded(value: float | None, places: int) -> float | None:
     return None if value is None else round(value, places)
 
 
-def _ratio(estimate: Estimate | None) -> Estimate | None:
-    if estimate is None:
-        return None
-    return dataclasses.replace(
-        estimate,
-        estimate=round(estimate.estimate, 2),
-        ci_low=round(estimate.ci_low, 2),
-        ci_high=round(estimate.ci_high, 2),
-    )
+def _conclusion(
+    p: ProgrammeEvaluation,
+    hazard: Estimate | None,
+    harm_ratio: Estimate | None,
+    reasons: tuple[str, ...],
+) -> str:
+    """The public finding: the reasons when none can be drawn; when its hazard ratio is
+    withheld with a small count, :data:`~vawg.disclosure.WITHHELD_FINDING` (its words would
+    give the ratio back); else worded from the published ratios."""
+    if not p.can_conclude:
+        return "Cannot conclude: " + "; ".join(reasons) + "."
+    if p.hazard_ratio is None:
+        return p.conclusion
+    return WITHHELD_FINDING if hazard is None else finding(hazard, harm_ratio)
 
 
 def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
     ratios = _ratios(p.hazard_ratios, threshold)
     reasons = _reasons(p.reasons)
     people = shown_count(p.harm_people, threshold)
-    harm_ratio = _ratio(p.harm_ratio) if people is not None else None
+    harm_ratio = published_ratio(p.harm_ratio) if people is not None else None
+    hazard = _kept(ratios, "any victim", p.hazard_ratio)
     return dataclasses.replace(
         p,
         referrals=shown_count(p.referrals, threshold),
         analysed=shown_count(p.analysed, threshold),
         comparisons=shown_count(p.comparisons, threshold),
         excluded={k: shown_count(v, threshold) for k, v in p.excluded.items()},
-        hazard_ratio=_kept(ratios, "any victim", p.hazard_ratio),
+        hazard_ratio=hazard,
         same_victim_hazard_ratio=_kept(ratios, "same victim", p.same_victim_hazard_ratio),
         hazard_ratios=ratios,
         curves=_curves(p.curves, threshold),
@@ -179,9 +193,7 @@ def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
         harm_people=people,
         cohort=p.cohort.clear(),
         reasons=reasons,
-        conclusion=(p.conclusion if p.hazard_ratio is None else finding(p.hazard_ratio, harm_ratio))
-        if p.can_conclude
-        else "Cannot conclude: " + "; ".join(reasons) + ".",
+        conclusion=_conclusion(p, hazard, harm_ratio, reasons),
         notes=public_notes(p.notes, threshold),
     )
 

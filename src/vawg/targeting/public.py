@@ -9,9 +9,8 @@ type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded):
   the shipped reference knows it) beside their code;
 * a place's harm is published only when it has at least ``disclosure_min_base`` crimes (30 by
   default; a place with fewer is withheld from the ranking like a small one, and counted among
-  those not shown), and then rounded coarsely by :func:`published_harm`: to 2 significant
-  figures, and never finer than the nearest :data:`HARM_STEP_DAYS` (100) days. Why both: harm
-  is a sum of a few published weights (the Cambridge Crime Harm Index: rape 2,555 days, other
+  those not shown), and then rounded coarsely by :func:`vawg.disclosure.published_harm`: to 2
+  significant figures, and never finer than the nearest 100 days. Why both: harm is a sum of a few published weights (the Cambridge Crime Harm Index: rape 2,555 days, other
   sexual offences 182.25, violence with injury 365, the lesser offences 10 or 2), so harm given
   to the day beside a crime count rounded to 5 has only a handful of candidate true counts, and
   for a small place usually exactly one mix of offences adds up to it (a shown "5,312 days, 5
@@ -37,7 +36,6 @@ type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded):
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import polars as pl
 
@@ -47,6 +45,7 @@ from vawg.disclosure import (
     public_notes,
     public_params,
     public_source,
+    published_harm,
     shown_count,
     suppress,
 )
@@ -54,10 +53,7 @@ from vawg.targeting.analysis import TargetingResult, targeting_main_points
 from vawg.targeting.knox import KnoxResult
 from vawg.targeting.repeats import RepeatResult
 
-__all__ = ["HARM_STEP_DAYS", "RANKS_NOTE", "disclose_targeting", "published_harm"]
-
-HARM_STEP_DAYS = 100
-"""Published harm is never given finer than this many days (see the module docstring)."""
+__all__ = ["RANKS_NOTE", "disclose_targeting"]
 
 RANKS_NOTE = (
     "Ranks are of the full figures, among the places shown (places with too few crimes to "
@@ -75,17 +71,6 @@ _RANK_DEPENDENTS = (
     "top_n_share",
     "top_n",
 )
-
-
-def published_harm(days: float | None) -> float | None:
-    """Harm ``days`` as a public output gives it: to 2 significant figures, and never finer
-    than the nearest :data:`HARM_STEP_DAYS` (halves up); None stays None."""
-    if days is None or math.isnan(days):
-        return None
-    if days <= 0:
-        return 0.0
-    step = max(HARM_STEP_DAYS, 10 ** (math.floor(math.log10(days)) - 1))
-    return float(math.floor(days / step + 0.5) * step)
 
 
 def _places(
