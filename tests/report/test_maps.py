@@ -183,3 +183,31 @@ def test_a_district_name_keeps_off_a_town_and_its_name() -> None:
         x + half_width <= 6 or x - half_width >= 14 or y + half_height <= 8 or y - half_height >= 12
     )
     assert square.contains(shapely.Point(x, y))
+
+
+def test_every_kind_of_map_is_valid_vega_lite() -> None:
+    """Maps are drawn without altair's check of the spec (it cost 40 ms a map), so the spec of
+    a map with every layer (classes, hatching, district outlines and names, town names, the
+    scale bar) is checked against the Vega-Lite schema here."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    kent = shipped_boundaries()
+    codes = list(kent.codes)
+    values = pl.DataFrame(
+        {
+            "lsoa_code": codes,
+            "rate": [float(i % 17) for i in range(len(codes))],
+            "hidden": [i % 50 == 0 for i in range(len(codes))],
+            "town": ["Margate" if i == 10 else None for i in range(len(codes))],
+        }
+    )
+    figure = choropleth(
+        values, kent, value="rate", legend_title="rate", withheld="hidden", label="town"
+    )
+    spec = json.loads(figure.spec)
+    assert {"lsoas", "hatch", "districts"} <= set(spec["datasets"])
+    schema = load_schema()
+    assert validate_jsonschema(spec, schema, rootschema=schema, raise_error=False) is None
+    spec["layer"][0]["mark"]["type"] = "not a mark"
+    assert validate_jsonschema(spec, schema, rootschema=schema, raise_error=False) is not None

@@ -62,6 +62,16 @@ def test_locate_gives_the_first_lsoa_each_point_touches_as_a_brute_force_check_d
     assert sum(code is None for code in expected) > 50  # points outside Kent, and the NaNs
     assert touches.sum(axis=0).max() > 1  # some corners lie on shared edges
 
+    # Asked again (every analysis places the same crimes), the kept answer is the same, and
+    # changing what it returned changes nothing kept; other points get their own answer.
+    again = b.locate(east.copy(), north.copy())
+    assert again.tolist() == expected
+    again[:] = "E00000000"
+    assert b.locate(east, north).tolist() == expected
+    moved = b.locate(north[:400], east[:400])  # the same numbers, swapped: points elsewhere
+    assert moved.tolist() == b._locate(north[:400].copy(), east[:400].copy()).tolist()
+    assert moved.tolist() != expected[:400]
+
 
 def test_a_force_file_in_longitude_latitude() -> None:
     from pyproj import Transformer
