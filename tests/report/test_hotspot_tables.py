@@ -77,13 +77,17 @@ def test_the_year_by_year_heat_map_shows_findings_in_words_not_scores() -> None:
 
 def test_a_place_is_named_without_repeating_its_district() -> None:
     from vawg.report.hotspots._format import place_name
+    from vawg.spatial.mainpoints import NamedLsoa
 
-    margate = {"lsoa_name": "Thanet 003A", "town": "Margate", "district": "Thanet"}
+    def lsoa(code: str, name: str | None, district: str, town: str | None = None) -> NamedLsoa:
+        return NamedLsoa(code, name, district, town, None, None, None)
+
+    margate = lsoa("E01", "Thanet 003A", "Thanet", "Margate")
     assert place_name(margate) == "Thanet 003A (Margate town centre)"
     # An LSOA named after the district of 2011 keeps today's district; a bare code keeps it too.
-    shepway = {"lsoa_name": "Shepway 012A", "district": "Folkestone and Hythe"}
+    shepway = lsoa("E02", "Shepway 012A", "Folkestone and Hythe")
     assert place_name(shepway) == "Shepway 012A, Folkestone and Hythe"
-    assert place_name({"lsoa_code": "E01024670", "district": "Thanet"}) == "E01024670, Thanet"
+    assert place_name(lsoa("E01024670", None, "Thanet")) == "E01024670, Thanet"
 
 
 def test_neighbourhood_rates_always_have_one_decimal() -> None:
@@ -139,7 +143,7 @@ def test_hot_spots_in_withheld_lsoas_are_counted_among_the_confirmed_not_added()
     # 3 confirmed hot spots; one is in the table, two are in LSOAs a public table withholds
     _, table = _hotspots()
     result = _summary_result(table, hot_spots=3, public=True)
-    first = main_points(result, table)[0]
+    first = main_points(result)[0]
     assert "<b>3 confirmed hot spots at all places</b>" in first
     assert "(2 of them in LSOAs whose figures are not shown" in first
     assert "more in LSOAs" not in first

@@ -9,6 +9,7 @@ import pytest
 from vawg.datasets.national import england_wales_district_population
 from vawg.report.hotspots._format import towns_phrase
 from vawg.spatial.analysis import _female_population, _neighbourhood, _small_counts_note
+from vawg.spatial.mainpoints import town_counts
 from vawg.spatial.weights import knn_weights
 
 
@@ -50,11 +51,13 @@ def test_a_district_beside_its_own_town_centre_reads_as_the_rest_of_it() -> None
         {"district": "Thanet", "town": None, "town_centre": False},
         {"district": "Dover", "town": None, "town_centre": False},
     ]
-    assert towns_phrase(rows) == "Dover, Ramsgate town centre and Thanet outside its town centres"
+    assert towns_phrase(town_counts(rows)) == (
+        "Dover, Ramsgate town centre and Thanet outside its town centres"
+    )
     # past six places the rest are counted, in the singular when there is one
-    seven = [{"district": d, "town": None} for d in "ABCDEFG"]
-    assert towns_phrase(seven).endswith(", F and 1 more place")
-    assert towns_phrase([*seven, {"district": "H", "town": None}]).endswith("and 2 more places")
+    seven = town_counts([{"district": d, "town": None} for d in "ABCDEFG"])
+    assert towns_phrase(seven[:6], 1).endswith(", F and 1 more place")
+    assert towns_phrase(seven[:6], 2).endswith("and 2 more places")
 
 
 def test_the_small_counts_warning_names_the_place_and_leaves_the_simulation_to_the_methods() -> (

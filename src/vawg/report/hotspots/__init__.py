@@ -10,7 +10,7 @@ Nothing here changes a number or computes a statistic.
 Modules:
 
   ``_format``: place and class labels, LSOAs named in words, key-figure tiles
-  ``summary``: the main points
+  ``summary``: the main points, worded from the analysis' facts (:mod:`vawg.spatial.mainpoints`)
   ``sections``: the maps with their tables, persistence, concentration, placement
   ``methods``: methods in plain English, then the diagnostics
   ``writers``: the per-LSOA view, the HTML page, the JSON document and the CSV rows

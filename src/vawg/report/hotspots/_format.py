@@ -1,19 +1,21 @@
 """Shared pieces of the hot-spot report: place and class labels, naming LSOAs in words.
 
 Renders no section itself and computes nothing: it turns the per-LSOA table of a
-:class:`~vawg.spatial.analysis.HotspotAnalysis` into names a reader recognises.
+:class:`~vawg.spatial.analysis.HotspotAnalysis`, and the places its main points name
+(:mod:`vawg.spatial.mainpoints`), into names a reader recognises.
 """
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Sequence
 
 import polars as pl
 
 from vawg.report.symbol_map import CLASS_COLOURS
 from vawg.spatial.analysis import HotspotAnalysis
 from vawg.spatial.hotspots import CLASSES, COLD, COLD_UNADJUSTED, HOT, HOT_UNADJUSTED
+from vawg.spatial.mainpoints import NamedLsoa, TownCount
 
 PLACES = {"all": "all places", "public": "public places", "home": "homes"}
 PREFIX = {"all": "", "public": "public_", "home": "home_"}
@@ -80,22 +82,14 @@ def rate_with_interval(prefix: str) -> pl.Expr:
     )
 
 
-def old_district_names(table: pl.DataFrame) -> str:
-    """A sentence on LSOA names that still carry a former district's name (ONS names LSOAs
-    after the district of 2011: 'Shepway 014B' lies in Folkestone and Hythe); empty if none."""
-    if "lsoa_name" not in table.columns or "district" not in table.columns:
+def old_district_names(renamed: Sequence[tuple[str, str]]) -> str:
+    """A sentence on LSOA names that still carry a former district's name, from (name of 2011,
+    district today) pairs (:attr:`~vawg.spatial.mainpoints.HotspotMainPoints.renamed`); empty
+    if none."""
+    if not renamed:
         return ""
-    pairs: dict[str, str] = {}
-    for name, district in table.select("lsoa_name", "district").iter_rows():
-        if not name or not district:
-            continue
-        old = str(name).rsplit(" ", 1)[0]
-        if old != district and old not in pairs:
-            pairs[old] = str(district)
-    if not pairs:
-        return ""
-    renamed = "; ".join(f"{old} is now {new}" for old, new in sorted(pairs.items()))
-    return "LSOA names keep the district names of 2011, when they were drawn: " + renamed + "."
+    pairs = "; ".join(f"{old} is now {new}" for old, new in renamed)
+    return "LSOA names keep the district names of 2011, when they were drawn: " + pairs + "."
 
 
 def kpi(value: str, label: str, note: str) -> str:
@@ -106,37 +100,22 @@ def kpi(value: str, label: str, note: str) -> str:
     )
 
 
-def place_name(row: dict[str, Any]) -> str:
+def place_name(lsoa: NamedLsoa) -> str:
     """An LSOA in words: 'Thanet 016A (Margate town centre)', 'Shepway 012A, Folkestone and
     Hythe' or 'E01024670, Thanet': the district is added unless the LSOA's name begins with it."""
-    name = str(row.get("lsoa_name") or row["lsoa_code"])
-    town = row.get("town")
-    where = f" ({town} town centre)" if town and row.get("town_centre") is not False else ""
-    district = row.get("district")
+    name = lsoa.lsoa_name or lsoa.lsoa_code
+    where = f" ({lsoa.town} town centre)" if lsoa.town else ""
+    district = lsoa.district
     named = district and not name.startswith(f"{district} ")
     return f"{name}{where}" + (f", {district}" if named else "")
 
 
-def towns_phrase(rows: list[dict[str, Any]]) -> str:
-    """The towns (or districts) a list of LSOAs falls in, most LSOAs first, in words."""
-    counts: dict[str, int] = {}
-    in_town = {r["district"] for r in rows if r.get("town") and r.get("town_centre") is not False}
-    for row in rows:
-        district = row.get("district")
-        key = (
-            f"{row['town']} town centre"
-            if row.get("town") and row.get("town_centre") is not False
-            # a district's count must not read as including its town centres
-            else f"{district} outside its town centres"
-            if district in in_town
-            else (district or "an unnamed district")
-        )
-        counts[key] = counts.get(key, 0) + 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    parts = [f"{name} ({n} LSOAs)" if n > 1 else name for name, n in ranked]
-    if len(parts) > 6:
-        rest = len(parts) - 6
-        parts = [*parts[:6], f"{rest} more place{'s' if rest != 1 else ''}"]
+def towns_phrase(towns: Sequence[TownCount], others: int = 0) -> str:
+    """The towns (or districts) of a list of LSOAs in words, as counted, named and ordered by
+    :func:`~vawg.spatial.mainpoints.town_counts`, then the ``others`` not named."""
+    parts = [f"{t.name} ({t.lsoas} LSOAs)" if t.lsoas > 1 else t.name for t in towns]
+    if others:
+        parts.append(f"{others} more place{'s' if others != 1 else ''}")
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -1,4 +1,6 @@
-"""The hot-spot report's main points: the named places first, confirmed apart from exploratory."""
+"""The hot-spot report's main points: the named places first, confirmed apart from exploratory.
+
+The analysis chooses what they say (:mod:`vawg.spatial.mainpoints`); this words it."""
 
 from __future__ import annotations
 
@@ -18,89 +20,78 @@ from vawg.report.hotspots._format import (
     towns_phrase,
 )
 from vawg.spatial.analysis import HotspotAnalysis
-from vawg.spatial.hotspots import HOT, HOT_UNADJUSTED
+from vawg.spatial.hotspots import HOT_UNADJUSTED
+from vawg.spatial.mainpoints import NamedLsoa, hotspot_main_points
 
 
-def _rate_ci(row: dict[str, object], prefix: str) -> str:
+def _rate_ci(lsoa: NamedLsoa) -> str:
     """'31.0 (95% CI 26.4 to 36.2)', or the rate alone when it has no interval."""
-    rate, low, high = (row.get(prefix + c) for c in ("rate", "rate_ci_low", "rate_ci_high"))
-    if not isinstance(rate, float | int):
+    if lsoa.rate is None:
         return ""
-    if isinstance(low, float | int) and isinstance(high, float | int):
-        return rate_interval(rate, low, high)
-    return f"{rate:,.1f}"
+    return rate_interval(lsoa.rate, lsoa.rate_ci_low, lsoa.rate_ci_high)
 
 
-def main_points(
-    result: HotspotAnalysis, table: pl.DataFrame | None = None, *, site: bool = False
-) -> list[str]:
+def main_points(result: HotspotAnalysis, *, site: bool = False) -> list[str]:
     """The hot-spot main points as HTML sentences (names escaped, the lead in ``<b>``): the
     confirmed hot spots named with their rates, the exploratory clusters in words, the second
-    check, and how crimes were placed. ``table``: the per-LSOA table as shown (the Result's own
-    by default); ``site``: the open site's wording (no second check)."""
-    table = result.table if table is None else table
+    check, and how crimes were placed. The places, their order and their figures are the
+    analysis' (:func:`~vawg.spatial.mainpoints.hotspot_main_points`, from the public Result
+    when ``result`` is public); this only words them. ``site``: the open site's wording (no
+    second check)."""
+    facts = hotspot_main_points(result)
     points: list[str] = []
-    n_lsoas = table.height
-    for place in ("all", "public"):
-        r = result.by_place.get(place)
-        if r is None:
-            continue
-        prefix = PREFIX[place]
-        klass = prefix + "hotspot_class"
-        hot = table.filter(pl.col(klass) == HOT).sort(prefix + "gi_z", descending=True)
-        exploratory = table.filter(pl.col(klass) == HOT_UNADJUSTED)
-        force = result.force_rates.get(place)
-        low, high = result.force_rate_intervals.get(place, (None, None))
-        benchmark = "" if force is None else "; force-wide, " + rate_interval(force, low, high)
-        if hot.height:
-            rows = hot.to_dicts()
-            highest = hot.sort(prefix + "rate", descending=True, nulls_last=True).to_dicts()
+    for p in facts.places:
+        where = PLACES[p.place]
+        low, high = p.force_rate_ci
+        benchmark = (
+            ""
+            if p.force_rate is None
+            else "; force-wide, " + rate_interval(p.force_rate, low, high)
+        )
+        spots = f"{p.confirmed} confirmed hot spot{'s' if p.confirmed != 1 else ''}"
+        if p.shown:
             named = "; ".join(
-                html.escape(place_name(x))
-                + ("" if x.get(prefix + "rate") is None else f": {_rate_ci(x, prefix)}")
-                for x in highest[:3]
+                html.escape(place_name(x)) + ("" if x.rate is None else f": {_rate_ci(x)}")
+                for x in p.highest
             )
-            unnamed = r.hot_spots - hot.height
             hidden = (
-                f" ({unnamed} of them in LSOAs whose figures are not shown: too few crimes "
+                f" ({p.unshown} of them in LSOAs whose figures are not shown: too few crimes "
                 "there to publish)"
-                if unnamed > 0
+                if p.unshown
                 else ""
             )
             points.append(
-                f"<b>{r.hot_spots} confirmed hot spot{'s' if r.hot_spots != 1 else ''} at "
-                f"{PLACES[place]}</b>, in {html.escape(towns_phrase(rows))}{hidden}. The highest "
+                f"<b>{spots} at {where}</b>, in "
+                f"{html.escape(towns_phrase(p.towns, p.other_towns))}{hidden}. The highest "
                 f"rates among them, in-scope crimes {RATE_WORDS}: {named}"
                 f"{html.escape(benchmark)}."
             )
-        elif r.hot_spots:
+        elif p.confirmed:
             points.append(
-                f"<b>{r.hot_spots} confirmed hot spot{'s' if r.hot_spots != 1 else ''} at "
-                f"{PLACES[place]}</b>, all in LSOAs whose figures are not shown (too few crimes "
-                "there to publish)."
+                f"<b>{spots} at {where}</b>, all in LSOAs whose figures are not shown (too few "
+                "crimes there to publish)."
             )
         else:
             points.append(
-                f"<b>No confirmed hot spot at {PLACES[place]}</b>: no neighbourhood's rate is "
+                f"<b>No confirmed hot spot at {where}</b>: no neighbourhood's rate is "
                 "high enough to stand out once every LSOA is tested together."
             )
-        if exploratory.height and place == "all":
-            chance = round(0.05 * n_lsoas)
-            many = exploratory.height != 1
+        if p.exploratory:
+            many = p.exploratory != 1
             points.append(
-                f"{exploratory.height} further LSOA{'s are' if many else ' is'} "
+                f"{p.exploratory} further LSOA{'s are' if many else ' is'} "
                 f"{'' if many else 'a '}possible hot spot{'s' if many else ''} at "
-                f"{PLACES[place]} (exploratory cluster{'s' if many else ''}): unusually high, "
-                f"but with {n_lsoas:,} LSOAs tested, up to about {chance} could look this high by "
-                "chance alone. Leads to check, not findings."
+                f"{where} (exploratory cluster{'s' if many else ''}): unusually high, "
+                f"but with {facts.lsoas:,} LSOAs tested, up to about {facts.chance} could look "
+                "this high by chance alone. Leads to check, not findings."
             )
-        if place == "all" and r.hot_spots and not site:
-            check = r.confirmed_by_permutation
+        if p.confirmed_by_permutation is not None and not site:
             points.append(
-                f"Check: {check} of the {r.hot_spots} confirmed hot spots also pass a second "
-                "test, which asks only whether the LSOAs around them are high (see the methods)."
+                f"Check: {p.confirmed_by_permutation} of the {p.confirmed} confirmed hot spots "
+                "also pass a second test, which asks only whether the LSOAs around them are high "
+                "(see the methods)."
             )
-    renamed = old_district_names(table.filter(pl.col("hotspot_class") == HOT))
+    renamed = old_district_names(facts.renamed)
     if renamed:
         points.append(html.escape(renamed))
     points.append(html.escape(result.placement.sentence()))
@@ -111,7 +102,7 @@ def summary_section(result: HotspotAnalysis, table: pl.DataFrame, *, site: bool 
     """Main points, key figures, what a hot spot is, and every note. ``site``: for the open
     site's page, which shows the rates and the hot spots of all and public places only (no
     persistence over the years, no second check, no homes)."""
-    points = main_points(result, table, site=site)
+    points = main_points(result, site=site)
     body = '<div class="callout"><ul>' + "".join(f"<li>{p}</li>" for p in points) + "</ul></div>"
     cards = []
     for place in ("all", "public"):
