@@ -217,6 +217,47 @@ def test_figures_written_as_text_line_up_as_numbers_and_words_do_not() -> None:
     assert "<td>Thanet</td>" in page and "<td>12 May</td>" in page and "<td>-7</td>" in page
 
 
+def test_one_table_writer_serves_pages_without_the_report_css() -> None:
+    import re
+
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {
+            "district": ["Dover", None, "Thanet"],
+            "crimes": [1234, 5, 7],
+            "conclusion": ["Fewer <crimes> & calls", "No change", "More"],
+        }
+    )
+    labels = {"conclusion": "What the data show"}
+    page = table_html(frame, labels=labels, wide=["conclusion"], max_rows=2)
+    alone = table_html(frame, labels=labels, wide=["conclusion"], max_rows=2, standalone=True)
+
+    def cells(html: str) -> list[str]:
+        return re.findall(r"<td[^>]*>(.*?)</td>", html)
+
+    # the same cells (numbers, blanks and the cut at max_rows written one way) and headers
+    assert cells(alone) == cells(page)
+    assert cells(alone) == [
+        "Dover",
+        "1,234",
+        "Fewer &lt;crimes&gt; &amp; calls",
+        "–",
+        "5",
+        "No change",
+    ]
+    for header in ("district", "crimes", "What the data show"):
+        assert f">{header}</th>" in alone
+    assert "Showing the first 2 of 3 rows." in alone
+    # its styles go with it: no class of the report page's CSS, every cell styled inline,
+    # the sentences given half the width, and on a phone each cell named by its column
+    assert "table-wrap" not in alone and 'class="num"' not in alone
+    assert alone.count('<td style="padding:') == 6
+    assert alone.count("width:50%") == 1
+    assert "@media (max-width: 640px)" in alone and "attr(data-label)" in alone
+    assert alone.count('data-label="What the data show"') == 2
+
+
 def test_formats_written_as_a_bulletin_writes_them() -> None:
     assert fmt.pct(0.497) == "50%" and fmt.pct(0.004) == "0.4%" and fmt.pct(None) == "–"
     assert fmt.change(1.12) == "12% more" and fmt.change(0.92) == "8.0% fewer"

@@ -151,6 +151,7 @@ class _Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[_Cell, ...], ...]
     more: str = ""
+    wide: tuple[bool, ...] = ()  # per column: one of sentences
 
 
 def _cell(value: Any, *, percent: bool = False) -> _Cell:
@@ -229,6 +230,7 @@ def _table(
             for row in frame.head(max_rows).iter_rows()
         ),
         more,
+        tuple(c in wide for c in frame.columns),
     )
 
 
@@ -460,18 +462,24 @@ def table_html(
     labels: dict[str, str] | None = None,
     percent: Sequence[str] = (),
     wide: Sequence[str] = (),
+    standalone: bool = False,
 ) -> str:
     """A polars frame as an escaped HTML table (at most ``max_rows`` rows, said when cut).
     The ``percent`` columns hold shares (0–1) and are written as percentages (``49.6%``).
     The ``wide`` columns hold sentences (a change with its interval): on a phone, where a
     table wider than the screen shrinks each column to its longest word, they keep a width
-    that reads in a few lines instead of a word a line."""
+    that reads in a few lines instead of a word a line.
+
+    ``standalone``: the table carries its own styles, for a page that does not load the report
+    page's CSS (the dashboard's tables of words): the same cells, with inline styles; the
+    ``wide`` columns get half the width, and on a phone each row becomes a block of named
+    lines (each cell headed by its column)."""
     for option, names in (("percent", percent), ("wide", wide)):
         unknown = set(names) - set(frame.columns)
         if unknown:
             raise ValueError(f"{option} names columns the table does not have: {sorted(unknown)}")
     return str(
-        _macro("table")(
+        _macro("standalone_table" if standalone else "table")(
             _table(
                 frame,
                 caption=caption,

@@ -13,7 +13,6 @@ when and for whom it was prepared (:meth:`vawg.web.context.PageContext.download`
 from __future__ import annotations
 
 import csv
-import html
 import io
 import math
 import re
@@ -24,6 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from vawg.report.page import table_html
 from vawg.safe_csv import escape_cell
 from vawg.schema.labels import LABELS, label
 from vawg.web.access import Access, current
@@ -415,40 +415,19 @@ def show_table(
     _caption_and_download(ctx, data, name, caption, key)
 
 
-_TEXT_TABLE_CSS = (
-    "<style>@media (max-width: 640px) { .vawg-text-table thead { display: none; } "
-    ".vawg-text-table tr { display: block; border-bottom: 1px solid #e6e9ef; "
-    "padding: .4rem 0; } .vawg-text-table td { display: block; border: none !important; "
-    "padding: .1rem .5rem !important; } .vawg-text-table td::before { "
-    'content: attr(data-label) ": "; font-weight: 600; } }</style>'
-)
-"""On a phone each row of a text table is a small block, one line a column, each named."""
-
-
 def text_table_html(data: pl.DataFrame, labels: Mapping[str, str], *, wide: str = "") -> str:
-    """``data`` as an HTML table whose long text wraps (dates as ``1 Apr 2017``; every cell
-    escaped). ``wide``: the column given most of the width (the one that carries the words).
-    On a phone each row becomes a block of named lines (the finding under the name)."""
+    """``data`` as an HTML table whose long text wraps: the reports' table writer
+    (:func:`vawg.report.page.table_html`) carrying its own styles, as a Streamlit page loads
+    none of the report's, every row shown and dates written ``1 Apr 2017``. ``wide``: the column
+    given most of the width (the one that carries the words). On a phone each row becomes a
+    block of named lines (the finding under the name)."""
     shown = data.with_columns(pl.col(pl.Date).dt.strftime("%-d %b %Y"))
-    cell = "padding:.35rem .5rem;border-bottom:1px solid #e6e9ef;vertical-align:top;text-align:left"
-    heads = [html.escape(labels.get(c, c)) for c in shown.columns]
-    head = "".join(
-        f'<th style="{cell};{"width:50%" if c == wide else ""}">{h}</th>'
-        for c, h in zip(shown.columns, heads, strict=True)
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td style="{cell}" data-label="{h}">{html.escape("" if v is None else str(v))}</td>'
-            for h, v in zip(heads, row, strict=True)
-        )
-        + "</tr>"
-        for row in shown.iter_rows()
-    )
-    return (
-        f'{_TEXT_TABLE_CSS}<div style="overflow-x:auto"><table class="vawg-text-table" '
-        'style="border-collapse:collapse;width:100%;font-size:.9rem">'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    return table_html(
+        shown,
+        labels=dict(labels),
+        wide=(wide,) if wide else (),
+        max_rows=max(shown.height, 1),
+        standalone=True,
     )
 
 
