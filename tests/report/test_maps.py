@@ -211,3 +211,15 @@ def test_every_kind_of_map_is_valid_vega_lite() -> None:
     assert validate_jsonschema(spec, schema, rootschema=schema, raise_error=False) is None
     spec["layer"][0]["mark"]["type"] = "not a mark"
     assert validate_jsonschema(spec, schema, rootschema=schema, raise_error=False) is not None
+
+
+def test_town_names_come_in_the_same_order_every_time() -> None:
+    """The towns a map names are taken once each, in the order of the table: the same map
+    drawn twice is the same drawing (a unique() without its order kept shuffled them)."""
+    from vawg.report.maps import _town_marks
+
+    kent = shipped_boundaries()
+    codes = list(kent.codes)[:400]
+    frame = pl.DataFrame({"lsoa_code": codes, "town": [f"Town {i % 37}" for i in range(400)]})
+    orders = {tuple(m["label"] for m in _town_marks(frame, kent, "town", [])) for _ in range(20)}
+    assert orders == {tuple(f"Town {i}" for i in range(37))}

@@ -526,7 +526,9 @@ def _town_marks(
     if not label:
         return []
     named = {d[0] for d in districts}
-    labelled = frame.filter(pl.col(label).is_not_null()).unique(label, keep="first")
+    labelled = frame.filter(pl.col(label).is_not_null()).unique(
+        label, keep="first", maintain_order=True
+    )
     spots = boundaries.polygons_for(labelled["lsoa_code"].to_list())
     return [
         {"label": str(text), "x": p.x, "y": p.y}
