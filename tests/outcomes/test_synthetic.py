@@ -419,3 +419,17 @@ def test_the_site_outcomes_headline_and_the_chart_beside_it_share_a_basis(
     assert "instead, not the outcomes given in it" in recorded
     assert "outcomes-given-by-half-year" in page.csvs
     assert '"rangemode":"tozero"' in given  # a share's axis starts at 0%
+
+
+def test_the_site_outcome_rates_note_has_no_stray_apostrophe(synthetic: Synthetic) -> None:
+    # The page said "so its rates differ from the main points'." (a possessive with nothing
+    # after it).
+    from vawg.outcomes.public import disclose_summary
+    from vawg.report.site.sections import outcomes_page
+
+    settings = Settings()
+    public = disclose_summary(outcome_summary(synthetic.tables, settings), settings)
+    page = outcomes_page(public)
+    recorded = next(s for s in page.sections if s.title == "Outcome rates").body
+    assert "main points'" not in recorded
+    assert "its rates differ from those in the main points." in recorded

@@ -434,7 +434,7 @@ def outcomes_page(result: OutcomeSummary) -> SitePage:
     )
     body += paragraphs(
         "This chart follows the crimes recorded in each half-year instead, not the outcomes "
-        f"given in it, so its rates differ from the main points'. Each half-year's crimes are "
+        f"given in it, so its rates differ from those in the main points. Each half-year's crimes are "
         f"counted as their outcomes stood on {result.as_of.day} {result.as_of:%B %Y} (the data date). Recent "
         "half-years have had less time to reach an outcome, so more of their crimes are still "
         "open and fewer charged so far. The PCC's half-year audit counts every half at the same "
