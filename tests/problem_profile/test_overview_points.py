@@ -147,3 +147,52 @@ def test_no_domestic_abuse_share_when_the_filter_chose_the_crimes_by_it() -> Non
     topics = [p.topic for p in overview_main_points(_overview(), domestic_abuse_fixed=True)]
     assert "Share of these crimes flagged domestic abuse" not in topics
     assert "Crimes at home for every crime in a public place" in topics  # the rest stay
+
+
+def test_the_public_overview_shows_a_group_with_no_crimes_somewhere_as_0() -> None:
+    # The site's "At home or in public" table had no "Drink spiking, Home" row: no drink
+    # spiking was recorded at home, and the zero went missing instead of being shown as 0.
+    from vawg.config import Settings
+    from vawg.profile import disclose_overview
+
+    raw = Overview(
+        params=Params(method="test", period=(date(2021, 4, 1), date(2022, 3, 31))),
+        public=False,
+        threshold=5,
+        kpis={"crimes": 140.0, "offenders": 90.0, "victims": 100.0},
+        monthly=_months(date(2021, 4, 1), [10] * 10 + [20] * 2),
+        by_group=pl.DataFrame(
+            {
+                "offence_group": ["drink_spiking", "rape", "rape"],
+                "domestic_abuse": [False, False, True],
+                "crimes": [40, 50, 50],
+            }
+        ),
+        by_district=pl.DataFrame(
+            {
+                "district": ["A"],
+                "crimes": [140],
+                "female_population": [100_000],
+                "rate_per_1000_per_year": [1.4],
+                "ci_low": [1.2],
+                "ci_high": [1.6],
+            }
+        ),
+        by_place=pl.DataFrame(
+            {
+                "offence_group": ["drink_spiking", "drink_spiking", "rape", "rape", "rape"],
+                "place": ["Public place", "Unknown", "Home", "Public place", "Unknown"],
+                "crimes": [30, 10, 60, 20, 20],
+            }
+        ),
+        exclusions=pl.DataFrame({"rule": [], "description": [], "crimes_excluded": []}),
+    )
+    public = disclose_overview(raw, Settings())
+    places = {(g, p): n for g, p, n in public.by_place.iter_rows()}
+    # every group with every place: 2 x 3 rows, the missing one a shown 0
+    assert len(places) == 6
+    assert places[("drink_spiking", "Home")] == 0
+    assert places[("drink_spiking", "Public place")] == 30
+    assert places[("rape", "Home")] == 60
+    flags = {(g, f): n for g, f, n in public.by_group.iter_rows()}
+    assert len(flags) == 4 and flags[("drink_spiking", True)] == 0

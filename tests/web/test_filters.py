@@ -293,3 +293,36 @@ def test_a_whole_force_table_on_a_district_page_is_not_stamped_with_the_district
     whole = ctx.without("district").download("concentration-by-year", "concentration by year")
     assert whole.file_name == "vawg-concentration-by-year_2019-04-to-2020-03.csv"
     assert whole.header[2] == "Filters: all offence groups"
+
+
+def test_the_overview_counts_every_group_in_every_place_zeros_included(tables: Tables) -> None:
+    # A group with no crimes in one place had no row at all (the site's table lost "Drink
+    # spiking, Home"): every group in scope appears with every place and both flags (coercive
+    # control is always flagged domestic abuse, drink spiking in this data never).
+    narrow = dataclasses.replace(
+        PERIOD, districts=("Dover",), offence_groups=("coercive_control", "drink_spiking")
+    )
+    scope = filtered_scope(tables, Settings(), narrow)
+    crimes = scope.crimes.to_polars()
+    raw = overview(tables, scope)
+    groups = sorted(set(crimes["offence_group"]))
+    assert raw.by_place.height == 3 * len(groups)
+    assert raw.by_group.height == 2 * len(groups)
+    place = (
+        pl.when(pl.col("location_type") == "dwelling")
+        .then(pl.lit("Home"))
+        .when(pl.col("location_type") == "unknown")
+        .then(pl.lit("Unknown"))
+        .otherwise(pl.lit("Public place"))
+    )
+    counted = crimes.with_columns(place=place).group_by("offence_group", "place").len()
+    got = {(g, p): n for g, p, n in raw.by_place.iter_rows()}
+    for g in groups:
+        for p in ("Home", "Public place", "Unknown"):
+            want = counted.filter(pl.col("offence_group") == g, pl.col("place") == p)["len"]
+            assert got[(g, p)] == (int(want[0]) if want.len() else 0), (g, p)
+    flags = crimes.group_by("offence_group", "domestic_abuse").len()
+    assert flags.height < raw.by_group.height  # so a zero is filled in (the test can fail)
+    got_flags = {(g, f): n for g, f, n in raw.by_group.iter_rows()}
+    for g, f, n in flags.iter_rows():
+        assert got_flags[(g, f)] == n

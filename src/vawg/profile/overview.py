@@ -22,7 +22,9 @@ from vawg.scope import Scope
 from vawg.spatial.placement import place_scope
 from vawg.stats import rate_per_1000_per_year
 
-__all__ = ["Overview", "overview", "period_years", "with_district_rates"]
+__all__ = ["PLACES", "Overview", "complete_grid", "overview", "period_years", "with_district_rates"]
+
+PLACES = ("Home", "Public place", "Unknown")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class Overview(ResultMixin):
     women and girls). ``by_place``:
     offence_group, place (Home, Public place, Unknown), crimes. ``exclusions``: rule,
     description, crimes_excluded. ``table`` is ``monthly``.
+
+    ``by_group`` and ``by_place`` hold every offence group in scope with every flag and every
+    place, a combination with no crimes as 0 (:func:`complete_grid`), so a table never drops a
+    row silently (the demo's drink spiking at home, 0, was missing from the site's table).
     """
 
     params: Params
@@ -80,6 +86,25 @@ def with_district_rates(by_district: pl.DataFrame, years: float) -> pl.DataFrame
     ).with_columns(pl.col("rate_per_1000_per_year", "ci_low", "ci_high").fill_nan(None))
 
 
+def complete_grid(frame: pl.DataFrame, column: str, values: tuple[object, ...]) -> pl.DataFrame:
+    """``frame`` (offence_group, ``column``, crimes) with every offence group in it crossed with
+    every one of ``values``; a pair with no row gets 0 crimes (a true zero: the counts are of
+    every crime in scope). Sorted by group, then ``values``' order."""
+    groups = frame.select("offence_group").unique()
+    grid = groups.join(
+        pl.DataFrame({column: list(values)}, schema={column: frame.schema[column]}), how="cross"
+    )
+    order = {v: i for i, v in enumerate(values)}
+    return (
+        grid.join(frame, on=["offence_group", column], how="left", nulls_equal=True)
+        .with_columns(pl.col("crimes").fill_null(0).cast(frame.schema["crimes"]))
+        .with_columns(pl.col(column).replace_strict(order, return_dtype=pl.Int64).alias("_o"))
+        .sort("offence_group", "_o", nulls_last=True)
+        .drop("_o")
+        .select(frame.columns)
+    )
+
+
 def _place(crimes: ir.Table) -> ir.StringValue:
     return ibis.cases(
         (crimes.location_type == "dwelling", "Home"),
@@ -114,6 +139,7 @@ def overview(tables: Tables, scope: Scope, *, threshold: int = 5) -> Overview:
         .order_by("offence_group", "domestic_abuse")
         .to_polars()
     )
+    by_group = complete_grid(by_group, "domestic_abuse", (False, True))
     counted = crimes.group_by("district").aggregate(crimes=crimes.count()).to_polars()
     population = _female_population([str(d) for d in counted["district"].to_list()])
     by_district = with_district_rates(
@@ -126,6 +152,7 @@ def overview(tables: Tables, scope: Scope, *, threshold: int = 5) -> Overview:
         .order_by("offence_group", "place")
         .to_polars()
     )
+    by_place = complete_grid(by_place, "place", PLACES)
     exclusions = scope.exclusions.select("rule", "description", "crimes_excluded")
     total = int(raw["crimes"] or 0)
     home = int(by_place.filter(pl.col("place") == "Home")["crimes"].sum())

@@ -16,11 +16,15 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.disclosure import Relation, protect, public_params, suppress
-from vawg.profile.overview import Overview, period_years, with_district_rates
+from vawg.profile.overview import (
+    PLACES,
+    Overview,
+    complete_grid,
+    period_years,
+    with_district_rates,
+)
 
 __all__ = ["disclose_overview"]
-
-PLACES = ("Home", "Public place", "Unknown")
 
 
 def _ratio(top: int | None, bottom: int | None) -> float | None:
@@ -32,6 +36,13 @@ def disclose_overview(result: Overview, settings: Settings) -> Overview:
     figures recomputed from the rounded counts."""
     if result.public:
         return result
+    # Every group with every flag and place, a combination with no crimes as 0 (shown, as the
+    # rule shows zeros), so no row of a public table goes missing without a word.
+    result = dataclasses.replace(
+        result,
+        by_group=complete_grid(result.by_group, "domestic_abuse", (False, True)),
+        by_place=complete_grid(result.by_place, "place", PLACES),
+    )
     params = public_params(result.params, settings)
     threshold = settings.disclosure_threshold
     crimes = result.kpis["crimes"]
