@@ -187,6 +187,20 @@ def _relationship_note(rel: pl.DataFrame, victims: float | None) -> str:
     return text + "."
 
 
+def _ages_note(offender_bands: list[str]) -> str:
+    """Why the suspects or offenders have no bar in the youngest bands (the scope counts them
+    only from its minimum age, so those bands are not zeros but out of scope); empty when they
+    have every band."""
+    if not offender_bands or offender_bands[0] == "under 16":
+        return ""
+    youngest = offender_bands[0].split("-")[0].rstrip("+")
+    return (
+        f"Suspects or offenders are counted only from age {youngest}: the figures cover crimes "
+        f"with a male suspect or offender aged {youngest} or over, so the younger age bands "
+        "have victims only."
+    )
+
+
 def profile_page(result: ProfileResult) -> SitePage:
     """Who: repeats, harm concentration, relationships and ages (from the public profile)."""
     _require_public(result.public, "profile")
@@ -307,6 +321,9 @@ def profile_page(result: ProfileResult) -> SitePage:
     )
     fig.update_xaxes(categoryorder="array", categoryarray=bands)
     body += chart(page, "ages", fig, ages)
+    note = _ages_note(frames["offender_age"]["age_band"].to_list())
+    if note:
+        body += paragraphs(note)
     page.sections.append(Section("Relationships and ages", body))
     return page
 
