@@ -186,6 +186,30 @@ def test_attrition(audit: AuditResult) -> None:
     }
 
 
+def test_the_recorded_stage_is_100_percent_without_an_interval(audit: AuditResult) -> None:
+    # The public audit printed "Recorded 100.0% (95% CI 99.9% to 100.0%)": every crime counted
+    # is recorded, so the share is 100% by definition and an interval means nothing there.
+    from vawg.outcomes.public import public_attrition
+
+    for result in (audit.attrition, public_attrition(audit.attrition, 5, AS_OF)):
+        rows = {r["stage"]: r for r in result.table.filter(pl.col("half") == "2021H2").to_dicts()}
+        assert rows["recorded"]["share_of_recorded"] == 1.0
+        assert rows["recorded"]["ci_low"] is None and rows["recorded"]["ci_high"] is None
+    # the other stages are estimates and keep theirs: 8 of 10 closed (Wilson, by statsmodels)
+    closed = next(
+        r
+        for r in audit.attrition.table.to_dicts()
+        if r["half"] == "2021H2" and r["stage"] == "closed"
+    )
+    low, high = proportion_confint(8, 10, method="wilson")
+    assert closed["ci_low"] == pytest.approx(low) and closed["ci_high"] == pytest.approx(high)
+    # the audit's table says why the recorded row has no interval
+    from vawg.report.audit.attrition import _attrition
+
+    body = _attrition(audit).body
+    assert "“Recorded” is 100% by definition and has no interval" in body
+
+
 def test_agency_stages(audit: AuditResult) -> None:
     assert audit.agencies is not None
     rates = audit.agencies.table.filter(pl.col("half") == "2021H2")

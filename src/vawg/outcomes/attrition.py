@@ -132,7 +132,8 @@ def _counts_at(
 
 @dataclass(frozen=True)
 class AttritionResult(ResultMixin):
-    """``table``: ``half, stage, count, share_of_recorded, ci_low, ci_high, days_followed``.
+    """``table``: ``half, stage, count, share_of_recorded, ci_low, ci_high, days_followed``
+    (no interval for the "recorded" stage, 100% by definition).
     ``follow_up_days``: the equal follow-up every half was counted at (``None``: as at the
     data date, so halves had different times to progress)."""
 
@@ -148,7 +149,8 @@ def attrition(
     follow_up: timedelta | None = None,
     level: float = 0.95,
 ) -> AttritionResult:
-    """Shares of recorded reaching each stage, with Wilson intervals (null where a count is).
+    """Shares of recorded reaching each stage, with Wilson intervals (null where a count is, and
+    for "recorded" itself: 100% by definition, not an estimate).
     ``follow_up``: the counts were taken that long after each half's end (see
     :func:`attrition_counts`); ``days_followed`` then says so, capped at ``as_of``."""
     recorded = counts.filter(pl.col("stage") == "recorded").select("half", recorded="count")
@@ -161,10 +163,20 @@ def attrition(
         ((_snapshot(_parse(h), as_of, follow_up) or as_of) - _parse(h).end).days
         for h in table["half"].to_list()
     ]
+    # "Recorded" is every crime counted, so its share is 100% by definition, not an estimate:
+    # it has no interval (a Wilson interval of n out of n, "99.9% to 100%", would suggest
+    # sampling error where there is none).
+    definitional = [stage == "recorded" for stage in table["stage"].to_list()]
     table = table.with_columns(
         share_of_recorded=pl.Series([s.estimate if s else None for s in shares], dtype=pl.Float64),
-        ci_low=pl.Series([s.ci_low if s else None for s in shares], dtype=pl.Float64),
-        ci_high=pl.Series([s.ci_high if s else None for s in shares], dtype=pl.Float64),
+        ci_low=pl.Series(
+            [None if d or not s else s.ci_low for s, d in zip(shares, definitional, strict=True)],
+            dtype=pl.Float64,
+        ),
+        ci_high=pl.Series(
+            [None if d or not s else s.ci_high for s, d in zip(shares, definitional, strict=True)],
+            dtype=pl.Float64,
+        ),
         days_followed=pl.Series(follow, dtype=pl.Int64),
     ).drop("recorded")
     return AttritionResult(

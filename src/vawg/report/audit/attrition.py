@@ -75,6 +75,10 @@ def _attrition(result: AuditResult) -> Section:
             shown,
             caption=f"Crimes recorded in each half that reached each stage {within}",
             labels={"days_followed": "days followed after the half ended", "ci": "95% CI"},
+        )
+        + paragraphs(
+            "Every crime counted here was recorded, so “Recorded” is 100% by definition and "
+            "has no interval."
         ),
     )
 
