@@ -114,6 +114,26 @@ def test_public_ranking_is_the_restricted_one_among_the_places_shown(written: Pa
             assert f"{withheld:,} {label} not shown: too few crimes" in html
 
 
+def test_public_top_n_share_is_the_sum_of_the_rows_shown(written: Path) -> None:
+    # The demo's public headline said the top 5 held 9.1% of the harm (the true top 5, a
+    # withheld place among them) while the five rows under it added up to 8.6%.
+    public = json.loads((written / "public" / "targeting-public.json").read_text(encoding="utf-8"))
+    html = (written / "public" / "targeting-public.html").read_text(encoding="utf-8")
+    n = public["top_n"]
+    for key, coverage in (("lsoas", "coverage"), ("town_centres", "town_coverage")):
+        shares = [r["harm_share"] for r in public[key] if r["harm_share"] is not None]
+        rows = {r["up_to_rank"]: r for r in public[coverage]}
+        assert rows, key
+        assert min(n, len(shares)) in rows  # the headline's row is there
+        for k, r in rows.items():
+            assert k <= len(shares)  # never more places than are shown
+            assert r["harm_share"] == pytest.approx(sum(shares[:k]))
+            assert r["ci_low"] is None and r["ci_high"] is None
+    size = min(n, len([r for r in public["lsoas"] if r["harm_share"] is not None]))
+    assert f"of the harm is in the {size} LSOAs with the most harm shown" in html
+    assert f"the {size} with the most harm shown" in html  # the main point says so too
+
+
 def test_restricted_targeting_lists_every_lsoa(written: Path, planted: Evaluated) -> None:
     data = json.loads((written / "targeting.json").read_text(encoding="utf-8"))
     assert len(data["lsoas"]) == 1065

@@ -8,7 +8,7 @@ import pytest
 from vawg.disclosure import published_harm
 from vawg.results import Params
 from vawg.targeting.knox import KnoxResult
-from vawg.targeting.public import _knox, _places
+from vawg.targeting.public import _knox, _places, _shown_coverage
 
 
 def test_withheld_places_follow_the_shown_ones_so_their_rank_is_not_given_away() -> None:
@@ -195,3 +195,42 @@ def test_a_shown_harm_cannot_be_taken_apart_into_the_offences_behind_it() -> Non
         assert len(found) > 1, row  # but so do other mixes: the shown row does not pin it
     # the places of 30 crimes or more are shown: the check above was not empty
     assert set(shown["lsoa_code"]) == {"E3", "E4"}
+
+
+def test_the_public_top_n_share_is_of_the_places_shown_and_gives_no_withheld_harm_away() -> None:
+    # The public report said the top 5 held 9.1% of the harm (the true top 5, a withheld
+    # place among them) above five shown rows adding up to 8.6%; and that share less the shown
+    # rows' harm was the withheld place's harm.
+    ranked = pl.DataFrame(
+        {
+            "lsoa_code": ["E1", "E2", "E3", "E4", "E5", "E6", "E7"],
+            "crimes": [40, 15, 35, 50, 45, 33, 60],  # E2: too few for its harm to be shown
+            "harm_days": [9000.0, 8000.0, 7000.0, 6000.0, 5000.0, 4000.0, 1000.0],
+            "harm_share": [h / 40000 for h in (9000, 8000, 7000, 6000, 5000, 4000, 1000)],
+            "rank": [1, 2, 3, 4, 5, 6, 7],
+        }
+    )
+    public = _places(ranked, 5, [()], 30)
+    full = pl.DataFrame(  # the analysis' coverage: the true top 5 and all 7 places
+        {
+            "up_to_rank": [5, 7],
+            "harm_share": [35000 / 40000, 1.0],
+            "ci_low": [0.8, 1.0],
+            "ci_high": [0.95, 1.0],
+            "crime_share": [185 / 278, 1.0],
+        }
+    )
+    out = _shown_coverage(public, full, 10, 280)  # 278 crimes in all, rounded to 280
+    rows = {r["up_to_rank"]: r for r in out.to_dicts()}
+    # six places shown: the top 5 shown and (top N = 10 is more than are shown) all 6 shown;
+    # the top 7 is more than are shown, so it is not published
+    assert sorted(rows) == [5, 6]
+    # E1, E3, E4, E5, E6: 9,000 + 7,000 + 6,000 + 5,000 + 4,000 of 40,000 days; their
+    # rounded counts 40 + 35 + 50 + 45 + 35 of 280
+    assert rows[5]["harm_share"] == pytest.approx(31000 / 40000)
+    assert rows[5]["crime_share"] == pytest.approx(205 / 280)
+    assert rows[6]["harm_share"] == pytest.approx(32000 / 40000)
+    assert rows[5]["ci_low"] is None and rows[5]["ci_high"] is None
+    # the share is the sum of the rows shown, so it adds nothing to them: no withheld harm
+    shown = public.filter(pl.col("harm_share").is_not_null())
+    assert rows[5]["harm_share"] == pytest.approx(sum(shown["harm_share"].head(5)))

@@ -31,6 +31,8 @@ class BulletPoint:
 
 def _level(p: MainPoint, e: Estimate) -> str:
     if p.measure == "share":
+        if fmt.missing(e.ci_low) and fmt.missing(e.ci_high) and p.note:
+            return fmt.pct(e.estimate, 1)  # no interval by design: its note says why
         return f"{fmt.pct(e.estimate, 1)} ({fmt.pct_interval(e.ci_low, e.ci_high, 1)})"
     if p.measure == "days":
         return f"{fmt.days(e.estimate)} ({fmt.interval(e.ci_low, e.ci_high, 0)})"

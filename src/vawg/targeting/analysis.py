@@ -74,6 +74,12 @@ class TargetingResult(ResultMixin):
     main_points: tuple[MainPoint, ...] = ()  # see targeting_main_points
 
 
+SHOWN_SHARE_NOTE = (
+    "The places shown are those with enough crimes to publish; the share is the sum of their "
+    "shares in the table, so it has no interval."
+)
+
+
 def targeting_main_points(result: TargetingResult) -> tuple[MainPoint, ...]:
     """What the report opens with: how many crimes, and how much of their harm the top N
     LSOAs and the top town centres hold (with the interval of that share). Made from the
@@ -90,20 +96,27 @@ def targeting_main_points(result: TargetingResult) -> tuple[MainPoint, ...]:
                 period=period,
             )
         )
-    for frame, topic, size in (
+    # Public: the shares are of the places shown (the first rows of the table), as the
+    # public coverage is (vawg.targeting.public), and said so.
+    shown = " shown" if result.public else ""
+    for frame, places, topic, size in (
         (
             result.coverage,
+            result.table,
             f"Neighbourhoods (LSOAs): share of all the harm from {what} that was in the "
-            "{size} with the most harm",
+            f"{{size}} with the most harm{shown}",
             result.top_rank,
         ),
         (  # town-centre shares are of the harm in town centres, not of all the harm
             result.town_coverage,
+            result.towns,
             f"Town centres: share of their harm from {what} that was in the {{size}} with the "
-            "most harm",
+            f"most harm{shown}",
             min(result.top_rank, result.towns.height),
         ),
     ):
+        if result.public and "harm_share" in places.columns:
+            size = min(size, places["harm_share"].drop_nulls().len())
         row = frame.filter(pl.col("up_to_rank") == size)
         if row.height and size:
             r = row.row(0, named=True)
@@ -113,6 +126,7 @@ def targeting_main_points(result: TargetingResult) -> tuple[MainPoint, ...]:
                     measure="share",
                     value=Estimate(r["harm_share"], r["ci_low"], r["ci_high"]),
                     period=period,
+                    note=SHOWN_SHARE_NOTE if result.public else "",
                 )
             )
     return tuple(points)

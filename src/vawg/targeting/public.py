@@ -122,6 +122,42 @@ def _places(
     return pl.concat([shown, out.filter(withheld).sort(out.columns[0])]).drop("_true_harm")
 
 
+def _shown_coverage(
+    places: pl.DataFrame, coverage: pl.DataFrame, top_n: int, crimes: int | None
+) -> pl.DataFrame:
+    """The public coverage: the share of the harm (and of the crimes) in the first N places
+    *shown*, in the published table's order, for each N of ``coverage`` no larger than the
+    places shown, and for ``top_n`` (or every place shown, when fewer are) so the headline
+    always has its row. Each share is the sum of the shown places' published shares (harm) or
+    of their rounded counts over the rounded total of every place (crimes): it is worked out from the table
+    the reader sees, so it matches the rows and gives nothing more away.
+
+    The full coverage (of the true top N, withheld places included) is not published: its
+    share less the shown places' harm was a withheld place's harm (the demo's "top 5" held a
+    place of 15 crimes), and it did not match the five rows shown under it. It has no interval
+    either: the interval of the full figures is of the true top N, not of these places."""
+    if places.is_empty() or "harm_share" not in places.columns:
+        return coverage.clear()
+    shown = places.filter(pl.col("harm_share").is_not_null())
+    if not shown.height:
+        return coverage.clear()
+    sizes = {int(k) for k in coverage["up_to_rank"].to_list() if int(k) <= shown.height}
+    sizes.add(min(top_n, shown.height))
+    harm = shown["harm_share"].to_list()
+    counts = shown["crimes"].to_list()
+    rows = sorted(sizes)
+    return pl.DataFrame(
+        {
+            "up_to_rank": rows,
+            "harm_share": [float(sum(harm[:k])) for k in rows],
+            "ci_low": [None] * len(rows),
+            "ci_high": [None] * len(rows),
+            "crime_share": [float(sum(counts[:k])) / crimes if crimes else None for k in rows],
+        },
+        schema=coverage.schema,
+    )
+
+
 def _knox(knox: KnoxResult | None, threshold: int) -> KnoxResult | None:
     if knox is None:
         return None
@@ -174,15 +210,29 @@ def disclose_targeting(result: TargetingResult, settings: Settings) -> Targeting
             dependents=["unsafe_at_night_share", "unsafe_ci_low", "unsafe_ci_high"],
         ).drop(SUPPRESSED_FLAG)
     crimes = shown_count(result.crimes, t)
+    # LSOAs: protected against the force's and each district's totals; town centres (a few
+    # per district, some alone) against the force's, and named without their district, so
+    # that no district's total (of any measure) meets a lone withheld town
+    table = _places(result.table, t, [(), ("district",)], least)
+    towns = _places(result.towns, t, [()], least).drop("district", strict=False)
+    # the shares of crimes are of every ranked place's crimes, rounded (the total the
+    # places' counts are protected against)
+    lsoa_crimes = shown_count(int(result.table["crimes"].sum()), t) if result.table.height else None
+    town_crimes = shown_count(int(result.towns["crimes"].sum()), t) if result.towns.height else None
     public = dataclasses.replace(
         result,
-        # LSOAs: protected against the force's and each district's totals; town centres
-        # (a few per district, some alone) against the force's, and named without their
-        # district, so that no district's total (of any measure) meets a lone withheld town
-        table=_places(result.table, t, [(), ("district",)], least),
-        towns=_places(result.towns, t, [()], least).drop("district", strict=False),
-        coverage=result.coverage if crimes is not None else result.coverage.clear(),
-        town_coverage=result.town_coverage if crimes is not None else result.town_coverage.clear(),
+        table=table,
+        towns=towns,
+        coverage=(
+            _shown_coverage(table, result.coverage, result.top_rank, lsoa_crimes)
+            if crimes is not None
+            else result.coverage.clear()
+        ),
+        town_coverage=(
+            _shown_coverage(towns, result.town_coverage, result.top_rank, town_crimes)
+            if crimes is not None
+            else result.town_coverage.clear()
+        ),
         survey=survey,
         knox=_knox(result.knox, t),
         repeats=_repeats(result.repeats, t),

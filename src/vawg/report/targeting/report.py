@@ -98,14 +98,22 @@ def _summary(result: TargetingResult) -> str:
             "each crime weighted by the typical prison sentence for it",
         ),
     ]
-    cov = result.coverage.filter(pl.col("up_to_rank") == n)
-    if cov.height:
+    # Public: the share is of the first rows of the table (the places shown), as many as the
+    # top N or every place shown when fewer are; restricted: of the top N.
+    size = min(n, result.table["harm_share"].drop_nulls().len()) if result.public else n
+    cov = result.coverage.filter(pl.col("up_to_rank") == size)
+    if cov.height and size:
         c = cov.row(0, named=True)
         cards.append(
             kpi(
                 pct(c["harm_share"]),
-                f"of the harm is in the top {n} LSOAs",
-                f"95% interval {pct(c['ci_low'])} to {pct(c['ci_high'])}",
+                f"of the harm is in the {size} LSOAs with the most harm shown"
+                if result.public
+                else f"of the harm is in the top {n} LSOAs",
+                f"the first {size} rows of the ranking below (places with too few crimes to "
+                "publish are not shown)"
+                if result.public
+                else f"95% interval {pct(c['ci_low'])} to {pct(c['ci_high'])}",
             )
         )
     if result.table.height:
@@ -407,7 +415,12 @@ def targeting_html(result: TargetingResult) -> str:
     coverage = "<p>No harm to cover.</p>"
     if result.coverage.height:
         coverage = figure_html(
-            coverage_chart(result.coverage, "Share of all harm in the top N LSOAs"),
+            coverage_chart(
+                result.coverage,
+                "Share of all harm in the top N LSOAs shown"
+                if result.public
+                else "Share of all harm in the top N LSOAs",
+            ),
             height=340,
             data=pl.DataFrame(
                 {
@@ -420,8 +433,14 @@ def targeting_html(result: TargetingResult) -> str:
                         )
                     ],
                 }
-            ),
+            ).drop("95% CI" if result.public else []),
         )
+        if result.public:
+            coverage += paragraphs(
+                "Each share is of the first places in the ranking shown (places with too few "
+                "crimes to publish are not shown, so a place with more harm may be missing): "
+                "the sum of their shares in the table, so it has no interval."
+            )
         labels = {
             "ci_low": "95% CI low",
             "ci_high": "95% CI high",
@@ -429,17 +448,23 @@ def targeting_html(result: TargetingResult) -> str:
             "harm_share": "share of harm",
             "crime_share": "share of crimes",
         }
-        shares = ["harm_share", "ci_low", "ci_high", "crime_share"]
+        shares = (
+            ["harm_share", "crime_share"]
+            if result.public
+            else ["harm_share", "ci_low", "ci_high", "crime_share"]
+        )
+        shown = " shown" if result.public else ""
+        no_ci = ["ci_low", "ci_high"] if result.public else []
         coverage += table_html(
-            _short_of_all(result.coverage, result.table.height),
-            caption="Top-N LSOAs: share of harm and of crimes",
+            _short_of_all(result.coverage, result.table.height).drop(no_ci),
+            caption=f"Top-N LSOAs{shown}: share of harm and of crimes",
             labels={**SCANNED_LABELS, **labels},
             percent=shares,
         )
         if result.town_coverage.height:
             coverage += table_html(
-                _short_of_all(result.town_coverage, result.towns.height),
-                caption="Top-N town centres: share of the harm and crimes in town centres",
+                _short_of_all(result.town_coverage, result.towns.height).drop(no_ci),
+                caption=f"Top-N town centres{shown}: share of the harm and crimes in town centres",
                 labels={**SCANNED_LABELS, **labels},
                 percent=shares,
             )
