@@ -8,14 +8,25 @@ and for every report (``report/fmt.py`` uses these):
   ``4.3% more to 5.7 times as many``;
 - an interval beside its estimate in the estimate's form: ``77% more (95% CI 38% more to 130%
   more)``, ``2.4 times as many (95% CI 1.04 to 5.7 times as many)``, never ``77% more (95% CI
-  1.38 to 2.3 times as many)``.
+  1.38 to 2.3 times as many)``;
+- a change whose interval holds none in one form, "no clear change" first and the estimate as
+  detail: ``no clear change (estimate 3.8% more crimes, 95% CI 41% fewer to 82% more)``
+  (:func:`unclear`), the detail alone ``estimate 3.8% more crimes, 95% CI 41% fewer to 82%
+  more`` (:func:`with_estimate`); never "point estimate", never a semicolon before the interval.
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["percent_change", "ratio_change", "ratio_interval", "times"]
+__all__ = [
+    "percent_change",
+    "ratio_change",
+    "ratio_interval",
+    "times",
+    "unclear",
+    "with_estimate",
+]
 
 
 def percent_change(percent: float) -> str:
@@ -66,3 +77,15 @@ def ratio_interval(low: float, high: float, estimate: float | None = None) -> st
     if as_times:
         return f"{times(low)} to {times(high)} times as many"
     return f"{_percent_end(low)} to {_percent_end(high)}"
+
+
+def with_estimate(estimate: str, interval: str = "") -> str:
+    """The detail after "no clear change": ``estimate 3.8% more crimes, 95% CI 41% fewer to
+    82% more`` (``interval`` in words with its "95% CI"; without one, the estimate alone)."""
+    return f"estimate {estimate}, {interval}" if interval else f"estimate {estimate}"
+
+
+def unclear(noun: str, estimate: str, interval: str = "") -> str:
+    """A change or difference whose interval holds none, never stronger than the interval:
+    ``no clear change (estimate 3.8% more crimes, 95% CI 41% fewer to 82% more)``."""
+    return f"no clear {noun} ({with_estimate(estimate, interval)})"

@@ -71,17 +71,17 @@ def test_statements_when_a_conclusion_is_possible() -> None:
 def test_findings_are_percentages_not_bare_ratios() -> None:
     text = conclusion_text(Estimate(0.72, 0.51, 1.01), [], "Crime")
     assert "rate ratio" not in text and "0.72" not in text
-    assert "a fall of 49% to a rise of 1.0%" in text and "point estimate a fall of 28%" in text
+    assert "a fall of 49% to a rise of 1.0%" in text and "(estimate a fall of 28%)" in text
 
 
 def test_the_finding_rounds_a_change_as_the_main_point_beside_it_does() -> None:
     # The demo's pooled result read "a rise of 2%" in the finding and "1.6% more" in the main
     # point: under 10% a change has one decimal in both.
     text = conclusion_text(Estimate(0.77, 0.58, 1.016), [], "Crime")
-    assert "a fall of 42% to a rise of 1.6%" in text and "point estimate a fall of 23%" in text
+    assert "a fall of 42% to a rise of 1.6%" in text and "(estimate a fall of 23%)" in text
     assert "rise of 2%" not in text
     rise = conclusion_text(Estimate(1.038, 0.59, 1.82), [], "Crime")
-    assert "point estimate a rise of 3.8%" in rise and "a fall of 41% to a rise of 82%" in rise
+    assert "(estimate a rise of 3.8%)" in rise and "a fall of 41% to a rise of 82%" in rise
     assert "fell by 5.0%" in conclusion_text(Estimate(0.95, 0.92, 0.98), [], "Crime")
 
 

@@ -26,7 +26,7 @@ def test_the_reference_group_says_reference_and_nothing_else() -> None:
 def test_a_tile_with_an_unclear_effect_says_so_with_its_estimate_below() -> None:
     e = Estimate(estimate=1.05, ci_low=0.97, ci_high=1.14)
     assert _rr(e) == "no clear change"
-    assert _ci(e).startswith("point estimate 5.0% more crimes; 95% CI")
+    assert _ci(e).startswith("estimate 5.0% more crimes, 95% CI")
     clear = Estimate(estimate=1.2, ci_low=1.1, ci_high=1.3)
     assert _rr(clear) == "20% more crimes"
 

@@ -24,7 +24,7 @@ def test_an_unclear_effect_leads_every_card_with_not_clear() -> None:
         Estimate(220.0, 80.0, 1e9),
     )
     assert _values(html) == ["no clear change"] + ["not clear"] * 5
-    assert "point estimate 28% fewer crimes; 95% CI 49% fewer to 1.0% more" in html
+    assert "estimate 28% fewer crimes, 95% CI 49% fewer to 1.0% more" in html
     assert "39,937" not in html and "£" not in html
 
 
@@ -97,7 +97,7 @@ def test_estimated_numbers_are_rounded_with_a_real_minus_sign() -> None:
         None,
         None,
     )
-    assert "point estimate 5,800; 95% CI \u2212290 to 15,000" in html
+    assert "estimate 5,800, 95% CI \u2212290 to 15,000" in html
     assert "≈" not in html and "-287" not in html
     clear = _effect_cards(Estimate(0.7, 0.55, 0.89), Estimate(1234.0, 96.4, 2987.0), *[None] * 4)
     assert _values(clear)[1] == "about 1,200"
@@ -115,13 +115,13 @@ def test_a_negative_number_averted_is_said_in_words() -> None:
         None,
         None,
     )
-    assert "none averted (estimate 1 more crime);" in html
-    assert "none averted (estimate 170 more days of harm);" in html
-    assert "none averted (estimate 12 more crimes);" in html
-    assert "point estimate \u22121" not in html and "point estimate \u221212" not in html
+    assert "none averted (estimate 1 more crime, 95% CI" in html
+    assert "none averted (estimate 170 more days of harm, 95% CI" in html
+    assert "none averted (estimate 12 more crimes, 95% CI" in html
+    assert "estimate \u22121" not in html and "estimate \u221212" not in html
     # a clear rise: the tile itself says none were averted
     rise = _effect_cards(Estimate(1.5, 1.2, 1.9), Estimate(-30.0, -45.0, -12.0), *[None] * 4)
     assert _values(rise)[1] == "none averted (estimate 30 more crimes)"
     from vawg.report.evaluation.place import estimate_text
 
-    assert estimate_text(Estimate(0.2, -9.0, 9.0)) == "none averted (estimate 0; 95% CI −9 to 9)"
+    assert estimate_text(Estimate(0.2, -9.0, 9.0)) == "none averted (estimate 0, 95% CI −9 to 9)"

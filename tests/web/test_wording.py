@@ -72,11 +72,11 @@ def test_an_effect_whose_interval_holds_no_change_says_so_first() -> None:
     from vawg.web.pages.drivers import _clear
     from vawg.web.pages.evaluation import _hazard_words
 
-    assert _hazard_words(0.83, 0.62, 1.12) == "No clear difference (point estimate 17% lower)"
+    assert _hazard_words(0.83, 0.62, 1.12) == "No clear difference (estimate 17% lower)"
     assert _hazard_words(0.6, 0.4, 0.9) == "40% lower"
     assert _hazard_words(None, None, None) == "–"
     assert _clear(0.85, 0.81, 0.89) == "15% fewer"
-    assert _clear(1.1, 0.9, 1.3) == "No clear difference (point estimate 10% more)"
+    assert _clear(1.1, 0.9, 1.3) == "No clear difference (estimate 10% more)"
 
 
 def test_the_safer_streets_page_shows_the_analysis_caution_not_a_rule_of_its_own() -> None:

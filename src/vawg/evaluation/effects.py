@@ -36,7 +36,7 @@ import polars as pl
 
 from vawg.evaluation.did import DidFit, PreTrend
 from vawg.results import Estimate
-from vawg.wording import percent_change, ratio_change, ratio_interval
+from vawg.wording import percent_change, ratio_change, ratio_interval, with_estimate
 
 __all__ = [
     "averted",
@@ -295,6 +295,6 @@ def _finding(ratio: Estimate, outcome: str) -> str:
     point = f"a fall of {fall(rr)}" if rr < 1 else f"a rise of {rise(rr)}"
     return (
         f"No clear change in {outcome[0].lower() + outcome[1:]} relative to the comparison "
-        f"areas: anything from a fall of {fall(lo)} to a rise of {rise(hi)} is consistent "
-        f"with the data (95% CI; point estimate {point})."
+        f"areas ({with_estimate(point)}): anything from a fall of {fall(lo)} to a rise of "
+        f"{rise(hi)} is consistent with the data (95% CI)."
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from vawg.report import fmt
 from vawg.results import Estimate, MainPoint
+from vawg.wording import unclear
 
 __all__ = ["BulletPoint", "bullet_points", "sentence"]
 
@@ -50,7 +51,7 @@ def _change(p: MainPoint, c: Estimate) -> str:
     if p.clear is False and interval:
         over_time = p.comparison is not None or p.change_kind == "ratio_per_year"
         noun = "change" if over_time else "difference"
-        return f"no clear {noun} (estimate {words}, {interval})"
+        return unclear(noun, words, interval)
     return f"{words} ({interval})" if interval else words
 
 

@@ -13,6 +13,7 @@ from vawg.report import fmt
 from vawg.report.evaluation.charts import change_ticks
 from vawg.report.page import kpi_html
 from vawg.results import Estimate
+from vawg.wording import unclear, with_estimate
 
 _ACCENT, _SECOND, _GREY, _RED = "#0072B2", "#E69F00", "#999999", "#D55E00"
 
@@ -52,8 +53,8 @@ def effect_words(
     reference: bool = False,
 ) -> str:
     """A rate ratio and its interval in words, never stronger than the interval:
-    ``57% more crimes (95% CI 31% more to 88% more)``; ``no clear change (point estimate 8.9%
-    more crimes; 95% CI 6.9% fewer to 27% more)`` when the interval includes no change; and
+    ``57% more crimes (95% CI 31% more to 88% more)``; ``no clear change (estimate 8.9% more
+    crimes, 95% CI 6.9% fewer to 27% more)`` when the interval includes no change; and
     ``reference`` for the group the others are compared with (its interval is 1 to 1)."""
     if reference or (ratio == 1 and low == 1 and high == 1):
         return "reference"
@@ -64,13 +65,13 @@ def effect_words(
         return text
     interval = fmt.change_interval(low, high, ratio)
     if _unclear(low, high):
-        return f"no clear change (point estimate {text}; {interval})"
+        return unclear("change", text, interval)
     return f"{text} ({interval})"
 
 
 def _rr(e: Estimate | dict[str, Any] | None) -> str:
     """A tile's figure: the change in crimes, or "no clear change" when its interval includes
-    none (the point estimate is then in the tile's interval line, :func:`_ci`)."""
+    none (the estimate is then in the tile's interval line, :func:`_ci`)."""
     if e is None:
         return "–"
     d = e.to_dict() if isinstance(e, Estimate) else e
@@ -83,12 +84,12 @@ def _rr(e: Estimate | dict[str, Any] | None) -> str:
 
 def _ci(e: Estimate) -> str:
     """The interval of a rate ratio in words (p-values are in the tables and the JSON), after
-    the point estimate when the figure above it says "no clear change"."""
+    the estimate when the figure above it says "no clear change"."""
     if e.ci_low is None or not math.isfinite(e.ci_low):
         return "not estimated"
     if _unclear(e.ci_low, e.ci_high):
-        return f"point estimate {fmt.change(e.estimate, 'crimes')}; " + fmt.change_interval(
-            e.ci_low, e.ci_high, e.estimate
+        return with_estimate(
+            fmt.change(e.estimate, "crimes"), fmt.change_interval(e.ci_low, e.ci_high, e.estimate)
         )
     return fmt.change_interval(e.ci_low, e.ci_high, e.estimate)
 

@@ -30,6 +30,7 @@ from vawg.report.fmt import p_value as fmt_p
 from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
 from vawg.results import Estimate, excludes
 from vawg.schema.labels import label as words_for
+from vawg.wording import unclear, with_estimate
 
 __all__ = ["intervention_section", "place_summary", "pooled_section"]
 
@@ -111,8 +112,8 @@ def estimate_text(e: Estimate | None, unit: str = "crimes") -> str:
     if e is None:
         return "–"
     words = about(e, unit)
-    if words.endswith(")"):  # "none averted (estimate 12 more crimes; 95% CI …)"
-        return f"{words[:-1]}; {_interval(e)})"
+    if words.endswith(")"):  # "none averted (estimate 12 more crimes, 95% CI …)"
+        return f"{words[:-1]}, {_interval(e)})"
     return f"{words} ({_interval(e)})"
 
 
@@ -135,16 +136,13 @@ def about(e: Estimate | None, unit: str = "crimes") -> str:
 
 def ratio_words(e: Estimate | None, unit: str = "crimes") -> str:
     """A rate ratio in words with its interval, "no clear change" first when the interval
-    includes none: ``no clear change (point estimate 23% more crimes; 95% CI 17% fewer to 82%
+    includes none: ``no clear change (estimate 23% more crimes, 95% CI 17% fewer to 82%
     more)``."""
     if e is None:
         return "–"
-    words = f"{change(e.estimate, unit)}; {change_interval(e.ci_low, e.ci_high, e.estimate)}"
-    return (
-        f"{change(e.estimate, unit)} ({change_interval(e.ci_low, e.ci_high, e.estimate)})"
-        if excludes(e, 1.0)
-        else f"no clear change (point estimate {words})"
-    )
+    words = change(e.estimate, unit)
+    interval = change_interval(e.ci_low, e.ci_high, e.estimate)
+    return f"{words} ({interval})" if excludes(e, 1.0) else unclear("change", words, interval)
 
 
 def _two(value: float) -> str:
@@ -178,7 +176,7 @@ def _effect_cards(
     cost_harm: Estimate | None,
 ) -> str:
     """The effect in figures. When its interval holds no change, each card says "not clear"
-    first and gives the point estimate and interval only as detail: a PCC quoting a card must
+    first and gives the estimate and interval only as detail: a PCC quoting a card must
     not quote "28% fewer" or a cost per crime averted that may be no crime at all."""
     clear = excludes(rate, 1.0)
     if rate is None:
@@ -195,8 +193,10 @@ def _effect_cards(
         first = kpi(
             "no clear change",
             "against the comparison areas",
-            f"point estimate {change(rate.estimate, 'crimes')}; "
-            f"{change_interval(rate.ci_low, rate.ci_high, rate.estimate)}",
+            with_estimate(
+                change(rate.estimate, "crimes"),
+                change_interval(rate.ci_low, rate.ci_high, rate.estimate),
+            ),
         )
     cards = [first]
     for value, label, unit in (
@@ -206,10 +206,12 @@ def _effect_cards(
     ):
         if clear is False and value is not None:
             words = about(value, unit)
-            point = (
-                words if words.startswith("none") else f"point estimate {rounded(value.estimate)}"
+            detail = (
+                estimate_text(value, unit)
+                if words.startswith("none")
+                else with_estimate(rounded(value.estimate), _interval(value))
             )
-            cards.append(kpi("not clear", label, f"{point}; {_interval(value)}"))
+            cards.append(kpi("not clear", label, detail))
         else:
             cards.append(kpi(about(value, unit), label, _interval(value)))
     for unit_cost, averted, label in (
@@ -366,15 +368,17 @@ def pooled_section(
 def _pre_trend(per_year: Estimate, differs: bool) -> str:
     """The difference in trend before the start, in words ("no clear difference" first)."""
     interval = change_interval(per_year.ci_low, per_year.ci_high, per_year.estimate)
-    words = f"{change(per_year.estimate, 'crimes')} a year ({interval})"
+    words = f"{change(per_year.estimate, 'crimes')} a year"
     if differs:
         return paragraphs(
             "Before the start the treated areas were on a different trend from the comparison "
-            f"areas: {words}. The comparison areas cannot stand for what would have happened."
+            f"areas: {words} ({interval}). The comparison areas cannot stand for what would "
+            "have happened."
         )
     return paragraphs(
-        "Before the start, no clear difference in trend from the comparison areas: point "
-        f"estimate {words}."
+        "Before the start, "
+        + unclear("difference in trend", words, interval)
+        + " from the comparison areas."
     )
 
 

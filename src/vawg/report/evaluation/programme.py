@@ -19,6 +19,7 @@ from vawg.report.fmt import change, change_interval
 from vawg.report.fmt import p_value as fmt_p
 from vawg.report.page import Section, details_html, figure_html, paragraphs, table_html
 from vawg.results import Estimate, excludes
+from vawg.wording import with_estimate
 
 __all__ = ["curve_data", "programme_section"]
 
@@ -58,9 +59,7 @@ def _hazard_card(e: Estimate | None, label: str) -> str:
     interval = _rate(change_interval(e.ci_low, e.ci_high, e.estimate))
     if excludes(e, 1.0):
         return kpi(_rate(change(e.estimate)), label, interval)
-    return kpi(
-        "no clear difference", label, f"point estimate {_rate(change(e.estimate))}; {interval}"
-    )
+    return kpi("no clear difference", label, with_estimate(_rate(change(e.estimate)), interval))
 
 
 def _harm_card(e: Estimate | None) -> str:
@@ -73,7 +72,7 @@ def _harm_card(e: Estimate | None) -> str:
     return kpi(
         "no clear difference",
         label,
-        f"point estimate {change(e.estimate).replace('fewer', 'less')}; {interval}",
+        with_estimate(change(e.estimate).replace("fewer", "less"), interval),
     )
 
 

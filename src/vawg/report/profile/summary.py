@@ -12,6 +12,7 @@ from vawg.report.fmt import period
 from vawg.report.page import Section, disclosure_rule
 from vawg.report.profile._format import _ci, _esc, _kpi, _missing, _n, _pct, _ratio, _ul
 from vawg.results import excludes
+from vawg.wording import with_estimate
 
 # ------------------------------------------------------------------------------------------
 # Summary
@@ -77,8 +78,8 @@ def _findings(r: ProfileResult) -> list[str]:
                 f"Recorded crimes {direction} by about <b>{abs(change):.1f}% a year</b> "
                 f"({interval}; a change unlikely to be chance)."
                 if excludes(trend, 1.0) is not False
-                else f"<b>No clear change</b> in recorded crimes a year (point estimate "
-                f"{change:+.1f}% a year; {interval})."
+                else f"<b>No clear change</b> in recorded crimes a year "
+                f"({with_estimate(f'{change:+.1f}% a year', interval)})."
             )
             + " Recorded crime reflects reporting and recording as well as offending."
         )
@@ -119,7 +120,7 @@ def _summary(r: ProfileResult) -> Section:
                 (
                     ""
                     if _missing(trend.estimate) or excludes(trend, 1.0) is not False
-                    else f"point estimate {(trend.estimate - 1) * 100:+.1f}%; "
+                    else f"estimate {(trend.estimate - 1) * 100:+.1f}%, "
                 )
                 + _ci(trend, lambda x: f"{(x - 1) * 100:+.1f}%"),
             ),

@@ -31,6 +31,7 @@ from vawg.report.site.parts import (
 from vawg.report.targeting.map import rank_note, targeting_map_data, targeting_map_html
 from vawg.results import excludes
 from vawg.targeting.analysis import TargetingResult
+from vawg.wording import with_estimate
 
 __all__ = ["evaluation_page"]
 
@@ -55,7 +56,7 @@ def _places(page: SitePage, result: PlaceEvaluationResult) -> None:
                         change(e.estimate, "crimes") if clear else "no clear change",
                         "against matched areas"
                         if clear
-                        else f"against matched areas (point estimate {change(e.estimate)})",
+                        else f"against matched areas ({with_estimate(change(e.estimate))})",
                     ),
                     (
                         change_interval(e.ci_low, e.ci_high, e.estimate).removeprefix("95% CI "),

@@ -20,6 +20,7 @@ from vawg.web.charts import (
 )
 from vawg.web.context import PageContext
 from vawg.web.pages.common import details, disclosure_note, main_points, wait_for
+from vawg.wording import unclear
 
 __all__ = ["render"]
 
@@ -94,7 +95,7 @@ def _clear(ratio: float | None, low: float | None, high: float | None) -> str:
     if ratio is None:
         return "–"
     if low is not None and high is not None and low < 1 < high:
-        return f"No clear difference (point estimate {change_words(ratio)})"
+        return "N" + unclear("difference", change_words(ratio))[1:]
     return change_words(ratio)
 
 

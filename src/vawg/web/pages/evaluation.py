@@ -20,6 +20,7 @@ from vawg.web.charts import (
 )
 from vawg.web.context import PageContext
 from vawg.web.pages.common import details, disclosure_note, main_points, plain_points
+from vawg.wording import unclear
 
 _TOP = {"surely": "Surely", "might be": "Might be", "no": "No"}
 _LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0}
@@ -41,7 +42,7 @@ def _hazard_words(ratio: float | None, low: float | None, high: float | None) ->
         return "–"
     words = change_words(ratio).replace("more", "higher").replace("fewer", "lower")
     if low is not None and high is not None and low <= 1 <= high:
-        return f"No clear difference (point estimate {words})"
+        return "N" + unclear("difference", words)[1:]
     return words[:1].upper() + words[1:]
 
 
