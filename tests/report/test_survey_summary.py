@@ -53,3 +53,22 @@ def test_the_link_is_said_in_words_not_as_odds() -> None:
     assert _clearest_link(years).startswith(
         "with each extra year to an outcome, victims were less likely to be satisfied"
     )
+
+
+def test_every_reason_label_fits_its_bar_without_meeting_the_next() -> None:
+    # At 18 characters a line "would not be believed or taken seriously" took three lines in
+    # a 40 px slot, and ran into the labels above and below it (at 1280 px and on a phone).
+    from vawg.report.survey.safety import _reasons_figure
+    from vawg.survey.themes import DEFAULT_THEMES
+
+    themes = list(DEFAULT_THEMES)
+    shown = pl.DataFrame({"theme": themes, "share": [1 / len(themes)] * len(themes)})
+    fig, height = _reasons_figure(shown)
+    labels = list(fig.data[0].y)
+    lines = [label.count("<br>") + 1 for label in labels]
+    assert max(lines) <= 2, labels
+    # no line is wider than the wrap allows, save a single word longer than it
+    assert all(len(part) <= 22 or " " not in part for lab in labels for part in lab.split("<br>"))
+    # each bar's slot (the height less the title and axis, 120 px) holds its label's lines at
+    # 16 px a line with a gap
+    assert (height - 120) / len(labels) >= 16 * max(lines) + 12

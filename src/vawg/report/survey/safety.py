@@ -102,16 +102,23 @@ def _harassment(view: SurveyView) -> Section:
     return Section("Harassment and reporting", "".join(parts))
 
 
-def _reasons(result: SurveyResult, view: SurveyView) -> Section:
-    if result.themes is None or view.themes.is_empty():
-        return Section("Why people did not report", "<p>No reasons were given.</p>")
-    t = view.themes
-    shown = t.filter(pl.col("respondents").is_null() | (pl.col("respondents") > 0))
-    none = t.filter(pl.col("respondents") == 0)["theme"].to_list()
+REASON_LABEL_WIDTH = 22
+"""Characters a theme's label runs to before it wraps: every theme in two lines at most (at
+18, "would not be believed or taken seriously" took three, and three lines ran into the next
+bar's label), still narrow enough to leave a phone most of its width for the bars."""
+
+_LINE_PX = 16  # a label line at the chart's 12 px font, with its leading
+
+
+def _reasons_figure(shown: pl.DataFrame) -> tuple[go.Figure, int]:
+    """The bars of the themes (largest at the top) and the chart's height: each bar's slot is
+    tall enough for its label's lines and a gap, so no label meets the next."""
+    labels = [wrapped(t, REASON_LABEL_WIDTH) for t in shown["theme"].to_list()]
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
     fig = go.Figure(
         go.Bar(
             x=[None if v is None else 100 * v for v in shown["share"].to_list()][::-1],
-            y=[wrapped(t) for t in shown["theme"].to_list()][::-1],
+            y=labels[::-1],
             orientation="h",
             marker_color=_ACCENT,
             name="% of reasons",
@@ -119,6 +126,17 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
     )
     fig.update_layout(title="Share of reasons mentioning each theme", xaxis_title="%")
     fig.update_yaxes(automargin=True)
+    slot = max(40, _LINE_PX * lines + 16)
+    return fig, 120 + slot * shown.height
+
+
+def _reasons(result: SurveyResult, view: SurveyView) -> Section:
+    if result.themes is None or view.themes.is_empty():
+        return Section("Why people did not report", "<p>No reasons were given.</p>")
+    t = view.themes
+    shown = t.filter(pl.col("respondents").is_null() | (pl.col("respondents") > 0))
+    none = t.filter(pl.col("respondents") == 0)["theme"].to_list()
+    fig, height = _reasons_figure(shown)
     themes = result.themes
     reasons, unclassified, several = themes.reasons, themes.unclassified, themes.several
     text = (
@@ -143,7 +161,7 @@ def _reasons(result: SurveyResult, view: SurveyView) -> Section:
     data = shown.select("theme", pl.col("share") * 100).rename({"share": "% of reasons"})
     body += figure_html(
         fig,
-        height=120 + 40 * shown.height,
+        height=height,
         data=data.with_columns(pl.col("% of reasons").round(1)),
     )
     body += table_html(
