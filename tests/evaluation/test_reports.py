@@ -130,8 +130,8 @@ def test_public_top_n_share_is_the_sum_of_the_rows_shown(written: Path) -> None:
             assert r["harm_share"] == pytest.approx(sum(shares[:k]))
             assert r["ci_low"] is None and r["ci_high"] is None
     size = min(n, len([r for r in public["lsoas"] if r["harm_share"] is not None]))
-    assert f"of the harm is in the {size} LSOAs with the most harm shown" in html
-    assert f"the {size} with the most harm shown" in html  # the main point says so too
+    assert f"of the harm is in the {size} LSOAs shown with the most harm" in html
+    assert f"the {size} shown with the most harm" in html  # the main point says so too
 
 
 def test_restricted_targeting_lists_every_lsoa(written: Path, planted: Evaluated) -> None:

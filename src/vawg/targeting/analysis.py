@@ -104,14 +104,14 @@ def targeting_main_points(result: TargetingResult) -> tuple[MainPoint, ...]:
             result.coverage,
             result.table,
             f"Neighbourhoods (LSOAs): share of all the harm from {what} that was in the "
-            f"{{size}} with the most harm{shown}",
+            f"{{size}}{shown} with the most harm",
             result.top_rank,
         ),
         (  # town-centre shares are of the harm in town centres, not of all the harm
             result.town_coverage,
             result.towns,
-            f"Town centres: share of their harm from {what} that was in the {{size}} with the "
-            f"most harm{shown}",
+            f"Town centres: share of their harm from {what} that was in the {{size}}{shown} "
+            "with the most harm",
             min(result.top_rank, result.towns.height),
         ),
     ):

@@ -107,7 +107,7 @@ def _summary(result: TargetingResult) -> str:
         cards.append(
             kpi(
                 pct(c["harm_share"]),
-                f"of the harm is in the {size} LSOAs with the most harm shown"
+                f"of the harm is in the {size} LSOAs shown with the most harm"
                 if result.public
                 else f"of the harm is in the top {n} LSOAs",
                 f"the first {size} rows of the ranking below (places with too few crimes to "
