@@ -37,3 +37,15 @@ def test_tables_tiles_and_main_points_word_an_unclear_change_alike() -> None:
     assert finding.startswith("No clear change in crime relative to the comparison areas ")
     assert "(estimate a rise of 3.8%)" in finding
     assert "point estimate" not in finding
+
+
+def test_the_trend_before_the_start_reads_the_same_way() -> None:
+    # It read "no clear difference in trend from the comparison areas: point estimate 1.2%
+    # more crimes a year (95% CI 47% fewer to 94% more)".
+    from vawg.report.evaluation.place import _pre_trend
+
+    text = _pre_trend(Estimate(1.012, 0.53, 1.94), False)
+    assert (
+        "Before the start, no clear difference in trend from the comparison areas (estimate "
+        "1.2% more crimes a year, 95% CI 47% fewer to 94% more)." in text
+    )

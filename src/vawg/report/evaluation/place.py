@@ -376,9 +376,8 @@ def _pre_trend(per_year: Estimate, differs: bool) -> str:
             "have happened."
         )
     return paragraphs(
-        "Before the start, "
-        + unclear("difference in trend", words, interval)
-        + " from the comparison areas."
+        "Before the start, no clear difference in trend from the comparison areas "
+        f"({with_estimate(words, interval)})."
     )
 
 
