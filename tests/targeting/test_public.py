@@ -234,3 +234,16 @@ def test_the_public_top_n_share_is_of_the_places_shown_and_gives_no_withheld_har
     # the share is the sum of the rows shown, so it adds nothing to them: no withheld harm
     shown = public.filter(pl.col("harm_share").is_not_null())
     assert rows[5]["harm_share"] == pytest.approx(sum(shown["harm_share"].head(5)))
+
+
+def test_the_coverage_chart_draws_no_interval_for_shares_that_have_none() -> None:
+    # The public chart drew a stray tick on each bar from intervals that were all missing.
+    from vawg.report.evaluation.charts import coverage_chart
+
+    shares = pl.DataFrame(
+        {"up_to_rank": [5, 6], "harm_share": [0.087, 0.091], "ci_low": [None, None]},
+        schema_overrides={"ci_low": pl.Float64},
+    ).with_columns(ci_high=pl.col("ci_low"))
+    assert coverage_chart(shares, "t").data[0].error_y.array is None
+    with_ci = shares.with_columns(ci_low=pl.lit(0.05), ci_high=pl.lit(0.12))
+    assert coverage_chart(with_ci, "t").data[0].error_y.array is not None

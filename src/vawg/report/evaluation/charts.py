@@ -187,7 +187,9 @@ def _steps(xs: list[int], ys: list[float]) -> list[tuple[int, float]]:
 
 
 def coverage_chart(coverage: pl.DataFrame, title: str) -> go.Figure:
-    """Share of harm covered by the top-N places, with intervals."""
+    """Share of harm covered by the top-N places, with intervals (none drawn when the shares
+    have none: the public shares of the places shown)."""
+    intervals = coverage["ci_low"].is_not_null().any()
     fig = go.Figure(
         go.Bar(
             x=[f"top {n}" for n in coverage["up_to_rank"].to_list()],
@@ -198,7 +200,9 @@ def coverage_chart(coverage: pl.DataFrame, title: str) -> go.Figure:
                 "symmetric": False,
                 "array": (coverage["ci_high"] - coverage["harm_share"]).to_list(),
                 "arrayminus": (coverage["harm_share"] - coverage["ci_low"]).to_list(),
-            },
+            }
+            if intervals
+            else None,
             meta={"measure": "share"},
         )
     )
