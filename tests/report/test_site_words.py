@@ -23,5 +23,6 @@ def test_the_ages_chart_says_why_suspects_have_no_bar_under_18() -> None:
     # offenders there, with no word: they are out of scope (18 or over), not zeros.
     text = _ages_note(["18-24", "25-34", "35-44", "45-54", "55-64", "65+"])
     assert "counted only from age 18" in text and "aged 18 or over" in text
+    assert "the younger age bands and “unknown” have victims only" in text
     assert "from age 16" in _ages_note(["16-17", "18-24", "65+"])
     assert _ages_note(["under 16", "16-17", "18-24"]) == ""

@@ -194,10 +194,12 @@ def _ages_note(offender_bands: list[str]) -> str:
     if not offender_bands or offender_bands[0] == "under 16":
         return ""
     youngest = offender_bands[0].split("-")[0].rstrip("+")
+    # an age is known for every one counted (it is how they are in scope): no "unknown" bar
+    bands = "the younger age bands" + ("" if "unknown" in offender_bands else " and “unknown”")
     return (
         f"Suspects or offenders are counted only from age {youngest}: the figures cover crimes "
-        f"with a male suspect or offender aged {youngest} or over, so the younger age bands "
-        "have victims only."
+        f"with a male suspect or offender aged {youngest} or over, so {bands} have victims "
+        "only."
     )
 
 
