@@ -197,6 +197,27 @@ def test_a_shown_harm_cannot_be_taken_apart_into_the_offences_behind_it() -> Non
     assert set(shown["lsoa_code"]) == {"E3", "E4"}
 
 
+def test_a_share_does_not_give_the_exact_total_harm_back() -> None:
+    # Shares were of the exact total: 800 / (800 / 1,843) is 1,843, the total to the day, and
+    # less the shown places' harm, the withheld places' harm to within a little rounding.
+    ranked = pl.DataFrame(
+        {
+            "lsoa_code": ["E1", "E2", "E3"],
+            "crimes": [40, 12, 31],  # E2: too few for its harm to be shown
+            "harm_days": [812.0, 600.0, 431.0],
+            "harm_share": [812 / 1843, 600 / 1843, 431 / 1843],
+            "rank": [1, 2, 3],
+        }
+    )
+    public = _places(ranked, 5, [()], 30)
+    shown = public.filter(pl.col("harm_share").is_not_null())
+    assert shown["lsoa_code"].to_list() == ["E1", "E3"]
+    # each shown harm over its share is the total as published (1,843 to 2 significant
+    # figures), never the exact one
+    implied = {round(h / s, 6) for h, s in shown.select("harm_days", "harm_share").iter_rows()}
+    assert implied == {published_harm(1843.0)} == {1800.0}
+
+
 def test_the_public_top_n_share_is_of_the_places_shown_and_gives_no_withheld_harm_away() -> None:
     # The public report said the top 5 held 9.1% of the harm (the true top 5, a withheld
     # place among them) above five shown rows adding up to 8.6%; and that share less the shown

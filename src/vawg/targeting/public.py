@@ -23,6 +23,8 @@ type), through :mod:`vawg.disclosure` (small counts withheld, the rest rounded):
   so the sums that fit a window of 100 days or more are many (``tests/targeting/test_public.py`` brute-forces the attack). The
   harm of every place is rounded from its own true value, never scaled by the rounded count
   (that gave the true count back: harm × rounded count ÷ true count); the force's harm too;
+  a share of harm is of the total rounded the same way (over the exact total, a shown harm
+  over its share gave that total back, and with it the withheld places' harm);
 * the shown places keep the order and ranks of the full figures, among the places shown (the
   same "number one" as the restricted table; rounding keeps the order of the harm, so the
   shown harm never rises down the table; places whose rounded harm ties keep their true order);
@@ -90,8 +92,10 @@ def _places(
     # Each shown place's harm rounded from its own true value, and its share of the harm of
     # every ranked place, withheld ones included, as in the restricted table (of the shown
     # places only, the shares came out up to three times larger and disagreed with the
-    # headline).
-    total = float(frame["harm_days"].sum())
+    # headline). The share is of that total rounded as a harm is: of the exact total, a shown
+    # harm over its share gave the exact total back, and that less the shown places' harm
+    # the withheld places' harm to within the rounding of a few shown ones.
+    total = published_harm(float(frame["harm_days"].sum())) or 0.0
     out = out.with_columns(
         harm_days=pl.col("harm_days").map_elements(published_harm, return_dtype=pl.Float64)
     ).with_columns(
