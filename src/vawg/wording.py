@@ -31,8 +31,9 @@ __all__ = [
 
 def percent_change(percent: float) -> str:
     """The size of a percentage change, rounded as every report rounds it: one decimal under
-    10% (``3.8``), whole above (``23``); without its sign."""
-    size = abs(percent)
+    10% (``3.8``), whole above (``23``); without its sign. A ratio of 0.9 is 10% fewer, not
+    the 9.999…% its floating-point difference from 1 gives."""
+    size = round(abs(percent), 9)
     return f"{size:.1f}" if size < 10 else f"{size:.0f}"
 
 

@@ -35,3 +35,13 @@ def test_an_interval_beside_its_estimate_is_written_in_the_estimates_form() -> N
     # the drivers report's table cell, which had "77% more crimes (95% CI 1.38 to 2.3 times …)"
     text = effect_words(1.77, 1.38, 2.3, unit="crimes")
     assert text == "77% more crimes (95% CI 38% more to 130% more)", text
+
+
+def test_a_round_change_is_not_written_from_its_floating_point_error() -> None:
+    from vawg.report.fmt import change, change_interval
+
+    # (0.9 - 1) x 100 is -9.999999999999998 in floating point: 10% fewer, not "10.0% fewer"
+    assert change(0.9) == "10% fewer"
+    assert change(1.1, "crimes") == "10% more crimes"
+    assert change_interval(0.9, 1.2, 1.05) == "95% CI 10% fewer to 20% more"
+    assert change(0.95) == "5.0% fewer"
