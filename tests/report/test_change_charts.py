@@ -45,7 +45,8 @@ def test_the_event_study_axis_is_the_change_in_crimes_not_a_ratio() -> None:
     # a halving is 50% fewer, a doubling 100% more, 1 is no change (0)
     assert ticks[0.5] == "−50%" and ticks[2] == "+100%" and ticks[1] == "0"
     hover = list(fig.data[0].customdata)
-    assert hover[2] == "+0: −50% (95% CI −70% to −10%)"
+    # the hover in the words of the report's text (vawg.wording), not a bare signed per cent
+    assert hover[2] == "+0: 50% fewer (95% CI 70% fewer to 10% fewer)"
 
 
 def test_the_near_repeat_cells_read_as_change_against_chance() -> None:

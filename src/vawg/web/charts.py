@@ -29,15 +29,18 @@ from vawg.schema.labels import LABELS, label
 from vawg.web.access import Access, current
 from vawg.web.context import Download, PageContext
 from vawg.web.jobs import Memo
+from vawg.wording import ratio_change, ratio_interval
 
 __all__ = [
     "PALETTE",
+    "as_rate",
     "bars",
     "change_axis",
     "change_words",
     "content_key",
     "csv_bytes",
     "deferred_csv",
+    "interval_words",
     "kpi_row",
     "line",
     "remembered",
@@ -173,15 +176,30 @@ _STEPS = (
 
 
 def change_words(ratio: float | None, *, unit: str = "") -> str:
-    """A ratio as a change in words: 1.32 → ``32% more``, 0.8 → ``20% fewer``, 1 → ``no
-    change`` (``unit`` after "more"/"fewer": ``32% more crimes``)."""
-    if ratio is None or ratio != ratio:
+    """A ratio as a change in words, as the reports write it (:func:`vawg.wording.ratio_change`):
+    1.32 → ``32% more``, 1.038 → ``3.8% more``, 0.8 → ``20% fewer``, 2.4 → ``2.4 times as
+    many``, 1.0004 → ``about the same`` (``unit`` follows: ``32% more crimes``); ``–`` when
+    missing."""
+    if ratio is None or not math.isfinite(ratio):
         return "–"
-    percent = (ratio - 1) * 100
-    if round(percent) == 0:
-        return "no change"
-    tail = f" {unit}" if unit else ""
-    return f"{abs(percent):.0f}% {'more' if percent > 0 else 'fewer'}{tail}"
+    return ratio_change(ratio, unit)
+
+
+def interval_words(low: float | None, high: float | None, estimate: float | None = None) -> str:
+    """A ratio's 95% interval in words, as the reports write it beside ``estimate``
+    (:func:`vawg.wording.ratio_interval`): ``41% fewer to 82% more``, ``1.04 to 5.7 times as
+    many``; empty when an end is missing."""
+    if low is None or high is None:
+        return ""
+    if estimate is not None and not math.isfinite(estimate):
+        estimate = None
+    return ratio_interval(low, high, estimate)
+
+
+def as_rate(words: str) -> str:
+    """Words of a change in a count made words of a change in a rate: ``17% lower``, ``2.1
+    times as high`` (as the programme report writes a hazard ratio)."""
+    return words.replace("fewer", "lower").replace("more", "higher").replace("as many", "as high")
 
 
 def change_axis(figure: go.Figure, values: Sequence[float | None], *, axis: str = "x") -> None:

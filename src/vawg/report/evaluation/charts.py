@@ -7,6 +7,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from vawg.wording import ratio_change, ratio_interval
+
 __all__ = [
     "LOG_TICKS",
     "change_label",
@@ -47,10 +49,13 @@ def change_ticks(ticks: tuple[float, ...] = LOG_TICKS) -> dict[str, list[Any]]:
     }
 
 
-def _interval_words(low: float | None, high: float | None) -> str:
-    if low is None or high is None:
-        return ""
-    return f" (95% CI {change_label(low)} to {change_label(high)})"
+def _hover_words(ratio: float, low: float | None, high: float | None) -> str:
+    """A period's change and its interval in words, as the reports' text writes them
+    (:mod:`vawg.wording`): ``50% fewer (95% CI 70% fewer to 10% fewer)``, ``5.7 times as many
+    (95% CI 2.2 to 15 times as many)``; never a bare ``+470%``."""
+    if low is None or high is None or low != low or high != high:
+        return "the reference period (set at no change)" if ratio == 1 else ratio_change(ratio)
+    return f"{ratio_change(ratio)} (95% CI {ratio_interval(low, high, ratio)})"
 
 
 def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
@@ -59,7 +64,7 @@ def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
     scale (a halving and a doubling the same distance from no change), labelled in %."""
     shown = table.filter(pl.col("rate_ratio") > 0)
     hover = [
-        f"{label}: {change_label(r)}{_interval_words(lo, hi)}"
+        f"{label}: {_hover_words(r, lo, hi)}"
         for label, r, lo, hi in shown.select("label", "rate_ratio", "ci_low", "ci_high").iter_rows()
     ]
     fig = go.Figure(

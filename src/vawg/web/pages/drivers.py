@@ -13,6 +13,7 @@ from vawg.web.charts import (
     PALETTE,
     change_axis,
     change_words,
+    interval_words,
     show_chart,
     show_table,
     styled,
@@ -85,9 +86,15 @@ def _forest(frame: pl.DataFrame, label: str, title: str, *, wrap: bool = True) -
     return fig
 
 
-def _interval(low: float | None, high: float | None) -> str:
-    """A ratio's interval in words: ``from 12% fewer to 5% more``."""
-    return f"{change_words(low)} to {change_words(high)}"
+def against_expected(ratio: float | None) -> str:
+    """Crimes on a day against the number expected, in words: ``12% more crimes than
+    expected``, ``2.1 times as many crimes as expected``, ``about as many crimes as expected``."""
+    words = change_words(ratio, unit="crimes")
+    if words == "–":
+        return words
+    if words == "about the same":
+        return "about as many crimes as expected"
+    return f"{words} {'as' if 'times as many' in words else 'than'} expected"
 
 
 def _clear(ratio: float | None, low: float | None, high: float | None) -> str:
@@ -125,9 +132,13 @@ def _age_table(table: pl.DataFrame, reference: str) -> pl.DataFrame:
         words(
             "against_ci",
             [
-                "reference" if b == reference else _interval(lo, hi)
-                for b, lo, hi in zip(
-                    table["age_band"], table["rr_ci_low"], table["rr_ci_high"], strict=True
+                "reference" if b == reference else interval_words(lo, hi, r)
+                for b, r, lo, hi in zip(
+                    table["age_band"],
+                    table["rate_ratio"],
+                    table["rr_ci_low"],
+                    table["rr_ci_high"],
+                    strict=True,
                 )
             ],
         ),
@@ -203,8 +214,8 @@ def render(ctx: PageContext) -> None:
         for row in result.table.iter_rows(named=True):
             if row["key"] in ("offender_birthday", "victim_birthday"):
                 on_day.append(
-                    f"{_LABELS[row['key']]}: {change_words(row['estimate'], unit='crimes')} "
-                    f"than expected (95% interval {_interval(row['ci_low'], row['ci_high'])})"
+                    f"{_LABELS[row['key']]}: {against_expected(row['estimate'])} (95% "
+                    f"interval {interval_words(row['ci_low'], row['ci_high'], row['estimate'])})"
                 )
         show_chart(
             ctx,

@@ -11,8 +11,10 @@ from vawg.report.targeting.report import near_repeat_reading
 from vawg.schema.labels import label
 from vawg.web import data
 from vawg.web.charts import (
+    as_rate,
     change_axis,
     change_words,
+    interval_words,
     show_chart,
     show_table,
     show_text_table,
@@ -26,13 +28,6 @@ _TOP = {"surely": "Surely", "might be": "Might be", "no": "No"}
 _LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0}
 
 
-def _interval(low: float | None, high: float | None) -> str:
-    """A ratio's interval in words: ``12% fewer to 5% more``."""
-    if low is None or high is None:
-        return ""
-    return f"{change_words(low)} to {change_words(high)}"
-
-
 __all__ = ["render"]
 
 
@@ -40,7 +35,7 @@ def _hazard_words(ratio: float | None, low: float | None, high: float | None) ->
     """A hazard ratio in words, "no clear difference" first when its interval holds 1."""
     if ratio is None:
         return "–"
-    words = change_words(ratio).replace("more", "higher").replace("fewer", "lower")
+    words = as_rate(change_words(ratio))
     if low is not None and high is not None and low <= 1 <= high:
         return "N" + unclear("difference", words)[1:]
     return words[:1].upper() + words[1:]
@@ -189,7 +184,8 @@ def _before_the_start(pooled: object) -> str:
         return (
             "Read with care: before the start, the treated areas were on a different trend "
             f"from the comparison areas ({change_words(per_year.estimate, unit='crimes')} a "
-            f"year, 95% interval {_interval(per_year.ci_low, per_year.ci_high)}), so the "
+            "year, 95% interval "
+            f"{interval_words(per_year.ci_low, per_year.ci_high, per_year.estimate)}), so the "
             "comparison areas cannot stand for what would have happened."
         )
     # the periods before the start: the analysis' own caution (its joint test, or its fallback
@@ -254,8 +250,13 @@ def _programmes(ctx: PageContext, programme: object) -> None:
             pl.Series(
                 "interval",
                 [
-                    _interval(lo, hi).replace("more", "higher").replace("fewer", "lower")
-                    for lo, hi in zip(hr["ci_low"].to_list(), hr["ci_high"].to_list(), strict=True)
+                    as_rate(interval_words(lo, hi, r))
+                    for r, lo, hi in zip(
+                        hr["hazard_ratio"].to_list(),
+                        hr["ci_low"].to_list(),
+                        hr["ci_high"].to_list(),
+                        strict=True,
+                    )
                 ],
             ),
             pl.col("note").fill_null(""),

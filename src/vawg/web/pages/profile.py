@@ -12,6 +12,7 @@ from vawg.web.charts import (
     PALETTE,
     bars,
     change_words,
+    interval_words,
     kpi_row,
     line,
     show_chart,
@@ -223,7 +224,7 @@ def _headline(table: pl.DataFrame) -> pl.DataFrame:
             interval = f"{low:.1%} to {high:.1%}" if low is not None else ""
         elif "ratio" in measure:
             shown = change_words(value, unit="a year" if "per year" in measure else "")
-            interval = f"{change_words(low)} to {change_words(high)}" if low is not None else ""
+            interval = interval_words(low, high, value)
         elif "rate" in measure:
             shown = f"{value:,.2f}"
             interval = f"{low:,.2f} to {high:,.2f}" if low is not None else ""
