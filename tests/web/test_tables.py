@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import pytest
 
 from vawg.config import Settings
 from vawg.web.access import Access
@@ -103,3 +105,58 @@ def test_a_column_can_be_given_a_width() -> None:
         _column_config(pl.DataFrame({"town_centre": ["Tonbridge"]})), {"town_centre": "medium"}
     )
     assert config["town_centre"]["width"] == "medium"
+
+
+# The lines a cell's text is drawn on: the distinct tops of its line boxes.
+_DATE_LINES = """(table, column) => {
+  const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  const index = heads.indexOf(column);
+  return [...table.querySelectorAll('tbody tr')].map(row => {
+    const range = document.createRange();
+    range.selectNodeContents(row.children[index]);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+  });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [358, 700, 812])
+def test_a_start_date_is_written_on_one_line_beside_long_findings(
+    tmp_path: Path, page: Any, width: int
+) -> None:
+    # The Safer Streets table's "Started" column broke "1 Oct" over "2020" beside the wide
+    # column of findings: the page's column on a phone held sideways (844 px) or a desktop
+    # (1280 px) is about 812 px, a small tablet's 700 px; upright (390 px), 358 px, each row
+    # is a block of named lines.
+    from vawg.web.charts import text_table_html
+
+    finding = "Cannot conclude: too few crimes: 38 before and 13 after the start in the " * 2
+    frame = pl.DataFrame(
+        {
+            "name": ["Canterbury: active bystander training", "Chatham: fly-tipping removal"],
+            "type": ["Bystander training", "Environmental improvements"],
+            "start_date": [date(2020, 10, 1), date(2021, 4, 1)],
+            "conclusion": [finding, finding],
+        }
+    )
+    labels = {
+        "name": "Intervention",
+        "type": "Type",
+        "start_date": "Started",
+        "conclusion": "What the data show",
+    }
+    body = text_table_html(frame, labels, wide="conclusion")
+    path = tmp_path / "table.html"
+    path.write_text(
+        '<!doctype html><meta name="viewport" content="width=device-width">'
+        f'<body style="margin:16px;font-family:sans-serif"><div style="width:{width}px">'
+        f"{body}</div></body>",
+        encoding="utf-8",
+    )
+    page.set_viewport_size({"width": width + 32, "height": 900})
+    page.goto(path.as_uri())
+    table = page.locator("table.vawg-text-table")
+    if width < 640:  # a phone: each row a block of named lines, the header hidden
+        assert page.locator("thead").is_hidden()
+    lines = table.evaluate(_DATE_LINES, "Started")
+    assert lines == [1, 1], (width, lines)

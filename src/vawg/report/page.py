@@ -463,6 +463,7 @@ def table_html(
     percent: Sequence[str] = (),
     wide: Sequence[str] = (),
     standalone: bool = False,
+    nowrap: Sequence[str] = (),
 ) -> str:
     """A polars frame as an escaped HTML table (at most ``max_rows`` rows, said when cut).
     The ``percent`` columns hold shares (0–1) and are written as percentages (``49.6%``).
@@ -473,23 +474,23 @@ def table_html(
     ``standalone``: the table carries its own styles, for a page that does not load the report
     page's CSS (the dashboard's tables of words): the same cells, with inline styles; the
     ``wide`` columns get half the width, and on a phone each row becomes a block of named
-    lines (each cell headed by its column)."""
-    for option, names in (("percent", percent), ("wide", wide)):
+    lines (each cell headed by its column); its ``nowrap`` columns (dates) are never broken
+    across lines."""
+    for option, names in (("percent", percent), ("wide", wide), ("nowrap", nowrap)):
         unknown = set(names) - set(frame.columns)
         if unknown:
             raise ValueError(f"{option} names columns the table does not have: {sorted(unknown)}")
-    return str(
-        _macro("standalone_table" if standalone else "table")(
-            _table(
-                frame,
-                caption=caption,
-                max_rows=max_rows,
-                labels=labels or {},
-                percent=tuple(percent),
-                wide=tuple(wide),
-            )
-        )
+    table = _table(
+        frame,
+        caption=caption,
+        max_rows=max_rows,
+        labels=labels or {},
+        percent=tuple(percent),
+        wide=tuple(wide),
     )
+    if not standalone:
+        return str(_macro("table")(table))
+    return str(_macro("standalone_table")(table, [c in nowrap for c in frame.columns]))
 
 
 def kpi_html(value: str, label: str, interval: str = "") -> str:

@@ -439,11 +439,14 @@ def text_table_html(data: pl.DataFrame, labels: Mapping[str, str], *, wide: str 
     none of the report's, every row shown and dates written ``1 Apr 2017``. ``wide``: the column
     given most of the width (the one that carries the words). On a phone each row becomes a
     block of named lines (the finding under the name)."""
+    dates = tuple(c for c, dtype in data.schema.items() if dtype == pl.Date)
     shown = data.with_columns(pl.col(pl.Date).dt.strftime("%-d %b %Y"))
     return table_html(
         shown,
         labels=dict(labels),
         wide=(wide,) if wide else (),
+        # a date is never broken across lines ("1 Oct" over "2020" beside a wide column)
+        nowrap=dates,
         max_rows=max(shown.height, 1),
         standalone=True,
     )
