@@ -149,8 +149,9 @@ def test_a_district_focus_zooms_to_it_and_calls_nothing_else_no_data() -> None:
     outside = [t for name, t in fills.items() if name not in legend]
     assert len(outside) == 1 and outside[0].name.endswith("(2 LSOAs)")  # type: ignore[attr-defined]
     # The axes open on West (0-1 km across, 0-2 km up) with a small margin, not on East.
-    x0, x1 = fig.layout.xaxis.range  # type: ignore[attr-defined]
-    y0, y1 = fig.layout.yaxis.range  # type: ignore[attr-defined]
+    x_axis, y_axis = fig.layout.xaxis, fig.layout.yaxis  # type: ignore[attr-defined]
+    x0, x1 = x_axis.autorangeoptions.clipmin, x_axis.autorangeoptions.clipmax
+    y0, y1 = y_axis.autorangeoptions.clipmin, y_axis.autorangeoptions.clipmax
     assert X0 - 0.1 * KM < x0 < X0 and X0 + KM < x1 < X0 + 1.1 * KM
     assert Y0 - 0.1 * KM < y0 < Y0 and Y0 + 2 * KM < y1 < Y0 + 2.1 * KM
     # Hover only where the focus is.

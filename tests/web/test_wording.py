@@ -185,3 +185,15 @@ def test_the_safer_streets_page_shows_the_analysis_caution_not_a_rule_of_its_own
     pooled = SimpleNamespace(pre_trend=None, cautions=(caution,))
     assert _before_the_start(pooled) == caution
     assert _before_the_start(SimpleNamespace(pre_trend=None, cautions=())) == ""
+
+
+def test_a_legend_put_under_the_plot_hangs_from_there() -> None:
+    # The maps put their legend under the plot (y below 0); the dashboard's look anchored
+    # every legend by its bottom (for one above the plot), so it rose over the map's south.
+    from vawg.web.charts import styled
+
+    under = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]), layout={"legend": {"y": -0.02}})
+    assert styled(under).layout.legend.yanchor == "top"
+    assert styled(go.Figure(go.Scatter(x=[0], y=[0]))).layout.legend.yanchor == "bottom"
+    own = go.Figure(go.Scatter(x=[0], y=[0]), layout={"legend": {"y": -0.2, "yanchor": "middle"}})
+    assert styled(own).layout.legend.yanchor == "middle"

@@ -202,11 +202,18 @@ def area_map_figure(
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    if chosen and len(kept):
-        x0, y0, x1, y1 = shapely.total_bounds(shapes[kept])
-        pad = 0.04 * max(x1 - x0, y1 - y0)
-        fig.update_xaxes(range=[x0 - pad, x1 + pad])
-        fig.update_yaxes(range=[y0 - pad, y1 + pad])
+    # The axes open on the area (the districts in focus, or all), edge to edge: Plotly's own
+    # range is widened by a tenth for the names and the hover points (text and markers), a
+    # band of white around a phone's map. Clipped rather than fixed, so the range is still
+    # Plotly's: a plot wider or taller than the area widens it (neighbouring districts fill
+    # the sides), afresh at every size (a fixed range kept each widening as the next range
+    # while the dashboard resized the plot).
+    shown = shapes[kept] if chosen and len(kept) else shapes
+    if len(shown):
+        x0, y0, x1, y1 = shapely.total_bounds(shown)
+        pad = (0.04 if chosen else 0.01) * max(x1 - x0, y1 - y0)
+        fig.update_xaxes(autorangeoptions={"clipmin": x0 - pad, "clipmax": x1 + pad})
+        fig.update_yaxes(autorangeoptions={"clipmin": y0 - pad, "clipmax": y1 + pad})
     fig.update_layout(
         title=title,
         legend={"orientation": "h", "y": -0.02},

@@ -17,8 +17,9 @@ import io
 import math
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
@@ -45,6 +46,7 @@ __all__ = [
     "line",
     "remembered",
     "show_chart",
+    "show_map",
     "show_table",
     "show_text_table",
     "styled",
@@ -326,8 +328,14 @@ def styled(figure: go.Figure, *, height: int = 360, legend: bool = True) -> go.F
     several times more.
     """
     own: dict[str, object] = figure.layout.to_plotly_json()
+    look = _LOOK
+    placed = own.get("legend")
+    if isinstance(placed, Mapping) and "yanchor" not in placed and placed.get("y", 1) < 0.5:
+        # a legend the figure puts under its plot hangs from there: anchored by its bottom (the
+        # look's, for a legend above), it rose over the plot (a map's southern districts)
+        look = _merged(_LOOK, {"legend": {"yanchor": "top"}})
     layout = _merged(
-        _merged(_LOOK, own),
+        _merged(look, own),
         {
             "height": height,
             "showlegend": legend,
@@ -349,14 +357,142 @@ def show_chart(
     """Draw ``figure`` with a CSV download of ``data`` (and Plotly's PNG button). The chart's
     title is written above it as text, as in the reports: it wraps on a phone, and the legend
     above the plot has the chart's top to itself."""
+    _draw(ctx, figure, data, name, caption=caption, key=key, css=None)
+
+
+def show_map(
+    ctx: PageContext,
+    figure: go.Figure,
+    data: pl.DataFrame,
+    name: str,
+    *,
+    caption: str = "",
+    key: str = "",
+) -> None:
+    """Draw a map (a figure in metres, its y axis anchored to its x) as :func:`show_chart`
+    draws a chart, as tall as its width and shape ask: full width and without empty bands above
+    and below it on a phone, where a height fixed for a desktop left the map a strip in the
+    middle of a tall box. Room is added for the legend under it, as many rows as its entries
+    take at that width; no taller than most of the screen (a tall district zoomed to)."""
+    box = f"vawg-map-{key or _slug(name)}"
+    css = (map_height_css(figure, box), box)
+    _draw(ctx, figure, data, name, caption=caption, key=key, css=css, stretch=True)
+
+
+MAP_MARGIN = 10
+"""The margin around a map's plot area, in pixels (:func:`styled`'s, on every side)."""
+LEGEND_ROW = 22
+"""The height of a row of a legend's entries, in pixels (13 px text)."""
+_CHAR = 7.0
+"""The width of a character of a legend entry, in pixels (13 px system font, a little over)."""
+_SWATCH = 46
+"""A legend entry's swatch and the gaps around its text, in pixels."""
+
+
+def map_aspect(figure: go.Figure) -> float:
+    """Width over height of the area a map opens on: its axes' ranges, or the bounds their
+    ranges are clipped to (:func:`vawg.report.area_map.area_map_figure`), when set; else the
+    extent of everything drawn."""
+    x_axis, y_axis = figure.layout.xaxis, figure.layout.yaxis
+    x_range = x_axis.range or (x_axis.autorangeoptions.clipmin, x_axis.autorangeoptions.clipmax)
+    y_range = y_axis.range or (y_axis.autorangeoptions.clipmin, y_axis.autorangeoptions.clipmax)
+    if None not in (*x_range, *y_range):
+        width, height = abs(x_range[1] - x_range[0]), abs(y_range[1] - y_range[0])
+    else:
+        xs = [np.asarray(t.x, dtype=float) for t in figure.data if t.x is not None and len(t.x)]
+        ys = [np.asarray(t.y, dtype=float) for t in figure.data if t.y is not None and len(t.y)]
+        if not xs or not ys:
+            return 1.0
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        width = float(np.nanmax(x) - np.nanmin(x))
+        height = float(np.nanmax(y) - np.nanmin(y))
+    return width / height if width > 0 and height > 0 else 1.0
+
+
+def legend_rows(figure: go.Figure, width: float) -> int:
+    """How many rows the legend's entries take in a chart ``width`` pixels wide: Plotly lays
+    a legend that does not fit on one line out in columns as wide as its widest entry."""
+    names = [str(t.name) for t in figure.data if t.name and t.showlegend is not False]
+    if not names or figure.layout.showlegend is False:
+        return 0
+    entries = [_SWATCH + _CHAR * len(n) for n in names]
+    room = width - 2 * MAP_MARGIN
+    if sum(entries) <= room:
+        return 1
+    columns = max(1, int(room // max(entries)))
+    return -(-len(names) // columns)
+
+
+_WIDTHS = (300, 360, 420, 500, 600, 700, 800, 900, 1000, 1200, 1400)
+"""Chart widths (pixels) at which the legend's rows are counted again, phone to desktop."""
+
+
+def map_height_css(figure: go.Figure, box: str) -> str:
+    """CSS that makes the map in the container with key ``box`` as tall as its plot area's
+    width over its aspect, plus margins and its legend's rows at that width (container
+    queries: the chart's own width, whatever the screen and the columns)."""
+    aspect = map_aspect(figure)
+    chart = f'.st-key-{box} [data-testid="stPlotlyChart"]'
+
+    def height(rows: int) -> str:
+        extra = 2 * MAP_MARGIN + rows * LEGEND_ROW + (8 if rows else 0)
+        plot = f"(100cqw - {2 * MAP_MARGIN}px) / {aspect:.4f}"
+        return f"{chart} {{ height: min(calc({plot} + {extra}px), 85vh) !important; }}"
+
+    rules = [f".st-key-{box} {{ container-type: inline-size; }}", height(legend_rows(figure, 0))]
+    # from each width up, the legend takes the rows it takes there (narrower: more rows)
+    for width in _WIDTHS:
+        rules.append(
+            f"@container (min-width: {width}px) {{ {height(legend_rows(figure, width))} }}"
+        )
+    return "<style>" + " ".join(rules) + "</style>"
+
+
+def _draw(
+    ctx: PageContext,
+    figure: go.Figure,
+    data: pl.DataFrame,
+    name: str,
+    *,
+    caption: str,
+    key: str,
+    css: tuple[str, str] | None,
+    stretch: bool = False,
+) -> None:
+    """Draw ``figure`` under its title, with its caption and CSV; ``css``: (style, the key of
+    a container drawn around the chart for it), ``stretch``: the chart as tall as the style
+    makes its box."""
     slug = _slug(name)
     title = figure.layout.title.text
     if title:
         figure.layout.title.text = None
         st.markdown(f"**{_escaped(str(title))}**")
+    height: Literal["stretch", "content"] = "stretch" if stretch else "content"
+    if css is None:
+        _plot(ctx, figure, name, slug, key, height=height)
+    else:
+        style, box = css
+        with st.container(key=box):
+            st.html(style)  # style only: Streamlit applies it without drawing anything
+            _plot(ctx, figure, name, slug, key, height=height)
+    if title:  # a figure kept for the next run (a map) keeps its title for it
+        figure.layout.title.text = title
+    _caption_and_download(ctx, data, name, caption, key)
+
+
+def _plot(
+    ctx: PageContext,
+    figure: go.Figure,
+    name: str,
+    slug: str,
+    key: str,
+    *,
+    height: Literal["stretch", "content"],
+) -> None:
     st.plotly_chart(
         figure,
         width="stretch",
+        height=height,
         theme=None,
         key=f"chart-{key or slug}",
         config={
@@ -369,9 +505,6 @@ def show_chart(
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],
         },
     )
-    if title:  # a figure kept for the next run (a map) keeps its title for it
-        figure.layout.title.text = title
-    _caption_and_download(ctx, data, name, caption, key)
 
 
 def _escaped(text: str) -> str:

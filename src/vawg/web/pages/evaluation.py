@@ -16,6 +16,7 @@ from vawg.web.charts import (
     change_words,
     interval_words,
     show_chart,
+    show_map,
     show_table,
     show_text_table,
     styled,
@@ -58,7 +59,7 @@ def _targeting(ctx: PageContext) -> None:
             fig = targeting_map_figure(result.table, top_n=n, title=title)
             caption = "Each symbol is a neighbourhood, its area proportional to harm."
         shown = result.table.drop([c for c in ("easting", "northing") if c in result.table.columns])
-        show_chart(
+        show_map(
             ctx,
             styled(fig, height=560),
             shown,

@@ -16,6 +16,7 @@ from vawg.web.charts import (
     content_key,
     remembered,
     show_chart,
+    show_map,
     show_table,
     styled,
     wrapped,
@@ -122,7 +123,7 @@ def render(ctx: PageContext) -> None:
         )
         if c in table.columns
     ]
-    show_chart(
+    show_map(
         ctx,
         fig,
         table.select(columns),
