@@ -1,11 +1,13 @@
 """The dashboard read on a phone (390 px) as well as on a desktop (1280 px), in a real browser:
-maps as tall as their width asks.
+maps as tall as their width asks, half-year axes written upright and thinned.
 
 One dashboard server for the module (fixture ``dashboard``). Each page is opened at desktop
 width, where the sidebar's page list shows, and then measured at each width.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -71,3 +73,49 @@ def test_a_map_is_as_tall_as_its_width_asks(
     # at each size)
     again = _map_box(page, 390)
     assert abs(again["bottom"] - phone["bottom"]) <= 2 and abs(again["top"] - phone["top"]) <= 2
+
+
+# Each half-year axis' labels as drawn: text, box and whether it is turned.
+_LABELS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+  const box = chart.getBoundingClientRect();
+  return {width: box.width, labels: [...chart.querySelectorAll('.xaxislayer-above .xtick text')]
+    .filter(t => t.getBoundingClientRect().width > 0)
+    .map(t => { const r = t.getBoundingClientRect();
+      return {name: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+              turned: /rotate\\((?!0[,)])/.test(t.getAttribute('transform') || '')}; })};
+}).filter(c => c.labels.some(l => /(Apr|Oct)/.test(l.name) && l.name.includes('–')))"""
+
+
+def _meeting(labels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [
+        (a["name"], b["name"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if min(a["right"], b["right"]) + 4 > max(a["left"], b["left"])
+        and min(a["bottom"], b["bottom"]) > max(a["top"], b["top"])
+    ]
+
+
+def test_half_year_labels_are_upright_and_thinned_on_a_phone(dashboard: str, page: Page) -> None:
+    # Ten half-years were turned on their sides (a phone) or slanted (a desktop): written
+    # upright on two lines as in the reports, every label where the chart has room for them,
+    # else every second or third counting back from the latest.
+    sign_in(page, dashboard, ANALYST, "outcomes")
+    page.locator(".xaxislayer-above .xtick text").first.wait_for(timeout=120_000)
+    shown: dict[int, list[list[str]]] = {}
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(2500)
+        charts = page.evaluate(_LABELS)
+        assert len(charts) == 2, charts  # the outcome rates and the median days
+        for chart in charts:
+            labels = chart["labels"]
+            assert not [label["name"] for label in labels if label["turned"]], (width, labels)
+            assert _meeting(labels) == [], (width, _meeting(labels))
+            assert labels[-1]["name"] == "Oct 2021–Mar 2022", (width, labels)
+        shown[width] = [[label["name"] for label in chart["labels"]] for chart in charts]
+    snapshot(page, "desktop-outcomes-halves")
+    rates_phone, days_phone = shown[390]
+    rates_desktop, _ = shown[1280]
+    assert len(rates_desktop) == 10, rates_desktop  # the whole width: every half-year
+    assert 3 <= len(rates_phone) < 10 and 3 <= len(days_phone) < 10, shown

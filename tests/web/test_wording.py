@@ -197,3 +197,20 @@ def test_a_legend_put_under_the_plot_hangs_from_there() -> None:
     assert styled(go.Figure(go.Scatter(x=[0], y=[0]))).layout.legend.yanchor == "bottom"
     own = go.Figure(go.Scatter(x=[0], y=[0]), layout={"legend": {"y": -0.2, "yanchor": "middle"}})
     assert styled(own).layout.legend.yanchor == "middle"
+
+
+def test_only_an_axis_of_listed_categories_is_thinned() -> None:
+    # Half-year labels are thinned where a chart is narrow; the change ticks of a forest plot
+    # (ratios) are not.
+    from vawg.report.page import half_axis
+    from vawg.web.charts import thinned_ticks_css
+
+    forest = go.Figure()
+    change_axis(forest, [0.6, 1.4])
+    assert thinned_ticks_css(forest, "box") is None
+    halves = [f"Apr–Sep {2017 + i}" for i in range(6)]
+    fig = go.Figure(go.Scatter(x=halves, y=list(range(6))), layout={"xaxis": half_axis(halves)})
+    thinned = thinned_ticks_css(fig, "box")
+    assert thinned is not None and thinned[1] == "box"
+    # every step from every second to one label, counting back from the latest
+    assert [f"nth-last-child({step}n+1)" in thinned[0] for step in range(2, 7)] == [True] * 5

@@ -357,7 +357,8 @@ def show_chart(
     """Draw ``figure`` with a CSV download of ``data`` (and Plotly's PNG button). The chart's
     title is written above it as text, as in the reports: it wraps on a phone, and the legend
     above the plot has the chart's top to itself."""
-    _draw(ctx, figure, data, name, caption=caption, key=key, css=None)
+    box = f"vawg-ticks-{key or _slug(name)}"
+    _draw(ctx, figure, data, name, caption=caption, key=key, css=thinned_ticks_css(figure, box))
 
 
 def show_map(
@@ -446,6 +447,45 @@ def map_height_css(figure: go.Figure, box: str) -> str:
             f"@container (min-width: {width}px) {{ {height(legend_rows(figure, width))} }}"
         )
     return "<style>" + " ".join(rules) + "</style>"
+
+
+TICK_CHAR = 7.0
+"""The width of a character of a tick label, in pixels (13 px system font, a little over)."""
+TICK_GAP = 12
+"""The least room between two tick labels, in pixels."""
+Y_ROOM = 60
+"""What a chart's width gives to its y axis' labels and title and its margins, in pixels."""
+
+
+def thinned_ticks_css(figure: go.Figure, box: str) -> tuple[str, str] | None:
+    """CSS that writes every second or third (and so on) label of an x axis of categories with
+    their labels listed and upright (:func:`vawg.report.page.half_axis`'s half-years), counting
+    back from the latest, where the chart in the container with key ``box`` is too narrow for
+    them all; with that key, or None for any other axis. The reports' page script does this by
+    measuring; here container queries on the chart's own width do it, the labels' widths
+    taken from their characters."""
+    axis = figure.layout.xaxis
+    labels = [str(t) for t in (axis.ticktext or ())]
+    categories = all(isinstance(v, str) for v in (axis.tickvals or ()))  # not change_axis' ratios
+    if axis.tickmode != "array" or axis.tickangle != 0 or len(labels) < 2 or not categories:
+        return None
+    widest = max(len(line) for t in labels for line in t.split("<br>")) * TICK_CHAR + TICK_GAP
+    need = widest * len(labels)  # the plot's width that writes them all
+    tick = f'.st-key-{box} [data-testid="stPlotlyChart"] .xaxislayer-above > .xtick'
+    rules = [f".st-key-{box} {{ container-type: inline-size; }}"]
+    for step in range(2, len(labels) + 1):
+        # every step-th label where the plot is narrower than need / (step - 1) and at least
+        # need / step wide (the narrowest range has no lower end)
+        upper = need / (step - 1) + Y_ROOM
+        lower = need / step + Y_ROOM
+        width = f"(width < {upper:.1f}px)"
+        if step < len(labels):
+            width = f"({lower:.1f}px <= width < {upper:.1f}px)"
+        rules.append(
+            f"@container {width} {{ {tick}:not(:nth-last-child({step}n+1)) text "
+            "{ display: none; } }"
+        )
+    return "<style>" + " ".join(rules) + "</style>", box
 
 
 def _draw(

@@ -11,6 +11,7 @@ import streamlit as st
 from vawg.outcomes.attrition import STAGES
 from vawg.outcomes.mainpoints import outcomes_main_points
 from vawg.report.fmt import half_months
+from vawg.report.page import half_axis
 from vawg.schema.labels import label
 from vawg.web import data
 from vawg.web.charts import PALETTE, show_chart, show_table, styled
@@ -81,6 +82,8 @@ def _rate_figure(rates: pl.DataFrame, title: str, base: str = DEFAULT_BASE) -> g
     fig.update_layout(
         title=title,
         yaxis_tickformat=".0%",
+        # upright on two lines, thinned where the chart is too narrow for them all (show_chart)
+        xaxis=half_axis([half_months(h) for h in sorted(set(rates["half"].to_list()))]),
         xaxis_title="outcomes assigned in" if base == "assigned" else "crimes recorded in",
     )
     return fig
@@ -146,6 +149,7 @@ def render(ctx: PageContext) -> None:
         fig.update_layout(
             title="Median days from recording to an outcome (open crimes counted to the data date)",
             yaxis_title="days",
+            xaxis=half_axis([half_months(h) for h in survival["half"].to_list()]),
             xaxis_title="crimes recorded in",
         )
         fig.update_yaxes(rangemode="tozero")  # a level: the axis starts at 0 days
