@@ -166,7 +166,7 @@ def test_an_effect_whose_interval_holds_no_change_says_so_first() -> None:
     assert _hazard_words(0.83, 0.62, 1.12) == "No clear difference (estimate 17% lower)"
     assert _hazard_words(0.6, 0.4, 0.9) == "40% lower"
     assert _hazard_words(None, None, None) == "–"
-    assert _hazard_words(0.95, 0.8, 1.1) == "No clear difference (point estimate 5.0% lower)"
+    assert _hazard_words(0.95, 0.8, 1.1) == "No clear difference (estimate 5.0% lower)"
     assert _hazard_words(2.1, 1.4, 3.2) == "2.1 times as high"
     assert _clear(0.85, 0.81, 0.89) == "15% fewer"
     assert _clear(1.1, 0.9, 1.3) == "No clear difference (estimate 10% more)"
