@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
@@ -53,3 +54,11 @@ def test_a_bug_is_one_line_exit_2_and_a_traceback_on_request(
     monkeypatch.setattr(sys, "argv", ["vawg", "ingest", "x.csv"])
     with pytest.raises(OverflowError):
         main()
+
+
+def test_python_dash_m_vawg_is_the_vawg_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "vawg", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "demo" in done.stdout and "Usage" in done.stdout

@@ -58,6 +58,7 @@ LAYERS = {
     "programme": 7,
     "report": 8,
     "cli": 9,
+    "__main__": 9,  # `python -m vawg`: the cli
     "web": 9,
     "__init__": 10,
 }
