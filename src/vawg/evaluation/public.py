@@ -60,17 +60,18 @@ KINDS = (
     "comparison_before",
     "comparison_after",
 )
-_ESTIMATES = (
-    "rate_ratio",
-    "ring_ratio",
+_RATIOS = ("rate_ratio", "ring_ratio", "synthetic_ratio")
+"""The estimates that are ratios (published to 2 decimal places)."""
+_FIGURES = (
     "crimes_averted",
     "harm_averted",
     "displaced_crimes",
     "net_crimes_averted",
     "cost_per_crime_averted",
     "cost_per_harm_day_averted",
-    "synthetic_ratio",
 )
+"""The estimates worked out from counts (published to 2 significant figures)."""
+_ESTIMATES = (*_RATIOS, *_FIGURES)
 
 
 def _counts(result: PlaceEvaluationResult, threshold: int) -> dict[Hashable, int | None]:
@@ -122,17 +123,6 @@ def _events(table: pl.DataFrame) -> pl.DataFrame:
 
 def _p(value: float | None) -> float | None:
     return None if value is None else significant(value)
-
-
-_RATIOS = ("rate_ratio", "ring_ratio", "synthetic_ratio")
-_FIGURES = (
-    "crimes_averted",
-    "harm_averted",
-    "displaced_crimes",
-    "net_crimes_averted",
-    "cost_per_crime_averted",
-    "cost_per_harm_day_averted",
-)
 
 
 def _published(e: InterventionEvaluation | PooledEvaluation) -> dict[str, object]:
@@ -248,18 +238,7 @@ def _pooled(
             conclusion=_statement(p.can_conclude, reasons, p.conclusion, hidden),
             event_study=p.event_study.clear(),
             event_leads_p_value=None,
-            **dict.fromkeys(
-                (
-                    "rate_ratio",
-                    "ring_ratio",
-                    "crimes_averted",
-                    "harm_averted",
-                    "displaced_crimes",
-                    "net_crimes_averted",
-                    "cost_per_crime_averted",
-                    "cost_per_harm_day_averted",
-                )
-            ),  # type: ignore[arg-type]
+            **dict.fromkeys(e for e in _ESTIMATES if e != "synthetic_ratio"),  # type: ignore[arg-type]
         )
     shown = dataclasses.replace(p, **common, **_published(p))  # type: ignore[arg-type]
     return dataclasses.replace(shown, conclusion=pooled_finding(shown))
