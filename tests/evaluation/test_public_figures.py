@@ -157,3 +157,29 @@ def test_a_withheld_hazard_ratio_is_not_worded(planted: Evaluated) -> None:
     shown = published_ratio(programme.hazard_ratio)
     assert shown is not None and shown.estimate == round(shown.estimate, 2)
     assert _conclusion(concluding, shown, None, ()) == finding(shown, None)
+
+
+def test_the_balance_table_gives_no_count_of_crimes_back(planted: Evaluated) -> None:
+    # The treated areas' mean crimes a month before the start was published to full precision:
+    # 2.0427350427350426 is 239 / 117, the exact count of 3 areas over 39 months.
+    public = disclose_evaluation(planted.place, FAST)
+    counted = ("crimes a month before the start", "trend before the start")
+    seen = 0
+    for exact, shown in zip(planted.place.interventions, public.interventions, strict=True):
+        if exact.balance.is_empty():
+            continue
+        seen += 1
+        for row, full in zip(shown.balance.to_dicts(), exact.balance.to_dicts(), strict=True):
+            if row["covariate"].startswith(counted):
+                assert full["treated_mean"] is not None
+                assert row["treated_mean"] is None and row["matched_mean"] is None
+                assert row["pool_mean"] is None
+            else:  # deprivation, pubs, town centres: public figures of the areas
+                assert row["treated_mean"] == full["treated_mean"]
+            for column in ("smd_before", "smd_after"):
+                assert row[column] == round(full[column], 2)
+        if exact.pre_trend is not None:
+            assert shown.pre_trend is not None
+            ratio = shown.pre_trend.ratio_per_year
+            assert ratio.estimate == round(exact.pre_trend.ratio_per_year.estimate, 2)
+    assert seen

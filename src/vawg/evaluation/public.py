@@ -20,6 +20,9 @@ same type), through :mod:`vawg.disclosure`:
   rounding hides): ratios to 2 decimal places, crimes and harm averted, costs and p-values to
   2 significant figures, the event study likewise; the finding is worded again from the
   published estimates;
+* the balance table without the group means of the characteristics made of crime counts (a
+  mean over the treated areas and months is their exact count), its standardised differences
+  to 2 decimal places; the trend test before the start to 2 decimal places;
 * the treated areas' harm only for at least ``disclosure_min_base`` crimes, rounded from its
   own true value (:func:`vawg.disclosure.published_harm`), never scaled by a rounded count.
 """
@@ -45,8 +48,9 @@ from vawg.disclosure import (
 )
 from vawg.disclosure.figures import RATIO_PLACES, significant
 from vawg.evaluation.analysis import PlaceEvaluationResult
+from vawg.evaluation.did import PreTrend
 from vawg.evaluation.displacement import weighted_displacement_quotient
-from vawg.evaluation.place import InterventionEvaluation, finding
+from vawg.evaluation.place import COVARIATE_LABELS, InterventionEvaluation, finding
 from vawg.evaluation.pooled import PooledEvaluation, pooled_finding
 from vawg.results import excludes
 
@@ -119,6 +123,34 @@ def _events(table: pl.DataFrame) -> pl.DataFrame:
         pl.col("rate_ratio", "ci_low", "ci_high").round(RATIO_PLACES),
         pl.col("p_value").map_elements(significant, return_dtype=pl.Float64),
     )
+
+
+_COUNTED = (COVARIATE_LABELS["pre_level"], COVARIATE_LABELS["pre_trend"])
+"""The balance table's characteristics made of the areas' crime counts."""
+
+
+def _balance(table: pl.DataFrame) -> pl.DataFrame:
+    """The balance table as published: the group means of the characteristics made of crime
+    counts withheld (the treated areas' mean crimes a month before the start, 2.0427350427350426,
+    is 239 crimes over 3 areas and 39 months: the exact count the rounding hides); the
+    standardised differences, which say how close the match was, to 2 decimal places; the
+    means of deprivation, pubs and town-centre status (public figures of the areas) kept."""
+    if table.is_empty():
+        return table
+    counted = pl.col("covariate").is_in(list(_COUNTED))
+    means = [c for c in ("treated_mean", "pool_mean", "matched_mean") if c in table.columns]
+    return table.with_columns(
+        [pl.when(counted).then(None).otherwise(pl.col(c)).alias(c) for c in means]
+    ).with_columns(pl.col(c).round(2) for c in ("smd_before", "smd_after") if c in table.columns)
+
+
+def _trend(trend: PreTrend | None) -> PreTrend | None:
+    """The test of the trend before the start, its ratio as published (:func:`published_ratio`)."""
+    if trend is None:
+        return None
+    ratio = published_ratio(trend.ratio_per_year)
+    assert ratio is not None
+    return dataclasses.replace(trend, ratio_per_year=ratio)
 
 
 def _p(value: float | None) -> float | None:
@@ -202,6 +234,8 @@ def _intervention(
         synthetic=e.synthetic.clear(),
         donors=e.donors.clear(),
         series=e.series.clear(),
+        balance=_balance(e.balance),
+        pre_trend=_trend(e.pre_trend),
         reasons=reasons,
         notes=public_notes(e.notes, threshold) + _ring_note(e, drop),
         **changes,  # type: ignore[arg-type]
@@ -230,6 +264,7 @@ def _pooled(
         "notes": public_notes(p.notes, threshold),
         "counts": counts,
         "after_harm_days": harm,
+        "pre_trend": _trend(p.pre_trend),
     }
     if hidden or not p.can_conclude:
         return dataclasses.replace(
