@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
+
+import polars as pl
 
 from vawg.results import Estimate
 
@@ -33,7 +36,9 @@ __all__ = [
     "RATIO_PLACES",
     "published_figure",
     "published_harm",
+    "published_p",
     "published_ratio",
+    "published_ratio_columns",
     "significant",
 ]
 
@@ -54,8 +59,21 @@ def significant(value: float, digits: int = 2) -> float:
     return math.copysign(float(f"{rounded:.{digits}g}"), value)
 
 
-def _p(p_value: float | None) -> float | None:
+def published_p(p_value: float | None) -> float | None:
+    """A p-value as published: to 2 significant figures; None stays None."""
     return None if p_value is None else significant(p_value)
+
+
+def published_ratio_columns(
+    table: pl.DataFrame, ratios: Sequence[str], p_value: str = "p_value"
+) -> pl.DataFrame:
+    """A table of ratios as published: its ``ratios`` columns (a ratio and its interval ends)
+    to :data:`RATIO_PLACES` decimal places and its ``p_value`` column by :func:`published_p`,
+    as :func:`published_ratio` gives one ratio."""
+    return table.with_columns(
+        pl.col(*ratios).round(RATIO_PLACES),
+        pl.col(p_value).map_elements(significant, return_dtype=pl.Float64),
+    )
 
 
 def published_ratio(estimate: Estimate | None) -> Estimate | None:
@@ -68,7 +86,7 @@ def published_ratio(estimate: Estimate | None) -> Estimate | None:
         estimate=round(estimate.estimate, RATIO_PLACES),
         ci_low=round(estimate.ci_low, RATIO_PLACES),
         ci_high=round(estimate.ci_high, RATIO_PLACES),
-        p_value=_p(estimate.p_value),
+        p_value=published_p(estimate.p_value),
     )
 
 
@@ -82,7 +100,7 @@ def published_figure(estimate: Estimate | None) -> Estimate | None:
         estimate=significant(estimate.estimate),
         ci_low=significant(estimate.ci_low),
         ci_high=significant(estimate.ci_high),
-        p_value=_p(estimate.p_value),
+        p_value=published_p(estimate.p_value),
     )
 
 

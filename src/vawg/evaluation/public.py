@@ -46,7 +46,7 @@ from vawg.disclosure import (
     published_harm,
     published_ratio,
 )
-from vawg.disclosure.figures import RATIO_PLACES, significant
+from vawg.disclosure.figures import published_p, published_ratio_columns
 from vawg.evaluation.analysis import PlaceEvaluationResult
 from vawg.evaluation.did import PreTrend
 from vawg.evaluation.displacement import weighted_displacement_quotient
@@ -119,10 +119,7 @@ def _events(table: pl.DataFrame) -> pl.DataFrame:
     period's ratio is one of quarterly counts that are not published."""
     if table.is_empty():
         return table
-    return table.with_columns(
-        pl.col("rate_ratio", "ci_low", "ci_high").round(RATIO_PLACES),
-        pl.col("p_value").map_elements(significant, return_dtype=pl.Float64),
-    )
+    return published_ratio_columns(table, ("rate_ratio", "ci_low", "ci_high"))
 
 
 _COUNTED = (COVARIATE_LABELS["pre_level"], COVARIATE_LABELS["pre_trend"])
@@ -153,10 +150,6 @@ def _trend(trend: PreTrend | None) -> PreTrend | None:
     return dataclasses.replace(trend, ratio_per_year=ratio)
 
 
-def _p(value: float | None) -> float | None:
-    return None if value is None else significant(value)
-
-
 def _published(e: InterventionEvaluation | PooledEvaluation) -> dict[str, object]:
     """Every estimate of ``e`` (an intervention's or the pooled evaluation) as published: the
     ratios by :func:`~vawg.disclosure.published_ratio`, the figures worked out from counts by
@@ -167,7 +160,7 @@ def _published(e: InterventionEvaluation | PooledEvaluation) -> dict[str, object
     out |= {name: published_figure(getattr(e, name)) for name in _FIGURES}
     return out | {
         "event_study": _events(e.event_study),
-        "event_leads_p_value": _p(e.event_leads_p_value),
+        "event_leads_p_value": published_p(e.event_leads_p_value),
     }
 
 

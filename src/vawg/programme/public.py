@@ -41,7 +41,7 @@ from vawg.disclosure import (
     shown_count,
     suppress,
 )
-from vawg.disclosure.figures import RATIO_PLACES, significant
+from vawg.disclosure.figures import published_ratio_columns
 from vawg.programme.analysis import ProgrammeEvaluation, ProgrammeEvaluationResult, finding
 from vawg.results import Estimate
 
@@ -80,9 +80,8 @@ def _ratios(table: pl.DataFrame, threshold: int) -> pl.DataFrame:
         )
         .otherwise(pl.col("note"))
     )
-    return frame.drop("total", "hidden").with_columns(
-        pl.col("hazard_ratio", "ci_low", "ci_high").round(RATIO_PLACES),
-        pl.col("p_value").map_elements(significant, return_dtype=pl.Float64),
+    return published_ratio_columns(
+        frame.drop("total", "hidden"), ("hazard_ratio", "ci_low", "ci_high")
     )
 
 
