@@ -7,6 +7,7 @@ and PROJ's own EPSG:4326 -> 27700 transformation.
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,21 @@ def test_locate_gives_the_first_lsoa_each_point_touches_as_a_brute_force_check_d
     moved = b.locate(north[:400], east[:400])  # the same numbers, swapped: points elsewhere
     assert moved.tolist() == b._locate(north[:400].copy(), east[:400].copy()).tolist()
     assert moved.tolist() != expected[:400]
+
+
+def test_boundaries_that_have_placed_points_go_to_another_process_and_place_them_alike() -> None:
+    """A Result carrying Boundaries comes back from the demo's worker processes pickled: the
+    kept answers' lock is left behind, and the copy places points as the original does."""
+    b = shipped_boundaries()
+    x0, y0, x1, y1 = shapely.total_bounds(b.polygons)
+    rng = np.random.default_rng(3)
+    east, north = rng.uniform(x0, x1, 300), rng.uniform(y0, y1, 300)
+    placed = b.locate(east, north)  # fills the kept answers and makes the lock
+    copy = pickle.loads(pickle.dumps(b))
+    assert copy.codes == b.codes and copy.source == b.source and copy.n == b.n
+    assert shapely.equals(copy.polygons, b.polygons).all()
+    assert "_located" not in vars(copy)
+    assert copy.locate(east, north).tolist() == placed.tolist()
 
 
 def test_a_force_file_in_longitude_latitude() -> None:

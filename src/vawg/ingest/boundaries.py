@@ -27,7 +27,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,12 @@ class Boundaries:
     def n(self) -> int:
         """Number of LSOAs."""
         return len(self.codes)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields without what is worked out from them (the prepared polygons, the index,
+        the kept answers and their lock): a Result carrying Boundaries comes back from the
+        demo's worker processes, and a lock cannot be pickled."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @cached_property
     def _prepared(self) -> Polygons:
