@@ -11,19 +11,29 @@ sentences are checked against hand-written expectations.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
 from datetime import date
 from pathlib import Path
 
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from tests.pages import assert_opens_offline, assert_valid_html
 
 from vawg.config import Settings
 from vawg.report import fmt
 from vawg.report.bulletin import bullet_points
-from vawg.report.page import Classification, Section, render_page, table_html
+from vawg.report.page import (
+    PALETTE,
+    Classification,
+    Section,
+    figure_html,
+    render_page,
+    table_html,
+)
 from vawg.results import Estimate, MainPoint
 from vawg.store import load_paths
 
@@ -394,3 +404,33 @@ def test_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         printed = pool.submit(asyncio.run, inside_a_loop()).result()
     assert printed.read_bytes()[:5] == b"%PDF-"
+
+
+def _plotted_layout(markup: str) -> dict[str, object]:
+    """The layout a chart's markup hands Plotly.newPlot (its third argument)."""
+    decoder = json.JSONDecoder()
+    at = markup.index("Plotly.newPlot(") + len("Plotly.newPlot(")
+    arguments = []
+    for _ in range(3):
+        while markup[at] in " ,\n":
+            at += 1
+        value, at = decoder.raw_decode(markup, at)
+        arguments.append(value)
+    layout = arguments[2]
+    assert isinstance(layout, dict)
+    return layout
+
+
+def test_every_chart_carries_the_report_template_whatever_plotlys_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Charts get plotly_white as plotly's default (given as each figure is made, unchecked),
+    and still get it where another default was set after (the dashboard sets its own)."""
+    expected = pio.templates["plotly_white"].to_plotly_json()
+    made = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    assert _plotted_layout(figure_html(made))["template"] == expected
+    monkeypatch.setattr(pio.templates, "default", "none")
+    other = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    layout = _plotted_layout(figure_html(other))
+    assert layout["template"] == expected
+    assert layout["colorway"] == list(PALETTE)
