@@ -3,4 +3,5 @@ e.g. ``PYTHONPATH=src python -m vawg demo``)."""
 
 from vawg.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process imports it (vawg demo)
+    main()

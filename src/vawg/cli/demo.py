@@ -7,11 +7,20 @@ calls the same functions as its command and writes the analyst and the public ve
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.panel import Panel
@@ -29,7 +38,7 @@ from vawg.cli.survey import analyse_surveys, write_survey
 from vawg.cli.web import dashboard_hint, run_publish
 from vawg.config import Settings
 from vawg.datasets import police_uk_kent_months
-from vawg.errors import InputError
+from vawg.errors import InputError, VawgError
 from vawg.models.drivers import drivers
 from vawg.models.open_data import open_data_drivers
 from vawg.opensite import MadeResults
@@ -49,113 +58,219 @@ ALL = ("html", "json", "csv")
 PUBLIC = ("html", "json")
 
 
+Analyse = Callable[[Path, Settings], Any]
+"""(database, settings) -> the analysis, reading the database only."""
+Restricted = Callable[[Path, Path, Settings, Any], list[Path]]
+"""(database, reports folder, settings, the analysis) -> the analyst report files written."""
+Public = Callable[[Path, Path, Settings, MadeResults, Any], list[Path]]
+"""(database, reports folder, settings, the public Results so far, the analysis) -> the public
+report files written, each release recorded in the database's release log first."""
+
+
 @dataclass(frozen=True)
 class DemoStep:
-    """One analysis of the demo: what it is, and how to run it on (database, reports folder,
-    settings, the public Results made so far), returning the files it wrote. A step keeps its
-    public Result in ``made``, so the open site, last, takes it instead of making it again."""
+    """One analysis of the demo: its title, how to ``analyse`` the database, write the analyst
+    (``restricted``) reports and write the ``public`` ones (each None when the step has none).
+
+    The analysis and the analyst reports only read the database, so they may run in a worker
+    process on a copy of it; the public reports are written by the demo's own process, in the
+    order of the steps, because each is first recorded in the release log, in the database. A
+    step keeps its public Result in ``made``, so the open site, last, takes it instead of
+    making it again. Each callable is a module-level function, so a worker can be handed it."""
 
     title: str
-    run: Callable[[Path, Path, Settings, MadeResults], list[Path]]
+    analyse: Analyse | None
+    restricted: Restricted | None
+    public: Public | None = None
+
+    def analysed_and_written(
+        self, db: Path, reports: Path, settings: Settings
+    ) -> tuple[Any, list[Path]]:
+        """The analysis of ``db`` and the analyst report files written from it."""
+        analysed = self.analyse(db, settings) if self.analyse is not None else None
+        files = self.restricted(db, reports, settings, analysed) if self.restricted else []
+        return analysed, files
+
+    def run(self, db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+        """The whole step in this process: analyse ``db``, then write the analyst reports, then
+        the public ones; returns every file written."""
+        analysed, files = self.analysed_and_written(db, reports, settings)
+        if self.public is not None:
+            files += self.public(db, reports, settings, made, analysed)
+        return files
 
 
-def _profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analysed_on(db, lambda t: profile(t, settings))
-    return [
-        *run_profile(db, reports, settings, public=False, analysed=result),
-        *run_profile(
-            db, reports, settings, public=True, formats=PUBLIC, made=made, analysed=result
-        ),
-    ]
+def _analyse_profile(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, functools.partial(profile, settings=settings))
 
 
-def _drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analysed_on(db, lambda t: drivers(t, settings))
-    return [
-        *write_drivers(result, reports, settings, public=False, formats=ALL, db=db),
-        *write_drivers(result, reports, settings, public=True, formats=PUBLIC, db=db),
-    ]
+def _profile(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
+    return run_profile(db, reports, settings, public=False, analysed=result)
 
 
-def _hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analysed_on(db, lambda t: hotspot_analysis(t, settings))
+def _public_profile(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, result: Any
+) -> list[Path]:
+    return run_profile(
+        db, reports, settings, public=True, formats=PUBLIC, made=made, analysed=result
+    )
+
+
+def _analyse_drivers(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, functools.partial(drivers, settings=settings))
+
+
+def _drivers(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
+    return write_drivers(result, reports, settings, public=False, formats=ALL, db=db)
+
+
+def _public_drivers(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, result: Any
+) -> list[Path]:
+    return write_drivers(result, reports, settings, public=True, formats=PUBLIC, db=db)
+
+
+def _analyse_hotspots(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, functools.partial(hotspot_analysis, settings=settings))
+
+
+def _hotspots(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
+    return write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png"), db=db)
+
+
+def _public_hotspots(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, result: Any
+) -> list[Path]:
     made.places = disclose_hotspots(result, settings)
-    return [
-        *write_hotspots(result, reports, settings, public=False, formats=(*ALL, "png"), db=db),
-        *write_hotspots(made.places, reports, settings, public=True, formats=PUBLIC, db=db),
-    ]
+    return write_hotspots(made.places, reports, settings, public=True, formats=PUBLIC, db=db)
 
 
-def _surveys(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analyse_surveys(db, settings)
+def _surveys(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
+    return write_survey(result, reports, settings, public=False, formats=ALL, db=db)
+
+
+def _public_surveys(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, result: Any
+) -> list[Path]:
     made.survey = disclose_survey(result, settings)
-    return [
-        *write_survey(result, reports, settings, public=False, formats=ALL, db=db),
-        *write_survey(made.survey, reports, settings, public=True, formats=PUBLIC, db=db),
-    ]
+    return write_survey(made.survey, reports, settings, public=True, formats=PUBLIC, db=db)
 
 
-def _outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    summary = analysed_on(db, lambda t: outcome_summary(t, settings))
-    return [
-        *run_outcomes(db, reports, settings, public=False, analysed=summary),
-        *run_outcomes(db, reports, settings, public=True, made=made, analysed=summary),
-    ]
+def _analyse_outcomes(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, functools.partial(outcome_summary, settings=settings))
 
 
-def _audit(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analyst_audit(db, settings)
-    return [
-        *run_audit(db, reports, settings, public=False, analysed=result),
-        *run_audit(db, reports, settings, public=True, analysed=result),
-    ]
+def _outcomes(db: Path, reports: Path, settings: Settings, summary: Any) -> list[Path]:
+    return run_outcomes(db, reports, settings, public=False, analysed=summary)
 
 
-def _evaluate(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    analysed = analyst_evaluations(db, settings)
+def _public_outcomes(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, summary: Any
+) -> list[Path]:
+    return run_outcomes(db, reports, settings, public=True, made=made, analysed=summary)
+
+
+def _audit(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
+    return run_audit(db, reports, settings, public=False, analysed=result)
+
+
+def _public_audit(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, result: Any
+) -> list[Path]:
+    return run_audit(db, reports, settings, public=True, analysed=result)
+
+
+def _evaluate(db: Path, reports: Path, settings: Settings, analysed: Any) -> list[Path]:
+    return run_evaluate(db, reports, settings, public=False, analysed=analysed)[2]
+
+
+def _public_evaluate(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, analysed: Any
+) -> list[Path]:
     made.evaluation, made.programme, written = run_evaluate(
         db, reports, settings, public=True, analysed=analysed
     )
-    return [*run_evaluate(db, reports, settings, public=False, analysed=analysed)[2], *written]
+    return written
 
 
-def _target(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    ranked = analysed_on(db, lambda t: targeting(t, settings))
+def _analyse_targeting(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, functools.partial(targeting, settings=settings))
+
+
+def _target(db: Path, reports: Path, settings: Settings, ranked: Any) -> list[Path]:
+    return run_target(db, reports, settings, public=False, formats=ALL, analysed=ranked)[1]
+
+
+def _public_target(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, ranked: Any
+) -> list[Path]:
     made.targeting, written = run_target(
         db, reports, settings, public=True, formats=PUBLIC, analysed=ranked
     )
-    return [
-        *run_target(db, reports, settings, public=False, formats=ALL, analysed=ranked)[1],
-        *written,
-    ]
+    return written
 
 
-def _open_site(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+def _open_site(
+    db: Path, reports: Path, settings: Settings, made: MadeResults, _: Any
+) -> list[Path]:
     pages = run_publish(db, reports / "site", settings, made)
     return [p for p in pages if p.name == "index.html"]
 
 
 STEPS: tuple[DemoStep, ...] = (
-    DemoStep("perpetrator problem profile (vawg profile)", _profile),
-    DemoStep("drivers: deprivation, pubs, town centres, weather (vawg drivers)", _drivers),
-    DemoStep("hot spots, Getis-Ord G* (vawg hotspots)", _hotspots),
-    DemoStep("public and victims' surveys (vawg survey)", _surveys),
-    DemoStep("criminal justice outcomes (vawg outcomes)", _outcomes),
-    DemoStep("half-year audit (vawg audit)", _audit),
-    DemoStep("did it work? Safer Streets and the perpetrator programme (vawg evaluate)", _evaluate),
-    DemoStep("where next: targeting map, near repeats, repeat locations (vawg target)", _target),
+    DemoStep(
+        "perpetrator problem profile (vawg profile)", _analyse_profile, _profile, _public_profile
+    ),
+    DemoStep(
+        "drivers: deprivation, pubs, town centres, weather (vawg drivers)",
+        _analyse_drivers,
+        _drivers,
+        _public_drivers,
+    ),
+    DemoStep(
+        "hot spots, Getis-Ord G* (vawg hotspots)", _analyse_hotspots, _hotspots, _public_hotspots
+    ),
+    DemoStep(
+        "public and victims' surveys (vawg survey)", analyse_surveys, _surveys, _public_surveys
+    ),
+    DemoStep(
+        "criminal justice outcomes (vawg outcomes)",
+        _analyse_outcomes,
+        _outcomes,
+        _public_outcomes,
+    ),
+    DemoStep("half-year audit (vawg audit)", analyst_audit, _audit, _public_audit),
+    DemoStep(
+        "did it work? Safer Streets and the perpetrator programme (vawg evaluate)",
+        analyst_evaluations,
+        _evaluate,
+        _public_evaluate,
+    ),
+    DemoStep(
+        "where next: targeting map, near repeats, repeat locations (vawg target)",
+        _analyse_targeting,
+        _target,
+        _public_target,
+    ),
     # last: the open site carries the public versions of the analyses above
-    DemoStep("open transparency site (vawg publish)", _open_site),
+    DemoStep("open transparency site (vawg publish)", None, None, _open_site),
 )
 """What the demo runs, in order."""
 
+LONGEST = frozenset({STEPS[6].title})
+"""The analysis that takes longest (the evaluations: 8 s of the analyses' 24 s at Kent scale),
+started first when they run side by side; the others start in order."""
 
-def _open_profile(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
+
+def _open_profile(db: Path, reports: Path, settings: Settings, _: Any) -> list[Path]:
     return run_profile(db, reports, settings, public=False)
 
 
-def _open_outcomes(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analysed_on(db, open_data_outcomes)
+def _analyse_open_outcomes(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, open_data_outcomes)
+
+
+def _open_outcomes(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
     manifest = output_manifest(db, "outcomes", settings, public=False)
     return write_open_outcomes(
         result,
@@ -169,16 +284,22 @@ def _open_outcomes(db: Path, reports: Path, settings: Settings, made: MadeResult
     )
 
 
-def _open_drivers(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analysed_on(db, lambda t: open_data_drivers(t, k=settings.hotspot_k))
+def _analyse_open_drivers(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, functools.partial(open_data_drivers, k=settings.hotspot_k))
+
+
+def _open_drivers(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
     manifest = output_manifest(db, "drivers", settings, public=False)
     return write_open_drivers(
         result, reports, ALL, public=False, settings=settings, db=db, manifest=manifest
     )
 
 
-def _open_hotspots(db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
-    result = analysed_on(db, lambda t: open_data_hotspots(t, settings))
+def _analyse_open_hotspots(db: Path, settings: Settings) -> Any:
+    return analysed_on(db, functools.partial(open_data_hotspots, settings=settings))
+
+
+def _open_hotspots(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
     manifest = output_manifest(db, "hotspots", settings, public=False)
     return write_open_hotspots(
         result, reports, settings, ALL, public=False, db=db, manifest=manifest
@@ -186,11 +307,21 @@ def _open_hotspots(db: Path, reports: Path, settings: Settings, made: MadeResult
 
 
 OPEN_STEPS: tuple[DemoStep, ...] = (
-    DemoStep("open-data profile (vawg profile)", _open_profile),
-    DemoStep("police.uk outcome categories (vawg outcomes)", _open_outcomes),
-    DemoStep("area model, violence and sexual offences (vawg drivers)", _open_drivers),
-    DemoStep("hot spots, violence and sexual offences (vawg hotspots)", _open_hotspots),
-    DemoStep("open transparency site from open data (vawg publish)", _open_site),
+    DemoStep("open-data profile (vawg profile)", None, _open_profile),
+    DemoStep(
+        "police.uk outcome categories (vawg outcomes)", _analyse_open_outcomes, _open_outcomes
+    ),
+    DemoStep(
+        "area model, violence and sexual offences (vawg drivers)",
+        _analyse_open_drivers,
+        _open_drivers,
+    ),
+    DemoStep(
+        "hot spots, violence and sexual offences (vawg hotspots)",
+        _analyse_open_hotspots,
+        _open_hotspots,
+    ),
+    DemoStep("open transparency site from open data (vawg publish)", None, None, _open_site),
 )
 """What ``vawg demo --open-data`` runs, in order, on the shipped police.uk Kent months."""
 
@@ -198,6 +329,118 @@ OPEN_LEFT = (
     "open data cannot support the VAWG profile, the survey, the audit or the evaluations: "
     "they need a force extract (vawg ingest) and survey responses"
 )
+
+
+def default_jobs() -> int:
+    """How many worker processes the demo's analyses run in: one per core this process may
+    use, at most two (the reports are written by one process, which the workers keep busy)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(2, cores or 1))
+
+
+@contextlib.contextmanager
+def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``jobs`` worker processes for the analyses (None for one process), started now so that
+    importing the package in them overlaps generating and loading the force. On POSIX they are
+    forked from a server that imported this module once; elsewhere each is spawned."""
+    if jobs <= 1:
+        yield None
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload([__name__])
+    try:
+        pool = ProcessPoolExecutor(jobs, mp_context=context)
+    except (OSError, ImportError, NotImplementedError) as error:  # no process semaphores here
+        console.print(f"[yellow]analyses in one process:[/] no worker processes here ({error})")
+        yield None
+        return
+    # Starting a worker waits for the server to import the package (2 s): done on a thread,
+    # so that the force is generated meanwhile.
+    starting = threading.Thread(target=lambda: [pool.submit(int) for _ in range(jobs)])
+    starting.start()
+    try:
+        yield pool
+    except BaseException:
+        starting.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    starting.join()
+    pool.shutdown(wait=True)
+
+
+def _snapshot_error(error: VawgError, copy: Path, db: Path) -> VawgError:
+    """``error`` from a worker, naming the database rather than the workers' copy of it."""
+    return type(error)(str(error).replace(str(copy), str(db)))
+
+
+def _in_worker(
+    step: DemoStep, copy: Path, reports: Path, settings: Settings
+) -> tuple[Any, list[Path]]:
+    """What a worker does for ``step``: its analysis of the copy of the database, and its
+    analyst reports written (module-level, so the pool can hand it over)."""
+    return step.analysed_and_written(copy, reports, settings)
+
+
+def run_steps(
+    steps: tuple[DemoStep, ...],
+    db: Path,
+    reports: Path,
+    settings: Settings,
+    made: MadeResults,
+    *,
+    pool: ProcessPoolExecutor | None = None,
+    started: Callable[[DemoStep], None] = lambda step: None,
+) -> list[tuple[str, Path]]:
+    """Run ``steps`` on ``db``, writing into ``reports``: each step's title with every file it
+    wrote, in the order of ``steps``.
+
+    With a ``pool``, the analyses and their analyst reports are made side by side in its
+    processes, each reading its own copy of the database (a process writing the release log
+    must have the file to itself), while this process writes the public reports and records
+    their releases in the order of ``steps``, as one process would: the same files and the
+    same release log. The longest analyses start first, so they do not hold up the end."""
+    written: list[tuple[str, Path]] = []
+    if pool is None:
+        for step in steps:
+            started(step)
+            written += [(step.title, p) for p in step.run(db, reports, settings, made)]
+        return written
+    with tempfile.TemporaryDirectory(prefix=".vawg-analyses-", dir=db.parent) as folder:
+        copy = Path(folder) / db.name
+        shutil.copyfile(db, copy)
+        futures: dict[str, Future[tuple[Any, list[Path]]]] = {}
+        for step in sorted(steps, key=lambda s: s.title not in LONGEST):
+            if step.analyse is not None or step.restricted is not None:
+                futures[step.title] = pool.submit(_in_worker, step, copy, reports, settings)
+        try:
+            for step in steps:
+                started(step)
+                analysed: Any = None
+                files: list[Path] = []
+                if step.title in futures:
+                    try:
+                        analysed, files = futures[step.title].result()
+                    except VawgError as error:
+                        raise _snapshot_error(error, copy, db) from None
+                    except BrokenProcessPool as error:  # a worker was killed (out of memory?)
+                        console.print(
+                            f"[yellow]{step.title}: its worker process stopped ({error}); "
+                            "analysed again in this process[/]"
+                        )
+                        analysed, files = step.analysed_and_written(db, reports, settings)
+                if step.public is not None:
+                    files = [*files, *step.public(db, reports, settings, made, analysed)]
+                written += [(step.title, p) for p in files]
+        finally:
+            for future in futures.values():
+                future.cancel()
+            # a running analysis still reads the copy: wait for it before the folder goes
+            for future in futures.values():
+                with contextlib.suppress(BaseException):
+                    future.exception()
+    return written
 
 
 def _where_to_look(
@@ -240,6 +483,14 @@ def demo(
             "(2018-10 to 2019-01): what open data alone can show.",
         ),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes for the analyses (1: all in this process). "
+            "Default: one per core, at most 2.",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
     """Build a synthetic Kent, load it, run every analysis and write the reports.
 
@@ -257,33 +508,39 @@ def demo(
     data, reports = out / "data", out / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     db = out / "vawg.duckdb"
-    if open_data:
-        files = police_uk_kent_months(data)
-        console.print(f"[green]wrote[/] {len(files)} police.uk Kent street files to {data}")
-    else:
-        with console.status(f"generating a synthetic Kent at scale {scale} (seed {seed})"):
-            synthetic = generate(data, scale=scale, seed=seed)
-        console.print(f"[green]generated[/] {data} ({sum(synthetic.row_counts.values()):,} rows)")
-    if db.exists():
-        db.unlink()
-    ingest_and_report([data], db)
     steps = OPEN_STEPS if open_data else STEPS
-    settings = Settings()
-    made = MadeResults()
-    written: list[tuple[str, Path]] = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("analyses", total=len(steps))
-        for step in steps:
-            progress.update(task, description=step.title)
-            written += [(step.title, path) for path in step.run(db, reports, settings, made)]
-            progress.advance(task)
+    with _workers(jobs or default_jobs()) as pool:
+        if open_data:
+            files = police_uk_kent_months(data)
+            console.print(f"[green]wrote[/] {len(files)} police.uk Kent street files to {data}")
+        else:
+            with console.status(f"generating a synthetic Kent at scale {scale} (seed {seed})"):
+                synthetic = generate(data, scale=scale, seed=seed)
+            rows = sum(synthetic.row_counts.values())
+            console.print(f"[green]generated[/] {data} ({rows:,} rows)")
+        if db.exists():
+            db.unlink()
+        ingest_and_report([data], db)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("analyses", total=len(steps))
+            written = run_steps(
+                steps,
+                db,
+                reports,
+                Settings(),
+                MadeResults(),
+                pool=pool,
+                started=lambda step: progress.update(
+                    task, description=step.title, completed=steps.index(step)
+                ),
+            )
     if open_data:
         where = _where_to_look(data, db, written, reports, "police.uk Kent files (real, OGL v3)")
     else:
