@@ -12,6 +12,7 @@ import dataclasses
 import itertools
 import re
 
+import polars as pl
 import pytest
 
 from vawg.disclosure import (
@@ -21,7 +22,7 @@ from vawg.disclosure import (
     published_ratio,
     round_count,
 )
-from vawg.disclosure.figures import significant
+from vawg.disclosure.figures import published_p, significant
 from vawg.evaluation.public import disclose_evaluation
 from vawg.programme.analysis import finding
 from vawg.programme.public import _conclusion
@@ -182,4 +183,30 @@ def test_the_balance_table_gives_no_count_of_crimes_back(planted: Evaluated) -> 
             assert shown.pre_trend is not None
             ratio = shown.pre_trend.ratio_per_year
             assert ratio.estimate == round(exact.pre_trend.ratio_per_year.estimate, 2)
+    assert seen
+
+
+def test_the_synthetic_control_gives_no_count_of_crimes_back(planted: Evaluated) -> None:
+    # Its summary was published to full precision: the treated areas' mean crimes a quarter
+    # before the start, times the areas and quarters, is their exact count (in the demo
+    # 1.1025641025641024 = 43 / 39, published as 45).
+    public = disclose_evaluation(planted.place, FAST)
+    seen = 0
+    for exact, shown in zip(planted.place.interventions, public.interventions, strict=True):
+        if not shown.synthetic_fit:
+            continue
+        seen += 1
+        full, fit = exact.synthetic_fit, shown.synthetic_fit
+        areas = len(exact.intervention.lsoas)
+        quarters = exact.synthetic.filter(pl.col("quarter") < 0).height
+        assert full["pre_mean"] is not None
+        assert float(full["pre_mean"]) * areas * quarters == pytest.approx(
+            exact.counts["treated_before"]
+        )  # the attack, on the analysts' figure
+        assert fit["pre_mean"] is None
+        assert fit["ratio"] == round(float(full["ratio"] or 0), 2)
+        assert fit["p_value"] == published_p(full["p_value"])  # type: ignore[arg-type]
+        for gap in ("pre_rmspe", "post_rmspe"):
+            assert fit[gap] == round(float(full[gap] or 0), 2)
+        assert fit["placebo_areas"] == full["placebo_areas"]
     assert seen

@@ -480,13 +480,19 @@ def intervention_section(e: InterventionEvaluation, public: bool) -> Section:
     else:
         details = others + details
     if fit:
-        p_value = fit["p_value"]
+        p_value, average = fit["p_value"], fit["pre_mean"]
+        against = (
+            f"against an average of {float(average):.2f}"
+            if average is not None
+            else "(the treated areas' average is not published: over the areas and quarters "
+            "it is their exact count)"
+        )
         details += paragraphs(
             "Synthetic control: ratio of crimes after the start to the synthetic control's "
             f"{float(fit['ratio'] or 0):.2f}; placebo "
             f"{'p not available' if p_value is None else fmt_p(float(p_value))}; fit before the "
             f"start: root mean squared gap {float(fit['pre_rmspe'] or 0):.2f} crimes a quarter "
-            f"against an average of {float(fit['pre_mean'] or 0):.2f}."
+            f"{against}."
         )
     if e.displacement is not None:
         d = e.displacement
