@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
 from vawg.cli import app
@@ -28,6 +29,7 @@ from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.leaks import scan_files
 from vawg.opensite import MadeResults
+from vawg.threads import workers
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +157,14 @@ def _slow_analysis(db: Path, settings: Settings) -> dict[str, Any]:
 
 
 def _quick_analysis(db: Path, settings: Settings) -> dict[str, Any]:
-    return {"db": str(db), "pid": os.getpid(), "exists": db.is_file()}
+    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    return {
+        "db": str(db),
+        "pid": os.getpid(),
+        "exists": db.is_file(),
+        "threads": workers(),
+        "blas": blas,
+    }
 
 
 def _dying_analysis(db: Path, settings: Settings) -> dict[str, Any]:
@@ -209,6 +218,8 @@ def test_public_reports_are_written_here_in_the_order_of_the_steps(tmp_path: Pat
     assert all(c != str(db) and c.endswith(db.name) for c in copies) and lines[2] == f"None|{here}"
     analysed = [json.loads(p.read_text()) for _, p in written if p.name.startswith("restricted")]
     assert [a["exists"] for a in analysed] == [True, True]
+    # each worker on one thread: the processes share the cores already
+    assert analysed[1]["threads"] == 1 and set(analysed[1]["blas"]) == {1}
     assert {a["pid"] for a in analysed} - {os.getpid()} == {a["pid"] for a in analysed}
     assert [title for title, _ in written] == ["slow", "slow", "quick", "quick", "site"]
     # the copy is gone, the database is not
