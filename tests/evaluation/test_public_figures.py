@@ -25,7 +25,8 @@ from vawg.disclosure import (
 from vawg.disclosure.figures import published_p, significant
 from vawg.evaluation.public import disclose_evaluation
 from vawg.programme.analysis import finding
-from vawg.programme.public import _conclusion
+from vawg.programme.cohort import COVARIATES
+from vawg.programme.public import _conclusion, disclose_programme
 from vawg.results import Estimate
 
 from .conftest import FAST, Evaluated
@@ -209,4 +210,33 @@ def test_the_synthetic_control_gives_no_count_of_crimes_back(planted: Evaluated)
         for gap in ("pre_rmspe", "post_rmspe"):
             assert fit[gap] == round(float(full[gap] or 0), 2)
         assert fit["placebo_areas"] == full["placebo_areas"]
+    assert seen
+
+
+def test_the_programme_balance_table_gives_no_number_of_people_back(planted: Evaluated) -> None:
+    # Its group means were published to full precision: the participants' mean prior
+    # offences is a fraction whose denominator is their exact number and whose numerator
+    # their exact count of offences.
+    public = disclose_programme(planted.programme, FAST)
+    seen = 0
+    for exact, shown in zip(planted.programme.programmes, public.programmes, strict=True):
+        if exact.balance.is_empty():
+            continue
+        seen += 1
+        n = int(exact.analysed or 0)
+        prior = exact.balance.filter(pl.col("covariate") == COVARIATES["prior_offences"])
+        total = float(prior["treated_mean"][0]) * n
+        assert total == pytest.approx(round(total), abs=1e-6)  # the attack, on the analysts'
+        assert n >= FAST.disclosure_min_base
+        for row, full in zip(shown.balance.to_dicts(), exact.balance.to_dicts(), strict=True):
+            for column in ("treated_mean", "pool_mean", "matched_mean"):
+                assert row[column] == significant(full[column])
+            for column in ("smd_before", "smd_after"):
+                assert row[column] == round(full[column], 2)
+        few = dataclasses.replace(exact, analysed=FAST.disclosure_min_base - 1)
+        small = disclose_programme(
+            dataclasses.replace(planted.programme, programmes=(few,)), FAST
+        ).programmes[0]
+        assert small.balance["treated_mean"].null_count() == small.balance.height
+        assert small.balance["smd_after"].to_list() == shown.balance["smd_after"].to_list()
     assert seen

@@ -49,7 +49,7 @@ def test_mean_harm_is_in_whole_days_so_its_fraction_gives_no_count_back() -> Non
         conclusion="",
         notes=(),
     )
-    public = _programme(p, 5)
+    public = _programme(p, 5, 30)
     # 63.76... -> 64 days; 244.08... -> 244 days; the ratio 0.2612... -> 0.26 (0.11 to 0.55)
     assert (public.mean_harm_participants, public.mean_harm_comparisons) == (64.0, 244.0)
     assert public.harm_ratio is not None

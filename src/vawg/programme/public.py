@@ -19,7 +19,10 @@ Programme participants are people; nothing about any one of them may reach a pub
 * the mean harm in the follow-up is given in whole days, and the ratio of the means (with its
   interval) to 2 decimal places: to full precision a mean is a fraction whose denominator is
   the exact number of people and whose numerator is their exact harm (63.76488095238095 days is
-  21,425 days over 336 people), which undoes the rounding of every count.
+  21,425 days over 336 people), which undoes the rounding of every count;
+* for the same reason the balance table's group means are given to 2 significant figures,
+  and only when at least ``disclosure_min_base`` participants were analysed; its
+  standardised differences to 2 decimal places.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from vawg.disclosure import (
     shown_count,
     suppress,
 )
-from vawg.disclosure.figures import published_ratio_columns
+from vawg.disclosure.figures import published_ratio_columns, significant
 from vawg.programme.analysis import ProgrammeEvaluation, ProgrammeEvaluationResult, finding
 from vawg.results import Estimate
 
@@ -167,7 +170,33 @@ def _conclusion(
     return WITHHELD_FINDING if hazard is None else finding(hazard, harm_ratio)
 
 
-def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
+def _balance(table: pl.DataFrame, analysed: int | None, min_base: int) -> pl.DataFrame:
+    """The balance table as published: each group's mean to 2 significant figures, and none
+    at all when fewer than ``min_base`` participants were analysed (to full precision a mean
+    over the participants is a fraction whose denominator is their exact number, and whose
+    numerator, for prior offences, is their exact count: 5.417241379310345 was 1,571 offences
+    over 290 people); the standardised differences, which say how close the match was, to 2
+    decimal places."""
+    if table.is_empty():
+        return table
+    means = [c for c in ("treated_mean", "pool_mean", "matched_mean") if c in table.columns]
+    shown = table.with_columns(
+        pl.Series(
+            c,
+            [
+                None if v is None or (analysed or 0) < min_base else significant(v)
+                for v in table[c].to_list()
+            ],
+            dtype=pl.Float64,
+        )
+        for c in means
+    )
+    return shown.with_columns(
+        pl.col(c).round(2) for c in ("smd_before", "smd_after") if c in table.columns
+    )
+
+
+def _programme(p: ProgrammeEvaluation, threshold: int, min_base: int) -> ProgrammeEvaluation:
     ratios = _ratios(p.hazard_ratios, threshold)
     reasons = _reasons(p.reasons)
     people = shown_count(p.harm_people, threshold)
@@ -191,6 +220,7 @@ def _programme(p: ProgrammeEvaluation, threshold: int) -> ProgrammeEvaluation:
         reoffended_share={},
         harm_people=people,
         cohort=p.cohort.clear(),
+        balance=_balance(p.balance, p.analysed, min_base),
         reasons=reasons,
         conclusion=_conclusion(p, hazard, harm_ratio, reasons),
         notes=public_notes(p.notes, threshold),
@@ -204,7 +234,7 @@ def disclose_programme(
     if result.public:
         return result
     t = settings.disclosure_threshold
-    programmes = tuple(_programme(p, t) for p in result.programmes)
+    programmes = tuple(_programme(p, t, settings.disclosure_min_base) for p in result.programmes)
     table = (
         pl.concat([p.hazard_ratios for p in programmes], how="vertical_relaxed")
         if programmes
