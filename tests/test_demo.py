@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
 from vawg.cli import app
-from vawg.cli.demo import STEPS, DemoStep, _workers, run_steps
+from vawg.cli.demo import HANDED_OUT, STEPS, DemoStep, _workers, run_steps
 from vawg.config import Settings
 from vawg.errors import InputError
 from vawg.leaks import scan_files
@@ -290,3 +290,10 @@ def test_where_no_worker_process_can_be_made_the_demo_says_so_and_runs_in_one(
     with _workers(2) as pool:
         assert pool is None
     assert "analyses in one process: no worker processes here" in capsys.readouterr().out
+
+
+def test_every_analysis_of_the_demo_is_handed_out_once_the_evaluations_first() -> None:
+    analysed = [s for s in STEPS if s.analyse is not None]
+    assert sorted(s.title for s in HANDED_OUT) == sorted(s.title for s in analysed)
+    assert len(set(HANDED_OUT)) == len(HANDED_OUT) == len(analysed)
+    assert "evaluate" in HANDED_OUT[0].title
