@@ -192,16 +192,19 @@ def _public(
     return [order]
 
 
-def _made_up_database(tmp_path: Path) -> Path:
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path]:
+    """An empty database and a reports folder, for the made-up steps."""
     db = tmp_path / "vawg.duckdb"
     duckdb.connect(str(db)).close()
-    return db
+    (tmp_path / "reports").mkdir()
+    return db, tmp_path / "reports"
 
 
-def test_public_reports_are_written_here_in_the_order_of_the_steps(tmp_path: Path) -> None:
-    db = _made_up_database(tmp_path)
-    reports = tmp_path / "reports"
-    reports.mkdir()
+def test_public_reports_are_written_here_in_the_order_of_the_steps(
+    tmp_path: Path, workspace: tuple[Path, Path]
+) -> None:
+    db, reports = workspace
     steps = (
         DemoStep("slow", _slow_analysis, _restricted, _public),
         DemoStep("quick", _quick_analysis, _restricted, _public),
@@ -227,11 +230,9 @@ def test_public_reports_are_written_here_in_the_order_of_the_steps(tmp_path: Pat
 
 
 def test_an_analysis_failing_in_a_worker_names_the_database_and_writes_no_public_report(
-    tmp_path: Path,
+    tmp_path: Path, workspace: tuple[Path, Path]
 ) -> None:
-    db = _made_up_database(tmp_path)
-    reports = tmp_path / "reports"
-    reports.mkdir()
+    db, reports = workspace
     steps = (
         DemoStep("quick", _quick_analysis, _restricted, _public),
         DemoStep("failing", _failing_analysis, None, _public),
@@ -245,11 +246,9 @@ def test_an_analysis_failing_in_a_worker_names_the_database_and_writes_no_public
 
 
 def test_when_a_worker_dies_its_steps_are_analysed_here_and_nothing_is_lost(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, workspace: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = _made_up_database(tmp_path)
-    reports = tmp_path / "reports"
-    reports.mkdir()
+    db, reports = workspace
     steps = (
         DemoStep("quick", _quick_analysis, _restricted, _public),
         DemoStep("dying", _dying_analysis, _restricted, _public),
@@ -264,10 +263,8 @@ def test_when_a_worker_dies_its_steps_are_analysed_here_and_nothing_is_lost(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports", "vawg.duckdb"]
 
 
-def test_one_process_runs_the_same_steps_in_order(tmp_path: Path) -> None:
-    db = _made_up_database(tmp_path)
-    reports = tmp_path / "reports"
-    reports.mkdir()
+def test_one_process_runs_the_same_steps_in_order(workspace: tuple[Path, Path]) -> None:
+    db, reports = workspace
     steps = (
         DemoStep("slow", _slow_analysis, _restricted, _public),
         DemoStep("quick", _quick_analysis, _restricted, _public),

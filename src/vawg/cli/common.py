@@ -34,6 +34,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from vawg.config import Settings, load_settings
 from vawg.errors import InputError
@@ -78,6 +79,7 @@ __all__ = [
     "parse_day",
     "parse_half_option",
     "period_settings",
+    "progress_bar",
     "released",
     "report_formats",
     "settings_from",
@@ -85,6 +87,19 @@ __all__ = [
 ]
 
 console = Console()
+
+
+def progress_bar() -> Progress:
+    """The commands' progress bar: what is being done, the bar, n of N done, the time taken;
+    gone once finished."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def parse_day(text: str | date) -> date:

@@ -24,13 +24,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from threadpoolctl import threadpool_limits
 
 from vawg import threads
 from vawg.cli._app import app
 from vawg.cli.audit import analyst_audit, run_audit, run_outcomes
-from vawg.cli.common import analysed_on, console, output_manifest
+from vawg.cli.common import analysed_on, console, output_manifest, progress_bar
 from vawg.cli.drivers import write_drivers, write_hotspots
 from vawg.cli.evaluate import analyst_evaluations, run_evaluate, run_target
 from vawg.cli.ingest import ingest_and_report
@@ -562,14 +561,7 @@ def demo(
         if db.exists():
             db.unlink()
         ingest_and_report([data], db)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
+        with progress_bar() as progress:
             task = progress.add_task("analyses", total=len(steps))
             written = run_steps(
                 steps,

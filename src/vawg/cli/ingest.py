@@ -7,11 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from vawg.cli._app import app
-from vawg.cli.common import DbOption, console
+from vawg.cli.common import DbOption, console, progress_bar
 from vawg.ingest import InputFile
 from vawg.keys import KEY_VARIABLE
 from vawg.safe_csv import RESTRICTED, write_csv
@@ -101,14 +100,7 @@ def ingest_and_report(
     require_encryption: bool = False,
 ) -> LoadResult:
     """Load ``paths`` into ``db`` with a progress bar; write quarantine.csv when needed."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("loading", total=None)
 
         def on_files(files: list[InputFile]) -> None:
