@@ -143,6 +143,25 @@ def test_the_offence_group_charts_share_one_order_and_one_number_format() -> Non
     assert fig.layout.xaxis.tickformat == ",d" and fig.layout.xaxis.tickangle == 0
 
 
+def test_long_offence_group_names_are_written_on_two_lines_on_the_chart_axes() -> None:
+    # "Other (domestic abuse flagged)" on one line left a phone's bar chart 100 px of 340 and
+    # its counts "20,000" and "40,000" ran together.
+    from vawg.report.site.overview import _group_order
+
+    groups = pl.DataFrame(
+        {
+            "offence_group": ["other", "violence_without_injury", "rape"],
+            "domestic_abuse": [True, True, True],
+            "crimes": [100, 50_000, 300],
+        }
+    )
+    assert _group_order(groups) == [
+        "Other (domestic<br>abuse flagged)",
+        "Rape",
+        "Violence without<br>injury",
+    ]
+
+
 def test_no_domestic_abuse_share_when_the_filter_chose_the_crimes_by_it() -> None:
     topics = [p.topic for p in overview_main_points(_overview(), domestic_abuse_fixed=True)]
     assert "Share of these crimes flagged domestic abuse" not in topics

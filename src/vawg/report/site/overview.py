@@ -3,6 +3,8 @@ public overview (:func:`vawg.profile.public.disclose_overview`)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -35,7 +37,18 @@ def _group_order(groups: pl.DataFrame) -> list[str]:
         .agg(pl.col("crimes").fill_null(0).sum())
         .sort("crimes", "offence_group")
     )
-    return [group_label(g) for g in totals["offence_group"]]
+    return [_axis_label(g) for g in totals["offence_group"]]
+
+
+def _axis_label(code: str | None) -> str:
+    """An offence group's name as a bar chart's axis writes it: on two lines when long, so that
+    the names leave a phone's narrow chart room for its bars and its counts ("Other (domestic
+    abuse flagged)" on one line left 100 px of 340, and "20,000" and "40,000" ran together)."""
+    return "<br>".join(textwrap.wrap(group_label(code), _AXIS_LABEL_WIDTH)) or group_label(code)
+
+
+_AXIS_LABEL_WIDTH = 16
+"""Characters on one line of an offence group's name on a chart axis."""
 
 
 def _count_axes(fig: go.Figure, order: list[str]) -> None:
@@ -110,7 +123,7 @@ def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> 
     for flag, name in ((True, "Domestic abuse"), (False, "Not domestic abuse")):
         part = groups.filter(pl.col("domestic_abuse") == flag)
         fig.add_bar(
-            y=[group_label(g) for g in part["offence_group"]],
+            y=[_axis_label(g) for g in part["offence_group"]],
             x=nullable(part["crimes"]),
             orientation="h",
             name=name,
@@ -124,7 +137,7 @@ def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> 
     for place in ("Home", "Public place", "Unknown"):
         part = places.filter(pl.col("place") == place)
         fig.add_bar(
-            y=[group_label(g) for g in part["offence_group"]],
+            y=[_axis_label(g) for g in part["offence_group"]],
             x=nullable(part["crimes"]),
             orientation="h",
             name=place,
