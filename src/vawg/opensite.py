@@ -46,6 +46,7 @@ __all__ = [
     "OpenSiteResults",
     "open_data_site_results",
     "open_site_results",
+    "site_overview",
 ]
 
 R = TypeVar("R")
@@ -57,6 +58,7 @@ class MadeResults:
     and data (the demo makes every public report before the site): the site takes them as they
     are instead of running and disclosing those analyses again. None: not made yet."""
 
+    overview: Overview | None = None
     profile: ProfileResult | None = None
     outcomes: OutcomeSummary | None = None
     survey: SurveyResult | None = None
@@ -97,11 +99,9 @@ def open_site_results(
     """
     made = made or MadeResults()
     scope = vawg_scope(tables, settings)
-    # The overview reads the scope in five queries (its perpetrators and victims too): held once.
-    with held(tables, scope) as kept:
-        front = disclose_overview(
-            overview(tables, kept, threshold=settings.disclosure_threshold), settings
-        )
+    front = _made_or(
+        made.overview, lambda: disclose_overview(site_overview(tables, settings), settings)
+    )
     skipped: dict[str, str] = {}
     try:
         who: ProfileResult | None = _made_or(
@@ -132,6 +132,14 @@ def open_site_results(
     return OpenSiteResults(
         scope.period, front, who, outcomes, survey, places, skipped, evaluation, programme, where
     )
+
+
+def site_overview(tables: Tables, settings: Settings) -> Overview:
+    """The front page's overview as analysts see it (restricted: :func:`open_site_results`
+    discloses it): counts of the scope's crimes by month, offence group, district and place."""
+    # The overview reads the scope in five queries (its perpetrators and victims too): held once.
+    with held(tables, vawg_scope(tables, settings)) as kept:
+        return overview(tables, kept, threshold=settings.disclosure_threshold)
 
 
 def _loaded(tables: Tables, name: str) -> bool:
