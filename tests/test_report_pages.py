@@ -434,3 +434,15 @@ def test_every_chart_carries_the_report_template_whatever_plotlys_default(
     layout = _plotted_layout(figure_html(other))
     assert layout["template"] == expected
     assert layout["colorway"] == list(PALETTE)
+
+
+def test_a_number_rounded_to_zero_is_written_without_a_minus_sign() -> None:
+    # The public balance table read "-0" for a standardised difference of -0.0011 rounded.
+    import polars as pl
+
+    from vawg.report.page import _column_text
+
+    page = table_html(pl.DataFrame({"difference": [0.04, -0.0, -0.03]}))
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
+    assert cells == ["0.04", "0", "-0.03"]
+    assert _column_text([-0.0001, 0.5, -0.25]) == ["0.000", "0.500", "-0.250"]

@@ -167,6 +167,14 @@ class _Table:
     wide: tuple[bool, ...] = ()  # per column: one of sentences
 
 
+def _unsigned_zero(text: str) -> str:
+    """A number written as zero without a minus sign ("-0", "-0.00": a tiny negative rounded
+    away reads as a sign that means nothing)."""
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        return text[1:]
+    return text
+
+
 def _cell(value: Any, *, percent: bool = False) -> _Cell:
     if percent and isinstance(value, float) and value == value:
         return _Cell(pct(value, 1), "num")
@@ -179,7 +187,8 @@ def _cell(value: Any, *, percent: bool = False) -> _Cell:
     if isinstance(value, float):
         if value != value:
             return _Cell("–", "empty")
-        return _Cell(f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}", "num")
+        written = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        return _Cell(_unsigned_zero(written), "num")
     text = str(value)
     # A figure already written as text ("9.3", "45%", "+2%", "−44%") lines up as a number.
     return _Cell(text, "num" if _FIGURE.fullmatch(text) else "")
@@ -383,7 +392,7 @@ def _text(value: Any) -> str:
     if isinstance(value, float):
         if value != value:
             return "–"
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+        return _unsigned_zero(f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}")
     return str(value)
 
 
@@ -406,7 +415,7 @@ def _column_text(values: list[Any], *, percent: bool = False) -> list[str]:
     largest = max(abs(v) for v in numbers) or 1.0
     decimals = min(4, max(0, 2 - math.floor(math.log10(largest))))
     return [
-        f"{float(v):,.{decimals}f}"
+        _unsigned_zero(f"{float(v):,.{decimals}f}")
         if isinstance(v, int | float) and not isinstance(v, bool) and v == v
         else _text(v)
         for v in values
