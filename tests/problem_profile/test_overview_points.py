@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import polars as pl
@@ -117,6 +118,30 @@ def test_the_front_page_opens_with_the_change_on_the_year_before() -> None:
     assert "20% more crimes (95% CI 11% more to 30% more)" in points
     assert first < points.index("per 1,000 women and girls a year")
     assert "VAWG crimes recorded in Apr" not in overview_page(overview).sections[0].body
+
+
+def test_the_monthly_chart_writes_its_counts_with_thousands_separated() -> None:
+    # Its axis read "2500" beside the other charts' "20,000".
+    from vawg.report.site.overview import overview_page
+
+    overview = _overview()
+    by_district = overview.by_district.with_columns(
+        rate_per_1000_per_year=pl.Series([6.0, 5.4, None]),
+        ci_low=pl.Series([5.7, 5.1, None]),
+        ci_high=pl.Series([6.3, 5.7, None]),
+    )
+    kpis = {**overview.kpis, "domestic_abuse_share": 990 / 2640, "home_per_public": 2.0}
+    overview = Overview(**{**overview.__dict__, "by_district": by_district, "kpis": kpis})
+    when = next(s for s in overview_page(overview).sections if s.title == "When").body
+    decoder, at = json.JSONDecoder(), when.index("Plotly.newPlot(") + len("Plotly.newPlot(")
+    arguments = []
+    for _ in range(3):  # the element's id, the data, the layout
+        while when[at] in " ,\n":
+            at += 1
+        value, at = decoder.raw_decode(when, at)
+        arguments.append(value)
+    axis = arguments[2]["yaxis"]
+    assert axis["tickformat"] == ",d" and axis["rangemode"] == "tozero"
 
 
 def test_the_offence_group_charts_share_one_order_and_one_number_format() -> None:

@@ -102,7 +102,7 @@ def overview_page(overview: Overview, year_on_year: MainPoint | None = None) -> 
         )
     )
     fig.update_layout(title="VAWG crimes recorded per month", yaxis_title="crimes")
-    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", tickformat=",d")  # "2,500", as the other charts
     page.sections.append(
         Section(
             "When",
