@@ -4,16 +4,20 @@
   loads is the charting library beside it (written once per folder), which must exist there.
 - :func:`assert_valid_html`: the page parses as HTML5 with html5lib in strict mode (any parse
   error fails, e.g. a stray ``<`` from an unescaped value or an unclosed element).
+- :func:`charts_apart`: a page's charts as Plotly is handed them (data, layout, settings),
+  and the page's text without them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import html5lib
 
-__all__ = ["assert_opens_offline", "assert_valid_html", "external_loads"]
+__all__ = ["assert_opens_offline", "assert_valid_html", "charts_apart", "external_loads"]
 
 _LOAD = re.compile(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=[\"']([^\"']+)[\"']", re.I)
 
@@ -37,3 +41,25 @@ def assert_opens_offline(path: Path) -> None:
 def assert_valid_html(page: str) -> None:
     """Strict HTML5 parse: raises on the first parse error."""
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
+
+
+_NEW_PLOT = "Plotly.newPlot("
+
+
+def charts_apart(page: str) -> tuple[str, list[list[Any]]]:
+    """The page's text without its charts, and each chart's data, layout and settings as the
+    page hands them to ``Plotly.newPlot`` (after the element's id), parsed."""
+    decoder = json.JSONDecoder()
+    text, charts, at = [], [], 0
+    while (start := page.find(_NEW_PLOT, at)) >= 0:
+        text.append(page[at : start + len(_NEW_PLOT)])
+        at = start + len(_NEW_PLOT)
+        arguments = []
+        for _ in range(4):  # the element's id, data, layout, settings
+            while page[at] in " ,\n":
+                at += 1
+            value, at = decoder.raw_decode(page, at)
+            arguments.append(value)
+        charts.append(arguments[1:])
+    text.append(page[at:])
+    return "".join(text), charts

@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from tests.pages import charts_apart
 from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
@@ -75,29 +76,13 @@ def _without_when(text: str) -> str:
     return text
 
 
-def _charts_apart(page: str) -> tuple[str, list[Any]]:
-    """A page's text without its charts, and each chart's data, layout and settings: the
-    order of a chart's keys depends on how plotly was handed its template, not its content."""
-    decoder = json.JSONDecoder()
-    text, charts, at = [], [], 0
-    while (start := page.find("Plotly.newPlot(", at)) >= 0:
-        text.append(page[at : start + len("Plotly.newPlot(")])
-        at = start + len("Plotly.newPlot(")
-        arguments = []
-        for _ in range(4):  # the element's id, data, layout, settings
-            while page[at] in " ,\n":
-                at += 1
-            value, at = decoder.raw_decode(page, at)
-            arguments.append(value)
-        charts.append(arguments[1:])
-    text.append(page[at:])
-    return _without_when("".join(text)), charts
-
-
 def _alike(one: bytes, two: bytes) -> bool:
     if one == two:
         return True
-    return _charts_apart(one.decode()) == _charts_apart(two.decode())
+    (text, charts), (other, others) = charts_apart(one.decode()), charts_apart(two.decode())
+    # the order of a chart's keys depends on how plotly was handed its template, not on what
+    # it draws: charts are compared parsed
+    return (_without_when(text), charts) == (_without_when(other), others)
 
 
 def _releases(db: Path) -> list[tuple[Any, ...]]:

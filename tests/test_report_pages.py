@@ -11,7 +11,6 @@ sentences are checked against hand-written expectations.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import shutil
@@ -21,7 +20,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
-from tests.pages import assert_opens_offline, assert_valid_html
+from tests.pages import assert_opens_offline, assert_valid_html, charts_apart
 
 from vawg.config import Settings
 from vawg.report import fmt
@@ -406,21 +405,6 @@ def test_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     assert printed.read_bytes()[:5] == b"%PDF-"
 
 
-def _plotted_layout(markup: str) -> dict[str, object]:
-    """The layout a chart's markup hands Plotly.newPlot (its third argument)."""
-    decoder = json.JSONDecoder()
-    at = markup.index("Plotly.newPlot(") + len("Plotly.newPlot(")
-    arguments = []
-    for _ in range(3):
-        while markup[at] in " ,\n":
-            at += 1
-        value, at = decoder.raw_decode(markup, at)
-        arguments.append(value)
-    layout = arguments[2]
-    assert isinstance(layout, dict)
-    return layout
-
-
 def test_every_chart_carries_the_report_template_whatever_plotlys_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -428,10 +412,10 @@ def test_every_chart_carries_the_report_template_whatever_plotlys_default(
     and still get it where another default was set after (the dashboard sets its own)."""
     expected = pio.templates["plotly_white"].to_plotly_json()
     made = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
-    assert _plotted_layout(figure_html(made))["template"] == expected
+    assert charts_apart(figure_html(made))[1][0][1]["template"] == expected
     monkeypatch.setattr(pio.templates, "default", "none")
     other = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
-    layout = _plotted_layout(figure_html(other))
+    layout = charts_apart(figure_html(other))[1][0][1]
     assert layout["template"] == expected
     assert layout["colorway"] == list(PALETTE)
 

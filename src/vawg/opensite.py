@@ -32,7 +32,7 @@ from vawg.profile.public.release import disclose_open_data
 from vawg.programme.analysis import ProgrammeEvaluationResult, programme_evaluation
 from vawg.programme.public import disclose_programme
 from vawg.query import Tables
-from vawg.scope import held, vawg_scope
+from vawg.scope import Scope, held, vawg_scope
 from vawg.spatial.analysis import HotspotAnalysis, hotspot_analysis
 from vawg.spatial.open_data import OpenDataHotspots, open_data_hotspots
 from vawg.spatial.public import disclose_hotspots, disclose_open_hotspots
@@ -100,7 +100,8 @@ def open_site_results(
     made = made or MadeResults()
     scope = vawg_scope(tables, settings)
     front = _made_or(
-        made.overview, lambda: disclose_overview(site_overview(tables, settings), settings)
+        made.overview,
+        lambda: disclose_overview(site_overview(tables, settings, scope), settings),
     )
     skipped: dict[str, str] = {}
     try:
@@ -134,11 +135,13 @@ def open_site_results(
     )
 
 
-def site_overview(tables: Tables, settings: Settings) -> Overview:
+def site_overview(tables: Tables, settings: Settings, scope: Scope | None = None) -> Overview:
     """The front page's overview as analysts see it (restricted: :func:`open_site_results`
-    discloses it): counts of the scope's crimes by month, offence group, district and place."""
+    discloses it): counts of the scope's crimes by month, offence group, district and place.
+    ``scope``: the settings' VAWG scope when the caller has it already (it takes queries)."""
+    scope = scope if scope is not None else vawg_scope(tables, settings)
     # The overview reads the scope in five queries (its perpetrators and victims too): held once.
-    with held(tables, vawg_scope(tables, settings)) as kept:
+    with held(tables, scope) as kept:
         return overview(tables, kept, threshold=settings.disclosure_threshold)
 
 

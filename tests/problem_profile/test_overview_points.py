@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
+from tests.pages import charts_apart
 
 from vawg.profile.mainpoints import overview_main_points
 from vawg.profile.overview import Overview
@@ -63,6 +63,19 @@ def _overview() -> Overview:
     )
 
 
+def _front_page_overview() -> Overview:
+    """:func:`_overview` with what the front page draws besides: district rates and the two
+    headline shares."""
+    overview = _overview()
+    by_district = overview.by_district.with_columns(
+        rate_per_1000_per_year=pl.Series([6.0, 5.4, None]),
+        ci_low=pl.Series([5.7, 5.1, None]),
+        ci_high=pl.Series([6.3, 5.7, None]),
+    )
+    kpis = {**overview.kpis, "domestic_abuse_share": 990 / 2640, "home_per_public": 2.0}
+    return Overview(**{**overview.__dict__, "by_district": by_district, "kpis": kpis})
+
+
 def test_front_page_points_by_hand() -> None:
     points = {p.topic: p for p in overview_main_points(_overview())}
     rate = points["VAWG crimes recorded per 1,000 women and girls a year"].value
@@ -94,14 +107,7 @@ def test_the_front_page_opens_with_the_change_on_the_year_before() -> None:
     from vawg.report.site.overview import overview_page
     from vawg.results import Estimate, MainPoint
 
-    overview = _overview()
-    by_district = overview.by_district.with_columns(
-        rate_per_1000_per_year=pl.Series([6.0, 5.4, None]),
-        ci_low=pl.Series([5.7, 5.1, None]),
-        ci_high=pl.Series([6.3, 5.7, None]),
-    )
-    kpis = {**overview.kpis, "domestic_abuse_share": 990 / 2640, "home_per_public": 2.0}
-    overview = Overview(**{**overview.__dict__, "by_district": by_district, "kpis": kpis})
+    overview = _front_page_overview()
     change = MainPoint(
         topic="VAWG crimes recorded",
         measure="count",
@@ -124,23 +130,9 @@ def test_the_monthly_chart_writes_its_counts_with_thousands_separated() -> None:
     # Its axis read "2500" beside the other charts' "20,000".
     from vawg.report.site.overview import overview_page
 
-    overview = _overview()
-    by_district = overview.by_district.with_columns(
-        rate_per_1000_per_year=pl.Series([6.0, 5.4, None]),
-        ci_low=pl.Series([5.7, 5.1, None]),
-        ci_high=pl.Series([6.3, 5.7, None]),
-    )
-    kpis = {**overview.kpis, "domestic_abuse_share": 990 / 2640, "home_per_public": 2.0}
-    overview = Overview(**{**overview.__dict__, "by_district": by_district, "kpis": kpis})
+    overview = _front_page_overview()
     when = next(s for s in overview_page(overview).sections if s.title == "When").body
-    decoder, at = json.JSONDecoder(), when.index("Plotly.newPlot(") + len("Plotly.newPlot(")
-    arguments = []
-    for _ in range(3):  # the element's id, the data, the layout
-        while when[at] in " ,\n":
-            at += 1
-        value, at = decoder.raw_decode(when, at)
-        arguments.append(value)
-    axis = arguments[2]["yaxis"]
+    axis = charts_apart(when)[1][0][1]["yaxis"]
     assert axis["tickformat"] == ",d" and axis["rangemode"] == "tozero"
 
 

@@ -402,14 +402,6 @@ def _snapshot_error(error: VawgError, copy: Path, db: Path) -> VawgError:
     return type(error)(str(error).replace(str(copy), str(db)))
 
 
-def _in_worker(
-    step: DemoStep, copy: Path, reports: Path, settings: Settings
-) -> tuple[Any, list[Path]]:
-    """What a worker does for ``step``: its analysis of the copy of the database, and its
-    analyst reports written (module-level, so the pool can hand it over)."""
-    return step.analysed_and_written(copy, reports, settings)
-
-
 def run_steps(
     steps: tuple[DemoStep, ...],
     db: Path,
@@ -461,7 +453,9 @@ def _side_by_side(
             s for s in steps if s not in HANDED_OUT
         ]:
             if step.analyse is not None or step.restricted is not None:
-                futures[step.title] = pool.submit(_in_worker, step, copy, reports, settings)
+                futures[step.title] = pool.submit(
+                    step.analysed_and_written, copy, reports, settings
+                )
         try:
             for step in steps:
                 started(step)
