@@ -1,8 +1,9 @@
 """Load one delivery's files inside the store's transaction: stage, apply, withdraw, record.
 
 :func:`vawg.store.load_paths` opens the database and the transaction, and runs the post-load
-steps; this module does what lies between: each file is staged (:mod:`vawg.ingest`) and
-applied (:mod:`vawg.deliveries`) in load order, a full replacement then withdraws what the
+steps; this module does what lies between: each file is read (:func:`read_ahead`, before the
+transaction begins), staged (:mod:`vawg.ingest`) and applied (:mod:`vawg.deliveries`) in load
+order, a full replacement then withdraws what the
 delivery does not hold, and :func:`record_delivery` writes the ``deliveries`` row. A file
 whose content (SHA-256) was loaded before is not read again (unless the delivery replaces).
 """
@@ -17,11 +18,11 @@ from datetime import datetime
 import duckdb
 
 from vawg.deliveries import Changes, Orphans, apply, present, withdraw
-from vawg.ingest import InputFile, file_notes, stage
+from vawg.ingest import InputFile, ReadFile, file_notes, read_file, stage
 from vawg.ingest.checks import sql_literal
 from vawg.schema import TABLES
 
-__all__ = ["FileLoad", "LoadResult", "Run", "load_files", "record_delivery"]
+__all__ = ["FileLoad", "LoadResult", "Run", "load_files", "read_ahead", "record_delivery"]
 
 
 @dataclass(frozen=True)
@@ -107,27 +108,54 @@ class Run:
         }
 
 
-def load_files(
+def read_ahead(
     con: duckdb.DuckDBPyConnection,
     files: list[InputFile],
     *,
     replace: bool,
-    max_quarantined: float,
     on_file: Callable[[InputFile], None] | None,
-    recover: set[str],
+) -> dict[str, ReadFile]:
+    """Read and check every file the delivery will load, before its transaction begins.
+
+    A file whose content was loaded before is not read (unless the delivery replaces). Read
+    outside the transaction, the checked rows are read back on every core when they are
+    applied (see :func:`vawg.ingest.read.read_checked`). The caller drops the reads.
+    ``on_file`` is called as each file starts to be read.
+    """
+    reads: dict[str, ReadFile] = {}
+    try:
+        for file in files:
+            if on_file is not None:
+                on_file(file)
+            if replace or _earlier(con, file) is None:
+                reads[file.name] = read_file(con, file)
+    except BaseException:
+        for read in reads.values():
+            read.drop(con)
+        raise
+    return reads
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    files: list[InputFile],
+    reads: dict[str, ReadFile],
+    *,
+    replace: bool,
+    max_quarantined: float,
     now: datetime,
 ) -> Run:
     """Stage and apply every file of the delivery, then withdraw (for a full replacement).
 
-    ``recover``: files whose fast read failed in an earlier attempt at this delivery.
+    ``reads``: the files :func:`read_ahead` read. A file it did not read (its content was
+    loaded before, yet not by the time it comes: it cannot happen, but the answer would still
+    be right) is read here, inside the transaction, by the recovery path, which never aborts.
     """
     row = con.execute("SELECT coalesce(max(delivery), 0) + 1 FROM deliveries").fetchone()
     run = Run(int(row[0]) if row else 1)
     unreadable: dict[str, int] = {}
     held: set[str] = set()
     for file in files:
-        if on_file is not None:
-            on_file(file)
         earlier = _earlier(con, file)
         run.seen_before = run.seen_before and earlier is not None
         if earlier is not None and not replace:
@@ -145,14 +173,9 @@ def load_files(
                 )
             )
             continue
+        checked = reads.get(file.name) or read_file(con, file, fast=False)
         load, change, bad = _load_one(
-            con,
-            file,
-            run.delivery,
-            now,
-            held=held,
-            remember=_remembered(file, files, replace),
-            fast=file.name not in recover,
+            con, checked, run.delivery, now, held=held, remember=_remembered(file, files, replace)
         )
         run.loads.append(replaced(load, flagged=load.share > max_quarantined))
         run.changes.append(change)
@@ -175,21 +198,21 @@ def _earlier(con: duckdb.DuckDBPyConnection, file: InputFile) -> tuple[int, ...]
 
 def _load_one(
     con: duckdb.DuckDBPyConnection,
-    file: InputFile,
+    read: ReadFile,
     delivery: int,
     now: datetime,
     *,
     held: set[str],
     remember: bool,
-    fast: bool,
 ) -> tuple[FileLoad, Changes, int]:
-    """Stage and apply one file; (its FileLoad, its changes, its unreadable records).
+    """Stage and apply one read file; (its FileLoad, its changes, its unreadable records).
 
     ``held``: kinds earlier files of the delivery remembered (see :func:`_remembered`).
     """
+    file = read.file
     table = file.table
     key_held = present(table) if table.key is not None and table.name in held else None
-    staged = stage(con, file, held=key_held, fast=fast)
+    staged = stage(con, read, held=key_held)
     groups = None
     if table.group == "crime_ref" and "crimes" in held:
         groups = f"(SELECT g FROM {present(TABLES['crimes'])})"

@@ -31,11 +31,10 @@ import duckdb
 
 from vawg.deliveries import Orphans, quarantine_orphans
 from vawg.errors import InputError
-from vawg.ingest import InputFile, discover
+from vawg.ingest import InputFile, ReadFile, discover
 from vawg.ingest.checks import DUCKDB_TYPES, ident
-from vawg.ingest.read import FastReadFailed
 from vawg.keys import KEY_VARIABLE, KEYRING_SERVICE, KEYRING_USER, attach, database_key
-from vawg.loading import FileLoad, LoadResult, load_files, record_delivery
+from vawg.loading import FileLoad, LoadResult, load_files, read_ahead, record_delivery
 from vawg.schema import TABLES
 
 __all__ = [
@@ -175,7 +174,7 @@ def load_paths(
     ``max_quarantined`` of its records quarantined is flagged. ``require_encryption`` refuses
     to put person-level tables into a database that is not encrypted. For progress display,
     ``on_files`` is called once with every file to load (in load order) and ``on_file`` as
-    each file starts.
+    each file starts to be read (every file is read before the transaction begins).
     """
     if not 0 <= max_quarantined <= 1:
         raise InputError(f"max_quarantined {max_quarantined}: give a share between 0 and 1")
@@ -200,17 +199,12 @@ def load_paths(
     con = connect(db, key=key)
     try:
         encrypted = is_encrypted(con)
-        recover: set[str] = set()
-        while True:
-            try:
-                result = _load(
-                    con, files, replace, max_quarantined, on_file, recover, label or _label(paths)
-                )
-                break
-            except FastReadFailed as failed:
-                # DuckDB stopped on a damaged file and aborted the transaction (rolled back):
-                # load the delivery again, reading that file by the recovery path.
-                recover.add(failed.file.name)
+        reads = read_ahead(con, files, replace=replace, on_file=on_file)
+        try:
+            result = _load(con, files, reads, replace, max_quarantined, label or _label(paths))
+        finally:
+            for read in reads.values():
+                read.drop(con)
     finally:
         con.close()
     return replaced(result, skipped=tuple(str(p) for p in skipped), encrypted=encrypted)
@@ -219,24 +213,17 @@ def load_paths(
 def _load(
     con: duckdb.DuckDBPyConnection,
     files: list[InputFile],
+    reads: dict[str, ReadFile],
     replace: bool,
     max_quarantined: float,
-    on_file: Callable[[InputFile], None] | None,
-    recover: set[str],
     label: str,
 ) -> LoadResult:
-    """One attempt at the delivery, in one transaction: files, post-load steps, commit."""
+    """The delivery's read files in one transaction: stage, apply, post-load steps, commit."""
     now = datetime.now().replace(microsecond=0)
     try:
         con.begin()
         run = load_files(
-            con,
-            files,
-            replace=replace,
-            max_quarantined=max_quarantined,
-            on_file=on_file,
-            recover=recover,
-            now=now,
+            con, files, reads, replace=replace, max_quarantined=max_quarantined, now=now
         )
         orphans, steps = _after_load(con, run.delivery, run.changed)
         changed = any(f.added or f.updated or f.withdrawn for f in run.loads)

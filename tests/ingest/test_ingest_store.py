@@ -174,11 +174,11 @@ def test_failure_midway_leaves_the_database_exactly_as_before(
     real = vawg.loading._load_one
     calls = []
 
-    def flaky(con, file, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(file.path.name)
+    def flaky(con, read, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(read.file.path.name)
         if len(calls) == 2:
             raise failure("stop")
-        return real(con, file, *args, **kwargs)
+        return real(con, read, *args, **kwargs)
 
     monkeypatch.setattr(vawg.loading, "_load_one", flaky)
     with pytest.raises(failure):
@@ -204,9 +204,9 @@ def test_failure_inside_staging_leaves_the_database_exactly_as_before(
     before = dump(db)
     real = vawg.loading.stage
 
-    def stage_then_fail(con, file, **kwargs):  # type: ignore[no-untyped-def]
-        staged = real(con, file, **kwargs)  # temp tables exist; no loads row written yet
-        if file.table.name == "involvements":
+    def stage_then_fail(con, read, **kwargs):  # type: ignore[no-untyped-def]
+        staged = real(con, read, **kwargs)  # temp tables exist; no loads row written yet
+        if read.file.table.name == "involvements":
             raise KeyboardInterrupt
         return staged
 

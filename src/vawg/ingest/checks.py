@@ -59,6 +59,11 @@ def _matches(x: str, pattern: str) -> str:
     return f"regexp_full_match({x}, {sql_literal(pattern)})"
 
 
+def _trimmed(x: str) -> str:
+    """SQL of the text ``x`` trimmed of surrounding spaces, NULL when nothing is left."""
+    return f"NULLIF(trim({x}), '')"
+
+
 def _typed(column: Column, x: str, v: str) -> str:
     """SQL reading the value as its column's type, NULL when it is not written exactly right.
 
@@ -189,19 +194,31 @@ def checked_select(
         else f"CAST(NULL AS VARCHAR) AS {ident('x_' + c.name)}"
         for c in table.columns
     ]
-    trimmed = [
-        f"NULLIF(trim({ident('x_' + c.name)}), '') AS {ident('v_' + c.name)}" for c in table.columns
+    # The trimmed text (NULL when empty): text columns need it to be typed; other columns
+    # only where the value did not parse, since a parsed value was written exactly (no spaces
+    # to trim). Trimming every value first cost a fifth of the query at 1M rows.
+    text = [c for c in table.columns if c.type is ColumnType.TEXT]
+    others = [c for c in table.columns if c.type is not ColumnType.TEXT]
+    trimmed = [f"{_trimmed(ident('x_' + c.name))} AS {ident('v_' + c.name)}" for c in text] or [
+        "NULL AS _no_text"
     ]
     typed = [
         f"{_typed(c, ident('x_' + c.name), ident('v_' + c.name))} AS {ident('t_' + c.name)}"
         for c in table.columns
     ]
+    written = [
+        f"CASE WHEN {ident('t_' + c.name)} IS NOT NULL THEN {ident('x_' + c.name)} "
+        f"ELSE {_trimmed(ident('x_' + c.name))} END AS {ident('v_' + c.name)}"
+        for c in others
+    ] or ["NULL AS _no_other"]
     errors: list[tuple[str, str]] = []
     for column in table.columns:
         errors += _column_errors(column)
     placeholders = {c.name: ident("t_" + c.name) for c in table.columns}
     by_name = {c.name: c for c in table.columns}
+    flags = [c for c, _ in errors]
     for rule in table.rules:
+        flags.append(rule.violated.format(**placeholders))
         parsed = " AND ".join(
             f"NOT ({ident('v_' + n)} IS NOT NULL AND {ident('t_' + n)} IS NULL)"
             for n in rule.columns
@@ -217,15 +234,18 @@ def checked_select(
         f"CAST({ident('t_' + c.name)} AS {DUCKDB_TYPES[c.type]}) AS {ident(c.name)}"
         for c in table.columns
     ]
-    # The conditions are cheap; the list of error records is built only for rows breaking one.
+    # The list of error records is built only for rows breaking a rule. Whether a row breaks
+    # one needs no guards: a rule skipped because a value did not parse leaves the row broken
+    # by that value anyway; and a NULL condition (a missing value) does not select the row.
     error_list = "[" + ", ".join(f"CASE WHEN {c} THEN {e} END" for c, e in errors) + "]"
-    broken = " OR ".join(f"coalesce(({c}), FALSE)" for c, _ in errors) or "FALSE"
+    broken = " OR ".join(f"({c})" for c in flags) or "FALSE"
     keep = "".join(f"{ident(h)}, " for h in carry)
     return (
         f"WITH x AS (SELECT {keep}{', '.join(raw)} FROM {source}), "
         f"v AS (SELECT *, {', '.join(trimmed)} FROM x), "
-        f"t AS (SELECT *, {', '.join(typed)} FROM v) "
+        f"t AS (SELECT *, {', '.join(typed)} FROM v), "
+        f"w AS (SELECT *, {', '.join(written)} FROM t) "
         f"SELECT {keep}{', '.join(outputs)}, "
         f"CASE WHEN {broken} THEN list_filter({error_list}, e -> e IS NOT NULL) END "
-        f"AS _errors FROM t"
+        f"AS _errors FROM w"
     )
