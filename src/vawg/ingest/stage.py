@@ -1,10 +1,11 @@
 """Stage one input file: read and check every record, then the rules that span rows and tables.
 
 Staging happens in temporary tables of the caller's DuckDB connection, set-based: the contract's
-checks are one query over the file (:mod:`vawg.ingest.read`), repeated keys one window query,
-references one anti-join per reference, and the quarantine records come out of the same
-tables. :mod:`vawg.deliveries` then applies the clean rows to the database inside the store's
-transaction. Checks that need the database (an involvement pointing at an unknown crime, a key
+checks are one query over the file (:func:`read_file`, run before the load's transaction
+begins), repeated keys one query over the keys that repeat, references one anti-join per
+reference, and the quarantine records come out of the same tables. :func:`stage` runs inside
+the store's transaction, and :mod:`vawg.deliveries` then applies the clean rows to the
+database. Checks that need the database (an involvement pointing at an unknown crime, a key
 another file of the same delivery already holds) read the database's tables as they stand
 inside that transaction.
 """
