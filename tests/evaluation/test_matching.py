@@ -6,9 +6,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vawg.errors import InputError
-from vawg.evaluation.matching import balance_table, match_nearest
+from vawg.evaluation.matching import _groups, balance_table, match_nearest
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "evaluation"
 COVARIATES = ["pre_level", "pre_trend", "deprivation", "pubs"]
@@ -77,3 +79,57 @@ def test_missing_covariates_are_refused(frames: tuple[pl.DataFrame, pl.DataFrame
             id_column="lsoa_code",
             covariates=COVARIATES,
         )
+
+
+def test_a_nan_covariate_is_refused_as_an_empty_one(
+    frames: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    treated, pool = frames
+    with pytest.raises(InputError, match="pool has empty values in pubs"):
+        match_nearest(
+            treated,
+            pool.with_columns(pubs=pl.lit(float("nan"))),
+            id_column="lsoa_code",
+            covariates=COVARIATES,
+        )
+
+
+@st.composite
+def _exact_frames(draw: st.DrawFn) -> pl.DataFrame:
+    """One to three exact-match columns: whole numbers (ints, or floats holding them, some
+    negative), or values that are not (fractions, text, missing values)."""
+    rows = draw(st.integers(0, 30))
+    columns = {}
+    for name in ("a", "b", "c")[: draw(st.integers(1, 3))]:
+        kind = draw(st.sampled_from(["int", "whole float", "fraction", "text", "missing"]))
+        small = st.integers(-3, 3)
+        if kind == "int":
+            columns[name] = pl.Series(draw(st.lists(small, min_size=rows, max_size=rows)))
+        elif kind == "whole float":
+            values = draw(st.lists(small, min_size=rows, max_size=rows))
+            columns[name] = pl.Series([float(v) for v in values])
+        elif kind == "fraction":
+            values = draw(
+                st.lists(st.sampled_from([0.5, 1.0, -0.0, 0.0]), min_size=rows, max_size=rows)
+            )
+            columns[name] = pl.Series(values, dtype=pl.Float64)
+        elif kind == "text":
+            columns[name] = pl.Series(
+                draw(st.lists(st.sampled_from("xyz"), min_size=rows, max_size=rows))
+            )
+        else:
+            values = draw(st.lists(st.one_of(st.none(), small), min_size=rows, max_size=rows))
+            columns[name] = pl.Series(values, dtype=pl.Int64)
+    return pl.DataFrame(columns)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_exact_frames())
+def test_exact_strata_are_the_groups_of_equal_rows(frame: pl.DataFrame) -> None:
+    # Reference: rows grouped by their values in plain Python (None equal to None; -0.0 and
+    # 0.0 equal, as they compare).
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, row in enumerate(frame.iter_rows()):
+        groups.setdefault(tuple(0.0 if v == 0 else v for v in row), []).append(i)
+    got = sorted(sorted(int(x) for x in g) for g in _groups(frame))
+    assert got == sorted(groups.values())

@@ -100,6 +100,31 @@ class OffenceHistory:
     pair_key: IntArray  # pair_person * victim_span + pair_victim: one integer per pair
     victim_span: int  # more than the largest victim code
     birth: FloatArray  # per person, days since 1970-01-01; NaN = unknown
+    # Links that make each day's history a few passes over a window of the arrays, with no
+    # sort and no ``ufunc.at`` (467 referral days at Kent scale; see :func:`_history_on`):
+    after: IntArray  # the position of the person's next offence; len(day) = none (+1 entry)
+    pair_after: IntArray  # the same for his next pair (+1 entry)
+    pair_before: IntArray  # the position of the same pair's previous offence; -1 = none
+
+
+def _next_same(values: IntArray) -> IntArray:
+    """For each position, the next position holding the same value; ``values.size`` when
+    there is none, with one more entry (at ``values.size``, itself) so it can be followed."""
+    n = values.size
+    order = np.argsort(values, kind="stable")
+    after = np.full(n + 1, n, dtype=np.int64)
+    same = values[order[1:]] == values[order[:-1]]
+    after[order[:-1][same]] = order[1:][same]
+    return after
+
+
+def _previous_same(values: IntArray) -> IntArray:
+    """For each position, the previous position holding the same value; -1 when none."""
+    order = np.argsort(values, kind="stable")
+    before = np.full(values.size, -1, dtype=np.int64)
+    same = values[order[1:]] == values[order[:-1]]
+    before[order[1:][same]] = order[:-1][same]
+    return before
 
 
 def _days(values: pl.Series) -> IntArray:
@@ -134,18 +159,23 @@ def offence_history(
     pair_person = pairs["code"].to_numpy().astype(np.int64)
     pair_victim = victim_codes.astype(np.int64)
     span = int(pair_victim.max()) + 1 if pair_victim.size else 1
+    person = links["code"].to_numpy().astype(np.int64)
+    pair_key = pair_person * span + pair_victim
     return OffenceHistory(
         people=people,
-        person=links["code"].to_numpy().astype(np.int64),
+        person=person,
         day=_days(links["day"]),
         harm=links["harm_days"].to_numpy().astype(np.float64),
         domestic=links["domestic_abuse"].fill_null(False).cast(pl.Float64).to_numpy(),
         pair_person=pair_person,
         pair_victim=pair_victim,
         pair_day=_days(pairs["day"]),
-        pair_key=pair_person * span + pair_victim,
+        pair_key=pair_key,
         victim_span=span,
         birth=birth_days.astype(np.float64),
+        after=_next_same(person),
+        pair_after=_next_same(pair_person),
+        pair_before=_previous_same(pair_key),
     )
 
 
@@ -163,41 +193,33 @@ def _band_recent(days: FloatArray, edges: tuple[float, ...]) -> FloatArray:
     )
 
 
-def _last_position(person: IntArray, n: int) -> IntArray:
-    """Each person's last position in ``person`` (-1 when he is not in it)."""
-    last = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(last, person, np.arange(person.size, dtype=np.int64))
-    return last
+def _last_in(after: IntArray, lo: int, hi: int) -> IntArray:
+    """The positions in ``lo:hi`` that hold their person's last entry there (one each)."""
+    return lo + np.flatnonzero(after[lo:hi] >= hi)
 
 
-def _last_gap(person: IntArray, day: IntArray, n: int, lookback: int) -> FloatArray:
-    """Days between each person's last two offences in the window (the look-back when he has
-    fewer than two): how fast his offending was going just before the index date. ``day`` is
-    ascending."""
+def _last_gap(h: OffenceHistory, lo: int, hi: int, n: int, lookback: int) -> FloatArray:
+    """Days between each person's last two offences in ``lo:hi`` (the look-back when he has
+    fewer than two): how fast his offending was going just before the index date."""
     gap = np.full(n, float(lookback), dtype=np.float64)
-    if person.size < 2:
-        return gap
-    last = _last_position(person, n)
-    # His second-last offence is his last once the last is set aside.
-    rest = np.ones(person.size, dtype=bool)
-    rest[last[last >= 0]] = False
-    before = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(before, person[rest], np.flatnonzero(rest))
-    two = before >= 0
-    gap[two] = day[last[two]] - day[before[two]]
+    nxt = h.after[lo:hi]
+    # His second-last offence is the one whose next is his last.
+    second = lo + np.flatnonzero((nxt < hi) & (h.after[nxt] >= hi))
+    gap[h.person[second]] = h.day[h.after[second]] - h.day[second]
     return gap
 
 
 def _current_victim_offences(h: OffenceHistory, first: int, index: int, n: int) -> FloatArray:
     """Offences from ``first`` to the day before ``index`` against the victim of each person's
     most recent offence (an abuse that is still going on)."""
-    lo, hi = np.searchsorted(h.pair_day, [first, index], side="left")
+    lo, hi = (int(x) for x in np.searchsorted(h.pair_day, [first, index], side="left"))
     if hi <= lo:
         return np.zeros(n)
-    person, victim = h.pair_person[lo:hi], h.pair_victim[lo:hi]
     # Pairs are in day order: a person's last pair holds his latest victim.
-    last = _last_position(person, n)
-    latest = np.where(last >= 0, victim[np.maximum(last, 0)], -1)
+    last = _last_in(h.pair_after, lo, hi)
+    latest = np.full(n, -1, dtype=np.int64)
+    latest[h.pair_person[last]] = h.pair_victim[last]
+    person, victim = h.pair_person[lo:hi], h.pair_victim[lo:hi]
     return np.bincount(person, weights=(victim == latest[person]), minlength=n).astype(np.float64)
 
 
@@ -206,21 +228,23 @@ def _history_on(h: OffenceHistory, index: int, settings: Settings) -> pl.DataFra
     n = len(h.people)
     lookback = int(settings.programme_lookback_days)
     window = int(settings.rfgv_window_days)
-    lo, hi = np.searchsorted(h.day, [index - lookback, index], side="left")
+    lo, hi = (int(x) for x in np.searchsorted(h.day, [index - lookback, index], side="left"))
     prior = np.bincount(h.person[lo:hi], minlength=n)
     r_lo = int(np.searchsorted(h.day, index - RECENT_DAYS, side="left"))
     recent = np.bincount(h.person[r_lo:hi], minlength=n).astype(np.float64)
-    gap = _last_gap(h.person[lo:hi], h.day[lo:hi], n, lookback)
+    gap = _last_gap(h, lo, hi, n, lookback)
     domestic = np.bincount(h.person[lo:hi], weights=h.domestic[lo:hi], minlength=n)
+    # Days ascend, so a person's last offence in the window is his latest.
     last = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(last, h.person[lo:hi], h.day[lo:hi])
+    at = _last_in(h.after, lo, hi)
+    last[h.person[at]] = h.day[at]
     w_lo = int(np.searchsorted(h.day, index - window, side="left"))
     crimes = np.bincount(h.person[w_lo:hi], minlength=n).astype(np.float64)
     harm = np.bincount(h.person[w_lo:hi], weights=h.harm[w_lo:hi], minlength=n).astype(np.float64)
-    p_lo, p_hi = np.searchsorted(h.pair_day, [index - window, index], side="left")
-    # Distinct victims: the distinct pair keys in the window, counted by person.
-    pairs = np.unique(h.pair_key[p_lo:p_hi])
-    victims = np.bincount(pairs // h.victim_span, minlength=n).astype(np.float64)
+    p_lo, p_hi = (int(x) for x in np.searchsorted(h.pair_day, [index - window, index], side="left"))
+    # Distinct victims: the pairs met for the first time in the window, counted by person.
+    new = h.pair_before[p_lo:p_hi] < p_lo
+    victims = np.bincount(h.pair_person[p_lo:p_hi], weights=new, minlength=n).astype(np.float64)
     since = np.where(last >= 0, index - last, lookback + 1).astype(np.float64)
     recency = np.where(last >= 0, since, np.inf).astype(np.float64)
     current = _current_victim_offences(h, index - lookback, index, n)
@@ -229,14 +253,15 @@ def _history_on(h: OffenceHistory, index: int, settings: Settings) -> pl.DataFra
     g = tuple(float(x) for x in settings.rfgv_gravity_days)
     v = tuple(float(x) for x in settings.rfgv_victims)
     w_r, w_f, w_g, w_v = (float(x) for x in settings.rfgv_weights)
-    in_window = crimes > 0
-    score = np.where(
-        in_window,
-        w_r * _band_recent(recency, r)
-        + w_f * _band_more(crimes, f)
-        + w_g * _band_more(harm, g)
-        + w_v * _band_more(victims, v),
-        w_r + w_f + w_g + w_v,
+    # Scored only where he offended in the window (a few of everyone): the rest score the
+    # lowest band of each.
+    scored = np.flatnonzero(crimes > 0)
+    score = np.full(n, w_r + w_f + w_g + w_v)
+    score[scored] = (
+        w_r * _band_recent(recency[scored], r)
+        + w_f * _band_more(crimes[scored], f)
+        + w_g * _band_more(harm[scored], g)
+        + w_v * _band_more(victims[scored], v)
     )
     age = (index - h.birth) / 365.25
     return pl.DataFrame(
@@ -249,10 +274,10 @@ def _history_on(h: OffenceHistory, index: int, settings: Settings) -> pl.DataFra
             "rfgv_score": score,
             "days_since_last": since,
             "current_victim_offences": current,
-            "age": age,
+            "age": pl.Series(age, nan_to_null=True),
+            # polars' log1p, as before: numpy's differs in the last digit now and then.
+            "log_days_since_last": pl.Series(since).log1p(),
         }
-    ).with_columns(
-        pl.col("age").fill_nan(None), log_days_since_last=pl.col("days_since_last").log1p()
     )
 
 
@@ -277,19 +302,29 @@ class Cohort:
 def _participants_on(
     group: pl.DataFrame, on_day: pl.DataFrame, code_of: dict[str, int], excluded: dict[str, int]
 ) -> pl.DataFrame:
-    """The usable participants starting on one day, with their history (counting the rest)."""
-    codes = [code_of.get(p, -1) for p in group["person_id"].to_list()]
-    mine = group.with_columns(code=pl.Series(codes, dtype=pl.Int64))
-    excluded["no in-scope offence at all"] += mine.filter(pl.col("code") < 0).height
-    mine = mine.filter(pl.col("code") >= 0)
-    # A person's code is his row in ``on_day``: take those rows rather than join them all.
-    mine = mine.join(on_day[mine["code"].unique().to_numpy()], on="code", how="left")
-    excluded["no date of birth"] += mine.filter(pl.col("age").is_null()).height
-    mine = mine.filter(pl.col("age").is_not_null())
-    excluded["no in-scope offence in the look-back"] += mine.filter(
-        pl.col("prior_offences").fill_null(0) <= 0
-    ).height
-    return mine.filter(pl.col("prior_offences") > 0).with_columns(key=pl.col("person_id"))
+    """The usable participants starting on one day, with their history (counting the rest).
+
+    (Chosen with numpy masks and one gather rather than a join and filters: this runs once
+    for each of several hundred referral days.)
+    """
+    codes = np.asarray([code_of.get(p, -1) for p in group["person_id"].to_list()], dtype=np.int64)
+    known = codes >= 0
+    excluded["no in-scope offence at all"] += int((~known).sum())
+    codes = codes[known]
+    # A person's code is his row in ``on_day``: take those rows.
+    history = on_day[codes]
+    born = history["age"].is_not_null().to_numpy()
+    offended = history["prior_offences"].fill_null(0).to_numpy() > 0
+    excluded["no date of birth"] += int((~born).sum())
+    excluded["no in-scope offence in the look-back"] += int((born & ~offended).sum())
+    mine = pl.concat(
+        [
+            group.filter(pl.Series(known)).with_columns(code=pl.Series(codes, dtype=pl.Int64)),
+            history.drop("code"),
+        ],
+        how="horizontal",
+    )
+    return mine.filter(pl.Series(born & offended)).with_columns(key=pl.col("person_id"))
 
 
 @dataclass(frozen=True)
@@ -321,23 +356,24 @@ def _match_day(
         return _Matched([], [], 0, dict(excluded))
     rows: list[pl.DataFrame] = []
     at_risk = float(last - day)
-    not_yet = referred_on > day  # not referred by this day (perhaps later)
-    pool = on_day.filter(
-        pl.Series(not_yet), pl.col("prior_offences") > 0, pl.col("age").is_not_null()
+    # The candidates: not referred by this day (perhaps later), with an offence in the
+    # look-back and a date of birth. A person's code is his row in ``on_day``.
+    candidates = np.flatnonzero(
+        (referred_on > day)
+        & (on_day["prior_offences"].to_numpy() > 0)
+        & on_day["age"].is_not_null().to_numpy()
     )
-    pool = pool.with_columns(
-        key=names.gather(pool["code"]),
+    bands = {
+        "prior_band": pl.col("prior_offences").clip(0, 6),
+        "recent_band": pl.col("recent_offences").clip(0, 3),
+    }
+    pool = on_day[candidates].with_columns(
+        key=names.gather(candidates),
         time_at_risk=pl.lit(at_risk),
-        censor_day=pl.Series(
-            np.minimum(referred_on[pool["code"].to_numpy()], last), dtype=pl.Int64
-        ),
+        censor_day=pl.Series(np.minimum(referred_on[candidates], last), dtype=pl.Int64),
+        **bands,
     )
-    mine = mine.with_columns(time_at_risk=pl.lit(at_risk), censor_day=pl.lit(last))
-    bands = [
-        pl.col("prior_offences").clip(0, 6).alias("prior_band"),
-        pl.col("recent_offences").clip(0, 3).alias("recent_band"),
-    ]
-    mine, pool = mine.with_columns(bands), pool.with_columns(bands)
+    mine = mine.with_columns(time_at_risk=pl.lit(at_risk), censor_day=pl.lit(last), **bands)
     matched: Matched = match_nearest(
         mine,
         pool,
