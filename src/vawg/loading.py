@@ -3,9 +3,9 @@
 :func:`vawg.store.load_paths` opens the database and the transaction, and runs the post-load
 steps; this module does what lies between: each file is read (:func:`read_ahead`, before the
 transaction begins), staged (:mod:`vawg.ingest`) and applied (:mod:`vawg.deliveries`) in load
-order, a full replacement then withdraws what the
-delivery does not hold, and :func:`record_delivery` writes the ``deliveries`` row. A file
-whose content (SHA-256) was loaded before is not read again (unless the delivery replaces).
+order, a full replacement then withdraws what the delivery does not hold, and
+:func:`record_delivery` writes the ``deliveries`` row. A file whose content (SHA-256) was
+loaded before is not read again (unless the delivery replaces).
 """
 
 from __future__ import annotations
@@ -147,9 +147,9 @@ def load_files(
 ) -> Run:
     """Stage and apply every file of the delivery, then withdraw (for a full replacement).
 
-    ``reads``: the files :func:`read_ahead` read. A file it did not read (its content was
-    loaded before, yet not by the time it comes: it cannot happen, but the answer would still
-    be right) is read here, inside the transaction, by the recovery path, which never aborts.
+    ``reads``: the files :func:`read_ahead` read, which are every file this loop loads. Should
+    one be missing, it is read here, inside the transaction, by the recovery path (which
+    aborts nothing): slower, and the same answer.
     """
     row = con.execute("SELECT coalesce(max(delivery), 0) + 1 FROM deliveries").fetchone()
     run = Run(int(row[0]) if row else 1)
