@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from vawg.report.evaluation.charts import change_label, event_study_chart, knox_heatmap
+from vawg.web.charts import thinned_ticks_css
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,29 @@ def test_the_event_study_axis_is_the_change_in_crimes_not_a_ratio() -> None:
     hover = list(fig.data[0].customdata)
     # the hover in the words of the report's text (vawg.wording), not a bare signed per cent
     assert hover[2] == "+0: 50% fewer (95% CI 70% fewer to 10% fewer)"
+
+
+def test_the_event_study_periods_are_thinned_on_a_narrow_chart_not_slanted() -> None:
+    labels = ["\u22128 or earlier"] + [f"{i:+d}".replace("-", "\u2212") for i in range(-7, 8)]
+    labels[-1] = "8 or later"
+    table = pl.DataFrame(
+        {
+            "label": labels,
+            "rate_ratio": [1.0 + 0.01 * i for i in range(16)],
+            "ci_low": [0.9] * 16,
+            "ci_high": [1.3] * 16,
+        }
+    )
+    fig = event_study_chart(table, "quarter", "All interventions")
+    axis = fig.layout.xaxis
+    # Every period listed and upright: the report's script thins them (see half_axis) ...
+    assert (axis.tickmode, axis.tickangle) == ("array", 0)
+    assert list(axis.tickvals) == labels
+    # the long end labels on two lines, so that they do not set a wide step on a phone
+    assert list(axis.ticktext) == ["\u22128 or<br>earlier", *labels[1:-1], "8 or<br>later"]
+    # ... and the dashboard's style does, by the chart's width.
+    css = thinned_ticks_css(fig, "study")
+    assert css is not None and "nth-last-child(2n+1)" in css[0]
 
 
 def test_the_near_repeat_cells_read_as_change_against_chance() -> None:

@@ -94,8 +94,19 @@ def event_study_chart(table: pl.DataFrame, width: str, title: str) -> go.Figure:
         # (a string x would be read as the number -1, left of the first category)
         fig.add_vline(x=labels.index(last) + 0.5, line_dash="dash", line_color=MUTED)
     fig.update_yaxes(type="log", **change_ticks(), title="change in crimes (%)")
-    # short axis titles (a phone clips long ones); the reference period is explained below it
-    fig.update_xaxes(title=f"{width}s from the start", type="category")
+    # short axis titles (a phone clips long ones); the reference period is explained below it.
+    # The periods' labels are listed and upright: where the chart is too narrow for them all,
+    # on a phone, the report's script (and the dashboard's style) writes every second or
+    # third, as for half-years, instead of Plotly slanting them.
+    fig.update_xaxes(
+        title=f"{width}s from the start",
+        type="category",
+        tickmode="array",
+        tickvals=labels,
+        # "−8 or earlier" on two lines: the widest label sets how many are written on a phone
+        ticktext=[label.replace(" or ", " or<br>") for label in labels],
+        tickangle=0,
+    )
     fig.update_layout(title=title, showlegend=False)
     return fig
 
