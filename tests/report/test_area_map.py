@@ -157,3 +157,70 @@ def test_a_district_focus_zooms_to_it_and_calls_nothing_else_no_data() -> None:
     # Hover only where the focus is.
     [hover] = [t for t in fig.data if t.mode == "markers"]  # type: ignore[attr-defined]
     assert list(hover.hovertext) == ["E01000001<br>hot", f"E01000003<br>{NO_DATA}"]  # type: ignore[attr-defined]
+
+
+def test_a_neighbours_name_is_written_only_where_the_focused_map_shows_it_whole() -> None:
+    # "Big" is a 3 x 3 km block less its top-right square, which is "Small"; "Far" lies 5 km
+    # east. With Big in focus the map opens on Big's box (Small inside it): Small's name
+    # fits there whole, Far's would be cut at the map's edge (or be off it), so it is left out.
+    cells = [(i, j) for i in range(3) for j in range(3) if (i, j) != (2, 2)]
+    grid = Boundaries(
+        codes=tuple(f"E0100{n:04d}" for n in range(len(cells) + 2)),
+        polygons=np.asarray(
+            [_square(i, j) for i, j in cells] + [_square(2, 2), _square(8, 1)], dtype=object
+        ),
+        names=tuple(f"L{n}" for n in range(len(cells) + 2)),
+        districts=("Big",) * len(cells) + ("Small", "Far"),
+        source="hand-drawn",
+    )
+    values = pl.DataFrame({"lsoa_code": ["E01000000"], "finding": ["hot"]})
+
+    def names(focus: list[str]) -> list[str]:
+        fig = area_map_figure(
+            values,
+            grid,
+            value="finding",
+            categories=["hot"],
+            colours=["#d00000"],
+            title="t",
+            focus=focus,
+        )
+        [text] = [t for t in fig.data if t.mode == "text"]  # type: ignore[attr-defined]
+        return sorted(text.text)  # type: ignore[attr-defined]
+
+    assert names(["Big"]) == ["Big", "Small"]
+    assert names([]) == ["Big", "Far", "Small"]  # the whole force: every name
+    assert names(["Far"]) == ["Far"]  # Big and Small lie outside Far's box
+
+
+def test_each_kent_district_in_focus_has_its_name_on_its_map_and_no_name_is_cut() -> None:
+    # Kent's boundaries as shipped. Placed for the whole force, Gravesham's name sits east of
+    # it (out of Dartford's and Medway's way), off the map that opens on Gravesham alone.
+    from vawg.config import Settings
+    from vawg.ingest.boundaries import boundaries_for
+
+    kent = boundaries_for(Settings())
+    values = pl.DataFrame({"lsoa_code": [kent.codes[0]], "finding": ["hot"]})
+    for district in sorted({d for d in kent.districts if d}):
+        fig = area_map_figure(
+            values,
+            kent,
+            value="finding",
+            categories=["hot"],
+            colours=["#d00000"],
+            title="t",
+            focus=[district],
+        )
+        x_axis, y_axis = fig.layout.xaxis, fig.layout.yaxis  # type: ignore[attr-defined]
+        x0, x1 = x_axis.autorangeoptions.clipmin, x_axis.autorangeoptions.clipmax
+        y0, y1 = y_axis.autorangeoptions.clipmin, y_axis.autorangeoptions.clipmax
+        [text] = [t for t in fig.data if t.mode == "text"]  # type: ignore[attr-defined]
+        names = [n.replace("<br>", " ") for n in text.text]  # type: ignore[attr-defined]
+        assert district in names, district
+        # Every name written lies inside the map's opening box with room for its letters
+        # (about 11 px across the narrowest map, 230 px, of the box's width).
+        unit = (x1 - x0) / 230
+        for name, x, y in zip(names, text.x, text.y, strict=True):  # type: ignore[attr-defined]
+            half = max(len(line) for line in name.replace(" and ", " and\n").split("\n"))
+            half *= 0.56 * 11 / 2 * unit
+            assert x0 <= x - half and x + half <= x1 and y0 <= y <= y1, (district, name)

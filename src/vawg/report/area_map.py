@@ -88,6 +88,47 @@ def _districts(boundaries: Boundaries) -> tuple[tuple[str, Any, tuple[float, flo
     )
 
 
+def _padded(shown: Any, chosen: set[str]) -> tuple[float, float, float, float]:
+    """The box the map opens on: the shapes' bounds and a margin (wider around a focus)."""
+    x0, y0, x1, y1 = (float(v) for v in shapely.total_bounds(shown))
+    pad = (0.04 if chosen else 0.01) * max(x1 - x0, y1 - y0)
+    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+
+def _opening_box(shown: Any, chosen: set[str]) -> tuple[float, float, float, float] | None:
+    """With districts in focus, the box the map surely shows (it opens on it, and a plot of
+    another shape only widens it); None without a focus (every name is shown)."""
+    return _padded(shown, chosen) if chosen and len(shown) else None
+
+
+def _fits(
+    district: tuple[str, Any, tuple[float, float]], box: tuple[float, float, float, float]
+) -> bool:
+    """Whether a neighbouring district's name lies wholly inside ``box`` on the narrowest map
+    (a name cut by the map's edge reads as another word): its size in the map's units is its
+    size in pixels times the box's width over the narrowest map's pixels."""
+    name, _, (x, y) = district
+    x0, y0, x1, y1 = box
+    unit = (x1 - x0) / _NARROWEST
+    lines = label_lines(name)
+    half_width = max(len(line) for line in lines) * 0.56 * _NAME_SIZE / 2 * unit
+    half_height = len(lines) * 1.2 * _NAME_SIZE / 2 * unit
+    across = x0 <= x - half_width and x + half_width <= x1
+    return across and y0 <= y - half_height and y + half_height <= y1
+
+
+def _inside(
+    district: tuple[str, Any, tuple[float, float]], shapes: Any, boundaries: Boundaries
+) -> tuple[str, Any, tuple[float, float]]:
+    """A district in focus with its name written inside it: where the names are placed for the
+    whole force, one may sit beside its own district (out of another's way), and then off
+    the map that opens on it."""
+    name, outline, _ = district
+    mine = np.asarray([d == name for d in boundaries.districts])
+    point = shapely.point_on_surface(shapely.coverage_union_all(shapes[mine]))
+    return name, outline, (float(point.x), float(point.y))
+
+
 def area_map_figure(
     values: pl.DataFrame,
     boundaries: Boundaries,
@@ -168,7 +209,14 @@ def area_map_figure(
                 meta={"measure": "label"},
             )
         )
-    centres = _districts(boundaries)
+    kept = np.flatnonzero(inside)
+    shown = shapes[kept] if chosen and len(kept) else shapes
+    box = _opening_box(shown, chosen)
+    centres = tuple(
+        _inside(c, shapes, boundaries) if box and c[0] in chosen and not _fits(c, box) else c
+        for c in _districts(boundaries)
+        if box is None or c[0] in chosen or _fits(c, box)
+    )
     fig.add_trace(
         go.Scatter(
             x=[x for _, _, (x, _) in centres],
@@ -183,7 +231,6 @@ def area_map_figure(
             meta={"measure": "label"},
         )
     )
-    kept = np.flatnonzero(inside)
     points = shapely.point_on_surface(shapes[kept])
     fig.add_trace(
         go.Scatter(
@@ -208,12 +255,10 @@ def area_map_figure(
     # Plotly's: a plot wider or taller than the area widens it (neighbouring districts fill
     # the sides), afresh at every size (a fixed range kept each widening as the next range
     # while the dashboard resized the plot).
-    shown = shapes[kept] if chosen and len(kept) else shapes
     if len(shown):
-        x0, y0, x1, y1 = shapely.total_bounds(shown)
-        pad = (0.04 if chosen else 0.01) * max(x1 - x0, y1 - y0)
-        fig.update_xaxes(autorangeoptions={"clipmin": x0 - pad, "clipmax": x1 + pad})
-        fig.update_yaxes(autorangeoptions={"clipmin": y0 - pad, "clipmax": y1 + pad})
+        x0, y0, x1, y1 = _padded(shown, chosen)
+        fig.update_xaxes(autorangeoptions={"clipmin": x0, "clipmax": x1})
+        fig.update_yaxes(autorangeoptions={"clipmin": y0, "clipmax": y1})
     fig.update_layout(
         title=title,
         legend={"orientation": "h", "y": -0.02},
