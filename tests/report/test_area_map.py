@@ -8,6 +8,7 @@ one LSOA in two separate parts), so every ring's corners and every class's membe
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import polars as pl
 import pytest
 import shapely
@@ -159,6 +160,19 @@ def test_a_district_focus_zooms_to_it_and_calls_nothing_else_no_data() -> None:
     assert list(hover.hovertext) == ["E01000001<br>hot", f"E01000003<br>{NO_DATA}"]  # type: ignore[attr-defined]
 
 
+def _focused(values: pl.DataFrame, boundaries: Boundaries, focus: list[str]) -> go.Figure:
+    """The map of one "hot" class with ``focus`` on."""
+    return area_map_figure(
+        values,
+        boundaries,
+        value="finding",
+        categories=["hot"],
+        colours=["#d00000"],
+        title="t",
+        focus=focus,
+    )
+
+
 def test_a_neighbours_name_is_written_only_where_the_focused_map_shows_it_whole() -> None:
     # "Big" is a 3 x 3 km block less its top-right square, which is "Small"; "Far" lies 5 km
     # east. With Big in focus the map opens on Big's box (Small inside it): Small's name
@@ -176,16 +190,7 @@ def test_a_neighbours_name_is_written_only_where_the_focused_map_shows_it_whole(
     values = pl.DataFrame({"lsoa_code": ["E01000000"], "finding": ["hot"]})
 
     def names(focus: list[str]) -> list[str]:
-        fig = area_map_figure(
-            values,
-            grid,
-            value="finding",
-            categories=["hot"],
-            colours=["#d00000"],
-            title="t",
-            focus=focus,
-        )
-        [text] = [t for t in fig.data if t.mode == "text"]  # type: ignore[attr-defined]
+        [text] = [t for t in _focused(values, grid, focus).data if t.mode == "text"]  # type: ignore[attr-defined]
         return sorted(text.text)  # type: ignore[attr-defined]
 
     assert names(["Big"]) == ["Big", "Small"]
@@ -202,15 +207,7 @@ def test_each_kent_district_in_focus_has_its_name_on_its_map_and_no_name_is_cut(
     kent = boundaries_for(Settings())
     values = pl.DataFrame({"lsoa_code": [kent.codes[0]], "finding": ["hot"]})
     for district in sorted({d for d in kent.districts if d}):
-        fig = area_map_figure(
-            values,
-            kent,
-            value="finding",
-            categories=["hot"],
-            colours=["#d00000"],
-            title="t",
-            focus=[district],
-        )
+        fig = _focused(values, kent, [district])
         x_axis, y_axis = fig.layout.xaxis, fig.layout.yaxis  # type: ignore[attr-defined]
         x0, x1 = x_axis.autorangeoptions.clipmin, x_axis.autorangeoptions.clipmax
         y0, y1 = y_axis.autorangeoptions.clipmin, y_axis.autorangeoptions.clipmax
