@@ -52,8 +52,9 @@ class StagedFile:
     def clean(self) -> str:
         """SQL relation of the rows that load: the table's columns and ``_line``.
 
-        Taken from the rows as read, less any the later rules quarantined, rather than from
-        ``rows``: a join there would make the insert of a million rows a third slower.
+        The rows as read, less any the later rules quarantined (found with a join, which
+        puts the insert on one core: 0.9 s against 0.55 s for 1M crimes with 1% broken
+        rows; see docs/performance.md). A file with no such rows has no join.
         """
         later = f" AND _rid NOT IN (SELECT _rid FROM {self.later})" if self.later else ""
         return (
