@@ -77,7 +77,8 @@ class DemoStep:
     process on a copy of it; the public reports are written by the demo's own process, in the
     order of the steps, because each is first recorded in the release log, in the database. A
     step keeps its public Result in ``made``, so the open site, last, takes it instead of
-    making it again. Each callable is a module-level function, so a worker can be handed it."""
+    making it again. Each callable is a module-level function (or a partial of one), so a
+    worker can be handed it."""
 
     title: str
     analyse: Analyse | None
@@ -101,8 +102,15 @@ class DemoStep:
         return files
 
 
-def _analyse_profile(db: Path, settings: Settings) -> Any:
-    return analysed_on(db, functools.partial(profile, settings=settings))
+def _analysed_with(analysis: Callable[..., Any], db: Path, settings: Settings) -> Any:
+    """``analysis(tables, settings=settings)`` on the database ``db``."""
+    return analysed_on(db, functools.partial(analysis, settings=settings))
+
+
+def _with_settings(analysis: Callable[..., Any]) -> Analyse:
+    """A step's analysis that takes the tables and the settings: a partial of a module-level
+    function, so that a worker process can be handed it."""
+    return functools.partial(_analysed_with, analysis)
 
 
 def _profile(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
@@ -117,10 +125,6 @@ def _public_profile(
     )
 
 
-def _analyse_drivers(db: Path, settings: Settings) -> Any:
-    return analysed_on(db, functools.partial(drivers, settings=settings))
-
-
 def _drivers(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
     return write_drivers(result, reports, settings, public=False, formats=ALL, db=db)
 
@@ -129,10 +133,6 @@ def _public_drivers(
     db: Path, reports: Path, settings: Settings, made: MadeResults, result: Any
 ) -> list[Path]:
     return write_drivers(result, reports, settings, public=True, formats=PUBLIC, db=db)
-
-
-def _analyse_hotspots(db: Path, settings: Settings) -> Any:
-    return analysed_on(db, functools.partial(hotspot_analysis, settings=settings))
 
 
 def _hotspots(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
@@ -155,10 +155,6 @@ def _public_surveys(
 ) -> list[Path]:
     made.survey = disclose_survey(result, settings)
     return write_survey(made.survey, reports, settings, public=True, formats=PUBLIC, db=db)
-
-
-def _analyse_outcomes(db: Path, settings: Settings) -> Any:
-    return analysed_on(db, functools.partial(outcome_summary, settings=settings))
 
 
 def _outcomes(db: Path, reports: Path, settings: Settings, summary: Any) -> list[Path]:
@@ -194,10 +190,6 @@ def _public_evaluate(
     return written
 
 
-def _analyse_targeting(db: Path, settings: Settings) -> Any:
-    return analysed_on(db, functools.partial(targeting, settings=settings))
-
-
 def _target(db: Path, reports: Path, settings: Settings, ranked: Any) -> list[Path]:
     return run_target(db, reports, settings, public=False, formats=ALL, analysed=ranked)[1]
 
@@ -211,10 +203,6 @@ def _public_target(
     return written
 
 
-def _analyse_overview(db: Path, settings: Settings) -> Any:
-    return analysed_on(db, functools.partial(site_overview, settings=settings))
-
-
 def _open_site(
     db: Path, reports: Path, settings: Settings, made: MadeResults, overview: Any
 ) -> list[Path]:
@@ -226,23 +214,29 @@ def _open_site(
 
 STEPS: tuple[DemoStep, ...] = (
     DemoStep(
-        "perpetrator problem profile (vawg profile)", _analyse_profile, _profile, _public_profile
+        "perpetrator problem profile (vawg profile)",
+        _with_settings(profile),
+        _profile,
+        _public_profile,
     ),
     DemoStep(
         "drivers: deprivation, pubs, town centres, weather (vawg drivers)",
-        _analyse_drivers,
+        _with_settings(drivers),
         _drivers,
         _public_drivers,
     ),
     DemoStep(
-        "hot spots, Getis-Ord G* (vawg hotspots)", _analyse_hotspots, _hotspots, _public_hotspots
+        "hot spots, Getis-Ord G* (vawg hotspots)",
+        _with_settings(hotspot_analysis),
+        _hotspots,
+        _public_hotspots,
     ),
     DemoStep(
         "public and victims' surveys (vawg survey)", analyse_surveys, _surveys, _public_surveys
     ),
     DemoStep(
         "criminal justice outcomes (vawg outcomes)",
-        _analyse_outcomes,
+        _with_settings(outcome_summary),
         _outcomes,
         _public_outcomes,
     ),
@@ -255,12 +249,14 @@ STEPS: tuple[DemoStep, ...] = (
     ),
     DemoStep(
         "where next: targeting map, near repeats, repeat locations (vawg target)",
-        _analyse_targeting,
+        _with_settings(targeting),
         _target,
         _public_target,
     ),
     # last: the open site carries the public versions of the analyses above
-    DemoStep("open transparency site (vawg publish)", _analyse_overview, None, _open_site),
+    DemoStep(
+        "open transparency site (vawg publish)", _with_settings(site_overview), None, _open_site
+    ),
 )
 """What the demo runs, in order."""
 
@@ -313,10 +309,6 @@ def _open_drivers(db: Path, reports: Path, settings: Settings, result: Any) -> l
     )
 
 
-def _analyse_open_hotspots(db: Path, settings: Settings) -> Any:
-    return analysed_on(db, functools.partial(open_data_hotspots, settings=settings))
-
-
 def _open_hotspots(db: Path, reports: Path, settings: Settings, result: Any) -> list[Path]:
     manifest = output_manifest(db, "hotspots", settings, public=False)
     return write_open_hotspots(
@@ -336,7 +328,7 @@ OPEN_STEPS: tuple[DemoStep, ...] = (
     ),
     DemoStep(
         "hot spots, violence and sexual offences (vawg hotspots)",
-        _analyse_open_hotspots,
+        _with_settings(open_data_hotspots),
         _open_hotspots,
     ),
     DemoStep("open transparency site from open data (vawg publish)", None, None, _open_site),
