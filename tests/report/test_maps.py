@@ -223,3 +223,25 @@ def test_town_names_come_in_the_same_order_every_time() -> None:
     frame = pl.DataFrame({"lsoa_code": codes, "town": [f"Town {i % 37}" for i in range(400)]})
     orders = {tuple(m["label"] for m in _town_marks(frame, kent, "town", [])) for _ in range(20)}
     assert orders == {tuple(f"Town {i}" for i in range(37))}
+
+
+def test_marks_are_placed_as_the_shorthand_would_place_them() -> None:
+    """The channel objects a map's marks use give the spec altair makes of the shorthand."""
+    import altair as alt
+
+    from vawg.report.maps import _at
+
+    def spec(**encoding: object) -> dict[str, object]:
+        return alt.Chart(alt.Data(name="d")).mark_text().encode(**encoding).to_dict()
+
+    assert spec(**_at("district")) == spec(longitude="x:Q", latitude="y:Q", text="district:N")
+    assert spec(**_at()) == spec(longitude="x:Q", latitude="y:Q")
+
+
+def test_a_drawing_keeps_one_decimal_of_each_number() -> None:
+    from vawg.report.maps import _EXTRA_DIGITS
+
+    drawn = '<path d="M12.3456,7.89L0.5,100L-3.14159,2.0"/><text x="1.25">v1.2345</text>'
+    assert _EXTRA_DIGITS.sub("", drawn) == (
+        '<path d="M12.3,7.8L0.5,100L-3.1,2.0"/><text x="1.2">v1.2</text>'
+    )

@@ -75,7 +75,10 @@ NO_DATA = "no data"
 WITHHELD_FILL = "#a3a3a3"
 NO_DATA_FILL = "#ffffff"
 _DEFAULT_TOLERANCE = 120.0
-_NUMBER = re.compile(r"(\d+\.\d)\d+")
+_EXTRA_DIGITS = re.compile(r"(?<=\d\.\d)\d+")
+"""Digits after a number's first decimal in a drawing (a tenth of a drawing unit is enough).
+Matched after a look-behind so that they are removed, not replaced through a template: a
+template is expanded in Python at each of half a million matches (0.36 s against 0.11 s)."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,24 @@ def _classes(
     index = np.clip(np.searchsorted(edges, numbers, side="right") - 1, 0, k - 1)
     labels = [names[i] if np.isfinite(x) else None for i, x in zip(index, numbers, strict=True)]
     return names, palette, labels
+
+
+def _at(text: str | None = None) -> dict[str, Any]:
+    """Encoding of a mark at its row's ``x`` and ``y``, with the ``text`` column written there.
+
+    Channel objects rather than shorthand strings ("x:Q"): altair turns each shorthand into its
+    class by indexing its whole schema again, about 4 ms a channel (1.3 s over the demo's maps).
+    The spec is the same.
+    """
+    import altair as alt
+
+    at: dict[str, Any] = {
+        "longitude": alt.Longitude(field="x", type="quantitative"),
+        "latitude": alt.Latitude(field="y", type="quantitative"),
+    }
+    if text is not None:
+        at["text"] = alt.Text(field=text, type="nominal")
+    return at
 
 
 def choropleth(
@@ -326,14 +347,14 @@ def choropleth(
                 lineBreak="\n",
                 baseline="middle",
             )
-            .encode(longitude="x:Q", latitude="y:Q", text="district:N")
+            .encode(**_at("district"))
         )
         layers.append(
             alt.Chart(alt.Data(values=named), name="district_names")
             .mark_text(
                 fontSize=11, fontWeight="bold", color="#1d2433", lineBreak="\n", baseline="middle"
             )
-            .encode(longitude="x:Q", latitude="y:Q", text="district:N")
+            .encode(**_at("district"))
         )
     if label:
         marks = _town_marks(frame, boundaries, label, [])
@@ -350,7 +371,7 @@ def choropleth(
                         .mark_text(
                             fontSize=10, dy=dy, align=align, color="#000000", fontStyle="italic"
                         )
-                        .encode(longitude="x:Q", latitude="y:Q", text="label:N")
+                        .encode(**_at("label"))
                     )
     bar = _nice_length(maxx - minx)
     x0, y0 = minx + 0.02 * (maxx - minx), miny + 0.02 * (maxy - miny)
@@ -363,7 +384,11 @@ def choropleth(
     layers.append(
         alt.Chart(alt.Data(values=scale_rows))
         .mark_rule(color="#1d2433", strokeWidth=1.6)
-        .encode(longitude="x:Q", latitude="y:Q", longitude2="x2:Q", latitude2="y2:Q")
+        .encode(
+            **_at(),
+            longitude2=alt.Longitude2(field="x2"),
+            latitude2=alt.Latitude2(field="y2"),
+        )
     )
     layers.append(
         alt.Chart(
@@ -371,7 +396,7 @@ def choropleth(
             name="scale_text",
         )
         .mark_text(fontSize=11, dy=-8, color="#1d2433")
-        .encode(longitude="x:Q", latitude="y:Q", text="t:N")
+        .encode(**_at("t"))
     )
     chart = (
         alt.layer(*layers)
@@ -387,7 +412,7 @@ def choropleth(
     spec_dict = chart.to_dict(validate=False)
     spec_dict.setdefault("datasets", {}).update(datasets)
     spec = json.dumps(spec_dict, separators=(",", ":"))
-    svg = _NUMBER.sub(r"\1", vlc.vegalite_to_svg(spec))
+    svg = _EXTRA_DIGITS.sub("", vlc.vegalite_to_svg(spec))
     shown = [f"{c}: {n:,} LSOAs" for c, n in zip(order, counts["lsoas"].to_list(), strict=True)]
     alt_text = f"Map of {boundaries.n:,} LSOAs ({legend_title}). " + "; ".join(shown) + "."
     notes = []
