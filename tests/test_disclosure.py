@@ -353,3 +353,46 @@ def test_one_count_on_its_own_is_withheld_when_small_and_rounded_to_fives(
     count: int | None, shown: int | None
 ) -> None:
     assert shown_count(count, 5) == shown
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 5).flatmap(
+        lambda rows: st.integers(2, 7).flatmap(
+            lambda cols: st.tuples(
+                st.lists(
+                    st.lists(
+                        st.sampled_from([-2.0, -1.0, 0.0, 0.0, 1.0, 3.0]),
+                        min_size=cols,
+                        max_size=cols,
+                    ),
+                    min_size=rows,
+                    max_size=rows,
+                ),
+                st.lists(st.sampled_from([0, 0, 1, 2, 3, 5, 12]), min_size=cols, max_size=cols),
+            )
+        )
+    )
+)
+def test_a_cell_shown_to_move_is_never_one_the_solver_pins(
+    case: tuple[list[list[float]], list[int]],
+) -> None:
+    """The cheap proof that a withheld cell can move by a whole count agrees with linear
+    programming: whenever it says a cell moves, bounding the cell under the relations and
+    counts >= 0 (solved here independently) leaves at least two whole numbers."""
+    from vawg.disclosure.cells import _moves
+
+    a, x = np.asarray(case[0]), np.asarray(case[1], dtype=float)
+    b = a @ x
+    _, sv, vt = np.linalg.svd(a, full_matrices=True)
+    rank = int((sv > 1e-9 * max(sv[0], 1.0)).sum())
+    for j in range(a.shape[1]):
+        if not _moves(j, x, vt[rank:]):
+            continue
+        unit = np.zeros(a.shape[1])
+        unit[j] = 1.0
+        low = linprog(unit, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        high = linprog(-unit, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        assert low.status == 0
+        if high.status == 0:  # else unbounded above: it moves without end
+            assert -high.fun - low.fun >= 1 - 1e-7

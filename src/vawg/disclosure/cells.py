@@ -240,6 +240,27 @@ def _components(relations: list[_Rows], unknown: set[int]) -> list[tuple[list[in
     return [(sorted(cells[key]), rels.get(key, [])) for key in cells]
 
 
+def _moves(j: int, x: np.ndarray, free: np.ndarray) -> bool:
+    """Whether ``x``'s unknown ``j`` can move by a whole count along one of the ``free``
+    directions (rows: a basis of the null space of the relations) with every count >= 0.
+
+    ``x`` (the true counts) meets the relations, so each direction ``v`` gives the feasible
+    segment ``x + t v``; if it reaches one count above or below ``x[j]``, two whole numbers
+    fit the relations and ``j`` is not pinned. A cheap proof that spares most linear
+    programmes (each a few milliseconds); when no direction gives it, the programmes decide.
+    """
+    for v in free:
+        if abs(v[j]) < 1e-9:
+            continue
+        down, up = v < -1e-12, v > 1e-12
+        t_hi = float(np.min(x[down] / -v[down])) if down.any() else math.inf
+        t_lo = float(np.max(-x[up] / v[up])) if up.any() else -math.inf
+        reach = max(t_hi * v[j], t_lo * v[j])
+        if reach >= 1 + 1e-6:
+            return True
+    return False
+
+
 def _pinned(j: int, a: np.ndarray, b: np.ndarray) -> bool:
     """Whether unknown ``j`` has one whole number in its range under ``A x = b``, ``x >= 0``."""
     unit = np.zeros(a.shape[1])
@@ -289,14 +310,17 @@ def _exposed(
             for i in members:
                 if i in column:
                     a[row, column[i]] = -1.0 if i == total else 1.0
-        b = a @ np.asarray([values[c] or 0 for c in cells], dtype=float)
-        _, sv, vt = np.linalg.svd(a, full_matrices=False)
+        x = np.asarray([values[c] or 0 for c in cells], dtype=float)
+        b = a @ x
+        small = len(cells) <= _BOUND_LIMIT
+        _, sv, vt = np.linalg.svd(a, full_matrices=small)
         rank = int((sv > 1e-9 * max(sv[0], 1.0)).sum())
         leverage = (vt[:rank] ** 2).sum(axis=0)
         for cell in wanted:
             j = column[cell]
-            bounded = primary[cell] and len(cells) <= _BOUND_LIMIT
-            if leverage[j] > 1 - 1e-9 or (bounded and _pinned(j, a, b)):
+            if leverage[j] > 1 - 1e-9 or (
+                primary[cell] and small and not _moves(j, x, vt[rank:]) and _pinned(j, a, b)
+            ):
                 out.append(cell)
     return out
 
