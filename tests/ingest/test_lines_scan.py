@@ -8,6 +8,7 @@ counts must match Python's own view of the bytes.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,5 @@ def test_small_blocks_scan_as_one_block(
     ends_cr = data.endswith(b"\r")
     assert whole.bare_cr == data.count(b"\r") - crlf - ends_cr
     assert whole.mixed == (0 < crlf < data.count(b"\n"))
+    assert whole.sha256 == hashlib.sha256(data).hexdigest()
+    assert whole.size == len(data)
