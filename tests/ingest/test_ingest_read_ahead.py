@@ -142,3 +142,39 @@ def test_the_reads_are_dropped_after_the_load(crimes: Path, db: Path) -> None:
             assert left == (0,), kind
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("ahead", [True, False])
+def test_rows_a_later_rule_quarantines_are_left_out_read_ahead_or_not(
+    tmp_path: Path, db: Path, ahead: bool
+) -> None:
+    """Each row the rules across rows quarantine (here every repeated crime reference) is
+    left out of the insert, and every other row goes in with its own line, whether the file
+    was read before the transaction (row ids from 0) or inside it (row ids near 2^55)."""
+    repeats = {i for i in range(50, 2000, 97)}  # row i repeats the reference of row i - 50
+    refs = [f"C{i - 50 if i in repeats else i}" for i in range(2000)]
+    path = tmp_path / "crimes.csv"
+    path.write_text(
+        "\n".join(
+            [HEADER]
+            + [f"{r},2020-01-05,2020-01-04 22:00,,,stalking,Y,dwelling,E01024001,,,," for r in refs]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    [file], _ = discover([path])
+    con = connect(db, key=None)
+    try:
+        reads = {file.name: read_file(con, file)} if ahead else {}
+        con.begin()
+        run = load_files(con, [file], reads, replace=False, max_quarantined=1.0, now=datetime.now())
+        con.commit()
+        assert con.execute("SELECT count(*) FROM duckdb_variables()").fetchone() == (0,)
+    finally:
+        con.close()
+    assert [(f.loaded, f.quarantined) for f in run.loads] == [(2000 - len(repeats), len(repeats))]
+    expected = [(f"C{i}", i + 2) for i in range(2000) if i not in repeats]
+    assert rows(db, "SELECT crime_ref, _line FROM crimes ORDER BY _line") == expected
+    assert rows(db, "SELECT line FROM quarantine ORDER BY line") == [
+        (i + 2,) for i in sorted(repeats)
+    ]
