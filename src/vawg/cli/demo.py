@@ -40,12 +40,14 @@ from vawg.cli.web import dashboard_hint, run_publish
 from vawg.config import Settings
 from vawg.datasets import police_uk_kent_months
 from vawg.errors import InputError, VawgError
+from vawg.ingest.boundaries import shipped_boundaries
 from vawg.models.drivers import drivers
 from vawg.models.open_data import open_data_drivers
 from vawg.opensite import MadeResults, site_overview
 from vawg.outcomes.open_data import open_data_outcomes
 from vawg.outcomes.summary import outcome_summary
 from vawg.profile import disclose_overview, profile
+from vawg.report.maps import start_renderer
 from vawg.spatial.analysis import hotspot_analysis
 from vawg.spatial.open_data import open_data_hotspots
 from vawg.spatial.public import disclose_hotspots
@@ -85,18 +87,19 @@ class DemoStep:
     restricted: Restricted | None
     public: Public | None = None
 
-    def analysed_and_written(
-        self, db: Path, reports: Path, settings: Settings
-    ) -> tuple[Any, list[Path]]:
-        """The analysis of ``db`` and the analyst report files written from it."""
-        analysed = self.analyse(db, settings) if self.analyse is not None else None
-        files = self.restricted(db, reports, settings, analysed) if self.restricted else []
-        return analysed, files
+    def analysed(self, db: Path, settings: Settings) -> Any:
+        """The analysis of ``db`` (None for a step without one)."""
+        return self.analyse(db, settings) if self.analyse is not None else None
+
+    def written(self, db: Path, reports: Path, settings: Settings, analysed: Any) -> list[Path]:
+        """The analyst report files written from ``analysed``."""
+        return self.restricted(db, reports, settings, analysed) if self.restricted else []
 
     def run(self, db: Path, reports: Path, settings: Settings, made: MadeResults) -> list[Path]:
         """The whole step in this process: analyse ``db``, then write the analyst reports, then
         the public ones; returns every file written."""
-        analysed, files = self.analysed_and_written(db, reports, settings)
+        analysed = self.analysed(db, settings)
+        files = self.written(db, reports, settings, analysed)
         if self.public is not None:
             files += self.public(db, reports, settings, made, analysed)
         return files
@@ -359,9 +362,9 @@ def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, *_FIRST_USE])
     try:
-        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread_each)
+        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ready)
     except (OSError, ImportError, NotImplementedError) as error:  # no process semaphores here
         console.print(f"[yellow]analyses in one process:[/] no worker processes here ({error})")
         yield None
@@ -378,6 +381,23 @@ def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
         raise
     starting.join()
     pool.shutdown(wait=True)
+
+
+_FIRST_USE = ("ibis.backends.duckdb", "altair", "esda", "bs4", "vawg.report.site")
+"""Modules the analyses and reports import when first used (0.7 s in all): imported once by
+the server the workers are forked from, while the force is generated, not by each worker
+while the cores are busy."""
+
+
+def _ready() -> None:
+    """A new worker: one thread each (:func:`_one_thread_each`), and what every worker does
+    first paid now, while the force is still being generated and loaded (the workers have
+    nothing to do before the database exists): the map renderer started and the shipped
+    boundaries read (about 0.5 s). The renderer is not started in the server the workers are
+    forked from: it runs threads of its own, which a forked process would not have."""
+    _one_thread_each()
+    start_renderer()
+    shipped_boundaries()
 
 
 def _one_thread_each() -> None:
@@ -435,46 +455,105 @@ def _side_by_side(
     pool: ProcessPoolExecutor,
     started: Callable[[DemoStep], None],
 ) -> list[tuple[str, Path]]:
-    """:func:`run_steps` with a pool."""
-    written: list[tuple[str, Path]] = []
+    """:func:`run_steps` with a pool.
+
+    Every analysis is handed out first. As each comes back, its analyst reports are handed
+    out too (behind the analyses still waiting) and this process writes its public reports at
+    once: the public reports, and the open site after them, wait on the analyses only, never
+    on an analyst report, and the workers write the last analyst reports while this process
+    writes the site.
+    """
     with tempfile.TemporaryDirectory(prefix=".vawg-analyses-", dir=db.parent) as folder:
         copy = Path(folder) / db.name
         shutil.copyfile(db, copy)
-        futures: dict[str, Future[tuple[Any, list[Path]]]] = {}
+        analyses: dict[str, Future[Any]] = {}
         for step in [s for s in HANDED_OUT if s in steps] + [
             s for s in steps if s not in HANDED_OUT
         ]:
-            if step.analyse is not None or step.restricted is not None:
-                futures[step.title] = pool.submit(
-                    step.analysed_and_written, copy, reports, settings
-                )
+            if step.analyse is not None:
+                analyses[step.title] = _submit(pool, step.analysed, copy, settings)
+        analyst: dict[str, Future[list[Path]]] = {}
+        public: dict[str, list[Path]] = {}
         try:
             for step in steps:
                 started(step)
-                analysed: Any = None
-                files: list[Path] = []
-                if step.title in futures:
-                    try:
-                        analysed, files = futures[step.title].result()
-                    except VawgError as error:
-                        raise _snapshot_error(error, copy, db) from None
-                    except BrokenProcessPool as error:  # a worker was killed (out of memory?)
-                        console.print(
-                            f"[yellow]{step.title}: its worker process stopped ({error}); "
-                            "analysed again in this process[/]"
-                        )
-                        analysed, files = step.analysed_and_written(db, reports, settings)
+                analysed = _outcome(
+                    analyses.get(step.title),
+                    copy,
+                    db,
+                    step,
+                    functools.partial(step.analysed, db, settings),
+                )
+                if step.restricted is not None:
+                    analyst[step.title] = _submit(
+                        pool, step.written, copy, reports, settings, analysed
+                    )
                 if step.public is not None:
-                    files = [*files, *step.public(db, reports, settings, made, analysed)]
-                written += [(step.title, p) for p in files]
+                    public[step.title] = step.public(db, reports, settings, made, analysed)
+            written: list[tuple[str, Path]] = []
+            for step in steps:
+                files = (
+                    _outcome(
+                        analyst[step.title],
+                        copy,
+                        db,
+                        step,
+                        functools.partial(_analysed_and_written, step, db, reports, settings),
+                    )
+                    if step.title in analyst
+                    else []
+                )
+                written += [(step.title, p) for p in [*files, *public.get(step.title, [])]]
         finally:
-            for future in futures.values():
+            futures = [*analyses.values(), *analyst.values()]
+            for future in futures:
                 future.cancel()
-            # a running analysis still reads the copy: wait for it before the folder goes
-            for future in futures.values():
+            # a running task still reads the copy: wait for it before the folder goes
+            for future in futures:
                 with contextlib.suppress(BaseException):
                     future.exception()
     return written
+
+
+def _submit(pool: ProcessPoolExecutor, task: Callable[..., Any], *args: Any) -> Future[Any]:
+    """``task(*args)`` handed to ``pool``, or done in this process when the pool has stopped
+    (a worker was killed)."""
+    try:
+        return pool.submit(task, *args)
+    except BrokenProcessPool:
+        done: Future[Any] = Future()
+        try:
+            done.set_result(task(*args))
+        except BaseException as error:  # given back by the future, as a worker's would be
+            done.set_exception(error)
+        return done
+
+
+def _analysed_and_written(
+    step: DemoStep, db: Path, reports: Path, settings: Settings
+) -> list[Path]:
+    """A step's analyst reports made from the start in this process."""
+    return step.written(db, reports, settings, step.analysed(db, settings))
+
+
+def _outcome(
+    future: Future[Any] | None, copy: Path, db: Path, step: DemoStep, again: Callable[[], Any]
+) -> Any:
+    """What a worker's ``future`` gave (None when there is none). A worker's error names the
+    database, not the worker's copy of it; a worker that stopped (killed when out of memory?)
+    is said, and its task done ``again`` in this process."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except VawgError as error:
+        raise _snapshot_error(error, copy, db) from None
+    except BrokenProcessPool as error:
+        console.print(
+            f"[yellow]{step.title}: its worker process stopped ({error}); "
+            "done again in this process[/]"
+        )
+        return again()
 
 
 def _where_to_look(

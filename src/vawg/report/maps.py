@@ -190,6 +190,14 @@ def _classes(
     return names, palette, labels
 
 
+def start_renderer() -> None:
+    """Start the map renderer (Vega in vl-convert): its first drawing in a process costs about
+    0.3 s whatever the map, which a process with time to spare can pay before it draws."""
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 0}]}})
+
+
 def _at(text: str | None = None) -> dict[str, Any]:
     """Encoding of a mark at its row's ``x`` and ``y``, with the ``text`` column written there.
 
