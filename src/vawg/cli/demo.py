@@ -383,10 +383,11 @@ def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     pool.shutdown(wait=True)
 
 
-_FIRST_USE = ("ibis.backends.duckdb", "altair", "esda", "bs4", "vawg.report.site")
-"""Modules the analyses and reports import when first used (0.7 s in all): imported once by
-the server the workers are forked from, while the force is generated, not by each worker
-while the cores are busy."""
+_FIRST_USE = ("ibis.backends.duckdb", "altair", "esda", "vawg.report.site")
+"""Modules the analyses and reports import when first used (0.7 s in all, with what they
+import): imported once by the server the workers are forked from, while the force is
+generated, not by each worker while the cores are busy. (The server leaves out any that
+will not import.)"""
 
 
 def _ready() -> None:
