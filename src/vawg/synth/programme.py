@@ -129,6 +129,7 @@ def plant_programme(
     day_sorted, perp_sorted = committed_day[by_day], crime_perp[by_day]
     wanted = round(effects.referrals_per_scale * scale)
     chosen: dict[int, int] = {}  # perpetrator -> referral day
+    taken = np.zeros(int(crime_perp.max(initial=-1)) + 1, dtype=bool)  # chosen, by perpetrator
     eligible_seen = 0
     for referral in np.sort(rng.integers(first, last + 1, wanted)):
         lo, mid, hi = np.searchsorted(
@@ -138,10 +139,12 @@ def plant_programme(
         if recent.size == 0:
             continue
         counts = np.bincount(perp_sorted[lo:hi], minlength=int(recent.max()) + 1)[recent]
-        candidates = [int(c) for c in recent[counts >= 2] if int(c) not in chosen]
-        eligible_seen = max(eligible_seen, len(candidates))
-        if candidates:
-            chosen[candidates[int(rng.integers(len(candidates)))]] = int(referral)
+        candidates = recent[(counts >= 2) & ~taken[recent]]
+        eligible_seen = max(eligible_seen, candidates.size)
+        if candidates.size:
+            pick = int(candidates[int(rng.integers(candidates.size))])
+            chosen[pick] = int(referral)
+            taken[pick] = True
     perps = np.asarray(list(chosen), dtype=np.int64)
     referral_day = np.asarray(list(chosen.values()), dtype=np.int64)
     start_day = referral_day + rng.integers(7, 43, perps.size)
