@@ -58,24 +58,29 @@ def points_in_lsoas(
     rows = np.flatnonzero(has_polygon)
     if rows.size:
         e, n = _inside(
-            shapes[inverse[rows]], anchor_e[rows], anchor_n[rows], unit_e[rows], unit_n[rows], rng
+            shapes, inverse[rows], anchor_e[rows], anchor_n[rows], unit_e[rows], unit_n[rows], rng
         )
         east[rows], north[rows] = e, n
     return east.astype(np.int64), north.astype(np.int64), has_polygon
 
 
 def _inside(
-    polygons: npt.NDArray[np.object_],
+    shapes: npt.NDArray[np.object_],
+    index: npt.NDArray[np.intp],
     anchor_e: npt.NDArray[np.float64],
     anchor_n: npt.NDArray[np.float64],
     unit_e: npt.NDArray[np.float64],
     unit_n: npt.NDArray[np.float64],
     rng: np.random.Generator,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Points strictly inside ``polygons`` (one per row), drawn around the anchors."""
-    spread = np.clip(np.sqrt(shapely.area(polygons)) / 4.0, _MIN_SPREAD_M, _MAX_SPREAD_M)
+    """Points strictly inside ``shapes[index]`` (one per row), drawn around the anchors.
+
+    Each polygon's size and interior point are worked out once, not once a row.
+    """
+    polygons = shapes[index]
+    spread = np.clip(np.sqrt(shapely.area(shapes)) / 4.0, _MIN_SPREAD_M, _MAX_SPREAD_M)[index]
     inside_anchor = shapely.contains_xy(polygons, np.round(anchor_e), np.round(anchor_n))
-    interior = shapely.point_on_surface(polygons)
+    interior = shapely.point_on_surface(shapes)[index]
     base_e = np.where(inside_anchor, anchor_e, shapely.get_x(interior))
     base_n = np.where(inside_anchor, anchor_n, shapely.get_y(interior))
     east = np.round(base_e + spread * unit_e)
