@@ -32,6 +32,7 @@ from vawg.report.maps import (
     district_label_points,
     drawable,
     label_lines,
+    name_half,
 )
 
 __all__ = ["OUTSIDE", "area_map_figure"]
@@ -63,6 +64,8 @@ def _rings(geoms: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
 
 _NAME_SIZE = 11
 """The district names' font size in pixels (Plotly writes text at a fixed size)."""
+_CHAR_WIDTH = 0.56
+"""A character's width in the names' regular (not bold) font, as a share of its size."""
 _NARROWEST = 230
 """The narrowest the map is drawn, in pixels (a phone's screen less the page's margins): the
 names are placed so that at this width, where they are largest against the map, none meet."""
@@ -81,7 +84,7 @@ def _districts(boundaries: Boundaries) -> tuple[tuple[str, Any, tuple[float, flo
         return ()
     minx, _, maxx, _ = shapely.total_bounds(shapes)
     size = _NAME_SIZE * float(maxx - minx) / _NARROWEST
-    spots = district_label_points(parts, size, char_width=0.56)  # regular, not bold
+    spots = district_label_points(parts, size, char_width=_CHAR_WIDTH)
     return tuple(
         (name, shapely.boundary(part), spot)
         for (name, part), spot in zip(parts, spots, strict=True)
@@ -109,10 +112,9 @@ def _fits(
     size in pixels times the box's width over the narrowest map's pixels."""
     name, _, (x, y) = district
     x0, y0, x1, y1 = box
-    unit = (x1 - x0) / _NARROWEST
-    lines = label_lines(name)
-    half_width = max(len(line) for line in lines) * 0.56 * _NAME_SIZE / 2 * unit
-    half_height = len(lines) * 1.2 * _NAME_SIZE / 2 * unit
+    half_width, half_height = name_half(
+        name, _NAME_SIZE * (x1 - x0) / _NARROWEST, _CHAR_WIDTH, pad=0.0
+    )
     across = x0 <= x - half_width and x + half_width <= x1
     return across and y0 <= y - half_height and y + half_height <= y1
 
@@ -225,7 +227,7 @@ def area_map_figure(
             # where it meets no other even on a phone
             text=["<br>".join(label_lines(n)) for n, _, _ in centres],
             mode="text",
-            textfont={"size": 11, "color": "#1d2433"},
+            textfont={"size": _NAME_SIZE, "color": "#1d2433"},
             hoverinfo="skip",
             showlegend=False,
             meta={"measure": "label"},

@@ -446,14 +446,17 @@ _PHONE_TOWN_SIZE = 16.0
 """The size of a town's name in drawing units on a phone (the page's style)."""
 
 
-def _name_half(name: str, size: float, char_width: float) -> tuple[float, float]:
-    """Half the width and half the height of a district's name written ``size`` high, with
-    room for its white halo and a little air."""
+def name_half(
+    name: str, size: float, char_width: float = _CHAR_WIDTH, *, pad: float = 0.3
+) -> tuple[float, float]:
+    """Half the width and half the height of a district's name written ``size`` high (in
+    lines from :func:`label_lines`), with ``pad`` times the size around it: by default room
+    for its white halo and a little air."""
     lines = label_lines(name)
-    pad = 0.3 * size
+    room = pad * size
     return (
-        max(len(line) for line in lines) * char_width * size / 2 + pad,
-        len(lines) * 1.2 * size / 2 + pad,
+        max(len(line) for line in lines) * char_width * size / 2 + room,
+        len(lines) * 1.2 * size / 2 + room,
     )
 
 
@@ -485,7 +488,7 @@ def district_label_points(
     if not parts:
         return []
     frame = shapely.total_bounds([a for _, a in parts])
-    half = [_name_half(name, size, char_width) for name, _ in parts]
+    half = [name_half(name, size, char_width) for name, _ in parts]
     start = [shapely.point_on_surface(a) for _, a in parts]
     spots = [(p.x, p.y) for p in start]
 
@@ -600,7 +603,7 @@ def _place_labels(
     size, town = PHONE_NAME_SIZE * unit, _PHONE_TOWN_SIZE * unit
     names = []
     for d in districts:
-        hw, hh = _name_half(d["district"], size, _CHAR_WIDTH)
+        hw, hh = name_half(d["district"], size)
         names.append((d["x"] - hw, d["y"] - hh, d["x"] + hw, d["y"] + hh))
 
     def met(x0: float, y0: float, x1: float, y1: float) -> float:
