@@ -533,7 +533,9 @@ def _submit(pool: ProcessPoolExecutor, task: Callable[..., Any], *args: Any) -> 
 def _analysed_and_written(
     step: DemoStep, db: Path, reports: Path, settings: Settings
 ) -> list[Path]:
-    """A step's analyst reports made from the start in this process."""
+    """A step's analyst reports made from the start in this process, after a worker stopped
+    while writing them. (The analysis is made again rather than kept: keeping every step's
+    analysis to the end, for this rare case, would hold them all in this process at once.)"""
     return step.written(db, reports, settings, step.analysed(db, settings))
 
 
