@@ -21,6 +21,7 @@ quarantine. The ``deliveries``, ``loads`` (one row per file of a delivery), ``qu
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from dataclasses import replace as replaced
@@ -178,7 +179,12 @@ def load_paths(
     """
     if not 0 <= max_quarantined <= 1:
         raise InputError(f"max_quarantined {max_quarantined}: give a share between 0 and 1")
-    files, skipped = discover(paths, kind, encoding)
+    with ThreadPoolExecutor(1) as keyring:
+        # Finding the OS keyring takes 0.1 s (its backends are plugins): look while the files
+        # are scanned, which lets go of the interpreter.
+        looked_up = keyring.submit(database_key) if key is None else None
+        files, skipped = discover(paths, kind, encoding)
+        key = looked_up.result() if looked_up is not None else key
     if not files:
         names = ", ".join(f"{p}.csv" for t in TABLES.values() for p in t.file_patterns)
         where = ", ".join(str(p) for p in paths) or "(no path given)"
@@ -188,7 +194,6 @@ def load_paths(
         )
     if on_files is not None:
         on_files(files)
-    key = key if key is not None else database_key()
     personal = sorted({f.table.name for f in files if f.table.confidential})
     if require_encryption and personal and not _will_be_encrypted(db, key):
         raise InputError(
