@@ -36,6 +36,7 @@ KEYRING_SERVICE = "vawg-insight"
 KEYRING_USER = "database"
 CATALOG = "vawg"
 MIN_KEY_LENGTH = 16
+STORAGE_VERSION = "v1.5.0"  # what DuckDB 1.5 gives an encrypted file
 
 
 def database_key() -> str | None:
@@ -121,8 +122,15 @@ def _attach(con: duckdb.DuckDBPyConnection, db: Path, *, read_only: bool, key: s
 
 
 def _attach_plain(con: duckdb.DuckDBPyConnection, db: Path, target: str, mode: str) -> None:
+    # A new file gets the storage format an encrypted one gets (DuckDB's newest), not the
+    # older one DuckDB writes by default for other versions to read: one format whether a
+    # key is set or not, and its string compression writes 1M crimes 0.1 s faster.
+    options = [] if db.exists() else [f"STORAGE_VERSION {_literal(STORAGE_VERSION)}"]
+    options += ["READ_ONLY"] if mode else []
     try:
-        con.execute(f"ATTACH {target} AS {CATALOG}" + (" (READ_ONLY)" if mode else ""))
+        con.execute(
+            f"ATTACH {target} AS {CATALOG}" + (f" ({', '.join(options)})" if options else "")
+        )
     except duckdb.Error as error:
         if "without a key" in str(error):
             raise InputError(

@@ -172,3 +172,31 @@ def test_the_command_line_refuses_then_loads_with_the_key(
     assert KEY not in out
     assert run("status", "--db", str(db)) == 0
     assert "(encrypted)" in capsys.readouterr().out
+
+
+def _storage_version(db: Path, key: str | None = None) -> str:
+    con = connect(db, read_only=True, key=key)
+    try:
+        row = con.execute(
+            "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'vawg'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return str(row[0])
+
+
+def test_a_new_database_has_an_encrypted_ones_format_and_an_older_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    source = _crimes(tmp_path)
+    plain, secret, older = (tmp_path / f"{name}.duckdb" for name in ("plain", "secret", "older"))
+    load_paths([source], plain)
+    load_paths([source], secret, key=KEY)
+    duckdb.connect(str(older)).close()  # DuckDB's default format, as an earlier vawg made
+    default = _storage_version(older)
+    load_paths([source], older)
+
+    assert _storage_version(plain) == _storage_version(secret, KEY)
+    assert _storage_version(plain) != default  # so the next line can fail
+    assert _storage_version(older) == default
