@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from scipy import stats
 
 from vawg.config import Settings
@@ -26,6 +27,7 @@ from vawg.outcomes.summary import outcome_summary
 from vawg.outcomes.survival import durations, time_to_outcome
 from vawg.query import connect
 from vawg.store import load_paths
+from vawg.threads import MAX_WORKERS, limit, workers
 
 from .conftest import Synthetic
 
@@ -433,3 +435,22 @@ def test_the_site_outcome_rates_note_has_no_stray_apostrophe(synthetic: Syntheti
     recorded = next(s for s in page.sections if s.title == "Outcome rates").body
     assert "main points'" not in recorded
     assert "its rates differ from those in the main points." in recorded
+
+
+def test_the_audit_gives_the_same_intervals_on_one_thread_as_on_several(
+    synthetic: Synthetic,
+) -> None:
+    """The median-days intervals are drawn on a pool of threads, each from its own generator."""
+    made = {}
+    try:
+        for threads in (MAX_WORKERS, 1):
+            limit(threads)
+            made[workers()] = half_year_audit(synthetic.tables, Settings(), "2021H2").changes
+    finally:
+        limit(MAX_WORKERS)
+    if len(made) < 2:
+        pytest.skip("one core: no pool of threads to compare with")
+    several, alone = made[max(made)], made[1]
+    medians = several.filter(pl.col("measure") == "median_days_to_outcome")
+    assert medians["ci_low"].drop_nulls().len() > 0
+    assert_frame_equal(alone, several)
