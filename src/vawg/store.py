@@ -237,11 +237,14 @@ def _load(
             unchanged = tuple(replaced(f, status="unchanged") for f in run.loads)
             return LoadResult(unchanged, (), (), None, replace)
         record_delivery(con, run, label=label, now=now, replace=replace)
-        quarantine = con.execute(
+        # Column by column through Arrow: DuckDB's fetchall makes each value one at a time
+        # (0.09 s for 10,000 records, against 0.01 s).
+        records = con.execute(
             "SELECT file, line, last_line, column_name, value, reason FROM quarantine "
             "WHERE delivery = ? ORDER BY file, line, column_name",
             [run.delivery],
-        ).fetchall()
+        ).to_arrow_table()
+        quarantine = tuple(zip(*(column.to_pylist() for column in records.columns), strict=True))
         con.commit()
     except BaseException:
         with suppress(duckdb.Error):
@@ -250,7 +253,7 @@ def _load(
     return LoadResult(
         tuple(run.loads),
         (),
-        tuple(quarantine),
+        quarantine,
         run.delivery,
         replace,
         run.withdrawn,
