@@ -11,8 +11,14 @@ never depend on the number: the pieces are taken back in the order they were giv
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
-__all__ = ["MAX_WORKERS", "limit", "workers"]
+__all__ = ["MAX_WORKERS", "in_order", "limit", "workers"]
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 MAX_WORKERS = 4
 _limit = MAX_WORKERS
@@ -28,3 +34,12 @@ def workers() -> int:
     """Threads for a pool of independent pieces of work: the cores, at most :data:`MAX_WORKERS`
     (or the :func:`limit` set in this process)."""
     return max(1, min(_limit, os.cpu_count() or 1))
+
+
+def in_order(work: Callable[[_In], _Out], pieces: Iterable[_In]) -> list[_Out]:
+    """``work`` done on each of ``pieces`` by a pool of :func:`workers` threads, the results
+    in the order the pieces were given (in this thread when there is one worker)."""
+    if workers() == 1:
+        return [work(piece) for piece in pieces]
+    with ThreadPoolExecutor(workers()) as pool:
+        return list(pool.map(work, pieces))

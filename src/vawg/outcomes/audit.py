@@ -21,7 +21,6 @@ Benjamini–Hochberg false discovery rate of ``fdr`` across every comparison in 
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -56,7 +55,7 @@ from vawg.query import Tables
 from vawg.results import Params, ResultMixin, to_jsonable
 from vawg.spatial.placement import Placement
 from vawg.stats import adjusted_list
-from vawg.threads import workers
+from vawg.threads import in_order
 
 __all__ = [
     "BETTER",
@@ -279,14 +278,9 @@ def _median_intervals(
     generator (from ``seed``), so the results do not depend on the threads. At national scale
     there are 670 intervals, 30 s on one core.
     """
-
-    def interval(pair: tuple[pl.DataFrame, pl.DataFrame]) -> tuple[float, float]:
-        return median_difference_interval(*pair, replicates=replicates, seed=seed)
-
-    if workers() == 1 or len(pairs) < 2:
-        return [interval(pair) for pair in pairs]
-    with ThreadPoolExecutor(workers()) as pool:
-        return list(pool.map(interval, pairs))
+    return in_order(
+        lambda pair: median_difference_interval(*pair, replicates=replicates, seed=seed), pairs
+    )
 
 
 def _minus(a: float | None, b: float | None) -> float | None:

@@ -33,7 +33,6 @@ in the look-back.
 from __future__ import annotations
 
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,7 +42,7 @@ import polars as pl
 
 from vawg.config import Settings
 from vawg.evaluation.matching import Matched, match_nearest
-from vawg.threads import workers
+from vawg.threads import in_order
 
 __all__ = [
     "COVARIATES",
@@ -465,8 +464,7 @@ def build_cohort(
 
     # Each referral date is matched on its own; the days are shared among the cores and
     # taken back in date order, so the cohort is the same however many there are.
-    with ThreadPoolExecutor(workers()) as pool:
-        done = list(pool.map(lambda d: on(*d), days))
+    done = in_order(lambda d: on(*d), days)
     rows, pools = [], []
     short = 0
     for day in done:
