@@ -37,6 +37,15 @@ KEYRING_USER = "database"
 CATALOG = "vawg"
 MIN_KEY_LENGTH = 16
 STORAGE_VERSION = "v1.5.0"  # what DuckDB 1.5 gives an encrypted file
+# Rows a row group of the database holds when written: half DuckDB's default (122,880). A load
+# inserts the clean rows of a staging table, whose row groups have the default size, and
+# DuckDB writes each group of the insert as it comes only when it fills a row group of the
+# database; one a filter left short (the quarantined rows taken out) is held and joined to
+# its neighbours at the end instead. Half the size is filled by any group that kept half its
+# rows: with 1% of 1M crimes quarantined, their insert took 0.60 s at the default size and
+# 0.48 s at this one, as long as a sound file's. DuckDB does not store the size in the file,
+# so every connection that writes gives it.
+ROW_GROUP_SIZE = 61_440
 
 
 def database_key() -> str | None:
@@ -92,7 +101,7 @@ def attach(db: Path, *, read_only: bool, key: str | None) -> duckdb.DuckDBPyConn
 
 
 def _attach(con: duckdb.DuckDBPyConnection, db: Path, *, read_only: bool, key: str | None) -> None:
-    mode = ", READ_ONLY" if read_only else ""
+    mode = ["READ_ONLY"] if read_only else [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"]
     target = _literal(str(db))
     if key is not None and not db.exists() and len(key) < MIN_KEY_LENGTH:
         raise InputError(
@@ -103,7 +112,8 @@ def _attach(con: duckdb.DuckDBPyConnection, db: Path, *, read_only: bool, key: s
     if key is not None:
         con.execute(f"LOAD {_literal(str(_httpfs()))}")
         try:
-            con.execute(f"ATTACH {target} AS {CATALOG} (ENCRYPTION_KEY {_literal(key)}{mode})")
+            options = ", ".join([f"ENCRYPTION_KEY {_literal(key)}", *mode])
+            con.execute(f"ATTACH {target} AS {CATALOG} ({options})")
         except duckdb.Error as error:
             text = str(error)
             if "is not encrypted" in text:
@@ -121,16 +131,13 @@ def _attach(con: duckdb.DuckDBPyConnection, db: Path, *, read_only: bool, key: s
     con.execute(f"USE {CATALOG}")
 
 
-def _attach_plain(con: duckdb.DuckDBPyConnection, db: Path, target: str, mode: str) -> None:
+def _attach_plain(con: duckdb.DuckDBPyConnection, db: Path, target: str, mode: list[str]) -> None:
     # A new file gets the storage format an encrypted one gets (DuckDB's newest), not the
     # older one DuckDB writes by default for other versions to read: one format whether a
     # key is set or not, and its string compression writes 1M crimes 0.1 s faster.
-    options = [] if db.exists() else [f"STORAGE_VERSION {_literal(STORAGE_VERSION)}"]
-    options += ["READ_ONLY"] if mode else []
+    new = [] if db.exists() else [f"STORAGE_VERSION {_literal(STORAGE_VERSION)}"]
     try:
-        con.execute(
-            f"ATTACH {target} AS {CATALOG}" + (f" ({', '.join(options)})" if options else "")
-        )
+        con.execute(f"ATTACH {target} AS {CATALOG} ({', '.join([*new, *mode])})")
     except duckdb.Error as error:
         if "without a key" in str(error):
             raise InputError(

@@ -15,6 +15,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from vawg.errors import InputError
+from vawg.keys import ROW_GROUP_SIZE
 from vawg.query import connect as tables
 from vawg.store import connect, load_paths, status
 
@@ -200,3 +201,37 @@ def test_a_new_database_has_an_encrypted_ones_format_and_an_older_one_keeps_its_
     assert _storage_version(plain) == _storage_version(secret, KEY)
     assert _storage_version(plain) != default  # so the next line can fail
     assert _storage_version(older) == default
+
+
+def _row_groups(db: Path, key: str | None = None) -> int:
+    con = connect(db, key=key)
+    try:
+        row = con.execute(
+            "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('crimes')"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.mark.parametrize("key", [None, KEY])
+def test_a_load_writes_row_groups_of_the_size_the_store_gives(
+    tmp_path: Path, key: str | None
+) -> None:
+    # 150,000 crimes fill three row groups of 61,440 rows (and two of DuckDB's 122,880), and
+    # the 1% quarantined leave every group of the staging table short, which is what the size
+    # is for: the insert still writes whole groups.
+    path = tmp_path / "crimes.csv"
+    rows = [
+        f"C{i},2020-01-05,2020-01-04 22:00,,,stalking,Y,dwelling,E01024001,,,,\n"
+        if i % 100
+        else f"C{i},2020-02-30,2020-01-04 22:00,,,stalking,Y,dwelling,E01024001,,,,\n"
+        for i in range(150_000)
+    ]
+    path.write_text(HEADER + "".join(rows))
+    db = tmp_path / "store.duckdb"
+    [load] = load_paths([path], db, key=key).files
+    assert (load.loaded, load.quarantined) == (148_500, 1_500)
+    assert _row_groups(db, key) == -(-148_500 // ROW_GROUP_SIZE) == 3
+    assert -(-148_500 // 122_880) == 2  # DuckDB's own size would give fewer: the test can fail
