@@ -14,11 +14,13 @@ import sys
 import unicodedata
 
 import duckdb
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vawg.ingest import checks
+from vawg.schema import TABLES, Column, ColumnType, Table
 
 # The contract's written forms, as regular expressions ([0-9]: ASCII digits only).
 FORMS = {
@@ -71,3 +73,89 @@ def test_a_glob_form_matches_what_the_contracts_pattern_matches(
 def test_trimmed_text_is_the_text_less_its_spaces_or_missing(values: list[str]) -> None:
     trimmed = _evaluate(checks._trimmed("x"), values)
     assert trimmed == [v.strip(SPACES) or None for v in values]
+
+
+# Values at and around every kind of rule: bounds, forms, enums, flags, blanks, near misses.
+EDGES = (
+    *("", " ", "x", "=1+1", "0", "-1", "1", "22", "23", "3.0", "1.5", "0x10", " 5"),
+    *("700000", "700001", "1300000", "1300001", "-0.5", "1e3", "nan", "inf"),
+    *("2020-01-05", "2020-02-30", "2020-1-5", "2099-01-01", "1900-01-01"),
+    *("2020-01-05 10:00", "2020-01-04 10:00", "2020-01-05T10:00:00", "2020-01", "2020-13"),
+    *("Y", "N", "y", "E01000001", "W01000001", "E0100000", "8N", "105A", "008/01"),
+)
+
+
+def _good(column: Column) -> st.SearchStrategy[str]:
+    """Values that keep ``column``'s own rules (a rule across columns may still break)."""
+    match column.type:
+        case ColumnType.ENUM:
+            good = st.sampled_from(column.values)
+        case ColumnType.FLAG:
+            good = st.sampled_from(("Y", "N"))
+        case ColumnType.DATE:
+            good = st.sampled_from(("2020-01-05", "2020-01-06", "2021-03-01"))
+        case ColumnType.DATETIME:
+            good = st.sampled_from(("2020-01-04 22:00", "2020-01-05 10:00:00"))
+        case ColumnType.MONTH:
+            good = st.sampled_from(("2020-01", "2021-03"))
+        case ColumnType.INTEGER | ColumnType.NUMBER:
+            low = 0 if column.minimum is None else int(column.minimum)
+            high = low + 100 if column.maximum is None else int(column.maximum)
+            good = st.integers(low, high).map(str)
+        case _:
+            if column.pattern:
+                good = st.from_regex(re.compile(column.pattern, re.ASCII), fullmatch=True)
+            else:
+                good = st.text(alphabet="abcXYZ019", min_size=1, max_size=4)
+    return good if column.required else st.one_of(good, st.just(""))
+
+
+def _edge(column: Column) -> st.SearchStrategy[str]:
+    """A value at or around one of ``column``'s rules, or anything."""
+    near = [
+        f"{bound + step:g}"
+        for bound in (column.minimum, column.maximum)
+        if bound is not None
+        for step in (-1, -0.5, 0, 0.5, 1)
+    ]
+    own = st.sampled_from(near) if near else st.nothing()
+    return st.one_of(own, st.sampled_from(EDGES), st.text(max_size=6))
+
+
+@st.composite
+def _rows(draw: st.DrawFn, table: Table) -> list[tuple[str, ...]]:
+    """Rows keeping each column's rules, with one or two cells swapped for an edge value."""
+    rows = []
+    for _ in range(draw(st.integers(1, 12))):
+        cells = [draw(_good(c)) for c in table.columns]
+        for _ in range(draw(st.integers(0, 2))):
+            i = draw(st.integers(0, len(cells) - 1))
+            cells[i] = draw(_edge(table.columns[i]))
+        rows.append(tuple(cells))
+    return rows
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_row_is_flagged_exactly_when_it_has_an_error(name: str, data: st.DataObject) -> None:
+    """The cheap test of whether a row is broken (``_errors`` NULL or not) against its list of
+    errors made for every row: the same rules, the required-and-missing and the range tests
+    folded into fewer conditions."""
+    table = TABLES[name]
+    headers = tuple(c.header for c in table.columns)
+    rows = data.draw(_rows(table))
+    values = pa.table(
+        {h: pa.array([row[i] or None for row in rows], pa.string()) for i, h in enumerate(headers)}
+    )
+    sql = checks.checked_select(table, headers, "values")
+    # The same query with every row's error list made (the flag replaced by TRUE).
+    then = sql.index(" THEN list_filter(")
+    when = sql.rindex("CASE WHEN ", 0, then) + len("CASE WHEN ")
+    every = sql[:when] + "TRUE" + sql[then:]
+    with duckdb.connect() as con:
+        con.register("values", values)
+        flagged = [r[0] for r in con.execute(f"SELECT _errors FROM ({sql})").fetchall()]
+        errors = [r[0] for r in con.execute(f"SELECT _errors FROM ({every})").fetchall()]
+    assert [e is not None for e in flagged] == [len(e) > 0 for e in errors]
+    assert [e for e in flagged if e is not None] == [e for e in errors if e]

@@ -191,9 +191,11 @@ def _column_errors(column: Column) -> list[tuple[str, str]]:
         )
     bounds: list[tuple[str, str]] = []
     if column.minimum is not None:
-        bounds.append((f"{t} < {column.minimum!r}", f"below the minimum {column.minimum:g}"))
+        low = _number(column, column.minimum)
+        bounds.append((f"{t} < {low}", f"below the minimum {column.minimum:g}"))
     if column.maximum is not None:
-        bounds.append((f"{t} > {column.maximum!r}", f"above the maximum {column.maximum:g}"))
+        high = _number(column, column.maximum)
+        bounds.append((f"{t} > {high}", f"above the maximum {column.maximum:g}"))
     if column.pattern:
         doc = column.pattern_doc or column.pattern
         bounds.append((f"NOT {_matches(t, column.pattern)}", f"not in the form {doc}"))
@@ -206,18 +208,39 @@ def _column_errors(column: Column) -> list[tuple[str, str]]:
     return err
 
 
+def _number(column: Column, bound: float) -> str:
+    """SQL literal of a bound of ``column``: a whole number for a whole-number column.
+
+    (``0.0`` against a BIGINT makes DuckDB turn every value into a DOUBLE to compare it.)
+    """
+    if column.type is ColumnType.INTEGER and float(bound).is_integer():
+        return str(int(bound))
+    return repr(bound)
+
+
 def _column_broken(column: Column) -> list[str]:
     """Conditions, one of which is true when the column's value breaks a rule.
 
     The conditions of :func:`_column_errors`, but a required value's first two (written but
-    not read; missing) are one: there is no typed value. (Every row tests every condition, so
-    each one saved is saved a million times.)
+    not read; missing) are one: there is no typed value; and a minimum and a maximum are one
+    test, outside the range. (Every row tests every condition, so each one saved is saved a
+    million times.)
     """
     conditions = [condition for condition, _ in _column_errors(column)]
-    if not column.required:
-        return conditions
-    folded = 1 if column.type is ColumnType.TEXT else 2
-    return [f"{ident('t_' + column.name)} IS NULL", *conditions[folded:]]
+    t = ident("t_" + column.name)
+    if column.type is not ColumnType.TEXT:
+        parse, conditions = conditions[:1], conditions[1:]
+    else:
+        parse = []
+    if column.required:
+        missing, conditions = [f"{t} IS NULL"], conditions[1:]
+        parse = []  # no typed value covers it
+    else:
+        missing = []
+    if column.minimum is not None and column.maximum is not None:
+        low, high = _number(column, column.minimum), _number(column, column.maximum)
+        conditions = [f"NOT ({t} BETWEEN {low} AND {high})", *conditions[2:]]
+    return [*missing, *parse, *conditions]
 
 
 def checked_select(
