@@ -226,21 +226,17 @@ def _column_broken(column: Column) -> list[str]:
     test, outside the range. (Every row tests every condition, so each one saved is saved a
     million times.)
     """
-    conditions = [condition for condition, _ in _column_errors(column)]
     t = ident("t_" + column.name)
-    if column.type is not ColumnType.TEXT:
-        parse, conditions = conditions[:1], conditions[1:]
-    else:
-        parse = []
-    if column.required:
-        missing, conditions = [f"{t} IS NULL"], conditions[1:]
-        parse = []  # no typed value covers it
-    else:
-        missing = []
+    conditions = [condition for condition, _ in _column_errors(column)]
+    # _column_errors lists "written but not read" (not for text), "missing" (when required),
+    # then the bounds, minimum and maximum first.
+    head = (column.type is not ColumnType.TEXT) + column.required
+    first = [f"{t} IS NULL"] if column.required else conditions[:head]
+    bounds = conditions[head:]
     if column.minimum is not None and column.maximum is not None:
         low, high = _number(column, column.minimum), _number(column, column.maximum)
-        conditions = [f"NOT ({t} BETWEEN {low} AND {high})", *conditions[2:]]
-    return [*missing, *parse, *conditions]
+        bounds = [f"NOT ({t} BETWEEN {low} AND {high})", *bounds[2:]]
+    return [*first, *bounds]
 
 
 def checked_select(
