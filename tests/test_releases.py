@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from vawg.config import Settings
 from vawg.errors import InputError
+from vawg.leaks import is_count
 from vawg.releases import _problems, filters_of, record_release, release_log, released_figures
 from vawg.store import connect
 
@@ -105,6 +106,29 @@ def test_a_whole_number_mean_is_not_read_as_a_count(db: Path) -> None:
     with pytest.raises(InputError, match="participants = 148 breaks the rule"):
         count = {"programmes": [{"participants": 148}]}
         record_release(db, "evaluation", count, period=PERIOD, filters=FILTERS, threshold=5)
+
+
+def test_an_evaluations_whole_number_diagnostics_are_not_read_as_counts(db: Path) -> None:
+    # Kent at scale 5: the synthetic control's gap before the start came out at exactly 2.00
+    # crimes a quarter and a balance row's standardised difference at 0; read as counts, they
+    # refused the evaluation and then the open site ("... = 2 breaks the rule"). Diagnostics
+    # and money are published; the same numbers under counts' names are still refused.
+    place = {
+        "interventions": [
+            {
+                "cost": 12_345,
+                "synthetic_fit": {"pre_rmspe": 2.0, "post_rmspe": 3.0, "placebos": 10},
+                "balance": [{"smd_before": 1.0, "smd_after": 0.0}],
+                "displacement_quotient": {"success": 0.0, "buffer_change": 0.0},
+            }
+        ]
+    }
+    record_release(db, "evaluation", {"place": place}, period=PERIOD, filters=FILTERS, threshold=5)
+    for name in ("pre_rmspe", "smd_after", "cost", "success"):
+        assert not is_count(f"place.interventions[0].x.{name}")
+    with pytest.raises(InputError, match="treated_after = 2 breaks the rule"):
+        counts = {"place": {"interventions": [{"counts": {"treated_after": 2}}]}}
+        record_release(db, "evaluation", counts, period=PERIOD, filters=FILTERS, threshold=5)
 
 
 def test_an_empty_log_reads_as_no_releases(db: Path) -> None:

@@ -150,10 +150,18 @@ NON_COUNT = (
     "withheld_below",
     "averted",
     "displaced_crimes",
+    "rmspe",
+    "success",
+    "buffer_change",
+    "cost",
 )
 """Column-name endings (and trace measures) that are not counts; everything else is checked.
 Crimes averted or displaced are model estimates, published to 2 significant figures
-(:mod:`vawg.disclosure.figures`), which can be whole numbers."""
+(:mod:`vawg.disclosure.figures`), which can be whole numbers. So can an evaluation's
+diagnostics, to 2 decimal places: the synthetic control's root mean squared gaps
+(``pre_rmspe`` came out at exactly 2.00 at Kent scale 5 and refused the evaluation and the
+open site), the displacement quotient's ``success`` and ``buffer_change`` (differences of
+ratios, 0 when nothing changed); and an intervention's ``cost`` is money from the input."""
 
 NON_COUNT_PATHS = (
     re.compile(r"(^|\.)fits\.[^.]+\.n$"),
@@ -263,10 +271,11 @@ _COUNT_WORDS = re.compile(
 """Words that make an axis title say its values are counts."""
 
 
-NON_COUNT_PREFIXES = ("mean_", "median_", "share_", "rate_", "ratio_", "pct_")
+NON_COUNT_PREFIXES = ("mean_", "median_", "share_", "rate_", "ratio_", "pct_", "smd_")
 """A key that begins with one of these is a statistic of counts, not a count, whatever follows:
 ``mean_harm_participants`` is a mean over participants and can be a whole number (148) by
-chance; read as a count, it refused a national release."""
+chance; read as a count, it refused a national release. ``smd_before`` and ``smd_after`` are
+standardised mean differences (to 2 decimal places; 0 for a characteristic matched exactly)."""
 
 
 @functools.lru_cache(maxsize=8192)
