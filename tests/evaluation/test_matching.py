@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vawg.errors import InputError
-from vawg.evaluation.matching import _groups, balance_table, match_nearest
+from vawg.evaluation.matching import Moments, _groups, balance_table, match_nearest
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "evaluation"
 COVARIATES = ["pre_level", "pre_trend", "deprivation", "pubs"]
@@ -133,3 +133,40 @@ def test_exact_strata_are_the_groups_of_equal_rows(frame: pl.DataFrame) -> None:
         groups.setdefault(tuple(0.0 if v == 0 else v for v in row), []).append(i)
     got = sorted(sorted(int(x) for x in g) for g in _groups(frame))
     assert got == sorted(groups.values())
+
+
+pools = st.lists(
+    st.lists(
+        st.tuples(st.floats(-1e4, 1e4, allow_nan=False), st.integers(0, 40).map(float)),
+        max_size=30,
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(pools)
+@settings(max_examples=60, deadline=None)
+def test_a_pool_kept_as_moments_balances_as_its_rows(
+    parts: list[list[tuple[float, float]]],
+) -> None:
+    # A programme's pool is one part a referral date; its moments, added up part by part,
+    # give the balance table the rows put together give (numpy's mean and variance).
+    frames = [pl.DataFrame(p, schema=["a", "b"], orient="row") for p in parts]
+    whole = pl.concat(frames)
+    summed = Moments(0, {}, {})
+    for frame in frames:
+        summed += Moments.of(frame, ["a", "b"])
+    assert summed.n == whole.height
+    for c in ("a", "b"):
+        values = whole[c].to_numpy()
+        if values.size:
+            assert summed.mean[c] == pytest.approx(values.mean(), rel=1e-9, abs=1e-9)
+        if values.size > 1:
+            assert summed.variance(c) == pytest.approx(values.var(ddof=1), rel=1e-9, abs=1e-6)
+    treated = pl.DataFrame({"a": [1.0, 2.0, 4.0], "b": [3.0, 0.0, 1.0]})
+    if whole.height:
+        rows = balance_table(treated, whole, treated, ["a", "b"])
+        kept = balance_table(treated, summed, treated, ["a", "b"])
+        for column in ("pool_mean", "smd_before"):
+            assert kept[column].to_list() == pytest.approx(rows[column].to_list(), rel=1e-9)

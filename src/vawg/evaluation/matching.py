@@ -32,6 +32,7 @@ __all__ = [
     "BALANCE_LIMIT",
     "MATCHING_CITATION",
     "Matched",
+    "Moments",
     "balance_table",
     "match_nearest",
 ]
@@ -225,9 +226,53 @@ def match_nearest(
     return Matched(pairs=pairs, short=short, k=k)
 
 
+@dataclass(frozen=True)
+class Moments:
+    """How many rows a pool has, and each covariate's mean and sum of squared deviations from
+    it: all the balance table needs of the pool, kept in place of its rows.
+
+    A programme's pool is every eligible man on every referral date, each with his
+    characteristics on that date; holding the rows took 7.6 GB at Kent scale 5 (3,000
+    participants). Pools are added up with Chan, Golub and LeVeque's update (1979), which
+    gives the mean and variance of the rows put together to within rounding.
+    """
+
+    n: int
+    mean: dict[str, float]
+    m2: dict[str, float]
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame, covariates: Sequence[str]) -> Moments:
+        """The moments of ``frame``'s ``covariates`` (as numpy's mean and variance make them)."""
+        mean, m2 = {}, {}
+        for c in covariates:
+            values = frame[c].cast(pl.Float64).to_numpy()
+            mean[c] = float(values.mean()) if values.size else math.nan
+            deviation = values - values.mean() if values.size else values
+            m2[c] = float(np.sum(deviation * deviation))
+        return cls(frame.height, mean, m2)
+
+    def __add__(self, other: Moments) -> Moments:
+        if not other.n:
+            return self
+        if not self.n:
+            return other
+        n = self.n + other.n
+        mean, m2 = {}, {}
+        for c in self.mean:
+            delta = other.mean[c] - self.mean[c]
+            mean[c] = self.mean[c] + delta * other.n / n
+            m2[c] = self.m2[c] + other.m2[c] + delta * delta * self.n * other.n / n
+        return Moments(n, mean, m2)
+
+    def variance(self, covariate: str) -> float:
+        """The sample variance (ddof 1) of ``covariate``; 0 for fewer than two rows."""
+        return self.m2[covariate] / (self.n - 1) if self.n > 1 else 0.0
+
+
 def balance_table(
     treated: pl.DataFrame,
-    pool: pl.DataFrame,
+    pool: pl.DataFrame | Moments,
     matched: pl.DataFrame,
     covariates: Sequence[str],
     *,
@@ -235,19 +280,20 @@ def balance_table(
 ) -> pl.DataFrame:
     """covariate, treated_mean, pool_mean, matched_mean, smd_before, smd_after, balanced.
 
-    ``matched`` holds the matched comparison rows (a row used twice counts twice).
+    ``pool``: the candidates' rows, or their :class:`Moments`. ``matched`` holds the matched
+    comparison rows (a row used twice counts twice).
     """
     labels = labels or {}
+    moments = pool if isinstance(pool, Moments) else Moments.of(pool, covariates)
     rows = []
     for c in covariates:
         t = treated[c].cast(pl.Float64).to_numpy()
-        p = pool[c].cast(pl.Float64).to_numpy()
         m = matched[c].cast(pl.Float64).to_numpy()
         var_t = float(np.var(t, ddof=1)) if t.size > 1 else 0.0
-        var_p = float(np.var(p, ddof=1)) if p.size > 1 else 0.0
+        var_p = moments.variance(c)
         s = math.sqrt((var_t + var_p) / 2)
         mean_t = float(t.mean()) if t.size else math.nan
-        mean_p = float(p.mean()) if p.size else math.nan
+        mean_p = moments.mean[c] if moments.n else math.nan
         mean_m = float(m.mean()) if m.size else math.nan
 
         def smd(other: float, mean_t: float = mean_t, s: float = s) -> float:

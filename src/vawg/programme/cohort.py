@@ -41,7 +41,7 @@ import numpy.typing as npt
 import polars as pl
 
 from vawg.config import Settings
-from vawg.evaluation.matching import Matched, match_nearest
+from vawg.evaluation.matching import Matched, Moments, match_nearest
 from vawg.threads import in_order
 
 __all__ = [
@@ -289,11 +289,12 @@ class Cohort:
     participant's for his comparisons), censor_day (days since 1970-01-01 when his follow-up
     stops: the data end, or the day a comparison was himself referred), and the covariates of
     :data:`COVARIATES`. ``pool``:
-    the candidates' covariates (for the balance table, before matching).
+    the moments of the candidates' covariates over every referral date (for the balance
+    table, before matching).
     """
 
     table: pl.DataFrame
-    pool: pl.DataFrame
+    pool: Moments
     excluded: dict[str, int]
     short: int
 
@@ -331,7 +332,7 @@ class _Matched:
     """One referral date's participants and comparisons (see :func:`build_cohort`)."""
 
     rows: list[pl.DataFrame]
-    pools: list[pl.DataFrame]
+    pool: Moments
     short: int
     excluded: dict[str, int]
 
@@ -352,7 +353,7 @@ def _match_day(
     on_day = _history_on(history, day, settings)
     mine = _participants_on(group, on_day, code_of, excluded)
     if not mine.height:
-        return _Matched([], [], 0, dict(excluded))
+        return _Matched([], Moments(0, {}, {}), 0, dict(excluded))
     rows: list[pl.DataFrame] = []
     at_risk = float(last - day)
     # The candidates: not referred by this day (perhaps later), with an offence in the
@@ -406,7 +407,7 @@ def _match_day(
             *COVARIATES,
         )
     )
-    return _Matched(rows, [pool.select(*COVARIATES)], len(matched.short), dict(excluded))
+    return _Matched(rows, Moments.of(pool, list(COVARIATES)), len(matched.short), dict(excluded))
 
 
 def build_cohort(
@@ -465,23 +466,23 @@ def build_cohort(
     # Each referral date is matched on its own; the days are shared among the cores and
     # taken back in date order, so the cohort is the same however many there are.
     done = in_order(lambda d: on(*d), days)
-    rows, pools = [], []
+    rows = []
+    pool = Moments(0, {}, {})
     short = 0
     for day in done:
         for reason, n in day.excluded.items():
             excluded[reason] += n
         short += day.short
         rows += day.rows
-        pools += day.pools
+        pool += day.pool  # in date order, so the sums are the same however many cores
     if not rows:
-        empty = pl.DataFrame(schema=dict.fromkeys(COVARIATES, pl.Float64))
         return Cohort(
-            pl.DataFrame(schema=schema), empty, {k: v for k, v in excluded.items() if v}, 0
+            pl.DataFrame(schema=schema), pool, {k: v for k, v in excluded.items() if v}, 0
         )
     table = pl.concat(rows, how="vertical_relaxed")
     return Cohort(
         table=table.with_columns(pl.col("index_date").cast(pl.Date)),
-        pool=pl.concat(pools),
+        pool=pool,
         excluded={k: v for k, v in excluded.items() if v},
         short=short,
     )
