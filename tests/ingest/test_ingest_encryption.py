@@ -175,16 +175,20 @@ def test_the_command_line_refuses_then_loads_with_the_key(
     assert "(encrypted)" in capsys.readouterr().out
 
 
-def _storage_version(db: Path, key: str | None = None) -> str:
+def _one(db: Path, sql: str, key: str | None = None) -> object:
+    """The one value ``sql`` gives on ``db`` (opened read-only)."""
     con = connect(db, read_only=True, key=key)
     try:
-        row = con.execute(
-            "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'vawg'"
-        ).fetchone()
+        row = con.execute(sql).fetchone()
     finally:
         con.close()
     assert row is not None
-    return str(row[0])
+    return row[0]
+
+
+def _storage_version(db: Path, key: str | None = None) -> str:
+    sql = "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'vawg'"
+    return str(_one(db, sql, key))
 
 
 def test_a_new_database_has_an_encrypted_ones_format_and_an_older_one_keeps_its_own(
@@ -204,15 +208,8 @@ def test_a_new_database_has_an_encrypted_ones_format_and_an_older_one_keeps_its_
 
 
 def _row_groups(db: Path, key: str | None = None) -> int:
-    con = connect(db, key=key)
-    try:
-        row = con.execute(
-            "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('crimes')"
-        ).fetchone()
-    finally:
-        con.close()
-    assert row is not None
-    return int(row[0])
+    sql = "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('crimes')"
+    return int(str(_one(db, sql, key)))
 
 
 @pytest.mark.parametrize("key", [None, KEY])
