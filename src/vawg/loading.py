@@ -102,6 +102,9 @@ class Quarantine(Sequence[QuarantineRecord]):
         return zip(*self.columns, strict=True)
 
     def __eq__(self, other: object) -> bool:
+        """Equal to the same records, kept as columns or given as a tuple or list of them."""
+        if isinstance(other, tuple | list):
+            return list(self) == [tuple(record) for record in other]
         if not isinstance(other, Quarantine):
             return NotImplemented
         return all(list(a) == list(b) for a, b in zip(self.columns, other.columns, strict=True))

@@ -152,7 +152,8 @@ def test_a_pool_kept_as_moments_balances_as_its_rows(
 ) -> None:
     # A programme's pool is one part a referral date; its moments, added up part by part,
     # give the balance table the rows put together give (numpy's mean and variance).
-    frames = [pl.DataFrame(p, schema=["a", "b"], orient="row") for p in parts]
+    schema = {"a": pl.Float64, "b": pl.Float64}
+    frames = [pl.DataFrame(p, schema=schema, orient="row") for p in parts]
     whole = pl.concat(frames)
     summed = Moments(0, {}, {})
     for frame in frames:

@@ -53,3 +53,11 @@ def test_no_records_is_empty_however_it_was_made() -> None:
     assert len(Quarantine()) == 0 and not Quarantine() and list(Quarantine()) == []
     assert Quarantine() == Quarantine(([], [], [], [], [], []))
     assert Quarantine() != Quarantine((["f"], [2], [2], ["c"], [None], ["r"]))
+    assert Quarantine() == () and Quarantine() == []
+
+
+@given(records)
+def test_the_records_equal_the_tuple_of_them(rows: list[tuple[object, ...]]) -> None:
+    quarantine = Quarantine(_columns(rows))
+    assert quarantine == tuple(rows) and quarantine == rows
+    assert quarantine != (*rows, ("f", 1, 1, "c", None, "r"))
