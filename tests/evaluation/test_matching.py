@@ -155,7 +155,7 @@ def test_a_pool_kept_as_moments_balances_as_its_rows(
     schema = {"a": pl.Float64, "b": pl.Float64}
     frames = [pl.DataFrame(p, schema=schema, orient="row") for p in parts]
     whole = pl.concat(frames)
-    summed = Moments(0, {}, {})
+    summed = Moments.empty()
     for frame in frames:
         summed += Moments.of(frame, ["a", "b"])
     assert summed.n == whole.height

@@ -242,13 +242,20 @@ class Moments:
     m2: dict[str, float]
 
     @classmethod
+    def empty(cls) -> Moments:
+        """A pool of no rows (adding it changes nothing)."""
+        return cls(0, {}, {})
+
+    @classmethod
     def of(cls, frame: pl.DataFrame, covariates: Sequence[str]) -> Moments:
         """The moments of ``frame``'s ``covariates`` (as numpy's mean and variance make them)."""
+        if not frame.height:
+            return cls.empty()
         mean, m2 = {}, {}
         for c in covariates:
             values = frame[c].cast(pl.Float64).to_numpy()
-            mean[c] = float(values.mean()) if values.size else math.nan
-            deviation = values - values.mean() if values.size else values
+            mean[c] = float(values.mean())
+            deviation = values - mean[c]
             m2[c] = float(np.sum(deviation * deviation))
         return cls(frame.height, mean, m2)
 

@@ -353,7 +353,7 @@ def _match_day(
     on_day = _history_on(history, day, settings)
     mine = _participants_on(group, on_day, code_of, excluded)
     if not mine.height:
-        return _Matched([], Moments(0, {}, {}), 0, dict(excluded))
+        return _Matched([], Moments.empty(), 0, dict(excluded))
     rows: list[pl.DataFrame] = []
     at_risk = float(last - day)
     # The candidates: not referred by this day (perhaps later), with an offence in the
@@ -467,7 +467,7 @@ def build_cohort(
     # taken back in date order, so the cohort is the same however many there are.
     done = in_order(lambda d: on(*d), days)
     rows = []
-    pool = Moments(0, {}, {})
+    pool = Moments.empty()
     short = 0
     for day in done:
         for reason, n in day.excluded.items():
