@@ -430,3 +430,46 @@ def test_a_number_rounded_to_zero_is_written_without_a_minus_sign() -> None:
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
     assert cells == ["0.04", "0", "-0.03"]
     assert _column_text([-0.0001, 0.5, -0.25]) == ["0.000", "0.500", "-0.250"]
+
+
+def test_only_a_change_for_the_better_is_green_and_one_for_the_worse_is_red() -> None:
+    """A clear change for the worse was shown in the green of "clear"; the colour now follows
+    the direction, on report pages and on the open site alike."""
+    import re as _re
+
+    from vawg.report.site.parts import main_points_section
+
+    def point(estimate: float, better_when: str | None) -> MainPoint:
+        return MainPoint(
+            topic="Crimes in the funded streets, against comparison areas",
+            measure="effect",
+            value=None,
+            change=Estimate(estimate, estimate - 0.1, estimate + 0.1),
+            clear=True,
+            better_when=better_when,
+        )
+
+    worse, better, neither = point(1.3, "lower"), point(0.7, "lower"), point(1.3, None)
+    unclear = MainPoint(**{**worse.__dict__, "change": Estimate(1.3, 0.8, 2.0), "clear": False})
+    page = render_page(
+        "t",
+        [],
+        classification=Classification("x", "y"),
+        main_points=[worse, better, neither, unclear],
+    )
+    site = main_points_section([worse, better, neither, unclear]).body
+    for markup in (page, site):
+        classes = _re.findall(r'<li class="(mp[^"]*)"', markup)
+        assert classes == [
+            "mp mp-clear mp-worse",
+            "mp mp-clear mp-better",
+            "mp mp-clear",
+            "mp mp-unclear",
+        ]
+        assert "for the worse" in markup and "for the better" in markup
+    # the page's style colours the two directions apart, and "clear" alone not at all
+    style = page.split("<style")[1].split("</style>")[0]
+    worse_colour = _re.search(r"\.mp-worse \.mp-status \{ color:([^;]+);", style)
+    better_colour = _re.search(r"\.mp-better \.mp-status \{ color:([^;]+);", style)
+    assert worse_colour and better_colour and worse_colour[1] != better_colour[1]
+    assert ".mp-clear .mp-status" not in style

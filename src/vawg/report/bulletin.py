@@ -21,13 +21,29 @@ __all__ = ["BulletPoint", "bullet_points", "sentence"]
 class BulletPoint:
     """A main point as text: ``text`` the sentence, ``status`` ``clear`` / ``not clear`` /
     ``None`` (nothing tested), ``status_text`` the words for it, ``note`` a short caveat;
-    ``corrected`` whether its test was corrected for several comparisons made together."""
+    ``corrected`` whether its test was corrected for several comparisons made together;
+    ``direction`` ``better`` / ``worse`` for a clear change whose good direction is known."""
 
     text: str
     status: str | None
     status_text: str
     note: str
     corrected: bool = False
+    direction: str | None = None
+
+    @property
+    def css_class(self) -> str:
+        """The list item's classes: its status, and for a clear change the way it went, so
+        that only a change for the better is shown in green and one for the worse in red
+        (a clear change with no good direction keeps the text's own colour)."""
+        classes = ["mp"]
+        if self.status == "clear":
+            classes.append("mp-clear")
+        elif self.status == "not clear":
+            classes.append("mp-unclear")
+        if self.direction is not None:
+            classes.append(f"mp-{self.direction}")
+        return " ".join(classes)
 
 
 def _level(p: MainPoint, e: Estimate) -> str:
@@ -90,19 +106,21 @@ def _rate(text: str) -> str:
     return text.replace("fewer", "lower").replace("more", "higher").replace("as many", "as high")
 
 
-def _status(p: MainPoint) -> tuple[str | None, str]:
+def _status(p: MainPoint) -> tuple[str | None, str, str | None]:
+    """The point's status, its words, and for a clear change the way it went (better or worse)."""
     if p.clear is None:
-        return None, ""
+        return None, "", None
     over_time = p.comparison is not None or p.change_kind == "ratio_per_year"
     noun = "change" if over_time else "difference"
     if p.clear:
         verdict = f"A statistically clear {noun}"
+        direction = None
         if p.better_when and p.change is not None and not fmt.missing(p.change.estimate):
             up = p.change.estimate > (1.0 if p.change_kind.startswith("ratio") else 0.0)
-            good = up == (p.better_when == "higher")
-            verdict += ", for the better" if good else ", for the worse"
-        return "clear", verdict
-    return "not clear", f"Not statistically clear: the {noun} could be chance"
+            direction = "better" if up == (p.better_when == "higher") else "worse"
+            verdict += f", for the {direction}"
+        return "clear", verdict, direction
+    return "not clear", f"Not statistically clear: the {noun} could be chance", None
 
 
 _EFFECTS = ("effect", "harm", "hazard")
@@ -146,7 +164,7 @@ def bullet_points(points: Sequence[MainPoint]) -> tuple[BulletPoint, ...]:
     """Every main point in words, in the order given."""
     out = []
     for p in points:
-        status, words = _status(p)
+        status, words, direction = _status(p)
         corrected = "correction" in p.tested.lower()
-        out.append(BulletPoint(sentence(p), status, words, p.note, corrected))
+        out.append(BulletPoint(sentence(p), status, words, p.note, corrected, direction))
     return tuple(out)

@@ -111,7 +111,7 @@ def main_points_section(points: Sequence[MainPoint], *extra: str, note: str = ""
     """A page's main points, as the reports word them (:mod:`vawg.report.bulletin`): each
     with its interval and whether it is statistically clear; ``extra`` sentences follow."""
     items = [
-        f'<li class="mp{" mp-clear" if b.status == "clear" else " mp-unclear" if b.status == "not clear" else ""}">'
+        f'<li class="{b.css_class}">'
         f"{html.escape(b.text)}"
         + (
             f' <strong class="mp-status">{html.escape(b.status_text)}.</strong>'

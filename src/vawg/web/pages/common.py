@@ -61,6 +61,10 @@ def wait_for(job: Job[T], what: str) -> T:
     return job.result()
 
 
+_DIRECTION_COLOURS = {"better": "green", "worse": "red"}
+"""Streamlit's colour for a clear change's direction (see BulletPoint.css_class)."""
+
+
 def main_points(points: Sequence[MainPoint], *, title: str = "Main points") -> None:
     """The analysis' main points as the reports open with them: one sentence each, a PCC can
     quote, with its interval and whether the change is statistically clear (words from
@@ -71,7 +75,10 @@ def main_points(points: Sequence[MainPoint], *, title: str = "Main points") -> N
     for point in bullet_points(tuple(points)):
         line = f"- {_plain(point.text)}"
         if point.status_text:
-            line += f" *{_plain(point.status_text)}.*"
+            status = f"*{_plain(point.status_text)}.*"
+            # Coloured as the reports colour it: green for the better, red for the worse.
+            colour = _DIRECTION_COLOURS.get(point.direction or "")
+            line += f" :{colour}[{status}]" if colour else f" {status}"
         if point.note:
             line += f" {_plain(point.note)}"
         lines.append(line)
