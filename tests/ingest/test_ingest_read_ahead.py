@@ -178,3 +178,39 @@ def test_rows_a_later_rule_quarantines_are_left_out_read_ahead_or_not(
     assert rows(db, "SELECT line FROM quarantine ORDER BY line") == [
         (i + 2,) for i in sorted(repeats)
     ]
+
+
+@pytest.mark.parametrize("recover", [False, True])
+def test_staged_enum_words_take_a_byte_and_reach_the_database_as_text(
+    tmp_path: Path, recover: bool
+) -> None:
+    """An enum column is staged as its own ENUM type, and every view of the staged rows (the
+    one stage, apply and the quarantine read) has the database's types, text for enums."""
+    from vawg.ingest.checks import DUCKDB_TYPES
+    from vawg.schema import TABLES
+
+    lines = [
+        "C1,2020-01-05,2020-01-04 22:00,,,stalking,Y,dwelling,E01024001,,,,",
+        "C2,2020-01-05,2020-01-04 22:00,,,Stalking,Y,dwelling,E01024001,,,,",
+    ]
+    if recover:  # a blank line sends the file down the recovery path
+        lines.insert(1, "")
+    path = tmp_path / "crimes.csv"
+    path.write_text("\n".join([HEADER, *lines, ""]), encoding="utf-8")
+    [file], _ = discover([path])
+    con = duckdb.connect()
+    read = read_checked(con, file, "t")
+    assert read.reader == ("recovered" if recover else "fast")
+    staged = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE t)").fetchall())
+    assert staged["offence_group"].startswith("ENUM(") and staged["location_type"].startswith(
+        "ENUM("
+    )
+    shown = dict(
+        con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {read.rows})").fetchall()
+    )
+    for column in TABLES["crimes"].columns:
+        assert shown[column.name] == DUCKDB_TYPES[column.type], column.name
+    got = con.execute(
+        f"SELECT offence_group, _errors IS NULL, _line FROM {read.rows} ORDER BY _line"
+    ).fetchall()
+    assert got == [("stalking", True, 2), (None, False, 3 + recover)]

@@ -46,7 +46,7 @@ import numpy as np
 import pyarrow as pa
 
 from vawg.errors import InputError
-from vawg.ingest.checks import checked_select, ident, sql_literal
+from vawg.ingest.checks import checked_select, ident, sql_literal, stored_types
 from vawg.ingest.files import InputFile
 from vawg.ingest.lines import split_records
 
@@ -193,13 +193,15 @@ def _text(path: Path, reject: _Reject) -> str:
 
 def _rows_view(
     con: duckdb.DuckDBPyConnection,
+    file: InputFile,
     checked: str,
     rows: str,
     count: int,
     first: np.ndarray | None,
     last: np.ndarray | None,
 ) -> None:
-    """``rows``: ``checked`` with each row's physical lines (line = position + 2 when no map).
+    """``rows``: ``checked`` with each row's physical lines (line = position + 2 when no map),
+    in the database's types (:func:`~vawg.ingest.checks.stored_types`).
 
     ``checked`` holds the rows in file order, so a positional join lines them up with their
     positions or with ``first``/``last``. A table made outside a transaction has row ids 0, 1,
@@ -208,6 +210,7 @@ def _rows_view(
     long (1.1 s against 0.55 s for 1M crimes). Inside a transaction the row ids are not
     positions; the positional join is kept for that case.
     """
+    types = stored_types(file.table)
     if first is None or last is None:
         if _row_ids_are_positions(con, checked, count):
             position = "c.rowid"
@@ -216,7 +219,7 @@ def _rows_view(
             position = "r.range"
             source = f"{checked} c POSITIONAL JOIN range({count}) r"
         con.execute(
-            f"CREATE TEMP VIEW {rows} AS SELECT c.rowid AS _rid, c.*, "
+            f"CREATE TEMP VIEW {rows} AS SELECT c.rowid AS _rid, c.* {types}, "
             f"CAST({position} + 2 AS BIGINT) AS _line, CAST({position} + 2 AS BIGINT) AS _last_line "
             f"FROM {source}"
         )
@@ -227,7 +230,7 @@ def _rows_view(
     con.execute(f"CREATE TEMP TABLE {lines} AS SELECT * FROM {lines}_arrow")
     con.unregister(f"{lines}_arrow")
     con.execute(
-        f"CREATE TEMP VIEW {rows} AS SELECT c.rowid AS _rid, c.*, l._line, l._last_line "
+        f"CREATE TEMP VIEW {rows} AS SELECT c.rowid AS _rid, c.* {types}, l._line, l._last_line "
         f"FROM {checked} c POSITIONAL JOIN {lines} l"
     )
 
@@ -299,7 +302,7 @@ def read_checked(
             # the next line, and the count of records can still match the count of lines.
             if not rejected and good + 1 == file.scan.lines:
                 # One record per line: record i is on line i + 1.
-                _rows_view(con, name, rows, good, None, None)
+                _rows_view(con, file, name, rows, good, None, None)
                 return ReadFile(file, name, rows, (), "fast")
         con.execute(f"DROP TABLE IF EXISTS {name}")
         return _recover(con, file, path, name, rows, rejects)
@@ -339,7 +342,7 @@ def _recover(
                 "CSV (UTF-8) and load it again"
             )
         kept = _good(good + len(rejected), [r.record - 2 for r in rejected])
-        _rows_view(con, name, rows, good, split.first_line[kept], split.last_line[kept])
+        _rows_view(con, file, name, rows, good, split.first_line[kept], split.last_line[kept])
         unreadable = [
             Unreadable(
                 int(split.first_line[r.record - 2]),
@@ -383,5 +386,6 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, file: InputFile, name: str, ro
             "or save it as CSV"
         ) from None
     con.execute(
-        f"CREATE TEMP VIEW {rows} AS SELECT rowid AS _rid, *, _line AS _last_line FROM {name}"
+        f"CREATE TEMP VIEW {rows} AS SELECT rowid AS _rid, * {stored_types(file.table)}, "
+        f"_line AS _last_line FROM {name}"
     )
