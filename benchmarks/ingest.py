@@ -14,8 +14,11 @@ memory is its own:
   (required values, types, enums, patterns, ranges, the cross-column rules, duplicate keys) and
   builds the clean frame and the quarantine records, but writes no database.
 
-Prints time, rows/s, peak resident memory (``ru_maxrss`` of the child) and the speed ratio to
-pandas, the CPU seconds of every thread (a fairer comparison on a busy machine, where
+Runs every contestant ``--rounds`` times (3 unless told), one of each per round, in the
+opposite order every other round, so that a busy minute on a shared machine falls on all of
+them alike. Prints each one's median time (and its range), rows/s, peak resident memory
+(``ru_maxrss`` of the child) and the speed ratio to pandas: each round's pandas time over
+vawg's in the same round, the median of those ratios and how many rounds met the target, the CPU seconds of every thread (a fairer comparison on a busy machine, where
 DuckDB's threads compete for cores and pandas' single thread barely notices), then where the
 time of a CSV load goes (``--profile``). ``--broken 0.01`` breaks 1% of the rows' values in
 known ways (a bad date, an unknown offence group, a repeated crime_ref), so both sides have
@@ -26,8 +29,8 @@ show what it loses. Targets (issue 17): >= 500,000 rows/s from CSV, >= 4x pandas
 peak for 1M crimes, with and without broken rows. The last measured figures, and where they
 were measured, are in ``docs/performance.md`` ("Ingest").
 
-    python benchmarks/ingest.py --rows 1000000 [--broken 0.01] [--damaged 0.001] [--profile]
-        [--encrypted] [--keep DIR]
+    python benchmarks/ingest.py --rows 1000000 [--rounds 3] [--broken 0.01] [--damaged 0.001]
+        [--profile] [--encrypted] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import argparse
 import importlib
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -408,6 +412,9 @@ def _measure(task: str, path: Path, profile: bool) -> Run:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows to generate")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="times to run each contestant (medians are shown)"
+    )
     parser.add_argument("--profile", action="store_true", help="time each step of a CSV load")
     parser.add_argument(
         "--broken", type=float, default=0.0, help="share of rows to break (e.g. 0.01)"
@@ -459,20 +466,35 @@ def main() -> None:
             + (f"; {expected:,} rows broken on purpose" if expected else "")
             + (" (the Parquet file has no damaged records)" if args.damaged else "")
         )
-        results = [
-            _measure("csv", csv_path, False),
-            _measure("parquet", parquet_path, False),
-            *([_measure("encrypted", csv_path, False)] if args.encrypted else []),
-            _measure("duckdb", csv_path, False),
-            _measure("pandas", csv_path, False),
-        ]
+        tasks = ["csv", "parquet", *(["encrypted"] if args.encrypted else []), "duckdb", "pandas"]
+        runs: dict[str, list[Run]] = {task: [] for task in tasks}
+        for round_ in range(args.rounds):
+            for task in tasks if round_ % 2 == 0 else tasks[::-1]:
+                runs[task].append(
+                    _measure(task, csv_path if task != "parquet" else parquet_path, False)
+                )
         profiled = _measure("csv", csv_path, True) if args.profile else None
 
-    pandas = results[-1]
+    _report(runs, profiled)
+
+
+def _median_run(runs: list[Run]) -> Run:
+    """The run of median time (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
+
+
+def _report(runs: dict[str, list[Run]], profiled: Run | None) -> None:
+    """Print each contestant's median run, the ratios to pandas round by round, the targets."""
+    pandas = runs["pandas"]
+    rounds = len(pandas)
     print()
     print(
-        f"{'':10} {'seconds':>8} {'rows/s':>10} {'CPU s':>6} {'peak MB':>8} {'(start)':>8} "
-        f"{'vs pandas':>9}  read/loaded/quarantined"
+        f"{rounds} round(s); each row is a contestant's median run (time range over the rounds in "
+        "brackets)"
+    )
+    print(
+        f"{'':10} {'seconds':>8} {'(range)':>13} {'rows/s':>10} {'CPU s':>6} {'peak MB':>8} "
+        f"{'(start)':>8} {'vs pandas':>9}  read/loaded/quarantined"
     )
     names = {
         "csv": "vawg csv",
@@ -481,28 +503,44 @@ def main() -> None:
         "duckdb": "duckdb *",
         "pandas": "pandas",
     }
-    for r in results:
+
+    def ratios(task: str) -> list[float]:
+        """pandas' time over ``task``'s, round by round."""
+        return [p.seconds / r.seconds for p, r in zip(pandas, runs[task], strict=True)]
+
+    for task, series in runs.items():
+        r = _median_run(series)
+        times = [x.seconds for x in series]
+        spread = f"({min(times):.2f}-{max(times):.2f})"
         print(
-            f"{names[r.task]:10} {r.seconds:8.2f} {r.rate:10,.0f} {r.cpu:6.1f} {r.peak_mb:8,.0f} "
-            f"{r.start_mb:8,.0f} {pandas.seconds / r.seconds:8.1f}x  "
-            f"{r.read:,}/{r.loaded:,}/{r.quarantined:,}"
+            f"{names[task]:10} {r.seconds:8.2f} {spread:>13} {r.rate:10,.0f} {r.cpu:6.1f} "
+            f"{max(x.peak_mb for x in series):8,.0f} {r.start_mb:8,.0f} "
+            f"{statistics.median(ratios(task)):8.1f}x  {r.read:,}/{r.loaded:,}/{r.quarantined:,}"
         )
-    csv_run = results[0]
-    ratio = pandas.seconds / csv_run.seconds
+    csv_run = _median_run(runs["csv"])
+    paired = ratios("csv")
+    ratio = statistics.median(paired)
+    met = sum(x >= 4 for x in paired)
+    cpu_ratio = statistics.median(p.cpu / r.cpu for p, r in zip(pandas, runs["csv"], strict=True))
+    peak = max(x.peak_mb for x in runs["csv"])
     print()
-    cpu_ratio = pandas.cpu / csv_run.cpu
     print(
-        f"targets: >= 500,000 rows/s from CSV: {'met' if csv_run.rate >= 500_000 else 'MISSED'} "
-        f"({csv_run.rate:,.0f}); >= 4x pandas: {'met' if ratio >= 4 else 'MISSED'} ({ratio:.1f}x; "
-        f"{cpu_ratio:.1f}x in CPU seconds); < 1 GB peak: "
-        f"{'met' if csv_run.peak_mb < 1024 else 'MISSED'} ({csv_run.peak_mb:,.0f} MB)"
+        f"targets (medians): >= 500,000 rows/s from CSV: "
+        f"{'met' if csv_run.rate >= 500_000 else 'MISSED'} ({csv_run.rate:,.0f}); >= 4x pandas: "
+        f"{'met' if ratio >= 4 else 'MISSED'} ({ratio:.2f}x, met in {met} of {rounds} rounds: "
+        f"{', '.join(f'{x:.2f}' for x in paired)}; {cpu_ratio:.1f}x in CPU seconds); "
+        f"< 1 GB peak: {'met' if peak < 1024 else 'MISSED'} ({peak:,.0f} MB, the highest)"
     )
-    print("(peak MB: the child process's peak resident memory; start: before the load began)")
-    alone = next(r for r in results if r.task == "duckdb")
+    print(
+        "(peak MB: the child process's highest peak resident memory; start: before the load began)"
+    )
+    alone = _median_run(runs["duckdb"])
     print(
         f"* duckdb: DuckDB by itself, no contract (guessed types, no checks, quarantine, line "
-        f"numbers or hash): {alone.rate:,.0f} rows/s, {pandas.seconds / alone.seconds:.1f}x "
-        f"pandas; vawg takes {csv_run.seconds / alone.seconds:.1f}x its time"
+        f"numbers or hash): {alone.rate:,.0f} rows/s, {statistics.median(ratios('duckdb')):.1f}x "
+        f"pandas; vawg takes "
+        f"{statistics.median(r.seconds / a.seconds for r, a in zip(runs['csv'], runs['duckdb'], strict=True)):.2f}x "
+        f"its time"
     )
     if profiled is not None:
         print()
