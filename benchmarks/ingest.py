@@ -14,11 +14,15 @@ memory is its own:
   (required values, types, enums, patterns, ranges, the cross-column rules, duplicate keys) and
   builds the clean frame and the quarantine records, but writes no database.
 
-Runs every contestant ``--rounds`` times (3 unless told), one of each per round, in the
-opposite order every other round, so that a busy minute on a shared machine falls on all of
-them alike. Prints each one's median time (and its range), rows/s, peak resident memory
-(``ru_maxrss`` of the child) and the speed ratio to pandas: each round's pandas time over
-vawg's in the same round, the median of those ratios and how many rounds met the target, the CPU seconds of every thread (a fairer comparison on a busy machine, where
+Runs every contestant ``--rounds`` times (3 unless told), one of each per round, the order
+turned by one place every round (a Latin square: each contestant takes each place in turn,
+and none runs twice in a row), so that a busy minute on a shared machine falls on all of
+them alike. (Reversing the order every other round ran pandas twice in a row at each
+turn, and on this host a process right after one like it runs faster: pandas took 4.8 s
+then, 6 s otherwise.) Prints each one's median time (and its range), rows/s, peak
+resident memory (``ru_maxrss`` of the child) and the speed ratio to pandas: each round's
+pandas time over vawg's in the same round, the median of those ratios and how many rounds
+met the target, the CPU seconds of every thread (a fairer comparison on a busy machine, where
 DuckDB's threads compete for cores and pandas' single thread barely notices), then where the
 time of a CSV load goes (``--profile``). ``--broken 0.01`` breaks 1% of the rows' values in
 known ways (a bad date, an unknown offence group, a repeated crime_ref), so both sides have
@@ -469,7 +473,8 @@ def main() -> None:
         tasks = ["csv", "parquet", *(["encrypted"] if args.encrypted else []), "duckdb", "pandas"]
         runs: dict[str, list[Run]] = {task: [] for task in tasks}
         for round_ in range(args.rounds):
-            for task in tasks if round_ % 2 == 0 else tasks[::-1]:
+            turn = round_ % len(tasks)
+            for task in tasks[turn:] + tasks[:turn]:
                 runs[task].append(
                     _measure(task, csv_path if task != "parquet" else parquet_path, False)
                 )
