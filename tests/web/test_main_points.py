@@ -80,6 +80,12 @@ def test_the_programme_view_opens_with_the_programme_main_points() -> None:
     # matched comparisons (0.6: 40% lower).
     assert "Choices: rate of a next VAWG offence" in text
     assert "40%" in text
+    # A clear change for the better is green, as in the reports (one for the worse is red);
+    # the programme's conclusion sits in a neutral box: green would say "it worked" whatever
+    # the conclusion says.
+    assert ":green[*A statistically clear difference, for the better.*]" in text
+    assert [box.value for box in app.info] == ["Choices: Fewer reoffended."]
+    assert not app.success
 
 
 def test_rfgv_points_say_how_many_were_scored_and_the_top_band_share_of_harm() -> None:

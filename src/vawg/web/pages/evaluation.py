@@ -125,7 +125,8 @@ def _places(ctx: PageContext, place: object) -> None:
     main_points(place.main_points)
     pooled = place.pooled
     if pooled is not None:
-        (st.success if pooled.can_conclude else st.warning)(
+        # A conclusion in neutral blue: green would read as "it worked" whatever it says.
+        (st.info if pooled.can_conclude else st.warning)(
             f"All interventions together: {pooled.conclusion}"
         )
         before = _before_the_start(pooled)
@@ -208,7 +209,7 @@ def _programmes(ctx: PageContext, programme: object) -> None:
     else:
         plain_points(["No programme has enough participants followed up to draw a conclusion yet."])
     for p in programme.programmes:
-        (st.success if p.can_conclude else st.warning)(f"{p.programme}: {p.conclusion}")
+        (st.info if p.can_conclude else st.warning)(f"{p.programme}: {p.conclusion}")
         curve = "any victim: all participants"
         if p.curves.height and p.curves.filter(pl.col("curve") == curve).height:
             fig = survival_chart(
