@@ -213,23 +213,41 @@ def _column_errors(column: Column) -> list[tuple[str, str]]:
         err.append(
             (f"{v} IS NULL", _error(column.name, "NULL", sql_literal("required value missing")))
         )
-    bounds: list[tuple[str, str]] = []
+    # A value that parsed was written exactly, so its trimmed text is the text as written.
+    err += [
+        (cond, _error(column.name, v, sql_literal(reason)))
+        for cond, reason in _range(column) + _forms(column)
+    ]
+    return err
+
+
+def _range(column: Column) -> list[tuple[str, str]]:
+    """``(condition, reason)`` for a typed value below the column's minimum or above its
+    maximum."""
+    t = ident("t_" + column.name)
+    bounds = []
     if column.minimum is not None:
         low = _number(column, column.minimum)
         bounds.append((f"{t} < {low}", f"below the minimum {column.minimum:g}"))
     if column.maximum is not None:
         high = _number(column, column.maximum)
         bounds.append((f"{t} > {high}", f"above the maximum {column.maximum:g}"))
+    return bounds
+
+
+def _forms(column: Column) -> list[tuple[str, str]]:
+    """``(condition, reason)`` for a typed value breaking the column's other rules: its
+    pattern, not in the future, not before its earliest date."""
+    t = ident("t_" + column.name)
+    rules = []
     if column.pattern:
         doc = column.pattern_doc or column.pattern
-        bounds.append((f"NOT {_matches(t, column.pattern)}", f"not in the form {doc}"))
+        rules.append((f"NOT {_matches(t, column.pattern)}", f"not in the form {doc}"))
     if column.not_future:
-        bounds.append((f"{t} > current_date", "in the future"))
+        rules.append((f"{t} > current_date", "in the future"))
     if column.earliest:
-        bounds.append((f"{t} < DATE {sql_literal(column.earliest)}", f"before {column.earliest}"))
-    # A value that parsed was written exactly, so its trimmed text is the text as written.
-    err += [(cond, _error(column.name, v, sql_literal(reason))) for cond, reason in bounds]
-    return err
+        rules.append((f"{t} < DATE {sql_literal(column.earliest)}", f"before {column.earliest}"))
+    return rules
 
 
 def _number(column: Column, bound: float) -> str:
@@ -250,17 +268,19 @@ def _column_broken(column: Column) -> list[str]:
     test, outside the range. (Every row tests every condition, so each one saved is saved a
     million times.)
     """
-    t = ident("t_" + column.name)
-    conditions = [condition for condition, _ in _column_errors(column)]
-    # _column_errors lists "written but not read" (not for text), "missing" (when required),
-    # then the bounds, minimum and maximum first.
-    head = (column.type is not ColumnType.TEXT) + column.required
-    first = [f"{t} IS NULL"] if column.required else conditions[:head]
-    bounds = conditions[head:]
+    v, t = ident("v_" + column.name), ident("t_" + column.name)
+    if column.required:
+        first = [f"{t} IS NULL"]
+    elif column.type is not ColumnType.TEXT:
+        first = [f"{v} IS NOT NULL AND {t} IS NULL"]
+    else:
+        first = []
     if column.minimum is not None and column.maximum is not None:
         low, high = _number(column, column.minimum), _number(column, column.maximum)
-        bounds = [f"NOT ({t} BETWEEN {low} AND {high})", *bounds[2:]]
-    return [*first, *bounds]
+        bounds = [f"NOT ({t} BETWEEN {low} AND {high})"]
+    else:
+        bounds = [condition for condition, _ in _range(column)]
+    return [*first, *bounds, *(condition for condition, _ in _forms(column))]
 
 
 def checked_select(
